@@ -1,0 +1,47 @@
+"""Landing page: what the store holds (cases by crime type and year, sources, imports)."""
+
+import streamlit as st
+
+from turquesa_geo import summary
+from turquesa_geo.charts import cases_by_year_figure
+from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_protected, suppress_small_cells
+from turquesa_ui.store import current_data_version, store_cursor
+
+
+@st.cache_data(show_spinner=False)
+def load(version: str):
+    con = store_cursor()
+    return (summary.store_totals(con), summary.cases_by_crime_year(con), summary.sources(con),
+            summary.recent_imports(con))
+
+
+st.title("Turquesa: what the store holds")
+st.caption("Cases of trafficking in persons and smuggling of migrants, by the sources that reported them. "
+           f"Counts from 1 to {SMALL_CELL_K - 1} are shown as <{SMALL_CELL_K} to protect victims.")
+totals, by_year, sources, imports = load(current_data_version())
+if totals["cases"] == 0:
+    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
+    st.stop()
+
+cols = st.columns(5)
+cols[0].metric("Cases", format_count(totals["cases"]))
+cols[1].metric("Victims", format_count(totals["victims"]))
+cols[2].metric("Smuggled migrants", format_count(totals["migrants"]))
+cols[3].metric("Suspects", format_count(totals["suspects"]))
+cols[4].metric("Imports", f"{totals['imports']:,}", help=f"{totals['quarantined']:,} rows in quarantine")
+
+st.plotly_chart(
+    cases_by_year_figure(
+        suppress_small_cells(by_year, ["cases"]), title="Cases per year, by crime type",
+        how_to_read=f"Each bar is one year; its parts are crime types. Years with fewer than {SMALL_CELL_K} "
+                    "cases of a type leave that part out."),
+    width="stretch", config={"displaylogo": False},
+)
+left, right = st.columns(2)
+with left:
+    st.subheader("Reporting sources")
+    st.dataframe(format_protected(sources, ["cases"]), hide_index=True, width="stretch")
+with right:
+    st.subheader("Last imports")
+    st.dataframe(imports[["import_id", "file_name", "rows_read", "rows_accepted", "rows_quarantined",
+                          "rows_updated", "status", "finished"]], hide_index=True, width="stretch")

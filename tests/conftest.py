@@ -1,0 +1,70 @@
+"""Shared fixtures: a fresh store per test and tiny hand-written incident files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from turquesa_geo.importer import ImportResult, import_file
+from turquesa_geo.store import connect
+
+#: The import day used by tests, so the future-date rule is deterministic.
+TODAY = dt.date(2026, 11, 29)
+
+HEADER = ("incident_id,source,date,crime_type,nationality,origin,transit,destination,detection_country,"
+          "lat,lon,place,transport_mode,recruitment_method,exploitation_forms,victims_f_adult,victims_f_minor,"
+          "migrants_m_adult,suspects_m_adult")
+
+#: Three valid cases, with literal answers asserted in the tests.
+GOOD_ROWS = (
+    "A1,PNC,2024-03-05,smuggling,VEN,Venezuela,Colombia>Panamá,Estados Unidos,PAN,8.39,-77.87,Metetí,"
+    "land;river,,,,,12,1",
+    "A2,PNC,2024-03-31,Trata de personas,VEN,VEN,,PER,PER,-12.05,-77.04,Lima,land,job offer,sexual,3,2,,1",
+    "A3,PNC,2023-12-01,trafficking,PRY,Paraguay,,Argentina,ARG,,,,,internet,forced_labour_agriculture,0,0,,",
+)
+
+
+def csv_text(*rows: str, header: str = HEADER) -> str:
+    """A CSV document with the given rows under ``header``."""
+    return "\n".join((header, *rows)) + "\n"
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    con = connect(tmp_path / "store.duckdb")
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write text (or bytes) to a file in the test's folder and return its path."""
+
+    def _write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding=encoding, newline="")
+        return path
+
+    return _write
+
+
+def run_import(con, path: Path, **kwargs) -> ImportResult:
+    """Import and assert the reconciliation invariant, as every import test must."""
+    result = import_file(con, path, today=TODAY, **kwargs)
+    assert result.reconciles, result
+    if not result.already_imported:
+        stored = con.execute(
+            "SELECT rows_read, rows_accepted, rows_quarantined FROM imports WHERE import_id = ?",
+            [result.import_id],
+        ).fetchall()[0]
+        assert stored == (result.rows_read, result.rows_accepted, result.rows_quarantined)
+        quarantined_lines = con.execute(
+            "SELECT count(DISTINCT line) FROM quarantine WHERE import_id = ?", [result.import_id]
+        ).fetchall()[0][0]
+        assert quarantined_lines == result.rows_quarantined
+    return result

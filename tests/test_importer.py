@@ -1,0 +1,285 @@
+"""The importer: literal results on tiny files, one test per quarantine rule, reconciliation."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
+from turquesa_geo.importer import RULES
+from turquesa_geo.readers import ImportRefused
+
+FIELDS = HEADER.split(",")
+BASE = dict(zip(FIELDS, GOOD_ROWS[0].split(",")))
+
+
+def row(**changes: str) -> str:
+    """The first good row with some fields changed (values must not contain commas)."""
+    values = BASE | changes
+    return ",".join(values[f] for f in FIELDS)
+
+
+def test_good_rows_are_stored_literally(store, write):
+    result = run_import(store, write("cases.csv", csv_text(*GOOD_ROWS)))
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (3, 3, 0)
+    assert (result.rows_inserted, result.rows_updated, result.rows_unchanged) == (3, 0, 0)
+    cases = store.execute(
+        "SELECT incident_id, source, crime_type, CAST(case_date AS VARCHAR), origin, transit, destination, "
+        "detection_country, lat, lon FROM cases ORDER BY incident_id"
+    ).fetchall()
+    assert cases == [
+        ("A1", "PNC", "smuggling", "2024-03-05", "VEN", "COL>PAN", "USA", "PAN", 8.39, -77.87),
+        ("A2", "PNC", "trafficking", "2024-03-31", "VEN", None, "PER", "PER", -12.05, -77.04),
+        ("A3", "PNC", "trafficking", "2023-12-01", "PRY", None, "ARG", "ARG", None, None),
+    ]
+    persons = store.execute(
+        "SELECT c.incident_id, role, gender, age_group, p.nationality, persons FROM case_persons p "
+        "JOIN cases c USING (case_uid) ORDER BY 1, 2, 3, 4"
+    ).fetchall()
+    # Zero counts are not stored; a blank count column is "not reported".
+    assert persons == [
+        ("A1", "migrant", "male", "adult", "VEN", 12),
+        ("A1", "suspect", "male", "adult", "VEN", 1),
+        ("A2", "suspect", "male", "adult", "VEN", 1),
+        ("A2", "victim", "female", "adult", "VEN", 3),
+        ("A2", "victim", "female", "minor", "VEN", 2),
+    ]
+    events = store.execute(
+        "SELECT seq, event_type, route_role, country, e.place, precision FROM case_events e "
+        "JOIN cases USING (case_uid) WHERE incident_id = 'A1' ORDER BY seq"
+    ).fetchall()
+    assert events == [
+        (0, "departure", "origin", "VEN", None, "country"),
+        (1, "transit", "transit", "COL", None, "country"),
+        (2, "transit", "transit", "PAN", None, "country"),
+        (3, "arrival", "destination", "USA", None, "country"),
+        (4, "interception", "detection", "PAN", "Metetí", "point"),
+    ]
+    attributes = store.execute(
+        "SELECT incident_id, dimension, code FROM case_attributes JOIN cases USING (case_uid) ORDER BY 1, 2, 3"
+    ).fetchall()
+    assert attributes == [
+        ("A1", "transport_mode", "land"),
+        ("A1", "transport_mode", "river"),
+        ("A2", "exploitation_form", "sexual"),
+        ("A2", "recruitment_method", "job_offer"),
+        ("A2", "transport_mode", "land"),
+        ("A3", "exploitation_form", "forced_labour_agriculture"),
+        ("A3", "recruitment_method", "internet"),
+    ]
+
+
+# One row per rule: the row breaks exactly that rule, on line 3 (after a good row on line 2).
+RULE_CASES = {
+    "missing_id": row(incident_id=""),
+    "duplicate_id": row(),  # same id as the good first row
+    "missing_date": row(incident_id="B", date=""),
+    "bad_date": row(incident_id="B", date="2024-02-30"),
+    "future_date": row(incident_id="B", date="2027-01-01"),
+    "missing_crime_type": row(incident_id="B", crime_type=""),
+    "unknown_term": row(incident_id="B", transport_mode="land;camel"),
+    "unknown_country": row(incident_id="B", origin="Atlantis"),
+    "bad_coordinate": row(incident_id="B", lat="north"),
+    "incomplete_coordinates": row(incident_id="B", lon=""),
+    "coordinates_out_of_range": row(incident_id="B", lat="95.2"),
+    "null_island": row(incident_id="B", lat="0", lon="0"),
+    "coordinates_swapped": row(incident_id="B", lat="-77.87", lon="8.39"),
+    "coordinates_outside_country": row(incident_id="B", lat="40.4", lon="-3.7"),
+    "bad_count": row(incident_id="B", migrants_m_adult="twelve"),
+    "negative_count": row(incident_id="B", migrants_m_adult="-3"),
+    "ragged_row": row(incident_id="B") + ",extra",
+}
+
+
+def test_every_rule_has_a_test():
+    assert set(RULE_CASES) == set(RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(RULE_CASES))
+def test_each_rule_quarantines_its_row_and_keeps_the_good_one(store, write, rule):
+    result = run_import(store, write("f.csv", csv_text(GOOD_ROWS[0], RULE_CASES[rule])))
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (2, 1, 1)
+    assert result.quarantine_by_rule == {rule: 1}
+    line, found_rule, message = store.execute("SELECT line, rule, message FROM quarantine").fetchall()[0]
+    assert (line, found_rule) == (3, rule)
+    assert message
+
+
+def test_quarantine_messages_name_the_value(store, write):
+    rows = [row(incident_id="B", origin="Panamaa"), row(incident_id="C", date="2027-01-01"),
+            row(incident_id="D", lat="-77.87", lon="8.39")]
+    run_import(store, write("f.csv", csv_text(*rows)))
+    messages = [r[0] for r in store.execute("SELECT message FROM quarantine ORDER BY line").fetchall()]
+    assert messages[0].startswith("unknown country 'Panamaa' in origin; did you mean Panama (PAN)")
+    assert messages[1] == "date '2027-01-01' is after the import day 2026-11-29"
+    assert messages[2] == "point (-77.87, 8.39) is outside PAN but inside it with lat and lon swapped"
+
+
+def test_a_row_breaking_two_rules_counts_once(store, write):
+    result = run_import(store, write("f.csv", csv_text(row(incident_id="", date="soon"))))
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (1, 0, 1)
+    assert result.quarantine_by_rule == {"bad_date": 1, "missing_id": 1}
+
+
+def test_reimport_of_the_same_file_adds_nothing(store, write):
+    path = write("cases.csv", csv_text(*GOOD_ROWS))
+    first = run_import(store, path)
+    again = run_import(store, path)
+    assert again.already_imported and again.import_id == first.import_id
+    assert store.execute("SELECT count(*) FROM cases").fetchall()[0][0] == 3
+    assert store.execute("SELECT count(*) FROM imports").fetchall()[0][0] == 1
+
+
+def test_changed_row_replaces_the_stored_case(store, write):
+    run_import(store, write("v1.csv", csv_text(*GOOD_ROWS)))
+    changed = GOOD_ROWS[0].replace(",12,1", ",15,1")
+    result = run_import(store, write("v2.csv", csv_text(changed, GOOD_ROWS[1], "Z9,PNC,2024-01-01,smuggling"
+                                                      + "," * (len(FIELDS) - 4))))
+    assert (result.rows_inserted, result.rows_updated, result.rows_unchanged) == (1, 1, 1)
+    assert store.execute("SELECT count(*) FROM cases").fetchall()[0][0] == 4
+    migrants = store.execute(
+        "SELECT sum(persons) FROM case_persons JOIN cases USING (case_uid) WHERE incident_id = 'A1' AND role = 'migrant'"
+    ).fetchall()[0][0]
+    assert migrants == 15
+    assert store.execute("SELECT count(*) FROM case_events JOIN cases USING (case_uid) "
+                         "WHERE incident_id = 'A1'").fetchall()[0][0] == 5
+
+
+def test_personal_columns_are_dropped_and_reported(store, write):
+    header = HEADER + ",victim_name,Passport No,fecha_nacimiento,notes"
+    body = GOOD_ROWS[0] + ",Maria Perez,X1234567,1990-01-02,seen at port"
+    result = run_import(store, write("pii.csv", csv_text(body, row(incident_id="", date="x") + ",Ana,P9,1991-01-01,n",
+                                                          header=header)))
+    assert result.dropped_columns == ["victim_name", "passport_no", "fecha_nacimiento"]
+    assert result.ignored_columns == ["notes"]
+    everything = json.dumps(store.execute("SELECT * FROM quarantine").fetchall(), default=str)
+    assert "Ana" not in everything and "P9" not in everything and "1991" not in everything
+
+
+def _stored_tables(con) -> dict[str, list[tuple]]:
+    return {
+        "cases": con.execute("SELECT * EXCLUDE (case_uid, import_id, source) FROM cases ORDER BY incident_id").fetchall(),
+        "persons": con.execute("SELECT c.incident_id, p.* EXCLUDE (case_uid) FROM case_persons p "
+                               "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),
+        "events": con.execute("SELECT c.incident_id, e.* EXCLUDE (case_uid) FROM case_events e "
+                              "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),
+        "attributes": con.execute("SELECT c.incident_id, a.* EXCLUDE (case_uid) FROM case_attributes a "
+                                  "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),
+    }
+
+
+MATRIX_ROWS = [
+    ["M1", "PNC", "05/03/2024", "Tráfico ilícito de migrantes", "Venezuela", "Colombia>Panamá", "EE.UU.", "PAN",
+     "8.3912", "-77.8701", "Metetí", "terrestre;fluvial", "12"],
+    ["M2", "PNC", "31/03/2024", "Trata de personas", "República Dominicana", "", "Haïti", "HTI",
+     "18.5392", "-72.335", "Port-au-Prince", "aéreo", "3"],
+]
+MATRIX_HEADER = ["incident_id", "source", "date", "crime_type", "origin", "transit", "destination",
+                 "detection_country", "lat", "lon", "place", "transport_mode", "migrants_u_adult"]
+
+
+def _matrix_files(write, tmp_path):
+    plain = "\n".join([",".join(MATRIX_HEADER)] + [",".join(r) for r in MATRIX_ROWS]) + "\n"
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(MATRIX_HEADER)
+    writer.writerows([v.replace(".", ",") if i in (8, 9) else v for i, v in enumerate(r)] for r in MATRIX_ROWS)
+    semicolon = buffer.getvalue()
+    files = {
+        "utf8": write("m-utf8.csv", plain),
+        "utf8_bom": write("m-bom.csv", codecs.BOM_UTF8 + plain.encode("utf-8")),
+        "cp1252": write("m-cp1252.csv", plain.encode("cp1252")),
+        "semicolon_decimal_comma": write("m-semi.csv", semicolon.encode("cp1252")),
+        "tab": write("m-tab.tsv", plain.replace(",", "\t")),
+        "json": write("m.json", json.dumps([dict(zip(MATRIX_HEADER, r)) for r in MATRIX_ROWS], ensure_ascii=False)),
+    }
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(MATRIX_HEADER)
+    for r in MATRIX_ROWS:
+        sheet.append([float(v) if i in (8, 9) else int(v) if i == 12 else v for i, v in enumerate(r)])
+    book.save(tmp_path / "m.xlsx")
+    files["xlsx"] = tmp_path / "m.xlsx"
+    pq.write_table(pa.table({h: [r[i] or None for r in MATRIX_ROWS] for i, h in enumerate(MATRIX_HEADER)}),
+                   tmp_path / "m.parquet")
+    files["parquet"] = tmp_path / "m.parquet"
+    return files
+
+
+def test_encoding_delimiter_and_format_matrix_gives_identical_tables(tmp_path, write):
+    from turquesa_geo.store import connect
+
+    tables = {}
+    for name, path in _matrix_files(write, tmp_path).items():
+        con = connect(tmp_path / f"{name}.duckdb")
+        result = run_import(con, path)
+        assert (result.rows_accepted, result.rows_quarantined) == (2, 0), (name, result)
+        tables[name] = _stored_tables(con)
+        con.close()
+    reference = tables.pop("utf8")
+    assert reference["cases"][0][:4] == ("M1", None, None, "smuggling")
+    for name, stored in tables.items():
+        assert stored == reference, name
+
+
+def test_same_content_in_another_encoding_is_unchanged(store, write, tmp_path):
+    files = _matrix_files(write, tmp_path)
+    run_import(store, files["utf8"])
+    result = run_import(store, files["cp1252"])
+    assert (result.rows_inserted, result.rows_updated, result.rows_unchanged) == (0, 0, 2)
+
+
+def test_ambiguous_dates_are_refused_unless_a_format_is_given(store, write):
+    path = write("d.csv", csv_text(row(date="03/04/2024"), row(incident_id="B", date="05/06/2024")))
+    with pytest.raises(ImportRefused, match="--date-format"):
+        run_import(store, path)
+    assert store.execute("SELECT count(*) FROM imports").fetchall()[0][0] == 0
+    result = run_import(store, path, date_format="%m/%d/%Y")
+    assert result.rows_accepted == 2
+    assert store.execute("SELECT min(case_date) FROM cases").fetchall()[0][0].isoformat() == "2024-03-04"
+
+
+def test_mixed_day_first_and_month_first_is_refused(store, write):
+    path = write("d.csv", csv_text(row(date="13/04/2024"), row(incident_id="B", date="04/13/2024")))
+    with pytest.raises(ImportRefused, match="both day-first"):
+        run_import(store, path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\n\n", "empty"),
+        (HEADER.encode() + b"\n", "no data rows"),
+        (b"\x00\x01\x02binary", "encoding"),
+        (b"incident_id,date\nA,2024-01-01\n", "crime_type"),
+        (b"incident_id,date,crime_type,victims_z_adult\nA,2024-01-01,tip,1\n", "gender code 'z'"),
+        (b"incident_id,date,crime_type,date\nA,2024-01-01,tip,x\n", "appears twice"),
+    ],
+)
+def test_unusable_files_are_refused_with_one_line(store, write, content, message):
+    with pytest.raises(ImportRefused, match=message) as info:
+        run_import(store, write("bad.csv", content))
+    assert "\n" not in str(info.value)
+    assert store.execute("SELECT count(*) FROM cases").fetchall()[0][0] == 0
+
+
+def test_quoted_line_breaks_keep_exact_line_numbers(store, write):
+    multi = row(incident_id="B", place='"Metetí\nDarién"')
+    text = csv_text(GOOD_ROWS[0], multi, row(incident_id="C", date="never"))
+    result = run_import(store, write("m.csv", text))
+    assert result.rows_accepted == 2
+    assert store.execute("SELECT line, rule FROM quarantine").fetchall() == [(5, "bad_date")]
+    assert store.execute("SELECT place FROM cases WHERE incident_id = 'B'").fetchall()[0][0] == "Metetí\nDarién"
+
+
+def test_future_date_rule_uses_the_import_day(store, write):
+    result = run_import(store, write("f.csv", csv_text(row(date=TODAY.isoformat()))))
+    assert result.rows_accepted == 1

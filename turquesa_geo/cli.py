@@ -1,0 +1,258 @@
+"""The ``turquesa`` command line: demo, import, status, quarantine, serve, bench.
+
+Every command takes ``--db``; reports take ``--format table|json``. Errors print one
+line and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import sql
+from .importer import PROFILES, ImportResult, import_file
+from .readers import ImportRefused
+from .store import DB_ENV, connect, resolve_db_path
+
+__all__ = ["main", "build_parser", "format_table"]
+
+APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
+EXIT_USAGE, EXIT_REFUSED = 2, 1
+
+
+class CliError(Exception):
+    """An error to report as one line on stderr."""
+
+
+def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
+    """Render rows as a plain aligned text table.
+
+    >>> print(format_table([("a", 1), ("bb", 22)], ["name", "n"]))
+    name  n
+    ----  --
+    a     1
+    bb    22
+    """
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _emit(data: dict, text: str, fmt: str) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if fmt == "json" else text)
+
+
+def _progress_printer(name: str):
+    if not sys.stderr.isatty():
+        return None
+
+    def show(phase: str, fraction: float) -> None:
+        filled = int(fraction * 30)
+        end = "\n" if fraction >= 1 else ""
+        sys.stderr.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {phase:8}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+# --- commands -----------------------------------------------------------------------
+
+def _describe_import(result: ImportResult) -> str:
+    if result.already_imported:
+        return f"{result.file_name}: already imported as import {result.import_id}; 0 rows added"
+    lines = [
+        f"{result.file_name}: import {result.import_id}",
+        f"  read {result.rows_read} = accepted {result.rows_accepted} + quarantined {result.rows_quarantined}",
+        f"  accepted {result.rows_accepted} = inserted {result.rows_inserted} + updated {result.rows_updated}"
+        f" + unchanged {result.rows_unchanged}",
+    ]
+    if result.dropped_columns:
+        lines.append(f"  personal columns dropped, not stored: {', '.join(result.dropped_columns)}")
+    if result.ignored_columns:
+        lines.append(f"  columns not in the model, ignored: {', '.join(result.ignored_columns)}")
+    for rule, n in result.quarantine_by_rule.items():
+        lines.append(f"  quarantined by {rule}: {n}")
+    if result.rows_quarantined:
+        lines.append(f"  see them with: turquesa quarantine --import {result.import_id} --out FILE.csv")
+    return "\n".join(lines)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    con = connect(args.db)
+    results = []
+    for name in args.files:
+        result = import_file(con, name, profile=args.profile, source=args.source, date_format=args.date_format,
+                             progress=_progress_printer(Path(name).name) if args.format == "table" else None)
+        results.append(result)
+        if args.format == "table":
+            print(_describe_import(result))
+    if args.format == "json":
+        _emit({"imports": [r.to_dict() for r in results]}, "", "json")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import write_demo
+
+    con = connect(args.db)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"demo-{args.rows}-seed{args.seed}{'' if args.planted else '-control'}.parquet"
+        write_demo(path, rows=args.rows, seed=args.seed, planted=args.planted)
+        result = import_file(con, path, source="Turquesa demo", progress=_progress_printer(path.name))
+    _emit(result.to_dict(), _describe_import(result), args.format)
+    return 0
+
+
+def _query(con, query: sql.Query) -> tuple[list[str], list[tuple]]:
+    text, params = query
+    cursor = con.execute(text, params)
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    con = connect(args.db, read_only=True)
+    sections = {
+        "cases_by_crime_type_and_year": sql.status_by_crime_year(),
+        "sources": sql.sources_summary(),
+        "last_imports": sql.recent_imports(args.last),
+        "quarantine_by_rule": sql.quarantine_by_rule(),
+    }
+    data, text = {}, []
+    for title, query in sections.items():
+        headers, rows = _query(con, query)
+        data[title] = [dict(zip(headers, row)) for row in rows]
+        text.append(f"{title.replace('_', ' ').capitalize()}:\n" + (format_table(rows, headers) if rows else "(none)"))
+    _emit(data, "\n\n".join(text), args.format)
+    return 0
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    con = connect(args.db, read_only=True)
+    exists = con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [args.import_id]).fetchall()[0][0]
+    if not exists:
+        raise CliError(f"no import {args.import_id} in {resolve_db_path(args.db)}; see 'turquesa status'")
+    headers, rows = _query(con, sql.quarantine_rows(args.import_id))
+    if args.out:
+        from .exports import write_quarantine_csv
+
+        write_quarantine_csv(rows, headers, args.out)
+        print(f"{len(rows)} quarantine entries of import {args.import_id} written to {args.out}")
+        return 0
+    _emit({"import_id": args.import_id, "rows": [dict(zip(headers, r)) for r in rows]},
+          format_table([r[:5] for r in rows], headers[:5]) if rows else "(nothing quarantined)", args.format)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    env = dict(os.environ, **{DB_ENV: str(resolve_db_path(args.db).resolve())})
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.address", args.address,
+               "--server.port", str(args.port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+    return subprocess.call(command, env=env, cwd=APP_PATH.parent)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import bench_import
+
+    report = bench_import(args.rows, seed=args.seed)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
+    _emit(report, "\n".join(f"{k}: {v}" for k, v in report.items()), args.format)
+    return 0
+
+
+# --- parser -------------------------------------------------------------------------
+
+def _add_common(parser: argparse.ArgumentParser, report: bool = True) -> None:
+    parser.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    if report:
+        parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(prog="turquesa", description="Turquesa: routes and trends of trafficking "
+                                     "in persons and smuggling of migrants.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import incident files (CSV, Parquet, XLSX, JSON)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--profile", choices=PROFILES, default="flat", help="input layout (default: flat)")
+    p.add_argument("--source", help="reporting source for rows without one (default: the file name)")
+    p.add_argument("--date-format", help="strptime format settling day/month order, e.g. %%d/%%m/%%Y")
+    _add_common(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("demo", help="generate and import the synthetic demo corridors")
+    p.add_argument("--rows", type=_positive, default=50_000, help="number of cases (default 50000)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.add_argument("--no-plant", dest="planted", action="store_false",
+                   help="stationary control data: no planted trends or pandemic dip")
+    _add_common(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("status", help="what the store holds")
+    p.add_argument("--last", type=_positive, default=10, help="number of recent imports to list")
+    _add_common(p)
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("quarantine", help="list or export the quarantined rows of an import")
+    p.add_argument("--import", dest="import_id", type=int, required=True, metavar="N")
+    p.add_argument("--out", help="write a CSV for correction and re-import")
+    _add_common(p)
+    p.set_defaults(func=cmd_quarantine)
+
+    p = sub.add_parser("serve", help="serve the dashboard")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
+    _add_common(p, report=False)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("bench", help="benchmarks that print ratios against a naive baseline")
+    bench = p.add_subparsers(dest="bench", required=True)
+    b = bench.add_parser("import", help="validated import speed versus a plain DuckDB load")
+    b.add_argument("--rows", type=_positive, default=1_000_000)
+    b.add_argument("--seed", type=int, default=7)
+    b.add_argument("--json", help="also write the report to this JSON file")
+    _add_common(b)
+    b.set_defaults(func=cmd_bench)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ImportRefused, CliError, FileNotFoundError) as exc:
+        print(f"turquesa: error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001  one line, never a traceback
+        name = type(exc).__name__
+        if "lock" in str(exc).lower():
+            print(f"turquesa: error: the store is in use by another process ({exc})", file=sys.stderr)
+        else:
+            print(f"turquesa: error: {name}: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Column names of the flat incident format and of the store, defined once.
+
+The flat format is one row per case or interception; person counts are spread
+over columns named ``{role}_{gender}_{age}`` (e.g. ``victims_f_minor``).
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+
+__all__ = [
+    "INCIDENT_ID", "SOURCE", "NETWORK", "REPORTING_COUNTRY", "DATE", "CRIME_TYPE", "NATIONALITY",
+    "ORIGIN", "TRANSIT", "DESTINATION", "DETECTION_COUNTRY", "LAT", "LON", "PLACE",
+    "REQUIRED_COLUMNS", "SCALAR_TEXT_COLUMNS", "COUNTRY_COLUMNS", "MULTI_VALUE_COLUMNS", "FLAT_COLUMNS",
+    "COUNT_COLUMNS", "COUNT_ROLE", "COUNT_GENDER", "COUNT_AGE", "count_column", "parse_count_column",
+    "TRANSIT_SEPARATOR", "MULTI_SEPARATOR", "PERSONAL_COLUMN_PATTERN", "looks_personal",
+]
+
+INCIDENT_ID = "incident_id"
+SOURCE = "source"
+NETWORK = "network"
+REPORTING_COUNTRY = "reporting_country"
+DATE = "date"
+CRIME_TYPE = "crime_type"
+NATIONALITY = "nationality"
+ORIGIN = "origin"
+TRANSIT = "transit"
+DESTINATION = "destination"
+DETECTION_COUNTRY = "detection_country"
+LAT = "lat"
+LON = "lon"
+PLACE = "place"
+
+TRANSIT_SEPARATOR = ">"
+MULTI_SEPARATOR = ";"
+
+REQUIRED_COLUMNS: tuple[str, ...] = (INCIDENT_ID, DATE, CRIME_TYPE)
+
+#: Single-valued columns whose value must be a single ISO country.
+COUNTRY_COLUMNS: tuple[str, ...] = (REPORTING_COUNTRY, NATIONALITY, ORIGIN, DESTINATION, DETECTION_COUNTRY)
+
+#: Multi-valued flat columns (separated by ``;``) and the vocabulary each uses.
+MULTI_VALUE_COLUMNS: dict[str, str] = {
+    "transport_mode": "transport_mode",
+    "recruitment_method": "recruitment_method",
+    "control_methods": "control_method",
+    "exploitation_forms": "exploitation_form",
+    "concealment": "concealment",
+    "platforms": "platform",
+    "document_fraud": "document_fraud",
+    "linked_crimes": "linked_crime",
+}
+
+SCALAR_TEXT_COLUMNS: tuple[str, ...] = (INCIDENT_ID, SOURCE, NETWORK, DATE, CRIME_TYPE, PLACE, LAT, LON, TRANSIT)
+
+#: Person-count columns: role word, gender letter, age word.
+COUNT_ROLE: dict[str, str] = {"victims": "victim", "migrants": "migrant", "suspects": "suspect"}
+COUNT_GENDER: dict[str, str] = {
+    "f": "female", "m": "male", "x": "transgender_nonconforming", "u": "unknown",
+}
+COUNT_AGE: dict[str, str] = {"adult": "adult", "minor": "minor", "u": "unknown"}
+
+
+def count_column(role: str, gender: str, age_group: str) -> str:
+    """Name the flat count column of a role, gender and age group (canonical codes).
+
+    >>> count_column("victim", "female", "minor")
+    'victims_f_minor'
+    """
+    role_word = next(k for k, v in COUNT_ROLE.items() if v == role)
+    gender_letter = next(k for k, v in COUNT_GENDER.items() if v == gender)
+    age_word = next(k for k, v in COUNT_AGE.items() if v == age_group)
+    return f"{role_word}_{gender_letter}_{age_word}"
+
+
+COUNT_COLUMNS: tuple[str, ...] = tuple(
+    f"{r}_{g}_{a}" for r, g, a in product(COUNT_ROLE, COUNT_GENDER, COUNT_AGE)
+)
+
+_COUNT_SHAPE = re.compile(r"^(victims|migrants|suspects)_([a-z]+)_([a-z]+)$")
+
+
+def parse_count_column(name: str) -> tuple[str, str, str] | None:
+    """Split a count column into (role, gender, age_group) codes.
+
+    Returns None when the name is not count-shaped; raises ValueError when it is
+    count-shaped but a code is unknown, naming the allowed codes.
+
+    >>> parse_count_column("migrants_m_adult")
+    ('migrant', 'male', 'adult')
+    >>> parse_count_column("place") is None
+    True
+    """
+    match = _COUNT_SHAPE.match(name)
+    if not match:
+        return None
+    role, gender, age = match.groups()
+    if gender not in COUNT_GENDER:
+        raise ValueError(f"column {name!r}: gender code {gender!r} is not one of {', '.join(COUNT_GENDER)}")
+    if age not in COUNT_AGE:
+        raise ValueError(f"column {name!r}: age code {age!r} is not one of {', '.join(COUNT_AGE)}")
+    return COUNT_ROLE[role], COUNT_GENDER[gender], COUNT_AGE[age]
+
+
+FLAT_COLUMNS: tuple[str, ...] = (
+    INCIDENT_ID, SOURCE, NETWORK, REPORTING_COUNTRY, DATE, CRIME_TYPE, NATIONALITY, ORIGIN, TRANSIT,
+    DESTINATION, DETECTION_COUNTRY, LAT, LON, PLACE, *MULTI_VALUE_COLUMNS, *COUNT_COLUMNS,
+)
+
+#: Column names that look like personal identifiers, in English, Spanish,
+#: Portuguese and French; such columns are never stored.
+PERSONAL_COLUMN_PATTERN = re.compile(
+    r"(^|_)(first_?name|last_?name|full_?name|surname|given_?name|middle_?name|second_?name|name|names|"
+    r"nombres?|apellidos?|nome|sobrenome|nom|prenom|"
+    r"passport\w*|pasaporte\w*|passaporte\w*|passeport\w*|"
+    r"id_?number|id_?no|national_?id|cedula|dni|curp|rut|cpf|rg|ssn|document_?number|numero_?documento|"
+    r"phone\w*|mobile\w*|telefono\w*|celular|telephone|"
+    r"e_?mail|correo\w*|courriel|"
+    r"birth_?date|date_?of_?birth|dob|fecha_?(de_?)?nacimiento|data_?(de_?)?nascimento|date_?de_?naissance|"
+    r"birthdate|address|direccion|domicilio|endereco|adresse)($|_)"
+)
+
+
+def looks_personal(column: str) -> bool:
+    """Tell whether a column name looks like a personal identifier.
+
+    >>> looks_personal("victim_name"), looks_personal("passport_no"), looks_personal("Fecha_Nacimiento")
+    (True, True, True)
+    >>> looks_personal("place"), looks_personal("nationality"), looks_personal("source")
+    (False, False, False)
+    """
+    key = re.sub(r"[^0-9a-z]+", "_", column.strip().lower()).strip("_")
+    return bool(PERSONAL_COLUMN_PATTERN.search(key))

@@ -1,0 +1,398 @@
+"""Read incident files of any supported format into a staging table of text columns.
+
+Every reader yields the same thing: a temporary DuckDB table whose columns are the
+file's columns (names folded to ``snake_case``), all VARCHAR, plus ``_line``, the
+line (CSV), sheet row (XLSX) or record number (JSON, Parquet) each row came from,
+so quarantine messages can point at it. Rows that cannot be split into the header's
+columns are returned separately as ragged rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+__all__ = [
+    "ImportRefused",
+    "RaggedRow",
+    "StageInfo",
+    "SUPPORTED_SUFFIXES",
+    "detect_encoding",
+    "detect_delimiter",
+    "normalize_column_name",
+    "load_stage",
+]
+
+SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".json", ".jsonl")
+DELIMITERS = (",", ";", "\t", "|")
+MAX_COLUMNS = 2_000
+LINE_COLUMN = "_line"
+
+
+class ImportRefused(ValueError):
+    """A whole file cannot be imported; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class RaggedRow:
+    """A CSV line whose number of fields differs from the header's."""
+
+    line: int
+    text: str
+    message: str
+
+
+@dataclass
+class StageInfo:
+    """What a reader learnt about a file while staging it."""
+
+    file_format: str
+    columns: list[str]
+    rows: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    ragged: list[RaggedRow] = field(default_factory=list)
+    decimal_comma: bool = False
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read from the file, well-formed or ragged."""
+        return self.rows + len(self.ragged)
+
+
+def normalize_column_name(name: str) -> str:
+    """Fold a header to the snake_case used by the model.
+
+    >>> normalize_column_name(" Incident ID ")
+    'incident_id'
+    >>> normalize_column_name("Victims_F_Minor")
+    'victims_f_minor'
+    """
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+def detect_encoding(data: bytes) -> tuple[str, int]:
+    """Return (python codec, BOM length) for a CSV's bytes, or refuse it.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are recognised; otherwise the
+    text must decode as Windows-1252 without control characters.
+
+    >>> detect_encoding("año".encode("utf-8"))
+    ('utf-8', 0)
+    >>> detect_encoding(codecs.BOM_UTF8 + b"a")
+    ('utf-8', 3)
+    >>> detect_encoding("año".encode("cp1252"))
+    ('cp1252', 0)
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", 0
+    if b"\x00" in data:
+        raise ImportRefused("cannot detect the text encoding (binary content or UTF-16 without a byte-order mark)")
+    try:
+        data.decode("utf-8")
+        return "utf-8", 0
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportRefused("cannot detect the text encoding: not UTF-8, UTF-16 or Windows-1252") from None
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        raise ImportRefused("cannot detect the text encoding: control characters found, is it a text file?")
+    return "cp1252", 0
+
+
+def detect_delimiter(header: str) -> str:
+    """Pick the delimiter that splits the header line into the most fields.
+
+    >>> detect_delimiter("incident_id;date;lat")
+    ';'
+    >>> detect_delimiter("incident_id,date")
+    ','
+    >>> detect_delimiter("incident_id")
+    ','
+    """
+    fields = {d: len(next(csv.reader([header], delimiter=d))) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (fields[d], -DELIMITERS.index(d)))
+    return best if fields[best] > 1 else ","
+
+
+def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage") -> StageInfo:
+    """Stage ``path`` as temporary table ``table``; the format comes from the suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ImportRefused(
+            f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected one of "
+            f"{', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    if not path.exists():
+        raise ImportRefused(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise ImportRefused(f"{path.name}: the file is empty")
+    if suffix == ".parquet":
+        return _stage_arrow(con, _read_parquet(path), table, "parquet")
+    if suffix == ".xlsx":
+        return _stage_arrow(con, _read_xlsx(path), table, "xlsx")
+    if suffix in (".json", ".jsonl"):
+        return _stage_arrow(con, _read_json(path), table, "json")
+    return _stage_csv(con, path, table)
+
+
+# --- CSV ---------------------------------------------------------------------------
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageInfo:
+    data = path.read_bytes()
+    encoding, bom = detect_encoding(data)
+    text = data[bom:].decode(encoding)
+    if not text.strip():
+        raise ImportRefused(f"{path.name}: the file is empty")
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    delimiter = detect_delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    columns = _checked_header(header, path.name)
+    utf8_path, cleanup = path, None
+    if encoding != "utf-8" or bom:
+        cleanup = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="", delete=False)
+        cleanup.write(text)
+        cleanup.close()
+        utf8_path = Path(cleanup.name)
+    try:
+        info = _stage_csv_duckdb(con, utf8_path, table, delimiter, columns, text)
+    finally:
+        if cleanup is not None:
+            Path(cleanup.name).unlink(missing_ok=True)
+    info.encoding = encoding
+    if info.rows == 0 and not info.ragged:
+        raise ImportRefused(f"{path.name}: the file has a header but no data rows")
+    return info
+
+
+def _checked_header(header: list[str], name: str) -> list[str]:
+    if len(header) > MAX_COLUMNS:
+        raise ImportRefused(f"{name}: {len(header)} columns; at most {MAX_COLUMNS} are accepted")
+    columns = [normalize_column_name(h) for h in header]
+    seen: set[str] = set()
+    for raw, col in zip(header, columns):
+        if not col:
+            raise ImportRefused(f"{name}: a column has an empty name ({raw!r})")
+        if col in seen:
+            raise ImportRefused(f"{name}: column {col!r} appears twice in the header")
+        seen.add(col)
+    return columns
+
+
+def _physical_lines(text: str) -> int:
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def _stage_csv_duckdb(con, path: Path, table: str, delimiter: str, columns: list[str], text: str) -> StageInfo:
+    """Fast path: DuckDB's parallel reader; exact lines unless records span lines."""
+    con.execute("DROP TABLE IF EXISTS reject_errors")
+    con.execute("DROP TABLE IF EXISTS reject_scans")
+    types = {f"c{i}": "VARCHAR" for i in range(len(columns))}
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, header = true, delim = ?, "
+            "quote = '\"', escape = '\"', columns = ?, ignore_errors = true, store_rejects = true, "
+            "null_padding = false, auto_detect = false, strict_mode = true, max_line_size = 10000000)",
+            [str(path), delimiter, types],
+        )
+    except duckdb.Error:
+        # Mixed line endings or stray quotes: the exact reader copes and reports per line.
+        return _stage_csv_python(con, text, table, delimiter, columns)
+    rejects = con.execute(
+        "SELECT line, any_value(csv_line), any_value(error_type), any_value(error_message) "
+        "FROM reject_errors GROUP BY line ORDER BY line"
+    ).fetchall()
+    n_good = con.execute(f"SELECT count(*) FROM {table}_raw").fetchall()[0][0]
+    data_lines = _physical_lines(text.rstrip("\r\n") + "\n") - 1
+    if n_good + len(rejects) != data_lines:
+        # Quoted fields with line breaks, or blank lines: line numbers need the exact reader.
+        con.execute(f"DROP TABLE {table}_raw")
+        return _stage_csv_python(con, text, table, delimiter, columns)
+    rejected_index = np.array([r[0] - 2 for r in rejects], dtype=np.int64)
+    good_lines = np.delete(np.arange(data_lines, dtype=np.int64), rejected_index) + 2
+    con.register("_good_lines", pa.table({LINE_COLUMN: good_lines}))
+    select = ", ".join(f"nullif(trim(r.c{i}), '') AS {_quote(col)}" for i, col in enumerate(columns))
+    # rowid follows file order: the raw table was filled by one ordered scan.
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT g.{LINE_COLUMN}, {select} FROM {table}_raw r "
+        f"POSITIONAL JOIN _good_lines g"
+    )
+    con.unregister("_good_lines")
+    con.execute(f"DROP TABLE {table}_raw")
+    ragged = [RaggedRow(int(line), str(csv_line), _ragged_message(kind, message, len(columns)))
+              for line, csv_line, kind, message in rejects]
+    return StageInfo("csv", columns, int(n_good), delimiter=delimiter, ragged=ragged)
+
+
+def _ragged_message(kind: str, message: str, expected: int) -> str:
+    found = re.search(r"Found: (\d+)", message or "")
+    detail = f", found {found.group(1)}" if found else ""
+    if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
+        return f"ragged row: expected {expected} fields{detail}"
+    return f"unreadable row: {kind.lower()}"
+
+
+def _stage_csv_python(con, text: str, table: str, delimiter: str, columns: list[str]) -> StageInfo:
+    """Exact reader for files whose records span lines; slower, same result."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+    next(reader)
+    values: list[list[str | None]] = [[] for _ in columns]
+    lines: list[int] = []
+    ragged: list[RaggedRow] = []
+    start = reader.line_num + 1
+    for record in reader:
+        if not record:
+            start = reader.line_num + 1
+            continue
+        if len(record) != len(columns):
+            ragged.append(RaggedRow(start, delimiter.join(record),
+                                    f"ragged row: expected {len(columns)} fields, found {len(record)}"))
+        else:
+            lines.append(start)
+            for column, value in zip(values, record):
+                column.append(value if value != "" else None)
+        start = reader.line_num + 1
+    arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
+    arrays.update({col: pa.array(vals, pa.string()) for col, vals in zip(columns, values)})
+    info = _stage_arrow(con, pa.table(arrays), table, "csv")
+    info.delimiter, info.ragged = delimiter, ragged
+    return info
+
+
+# --- Parquet, XLSX, JSON --------------------------------------------------------------
+
+def _read_parquet(path: Path) -> pa.Table:
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise ImportRefused(f"{path.name}: not a readable Parquet file ({exc})") from None
+    columns = _checked_header(source.column_names, path.name)
+    arrays = {LINE_COLUMN: pa.array(np.arange(1, source.num_rows + 1, dtype=np.int64))}
+    for name, col in zip(columns, source.columns):
+        arrays[name] = _text_array(col.to_pylist()) if not pa.types.is_string(col.type) else col
+    return pa.table(arrays)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() != "" else None
+
+
+def _text_array(values: list[object]) -> pa.Array:
+    return pa.array([_text(v) for v in values], pa.string())
+
+
+def _read_xlsx(path: Path) -> pa.Table:
+    import defusedxml  # noqa: F401  openpyxl parses with defusedxml when it is importable
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportRefused(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_row = next(rows, None)
+        if header_row is None:
+            raise ImportRefused(f"{path.name}: the first sheet is empty")
+        width = max((i + 1 for i, v in enumerate(header_row) if v is not None), default=0)
+        columns = _checked_header([str(v) if v is not None else "" for v in header_row[:width]], path.name)
+        values: list[list[object]] = [[] for _ in columns]
+        lines: list[int] = []
+        for number, row in enumerate(rows, start=2):
+            row = tuple(row[:width]) + (None,) * max(0, width - len(row))
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                continue
+            lines.append(number)
+            for column, value in zip(values, row):
+                column.append(value)
+    finally:
+        book.close()
+    arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
+    arrays.update({col: _text_array(vals) for col, vals in zip(columns, values)})
+    return pa.table(arrays)
+
+
+def _read_json(path: Path) -> pa.Table:
+    raw = path.read_bytes()
+    encoding, bom = detect_encoding(raw)
+    text = raw[bom:].decode(encoding)
+    try:
+        document = json.loads(text)
+        records = document.get("records", document.get("data")) if isinstance(document, dict) else document
+    except json.JSONDecodeError:
+        try:
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise ImportRefused(f"{path.name}: not valid JSON or JSON Lines ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ImportRefused(f"{path.name}: expected a list of records (objects) or JSON Lines")
+    if not records:
+        raise ImportRefused(f"{path.name}: the file holds no records")
+    names: dict[str, None] = {}
+    for record in records:
+        names.update(dict.fromkeys(record))
+    columns = _checked_header(list(names), path.name)
+    arrays = {LINE_COLUMN: pa.array(np.arange(1, len(records) + 1, dtype=np.int64))}
+    for key, col in zip(names, columns):
+        arrays[col] = _text_array([_json_value(r.get(key)) for r in records])
+    return pa.table(arrays)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str) -> StageInfo:
+    columns = [c for c in table_data.column_names if c != LINE_COLUMN]
+    if table_data.num_rows == 0:
+        raise ImportRefused("the file has a header but no data rows")
+    con.register("_arrow_stage", table_data)
+    select = ", ".join(f"nullif(trim({_quote(c)}), '') AS {_quote(c)}" for c in columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {LINE_COLUMN}, {select} FROM _arrow_stage")
+    con.unregister("_arrow_stage")
+    return StageInfo(file_format, columns, table_data.num_rows)
+
+
+def _quote(identifier: str) -> str:
+    from .sql import quote_ident
+
+    return quote_ident(identifier)

@@ -1,0 +1,202 @@
+"""The embedded incident store: one DuckDB file with versioned schema migrations.
+
+Opening a store applies pending migrations; connections never download or load
+DuckDB extensions, so the store works on machines with no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+__all__ = [
+    "DEFAULT_DB",
+    "DB_ENV",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "resolve_db_path",
+    "connect",
+    "migrate",
+    "schema_version",
+    "data_version",
+]
+
+DEFAULT_DB = Path("data") / "turquesa.duckdb"
+DB_ENV = "TURQUESA_DB"
+
+# Each migration is (version, statements); a store records the versions it has.
+# Never edit a released migration: append a new one. The case tables carry no
+# PRIMARY KEY or UNIQUE constraint: index upkeep made bulk imports several times
+# slower, and the importer is the only writer and keeps (source, incident_id) unique.
+MIGRATIONS: Sequence[tuple[int, Sequence[str]]] = (
+    (
+        1,
+        (
+            """CREATE TABLE imports (
+                import_id INTEGER PRIMARY KEY,
+                file_name VARCHAR NOT NULL,
+                sha256 VARCHAR NOT NULL,
+                profile VARCHAR NOT NULL,
+                source VARCHAR,
+                rows_read BIGINT,
+                rows_accepted BIGINT,
+                rows_quarantined BIGINT,
+                rows_inserted BIGINT,
+                rows_updated BIGINT,
+                rows_unchanged BIGINT,
+                dropped_columns VARCHAR,
+                ignored_columns VARCHAR,
+                started TIMESTAMP NOT NULL,
+                finished TIMESTAMP,
+                status VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE quarantine (
+                import_id INTEGER NOT NULL,
+                line BIGINT NOT NULL,
+                column_name VARCHAR,
+                rule VARCHAR NOT NULL,
+                value VARCHAR,
+                message VARCHAR NOT NULL,
+                record VARCHAR
+            )""",
+            """CREATE TABLE cases (
+                case_uid BIGINT NOT NULL,
+                source VARCHAR NOT NULL,
+                incident_id VARCHAR NOT NULL,
+                network VARCHAR,
+                reporting_country VARCHAR,
+                crime_type VARCHAR NOT NULL,
+                case_date DATE NOT NULL,
+                nationality VARCHAR,
+                origin VARCHAR,
+                transit VARCHAR,
+                destination VARCHAR,
+                detection_country VARCHAR,
+                place VARCHAR,
+                lat DOUBLE,
+                lon DOUBLE,
+                import_id INTEGER NOT NULL,
+                row_hash VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE case_persons (
+                case_uid BIGINT NOT NULL,
+                role VARCHAR NOT NULL,
+                gender VARCHAR NOT NULL,
+                age_group VARCHAR NOT NULL,
+                nationality VARCHAR,
+                persons INTEGER NOT NULL
+            )""",
+            """CREATE TABLE case_events (
+                case_uid BIGINT NOT NULL,
+                seq SMALLINT NOT NULL,
+                event_type VARCHAR NOT NULL,
+                route_role VARCHAR NOT NULL,
+                country VARCHAR,
+                place VARCHAR,
+                lat DOUBLE,
+                lon DOUBLE,
+                event_date DATE,
+                precision VARCHAR NOT NULL
+            )""",
+            """CREATE TABLE case_attributes (
+                case_uid BIGINT NOT NULL,
+                dimension VARCHAR NOT NULL,
+                code VARCHAR NOT NULL
+            )""",
+        ),
+    ),
+)
+
+SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
+
+_SAFE_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """Return the store path: the argument, else ``$TURQUESA_DB``, else ``data/turquesa.duckdb``.
+
+    >>> str(resolve_db_path("x.duckdb"))
+    'x.duckdb'
+    """
+    if db:
+        return Path(db)
+    env = os.environ.get(DB_ENV)
+    return Path(env) if env else DEFAULT_DB
+
+
+def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False,
+            external_access: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the store, creating and migrating it unless ``read_only``.
+
+    Parameters
+    ----------
+    db : path, optional
+        Store file, or ``":memory:"``; see :func:`resolve_db_path`.
+    read_only : bool
+        Open without write access (the dashboard does).
+    external_access : bool
+        When False the connection cannot read or write any file but the store, and its
+        configuration is locked (the dashboard's connections).
+    """
+    path = str(resolve_db_path(db))
+    if path != ":memory:":
+        if read_only and not Path(path).exists():
+            raise FileNotFoundError(f"no store at {path}: run 'turquesa demo' or 'turquesa import' first")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(path, read_only=read_only, config=dict(_SAFE_CONFIG))
+    if not read_only:
+        migrate(con)
+    if not external_access:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the highest migration applied to the store (0 for an empty database)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0])
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations, each in its own transaction; return the schema version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TIMESTAMP)"
+    )
+    current = schema_version(con)
+    for version, statements in MIGRATIONS:
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in statements:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_migrations VALUES (?, current_timestamp)", [version])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return schema_version(con)
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Return a short fingerprint of the imports the store holds (changes on every import).
+
+    Pages key their caches on it; exports print it so a reader can tell which data a
+    figure was built from.
+    """
+    row = con.execute(
+        "SELECT coalesce(string_agg(sha256, ',' ORDER BY import_id), '') FROM imports WHERE status = 'done'"
+    ).fetchall()[0]
+    return hashlib.sha256(row[0].encode()).hexdigest()[:12]

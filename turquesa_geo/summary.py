@@ -1,0 +1,46 @@
+"""What the store holds: counts by crime type and year, sources, imports, quarantine.
+
+The landing page and ``turquesa status`` read these; counts are small-cell protected
+by the caller's display step.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from . import sql
+
+__all__ = ["cases_by_crime_year", "sources", "recent_imports", "quarantine_by_rule", "store_totals"]
+
+
+def _frame(con: duckdb.DuckDBPyConnection, query: sql.Query) -> pd.DataFrame:
+    text, params = query
+    return con.execute(text, params).df()
+
+
+def cases_by_crime_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Cases and persons (victims and migrants) by crime type and year."""
+    return _frame(con, sql.status_by_crime_year())
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Cases per reporting source and network."""
+    return _frame(con, sql.sources_summary())
+
+
+def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
+    """The latest imports with their reconciliation."""
+    return _frame(con, sql.recent_imports(limit))
+
+
+def quarantine_by_rule(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> pd.DataFrame:
+    """Quarantined rows per rule."""
+    return _frame(con, sql.quarantine_by_rule(import_id))
+
+
+def store_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Total cases, persons by role, imports and quarantined rows."""
+    text, params = sql.store_totals()
+    row = con.execute(text, params).fetchall()[0]
+    return dict(zip(("cases", "victims", "migrants", "suspects", "imports", "quarantined"), (int(v) for v in row)))
