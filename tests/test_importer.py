@@ -52,7 +52,7 @@ def test_good_rows_are_stored_literally(store, write):
         ("A2", "victim", "female", "minor", "VEN", 2),
     ]
     events = store.execute(
-        "SELECT seq, event_type, route_role, country, e.place, precision FROM case_events e "
+        "SELECT seq, event_type, route_role, country, e.place, precision FROM route_events e "
         "JOIN cases USING (case_uid) WHERE incident_id = 'A1' ORDER BY seq"
     ).fetchall()
     assert events == [
@@ -148,7 +148,7 @@ def test_changed_row_replaces_the_stored_case(store, write):
         "SELECT sum(persons) FROM case_persons JOIN cases USING (case_uid) WHERE incident_id = 'A1' AND role = 'migrant'"
     ).fetchall()[0][0]
     assert migrants == 15
-    assert store.execute("SELECT count(*) FROM case_events JOIN cases USING (case_uid) "
+    assert store.execute("SELECT count(*) FROM route_events JOIN cases USING (case_uid) "
                          "WHERE incident_id = 'A1'").fetchall()[0][0] == 5
 
 
@@ -168,7 +168,7 @@ def _stored_tables(con) -> dict[str, list[tuple]]:
         "cases": con.execute("SELECT * EXCLUDE (case_uid, import_id, source) FROM cases ORDER BY incident_id").fetchall(),
         "persons": con.execute("SELECT c.incident_id, p.* EXCLUDE (case_uid) FROM case_persons p "
                                "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),
-        "events": con.execute("SELECT c.incident_id, e.* EXCLUDE (case_uid) FROM case_events e "
+        "events": con.execute("SELECT c.incident_id, e.* EXCLUDE (case_uid) FROM route_events e "
                               "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),
         "attributes": con.execute("SELECT c.incident_id, a.* EXCLUDE (case_uid) FROM case_attributes a "
                                   "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),

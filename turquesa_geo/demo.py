@@ -1115,7 +1115,8 @@ def write_demo(path: str | Path, rows: int, seed: int = 7, planted: bool = True,
     _check_sizes(rows, chunk_rows)  # before the file is opened, so a bad call leaves no file behind
     tables = _iter_tables(rows, seed, planted, chunk_rows, with_truth)
     schema = _empty_table(with_truth).schema
-    writer = pa_csv.CSVWriter(str(target), schema) if suffix == ".csv" else pq.ParquetWriter(str(target), schema)
+    writer = (pa_csv.CSVWriter(str(target), schema, write_options=pa_csv.WriteOptions(quoting_style="needed"))
+              if suffix == ".csv" else pq.ParquetWriter(str(target), schema))
     with writer:
         for table in tables:
             writer.write_table(table)

@@ -20,7 +20,7 @@ import pyarrow as pa
 from . import columns as C
 from .countries import country_table, resolve_country, suggest_countries
 from .parsing import DateOrderError, parse_dates, parse_multi, parse_route
-from .readers import LINE_COLUMN, ImportRefused, StageInfo, load_stage
+from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
 from .sql import quote_ident as q
 
 __all__ = ["RULES", "ImportResult", "import_file", "PROFILES", "ProgressCallback"]
@@ -214,10 +214,11 @@ def _record_import(con, result: ImportResult, started: dt.datetime) -> None:
     )
 
 
-_TEMP_TABLES = ("stage", "canon", "errs", "acc", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox")
+_TEMP_TABLES = ("canon", "errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox")
 
 
 def _drop_temp_tables(con) -> None:
+    drop_stage(con)
     for name in _TEMP_TABLES:
         con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
@@ -243,8 +244,8 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
             except ValueError as exc:
                 raise ImportRefused(f"{file_name}: {exc}") from None
             ignored.append(column)
-    for column in dropped + ignored:
-        con.execute(f"ALTER TABLE stage DROP COLUMN {q(column)}")
+    # Dropped columns are never read again: canonical rows and quarantine records
+    # name only the kept columns.
     info.columns = [c for c in info.columns if c not in dropped and c not in ignored]
     return dropped, ignored
 
@@ -283,8 +284,7 @@ def _build_maps(con, info: StageInfo, date_format: str | None, file_name: str) -
     routes = {v: parse_route(v) for v in (_distinct(con, C.TRANSIT) if C.TRANSIT in cols else [])}
     _register(con, "m_route", pa.table({
         "raw": pa.array(list(routes), pa.string()),
-        "path": pa.array([list(r.countries) if not r.bad_token else None for r in routes.values()],
-                         pa.list_(pa.string())),
+        "path": pa.array([">".join(r.countries) or None for r in routes.values()], pa.string()),
         "bad": pa.array([r.bad_token for r in routes.values()], pa.string()),
         "suggestion": pa.array([_suggestion(r.bad_token) if r.bad_token else None for r in routes.values()],
                                pa.string()),
@@ -296,15 +296,15 @@ def _build_maps(con, info: StageInfo, date_format: str | None, file_name: str) -
             continue
         for raw in _distinct(con, column):
             parsed = parse_multi(vocabulary, raw)
-            if column in (C.CRIME_TYPE, C.NETWORK) and len(parsed.codes) > 1:
-                parsed = type(parsed)((), raw)
+            if column in (C.CRIME_TYPE, C.NETWORK) and len(parsed.codes) != 1 and not parsed.bad_token:
+                parsed = type(parsed)((), raw)  # single-valued: exactly one term
             rows["col"].append(column)
             rows["raw"].append(raw)
-            rows["codes"].append(list(parsed.codes) if not parsed.bad_token else None)
+            rows["codes"].append(";".join(parsed.codes) or None)
             rows["bad"].append(parsed.bad_token)
     _register(con, "m_term", pa.table({
         "col": pa.array(rows["col"], pa.string()), "raw": pa.array(rows["raw"], pa.string()),
-        "codes": pa.array(rows["codes"], pa.list_(pa.string())), "bad": pa.array(rows["bad"], pa.string()),
+        "codes": pa.array(rows["codes"], pa.string()), "bad": pa.array(rows["bad"], pa.string()),
     }))
     table = country_table()
     _register(con, "m_bbox", pa.Table.from_pandas(
@@ -368,10 +368,6 @@ def _build_canonical(con, info: StageInfo, default_source: str, today: dt.date) 
         [default_source],
     )
     _build_errors(con, counts, today)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM canon "
-        f"WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM errs)"
-    )
 
 
 def _rule(rule: str, column: str | None, value: str, message: str, where: str) -> str:
@@ -403,7 +399,7 @@ def _build_errors(con, counts: list[str], today: dt.date) -> None:
             "unknown_term", column, f"_{column}_bad",
             f"{_quoted(f'_{column}_bad')} || ' is not a known {vocabulary.replace('_', ' ')} "
             f"(see the {vocabulary} vocabulary)'",
-            f"_{column}_raw IS NOT NULL AND _{column} IS NULL",
+            f"_{column}_bad IS NOT NULL",
         ))
     for column in C.COUNTRY_COLUMNS:
         rules.append(_rule(
@@ -473,49 +469,53 @@ def _coordinate_rules() -> list[str]:
 
 # --- writing -----------------------------------------------------------------------
 
+def _canonical_columns(counts: list[str]) -> list[str]:
+    """The columns of a canonical row (what is written), without the raw text kept for messages."""
+    return [LINE_COLUMN, "_source", "_incident_id", "_date", "_place", "_lat", "_lon", "_transit",
+            *(f"_{c}" for c in C.COUNTRY_COLUMNS), *(f"_{c}" for c in (C.CRIME_TYPE, C.NETWORK, *C.MULTI_VALUE_COLUMNS)),
+            *(f"_{c}" for c in counts)]
+
+
 def _hash_expr(counts: list[str]) -> str:
-    parts = ["_source", "_incident_id", "CAST(_date AS VARCHAR)", "_place", "CAST(_lat AS VARCHAR)",
-             "CAST(_lon AS VARCHAR)", "array_to_string(_transit, '>')"]
-    parts += [f"_{c}" for c in C.COUNTRY_COLUMNS]
-    parts += [f"array_to_string(_{c}, ';')" for c in (C.CRIME_TYPE, C.NETWORK, *C.MULTI_VALUE_COLUMNS)]
-    parts += [f"'{c}=' || CAST(CAST(_{c} AS BIGINT) AS VARCHAR)" for c in counts]
-    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce({p}, '')" for p in parts) + "))"
+    """A fingerprint of a row's canonical values, to tell changed rows from unchanged ones."""
+    parts = _canonical_columns([])[1:]
+    # The count columns a file has are part of what it says ("not reported" differs from 0).
+    parts += [f"'{c}'" for c in counts] + [f"CAST(_{c} AS BIGINT)" for c in counts]
+    return "CAST(hash(" + ", ".join(parts) + ") AS VARCHAR)"
 
 
 def _write_cases(con, import_id: int, result: ImportResult) -> None:
-    acc_columns = {r[0] for r in con.execute("SELECT name FROM pragma_table_info('acc')").fetchall()}
-    counts = [c for c in C.COUNT_COLUMNS if f"_{c}" in acc_columns]
+    canon_columns = {r[0] for r in con.execute("SELECT name FROM pragma_table_info('canon')").fetchall()}
+    counts = [c for c in C.COUNT_COLUMNS if f"_{c}" in canon_columns]
+    base = con.execute("SELECT coalesce(max(case_uid), 0) FROM cases").fetchall()[0][0]
+    # One pass: accepted rows, their fingerprint, and the stored case they replace.
+    # New cases get uid = previous maximum + line number: unique, no sort needed.
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE ins AS "
-        f"WITH a AS (SELECT *, {_hash_expr(counts)} AS _hash FROM acc), "
+        f"WITH a AS (SELECT {', '.join(_canonical_columns(counts))}, {_hash_expr(counts)} AS _hash FROM canon "
+        f"WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM errs)), "
         f"m AS (SELECT a.{LINE_COLUMN}, c.case_uid, c.row_hash FROM a JOIN cases c "
         f"ON c.source = a._source AND c.incident_id = a._incident_id) "
-        f"SELECT a.*, m.case_uid AS _old_uid, m.row_hash AS _old_hash FROM a LEFT JOIN m USING ({LINE_COLUMN})"
-    )
-    accepted, unchanged = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE _old_hash = _hash) FROM ins").fetchall()[0]
-    con.execute("DELETE FROM ins WHERE _old_hash = _hash")
-    base = con.execute("SELECT coalesce(max(case_uid), 0) FROM cases").fetchall()[0][0]
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE ins AS SELECT *, coalesce(_old_uid, CAST(? AS BIGINT) + "
-        f"row_number() OVER (PARTITION BY _old_uid IS NULL ORDER BY {LINE_COLUMN})) AS case_uid FROM ins",
+        f"SELECT a.*, m.case_uid AS _old_uid, coalesce(m.case_uid, CAST(? AS BIGINT) + a.{LINE_COLUMN}) AS case_uid "
+        f"FROM a LEFT JOIN m USING ({LINE_COLUMN}) WHERE m.row_hash IS DISTINCT FROM a._hash",
         [base],
     )
     for table in ("case_persons", "case_events", "case_attributes", "cases"):
         con.execute(f"DELETE FROM {table} WHERE case_uid IN (SELECT _old_uid FROM ins WHERE _old_uid IS NOT NULL)")
     con.execute(
-        "INSERT INTO cases SELECT case_uid, _source, _incident_id, _network[1], _reporting_country, _crime_type[1], "
-        "_date, _nationality, _origin, array_to_string(_transit, '>'), _destination, _detection_country, _place, "
+        "INSERT INTO cases SELECT case_uid, _source, _incident_id, _network, _reporting_country, _crime_type, "
+        "_date, _nationality, _origin, _transit, _destination, _detection_country, _place, "
         "_lat, _lon, ?, _hash FROM ins",
         [import_id],
     )
     _write_persons(con, counts)
-    _write_events(con)
     _write_attributes(con)
-    updated = con.execute("SELECT count(*) FROM ins WHERE _old_uid IS NOT NULL").fetchall()[0][0]
-    total = con.execute("SELECT count(*) FROM ins").fetchall()[0][0]
-    result.rows_accepted, result.rows_unchanged = int(accepted), int(unchanged)
+    read, bad = con.execute(
+        f"SELECT (SELECT count(*) FROM canon), (SELECT count(DISTINCT {LINE_COLUMN}) FROM errs)").fetchall()[0]
+    total, updated = con.execute("SELECT count(*), count(_old_uid) FROM ins").fetchall()[0]
+    result.rows_accepted = int(read - bad)
     result.rows_updated, result.rows_inserted = int(updated), int(total - updated)
+    result.rows_unchanged = result.rows_accepted - int(total)
 
 
 def _write_persons(con, counts: list[str]) -> None:
@@ -529,38 +529,17 @@ def _write_persons(con, counts: list[str]) -> None:
     con.execute(f"INSERT INTO case_persons {' UNION ALL '.join(parts)}")
 
 
-def _write_events(con) -> None:
-    trafficking = "_crime_type[1] <> 'smuggling'"
-    precision = "CASE WHEN _lat IS NOT NULL THEN 'point' WHEN _place IS NOT NULL THEN 'place' ELSE 'country' END"
-    con.execute(
-        "INSERT INTO case_events "
-        f"SELECT case_uid, 0, CASE WHEN {trafficking} THEN 'recruitment' ELSE 'departure' END, 'origin', _origin, "
-        "NULL, NULL, NULL, NULL, 'country' FROM ins WHERE _origin IS NOT NULL "
-        "UNION ALL "
-        "SELECT case_uid, CAST(seq AS SMALLINT), 'transit', 'transit', country, NULL, NULL, NULL, NULL, 'country' "
-        "FROM (SELECT case_uid, unnest(_transit) AS country, unnest(range(1, len(_transit) + 1)) AS seq "
-        "FROM ins WHERE _transit IS NOT NULL) "
-        "UNION ALL "
-        f"SELECT case_uid, CAST(coalesce(len(_transit), 0) + 1 AS SMALLINT), "
-        f"CASE WHEN {trafficking} THEN 'exploitation' ELSE 'arrival' END, 'destination', _destination, "
-        "NULL, NULL, NULL, NULL, 'country' FROM ins WHERE _destination IS NOT NULL "
-        "UNION ALL "
-        "SELECT case_uid, CAST(coalesce(len(_transit), 0) + 2 AS SMALLINT), 'interception', 'detection', "
-        f"_detection_country, _place, _lat, _lon, _date, {precision} FROM ins "
-        "WHERE _detection_country IS NOT NULL OR _lat IS NOT NULL OR _place IS NOT NULL"
-    )
-
-
 def _write_attributes(con) -> None:
-    parts = [f"SELECT case_uid, '{vocabulary}' AS dimension, unnest(_{column}) AS code FROM ins "
+    parts = [f"SELECT case_uid, '{vocabulary}' AS dimension, unnest(string_split(_{column}, ';')) AS code FROM ins "
              f"WHERE _{column} IS NOT NULL" for column, vocabulary in C.MULTI_VALUE_COLUMNS.items()]
     con.execute(f"INSERT INTO case_attributes {' UNION ALL '.join(parts)}")
 
 
 def _write_quarantine(con, import_id: int, info: StageInfo, result: ImportResult) -> None:
+    record = "json_object(" + ", ".join(f"'{c}', s.{q(c)}" for c in info.columns) + ")"
     con.execute(
         f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
-        f"to_json(s) FROM errs e JOIN stage s USING ({LINE_COLUMN})",
+        f"{record} FROM errs e JOIN stage s USING ({LINE_COLUMN})",
         [import_id],
     )
     if info.ragged:

@@ -34,6 +34,7 @@ __all__ = [
     "detect_delimiter",
     "normalize_column_name",
     "load_stage",
+    "drop_stage",
 ]
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".json", ".jsonl")
@@ -133,7 +134,11 @@ def detect_delimiter(header: str) -> str:
 
 
 def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage") -> StageInfo:
-    """Stage ``path`` as temporary table ``table``; the format comes from the suffix."""
+    """Stage ``path`` as temporary view ``table`` over ``{table}_raw``; the format comes from the suffix.
+
+    Text is trimmed and blank cells read as NULL. The caller drops the temporary
+    objects (see :func:`drop_stage`).
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ImportRefused(
@@ -158,21 +163,28 @@ def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage")
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageInfo:
     data = path.read_bytes()
     encoding, bom = detect_encoding(data)
-    text = data[bom:].decode(encoding)
-    if not text.strip():
+    body = memoryview(data)[bom:]
+    if not body.nbytes or bytes(body[:4096]).isspace() and data[bom:].isspace():
         raise ImportRefused(f"{path.name}: the file is empty")
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+    # Large files stay bytes: only non-UTF-8 files are decoded whole (to re-encode).
+    text = None if encoding == "utf-8" else bytes(body).decode(encoding)
+    first = (text.split("\n", 1)[0] if text is not None else bytes(body[:1 << 20]).split(b"\n", 1)[0].decode("utf-8"))
+    header_line = first.rstrip("\r")
     delimiter = detect_delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=delimiter))
     columns = _checked_header(header, path.name)
     utf8_path, cleanup = path, None
-    if encoding != "utf-8" or bom:
-        cleanup = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="", delete=False)
-        cleanup.write(text)
+    if text is not None or bom:
+        cleanup = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
+        cleanup.write(text.encode("utf-8") if text is not None else body)
         cleanup.close()
         utf8_path = Path(cleanup.name)
     try:
-        info = _stage_csv_duckdb(con, utf8_path, table, delimiter, columns, text)
+        def full_text() -> str:
+            return text if text is not None else bytes(body).decode("utf-8")
+
+        lines = _data_lines(text if text is not None else data)
+        info = _stage_csv_duckdb(con, utf8_path, table, delimiter, columns, lines, full_text)
     finally:
         if cleanup is not None:
             Path(cleanup.name).unlink(missing_ok=True)
@@ -196,11 +208,17 @@ def _checked_header(header: list[str], name: str) -> list[str]:
     return columns
 
 
-def _physical_lines(text: str) -> int:
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
+def _data_lines(data: bytes | str) -> int:
+    """Physical lines after the header, trailing line breaks ignored (no copy of the data)."""
+    newline, breaks = ("\n", "\r\n") if isinstance(data, str) else (b"\n", b"\r\n")
+    end = len(data)
+    while end > 0 and data[end - 1:end] in (breaks[:1], breaks[1:]):
+        end -= 1
+    return data.count(newline, 0, end)
 
 
-def _stage_csv_duckdb(con, path: Path, table: str, delimiter: str, columns: list[str], text: str) -> StageInfo:
+def _stage_csv_duckdb(con, path: Path, table: str, delimiter: str, columns: list[str], data_lines: int,
+                      full_text) -> StageInfo:
     """Fast path: DuckDB's parallel reader; exact lines unless records span lines."""
     con.execute("DROP TABLE IF EXISTS reject_errors")
     con.execute("DROP TABLE IF EXISTS reject_scans")
@@ -214,30 +232,29 @@ def _stage_csv_duckdb(con, path: Path, table: str, delimiter: str, columns: list
         )
     except duckdb.Error:
         # Mixed line endings or stray quotes: the exact reader copes and reports per line.
-        return _stage_csv_python(con, text, table, delimiter, columns)
+        return _stage_csv_python(con, full_text(), table, delimiter, columns)
     rejects = con.execute(
         "SELECT line, any_value(csv_line), any_value(error_type), any_value(error_message) "
         "FROM reject_errors GROUP BY line ORDER BY line"
     ).fetchall()
     n_good = con.execute(f"SELECT count(*) FROM {table}_raw").fetchall()[0][0]
-    data_lines = _physical_lines(text.rstrip("\r\n") + "\n") - 1
     if n_good + len(rejects) != data_lines:
         # Quoted fields with line breaks, or blank lines: line numbers need the exact reader.
-        con.execute(f"DROP TABLE {table}_raw")
-        return _stage_csv_python(con, text, table, delimiter, columns)
-    rejected_index = np.array([r[0] - 2 for r in rejects], dtype=np.int64)
-    good_lines = np.delete(np.arange(data_lines, dtype=np.int64), rejected_index) + 2
-    con.register("_good_lines", pa.table({LINE_COLUMN: good_lines}))
-    select = ", ".join(f"nullif(trim(r.c{i}), '') AS {_quote(col)}" for i, col in enumerate(columns))
-    # rowid follows file order: the raw table was filled by one ordered scan.
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT g.{LINE_COLUMN}, {select} FROM {table}_raw r "
-        f"POSITIONAL JOIN _good_lines g"
-    )
-    con.unregister("_good_lines")
-    con.execute(f"DROP TABLE {table}_raw")
+        return _stage_csv_python(con, full_text(), table, delimiter, columns)
     ragged = [RaggedRow(int(line), str(csv_line), _ragged_message(kind, message, len(columns)))
               for line, csv_line, kind, message in rejects]
+    if rejects:
+        rejected_index = np.array([r[0] - 2 for r in rejects], dtype=np.int64)
+        good_lines = np.delete(np.arange(data_lines, dtype=np.int64), rejected_index) + 2
+        con.register("_good_lines", pa.table({LINE_COLUMN: good_lines}))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_lines AS SELECT * FROM _good_lines")
+        con.unregister("_good_lines")
+        line_sql, source_sql = f"g.{LINE_COLUMN}", f"{table}_raw r POSITIONAL JOIN {table}_lines g"
+    else:
+        # rowid follows file order: the raw table was filled by one ordered scan.
+        line_sql, source_sql = "r.rowid + 2", f"{table}_raw r"
+    select = ", ".join(f"nullif(trim(r.c{i}), '') AS {_quote(col)}" for i, col in enumerate(columns))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {line_sql} AS {LINE_COLUMN}, {select} FROM {source_sql}")
     return StageInfo("csv", columns, int(n_good), delimiter=delimiter, ragged=ragged)
 
 
@@ -386,10 +403,18 @@ def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str) -> Sta
     if table_data.num_rows == 0:
         raise ImportRefused("the file has a header but no data rows")
     con.register("_arrow_stage", table_data)
-    select = ", ".join(f"nullif(trim({_quote(c)}), '') AS {_quote(c)}" for c in columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {LINE_COLUMN}, {select} FROM _arrow_stage")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM _arrow_stage")
     con.unregister("_arrow_stage")
+    select = ", ".join(f"nullif(trim({_quote(c)}), '') AS {_quote(c)}" for c in columns)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {LINE_COLUMN}, {select} FROM {table}_raw")
     return StageInfo(file_format, columns, table_data.num_rows)
+
+
+def drop_stage(con: duckdb.DuckDBPyConnection, table: str = "stage") -> None:
+    """Drop the temporary objects :func:`load_stage` made."""
+    con.execute(f"DROP VIEW IF EXISTS temp.{table}")
+    for suffix in ("_raw", "_lines"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}{suffix}")
 
 
 def _quote(identifier: str) -> str:

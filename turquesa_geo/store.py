@@ -111,6 +111,35 @@ MIGRATIONS: Sequence[tuple[int, Sequence[str]]] = (
     ),
 )
 
+# Version 2: every case's route as events. Flat records keep their route in the
+# cases table (origin, transit, destination, detection point) and are expanded
+# here on read; HTCDS records store their detailed events in case_events.
+MIGRATIONS = (*MIGRATIONS, (2, (
+    """CREATE VIEW route_events AS
+    SELECT case_uid, seq, event_type, route_role, country, place, lat, lon, event_date, precision
+    FROM case_events
+    UNION ALL
+    SELECT case_uid, 0, CASE WHEN crime_type = 'smuggling' THEN 'departure' ELSE 'recruitment' END, 'origin',
+           origin, NULL, NULL, NULL, NULL, 'country'
+    FROM cases WHERE origin IS NOT NULL AND case_uid NOT IN (SELECT case_uid FROM case_events)
+    UNION ALL
+    SELECT case_uid, CAST(seq AS SMALLINT), 'transit', 'transit', country, NULL, NULL, NULL, NULL, 'country'
+    FROM (SELECT case_uid, unnest(parts) AS country, unnest(range(1, len(parts) + 1)) AS seq
+          FROM (SELECT case_uid, string_split(transit, '>') AS parts FROM cases
+                WHERE transit IS NOT NULL AND case_uid NOT IN (SELECT case_uid FROM case_events)))
+    UNION ALL
+    SELECT case_uid, CAST(coalesce(len(string_split(transit, '>')), 0) + 1 AS SMALLINT),
+           CASE WHEN crime_type = 'smuggling' THEN 'arrival' ELSE 'exploitation' END, 'destination',
+           destination, NULL, NULL, NULL, NULL, 'country'
+    FROM cases WHERE destination IS NOT NULL AND case_uid NOT IN (SELECT case_uid FROM case_events)
+    UNION ALL
+    SELECT case_uid, CAST(coalesce(len(string_split(transit, '>')), 0) + 2 AS SMALLINT), 'interception',
+           'detection', detection_country, place, lat, lon, case_date,
+           CASE WHEN lat IS NOT NULL THEN 'point' WHEN place IS NOT NULL THEN 'place' ELSE 'country' END
+    FROM cases WHERE (detection_country IS NOT NULL OR lat IS NOT NULL OR place IS NOT NULL)
+          AND case_uid NOT IN (SELECT case_uid FROM case_events)""",
+)))
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {
