@@ -4,7 +4,7 @@ import streamlit as st
 
 from turquesa_ui.state import init_state
 
-st.set_page_config(page_title="Turquesa", page_icon=":material/route:", layout="wide")
+st.set_page_config(page_title="Turquesa", page_icon="assets/icon.png", layout="wide")
 init_state()
 
 PAGES = [

@@ -37,11 +37,18 @@ st.plotly_chart(
                     "cases of a type leave that part out."),
     width="stretch", config={"displaylogo": False},
 )
-left, right = st.columns(2)
+left, right = st.columns([3, 2])
 with left:
     st.subheader("Reporting sources")
-    st.dataframe(format_protected(sources, ["cases"]), hide_index=True, width="stretch")
+    st.dataframe(format_protected(sources, ["cases"]), hide_index=True, width="stretch", column_config={
+        "source": "Source", "network": "Network", "cases": "Cases",
+        "first_case": st.column_config.DateColumn("First case"), "last_case": st.column_config.DateColumn("Last case"),
+    })
 with right:
     st.subheader("Last imports")
-    st.dataframe(imports[["import_id", "file_name", "rows_read", "rows_accepted", "rows_quarantined",
-                          "rows_updated", "status", "finished"]], hide_index=True, width="stretch")
+    st.dataframe(imports, hide_index=True, width="stretch",
+                 column_order=["import_id", "file_name", "rows_read", "rows_accepted", "rows_quarantined",
+                               "rows_updated", "finished"],
+                 column_config={"import_id": "Import", "file_name": "File", "rows_read": "Read",
+                                "rows_accepted": "Accepted", "rows_quarantined": "Quarantined",
+                                "rows_updated": "Updated", "finished": st.column_config.DatetimeColumn("Finished")})

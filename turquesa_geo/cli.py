@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import sql
 from .importer import PROFILES, ImportResult, import_file
+from .privacy import format_count
 from .readers import ImportRefused
 from .store import DB_ENV, connect, resolve_db_path
 
@@ -119,15 +120,18 @@ def _query(con, query: sql.Query) -> tuple[list[str], list[tuple]]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
+    # Counts of cases and persons pass small-cell protection; import and quarantine
+    # counts are rows of files, not people.
     sections = {
-        "cases_by_crime_type_and_year": sql.status_by_crime_year(),
-        "sources": sql.sources_summary(),
-        "last_imports": sql.recent_imports(args.last),
-        "quarantine_by_rule": sql.quarantine_by_rule(),
+        "cases_by_crime_type_and_year": (sql.status_by_crime_year(), ("cases", "persons")),
+        "sources": (sql.sources_summary(), ("cases",)),
+        "last_imports": (sql.recent_imports(args.last), ()),
+        "quarantine_by_rule": (sql.quarantine_by_rule(), ()),
     }
     data, text = {}, []
-    for title, query in sections.items():
+    for title, (query, protected) in sections.items():
         headers, rows = _query(con, query)
+        rows = [tuple(format_count(v) if h in protected else v for h, v in zip(headers, row)) for row in rows]
         data[title] = [dict(zip(headers, row)) for row in rows]
         text.append(f"{title.replace('_', ' ').capitalize()}:\n" + (format_table(rows, headers) if rows else "(none)"))
     _emit(data, "\n\n".join(text), args.format)

@@ -1,0 +1,75 @@
+"""Every page runs under Streamlit's AppTest on a tiny store, with no exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import GOOD_ROWS, csv_text, run_import
+from turquesa_geo.store import DB_ENV, connect
+from turquesa_ui.state import LAST_IMPORTS
+
+TIMEOUT = 30
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+@pytest.fixture
+def app_store(tmp_path, monkeypatch, write):
+    import streamlit as st
+
+    db = tmp_path / "app.duckdb"
+    con = connect(db)
+    # 7 smuggling cases of 12 migrants; 3 victims in all (a small cell).
+    rows = [GOOD_ROWS[0].replace("A1,", f"S{i},", 1) for i in range(7)]
+    rows += [GOOD_ROWS[1].replace(",3,2,", ",3,0,"), GOOD_ROWS[2]]
+    result = run_import(con, write("cases.csv", csv_text(*rows, GOOD_ROWS[0].replace("2024-03-05", "never"))))
+    con.close()
+    monkeypatch.setenv(DB_ENV, str(db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield result
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_home_shows_store_counts_with_small_cells_protected(app_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Turquesa: what the store holds"
+    metrics = _values(at)
+    assert metrics["Cases"] == "9"
+    assert metrics["Smuggled migrants"] == "84"  # 7 cases x 12 migrants
+    assert metrics["Victims"] == "<5"
+    assert metrics["Imports"] == "1"
+
+
+def test_home_on_an_empty_store_says_what_to_do(tmp_path, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "empty.duckdb"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "The store is empty" in at.info[0].value
+
+
+def test_import_page_shows_the_reconciliation_and_quarantine(app_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/import_files.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Import incident files"
+    at.session_state[LAST_IMPORTS] = [app_store.to_dict()]
+    at.run()
+    assert not at.exception
+    metrics = _values(at)
+    assert (metrics["Read"], metrics["Accepted"], metrics["Quarantined"]) == ("10", "9", "1")
+    assert any("reconciled." in c.value for c in at.caption)
+    rules = at.dataframe[0].value
+    assert rules["rule"].tolist() == ["bad_date"]
