@@ -23,6 +23,7 @@ from .store import DB_ENV, connect, resolve_db_path
 
 __all__ = ["main", "build_parser", "format_table"]
 
+IMPORT_PROFILES = (*PROFILES, "htcds")
 APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
 EXIT_USAGE, EXIT_REFUSED = 2, 1
 
@@ -89,7 +90,15 @@ def _describe_import(result: ImportResult) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     con = connect(args.db)
     results = []
-    for name in args.files:
+    if args.profile == "htcds":
+        if len(args.files) != 2:
+            raise CliError(f"--profile htcds takes two files (persons and events), got {len(args.files)}")
+        from .htcds import import_htcds
+
+        results = list(import_htcds(con, *args.files, source=args.source, date_format=args.date_format))
+        if args.format == "table":
+            print("\n".join(_describe_import(r) for r in results))
+    for name in args.files if args.profile != "htcds" else ():
         result = import_file(con, name, profile=args.profile, source=args.source, date_format=args.date_format,
                              progress=_progress_printer(Path(name).name) if args.format == "table" else None)
         results.append(result)
@@ -189,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import incident files (CSV, Parquet, XLSX, JSON)")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--profile", choices=PROFILES, default="flat", help="input layout (default: flat)")
+    p.add_argument("--profile", choices=IMPORT_PROFILES, default="flat",
+                   help="input layout: flat (one row per case, default) or htcds (a persons file and an events file)")
     p.add_argument("--source", help="reporting source for rows without one (default: the file name)")
     p.add_argument("--date-format", help="strptime format settling day/month order, e.g. %%d/%%m/%%Y")
     _add_common(p)

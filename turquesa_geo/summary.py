@@ -11,7 +11,8 @@ import pandas as pd
 
 from . import sql
 
-__all__ = ["cases_by_crime_year", "sources", "recent_imports", "quarantine_by_rule", "store_totals"]
+__all__ = ["cases_by_crime_year", "sources", "recent_imports", "quarantine_by_rule", "quarantine_entries",
+           "store_totals"]
 
 
 def _frame(con: duckdb.DuckDBPyConnection, query: sql.Query) -> pd.DataFrame:
@@ -44,3 +45,10 @@ def store_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     text, params = sql.store_totals()
     row = con.execute(text, params).fetchall()[0]
     return dict(zip(("cases", "victims", "migrants", "suspects", "imports", "quarantined"), (int(v) for v in row)))
+
+
+def quarantine_entries(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[list[str], list[tuple]]:
+    """The quarantine of one import: (headers, rows), one row per problem, in file order."""
+    text, params = sql.quarantine_rows(import_id)
+    cursor = con.execute(text, params)
+    return [d[0] for d in cursor.description], cursor.fetchall()

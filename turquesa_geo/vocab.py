@@ -94,7 +94,8 @@ RECRUITMENT_METHOD = [
     _t("familial", "Familial", "Familiar", "family"),
     _t("internet", "Internet (social media, online advertisement)", "Internet (redes sociales, anuncios en línea)",
        "online", "social media", "redes sociales", "en linea"),
-    _t("marriage_broker", "International marriage broker", "Agencia matrimonial internacional", "imb"),
+    _t("marriage_broker", "International marriage broker", "Agencia matrimonial internacional", "imb",
+       "International Marriage Broker (IMB)"),
     _t("intimate_partner", "Intimate partner / marriage proposition", "Pareja íntima / propuesta de matrimonio",
        "lover boy", "loverboy", "pareja"),
     _t("job_offer", "Job offer / advertisement", "Oferta de empleo / anuncio", "job offer", "oferta de trabajo",
@@ -133,19 +134,22 @@ CONTROL_METHOD = [
 
 # HTCDS types of sexual and labour exploitation, grouped as the UN protocol's forms.
 EXPLOITATION_FORM = [
-    _t("sexual", "Sexual exploitation", "Explotación sexual", "sex", "prostitution", "explotacion sexual"),
+    _t("sexual", "Sexual exploitation", "Explotación sexual", "sex", "prostitution", "explotacion sexual",
+       "pornography", "remote interactive services", "private sexual services"),
     _t("forced_labour_agriculture", "Forced labour: agriculture", "Trabajo forzoso: agricultura", "agriculture",
        "agricultura"),
-    _t("forced_labour_mining", "Forced labour: mining", "Trabajo forzoso: minería", "mining", "mineria"),
+    _t("forced_labour_mining", "Forced labour: mining", "Trabajo forzoso: minería", "mining", "mineria",
+       "mining or drilling"),
     _t("forced_labour_construction", "Forced labour: construction", "Trabajo forzoso: construcción", "construction"),
     _t("forced_labour_domestic", "Forced labour: domestic work", "Trabajo forzoso: trabajo doméstico",
        "domestic work", "servidumbre domestica"),
-    _t("forced_labour_fishing", "Forced labour: fishing", "Trabajo forzoso: pesca", "fishing", "pesca"),
+    _t("forced_labour_fishing", "Forced labour: fishing", "Trabajo forzoso: pesca", "fishing", "pesca",
+       "aquafarming"),
     _t("forced_labour_manufacturing", "Forced labour: manufacturing", "Trabajo forzoso: manufactura",
        "manufacturing"),
     _t("forced_labour_hospitality", "Forced labour: hospitality", "Trabajo forzoso: hostelería", "hospitality"),
     _t("forced_labour_other", "Forced labour: other sector", "Trabajo forzoso: otro sector", "forced labour",
-       "forced labor", "trabajo forzoso"),
+       "forced labor", "trabajo forzoso", "peddling", "transportation"),
     _t("forced_criminality", "Forced criminality", "Criminalidad forzada", "illicit activities"),
     _t("begging", "Forced begging", "Mendicidad forzada", "mendicidad"),
     _t("forced_marriage", "Forced marriage", "Matrimonio forzado", "matrimonio servil"),
@@ -197,7 +201,7 @@ PLATFORM = [
     _t("twitter", "X (Twitter)", "X (Twitter)", "x.com"),
     _t("dating_site", "Dating site or app", "Sitio o aplicación de citas", "dating", "citas"),
     _t("job_portal", "Online job portal", "Portal de empleo en línea", "job site"),
-    _t("other", "Other", "Otra"),
+    _t("other", "Other", "Otra", "4sale", "qq", "qzone"),
 ]
 
 LINKED_CRIME = [

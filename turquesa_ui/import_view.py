@@ -1,0 +1,74 @@
+"""The import page's parts: run uploaded files through the importer, show each reconciliation."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from turquesa_geo import summary
+from turquesa_geo.exports import csv_bytes, quarantine_for_correction
+from turquesa_geo.htcds import HTCDS_RULES, import_htcds
+from turquesa_geo.importer import RULES, import_file
+from turquesa_geo.readers import ImportRefused
+from turquesa_ui.store import store_cursor
+
+PROFILE_HELP = {"flat": "flat: one row per case or interception",
+                "htcds": "htcds: two files, an HTCDS persons file and an events file, linked by case_id"}
+
+
+def run_imports(files, profile: str, source: str | None, date_format: str | None) -> list[dict]:
+    """Import the uploaded files; return their reconciliations (refusals are shown as errors)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for upload in files:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+        bar = st.progress(0.0, text="reading")
+        progress = lambda phase, f: bar.progress(f, text=phase)  # noqa: E731
+        try:
+            if profile == "htcds":
+                if len(paths) != 2:
+                    st.error("The HTCDS format takes exactly two files: the persons file and the events file.")
+                    return []
+                return [r.to_dict() for r in import_htcds(store_cursor(), *paths, source=source,
+                                                          date_format=date_format, progress=progress)]
+            return [import_file(store_cursor(), p, source=source, date_format=date_format, progress=progress).to_dict()
+                    for p in paths]
+        except ImportRefused as exc:
+            bar.empty()
+            st.error(f"Not imported: {exc}")
+            return []
+
+
+def show_result(result: dict) -> None:
+    """One import's reconciliation, dropped columns and quarantine (with a correction download)."""
+    if result["already_imported"]:
+        st.info(f"**{result['file_name']}** was already imported as import {result['import_id']}: 0 rows added.")
+        return
+    st.subheader(f"{result['file_name']}: import {result['import_id']}")
+    labels = {"rows_read": "Read", "rows_accepted": "Accepted", "rows_quarantined": "Quarantined",
+              "rows_inserted": "New", "rows_updated": "Updated", "rows_unchanged": "Unchanged"}
+    for col, (key, text) in zip(st.columns(len(labels)), labels.items()):
+        col.metric(text, f"{result[key]:,}")
+    st.caption(f"Read {result['rows_read']:,} = accepted {result['rows_accepted']:,} + quarantined "
+               f"{result['rows_quarantined']:,}: " + ("reconciled." if result["reconciles"] else "NOT reconciled."))
+    if result["dropped_columns"]:
+        st.warning("Columns that look like personal identifiers were dropped and not stored: "
+                   + ", ".join(result["dropped_columns"]))
+    if result["ignored_columns"]:
+        st.caption("Columns not in the model, ignored: " + ", ".join(result["ignored_columns"]))
+    if not result["rows_quarantined"]:
+        return
+    con = store_cursor()
+    by_rule = summary.quarantine_by_rule(con, result["import_id"])
+    st.markdown("**Quarantined rows by rule**")
+    st.dataframe(by_rule, hide_index=True, width="stretch", column_config={"rule": "Rule", "rows": "Rows",
+                                                                          "problems": "Problems"})
+    st.caption(" · ".join(f"**{r}**: {RULES.get(r) or HTCDS_RULES.get(r, '')}" for r in by_rule["rule"]))
+    headers, rows = summary.quarantine_entries(con, result["import_id"])
+    st.dataframe([dict(zip(headers[:5], r[:5])) for r in rows[:500]], hide_index=True, width="stretch")
+    out_headers, out_rows = quarantine_for_correction(rows, headers)
+    st.download_button("Download the quarantined rows for correction (CSV)", csv_bytes(out_rows, out_headers),
+                       file_name=f"quarantine-import-{result['import_id']}.csv", mime="text/csv",
+                       key=f"download_q_{result['import_id']}")
