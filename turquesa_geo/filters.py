@@ -1,0 +1,206 @@
+"""The analyst's filters: one frozen value, its declarative field list, and URL round-trips.
+
+Pages build their widgets from :data:`FILTER_FIELDS`; the same :class:`Filters`
+value feeds the SQL builders and the CLI, and is written to and read from the
+URL query string so that a link reopens the same view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+
+from .vocab import MULTI_VALUED, VOCABULARIES
+
+__all__ = ["Filters", "FilterField", "FILTER_FIELDS", "ROUTE_ROLES", "to_query_params", "from_query_params",
+           "previous_period", "describe"]
+
+#: Where a country sits on a route, for the origin / transit / destination filters.
+ROUTE_ROLES = ("origin", "transit", "destination")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst selected. Empty tuples mean "all"."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    crime_types: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
+    age_groups: tuple[str, ...] = ()
+    nationalities: tuple[str, ...] = ()
+    origin: tuple[str, ...] = ()
+    transit: tuple[str, ...] = ()
+    destination: tuple[str, ...] = ()
+    modus: tuple[tuple[str, str], ...] = field(default=())
+    sources: tuple[str, ...] = ()
+
+    def person_filtered(self) -> bool:
+        """True when persons are restricted by role, gender or age."""
+        return bool(self.roles or self.genders or self.age_groups)
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter as the page shows it: URL key, label, kind and vocabulary."""
+
+    name: str
+    key: str
+    label: str
+    kind: str  # "dates", "codes", "countries", "modus", "text"
+    vocabulary: str | None = None
+    help: str = ""
+
+
+FILTER_FIELDS: tuple[FilterField, ...] = (
+    FilterField("start", "from", "From", "date", help="first day of the period"),
+    FilterField("end", "to", "To", "date", help="last day of the period"),
+    FilterField("crime_types", "crime", "Crime type", "codes", "crime_type"),
+    FilterField("roles", "role", "Person role", "codes", "role", "victims, smuggled migrants or suspects"),
+    FilterField("genders", "sex", "Sex / gender", "codes", "gender"),
+    FilterField("age_groups", "age", "Age group", "codes", "age_group"),
+    FilterField("nationalities", "nat", "Nationality", "countries"),
+    FilterField("origin", "orig", "From country (origin)", "countries", help="routes that start here"),
+    FilterField("transit", "via", "Through country (transit)", "countries", help="routes that pass through here"),
+    FilterField("destination", "dest", "To country (destination)", "countries", help="routes that end here"),
+    FilterField("modus", "mo", "Modus operandi", "modus",
+                help="transport, recruitment, control, exploitation, concealment, platforms, fraud, linked crimes"),
+    FilterField("sources", "src", "Reporting source", "text"),
+)
+
+_SEPARATOR = ","
+
+
+def _codes_valid(values: tuple[str, ...], vocabulary: str | None) -> tuple[str, ...]:
+    if vocabulary is None:
+        return values
+    known = {t.code for t in VOCABULARIES[vocabulary]}
+    return tuple(v for v in values if v in known)
+
+
+def to_query_params(filters: Filters) -> dict[str, str]:
+    """Encode filters for the URL; empty filters are left out.
+
+    >>> to_query_params(Filters(crime_types=("smuggling",), transit=("PAN",), modus=(("platform", "tiktok"),)))
+    {'crime': 'smuggling', 'via': 'PAN', 'mo': 'platform:tiktok'}
+    """
+    params: dict[str, str] = {}
+    for f in FILTER_FIELDS:
+        value = getattr(filters, f.name)
+        if not value:
+            continue
+        if f.kind == "date":
+            params[f.key] = value.isoformat()
+        elif f.kind == "modus":
+            params[f.key] = _SEPARATOR.join(f"{d}:{c}" for d, c in value)
+        else:
+            params[f.key] = _SEPARATOR.join(value)
+    return params
+
+
+def from_query_params(params: Mapping[str, str]) -> tuple[Filters, list[str]]:
+    """Decode filters from the URL; return them and a message for each value dropped.
+
+    Unknown codes, countries and dates are dropped (never guessed), and named.
+
+    >>> filters, problems = from_query_params({"crime": "smuggling,piracy", "via": "PAN", "from": "2024-13-01"})
+    >>> filters == Filters(crime_types=("smuggling",), transit=("PAN",))
+    True
+    >>> problems
+    ["from: '2024-13-01' is not a date (YYYY-MM-DD)", "crime: 'piracy' is not a known value"]
+    """
+    from .countries import resolve_country
+
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    for f in FILTER_FIELDS:
+        raw = params.get(f.key)
+        if not raw:
+            continue
+        if f.kind == "date":
+            try:
+                values[f.name] = dt.date.fromisoformat(raw)
+            except ValueError:
+                problems.append(f"{f.key}: {raw!r} is not a date (YYYY-MM-DD)")
+            continue
+        items = tuple(dict.fromkeys(v.strip() for v in raw.split(_SEPARATOR) if v.strip()))
+        if f.kind == "modus":
+            pairs = tuple(tuple(i.split(":", 1)) for i in items if ":" in i)
+            kept = tuple(p for p in pairs if p[0] in MULTI_VALUED and _codes_valid((p[1],), p[0]))
+            dropped = [":".join(p) for p in pairs if p not in kept] + [i for i in items if ":" not in i]
+        elif f.kind == "countries":
+            kept = tuple(c for c in items if resolve_country(c) == c)
+            dropped = [c for c in items if c not in kept]
+        else:
+            kept = _codes_valid(items, f.vocabulary)
+            dropped = [c for c in items if c not in kept]
+        problems += [f"{f.key}: {d!r} is not a known value" for d in dropped]
+        values[f.name] = kept
+    return Filters(**values), problems
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def previous_period(filters: Filters) -> tuple[dt.date, dt.date] | None:
+    """The period of the same length just before the selected one, or None when open-ended.
+
+    Whole months shift by months (a year before a year, even across a leap day);
+    other periods shift by their length in days.
+
+    >>> previous_period(Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)))
+    (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
+    >>> previous_period(Filters(start=dt.date(2024, 3, 10), end=dt.date(2024, 3, 19)))
+    (datetime.date(2024, 2, 29), datetime.date(2024, 3, 9))
+    """
+    if filters.start is None or filters.end is None:
+        return None
+    end = filters.start - dt.timedelta(days=1)
+    next_day = filters.end + dt.timedelta(days=1)
+    if filters.start.day == 1 and next_day.day == 1:
+        months = (next_day.year - filters.start.year) * 12 + next_day.month - filters.start.month
+        return _add_months(filters.start, -months), end
+    return end - (filters.end - filters.start), end
+
+
+def describe(filters: Filters, lang: str = "en") -> str:
+    """The filters in words, for captions and exports.
+
+    >>> describe(Filters(crime_types=("smuggling",), transit=("PAN",)))
+    'Crime type: Smuggling of migrants; Through country (transit): Panama'
+    >>> describe(Filters())
+    'All cases'
+    """
+    from .countries import country_name
+    from .vocab import label
+
+    parts = []
+    for f in FILTER_FIELDS:
+        value = getattr(filters, f.name)
+        if not value:
+            continue
+        if f.kind == "date":
+            text = value.isoformat()
+        elif f.kind == "countries":
+            text = ", ".join(country_name(c, lang) for c in value)
+        elif f.kind == "modus":
+            text = ", ".join(label(d, c, lang) for d, c in value)
+        elif f.vocabulary:
+            text = ", ".join(label(f.vocabulary, c, lang) for c in value)
+        else:
+            text = ", ".join(value)
+        parts.append(f"{f.label}: {text}")
+    return "; ".join(parts) if parts else "All cases"
+
+
+def with_values(filters: Filters, **changes: object) -> Filters:
+    """A copy with some fields changed (tuples for the multi-valued ones)."""
+    names = {f.name for f in fields(Filters)}
+    unknown = set(changes) - names
+    if unknown:
+        raise KeyError(f"unknown filter(s) {sorted(unknown)}; expected some of {sorted(names)}")
+    return replace(filters, **changes)
