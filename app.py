@@ -9,6 +9,7 @@ init_state()
 
 PAGES = [
     st.Page("pages/home.py", title="Overview of the store", icon=":material/home:", default=True),
+    st.Page("pages/corridor_map.py", title="Corridor map", icon=":material/route:"),
     st.Page("pages/import_files.py", title="Import files", icon=":material/upload_file:"),
 ]
 

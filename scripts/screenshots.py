@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"home": "", "import": "import_files"}
+PAGES = {"home": "", "corridor_map": "corridor_map", "import": "import_files"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -56,11 +56,11 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})
             for name, path in PAGES.items():
                 page.goto(f"http://127.0.0.1:{port}/{path}")
                 page.wait_for_selector("[data-testid='stAppViewContainer']")
-                page.wait_for_timeout(3500)
+                page.wait_for_timeout(6000)
                 page.screenshot(path=str(args.out / f"{name}.png"), full_page=True)
                 print(args.out / f"{name}.png")
             browser.close()

@@ -167,8 +167,8 @@ def previous_period(filters: Filters) -> tuple[dt.date, dt.date] | None:
     return end - (filters.end - filters.start), end
 
 
-def describe(filters: Filters, lang: str = "en") -> str:
-    """The filters in words, for captions and exports.
+def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> str:
+    """The filters in words, for captions and exports (the period too unless ``with_period`` is False).
 
     >>> describe(Filters(crime_types=("smuggling",), transit=("PAN",)))
     'Crime type: Smuggling of migrants; Through country (transit): Panama'
@@ -181,7 +181,7 @@ def describe(filters: Filters, lang: str = "en") -> str:
     parts = []
     for f in FILTER_FIELDS:
         value = getattr(filters, f.name)
-        if not value:
+        if not value or (f.kind == "date" and not with_period):
             continue
         if f.kind == "date":
             text = value.isoformat()

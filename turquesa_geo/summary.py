@@ -52,3 +52,15 @@ def quarantine_entries(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[
     text, params = sql.quarantine_rows(import_id)
     cursor = con.execute(text, params)
     return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def store_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """What the filters can offer: countries seen in any route role, sources, modus-operandi codes."""
+    countries = [r[0] for r in con.execute(
+        "SELECT DISTINCT x FROM (SELECT nationality AS x FROM cases UNION SELECT origin FROM cases "
+        "UNION SELECT destination FROM cases UNION SELECT detection_country FROM cases "
+        "UNION SELECT unnest(string_split(transit, '>')) FROM cases) WHERE x IS NOT NULL ORDER BY x").fetchall()]
+    sources = [r[0] for r in con.execute("SELECT DISTINCT source FROM cases ORDER BY source").fetchall()]
+    modus = [f"{d}:{c}" for d, c in con.execute(
+        "SELECT DISTINCT dimension, code FROM case_attributes ORDER BY dimension, code").fetchall()]
+    return {"countries": countries, "sources": sources, "modus": modus}

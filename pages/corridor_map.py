@@ -1,0 +1,51 @@
+"""Corridor map: probable routes rebuilt from partial records, drawn as flows between countries."""
+
+import streamlit as st
+
+from turquesa_geo.charts import corridor_sankey
+from turquesa_geo.corridors import corridor_table
+from turquesa_geo.filters import describe
+from turquesa_geo.maps import MAP_LEGEND, corridor_deck
+from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_ui.data import corridor_view, filter_choices, store_period
+from turquesa_ui.filters import filter_sidebar
+
+st.title("Corridor map")
+period = store_period()
+if period is None:
+    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
+    st.stop()
+filters = filter_sidebar(filter_choices(), period)
+view = corridor_view(filters)
+st.caption(f"{describe(filters, with_period=False)} · {view.period[0]:%d %b %Y} – {view.period[1]:%d %b %Y}"
+           + (f" · change against {view.previous[0]:%d %b %Y} – {view.previous[1]:%d %b %Y}" if view.previous else ""))
+
+m = st.columns(4)
+m[0].metric("Cases", format_count(view.total_cases))
+m[1].metric("Corridors", f"{len(view.corridors):,}")
+m[2].metric("Legs drawn", f"{len(view.legs):,}")
+m[3].metric("Hubs", f"{len(view.hubs):,}")
+
+st.subheader("Flows between countries")
+st.caption("How to read: each line is a leg between two countries, as wide as its number of cases; arrowheads "
+           "point from origin to destination; dashed orange legs were not reported but inferred from complete "
+           "records of the same corridor. Hover a line or a circle for its figures.")
+st.pydeck_chart(corridor_deck(view.legs, view.hubs), height=640, width="stretch", key="corridor_map")
+st.markdown("  \n".join(f"- {text}" for text in MAP_LEGEND.values()))
+if view.hidden_flows:
+    st.caption(f"{view.hidden_flows:,} smaller legs ({format_count(view.hidden_cases)} cases) are not drawn: "
+               f"legs under {SMALL_CELL_K} cases are never shown, and at most 2,000 legs are drawn.")
+
+st.subheader("Corridors, ranked")
+st.caption("How to read: one row per rebuilt route, largest first. Change compares with the previous period of the "
+           f"same length; shares are hidden when built on fewer than {SMALL_CELL_K} cases or persons.")
+st.dataframe(corridor_table(view.corridors, top=100), hide_index=True, width="stretch", column_config={
+    "rank": "#", "corridor": "Corridor", "route": "Route (ISO)", "cases": "Cases",
+    "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%"), "persons": "Persons",
+    "women_girls_pct": st.column_config.NumberColumn("Women & girls %", format="%d%%"),
+    "inferred_pct": st.column_config.NumberColumn("Inferred %", format="%d%%")})
+
+st.plotly_chart(corridor_sankey(
+    view.corridors, title="Origin → first transit country → destination",
+    how_to_read="Bands are as wide as their cases; the top 15 corridors with at least 5 cases."),
+    width="stretch", config={"displaylogo": False})

@@ -1,0 +1,170 @@
+"""The corridor map as a pydeck Deck: base countries, flows with arrowheads, hubs.
+
+Offline by construction: no tile server or map style; the base layer is the
+gazetteer's own country polygons. Only aggregated legs and hubs are sent to the
+browser, with coordinates rounded and only the fields the layers use.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+import shapely
+
+from .countries import country_name, country_shapes, country_table
+from .geometry import leg_geometries, path_coordinates
+from .privacy import SMALL_CELL_K, format_count
+
+__all__ = ["CompactDeck", "OBSERVED_COLOUR", "INFERRED_COLOUR", "HUB_COLOUR", "base_polygons", "flow_records", "hub_records",
+           "corridor_deck", "MAP_LEGEND"]
+
+OBSERVED_COLOUR = [0, 90, 160, 230]     # Okabe-Ito blue, darkened: observed legs
+INFERRED_COLOUR = [230, 159, 0, 210]    # Okabe-Ito orange: legs inferred from the corridor graph
+HUB_COLOUR = [204, 121, 167, 170]       # Okabe-Ito reddish purple
+ARROW_COLOUR = [35, 35, 35, 230]        # near black: arrowheads read on both line colours
+BASE_FILL = [232, 232, 228, 255]
+BASE_LINE = [255, 255, 255, 255]
+MAX_WIDTH_PX = 18
+# pydeck reads plain strings as accessor expressions: literals must be wrapped.
+PIXELS = pdk.types.String("pixels")
+MIN_WIDTH_PX = 1.5
+
+#: Words for the legend and the one-line reading guide under the map.
+MAP_LEGEND = {
+    "width": "Line width: number of cases on the leg (square-root scale)",
+    "observed": "Blue, solid: legs the records report",
+    "inferred": "Orange, dashed: legs inferred from complete records of the same corridor",
+    "arrow": "Arrowheads point from origin towards destination",
+    "hubs": "Circles: countries sized by the cases that start, pass through or end there",
+}
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation: Streamlit ships ``to_json()`` as is, and
+    pydeck's indented JSON is four times larger for the same map."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"))
+
+
+@lru_cache(maxsize=4)
+def _base(region: str, tolerance: float) -> tuple[tuple[str, tuple], ...]:
+    shapes = country_shapes()
+    table = country_table().set_index("iso3")
+    if region != "world":
+        shapes = shapes[shapes["iso3"].map(table["region"]).eq(region)]
+    simplified = shapely.simplify(shapes.geometry.to_numpy(), tolerance, preserve_topology=True)
+    records = []
+    for iso3, geom in zip(shapes["iso3"], simplified):
+        polygons = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
+        for polygon in polygons:
+            if polygon.area < tolerance * tolerance:
+                continue
+            ring = np.round(np.asarray(polygon.exterior.coords), 2)
+            records.append((iso3, tuple(map(tuple, ring.tolist()))))
+    return tuple(records)
+
+
+def base_polygons(region: str = "americas", tolerance: float = 0.05) -> list[dict]:
+    """Country outlines for the base layer: simplified, rounded to 0.01°, exterior rings only."""
+    return [{"iso3": iso3, "polygon": [list(p) for p in ring]} for iso3, ring in _base(region, tolerance)]
+
+
+def _width(cases: pd.Series) -> np.ndarray:
+    top = max(float(cases.max()), 1.0)
+    return np.round(MIN_WIDTH_PX + (MAX_WIDTH_PX - MIN_WIDTH_PX) * np.sqrt(cases.to_numpy(float) / top), 1)
+
+
+def _arrowhead(path: list[list[float]], size: float) -> list[list[float]]:
+    """A triangle at 60% along the path, pointing along it."""
+    coords = np.asarray(path, dtype=float)
+    steps = np.linalg.norm(np.diff(coords, axis=0), axis=1)
+    along = np.concatenate([[0.0], np.cumsum(steps)])
+    target = along[-1] * 0.6
+    i = int(np.clip(np.searchsorted(along, target) - 1, 0, len(steps) - 1))
+    direction = (coords[i + 1] - coords[i]) / max(steps[i], 1e-9)
+    tip = coords[i] + direction * (target - along[i]) + direction * size
+    normal = np.array([-direction[1], direction[0]])
+    base = tip - direction * size * 1.6
+    triangle = [tip, base + normal * size * 0.8, base - normal * size * 0.8, tip]
+    return np.round(np.asarray(triangle), 3).tolist()
+
+
+def flow_records(legs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> list[dict]:
+    """One record per leg for the PathLayer: path, width, colour, arrowhead and tooltip text."""
+    if legs.empty:
+        return []
+    geo = leg_geometries(legs[["from_iso3", "to_iso3"]].assign(mode=None))
+    paths = path_coordinates(geo.geometry)
+    widths = _width(legs["cases"])
+    records = []
+    for (_, leg), path, width in zip(legs.iterrows(), paths, widths):
+        inferred = bool(leg["inferred"])
+        name = f"{country_name(leg['from_iso3'], lang)} → {country_name(leg['to_iso3'], lang)}"
+        records.append({
+            "path": path,
+            "width": float(width),
+            "color": INFERRED_COLOUR if inferred else OBSERVED_COLOUR,
+            "dash": [3, 2] if inferred else [0, 0],
+            # Inferred legs run beside the reported ones of the same pair instead of over them.
+            "offset": 1.2 if inferred else 0,
+            "arrow": _arrowhead(path, 0.7 + 0.06 * width),
+            "tooltip": f"{name}\n{format_count(int(leg['cases']), k)} cases, "
+                       f"{format_count(int(leg['persons']), k)} persons\n"
+                       + ("inferred leg" if inferred else "reported leg"),
+        })
+    return records
+
+
+def hub_records(hubs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> list[dict]:
+    """One record per country with cases: position, radius and in / out / through totals."""
+    if hubs.empty:
+        return []
+    table = country_table().set_index("iso3")
+    hubs = hubs[hubs["throughput"] >= k]
+    top = max(float(hubs["throughput"].max()) if len(hubs) else 1.0, 1.0)
+    records = []
+    for _, hub in hubs.iterrows():
+        where = table.loc[hub["iso3"]]
+        records.append({
+            "position": [round(float(where["rep_lon"]), 3), round(float(where["rep_lat"]), 3)],
+            "radius": float(round(4 + 12 * np.sqrt(hub["throughput"] / top), 1)),
+            "tooltip": f"{country_name(hub['iso3'], lang)}\nout (origin): {format_count(int(hub['cases_out']), k)}"
+                       f"\nthrough (transit): {format_count(int(hub['cases_through']), k)}"
+                       f"\nin (destination): {format_count(int(hub['cases_in']), k)}",
+        })
+    return records
+
+
+def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k: int = SMALL_CELL_K,
+                  view: tuple[float, float, float] = (-75.0, -2.0, 2.15)) -> pdk.Deck:
+    """The corridor map: base polygons, legs (observed solid, inferred dashed), arrowheads and hubs.
+
+    ``view`` is (longitude, latitude, zoom) of the initial view.
+    """
+    flows = flow_records(legs, lang, k)
+    arrows = [{"polygon": f.pop("arrow"), "tooltip": f["tooltip"]} for f in flows]
+    layers = [
+        pdk.Layer("PolygonLayer", base_polygons(), id="countries", get_polygon="polygon", get_fill_color=BASE_FILL,
+                  get_line_color=BASE_LINE, line_width_min_pixels=0.6, stroked=True, filled=True, pickable=False),
+        pdk.Layer("PathLayer", flows, id="flows", get_path="path", get_width="width", get_color="color",
+                  width_units=PIXELS, cap_rounded=True, joint_rounded=True, pickable=True,
+                  get_dash_array="dash", dash_justified=True, get_offset="offset",
+                  extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}]),
+        pdk.Layer("PolygonLayer", arrows, id="arrows", get_polygon="polygon", get_fill_color=ARROW_COLOUR,
+                  stroked=False, pickable=True),
+        pdk.Layer("ScatterplotLayer", hub_records(hubs, lang, k), id="hubs", get_position="position",
+                  get_radius="radius", radius_units=PIXELS, get_fill_color=HUB_COLOUR, stroked=True,
+                  get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=True),
+    ]
+    return CompactDeck(
+        # map_provider=None with the default map_style sentinel: Streamlit then draws no
+        # basemap at all (map_style=None would make it fetch a Carto style).
+        layers=layers, map_provider=None,
+        initial_view_state=pdk.ViewState(longitude=view[0], latitude=view[1], zoom=view[2], pitch=0, bearing=0),
+        tooltip={"text": "{tooltip}"},
+    )

@@ -1,0 +1,69 @@
+"""The filter sidebar: widgets built from the library's declarative filter list, kept in the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from turquesa_geo.countries import country_name
+from turquesa_geo.filters import FILTER_FIELDS, Filters, from_query_params, to_query_params
+from turquesa_geo.vocab import codes, label
+
+KEY_PREFIX = "flt_"
+
+
+def _seed_from_url(period: tuple[dt.date, dt.date]) -> None:
+    """On a session's first run, put the URL's filters into the widgets' state."""
+    if st.session_state.get(f"{KEY_PREFIX}seeded"):
+        return
+    filters, problems = from_query_params(dict(st.query_params))
+    for problem in problems:
+        st.toast(f"Ignored filter from the link: {problem}")
+    for f in FILTER_FIELDS:
+        value = getattr(filters, f.name)
+        if f.kind == "date":
+            continue
+        st.session_state[KEY_PREFIX + f.name] = [f"{d}:{c}" for d, c in value] if f.kind == "modus" else list(value)
+    default = default_period(period)
+    st.session_state[KEY_PREFIX + "period"] = (filters.start or default[0], filters.end or default[1])
+    st.session_state[f"{KEY_PREFIX}seeded"] = True
+
+
+def _modus_label(option: str, lang: str) -> str:
+    dimension, code = option.split(":", 1)
+    return f"{dimension.replace('_', ' ').capitalize()}: {label(dimension, code, lang)}"
+
+
+def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The last twelve months of data (or all of it when shorter): what a manager asks first."""
+    start = max(period[0], period[1] - dt.timedelta(days=364))
+    return start, period[1]
+
+
+def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], lang: str = "en") -> Filters:
+    """Draw the filters in the sidebar and return the selection; the URL follows every change."""
+    _seed_from_url(period)
+    values: dict[str, object] = {}
+    with st.sidebar:
+        st.header("Filters")
+        chosen = st.date_input("Period", min_value=period[0], max_value=period[1], key=KEY_PREFIX + "period",
+                               format="YYYY-MM-DD")
+        if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
+            values["start"], values["end"] = chosen
+        for f in FILTER_FIELDS:
+            if f.kind == "date":
+                continue
+            if f.kind == "countries":
+                options, fmt = choices["countries"], lambda c: f"{country_name(c, lang)} ({c})"
+            elif f.kind == "modus":
+                options, fmt = choices["modus"], lambda o: _modus_label(o, lang)
+            elif f.kind == "text":
+                options, fmt = choices["sources"], str
+            else:
+                options, fmt = codes(f.vocabulary), lambda c, v=f.vocabulary: label(v, c, lang)
+            picked = st.multiselect(f.label, options, key=KEY_PREFIX + f.name, format_func=fmt, help=f.help or None)
+            values[f.name] = (tuple(tuple(p.split(":", 1)) for p in picked) if f.kind == "modus" else tuple(picked))
+    filters = Filters(**values)
+    st.query_params.from_dict(to_query_params(filters))
+    return filters
