@@ -73,3 +73,39 @@ def test_import_page_shows_the_reconciliation_and_quarantine(app_store):
     assert any("reconciled." in c.value for c in at.caption)
     rules = at.dataframe[0].value
     assert rules["rule"].tolist() == ["bad_date"]
+
+
+def _deck_spec(at: AppTest) -> dict:
+    import json
+
+    element = at.get("deck_gl_json_chart")[0]
+    return json.loads(element.proto.json)
+
+
+def test_corridor_map_draws_flows_and_follows_filters(app_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/corridor_map.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Corridor map"
+    # The store spans 2023-12 to 2024-03: the default period is the last twelve months of it.
+    table = at.dataframe[0].value
+    assert table["route"].tolist() == ["VEN>COL>PAN>USA", "PRY>ARG", "VEN>PER"]
+    flows = [r["tooltip"] for r in _deck_spec(at)["layers"][1]["data"]]
+    assert flows == ["COL→PAN: 7 cases, 84 persons", "PAN→USA: 7 cases, 84 persons", "VEN→COL: 7 cases, 84 persons"]
+    at.multiselect(key="flt_crime_types").set_value(["trafficking"]).run()
+    assert not at.exception
+    assert at.dataframe[0].value["route"].tolist() == ["PRY>ARG", "VEN>PER"]
+    assert _deck_spec(at)["layers"][1]["data"] == []  # both corridors are small cells: nothing drawn
+    assert at.query_params["crime"] == "trafficking"
+
+
+def test_corridor_map_reopens_the_view_of_a_link(app_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["via"] = "COL"
+    at.query_params["crime"] = "smuggling,piracy"
+    at.run()
+    at.switch_page("pages/corridor_map.py").run()
+    assert not at.exception
+    assert at.multiselect(key="flt_transit").value == ["COL"]
+    assert at.multiselect(key="flt_crime_types").value == ["smuggling"]
+    assert at.dataframe[0].value["route"].tolist() == ["VEN>COL>PAN>USA"]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import sql
+from .exports import csv_bytes
 from .importer import PROFILES, ImportResult, import_file
 from .privacy import format_count
 from .readers import ImportRefused
@@ -164,6 +165,47 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
+def _filters_from_args(args: argparse.Namespace):
+    """Filters from the same keys as the dashboard's URL; an unknown value is an error, not a guess."""
+    from .filters import FILTER_FIELDS, from_query_params
+
+    params = {f.key: getattr(args, f"filter_{f.name}") for f in FILTER_FIELDS
+              if getattr(args, f"filter_{f.name}", None)}
+    filters, problems = from_query_params(params)
+    if problems:
+        raise CliError("; ".join(f"--{p}" for p in problems))
+    return filters
+
+
+def cmd_corridors(args: argparse.Namespace) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from .corridors import corridor_graph, corridor_table, corridor_view
+
+    con = connect(args.db, read_only=True)
+    filters = _filters_from_args(args)
+    view = corridor_view(con, filters, graph=corridor_graph(con))
+    table = corridor_table(view.corridors, top=args.top, grouping=args.format == "table")[
+        ["rank", "route", "cases", "persons", "inferred_pct", "change_pct", "women_girls_pct"]]
+    rows = [[None if pd.isna(v) else int(v) if isinstance(v, np.integer) else v for v in row]
+            for row in table.itertuples(index=False)]
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes(rows, list(table.columns)).decode("utf-8-sig"))
+        return 0
+    data = {"period": [view.period[0], view.period[1]], "filters": filters_to_text(filters),
+            "corridors": [dict(zip(table.columns, r)) for r in rows]}
+    _emit(data, format_table(rows, list(table.columns)) if rows else "(no corridor matches)", args.format)
+    return 0
+
+
+def filters_to_text(filters) -> str:
+    """The filters in words."""
+    from .filters import describe
+
+    return describe(filters)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, **{DB_ENV: str(resolve_db_path(args.db).resolve())})
     command = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.address", args.address,
@@ -224,6 +266,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_quarantine)
 
+    p = sub.add_parser("corridors", help="the ranked corridors for the filters (small cells protected)")
+    _add_filter_options(p)
+    p.add_argument("--top", type=_positive, default=20, help="number of corridors (default 20)")
+    p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    p.set_defaults(func=cmd_corridors)
+
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
@@ -239,6 +288,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(b)
     b.set_defaults(func=cmd_bench)
     return parser
+
+
+def _add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """One option per dashboard filter, named as in the dashboard's URL (e.g. --via PAN)."""
+    from .filters import FILTER_FIELDS
+
+    for f in FILTER_FIELDS:
+        hint = "YYYY-MM-DD" if f.kind == "date" else "comma-separated " + (
+            "ISO-3 codes" if f.kind == "countries" else "dimension:code pairs" if f.kind == "modus"
+            else f"{f.vocabulary} codes" if f.vocabulary else "values")
+        parser.add_argument(f"--{f.key}", dest=f"filter_{f.name}", metavar="VALUE", help=f"{f.label} ({hint})")
 
 
 def _positive(text: str) -> int:

@@ -179,8 +179,8 @@ def _share(part: pd.Series, whole: pd.Series, k: int) -> pd.Series:
     return (100 * part / whole.where(whole > 0)).round(0).mask(small)
 
 
-def corridor_table(corridors: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K, top: int | None = None
-                   ) -> pd.DataFrame:
+def corridor_table(corridors: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K, top: int | None = None,
+                   grouping: bool = True) -> pd.DataFrame:
     """The ranked corridors as shown: names, protected counts, change and shares in percent.
 
     Counts from 1 to k-1 read "<k"; a change or share built on such a count is left blank.
@@ -195,9 +195,9 @@ def corridor_table(corridors: pd.DataFrame, lang: str = "en", k: int = SMALL_CEL
         "rank": np.arange(1, len(frame) + 1),
         "corridor": [" → ".join(country_name(c, lang) for c in r.split(">")) for r in frame["route"]],
         "route": frame["route"].to_numpy(),
-        "cases": [format_count(int(v), k) for v in frame["cases"]],
-        "change_pct": change.round(0).mask(small).to_numpy(),
-        "persons": [format_count(int(v), k) for v in frame["persons"]],
-        "women_girls_pct": _share(frame["women_girls"], frame["persons_known_sex"], k).to_numpy(),
-        "inferred_pct": _share(frame["cases_inferred"], frame["cases"], k).to_numpy(),
+        "cases": [format_count(int(v), k, grouping) for v in frame["cases"]],
+        "change_pct": change.round(0).mask(small).astype("Int64").array,
+        "persons": [format_count(int(v), k, grouping) for v in frame["persons"]],
+        "women_girls_pct": _share(frame["women_girls"], frame["persons_known_sex"], k).astype("Int64").array,
+        "inferred_pct": _share(frame["cases_inferred"], frame["cases"], k).astype("Int64").array,
     })

@@ -69,8 +69,9 @@ def _base(region: str, tolerance: float) -> tuple[tuple[str, tuple], ...]:
     return tuple(records)
 
 
-def base_polygons(region: str = "americas", tolerance: float = 0.05) -> list[dict]:
-    """Country outlines for the base layer: simplified, rounded to 0.01°, exterior rings only."""
+def base_polygons(region: str = "americas", tolerance: float = 0.1) -> list[dict]:
+    """Country outlines for the base layer: simplified (0.1° keeps the small Caribbean states
+    recognisable), rounded to 0.01°, exterior rings only: about 115 kB for the Americas."""
     return [{"iso3": iso3, "polygon": [list(p) for p in ring]} for iso3, ring in _base(region, tolerance)]
 
 
@@ -90,32 +91,31 @@ def _arrowhead(path: list[list[float]], size: float) -> list[list[float]]:
     tip = coords[i] + direction * (target - along[i]) + direction * size
     normal = np.array([-direction[1], direction[0]])
     base = tip - direction * size * 1.6
-    triangle = [tip, base + normal * size * 0.8, base - normal * size * 0.8, tip]
-    return np.round(np.asarray(triangle), 3).tolist()
+    triangle = [tip, base + normal * size * 0.8, base - normal * size * 0.8]
+    return np.round(np.asarray(triangle), 2).tolist()
 
 
 def flow_records(legs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> list[dict]:
-    """One record per leg for the PathLayer: path, width, colour, arrowhead and tooltip text."""
+    """One compact record per leg: path (0.01° precision), width, arrowhead, tooltip, inferred flag.
+
+    Every byte here travels to the browser for every leg, so names are ISO codes in
+    the tooltip's first line and colours are per layer, not per record.
+    """
     if legs.empty:
         return []
     geo = leg_geometries(legs[["from_iso3", "to_iso3"]].assign(mode=None))
-    paths = path_coordinates(geo.geometry)
+    paths = [np.round(np.asarray(p, dtype=float), 2).tolist() for p in path_coordinates(geo.geometry)]
     widths = _width(legs["cases"])
     records = []
-    for (_, leg), path, width in zip(legs.iterrows(), paths, widths):
-        inferred = bool(leg["inferred"])
-        name = f"{country_name(leg['from_iso3'], lang)} → {country_name(leg['to_iso3'], lang)}"
+    for leg, path, width in zip(legs.itertuples(index=False), paths, widths):
+        inferred = bool(leg.inferred)
         records.append({
             "path": path,
             "width": float(width),
-            "color": INFERRED_COLOUR if inferred else OBSERVED_COLOUR,
-            "dash": [3, 2] if inferred else [0, 0],
-            # Inferred legs run beside the reported ones of the same pair instead of over them.
-            "offset": 1.2 if inferred else 0,
             "arrow": _arrowhead(path, 0.7 + 0.06 * width),
-            "tooltip": f"{name}\n{format_count(int(leg['cases']), k)} cases, "
-                       f"{format_count(int(leg['persons']), k)} persons\n"
-                       + ("inferred leg" if inferred else "reported leg"),
+            "inferred": inferred,
+            "tooltip": f"{leg.from_iso3}→{leg.to_iso3}: {format_count(int(leg.cases), k)} cases, "
+                       f"{format_count(int(leg.persons), k)} persons" + (" (inferred)" if inferred else ""),
         })
     return records
 
@@ -147,16 +147,22 @@ def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k
     ``view`` is (longitude, latitude, zoom) of the initial view.
     """
     flows = flow_records(legs, lang, k)
-    arrows = [{"polygon": f.pop("arrow"), "tooltip": f["tooltip"]} for f in flows]
+    arrows = [{"polygon": f.pop("arrow")} for f in flows]
+    observed, inferred = [], []
+    for flow in flows:
+        (inferred if flow.pop("inferred") else observed).append(flow)
+    path_style = dict(get_path="path", get_width="width", width_units=PIXELS, cap_rounded=True, joint_rounded=True,
+                      pickable=True)
     layers = [
         pdk.Layer("PolygonLayer", base_polygons(), id="countries", get_polygon="polygon", get_fill_color=BASE_FILL,
                   get_line_color=BASE_LINE, line_width_min_pixels=0.6, stroked=True, filled=True, pickable=False),
-        pdk.Layer("PathLayer", flows, id="flows", get_path="path", get_width="width", get_color="color",
-                  width_units=PIXELS, cap_rounded=True, joint_rounded=True, pickable=True,
-                  get_dash_array="dash", dash_justified=True, get_offset="offset",
-                  extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}]),
+        pdk.Layer("PathLayer", observed, id="flows", get_color=OBSERVED_COLOUR, **path_style),
+        # Inferred legs: dashed, and offset so they run beside reported legs of the same pair.
+        pdk.Layer("PathLayer", inferred, id="inferred_flows", get_color=INFERRED_COLOUR, get_dash_array=[3, 2],
+                  dash_justified=True, get_offset=1.2,
+                  extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}], **path_style),
         pdk.Layer("PolygonLayer", arrows, id="arrows", get_polygon="polygon", get_fill_color=ARROW_COLOUR,
-                  stroked=False, pickable=True),
+                  stroked=False, pickable=False),
         pdk.Layer("ScatterplotLayer", hub_records(hubs, lang, k), id="hubs", get_position="position",
                   get_radius="radius", radius_units=PIXELS, get_fill_color=HUB_COLOUR, stroked=True,
                   get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=True),

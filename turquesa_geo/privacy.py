@@ -52,12 +52,14 @@ def format_protected(frame: pd.DataFrame, columns: Sequence[str], k: int = SMALL
     return out
 
 
-def format_count(value: int | None, k: int = SMALL_CELL_K) -> str:
-    """One count for display: ``<k`` when small.
+def format_count(value: int | None, k: int = SMALL_CELL_K, grouping: bool = True) -> str:
+    """One count for display: ``<k`` when small; thousands grouped unless ``grouping`` is False.
 
-    >>> format_count(3), format_count(0), format_count(12345)
-    ('<5', '0', '12,345')
+    >>> format_count(3), format_count(0), format_count(12345), format_count(12345, grouping=False)
+    ('<5', '0', '12,345', '12345')
     """
     if value is None:
         return ""
-    return f"<{k}" if 1 <= value < k else f"{int(value):,}"
+    if 1 <= value < k:
+        return f"<{k}"
+    return f"{int(value):,}" if grouping else str(int(value))
