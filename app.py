@@ -8,8 +8,11 @@ st.set_page_config(page_title="Turquesa", page_icon="assets/icon.png", layout="w
 init_state()
 
 PAGES = [
-    st.Page("pages/home.py", title="Overview of the store", icon=":material/home:", default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/corridor_map.py", title="Corridor map", icon=":material/route:"),
+    st.Page("pages/trends.py", title="Modus-operandi trends", icon=":material/trending_up:"),
+    st.Page("pages/gender.py", title="Gender and age", icon=":material/groups:"),
+    st.Page("pages/home.py", title="Store and imports", icon=":material/database:"),
     st.Page("pages/import_files.py", title="Import files", icon=":material/upload_file:"),
 ]
 

@@ -15,7 +15,7 @@ period = store_period()
 if period is None:
     st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
     st.stop()
-filters = filter_sidebar(filter_choices(), period)
+filters = filter_sidebar(filter_choices(), period, page="corridor_map")
 view = corridor_view(filters)
 st.caption(f"{describe(filters, with_period=False)} · {view.period[0]:%d %b %Y} – {view.period[1]:%d %b %Y}"
            + (f" · change against {view.previous[0]:%d %b %Y} – {view.previous[1]:%d %b %Y}" if view.previous else ""))

@@ -16,7 +16,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"home": "", "corridor_map": "corridor_map", "import": "import_files"}
+PAGES = {"overview": "", "corridor_map": "corridor_map", "trends": "trends", "gender": "gender", "store": "home",
+         "import": "import_files"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 

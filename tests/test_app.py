@@ -40,6 +40,7 @@ def _values(at: AppTest) -> dict[str, str]:
 
 def test_home_shows_store_counts_with_small_cells_protected(app_store):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/home.py").run()
     assert not at.exception
     assert at.title[0].value == "Turquesa: what the store holds"
     metrics = _values(at)
@@ -57,6 +58,8 @@ def test_home_on_an_empty_store_says_what_to_do(tmp_path, monkeypatch):
     st.cache_resource.clear()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception
+    assert "The store is empty" in at.info[0].value
+    at.switch_page("pages/home.py").run()
     assert "The store is empty" in at.info[0].value
 
 
@@ -109,3 +112,39 @@ def test_corridor_map_reopens_the_view_of_a_link(app_store):
     assert at.multiselect(key="flt_transit").value == ["COL"]
     assert at.multiselect(key="flt_crime_types").value == ["smuggling"]
     assert at.dataframe[0].value["route"].tolist() == ["VEN>COL>PAN>USA"]
+
+
+def test_overview_shows_key_figures_and_keeps_filters_across_pages(app_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    metrics = _values(at)
+    assert metrics["Cases"] == "9" and metrics["Smuggled migrants"] == "84" and metrics["Victims"] == "<5"
+    assert at.dataframe[0].value["corridor"].tolist()[0] == "Venezuela → Colombia → Panama → United States"
+    at.multiselect(key="flt_crime_types").set_value(["trafficking"]).run()
+    assert _values(at)["Cases"] == "<5"
+    at.switch_page("pages/corridor_map.py").run()
+    assert at.multiselect(key="flt_crime_types").value == ["trafficking"]
+
+
+def test_trends_page_draws_a_series_per_dimension(app_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Modus-operandi trends"
+    at.selectbox(key="trend_dimension").set_value("transport_mode").run()
+    assert not at.exception
+    changes = at.dataframe[0].value
+    assert set(changes["category"]) == {"Land", "River"}
+    assert changes["cases"].tolist() == ["8", "7"] and changes["cases_prev"].tolist() == ["", ""]
+
+
+def test_gender_page_splits_by_exploitation_form(app_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/gender.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Gender and age"
+    at.segmented_control(key="gender_split").set_value("exploitation_form").run()
+    assert not at.exception
+    shares = at.dataframe[0].value
+    assert set(shares["role"]) == {"migrant"}  # victims: 3 of known sex, under 5: not shown

@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 
 from .vocab import label
 
-__all__ = ["OKABE_ITO", "CRIME_STYLE", "cases_by_year_figure", "corridor_sankey"]
+__all__ = ["OKABE_ITO", "CRIME_STYLE", "cases_by_year_figure", "corridor_sankey", "trend_figure", "sex_age_figure",
+           "SEX_AGE_SEGMENTS"]
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
 
@@ -81,4 +82,92 @@ def corridor_sankey(corridors: pd.DataFrame, *, title: str, how_to_read: str, la
     ))
     figure.update_layout(font=FONT, height=460, margin=dict(t=80, b=20, l=10, r=10),
                          title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"))
+    return figure
+
+
+#: Line styles that stay distinct in greyscale print, cycled with the colours.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down")
+
+
+def _pandemic_band(figure: go.Figure, lang: str = "en") -> None:
+    from .trends import PANDEMIC
+
+    figure.add_vrect(x0=PANDEMIC[0], x1=PANDEMIC[1], fillcolor="#999999", opacity=0.15, line_width=0,
+                     annotation_text="COVID-19" if lang == "en" else "COVID-19", annotation_position="top left",
+                     annotation_font=dict(size=11, color="#555555"))
+
+
+def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read: str, vocabulary: str,
+                 lang: str = "en", k: int = 5, top: int = 6) -> go.Figure:
+    """One line per code over time (the ``top`` codes by cases); small cells leave gaps.
+
+    ``measure`` is "cases" or "share". A point built on fewer than k cases (or a share
+    whose reporting base is under k) is not drawn.
+    """
+    totals = series.groupby("code")["cases"].sum().sort_values(ascending=False)
+    figure = go.Figure()
+    for i, code in enumerate(totals.index[:top]):
+        part = series[series["code"] == code].sort_values("period")
+        hidden = ((part["cases"] >= 1) & (part["cases"] < k)) | (part["reporting"] < k)
+        values = part[measure].astype("float64").mask(hidden)
+        figure.add_trace(go.Scatter(
+            x=part["period"].to_numpy(), y=values.to_numpy(), name=label(vocabulary, code, lang), mode="lines+markers",
+            line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], dash=DASHES[i % len(DASHES)], width=2.5),
+            marker=dict(symbol=MARKERS[i % len(MARKERS)], size=7),
+            hovertemplate="%{x|%Y-%m}: %{y:,}" + ("%" if measure == "share" else " cases") + "<extra>%{fullData.name}</extra>",
+        ))
+    _pandemic_band(figure, lang)
+    figure.update_layout(
+        font=FONT, template="simple_white", height=420, margin=dict(t=90, b=50, l=60, r=20),
+        title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, title_text=""),
+        yaxis=dict(title="Share of cases reporting it (%)" if measure == "share" else "Cases", rangemode="tozero",
+                   separatethousands=True),
+        xaxis=dict(title=None),
+    )
+    return figure
+
+
+#: Gender × age segments in drawing order, with colour and pattern (minors hatched).
+SEX_AGE_SEGMENTS = (
+    ("female", "adult", "Women", "#D55E00", ""),
+    ("female", "minor", "Girls", "#D55E00", "/"),
+    ("male", "adult", "Men", "#0072B2", ""),
+    ("male", "minor", "Boys", "#0072B2", "/"),
+    ("transgender_nonconforming", None, "Transgender / non-conforming", "#009E73", "."),
+    ("unknown", None, "Sex unknown", "#999999", "x"),
+)
+
+
+def sex_age_figure(frame: pd.DataFrame, *, category: str, title: str, how_to_read: str, k: int = 5,
+                   category_labels: dict[str, str] | None = None) -> go.Figure:
+    """Horizontal stacked bars: persons per category split into women, girls, men, boys, other, unknown.
+
+    ``frame`` has columns category, gender, age_group, persons; cells under k are not drawn
+    (and the guide says so). Age unknown is shown within each sex as adult-or-unknown.
+    """
+    labels = category_labels or {}
+    data = frame.copy()
+    data["age_key"] = data["age_group"].where(data["age_group"] == "minor", "adult")
+    figure = go.Figure()
+    order = data.groupby(category)["persons"].sum().sort_values().index
+    for gender, age, name, colour, pattern in SEX_AGE_SEGMENTS:
+        part = data[data["gender"] == gender]
+        if age is not None:
+            part = part[part["age_key"] == age]
+        sums = part.groupby(category)["persons"].sum().reindex(order, fill_value=0)
+        sums = sums.astype("float64").mask((sums >= 1) & (sums < k))
+        figure.add_trace(go.Bar(
+            y=[labels.get(c, c) for c in order], x=sums.to_numpy(), name=name, orientation="h",
+            marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.35)),
+            hovertemplate="%{y}: %{x:,} persons<extra>" + name + "</extra>",
+        ))
+    figure.update_layout(
+        barmode="stack", font=FONT, template="simple_white", height=max(300, 60 + 34 * len(order)),
+        margin=dict(t=90, b=40, l=10, r=20),
+        title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text="", traceorder="normal"),
+        xaxis=dict(title="Persons", separatethousands=True), yaxis=dict(title=None, automargin=True),
+    )
     return figure

@@ -197,6 +197,15 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
     return "; ".join(parts) if parts else "All cases"
 
 
+def history_until(filters: Filters) -> Filters:
+    """The same filters over the whole history up to the period's end: what a trend shows.
+
+    >>> history_until(Filters(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))).start is None
+    True
+    """
+    return replace(filters, start=None)
+
+
 def with_values(filters: Filters, **changes: object) -> Filters:
     """A copy with some fields changed (tuples for the multi-valued ones)."""
     names = {f.name for f in fields(Filters)}

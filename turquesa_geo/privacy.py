@@ -63,3 +63,14 @@ def format_count(value: int | None, k: int = SMALL_CELL_K, grouping: bool = True
     if 1 <= value < k:
         return f"<{k}"
     return f"{int(value):,}" if grouping else str(int(value))
+
+
+def format_change(now: int | None, before: int | None, k: int = SMALL_CELL_K) -> str | None:
+    """A change in percent for display, or None when either count is missing or small.
+
+    >>> format_change(120, 100), format_change(120, 3), format_change(7, None)
+    ('+20%', None, None)
+    """
+    if now is None or before is None or before < k or 1 <= now < k or before == 0:
+        return None
+    return f"{100 * (now - before) / before:+.0f}%"

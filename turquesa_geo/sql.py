@@ -182,3 +182,105 @@ def route_signatures(filters, current: tuple, previous: tuple | None) -> Query:
 def date_range() -> Query:
     """First and last case date in the store."""
     return "SELECT min(case_date), max(case_date) FROM cases", []
+
+
+#: Calendar frequencies: the user's choice -> DuckDB/Spark date_trunc unit (a constant, never user text).
+FREQUENCIES = {"M": "month", "Q": "quarter", "Y": "year"}
+
+
+def _period_expr(freq: str, column: str = "c.case_date") -> str:
+    if freq not in FREQUENCIES:
+        raise ValueError(f"frequency {freq!r} is not one of {', '.join(FREQUENCIES)}")
+    return f"CAST(date_trunc('{FREQUENCIES[freq]}', {column}) AS DATE)"
+
+
+def _period_where(filters) -> Query:
+    clauses, params = [], []
+    if filters.start:
+        clauses.append("c.case_date >= ?")
+        params.append(filters.start)
+    if filters.end:
+        clauses.append("c.case_date <= ?")
+        params.append(filters.end)
+    where, where_params = case_filter(filters, "c")
+    return " AND ".join([*clauses, where]), params + where_params
+
+
+def modus_series(filters, dimension: str, freq: str = "Y", by: str | None = None) -> Query:
+    """Cases per period and code of one modus-operandi dimension, with the cases reporting it.
+
+    ``by`` is None or ``crime_type``; (corridor splits join the rebuilt routes in Python).
+    Columns: period, [by], code, cases, reporting (cases with any code of the dimension),
+    total (all cases of the period).
+    """
+    period = _period_expr(freq)
+    where, params = _period_where(filters)
+    group = "c.crime_type" if by == "crime_type" else "CAST(NULL AS VARCHAR)"
+    if by not in (None, "crime_type"):
+        raise ValueError(f"by {by!r} is not None or 'crime_type'")
+    text = (
+        f"WITH base AS (SELECT c.case_uid, {period} AS period, {group} AS grp FROM cases c WHERE {where}), "
+        "coded AS (SELECT b.period, b.grp, a.code, b.case_uid FROM base b JOIN case_attributes a "
+        "ON a.case_uid = b.case_uid AND a.dimension = ?), "
+        "totals AS (SELECT period, grp, CAST(count(*) AS BIGINT) AS total FROM base GROUP BY period, grp), "
+        "reporting AS (SELECT period, grp, CAST(count(DISTINCT case_uid) AS BIGINT) AS reporting FROM coded "
+        "GROUP BY period, grp) "
+        "SELECT k.period, k.grp, k.code, CAST(count(DISTINCT k.case_uid) AS BIGINT) AS cases, "
+        "max(r.reporting) AS reporting, max(t.total) AS total FROM coded k "
+        "JOIN reporting r ON r.period = k.period AND r.grp IS NOT DISTINCT FROM k.grp "
+        "JOIN totals t ON t.period = k.period AND t.grp IS NOT DISTINCT FROM k.grp "
+        "GROUP BY k.period, k.grp, k.code ORDER BY k.period, k.grp, k.code"
+    )
+    return text, [*params, dimension]
+
+
+def persons_by(filters, column: str, freq: str | None = None) -> Query:
+    """Persons by role, gender and age group, split by ``column`` (and period when ``freq``).
+
+    ``column`` is one of: none, crime_type, nationality (the person's), exploitation_form.
+    Unknown gender and age stay as their own categories.
+    """
+    where, params = _period_where(filters)
+    person_where, person_params = person_filter(filters, "p") if filters.person_filtered() else ("TRUE", [])
+    splits = {"none": "CAST(NULL AS VARCHAR)", "crime_type": "c.crime_type",
+              "nationality": "coalesce(p.nationality, c.nationality)", "exploitation_form": "a.code"}
+    if column not in splits:
+        raise ValueError(f"split {column!r} is not one of {', '.join(splits)}")
+    join = ("JOIN case_attributes a ON a.case_uid = c.case_uid AND a.dimension = 'exploitation_form' "
+            if column == "exploitation_form" else "")
+    period = _period_expr(freq) if freq else "CAST(NULL AS DATE)"
+    text = (
+        f"SELECT {period} AS period, {splits[column]} AS category, p.role, p.gender, p.age_group, "
+        "CAST(sum(p.persons) AS BIGINT) AS persons FROM cases c JOIN case_persons p ON p.case_uid = c.case_uid "
+        f"{join}WHERE {where} AND {person_where} GROUP BY ALL ORDER BY ALL"
+    )
+    return text, [*params, *person_params]
+
+
+def key_figures(filters, current: tuple, previous: tuple | None) -> Query:
+    """Cases, victims, migrants, suspects and women-and-girls in the period and the one before."""
+    where, params = case_filter(filters, "c")
+    first = previous[0] if previous else current[0]
+    prev_end = previous[1] if previous else None
+    cur = "c.case_date >= ?"
+    prev = "c.case_date <= ?"
+    text = (
+        "SELECT "
+        f"CAST(count(DISTINCT CASE WHEN {cur} THEN c.case_uid END) AS BIGINT) AS cases, "
+        f"CAST(count(DISTINCT CASE WHEN {prev} THEN c.case_uid END) AS BIGINT) AS cases_prev, "
+        + ", ".join(
+            f"CAST(coalesce(sum(CASE WHEN {when} AND p.role = '{role}' THEN p.persons END), 0) AS BIGINT) AS {name}"
+            for role, label in (("victim", "victims"), ("migrant", "migrants"), ("suspect", "suspects"))
+            for when, name in ((cur, label), (prev, f"{label}_prev")))
+        + f", CAST(coalesce(sum(CASE WHEN {cur} AND p.role <> 'suspect' AND p.gender = 'female' THEN p.persons END), 0)"
+          " AS BIGINT) AS women_girls, "
+          f"CAST(coalesce(sum(CASE WHEN {cur} AND p.role <> 'suspect' AND p.gender <> 'unknown' THEN p.persons END), 0)"
+          " AS BIGINT) AS known_sex "
+        "FROM cases c LEFT JOIN case_persons p ON p.case_uid = c.case_uid "
+        f"WHERE c.case_date >= ? AND c.case_date <= ? AND {where}"
+    )
+    start = current[0]
+    ordered = [start, prev_end]
+    ordered += [start, prev_end] * 3
+    ordered += [start, start]
+    return text, [*ordered, first, current[1], *params]

@@ -43,3 +43,59 @@ def filter_choices() -> dict[str, list[str]]:
 def corridor_view(filters: Filters) -> corridors.CorridorView:
     """The corridor view for the filters, cached per data version and filter values."""
     return _view(current_data_version(), tuple(sorted(to_query_params(filters).items())))
+
+
+def _key(filters: Filters) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(to_query_params(filters).items()))
+
+
+def _filters(key: tuple[tuple[str, str], ...]) -> Filters:
+    return from_query_params(dict(key))[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _key_figures(version: str, key, period):
+    from turquesa_geo import trends
+
+    return trends.key_figures(store_cursor(), _filters(key), period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _modus(version: str, key, dimension: str, freq: str, by: str | None):
+    from turquesa_geo import trends
+
+    return trends.modus_series(store_cursor(), _filters(key), dimension, freq, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _persons(version: str, key, split: str, freq: str | None):
+    from turquesa_geo import gender
+
+    return gender.persons_by(store_cursor(), _filters(key), split, freq)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _women_share(version: str, key, freq: str):
+    from turquesa_geo import gender
+
+    return gender.women_girls_share(store_cursor(), _filters(key), freq)
+
+
+def key_figures(filters: Filters, period):
+    """Key figures for the filters and period, with the previous period."""
+    return _key_figures(current_data_version(), _key(filters), tuple(period))
+
+
+def modus_series(filters: Filters, dimension: str, freq: str, by: str | None = None):
+    """A modus-operandi series (cached)."""
+    return _modus(current_data_version(), _key(filters), dimension, freq, by)
+
+
+def persons_by(filters: Filters, split: str, freq: str | None = None):
+    """Persons by role, gender and age per split (cached)."""
+    return _persons(current_data_version(), _key(filters), split, freq)
+
+
+def women_girls_share(filters: Filters, freq: str):
+    """Share of women and girls per period and role (cached)."""
+    return _women_share(current_data_version(), _key(filters), freq)

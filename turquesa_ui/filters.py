@@ -13,21 +13,39 @@ from turquesa_geo.vocab import codes, label
 KEY_PREFIX = "flt_"
 
 
-def _seed_from_url(period: tuple[dt.date, dt.date]) -> None:
-    """On a session's first run, put the URL's filters into the widgets' state."""
-    if st.session_state.get(f"{KEY_PREFIX}seeded"):
-        return
-    filters, problems = from_query_params(dict(st.query_params))
-    for problem in problems:
-        st.toast(f"Ignored filter from the link: {problem}")
+#: Session-state key of the current filters as URL parameters: shared by every page.
+STATE = "filter_params"
+
+
+PAGE = "filter_page"
+
+
+def _seed_widgets(period: tuple[dt.date, dt.date], page: str) -> None:
+    """Give each filter widget its value from the shared state (first run: from the URL).
+
+    Widgets belong to a page: when another page draws them, their values are seeded
+    again from the shared parameters, so a filter set on one page holds on the next.
+    """
+    if st.session_state.get(PAGE) != page:
+        for f in FILTER_FIELDS:
+            st.session_state.pop(KEY_PREFIX + f.name, None)
+        st.session_state.pop(KEY_PREFIX + "period", None)
+        st.session_state[PAGE] = page
+    if STATE not in st.session_state:
+        filters, problems = from_query_params(dict(st.query_params))
+        for problem in problems:
+            st.toast(f"Ignored filter from the link: {problem}")
+        st.session_state[STATE] = to_query_params(filters)
+    filters, _ = from_query_params(st.session_state[STATE])
     for f in FILTER_FIELDS:
-        value = getattr(filters, f.name)
-        if f.kind == "date":
+        key = KEY_PREFIX + f.name
+        if f.kind == "date" or key in st.session_state:
             continue
-        st.session_state[KEY_PREFIX + f.name] = [f"{d}:{c}" for d, c in value] if f.kind == "modus" else list(value)
-    default = default_period(period)
-    st.session_state[KEY_PREFIX + "period"] = (filters.start or default[0], filters.end or default[1])
-    st.session_state[f"{KEY_PREFIX}seeded"] = True
+        value = getattr(filters, f.name)
+        st.session_state[key] = [f"{d}:{c}" for d, c in value] if f.kind == "modus" else list(value)
+    if KEY_PREFIX + "period" not in st.session_state:
+        default = default_period(period)
+        st.session_state[KEY_PREFIX + "period"] = (filters.start or default[0], filters.end or default[1])
 
 
 def _modus_label(option: str, lang: str) -> str:
@@ -41,9 +59,10 @@ def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     return start, period[1]
 
 
-def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], lang: str = "en") -> Filters:
+def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], page: str,
+                   lang: str = "en") -> Filters:
     """Draw the filters in the sidebar and return the selection; the URL follows every change."""
-    _seed_from_url(period)
+    _seed_widgets(period, page)
     values: dict[str, object] = {}
     with st.sidebar:
         st.header("Filters")
@@ -65,5 +84,6 @@ def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
             picked = st.multiselect(f.label, options, key=KEY_PREFIX + f.name, format_func=fmt, help=f.help or None)
             values[f.name] = (tuple(tuple(p.split(":", 1)) for p in picked) if f.kind == "modus" else tuple(picked))
     filters = Filters(**values)
-    st.query_params.from_dict(to_query_params(filters))
+    st.session_state[STATE] = to_query_params(filters)
+    st.query_params.from_dict(st.session_state[STATE])
     return filters

@@ -1,0 +1,52 @@
+"""Gender and age: who the victims, smuggled migrants and suspects are, and how that changes."""
+
+import streamlit as st
+
+from turquesa_geo.charts import sex_age_figure
+from turquesa_geo.countries import country_name
+from turquesa_geo.gender import SPLITS
+from turquesa_geo.vocab import codes, label
+from turquesa_ui.data import filter_choices, persons_by, store_period, women_girls_share
+from turquesa_ui.filters import filter_sidebar
+
+SPLIT_LABELS = {"none": "Role", "crime_type": "Crime type", "nationality": "Nationality",
+                "exploitation_form": "Form of exploitation"}
+
+st.title("Gender and age")
+period = store_period()
+if period is None:
+    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
+    st.stop()
+filters = filter_sidebar(filter_choices(), period, page="gender")
+c1, c2 = st.columns(2)
+split = c1.segmented_control("Split by", list(SPLITS), key="gender_split", default="none",
+                             format_func=SPLIT_LABELS.get) or "none"
+role = c2.segmented_control("Persons", codes("role"), key="gender_role", default="victim",
+                            format_func=lambda r: label("role", r)) or "victim"
+
+frame = persons_by(filters, split)
+if split != "none":
+    frame = frame[frame["role"] == role]
+names = ({c: country_name(c) for c in frame["category"].unique()} if split == "nationality"
+         else {c: label(split, c) for c in frame["category"].unique()} if split in ("crime_type", "exploitation_form")
+         else {})
+category = "role" if split == "none" else "category"
+if split == "none":
+    names = {r: label("role", r) for r in codes("role")}
+st.plotly_chart(sex_age_figure(
+    frame, category=category, category_labels=names,
+    title=f"{'Persons by role' if split == 'none' else label('role', role) + 's by ' + SPLIT_LABELS[split].lower()}",
+    how_to_read="Bars are split into women, girls (hatched), men, boys (hatched), transgender or non-conforming "
+                "persons and persons of unknown sex; parts under 5 persons are not drawn."),
+    width="stretch", config={"displaylogo": False})
+
+st.subheader("Share of women and girls over time")
+st.caption("How to read: percent of victims and of smuggled migrants of known sex who are women or girls, per "
+           "year; 'unknown' counts the persons whose sex was not recorded. Years with fewer than 5 persons of "
+           "known sex are left out.")
+shares = women_girls_share(filters, "Y")
+shares = shares[shares["known_sex"] >= 5]
+st.dataframe(shares, hide_index=True, width="stretch", column_config={
+    "period": st.column_config.DateColumn("Year", format="YYYY"), "role": "Role", "women_girls": None,
+    "known_sex": "Persons of known sex", "unknown": "Sex unknown", "persons": None,
+    "share": st.column_config.NumberColumn("Women and girls %", format="%.0f%%")})

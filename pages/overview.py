@@ -1,0 +1,40 @@
+"""Overview for managers: key figures and their change, the top corridors, the gender picture."""
+
+import streamlit as st
+
+from turquesa_geo.corridors import corridor_table
+from turquesa_geo.filters import describe
+from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_change
+from turquesa_ui.data import corridor_view, filter_choices, key_figures, store_period
+from turquesa_ui.filters import filter_sidebar
+
+st.title("Overview")
+period = store_period()
+if period is None:
+    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
+    st.stop()
+filters = filter_sidebar(filter_choices(), period, page="overview")
+view = corridor_view(filters)
+figures = key_figures(filters, view.period)
+st.caption(f"{describe(filters, with_period=False)} · {view.period[0]:%d %b %Y} – {view.period[1]:%d %b %Y}"
+           + (f" · change against {view.previous[0]:%d %b %Y} – {view.previous[1]:%d %b %Y}" if view.previous else "")
+           + f" · counts under {SMALL_CELL_K} show as <{SMALL_CELL_K}")
+
+cols = st.columns(5)
+for col, (name, now, before) in zip(cols, [
+        ("Cases", figures.cases, figures.cases_prev), ("Victims", figures.victims, figures.victims_prev),
+        ("Smuggled migrants", figures.migrants, figures.migrants_prev),
+        ("Suspects", figures.suspects, figures.suspects_prev)]):
+    col.metric(name, format_count(now), format_change(now, before), delta_color="off")
+share = figures.women_girls_share
+cols[4].metric("Women and girls", "—" if share is None or figures.women_girls < SMALL_CELL_K else f"{share:.0f}%",
+               help="Share of victims and smuggled migrants of known sex who are women or girls")
+
+st.subheader("Top corridors")
+st.caption("How to read: the ten largest rebuilt routes in the period; change compares with the previous period. "
+           "Open the **Corridor map** for the map and every corridor.")
+st.dataframe(corridor_table(view.corridors, top=10), hide_index=True, width="stretch", column_config={
+    "rank": "#", "corridor": "Corridor", "route": None, "cases": "Cases",
+    "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%"), "persons": "Persons",
+    "women_girls_pct": st.column_config.NumberColumn("Women & girls %", format="%d%%"),
+    "inferred_pct": st.column_config.NumberColumn("Inferred %", format="%d%%")})

@@ -1,0 +1,50 @@
+"""Modus-operandi trends: how recruitment, control, exploitation and movement change over time."""
+
+import streamlit as st
+
+from turquesa_geo.charts import trend_figure
+from turquesa_geo.filters import history_until
+from turquesa_geo.trends import TREND_DIMENSIONS, yearly_change
+from turquesa_geo.vocab import label
+from turquesa_ui.data import filter_choices, modus_series, store_period
+from turquesa_ui.filters import filter_sidebar
+
+FREQ_LABELS = {"M": "Monthly", "Q": "Quarterly", "Y": "Yearly"}
+MEASURE_LABELS = {"share": "Share %", "cases": "Cases"}
+
+st.title("Modus-operandi trends")
+period = store_period()
+if period is None:
+    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
+    st.stop()
+filters = filter_sidebar(filter_choices(), period, page="trends")
+st.caption("Trends run over the whole history up to the end of the chosen period; the last year may be partial "
+           f"(data until {period[1]:%d %b %Y}).")
+c1, c2, c3, c4 = st.columns(4)
+dimension = c1.selectbox("Dimension", TREND_DIMENSIONS, key="trend_dimension",
+                         format_func=lambda d: d.replace("_", " ").capitalize())
+freq = c2.segmented_control("Period", list(FREQ_LABELS), key="trend_freq", default="Y", format_func=FREQ_LABELS.get)
+measure = c3.segmented_control("Show", list(MEASURE_LABELS), key="trend_measure", default="share",
+                               format_func=MEASURE_LABELS.get)
+by_crime = c4.toggle("Split by crime type", key="trend_by_crime")
+
+series = modus_series(history_until(filters), dimension, freq or "Y", "crime_type" if by_crime else None)
+groups = sorted(series["group"].dropna().unique()) if by_crime else [None]
+title = dimension.replace("_", " ").capitalize()
+for group in groups:
+    part = series if group is None else series[series["group"] == group]
+    heading = title if group is None else f"{title}: {label('crime_type', group)}"
+    st.plotly_chart(trend_figure(
+        part, measure=measure or "share", vocabulary=dimension, title=heading,
+        how_to_read="Each line is one category (the six most frequent); the grey band is the COVID-19 pandemic "
+                    "(March 2020 to December 2021); points built on fewer than 5 cases are left out."),
+        width="stretch", config={"displaylogo": False}, key=f"trend_{group}")
+
+st.subheader("Year-on-year change")
+st.caption("How to read: cases per year and category, and the change against the year before; changes built on "
+           "fewer than 5 cases are left blank.")
+st.dataframe(yearly_change(series, dimension), hide_index=True, width="stretch", column_config={
+                 "group": "Crime type" if by_crime else None, "category": "Category",
+                 "year": st.column_config.NumberColumn("Year", format="%d"),
+                 "cases": "Cases", "cases_prev": "Year before",
+                 "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%")})

@@ -1,0 +1,58 @@
+"""Trends and key figures: literal series on a tiny store, protected year-on-year changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from conftest import TODAY, csv_text
+from turquesa_geo.filters import Filters
+from turquesa_geo.importer import import_file
+from turquesa_geo.store import connect
+from turquesa_geo.trends import key_figures, modus_series, yearly_change
+
+HEADER = "incident_id,date,crime_type,origin,destination,recruitment_method,victims_f_adult,victims_m_adult"
+
+
+@pytest.fixture
+def store(tmp_path):
+    rows = [f"A{i},2023-0{1 + i % 9}-15,trafficking,VEN,PER,job offer,1,1" for i in range(8)]
+    rows += [f"B{i},2024-0{1 + i % 9}-15,trafficking,VEN,PER,internet,2,0" for i in range(6)]
+    rows += [f"C{i},2024-0{1 + i % 9}-20,trafficking,VEN,PER,job offer,1,0" for i in range(2)]
+    rows += ["D1,2024-05-05,trafficking,VEN,PER,,1,0"]  # reports no recruitment method
+    path = tmp_path / "t.csv"
+    path.write_text(csv_text(*rows, header=HEADER))
+    con = connect(tmp_path / "t.duckdb")
+    import_file(con, path, today=TODAY)
+    yield con
+    con.close()
+
+
+def test_yearly_series_counts_and_shares_of_reporting_cases(store):
+    series = modus_series(store, Filters(), "recruitment_method", "Y")
+    got = series[["period", "code", "cases", "reporting", "total", "share"]].astype({"period": str}).values.tolist()
+    assert got == [
+        ["2023-01-01", "job_offer", 8, 8, 8, 100.0],
+        ["2024-01-01", "internet", 6, 8, 9, 75.0],
+        ["2024-01-01", "job_offer", 2, 8, 9, 25.0],
+    ]
+
+
+def test_yearly_change_is_labelled_and_protected(store):
+    table = yearly_change(modus_series(store, Filters(), "recruitment_method", "Y"), "recruitment_method")
+    assert table.values.tolist()[:1] == [["", "Internet (social media, online advertisement)", 2024, "6", "",
+                                          pd.NA]]
+    job = table[table["category"] == "Job offer / advertisement"]
+    assert job[["year", "cases", "cases_prev"]].values.tolist() == [[2023, "8", ""], [2024, "<5", "8"]]
+    assert job["change_pct"].isna().all()  # built on a small cell: hidden
+
+
+def test_key_figures_with_the_previous_period(store):
+    figures = key_figures(store, Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+                          (dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    assert (figures.cases, figures.cases_prev, figures.victims, figures.victims_prev) == (9, 8, 15, 16)
+    assert (figures.women_girls, figures.known_sex, figures.women_girls_share) == (15, 15, 100.0)
+    open_ended = key_figures(store, Filters(), (dt.date(2023, 1, 1), dt.date(2024, 12, 31)))
+    assert open_ended.cases == 17 and open_ended.cases_prev is None

@@ -1,0 +1,45 @@
+"""The gender lens: persons by sex and age, by role, exploitation form, nationality, over time.
+
+"Unknown" sex and age are categories of their own, never dropped: how much is unknown
+is itself a finding about the data.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from . import sql
+from .filters import Filters
+
+__all__ = ["SPLITS", "persons_by", "women_girls_share"]
+
+#: What the gender page can split persons by.
+SPLITS = ("none", "crime_type", "nationality", "exploitation_form")
+
+
+def persons_by(con: duckdb.DuckDBPyConnection, filters: Filters, split: str = "none",
+               freq: str | None = None) -> pd.DataFrame:
+    """Persons by role, gender and age group, per ``split`` category (and period when ``freq``)."""
+    text, params = sql.persons_by(filters, split, freq)
+    frame = con.execute(text, params).df()
+    frame["persons"] = frame["persons"].astype("int64")
+    frame["category"] = frame["category"].fillna("all")
+    return frame
+
+
+def women_girls_share(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "Y") -> pd.DataFrame:
+    """Per period and role: women and girls, persons of known sex, and the share in percent.
+
+    The share is of persons whose sex is known; ``unknown`` gives how many were not recorded.
+    """
+    frame = persons_by(con, filters, "none", freq)
+    frame = frame[frame["role"] != "suspect"] if not filters.roles else frame
+    grouped = frame.assign(
+        women_girls=frame["persons"].where(frame["gender"] == "female", 0),
+        known_sex=frame["persons"].where(frame["gender"] != "unknown", 0),
+        unknown=frame["persons"].where(frame["gender"] == "unknown", 0),
+    ).groupby(["period", "role"], as_index=False)[["women_girls", "known_sex", "unknown", "persons"]].sum()
+    grouped["share"] = (100 * grouped["women_girls"] / grouped["known_sex"].where(grouped["known_sex"] > 0)).round(1)
+    grouped["period"] = pd.to_datetime(grouped["period"])
+    return grouped
