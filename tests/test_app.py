@@ -147,4 +147,4 @@ def test_gender_page_splits_by_exploitation_form(app_store):
     at.segmented_control(key="gender_split").set_value("exploitation_form").run()
     assert not at.exception
     shares = at.dataframe[0].value
-    assert set(shares["role"]) == {"migrant"}  # victims: 3 of known sex, under 5: not shown
+    assert set(shares["role"]) == {"Smuggled migrant"}  # victims: 3 of known sex, under 5: not shown

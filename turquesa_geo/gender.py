@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import sql
 from .filters import Filters
+from .vocab import label
 
 __all__ = ["SPLITS", "persons_by", "women_girls_share"]
 
@@ -28,10 +29,12 @@ def persons_by(con: duckdb.DuckDBPyConnection, filters: Filters, split: str = "n
     return frame
 
 
-def women_girls_share(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "Y") -> pd.DataFrame:
+def women_girls_share(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "Y",
+                      lang: str = "en") -> pd.DataFrame:
     """Per period and role: women and girls, persons of known sex, and the share in percent.
 
     The share is of persons whose sex is known; ``unknown`` gives how many were not recorded.
+    ``role`` holds the role's label in ``lang``.
     """
     frame = persons_by(con, filters, "none", freq)
     frame = frame[frame["role"] != "suspect"] if not filters.roles else frame
@@ -42,4 +45,5 @@ def women_girls_share(con: duckdb.DuckDBPyConnection, filters: Filters, freq: st
     ).groupby(["period", "role"], as_index=False)[["women_girls", "known_sex", "unknown", "persons"]].sum()
     grouped["share"] = (100 * grouped["women_girls"] / grouped["known_sex"].where(grouped["known_sex"] > 0)).round(1)
     grouped["period"] = pd.to_datetime(grouped["period"])
+    grouped["role"] = [label("role", r, lang) for r in grouped["role"]]
     return grouped
