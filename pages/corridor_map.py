@@ -4,21 +4,15 @@ import streamlit as st
 
 from turquesa_geo.charts import corridor_sankey
 from turquesa_geo.corridors import corridor_table
-from turquesa_geo.filters import describe
 from turquesa_geo.maps import MAP_LEGEND, corridor_deck
 from turquesa_geo.privacy import SMALL_CELL_K, format_count
-from turquesa_ui.data import corridor_view, filter_choices, store_period
-from turquesa_ui.filters import filter_sidebar
+from turquesa_ui.data import corridor_view
+from turquesa_ui.filters import analysis_filters, period_caption
 
 st.title("Corridor map")
-period = store_period()
-if period is None:
-    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
-    st.stop()
-filters = filter_sidebar(filter_choices(), period, page="corridor_map")
+filters, period = analysis_filters("corridor_map")
 view = corridor_view(filters)
-st.caption(f"{describe(filters, with_period=False)} · {view.period[0]:%d %b %Y} – {view.period[1]:%d %b %Y}"
-           + (f" · change against {view.previous[0]:%d %b %Y} – {view.previous[1]:%d %b %Y}" if view.previous else ""))
+st.caption(period_caption(filters, view.period, view.previous))
 
 m = st.columns(4)
 m[0].metric("Cases", format_count(view.total_cases))

@@ -7,18 +7,14 @@ from turquesa_geo.countries import country_name
 from turquesa_geo.filters import history_until
 from turquesa_geo.gender import SPLITS
 from turquesa_geo.vocab import codes, label
-from turquesa_ui.data import filter_choices, persons_by, store_period, women_girls_share
-from turquesa_ui.filters import filter_sidebar
+from turquesa_ui.data import persons_by, women_girls_share
+from turquesa_ui.filters import analysis_filters
 
 SPLIT_LABELS = {"none": "Role", "crime_type": "Crime type", "nationality": "Nationality",
                 "exploitation_form": "Form of exploitation"}
 
 st.title("Gender and age")
-period = store_period()
-if period is None:
-    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
-    st.stop()
-filters = filter_sidebar(filter_choices(), period, page="gender")
+filters, period = analysis_filters("gender")
 c1, c2 = st.columns(2)
 split = c1.segmented_control("Split by", list(SPLITS), key="gender_split", default="none",
                              format_func=SPLIT_LABELS.get) or "none"

@@ -5,6 +5,7 @@ import streamlit as st
 from turquesa_geo import summary
 from turquesa_geo.charts import cases_by_year_figure
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_protected, suppress_small_cells
+from turquesa_ui.filters import EMPTY_STORE
 from turquesa_ui.store import current_data_version, store_cursor
 
 
@@ -20,7 +21,7 @@ st.caption("Cases of trafficking in persons and smuggling of migrants, by the so
            f"Counts from 1 to {SMALL_CELL_K - 1} are shown as <{SMALL_CELL_K} to protect victims.")
 totals, by_year, sources, imports = load(current_data_version())
 if totals["cases"] == 0:
-    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
+    st.info(EMPTY_STORE)
     st.stop()
 
 cols = st.columns(5)

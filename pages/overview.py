@@ -3,22 +3,15 @@
 import streamlit as st
 
 from turquesa_geo.corridors import corridor_table
-from turquesa_geo.filters import describe
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_change
-from turquesa_ui.data import corridor_view, filter_choices, key_figures, store_period
-from turquesa_ui.filters import filter_sidebar
+from turquesa_ui.data import corridor_view, key_figures
+from turquesa_ui.filters import analysis_filters, period_caption
 
 st.title("Overview")
-period = store_period()
-if period is None:
-    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
-    st.stop()
-filters = filter_sidebar(filter_choices(), period, page="overview")
+filters, period = analysis_filters("overview")
 view = corridor_view(filters)
 figures = key_figures(filters, view.period)
-st.caption(f"{describe(filters, with_period=False)} · {view.period[0]:%d %b %Y} – {view.period[1]:%d %b %Y}"
-           + (f" · change against {view.previous[0]:%d %b %Y} – {view.previous[1]:%d %b %Y}" if view.previous else "")
-           + f" · counts under {SMALL_CELL_K} show as <{SMALL_CELL_K}")
+st.caption(period_caption(filters, view.period, view.previous))
 
 cols = st.columns(5)
 for col, (name, now, before) in zip(cols, [

@@ -6,18 +6,14 @@ from turquesa_geo.charts import trend_figure
 from turquesa_geo.filters import history_until
 from turquesa_geo.trends import TREND_DIMENSIONS, yearly_change
 from turquesa_geo.vocab import label
-from turquesa_ui.data import filter_choices, modus_series, store_period
-from turquesa_ui.filters import filter_sidebar
+from turquesa_ui.data import modus_series
+from turquesa_ui.filters import analysis_filters
 
 FREQ_LABELS = {"M": "Monthly", "Q": "Quarterly", "Y": "Yearly"}
 MEASURE_LABELS = {"share": "Share %", "cases": "Cases"}
 
 st.title("Modus-operandi trends")
-period = store_period()
-if period is None:
-    st.info("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
-    st.stop()
-filters = filter_sidebar(filter_choices(), period, page="trends")
+filters, period = analysis_filters("trends")
 st.caption("Trends run over the whole history up to the end of the chosen period; the last year may be partial "
            f"(data until {period[1]:%d %b %Y}).")
 c1, c2, c3, c4 = st.columns(4)

@@ -87,3 +87,31 @@ def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
     st.session_state[STATE] = to_query_params(filters)
     st.query_params.from_dict(st.session_state[STATE])
     return filters
+
+
+EMPTY_STORE = "The store is empty. Import files on the **Import files** page, or run `turquesa demo`."
+
+
+def analysis_filters(page: str) -> tuple[Filters, tuple[dt.date, dt.date]]:
+    """The guard and sidebar every analysis page starts with: stops on an empty store.
+
+    Returns the filters and the store's first and last case date.
+    """
+    from turquesa_ui.data import filter_choices, store_period
+
+    period = store_period()
+    if period is None:
+        st.info(EMPTY_STORE)
+        st.stop()
+    return filter_sidebar(filter_choices(), period, page=page), period
+
+
+def period_caption(filters: Filters, view_period, previous) -> str:
+    """The line under a page title: filters in words, the period, the comparison period."""
+    from turquesa_geo.filters import describe
+    from turquesa_geo.privacy import SMALL_CELL_K
+
+    text = f"{describe(filters, with_period=False)} · {view_period[0]:%d %b %Y} – {view_period[1]:%d %b %Y}"
+    if previous:
+        text += f" · change against {previous[0]:%d %b %Y} – {previous[1]:%d %b %Y}"
+    return text + f" · counts under {SMALL_CELL_K} show as <{SMALL_CELL_K}"
