@@ -3,8 +3,9 @@
 import streamlit as st
 
 from turquesa_geo.corridors import corridor_table
+from turquesa_geo.trends import signal_baseline, signal_table
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_change
-from turquesa_ui.data import corridor_view, key_figures
+from turquesa_ui.data import corridor_view, emerging_signals, key_figures
 from turquesa_ui.filters import analysis_filters, period_caption
 
 st.title("Overview")
@@ -31,3 +32,17 @@ st.dataframe(corridor_table(view.corridors, top=10), hide_index=True, width="str
     "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%"), "persons": "Persons",
     "women_girls_pct": st.column_config.NumberColumn("Women & girls %", format="%d%%"),
     "inferred_pct": st.column_config.NumberColumn("Inferred %", format="%d%%")})
+
+st.subheader("Emerging signals")
+latest = view.period
+baseline = signal_baseline(latest)
+st.caption(f"How to read: what changed in the period compared with the {baseline[0]:%b %Y} – {baseline[1]:%b %Y} "
+           "baseline, per corridor, hub, modus operandi and modus operandi on a corridor. Each change passed an exact "
+           "test with false discoveries controlled at 5% (q-value); keys with fewer than 5 cases are not tested.")
+signals = signal_table(emerging_signals(filters, latest, baseline), latest, baseline)
+if signals.empty:
+    st.info("No emerging signal: nothing changed more than chance would explain.")
+else:
+    st.dataframe(signals.head(15), hide_index=True, width="stretch", column_config={
+        "kind": "Kind", "what": "What", "direction": "Direction", "reason": "Change",
+        "q_value": st.column_config.NumberColumn("q-value", format="%.1e")})

@@ -56,3 +56,40 @@ def test_key_figures_with_the_previous_period(store):
     assert (figures.women_girls, figures.known_sex, figures.women_girls_share) == (15, 15, 100.0)
     open_ended = key_figures(store, Filters(), (dt.date(2023, 1, 1), dt.date(2024, 12, 31)))
     assert open_ended.cases == 17 and open_ended.cases_prev is None
+
+
+def _demo_store(tmp_path_factory, planted: bool):
+    from turquesa_geo.demo import write_demo
+
+    folder = tmp_path_factory.mktemp("planted" if planted else "control")
+    path = write_demo(folder / "demo.parquet", rows=40_000, seed=11, planted=planted)
+    con = connect(folder / "demo.duckdb")
+    import_file(con, path, today=TODAY)
+    return con
+
+
+LATEST = (dt.date(2025, 10, 1), dt.date(2026, 9, 30))
+
+
+def test_signals_find_the_planted_rise_of_online_recruitment(tmp_path_factory):
+    from turquesa_geo.trends import emerging_signals, signal_baseline, signal_table
+
+    con = _demo_store(tmp_path_factory, planted=True)
+    baseline = signal_baseline(LATEST)
+    signals = emerging_signals(con, Filters(), LATEST, baseline)
+    table = signal_table(signals, LATEST, baseline)
+    found = table[(table["direction"] == "rising") & table["what"].str.startswith("Internet")]
+    assert "Internet (social media, online advertisement) on VEN>COL>ECU>PER" in set(found["what"])
+    assert signals.attrs["tested"] > 500
+    con.close()
+
+
+def test_signals_stay_silent_on_the_stationary_control(tmp_path_factory):
+    from turquesa_geo.trends import emerging_signals, signal_baseline
+
+    con = _demo_store(tmp_path_factory, planted=False)
+    signals = emerging_signals(con, Filters(), LATEST, signal_baseline(LATEST))
+    # Benjamini-Hochberg at 5%: with nothing changed, even one false signal is rare.
+    assert len(signals) <= 1, signals[["key", "reason"]]
+    assert signals.attrs["tested"] > 500
+    con.close()

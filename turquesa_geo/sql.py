@@ -284,3 +284,47 @@ def key_figures(filters, current: tuple, previous: tuple | None) -> Query:
     ordered += [start, prev_end] * 3
     ordered += [start, start]
     return text, [*ordered, first, current[1], *params]
+
+
+def monthly_modus(filters, first, last) -> Query:
+    """Cases per month and modus-operandi code, with the month's cases reporting that dimension."""
+    where, params = case_filter(filters, "c")
+    text = (
+        "WITH coded AS (SELECT CAST(date_trunc('month', c.case_date) AS DATE) AS month, a.dimension, a.code, "
+        "c.case_uid FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
+        f"WHERE c.case_date >= ? AND c.case_date <= ? AND {where}), "
+        "reporting AS (SELECT month, dimension, CAST(count(DISTINCT case_uid) AS BIGINT) AS total FROM coded "
+        "GROUP BY month, dimension) "
+        "SELECT k.month, k.dimension, k.code, CAST(count(DISTINCT k.case_uid) AS BIGINT) AS cases, max(r.total) AS total "
+        "FROM coded k JOIN reporting r ON r.month = k.month AND r.dimension = k.dimension "
+        "GROUP BY k.month, k.dimension, k.code"
+    )
+    return text, [first, last, *params]
+
+
+def monthly_signatures(filters, first, last) -> Query:
+    """Cases per month and distinct reported route, for signals on rebuilt corridors and hubs."""
+    where, params = case_filter(filters, "c")
+    text = (
+        "SELECT CAST(date_trunc('month', c.case_date) AS DATE) AS month, c.nationality, c.origin, c.transit, "
+        "c.destination, c.detection_country, CAST(count(*) AS BIGINT) AS cases FROM cases c "
+        f"WHERE c.case_date >= ? AND c.case_date <= ? AND {where} "
+        "GROUP BY month, c.nationality, c.origin, c.transit, c.destination, c.detection_country"
+    )
+    return text, [first, last, *params]
+
+
+def monthly_signature_modus(filters, first, last, reporting: bool = False) -> Query:
+    """Cases per month, reported route and modus-operandi code (or, with ``reporting``, per
+    dimension: the cases reporting it), for signals on a corridor's modus operandi."""
+    where, params = case_filter(filters, "c")
+    code = "" if reporting else "a.code, "
+    text = (
+        "SELECT CAST(date_trunc('month', c.case_date) AS DATE) AS month, c.nationality, c.origin, c.transit, "
+        f"c.destination, c.detection_country, a.dimension, {code}CAST(count(DISTINCT c.case_uid) AS BIGINT) AS cases "
+        "FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
+        f"WHERE c.case_date >= ? AND c.case_date <= ? AND {where} "
+        f"GROUP BY month, c.nationality, c.origin, c.transit, c.destination, c.detection_country, a.dimension"
+        + ("" if reporting else ", a.code")
+    )
+    return text, [first, last, *params]

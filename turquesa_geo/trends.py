@@ -17,7 +17,8 @@ from .filters import Filters, previous_period
 from .privacy import SMALL_CELL_K, format_count
 from .vocab import label
 
-__all__ = ["PANDEMIC", "TREND_DIMENSIONS", "modus_series", "KeyFigures", "key_figures", "yearly_change"]
+__all__ = ["PANDEMIC", "TREND_DIMENSIONS", "modus_series", "KeyFigures", "key_figures", "yearly_change",
+           "signal_counts", "emerging_signals", "signal_table", "signal_baseline"]
 
 #: The COVID-19 period marked on every time axis (first day, last day).
 PANDEMIC = (dt.date(2020, 3, 1), dt.date(2021, 12, 31))
@@ -97,3 +98,125 @@ def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters, period: tuple[
     if previous is None:
         row.update({k: None for k in row if k.endswith("_prev")})
     return KeyFigures(**{k: (None if v is None else int(v)) for k, v in row.items()})
+
+
+def _month_grid(frame: pd.DataFrame, keys: list[str], group: list[str]) -> pd.DataFrame:
+    """Add zero-case rows so every key has a row in every month its reference population has cases."""
+    totals = frame[["month", *group, "total"]].drop_duplicates()
+    keyset = frame[[*group, *keys]].drop_duplicates()
+    grid = totals.merge(keyset, on=group)
+    return grid.merge(frame[["month", *group, *keys, "cases"]], on=["month", *group, *keys], how="left").fillna(
+        {"cases": 0})
+
+
+def signal_counts(con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.date, last: dt.date,
+                  graph=None) -> pd.DataFrame:
+    """Monthly counts for :func:`turquesa_geo.signals.detect_signals`: modus-operandi shares,
+    rebuilt corridors and hubs as rates."""
+    from .routes import reconstruct_routes
+
+    text, params = sql.monthly_modus(filters, first, last)
+    modus = con.execute(text, params).df()
+    frames = []
+    if len(modus):
+        modus = _month_grid(modus, ["code"], ["dimension"])
+        frames.append(pd.DataFrame({
+            "kind": "modus", "key": modus["dimension"] + ":" + modus["code"],
+            "label": [f"{d.replace('_', ' ').capitalize()}: {label(d, c)}" for d, c in zip(modus["dimension"],
+                                                                                      modus["code"])],
+            "period_start": pd.to_datetime(modus["month"]), "cases": modus["cases"].astype("int64"),
+            "total": modus["total"].astype("int64")}))
+    text, params = sql.monthly_signatures(filters, first, last)
+    signatures = con.execute(text, params).df()
+    if len(signatures):
+        routes = reconstruct_routes(signatures, graph)
+        corridors = routes.groupby(["route", "month"], as_index=False)["cases"].sum()
+        frames.append(pd.DataFrame({"kind": "corridor", "key": corridors["route"], "label": corridors["route"],
+                                    "period_start": pd.to_datetime(corridors["month"]), "cases": corridors["cases"],
+                                    "total": float("nan")}))
+        hubs = routes.assign(country=routes["route"].str.split(">")).explode("country")
+        hubs = hubs.groupby(["country", "month"], as_index=False)["cases"].sum()
+        from .countries import country_name
+
+        frames.append(pd.DataFrame({"kind": "hub", "key": hubs["country"],
+                                    "label": [country_name(c) for c in hubs["country"]],
+                                    "period_start": pd.to_datetime(hubs["month"]), "cases": hubs["cases"],
+                                    "total": float("nan")}))
+        frames.append(_corridor_modus_counts(con, filters, first, last, graph))
+    columns = ["kind", "key", "label", "period_start", "cases", "total"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def _corridor_modus_counts(con, filters: Filters, first: dt.date, last: dt.date, graph) -> pd.DataFrame:
+    """Shares of each modus-operandi code among the cases of a rebuilt corridor, per month."""
+    from .routes import SIGNATURE_COLUMNS, reconstruct_routes
+
+    coded = con.execute(*sql.monthly_signature_modus(filters, first, last)).df()
+    totals = con.execute(*sql.monthly_signature_modus(filters, first, last, reporting=True)).df()
+    signature = list(SIGNATURE_COLUMNS)
+    routes = reconstruct_routes(totals.drop_duplicates(signature)[signature].assign(cases=1), graph)
+    route_of = routes[[*signature, "route"]]
+    coded = coded.merge(route_of, on=signature, how="left").groupby(
+        ["month", "route", "dimension", "code"], as_index=False)["cases"].sum()
+    totals = totals.merge(route_of, on=signature, how="left").groupby(
+        ["month", "route", "dimension"], as_index=False)["cases"].sum().rename(columns={"cases": "total"})
+    frame = _month_grid(coded.merge(totals, on=["month", "route", "dimension"]), ["code"], ["route", "dimension"])
+    return pd.DataFrame({
+        "kind": "corridor_modus", "key": frame["route"] + " " + frame["dimension"] + ":" + frame["code"],
+        "label": [f"{label(d, c)} on {r}" for r, d, c in zip(frame["route"], frame["dimension"], frame["code"])],
+        "period_start": pd.to_datetime(frame["month"]), "cases": frame["cases"].astype("int64"),
+        "total": frame["total"].astype("int64")})
+
+
+def emerging_signals(con: duckdb.DuckDBPyConnection, filters: Filters, latest: tuple[dt.date, dt.date],
+                     baseline: tuple[dt.date, dt.date], graph=None) -> pd.DataFrame:
+    """Signals of the latest period against the baseline, for corridors, hubs and modus operandi."""
+    from .signals import detect_signals
+
+    counts = signal_counts(con, filters, baseline[0], latest[1], graph)
+    if counts.empty:
+        return pd.DataFrame(columns=["kind", "key", "label", "direction", "baseline_cases", "latest_cases",
+                                     "ratio", "q_value", "measure"])
+    return detect_signals(counts, latest=latest, baseline=baseline)
+
+
+def signal_baseline(latest: tuple[dt.date, dt.date], months: int = 24) -> tuple[dt.date, dt.date]:
+    """The ``months`` whole months before the latest period: the baseline of the signals.
+
+    >>> signal_baseline((dt.date(2025, 10, 1), dt.date(2026, 9, 30)))
+    (datetime.date(2023, 10, 1), datetime.date(2025, 9, 30))
+    """
+    first = latest[0].replace(day=1)
+    index = first.year * 12 + first.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1), first - dt.timedelta(days=1)
+
+
+def _months(period: tuple[dt.date, dt.date]) -> int:
+    return (period[1].year - period[0].year) * 12 + period[1].month - period[0].month + 1
+
+
+def signal_table(signals: pd.DataFrame, latest: tuple[dt.date, dt.date], baseline: tuple[dt.date, dt.date],
+                 k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """Signals as shown: what, direction and a reason whose counts pass small-cell protection.
+
+    When either period holds 1 to k-1 cases, the counts read "<k" and the percent change
+    is left out (it would give the small count away).
+    """
+    rows = []
+    span = f" ({{}} cases in {_months(baseline)} months → {{}} in {_months(latest)})"
+    for s in signals.itertuples(index=False):
+        before, after = int(s.baseline_cases), int(s.latest_cases)
+        small = 1 <= before < k or 1 <= after < k
+        arrow = "rising" if s.direction == "up" else "falling"
+        if small:
+            change = arrow
+        elif s.measure == "share":
+            change = f"share of the cases {100 * s.baseline_share:.0f}% → {100 * s.latest_share:.0f}%"
+        else:
+            change = "new" if before == 0 else f"{100 * (s.ratio - 1):+.0f}%"
+        counts = span.format(format_count(before, k), format_count(after, k))
+        if s.measure == "rate" and not small and before:
+            change = f"{change} per month"
+        rows.append({"kind": s.kind, "what": s.label, "direction": arrow, "reason": f"{change}{counts}",
+                     "q_value": float(s.q_value)})
+    return pd.DataFrame(rows, columns=["kind", "what", "direction", "reason", "q_value"])

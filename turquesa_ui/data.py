@@ -99,3 +99,15 @@ def persons_by(filters: Filters, split: str, freq: str | None = None):
 def women_girls_share(filters: Filters, freq: str):
     """Share of women and girls per period and role (cached)."""
     return _women_share(current_data_version(), _key(filters), freq)
+
+
+@st.cache_data(show_spinner="Looking for emerging signals…", max_entries=32)
+def _signals(version: str, key, latest, baseline):
+    from turquesa_geo import trends
+
+    return trends.emerging_signals(store_cursor(), _filters(key), latest, baseline, graph=_graph(version))
+
+
+def emerging_signals(filters: Filters, latest, baseline):
+    """Signals of the latest period against the baseline (cached)."""
+    return _signals(current_data_version(), _key(filters), tuple(latest), tuple(baseline))
