@@ -93,3 +93,28 @@ def test_signals_stay_silent_on_the_stationary_control(tmp_path_factory):
     assert len(signals) <= 1, signals[["key", "reason"]]
     assert signals.attrs["tested"] > 500
     con.close()
+
+
+def test_cli_trends_and_signals(store, capsys):
+    from turquesa_geo.cli import main
+
+    db = store.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                       ).fetchall()[0][0]
+    store.close()
+    assert main(["trends", "--db", db, "--dimension", "recruitment_method", "--freq", "Y"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "period,crime_type,code,cases,reporting,share_pct",
+        "2023-01-01,,job_offer,8,8,100.0",
+        "2024-01-01,,internet,6,8,75.0",
+        "2024-01-01,,job_offer,<5,8,",
+    ]
+    assert main(["trends", "--db", db, "--dimension", "recruitment_method", "--by", "corridor"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("period,corridor,code") and "2024-01-01,VEN>PER,internet,6,8,75.0" in lines
+    assert main(["signals", "--db", db, "--format", "json"]) == 0
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["latest"] == ["2023-12-21", "2024-12-19"]
+    rising = {(s["kind"], s["what"]) for s in report["signals"] if s["direction"] == "rising"}
+    assert ("corridor", "VEN>PER") in rising  # 5 cases in the 24 months before, 11 in the last 13

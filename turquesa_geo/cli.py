@@ -7,6 +7,7 @@ line and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import subprocess
@@ -18,13 +19,15 @@ from pathlib import Path
 from . import sql
 from .exports import csv_bytes
 from .importer import PROFILES, ImportResult, import_file
-from .privacy import format_count
+from .privacy import SMALL_CELL_K, format_count
 from .readers import ImportRefused
 from .store import DB_ENV, connect, resolve_db_path
 
 __all__ = ["main", "build_parser", "format_table"]
 
 IMPORT_PROFILES = (*PROFILES, "htcds")
+TREND_DIMENSION_CHOICES = ("recruitment_method", "control_method", "exploitation_form", "transport_mode", "concealment",
+                           "document_fraud", "platform", "linked_crime")
 APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
 EXIT_USAGE, EXIT_REFUSED = 2, 1
 
@@ -199,6 +202,50 @@ def cmd_corridors(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trends(args: argparse.Namespace) -> int:
+    from .corridors import corridor_graph
+    from .trends import modus_series, modus_series_by_corridor
+
+    con = connect(args.db, read_only=True)
+    filters = _filters_from_args(args)
+    if args.by == "corridor":
+        series = modus_series_by_corridor(con, filters, args.dimension, args.freq, graph=corridor_graph(con))
+    else:
+        series = modus_series(con, filters, args.dimension, args.freq, args.by)
+    small = ((series["cases"] >= 1) & (series["cases"] < SMALL_CELL_K)) | (series["reporting"] < SMALL_CELL_K)
+    rows = [[r.period.date().isoformat(), r.group, r.code, format_count(int(r.cases), grouping=False),
+             format_count(int(r.reporting), grouping=False), None if hide else r.share]
+            for r, hide in zip(series.itertuples(index=False), small)]
+    headers = ["period", "corridor" if args.by == "corridor" else "crime_type", "code", "cases", "reporting",
+               "share_pct"]
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes(rows, headers).decode("utf-8-sig"))
+    else:
+        _emit({"dimension": args.dimension, "filters": filters_to_text(filters),
+               "series": [dict(zip(headers, r)) for r in rows]}, "", "json")
+    return 0
+
+
+def cmd_signals(args: argparse.Namespace) -> int:
+    from .corridors import corridor_graph, store_period
+    from .trends import emerging_signals, signal_baseline, signal_table
+
+    con = connect(args.db, read_only=True)
+    filters = _filters_from_args(args)
+    whole = store_period(con)
+    if whole is None:
+        raise CliError("the store is empty")
+    end = filters.end or whole[1]
+    latest = (filters.start or (end - dt.timedelta(days=364)), end)
+    baseline = signal_baseline(latest, args.baseline_months)
+    table = signal_table(emerging_signals(con, filters, latest, baseline, graph=corridor_graph(con)), latest, baseline)
+    rows = table.values.tolist()
+    text = format_table([r[:4] for r in rows], list(table.columns[:4])) if rows else "(no emerging signal)"
+    _emit({"latest": list(latest), "baseline": list(baseline), "signals": table.to_dict("records")}, text,
+          args.format)
+    return 0
+
+
 def filters_to_text(filters) -> str:
     """The filters in words."""
     from .filters import describe
@@ -272,6 +319,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     p.set_defaults(func=cmd_corridors)
+
+    p = sub.add_parser("trends", help="a modus-operandi series (small cells protected)")
+    _add_filter_options(p)
+    p.add_argument("--dimension", required=True, choices=TREND_DIMENSION_CHOICES)
+    p.add_argument("--by", choices=("corridor", "crime_type"), help="split the series")
+    p.add_argument("--freq", choices=("M", "Q", "Y"), default="Y", help="month, quarter or year (default Y)")
+    p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser("signals", help="emerging signals of the period against the months before")
+    _add_filter_options(p)
+    p.add_argument("--baseline-months", type=_positive, default=24, help="length of the baseline (default 24)")
+    _add_common(p)
+    p.set_defaults(func=cmd_signals)
 
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--port", type=int, default=8501)

@@ -220,3 +220,33 @@ def signal_table(signals: pd.DataFrame, latest: tuple[dt.date, dt.date], baselin
         rows.append({"kind": s.kind, "what": s.label, "direction": arrow, "reason": f"{change}{counts}",
                      "q_value": float(s.q_value)})
     return pd.DataFrame(rows, columns=["kind", "what", "direction", "reason", "q_value"])
+
+
+def modus_series_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y",
+                             graph=None) -> pd.DataFrame:
+    """Like :func:`modus_series`, split by rebuilt corridor (``group`` holds the route)."""
+    from .routes import SIGNATURE_COLUMNS, reconstruct_routes
+
+    if dimension not in TREND_DIMENSIONS:
+        raise ValueError(f"dimension {dimension!r} is not one of {', '.join(TREND_DIMENSIONS)}")
+    first, last = filters.start or dt.date(1900, 1, 1), filters.end or dt.date(2999, 12, 31)
+    signature = list(SIGNATURE_COLUMNS)
+    coded = con.execute(*sql.monthly_signature_modus(filters, first, last)).df()
+    reporting = con.execute(*sql.monthly_signature_modus(filters, first, last, reporting=True)).df()
+    coded, reporting = coded[coded["dimension"] == dimension], reporting[reporting["dimension"] == dimension]
+    if coded.empty:
+        return pd.DataFrame(columns=["period", "group", "code", "cases", "reporting", "total", "share"])
+    from .corridors import _filter_route_roles
+
+    routes = reconstruct_routes(reporting.drop_duplicates(signature)[signature].assign(cases=1), graph)
+    route_of = _filter_route_roles(routes, filters)[[*signature, "route"]]
+    unit = {"M": "M", "Q": "Q", "Y": "Y"}[freq]
+    period = lambda f: pd.to_datetime(f["month"]).dt.to_period(unit).dt.start_time  # noqa: E731
+    coded = coded.merge(route_of, on=signature).assign(period=period)
+    reporting = reporting.merge(route_of, on=signature).assign(period=period)
+    cases = coded.groupby(["period", "route", "code"], as_index=False)["cases"].sum()
+    base = reporting.groupby(["period", "route"], as_index=False)["cases"].sum().rename(columns={"cases": "reporting"})
+    frame = cases.merge(base, on=["period", "route"]).rename(columns={"route": "group"})
+    frame["total"] = frame["reporting"]
+    frame["share"] = (100 * frame["cases"] / frame["reporting"]).round(1)
+    return frame[["period", "group", "code", "cases", "reporting", "total", "share"]]
