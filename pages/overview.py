@@ -4,7 +4,7 @@ import streamlit as st
 
 from turquesa_geo.corridors import corridor_table
 from turquesa_geo.trends import signal_baseline, signal_table
-from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_change
+from turquesa_geo.privacy import SMALL_CELL_K, format_change, format_guarded_total, guard_total
 from turquesa_ui.data import corridor_view, emerging_signals, key_figures
 from turquesa_ui.filters import analysis_filters, period_caption
 
@@ -19,7 +19,11 @@ for col, (name, now, before) in zip(cols, [
         ("Cases", figures.cases, figures.cases_prev), ("Victims", figures.victims, figures.victims_prev),
         ("Smuggled migrants", figures.migrants, figures.migrants_prev),
         ("Suspects", figures.suspects, figures.suspects_prev)]):
-    col.metric(name, format_count(now), format_change(now, before), delta_color="off")
+    # Totals of filtered views are guarded (rounded to 5) so neighbouring filters cannot be
+    # subtracted to recover a small count; the change is computed from the guarded values.
+    shown, shown_before = guard_total(now), None if before is None else guard_total(before)
+    col.metric(name, format_guarded_total(now), format_change(shown, shown_before), delta_color="off",
+               help="Rounded to the nearest 5 (counts under 5 show as <5)")
 share = figures.women_girls_share
 cols[4].metric("Women and girls", "—" if share is None or figures.women_girls < SMALL_CELL_K else f"{share:.0f}%",
                help="Share of victims and smuggled migrants of known sex who are women or girls")
