@@ -11,6 +11,8 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
 from turquesa_geo.importer import RULES
@@ -283,3 +285,128 @@ def test_quoted_line_breaks_keep_exact_line_numbers(store, write):
 def test_future_date_rule_uses_the_import_day(store, write):
     result = run_import(store, write("f.csv", csv_text(row(date=TODAY.isoformat()))))
     assert result.rows_accepted == 1
+
+
+# --- fast paths against slow references ------------------------------------------------
+
+NBSP = "\u00a0"
+
+
+def test_padded_and_blank_cells_import_like_tidy_ones(tmp_path, write):
+    """Cells are trimmed lazily (lookups, casts, messages): the result must equal trimming every cell."""
+    from turquesa_geo.store import connect
+
+    padded = [
+        row(incident_id=" P1 ", source=f"{NBSP}PNC ", date=" 2024-03-05", crime_type=" smuggling",
+            origin=f"Venezuela{NBSP}", transit=" Colombia>Panamá ", lat=" 8.39", lon=f"{NBSP}-77.87",
+            place=" Metetí ", transport_mode=" land ", migrants_m_adult=" 12 ", suspects_m_adult=f"1{NBSP}",
+            victims_f_adult="   "),
+        row(incident_id="P2", lat="  ", lon=" ", victims_f_minor=f"{NBSP}"),
+    ]
+    tidy = [
+        row(incident_id="P1", source="PNC", date="2024-03-05", crime_type="smuggling", origin="Venezuela",
+            transit="Colombia>Panamá", lat="8.39", lon="-77.87", place="Metetí", transport_mode="land",
+            migrants_m_adult="12", suspects_m_adult="1", victims_f_adult=""),
+        row(incident_id="P2", lat="", lon="", victims_f_minor=""),
+    ]
+    tables = {}
+    for name, rows in (("padded", padded), ("tidy", tidy)):
+        con = connect(tmp_path / f"{name}.duckdb")
+        result = run_import(con, write(f"{name}.csv", csv_text(*rows)))
+        assert (result.rows_accepted, result.rows_quarantined) == (2, 0), name
+        tables[name] = _stored_tables(con)
+        con.close()
+    assert tables["padded"] == tables["tidy"]
+
+
+def test_messages_quote_trimmed_text(store, write):
+    rows = [row(incident_id=" B ", lat=f" north{NBSP}"), row(incident_id="C", origin=f" Atlantis{NBSP}"),
+            row(incident_id="D", migrants_m_adult=" -3 "), row(incident_id="   ")]
+    run_import(store, write("f.csv", csv_text(*rows)))
+    found = store.execute("SELECT line, rule, value, message FROM quarantine ORDER BY line").fetchall()
+    assert found[0] == (2, "bad_coordinate", "north", "lat 'north' is not a number")
+    assert found[1][:3] == (3, "unknown_country", "Atlantis")
+    assert found[2] == (4, "negative_count", "-3", "migrants_m_adult '-3' is negative")
+    assert found[3][:2] == (5, "missing_id")
+    record = json.loads(store.execute("SELECT record FROM quarantine WHERE line = 2").fetchall()[0][0])
+    assert record["incident_id"] == "B" and record["lat"] == "north"
+
+
+COUNT_CELLS = ["0", "3", "-3", "1.5", "-1.5", "-0", "3.0", "1e1", " 4 ", f"{NBSP}2", "", "  ", "abc",
+               "nan", "inf", "-inf", None]
+COORDINATE_CELLS = ["8.39", "-77.87", "0", "95.2", "-200", " 1.5 ", "north", "", " ", "nan", None]
+
+
+def test_suspect_rows_cover_every_row_rule():
+    """The one-scan prefilter may let through more rows than the rules flag, never fewer."""
+    import duckdb
+
+    from turquesa_geo import importer
+    from turquesa_geo.readers import StageInfo
+
+    con = duckdb.connect()
+    cells = [(i, c, lat, lon) for i, (c, lat, lon) in enumerate(
+        (c, lat, lon) for c in COUNT_CELLS for lat in COORDINATE_CELLS for lon in COORDINATE_CELLS)]
+    con.execute("CREATE TABLE cells (_line BIGINT, incident_id VARCHAR, victims_f_adult VARCHAR, "
+                "lat VARCHAR, lon VARCHAR)")
+    con.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?)", [(i, "A" if i % 7 else " ", c, lat, lon)
+                                                                 for i, c, lat, lon in cells])
+    info = StageInfo("csv", ["incident_id", "victims_f_adult", "lat", "lon"], len(cells), cells="cells")
+    broken = " OR ".join(f"({rule.where})" for rule in importer._row_rules(info))
+    missed = con.execute(
+        f"SELECT _incident_id, _victims_f_adult_cell, _lat_cell, _lon_cell FROM "
+        f"(SELECT {', '.join(importer._own_values(info))} FROM cells s) "
+        f"WHERE ({broken}) AND NOT coalesce({importer._suspect_sql(['victims_f_adult'])}, false)"
+    ).fetchall()
+    assert missed == []
+    suspects = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(importer._own_values(info))} FROM cells s) "
+                           f"WHERE {importer._suspect_sql(['victims_f_adult'])}").fetchall()[0][0]
+    assert 0 < suspects < len(cells)
+
+
+def test_insertion_order_setting_is_kept(store, write):
+    store.execute("SET preserve_insertion_order = false")
+    result = run_import(store, write("f.csv", csv_text(GOOD_ROWS[0], row(incident_id="B", date="never"),
+                                                       GOOD_ROWS[1] + ",extra", row(incident_id="C", lat="north"))))
+    assert result.rows_quarantined == 3
+    assert store.execute("SELECT line, rule FROM quarantine ORDER BY line").fetchall() == [
+        (3, "bad_date"), (4, "ragged_row"), (5, "bad_coordinate")]
+    assert store.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0] is False
+
+
+SCAN_PIECES = [b"a", b"1", b",", b";", b" ", b"\n", b"\r", b"\r\n", b"\t", "é".encode(), "€".encode(),
+               "€".encode()[:2], b"\xff", b"\xe9", b"\x00", codecs.BOM_UTF8, codecs.BOM_UTF16_LE]
+
+
+def _scan_reference(data: bytes):
+    """What decoding the whole file says: the plain UTF-8 verdict, data lines and blankness."""
+    from turquesa_geo.readers import ImportRefused, _data_lines, detect_encoding
+
+    try:
+        encoding, bom = detect_encoding(data)
+    except ImportRefused:
+        return None
+    if encoding != "utf-8" or bom:
+        return None
+    return _data_lines(data), data.isspace()
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(SCAN_PIECES), min_size=1, max_size=40),
+       chunk=st.sampled_from([1, 2, 3, 7, 64]))
+def test_chunked_scan_matches_whole_file_decoding(tmp_path_factory, monkeypatch_module, pieces, chunk):
+    from turquesa_geo import readers
+
+    data = b"".join(pieces)
+    path = tmp_path_factory.mktemp("scan") / "f.csv"
+    path.write_bytes(data)
+    monkeypatch_module.setattr(readers, "_SCAN_CHUNK", chunk)
+    scanned = readers._scan_plain_utf8(path)
+    expected = _scan_reference(data)
+    assert (None if scanned is None else (scanned.lines, scanned.blank)) == expected
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch

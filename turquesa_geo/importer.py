@@ -20,7 +20,7 @@ import pyarrow as pa
 from . import columns as C
 from .countries import country_table, resolve_country, suggest_countries
 from .parsing import DateOrderError, parse_dates, parse_multi, parse_route
-from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
+from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
 from .sql import quote_ident as q
 
 __all__ = ["RULES", "ImportResult", "import_file", "PROFILES", "ProgressCallback"]
@@ -148,21 +148,24 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
                               encoding=info.encoding, delimiter=info.delimiter, rows_read=info.rows_read)
         result.dropped_columns, result.ignored_columns = _drop_unusable_columns(con, info, name)
         progress("validate", 0.35)
-        _build_maps(con, info, date_format, name)
-        _build_canonical(con, info, default_source, today)
-        progress("write", 0.65)
-        _write_in_one_transaction(con, result, info, started)
+        with insertion_order(con, preserve=False):
+            # Rows carry their line number from here on: parallel writers may reorder them.
+            _build_maps(con, info, date_format, name)
+            _build_errors(con, info, default_source, today)
+            progress("write", 0.65)
+            _write_in_one_transaction(con, result, info, default_source, started)
     finally:
         _drop_temp_tables(con)
     progress("done", 1.0)
     return result
 
 
-def _write_in_one_transaction(con, result: ImportResult, info: StageInfo, started: dt.datetime) -> None:
+def _write_in_one_transaction(con, result: ImportResult, info: StageInfo, default_source: str,
+                              started: dt.datetime) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         result.import_id = _next_import_id(con)
-        _write_cases(con, result.import_id, result)
+        _write_cases(con, result.import_id, info, default_source, result)
         _write_quarantine(con, result.import_id, info, result)
         _record_import(con, result, started)
         if not result.reconciles:
@@ -214,7 +217,7 @@ def _record_import(con, result: ImportResult, started: dt.datetime) -> None:
     )
 
 
-_TEMP_TABLES = ("canon", "errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox")
+_TEMP_TABLES = ("errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox", "m_source")
 
 
 def _drop_temp_tables(con) -> None:
@@ -251,9 +254,34 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
 
 
 # --- lookups built from distinct values ----------------------------------------------
+#
+# Lookups are keyed on cells as read, untrimmed: canonical rows join the staged cells
+# directly, so trimming and parsing cost once per distinct value, never once per row.
 
-def _distinct(con, column: str) -> list[str]:
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {q(column)} FROM stage WHERE {q(column)} IS NOT NULL").fetchall()]
+#: Columns resolved in a controlled vocabulary: single-valued ones, then multi-valued.
+_TERM_COLUMNS: tuple[str, ...] = (C.CRIME_TYPE, C.NETWORK, *C.MULTI_VALUE_COLUMNS)
+
+#: Distinct cells of a column mapped to their text (trimmed, blank as None).
+_Cells = dict[str, str | None]
+
+
+def _text_sql(cell: str) -> str:
+    """SQL for the text of a cell, as every rule reads it: trimmed, blank as NULL."""
+    return f"nullif(trim({cell}), '')"
+
+
+def _distinct_cells(con, info: StageInfo, columns: list[str]) -> dict[str, _Cells]:
+    """Each column's distinct non-NULL cells mapped to their text, all read in one query."""
+    found: dict[str, _Cells] = {column: {} for column in columns}
+    present = [c for c in columns if _present(info, c)]
+    if not present:
+        return found
+    parts = [f"SELECT DISTINCT CAST(? AS VARCHAR) AS col, {q(c)} AS cell FROM {info.cells} WHERE {q(c)} IS NOT NULL"
+             for c in present]
+    rows = con.execute(f"SELECT col, cell, {_text_sql('cell')} FROM ({' UNION ALL '.join(parts)})", present)
+    for column, cell, text in rows.fetchall():
+        found[column][cell] = text
+    return found
 
 
 def _register(con, name: str, table: pa.Table) -> None:
@@ -267,49 +295,83 @@ def _suggestion(text: str) -> str | None:
     return ", ".join(suggestions) if suggestions else None
 
 
+def _strings(values) -> pa.Array:
+    return pa.array(list(values), pa.string())
+
+
 def _build_maps(con, info: StageInfo, date_format: str | None, file_name: str) -> None:
-    cols = set(info.columns)
-    try:
-        dates = parse_dates(_distinct(con, C.DATE), date_format)
-    except DateOrderError as exc:
-        raise ImportRefused(f"{file_name}: {exc}") from None
-    _register(con, "m_date", pa.table({"raw": pa.array(list(dates), pa.string()),
-                                       "d": pa.array(list(dates.values()), pa.date32())}))
-    raws = sorted({v for c in C.COUNTRY_COLUMNS if c in cols for v in _distinct(con, c)})
-    isos = [resolve_country(v) for v in raws]
-    _register(con, "m_country", pa.table({
-        "raw": pa.array(raws, pa.string()), "iso3": pa.array(isos, pa.string()),
-        "suggestion": pa.array([None if i else _suggestion(v) for v, i in zip(raws, isos)], pa.string()),
-    }))
-    routes = {v: parse_route(v) for v in (_distinct(con, C.TRANSIT) if C.TRANSIT in cols else [])}
-    _register(con, "m_route", pa.table({
-        "raw": pa.array(list(routes), pa.string()),
-        "path": pa.array([">".join(r.countries) or None for r in routes.values()], pa.string()),
-        "bad": pa.array([r.bad_token for r in routes.values()], pa.string()),
-        "suggestion": pa.array([_suggestion(r.bad_token) if r.bad_token else None for r in routes.values()],
-                               pa.string()),
-    }))
-    terms = [("crime_type", C.CRIME_TYPE), ("network", C.NETWORK), *((v, k) for k, v in C.MULTI_VALUE_COLUMNS.items())]
-    rows: dict[str, list] = {"col": [], "raw": [], "codes": [], "bad": []}
-    for vocabulary, column in terms:
-        if column not in cols:
-            continue
-        for raw in _distinct(con, column):
-            parsed = parse_multi(vocabulary, raw)
-            if column in (C.CRIME_TYPE, C.NETWORK) and len(parsed.codes) != 1 and not parsed.bad_token:
-                parsed = type(parsed)((), raw)  # single-valued: exactly one term
-            rows["col"].append(column)
-            rows["raw"].append(raw)
-            rows["codes"].append(";".join(parsed.codes) or None)
-            rows["bad"].append(parsed.bad_token)
-    _register(con, "m_term", pa.table({
-        "col": pa.array(rows["col"], pa.string()), "raw": pa.array(rows["raw"], pa.string()),
-        "codes": pa.array(rows["codes"], pa.string()), "bad": pa.array(rows["bad"], pa.string()),
-    }))
+    """Resolve the distinct cells of every looked-up column into the m_* tables."""
+    cells = _distinct_cells(con, info, [C.DATE, *C.COUNTRY_COLUMNS, C.TRANSIT, *_TERM_COLUMNS])
+    _build_date_map(con, cells[C.DATE], date_format, file_name)
+    _build_country_map(con, {cell: text for c in C.COUNTRY_COLUMNS for cell, text in cells[c].items()})
+    _build_route_map(con, cells[C.TRANSIT])
+    _build_term_map(con, {column: cells[column] for column in _TERM_COLUMNS})
+    _build_source_map(con, info)
     table = country_table()
     _register(con, "m_bbox", pa.Table.from_pandas(
         table[["iso3", "min_lon", "min_lat", "max_lon", "max_lat"]], preserve_index=False))
     info.decimal_comma = _uses_decimal_comma(con, info)
+
+
+def _build_date_map(con, cells: _Cells, date_format: str | None, file_name: str) -> None:
+    try:
+        # Sorted: the day/month order is decided on the whole set, and a refusal
+        # should quote the same examples every time.
+        dates = parse_dates(sorted({t for t in cells.values() if t is not None}), date_format)
+    except DateOrderError as exc:
+        raise ImportRefused(f"{file_name}: {exc}") from None
+    _register(con, "m_date", pa.table({
+        "cell": _strings(cells), "text": _strings(cells.values()),
+        "d": pa.array([dates.get(t) for t in cells.values()], pa.date32()),
+    }))
+
+
+def _build_country_map(con, cells: _Cells) -> None:
+    texts = {t for t in cells.values() if t is not None}
+    isos = {t: resolve_country(t) for t in texts}
+    suggestions = {t: _suggestion(t) for t in texts if isos[t] is None}
+    _register(con, "m_country", pa.table({
+        "cell": _strings(cells), "text": _strings(cells.values()),
+        "iso3": _strings(isos.get(t) for t in cells.values()),
+        "suggestion": _strings(suggestions.get(t) for t in cells.values()),
+    }))
+
+
+def _build_route_map(con, cells: _Cells) -> None:
+    routes = {t: parse_route(t) for t in set(cells.values()) if t is not None}
+    parsed = [routes.get(t) for t in cells.values()]
+    _register(con, "m_route", pa.table({
+        "cell": _strings(cells), "text": _strings(cells.values()),
+        "path": _strings(">".join(r.countries) or None if r else None for r in parsed),
+        "bad": _strings(r.bad_token if r else None for r in parsed),
+        "suggestion": _strings(_suggestion(r.bad_token) if r and r.bad_token else None for r in parsed),
+    }))
+
+
+def _build_term_map(con, cells_by_column: dict[str, _Cells]) -> None:
+    rows: dict[str, list] = {"col": [], "cell": [], "text": [], "codes": [], "bad": []}
+    for column, cells in cells_by_column.items():
+        vocabulary = C.MULTI_VALUE_COLUMNS.get(column, column)
+        for cell, text in cells.items():
+            codes, bad = _resolve_terms(column, vocabulary, text) if text is not None else (None, None)
+            for key, value in zip(rows, (column, cell, text, codes, bad)):
+                rows[key].append(value)
+    _register(con, "m_term", pa.table({key: _strings(values) for key, values in rows.items()}))
+
+
+def _build_source_map(con, info: StageInfo) -> None:
+    """Sources are few and long: trimming each distinct one beats trimming every row."""
+    if _present(info, C.SOURCE):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE m_source AS SELECT cell, {_text_sql('cell')} AS text "
+                    f"FROM (SELECT DISTINCT {q(C.SOURCE)} AS cell FROM {info.cells} WHERE {q(C.SOURCE)} IS NOT NULL)")
+
+
+def _resolve_terms(column: str, vocabulary: str, text: str) -> tuple[str | None, str | None]:
+    """(codes joined by ``;``, first bad token) of one text."""
+    parsed = parse_multi(vocabulary, text)
+    if column in (C.CRIME_TYPE, C.NETWORK) and len(parsed.codes) != 1 and not parsed.bad_token:
+        parsed = type(parsed)((), text)  # single-valued: exactly one term
+    return ";".join(parsed.codes) or None, parsed.bad_token
 
 
 def _uses_decimal_comma(con, info: StageInfo) -> bool:
@@ -324,147 +386,293 @@ def _uses_decimal_comma(con, info: StageInfo) -> bool:
 
 
 # --- canonical rows and the rules ----------------------------------------------------
+#
+# Canonical rows are never materialized whole: the rules read a cheap projection of
+# the staged cells ("checked") and the lookups, and the accepted rows are resolved
+# once, straight into the table of rows to write (see _write_cases).
 
 def _present(info: StageInfo, column: str) -> bool:
     return column in info.columns
 
 
-def _col(info: StageInfo, column: str) -> str:
-    """The stage column, or NULL when the file lacks it (missing means not reported)."""
+def _cell(info: StageInfo, column: str) -> str:
+    """The staged cell, or NULL when the file lacks the column (missing means not reported)."""
     return f"s.{q(column)}" if _present(info, column) else "CAST(NULL AS VARCHAR)"
 
 
-def _number_expr(info: StageInfo, column: str) -> str:
-    raw = _col(info, column)
+def _counts(info: StageInfo) -> list[str]:
+    return [c for c in C.COUNT_COLUMNS if _present(info, c)]
+
+
+def _number_sql(info: StageInfo, column: str) -> str:
+    """SQL for a cell's number, as ``TRY_CAST`` of its text would give it.
+
+    DuckDB's cast already skips ASCII spaces, so only cells it refuses (padded with
+    e.g. no-break spaces) are trimmed and tried again: trimming every cell costs more
+    than the cast.
+    """
+    cell = _cell(info, column)
     if info.decimal_comma:
-        raw = f"replace({raw}, ',', '.')"
-    return f"TRY_CAST({raw} AS DOUBLE)"
+        cell = f"replace({cell}, ',', '.')"
+    return f"coalesce(TRY_CAST({cell} AS DOUBLE), TRY_CAST(trim({cell}) AS DOUBLE))"
 
 
-def _build_canonical(con, info: StageInfo, default_source: str, today: dt.date) -> None:
-    selects = [f"s.{LINE_COLUMN}", f"coalesce({_col(info, C.SOURCE)}, ?) AS _source",
-               f"{_col(info, C.INCIDENT_ID)} AS _incident_id", f"{_col(info, C.DATE)} AS _date_raw", "d.d AS _date"]
-    joins = [f"LEFT JOIN m_date d ON d.raw = {_col(info, C.DATE)}"]
-    for column in C.COUNTRY_COLUMNS:
-        alias = f"k_{column}"
-        selects += [f"{_col(info, column)} AS _{column}_raw", f"{alias}.iso3 AS _{column}",
-                    f"{alias}.suggestion AS _{column}_sugg"]
-        joins.append(f"LEFT JOIN m_country {alias} ON {alias}.raw = {_col(info, column)}")
-    selects += [f"{_col(info, C.TRANSIT)} AS _transit_raw", "r.path AS _transit", "r.bad AS _transit_bad",
-                "r.suggestion AS _transit_sugg"]
-    joins.append(f"LEFT JOIN m_route r ON r.raw = {_col(info, C.TRANSIT)}")
-    for column in (C.CRIME_TYPE, C.NETWORK, *C.MULTI_VALUE_COLUMNS):
-        alias = f"t_{column}"
-        selects += [f"{_col(info, column)} AS _{column}_raw", f"{alias}.codes AS _{column}", f"{alias}.bad AS _{column}_bad"]
-        joins.append(f"LEFT JOIN m_term {alias} ON {alias}.col = '{column}' AND {alias}.raw = {_col(info, column)}")
-    selects += [f"{_col(info, C.LAT)} AS _lat_raw", f"{_col(info, C.LON)} AS _lon_raw",
-                f"{_number_expr(info, C.LAT)} AS _lat", f"{_number_expr(info, C.LON)} AS _lon",
-                f"{_col(info, C.PLACE)} AS _place"]
-    counts = [c for c in C.COUNT_COLUMNS if _present(info, c)]
-    for column in counts:
-        selects += [f"{_col(info, column)} AS _{column}_raw", f"{_number_expr(info, column)} AS _{column}"]
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE canon AS SELECT {', '.join(selects)} FROM stage s {' '.join(joins)}",
-        [default_source],
-    )
-    _build_errors(con, counts, today)
+def _own_values(info: StageInfo) -> list[str]:
+    """Select list of the values a staged row holds itself (cells ``s``); the source comes apart.
+
+    Number columns keep their cell beside the value, for the messages of the few
+    rows that break a rule.
+    """
+    selects = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(info, C.INCIDENT_ID))} AS _incident_id",
+               f"{_text_sql(_cell(info, C.PLACE))} AS _place",
+               f"{_cell(info, C.DETECTION_COUNTRY)} AS _detection_country_cell"]
+    for column in (C.LAT, C.LON, *_counts(info)):
+        selects += [f"{_cell(info, column)} AS _{column}_cell", f"{_number_sql(info, column)} AS _{column}"]
+    return selects
 
 
-def _rule(rule: str, column: str | None, value: str, message: str, where: str) -> str:
-    column_sql = f"'{column}'" if column else "NULL"
-    return (f"SELECT {LINE_COLUMN}, {column_sql} AS column_name, '{rule}' AS rule, {value} AS value, "
-            f"{message} AS message FROM canon WHERE {where}")
+def _with_source(info: StageInfo, selects: list[str]) -> str:
+    """SELECT ``selects`` and ``_source`` (the row's, else ``$source``) from the cells ``s``.
+
+    Sources are few and long: they are looked up in m_source, trimmed once each.
+    """
+    if not _present(info, C.SOURCE):
+        return f"SELECT {', '.join(selects)}, $source AS _source FROM {info.cells} s"
+    return (f"SELECT {', '.join(selects)}, coalesce(src.text, $source) AS _source FROM {info.cells} s "
+            f"LEFT JOIN m_source src ON src.cell = s.{q(C.SOURCE)}")
+
+
+def _looked_up(info: StageInfo, column: str, lookup: str, value: str, alias: str,
+               condition: str = "") -> tuple[str, str | None]:
+    """Select expression ``_{column}`` and the join that resolves the column's cells in ``lookup``."""
+    if not _present(info, column):
+        return f"CAST(NULL AS VARCHAR) AS _{column}", None
+    join = f"LEFT JOIN {lookup} {alias} ON {condition}{alias}.cell = s.{q(column)}"
+    return f"{alias}.{value} AS _{column}", join
+
+
+def _canonical_sql(info: StageInfo) -> str:
+    """SELECT of every staged row's canonical values: own values plus resolved lookups."""
+    looked_up = [(f"d.d AS _date", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}")]
+    looked_up += [_looked_up(info, c, "m_country", "iso3", f"k_{c}") for c in C.COUNTRY_COLUMNS]
+    looked_up.append(_looked_up(info, C.TRANSIT, "m_route", "path", "r"))
+    looked_up += [_looked_up(info, c, "m_term", "codes", f"t_{c}", f"t_{c}.col = '{c}' AND ")
+                  for c in _TERM_COLUMNS]
+    selects = _own_values(info) + [select for select, _ in looked_up]
+    joins = " ".join(join for _, join in looked_up if join)
+    return f"{_with_source(info, selects)} {joins}"
 
 
 def _quoted(expr: str) -> str:
     return f"'''' || {expr} || ''''"
 
 
-def _build_errors(con, counts: list[str], today: dt.date) -> None:
-    rules = [
-        _rule("missing_id", C.INCIDENT_ID, "NULL", "'incident_id is empty'", "_incident_id IS NULL"),
-        _rule("missing_date", C.DATE, "NULL", "'date is empty'", "_date_raw IS NULL"),
-        _rule("bad_date", C.DATE, "_date_raw",
-              f"'date ' || {_quoted('_date_raw')} || ' is not a valid date (expected e.g. 2024-03-31)'",
-              "_date_raw IS NOT NULL AND _date IS NULL"),
-        _rule("future_date", C.DATE, "_date_raw",
-              f"'date ' || {_quoted('_date_raw')} || ' is after the import day ' || CAST($today AS VARCHAR)",
-              "_date > $today"),
-        _rule("missing_crime_type", C.CRIME_TYPE, "NULL",
-              "'crime_type is empty (expected trafficking, smuggling or both)'", "_crime_type_raw IS NULL"),
-    ]
-    for column in (C.CRIME_TYPE, C.NETWORK, *C.MULTI_VALUE_COLUMNS):
-        vocabulary = C.MULTI_VALUE_COLUMNS.get(column, column)
-        rules.append(_rule(
-            "unknown_term", column, f"_{column}_bad",
-            f"{_quoted(f'_{column}_bad')} || ' is not a known {vocabulary.replace('_', ' ')} "
-            f"(see the {vocabulary} vocabulary)'",
-            f"_{column}_bad IS NOT NULL",
-        ))
-    for column in C.COUNTRY_COLUMNS:
-        rules.append(_rule(
-            "unknown_country", column, f"_{column}_raw",
-            f"'unknown country ' || {_quoted(f'_{column}_raw')} || ' in {column}' || "
-            f"coalesce('; did you mean ' || _{column}_sugg || '?', '')",
-            f"_{column}_raw IS NOT NULL AND _{column} IS NULL",
-        ))
-    rules.append(_rule(
-        "unknown_country", C.TRANSIT, "_transit_bad",
-        f"'unknown country ' || {_quoted('_transit_bad')} || ' in transit' || "
-        "coalesce('; did you mean ' || _transit_sugg || '?', '')",
-        "_transit_bad IS NOT NULL",
-    ))
-    rules += _coordinate_rules()
-    for column in counts:
-        rules.append(_rule("bad_count", column, f"_{column}_raw",
-                           f"'{column} ' || {_quoted(f'_{column}_raw')} || ' is not a whole number'",
-                           f"_{column}_raw IS NOT NULL AND (_{column} IS NULL OR _{column} <> floor(_{column}))"))
-        rules.append(_rule("negative_count", column, f"_{column}_raw",
-                           f"'{column} ' || {_quoted(f'_{column}_raw')} || ' is negative'",
-                           f"_{column} < 0 AND _{column} = floor(_{column})"))
-    duplicate = (
-        f"SELECT {LINE_COLUMN}, '{C.INCIDENT_ID}', 'duplicate_id', _incident_id, "
-        f"'incident_id ' || {_quoted('_incident_id')} || ' already used on line ' || CAST(first_line AS VARCHAR) "
-        f"FROM (SELECT {LINE_COLUMN}, _incident_id, min({LINE_COLUMN}) OVER "
-        f"(PARTITION BY _source, _incident_id) AS first_line FROM canon WHERE _incident_id IS NOT NULL) "
-        f"WHERE {LINE_COLUMN} > first_line"
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE errs AS {' UNION ALL '.join(rules)} UNION ALL {duplicate}",
-        {"today": today},
-    )
+@dataclass(frozen=True)
+class _RowRule:
+    """A rule checked on each row's own values: what it reports and when."""
+
+    rule: str
+    column: str | None
+    value: str
+    message: str
+    where: str
+
+    def select(self, relation: str) -> str:
+        column_sql = f"'{self.column}'" if self.column else "NULL"
+        return (f"SELECT {LINE_COLUMN}, {column_sql} AS column_name, '{self.rule}' AS rule, {self.value} AS value, "
+                f"{self.message} AS message FROM {relation} WHERE {self.where}")
 
 
-def _coordinate_rules() -> list[str]:
-    both = "_lat_raw IS NOT NULL AND _lon_raw IS NOT NULL AND _lat IS NOT NULL AND _lon IS NOT NULL"
-    in_range = f"{both} AND _lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180 AND NOT (_lat = 0 AND _lon = 0)"
-    point = "'(' || _lat_raw || ', ' || _lon_raw || ')'"
-    inside = ("EXISTS (SELECT 1 FROM m_bbox b WHERE b.iso3 = canon._detection_country AND {y} BETWEEN "
-              f"b.min_lat - {BBOX_MARGIN_DEG} AND b.max_lat + {BBOX_MARGIN_DEG} AND {{x}} BETWEEN "
-              f"b.min_lon - {BBOX_MARGIN_DEG} AND b.max_lon + {BBOX_MARGIN_DEG})")
-    known_bbox = "_detection_country IN (SELECT iso3 FROM m_bbox)"
-    not_inside = f"{in_range} AND {known_bbox} AND NOT {inside.format(y='_lat', x='_lon')}"
-    swapped_inside = inside.format(y="_lon", x="_lat")
+def _lookup_rule(info: StageInfo, rule: str, column: str, lookup: str, value: str, message: str,
+                 where: str) -> str:
+    """A rule checked once per distinct value: rows whose cell's lookup entry ``m`` matches ``where``.
+
+    ``where`` reads the small lookup only, so on a clean file each such rule is an
+    empty join.
+    """
+    return (f"SELECT s.{LINE_COLUMN}, '{column}' AS column_name, '{rule}' AS rule, {value} AS value, "
+            f"{message} AS message FROM {info.cells} s JOIN {lookup} m ON m.cell = s.{q(column)} WHERE {where}")
+
+
+def _empty_rules(info: StageInfo, rule: str, column: str, message: str, lookup: str,
+                 condition: str = "") -> list[str]:
+    """A required column's rule for empty cells: NULL, or blank (text NULL in the lookup)."""
     return [
-        _rule("bad_coordinate", C.LAT, "_lat_raw", f"'lat ' || {_quoted('_lat_raw')} || ' is not a number'",
-              "_lat_raw IS NOT NULL AND _lat IS NULL"),
-        _rule("bad_coordinate", C.LON, "_lon_raw", f"'lon ' || {_quoted('_lon_raw')} || ' is not a number'",
-              "_lon_raw IS NOT NULL AND _lon IS NULL"),
-        _rule("incomplete_coordinates", C.LAT, "coalesce(_lat_raw, _lon_raw)",
-              "'only one of lat and lon is given'", "(_lat_raw IS NULL) <> (_lon_raw IS NULL)"),
-        _rule("coordinates_out_of_range", C.LAT, point,
-              f"'point ' || {point} || ' is outside lat [-90, 90] / lon [-180, 180]'",
-              f"{both} AND NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180)"),
-        _rule("null_island", C.LAT, point, "'point (0, 0) is a placeholder, not a place'",
-              f"{both} AND _lat = 0 AND _lon = 0"),
-        _rule("coordinates_swapped", C.LAT, point,
-              f"'point ' || {point} || ' is outside ' || _detection_country || "
-              "' but inside it with lat and lon swapped'",
-              f"{not_inside} AND {swapped_inside}"),
-        _rule("coordinates_outside_country", C.LAT, point,
-              f"'point ' || {point} || ' is more than {BBOX_MARGIN_DEG:g} degree outside ' || _detection_country",
-              f"{not_inside} AND NOT {swapped_inside}"),
+        f"SELECT {LINE_COLUMN}, '{column}', '{rule}', NULL, {message} FROM {info.cells} WHERE {q(column)} IS NULL",
+        _lookup_rule(info, rule, column, lookup, "NULL", message, f"{condition}m.text IS NULL"),
     ]
+
+
+def _build_errors(con, info: StageInfo, default_source: str, today: dt.date) -> None:
+    """Table ``errs``: one row per (line, rule, column) broken, with the message.
+
+    Rules on a row's own values run on ``suspect``, the few rows that may break one,
+    found in a single scan; rules on looked-up values join the cells to the (usually
+    empty) set of bad lookup entries.
+    """
+    rules = [
+        *(rule.select("suspect") for rule in _row_rules(info)),
+        _outside_country_rule(),
+        _duplicate_rule(),
+        *_date_rules(info),
+        *_empty_rules(info, "missing_crime_type", C.CRIME_TYPE,
+                      "'crime_type is empty (expected trafficking, smuggling or both)'",
+                      "m_term", f"m.col = '{C.CRIME_TYPE}' AND "),
+        *_term_rules(info),
+        *_country_rules(info),
+    ]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE errs AS {_checked_ctes(info)} {' UNION ALL '.join(rules)}",
+                {"source": default_source, "today": today})
+
+
+def _checked_ctes(info: StageInfo) -> str:
+    """WITH clause of the rows the rules read: ``checked``, ``keyed`` (line, source, id) and ``suspect``."""
+    keys = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(info, C.INCIDENT_ID))} AS _incident_id"]
+    return (f"WITH checked AS NOT MATERIALIZED (SELECT {', '.join(_own_values(info))} FROM {info.cells} s), "
+            f"keyed AS NOT MATERIALIZED ({_with_source(info, keys)}), "
+            f"suspect AS MATERIALIZED (SELECT * FROM checked WHERE {_suspect_sql(_counts(info))})")
+
+
+def _row_rules(info: StageInfo) -> list[_RowRule]:
+    return [
+        _RowRule("missing_id", C.INCIDENT_ID, "NULL", "'incident_id is empty'", "_incident_id IS NULL"),
+        *_coordinate_rules(),
+        *_count_rules(_counts(info)),
+    ]
+
+
+def _suspect_sql(counts: list[str]) -> str:
+    """A condition true for every row that may break a row rule, cheap to test on every row.
+
+    A superset of the rules' own conditions, written to name each number (a cast)
+    once or twice, where the rules name it four or five times: the rules then run
+    on the few rows it lets through.
+    """
+    checks = [
+        "_incident_id IS NULL",
+        # With both numbers: out of range or (0, 0); with one missing: any text may be bad.
+        "coalesce(NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180) OR (_lat = 0 AND _lon = 0), "
+        f"{_LAT_TEXT} IS NOT NULL OR {_LON_TEXT} IS NOT NULL)",
+        # x = floor(abs(x)) only for whole numbers >= 0; without a number, any text is bad.
+        *(f"coalesce(_{c} <> floor(abs(_{c})), {_text_sql(f'_{c}_cell')} IS NOT NULL)" for c in counts),
+    ]
+    return " OR ".join(f"({check})" for check in checks)
+
+
+def _duplicate_rule() -> str:
+    # Group, then join back only the repeated keys: cheaper than a window over every row.
+    return (
+        f"SELECT c.{LINE_COLUMN}, '{C.INCIDENT_ID}', 'duplicate_id', c._incident_id, "
+        f"'incident_id ' || {_quoted('c._incident_id')} || ' already used on line ' || CAST(f.first_line AS VARCHAR) "
+        f"FROM keyed c JOIN (SELECT _source, _incident_id, min({LINE_COLUMN}) AS first_line FROM keyed "
+        f"WHERE _incident_id IS NOT NULL GROUP BY _source, _incident_id HAVING count(*) > 1) f "
+        f"ON f._source = c._source AND f._incident_id = c._incident_id WHERE c.{LINE_COLUMN} > f.first_line"
+    )
+
+
+def _date_rules(info: StageInfo) -> list[str]:
+    return [
+        *_empty_rules(info, "missing_date", C.DATE, "'date is empty'", "m_date"),
+        _lookup_rule(info, "bad_date", C.DATE, "m_date", "m.text",
+                     f"'date ' || {_quoted('m.text')} || ' is not a valid date (expected e.g. 2024-03-31)'",
+                     "m.text IS NOT NULL AND m.d IS NULL"),
+        _lookup_rule(info, "future_date", C.DATE, "m_date", "m.text",
+                     f"'date ' || {_quoted('m.text')} || ' is after the import day ' || CAST($today AS VARCHAR)",
+                     "m.d > $today"),
+    ]
+
+
+def _term_rules(info: StageInfo) -> list[str]:
+    rules = []
+    for column in _TERM_COLUMNS:
+        if not _present(info, column):
+            continue
+        vocabulary = C.MULTI_VALUE_COLUMNS.get(column, column)
+        rules.append(_lookup_rule(
+            info, "unknown_term", column, "m_term", "m.bad",
+            f"{_quoted('m.bad')} || ' is not a known {vocabulary.replace('_', ' ')} (see the {vocabulary} vocabulary)'",
+            f"m.col = '{column}' AND m.bad IS NOT NULL",
+        ))
+    return rules
+
+
+def _country_rules(info: StageInfo) -> list[str]:
+    rules = [
+        _lookup_rule(info, "unknown_country", column, "m_country", "m.text",
+                     f"'unknown country ' || {_quoted('m.text')} || ' in {column}' || "
+                     "coalesce('; did you mean ' || m.suggestion || '?', '')",
+                     "m.text IS NOT NULL AND m.iso3 IS NULL")
+        for column in C.COUNTRY_COLUMNS if _present(info, column)
+    ]
+    if _present(info, C.TRANSIT):
+        rules.append(_lookup_rule(
+            info, "unknown_country", C.TRANSIT, "m_route", "m.bad",
+            f"'unknown country ' || {_quoted('m.bad')} || ' in transit' || "
+            "coalesce('; did you mean ' || m.suggestion || '?', '')",
+            "m.bad IS NOT NULL",
+        ))
+    return rules
+
+
+_LAT_TEXT, _LON_TEXT = _text_sql("_lat_cell"), _text_sql("_lon_cell")
+_POINT = f"'(' || {_LAT_TEXT} || ', ' || {_LON_TEXT} || ')'"
+_BOTH_NUMBERS = "_lat IS NOT NULL AND _lon IS NOT NULL"
+
+
+def _coordinate_rules() -> list[_RowRule]:
+    lat, lon = _LAT_TEXT, _LON_TEXT
+    # A number implies a text: only rows lacking one trim the cell to tell blank from bad.
+    lat_given, lon_given = f"(_lat IS NOT NULL OR {lat} IS NOT NULL)", f"(_lon IS NOT NULL OR {lon} IS NOT NULL)"
+    return [
+        _RowRule("bad_coordinate", C.LAT, lat, f"'lat ' || {_quoted(lat)} || ' is not a number'",
+                 f"_lat IS NULL AND {lat} IS NOT NULL"),
+        _RowRule("bad_coordinate", C.LON, lon, f"'lon ' || {_quoted(lon)} || ' is not a number'",
+                 f"_lon IS NULL AND {lon} IS NOT NULL"),
+        _RowRule("incomplete_coordinates", C.LAT, f"coalesce({lat}, {lon})", "'only one of lat and lon is given'",
+                 f"(_lat IS NULL OR _lon IS NULL) AND {lat_given} <> {lon_given}"),
+        _RowRule("coordinates_out_of_range", C.LAT, _POINT,
+                 f"'point ' || {_POINT} || ' is outside lat [-90, 90] / lon [-180, 180]'",
+                 f"{_BOTH_NUMBERS} AND NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180)"),
+        _RowRule("null_island", C.LAT, _POINT, "'point (0, 0) is a placeholder, not a place'",
+                 f"{_BOTH_NUMBERS} AND _lat = 0 AND _lon = 0"),
+    ]
+
+
+def _inside_bbox(y: str, x: str) -> str:
+    margin = BBOX_MARGIN_DEG
+    return (f"({y} BETWEEN b.min_lat - {margin} AND b.max_lat + {margin} "
+            f"AND {x} BETWEEN b.min_lon - {margin} AND b.max_lon + {margin})")
+
+
+def _outside_country_rule() -> str:
+    """Points far outside their detection country's box: swapped if the swapped point is inside.
+
+    One join for both rules; m_bbox has one row per country, so joining it is the
+    same as asking whether the country has a box containing the point.
+    """
+    in_range = (f"{_BOTH_NUMBERS} AND _lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180 "
+                "AND NOT (_lat = 0 AND _lon = 0)")
+    swapped_msg = f"'point ' || {_POINT} || ' is outside ' || iso3 || ' but inside it with lat and lon swapped'"
+    outside_msg = f"'point ' || {_POINT} || ' is more than {BBOX_MARGIN_DEG:g} degree outside ' || iso3"
+    return (
+        f"SELECT {LINE_COLUMN}, '{C.LAT}', CASE WHEN swapped THEN 'coordinates_swapped' "
+        f"ELSE 'coordinates_outside_country' END, {_POINT}, "
+        f"CASE WHEN swapped THEN {swapped_msg} ELSE {outside_msg} END "
+        f"FROM (SELECT c.*, b.iso3, {_inside_bbox('_lon', '_lat')} AS swapped FROM checked c "
+        f"JOIN m_country k ON k.cell = c._detection_country_cell JOIN m_bbox b ON b.iso3 = k.iso3 "
+        f"WHERE {in_range} AND NOT {_inside_bbox('_lat', '_lon')})"
+    )
+
+
+def _count_rules(counts: list[str]) -> list[_RowRule]:
+    rules = []
+    for column in counts:
+        number, text = f"_{column}", _text_sql(f"_{column}_cell")
+        rules.append(_RowRule("bad_count", column, text, f"'{column} ' || {_quoted(text)} || ' is not a whole number'",
+                              f"({number} IS NULL AND {text} IS NOT NULL) OR {number} <> floor({number})"))
+        rules.append(_RowRule("negative_count", column, text, f"'{column} ' || {_quoted(text)} || ' is negative'",
+                              f"{number} < 0 AND {number} = floor({number})"))
+    return rules
 
 
 # --- writing -----------------------------------------------------------------------
@@ -484,22 +692,28 @@ def _hash_expr(counts: list[str]) -> str:
     return "CAST(hash(" + ", ".join(parts) + ") AS VARCHAR)"
 
 
-def _write_cases(con, import_id: int, result: ImportResult) -> None:
-    canon_columns = {r[0] for r in con.execute("SELECT name FROM pragma_table_info('canon')").fetchall()}
-    counts = [c for c in C.COUNT_COLUMNS if f"_{c}" in canon_columns]
+def _build_rows_to_write(con, info: StageInfo, default_source: str) -> None:
+    """Table ``ins``: accepted rows that are new or changed, resolved, fingerprinted, with their case uid.
+
+    New cases get uid = previous maximum + line number: unique, no sort needed. The
+    join with ``cases`` is read in the write transaction, so it sees what it replaces.
+    """
+    counts = _counts(info)
     base = con.execute("SELECT coalesce(max(case_uid), 0) FROM cases").fetchall()[0][0]
-    # One pass: accepted rows, their fingerprint, and the stored case they replace.
-    # New cases get uid = previous maximum + line number: unique, no sort needed.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE ins AS "
-        f"WITH a AS (SELECT {', '.join(_canonical_columns(counts))}, {_hash_expr(counts)} AS _hash FROM canon "
-        f"WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM errs)), "
-        f"m AS (SELECT a.{LINE_COLUMN}, c.case_uid, c.row_hash FROM a JOIN cases c "
-        f"ON c.source = a._source AND c.incident_id = a._incident_id) "
-        f"SELECT a.*, m.case_uid AS _old_uid, coalesce(m.case_uid, CAST(? AS BIGINT) + a.{LINE_COLUMN}) AS case_uid "
-        f"FROM a LEFT JOIN m USING ({LINE_COLUMN}) WHERE m.row_hash IS DISTINCT FROM a._hash",
-        [base],
+        f"CREATE OR REPLACE TEMP TABLE ins AS WITH canon AS NOT MATERIALIZED ({_canonical_sql(info)}), "
+        f"accepted AS NOT MATERIALIZED (SELECT {', '.join(_canonical_columns(counts))}, {_hash_expr(counts)} AS _hash "
+        f"FROM canon WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM errs)) "
+        f"SELECT a.*, c.case_uid AS _old_uid, "
+        f"coalesce(c.case_uid, CAST($base AS BIGINT) + a.{LINE_COLUMN}) AS case_uid "
+        f"FROM accepted a LEFT JOIN cases c ON c.source = a._source AND c.incident_id = a._incident_id "
+        f"WHERE c.row_hash IS DISTINCT FROM a._hash",
+        {"source": default_source, "base": base},
     )
+
+
+def _write_cases(con, import_id: int, info: StageInfo, default_source: str, result: ImportResult) -> None:
+    _build_rows_to_write(con, info, default_source)
     for table in ("case_persons", "case_events", "case_attributes", "cases"):
         con.execute(f"DELETE FROM {table} WHERE case_uid IN (SELECT _old_uid FROM ins WHERE _old_uid IS NOT NULL)")
     con.execute(
@@ -508,12 +722,11 @@ def _write_cases(con, import_id: int, result: ImportResult) -> None:
         "_lat, _lon, ?, _hash FROM ins",
         [import_id],
     )
-    _write_persons(con, counts)
+    _write_persons(con, _counts(info))
     _write_attributes(con)
-    read, bad = con.execute(
-        f"SELECT (SELECT count(*) FROM canon), (SELECT count(DISTINCT {LINE_COLUMN}) FROM errs)").fetchall()[0]
+    bad = con.execute(f"SELECT count(DISTINCT {LINE_COLUMN}) FROM errs").fetchall()[0][0]
     total, updated = con.execute("SELECT count(*), count(_old_uid) FROM ins").fetchall()[0]
-    result.rows_accepted = int(read - bad)
+    result.rows_accepted = int(info.rows - bad)
     result.rows_updated, result.rows_inserted = int(updated), int(total - updated)
     result.rows_unchanged = result.rows_accepted - int(total)
 
@@ -536,10 +749,11 @@ def _write_attributes(con) -> None:
 
 
 def _write_quarantine(con, import_id: int, info: StageInfo, result: ImportResult) -> None:
-    record = "json_object(" + ", ".join(f"'{c}', s.{q(c)}" for c in info.columns) + ")"
+    # _Cells are trimmed here, after the join: only quarantined rows pay for it.
+    record = "json_object(" + ", ".join(f"'{c}', {_text_sql(f's.{q(c)}')}" for c in info.columns) + ")"
     con.execute(
         f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
-        f"{record} FROM errs e JOIN stage s USING ({LINE_COLUMN})",
+        f"{record} FROM errs e JOIN {info.cells} s USING ({LINE_COLUMN})",
         [import_id],
     )
     if info.ragged:

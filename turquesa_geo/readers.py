@@ -1,10 +1,12 @@
 """Read incident files of any supported format into a staging table of text columns.
 
-Every reader yields the same thing: a temporary DuckDB table whose columns are the
+Every reader yields the same thing: temporary DuckDB views whose columns are the
 file's columns (names folded to ``snake_case``), all VARCHAR, plus ``_line``, the
 line (CSV), sheet row (XLSX) or record number (JSON, Parquet) each row came from,
-so quarantine messages can point at it. Rows that cannot be split into the header's
-columns are returned separately as ragged rows.
+so quarantine messages can point at it. ``stage`` holds each cell's text (trimmed,
+blank as NULL); ``stage_cells`` the cells as read, for callers that trim only the
+values they use. Rows that cannot be split into the header's columns are returned
+separately as ragged rows.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import json
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +39,7 @@ __all__ = [
     "normalize_column_name",
     "load_stage",
     "drop_stage",
+    "insertion_order",
 ]
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".json", ".jsonl")
@@ -67,6 +72,8 @@ class StageInfo:
     delimiter: str | None = None
     ragged: list[RaggedRow] = field(default_factory=list)
     decimal_comma: bool = False
+    #: The view of the cells as read (untrimmed, blank cells kept), with ``_line``.
+    cells: str = "stage_cells"
 
     @property
     def rows_read(self) -> int:
@@ -136,8 +143,9 @@ def detect_delimiter(header: str) -> str:
 def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage") -> StageInfo:
     """Stage ``path`` as temporary view ``table`` over ``{table}_raw``; the format comes from the suffix.
 
-    Text is trimmed and blank cells read as NULL. The caller drops the temporary
-    objects (see :func:`drop_stage`).
+    In ``table`` text is trimmed and blank cells read as NULL; view ``{table}_cells``
+    (:attr:`StageInfo.cells`) has the same columns as read. The caller drops the
+    temporary objects (see :func:`drop_stage`).
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -149,18 +157,89 @@ def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage")
         raise ImportRefused(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise ImportRefused(f"{path.name}: the file is empty")
-    if suffix == ".parquet":
-        return _stage_arrow(con, _read_parquet(path), table, "parquet")
-    if suffix == ".xlsx":
-        return _stage_arrow(con, _read_xlsx(path), table, "xlsx")
-    if suffix in (".json", ".jsonl"):
-        return _stage_arrow(con, _read_json(path), table, "json")
-    return _stage_csv(con, path, table)
+    # Staged tables must keep file order: CSV line numbers come from row positions.
+    with insertion_order(con, preserve=True):
+        if suffix == ".parquet":
+            return _stage_arrow(con, _read_parquet(path), table, "parquet")
+        if suffix == ".xlsx":
+            return _stage_arrow(con, _read_xlsx(path), table, "xlsx")
+        if suffix in (".json", ".jsonl"):
+            return _stage_arrow(con, _read_json(path), table, "json")
+        return _stage_csv(con, path, table)
 
 
 # --- CSV ---------------------------------------------------------------------------
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageInfo:
+    plain = _scan_plain_utf8(path)
+    if plain is None:
+        return _stage_csv_decoded(con, path, table)
+    # The common case: DuckDB reads the file itself and Python never holds all of it.
+    if plain.blank:
+        raise ImportRefused(f"{path.name}: the file is empty")
+    with path.open("rb") as handle:
+        header_line = handle.read(1 << 20).split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    return _stage_utf8_csv(con, path, path.name, table, header_line, plain.lines,
+                           lambda: path.read_bytes().decode("utf-8"), "utf-8")
+
+
+#: Bytes per chunk when scanning a file: small enough for its decoded text to stay in cache.
+_SCAN_CHUNK = 1 << 17
+
+
+@dataclass(frozen=True)
+class _PlainUtf8:
+    """A UTF-8 file without byte-order mark, as one pass over its bytes saw it."""
+
+    lines: int  # physical lines after the header, trailing line breaks ignored
+    blank: bool  # only whitespace
+
+
+def _scan_plain_utf8(path: Path) -> _PlainUtf8 | None:
+    """Check that ``path`` is UTF-8 without BOM or NUL and count its lines; None otherwise.
+
+    The same decision as :func:`detect_encoding` on the whole file, made in 128 KiB
+    chunks: the decoded text stays in cache (several times faster than decoding a
+    large file at once) and the file is never copied whole into memory.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    buffer = bytearray(_SCAN_CHUNK)
+    newlines = trailing = 0
+    blank = True
+    with path.open("rb", buffering=0) as handle:
+        if handle.read(3).startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return None
+        handle.seek(0)
+        size = handle.readinto(buffer)
+        while size:
+            if buffer.find(b"\x00", 0, size) >= 0:
+                return None
+            try:
+                decoder.decode(memoryview(buffer)[:size])
+            except UnicodeDecodeError:
+                return None
+            newlines += buffer.count(b"\n", 0, size)
+            trailing = _trailing_newlines(buffer, size, trailing)
+            blank = blank and buffer[:size].isspace()
+            size = handle.readinto(buffer)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return _PlainUtf8(newlines - trailing, blank)
+
+
+def _trailing_newlines(buffer: bytearray, size: int, before: int) -> int:
+    """Line feeds in the run of line breaks that ends the bytes read so far."""
+    if buffer[size - 1] not in b"\r\n":
+        return 0
+    chunk = bytes(buffer[:size])
+    kept = chunk.rstrip(b"\r\n")
+    return chunk.count(b"\n", len(kept)) + (before if not kept else 0)
+
+
+def _stage_csv_decoded(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageInfo:
+    """Stage a file with a byte-order mark or not in UTF-8: decide the encoding on the whole bytes."""
     data = path.read_bytes()
     encoding, bom = detect_encoding(data)
     body = memoryview(data)[bom:]
@@ -169,28 +248,33 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageI
     # Large files stay bytes: only non-UTF-8 files are decoded whole (to re-encode).
     text = None if encoding == "utf-8" else bytes(body).decode(encoding)
     first = (text.split("\n", 1)[0] if text is not None else bytes(body[:1 << 20]).split(b"\n", 1)[0].decode("utf-8"))
-    header_line = first.rstrip("\r")
-    delimiter = detect_delimiter(header_line)
-    header = next(csv.reader([header_line], delimiter=delimiter))
-    columns = _checked_header(header, path.name)
-    utf8_path, cleanup = path, None
-    if text is not None or bom:
-        cleanup = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
-        cleanup.write(text.encode("utf-8") if text is not None else body)
-        cleanup.close()
-        utf8_path = Path(cleanup.name)
+    utf8_path = None
     try:
+        # DuckDB reads UTF-8 without BOM: write such a copy.
+        with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as copy:
+            utf8_path = Path(copy.name)
+            copy.write(text.encode("utf-8") if text is not None else body)
+
         def full_text() -> str:
             return text if text is not None else bytes(body).decode("utf-8")
 
         lines = _data_lines(text if text is not None else data)
-        info = _stage_csv_duckdb(con, utf8_path, table, delimiter, columns, lines, full_text)
+        return _stage_utf8_csv(con, utf8_path, path.name, table, first.rstrip("\r"), lines, full_text, encoding)
     finally:
-        if cleanup is not None:
-            Path(cleanup.name).unlink(missing_ok=True)
+        if utf8_path is not None:
+            utf8_path.unlink(missing_ok=True)
+
+
+def _stage_utf8_csv(con, utf8_path: Path, name: str, table: str, header_line: str, lines: int,
+                    full_text: Callable[[], str], encoding: str) -> StageInfo:
+    """Stage a UTF-8 CSV without BOM whose header line and data line count are known."""
+    delimiter = detect_delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    columns = _checked_header(header, name)
+    info = _stage_csv_duckdb(con, utf8_path, table, delimiter, columns, lines, full_text)
     info.encoding = encoding
     if info.rows == 0 and not info.ragged:
-        raise ImportRefused(f"{path.name}: the file has a header but no data rows")
+        raise ImportRefused(f"{name}: the file has a header but no data rows")
     return info
 
 
@@ -253,9 +337,11 @@ def _stage_csv_duckdb(con, path: Path, table: str, delimiter: str, columns: list
     else:
         # rowid follows file order: the raw table was filled by one ordered scan.
         line_sql, source_sql = "r.rowid + 2", f"{table}_raw r"
-    select = ", ".join(f"nullif(trim(r.c{i}), '') AS {_quote(col)}" for i, col in enumerate(columns))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {line_sql} AS {LINE_COLUMN}, {select} FROM {source_sql}")
-    return StageInfo("csv", columns, int(n_good), delimiter=delimiter, ragged=ragged)
+    cells = ", ".join(f"r.c{i} AS {_quote(col)}" for i, col in enumerate(columns))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table}_cells AS SELECT {line_sql} AS {LINE_COLUMN}, {cells} "
+                f"FROM {source_sql}")
+    _create_text_view(con, table, columns)
+    return StageInfo("csv", columns, int(n_good), delimiter=delimiter, ragged=ragged, cells=f"{table}_cells")
 
 
 def _ragged_message(kind: str, message: str, expected: int) -> str:
@@ -405,14 +491,40 @@ def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str) -> Sta
     con.register("_arrow_stage", table_data)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM _arrow_stage")
     con.unregister("_arrow_stage")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table}_cells AS SELECT * FROM {table}_raw")
+    _create_text_view(con, table, columns)
+    return StageInfo(file_format, columns, table_data.num_rows, cells=f"{table}_cells")
+
+
+def _create_text_view(con, table: str, columns: list[str]) -> None:
+    """View ``table``: each cell of ``{table}_cells`` trimmed, blank as NULL.
+
+    A view, not a table: trimming every cell of a large file costs more than the
+    read itself, and the importer trims only the cells it uses.
+    """
     select = ", ".join(f"nullif(trim({_quote(c)}), '') AS {_quote(c)}" for c in columns)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {LINE_COLUMN}, {select} FROM {table}_raw")
-    return StageInfo(file_format, columns, table_data.num_rows)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {LINE_COLUMN}, {select} FROM {table}_cells")
+
+
+@contextmanager
+def insertion_order(con: duckdb.DuckDBPyConnection, *, preserve: bool) -> Iterator[None]:
+    """Set DuckDB's ``preserve_insertion_order`` for a block, then restore it.
+
+    Staging needs file order; later steps carry ``_line`` and write faster when
+    parallel threads may append in any order.
+    """
+    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+    con.execute(f"SET preserve_insertion_order = {'true' if preserve else 'false'}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
 def drop_stage(con: duckdb.DuckDBPyConnection, table: str = "stage") -> None:
     """Drop the temporary objects :func:`load_stage` made."""
     con.execute(f"DROP VIEW IF EXISTS temp.{table}")
+    con.execute(f"DROP VIEW IF EXISTS temp.{table}_cells")
     for suffix in ("_raw", "_lines"):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}{suffix}")
 
