@@ -262,9 +262,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import bench_import
+    from .bench import bench_import, bench_routes
 
-    report = bench_import(args.rows, seed=args.seed)
+    report = (bench_import if args.bench == "import" else bench_routes)(args.rows, seed=args.seed)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
     _emit(report, "\n".join(f"{k}: {v}" for k, v in report.items()), args.format)
@@ -344,6 +344,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmarks that print ratios against a naive baseline")
     bench = p.add_subparsers(dest="bench", required=True)
     b = bench.add_parser("import", help="validated import speed versus a plain DuckDB load")
+    b.add_argument("--rows", type=_positive, default=1_000_000)
+    b.add_argument("--seed", type=int, default=7)
+    b.add_argument("--json", help="also write the report to this JSON file")
+    _add_common(b)
+    b.set_defaults(func=cmd_bench)
+    b = bench.add_parser("routes", help="route reconstruction and aggregation versus the naive per-case way")
     b.add_argument("--rows", type=_positive, default=1_000_000)
     b.add_argument("--seed", type=int, default=7)
     b.add_argument("--json", help="also write the report to this JSON file")
