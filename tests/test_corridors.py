@@ -150,3 +150,13 @@ def test_cli_prints_ranked_corridors_with_the_dashboard_filters(small_store, tmp
     assert [(c["route"], c["cases"]) for c in report["corridors"]] == [("HTI>DOM", "6")]
     assert main(["corridors", "--db", db, "--via", "Narnia"]) == 1
     assert "'Narnia' is not a known value" in capsys.readouterr().err
+
+
+def test_route_benchmark_compares_like_with_like():
+    from turquesa_geo.bench import bench_routes
+
+    report = bench_routes(3_000, seed=5)
+    # The naive per-case loop and the aggregate-first way must give the same cases per route;
+    # the speed figures themselves are for `turquesa bench routes`, never asserted here.
+    assert report["same_counts_per_route"] is True
+    assert report["routes"] > 12 and report["naive_s"] > 0 and report["turquesa_s"] > 0
