@@ -5,7 +5,7 @@ import streamlit as st
 from turquesa_geo.charts import sex_age_figure
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import history_until
-from turquesa_geo.gender import SPLITS
+from turquesa_geo.gender import SPLITS, women_girls_table
 from turquesa_geo.vocab import codes, label
 from turquesa_ui.data import persons_by, women_girls_share
 from turquesa_ui.filters import analysis_filters
@@ -39,11 +39,10 @@ st.plotly_chart(sex_age_figure(
 
 st.subheader("Share of women and girls over time")
 st.caption("How to read: percent of victims and of smuggled migrants of known sex who are women or girls, per "
-           "year, over the whole history up to the end of the period; 'unknown' counts the persons whose sex was not recorded. Years with fewer than 5 persons of "
-           "known sex are left out.")
-shares = women_girls_share(history_until(filters), "Y")
-shares = shares[shares["known_sex"] >= 5]
+           "year, over the whole history up to the end of the period; 'unknown' counts the persons whose sex was "
+           "not recorded. Counts under 5 read <5 and a share resting on one is left blank.")
+shares = women_girls_table(women_girls_share(history_until(filters), "Y"))
 st.dataframe(shares, hide_index=True, width="stretch", column_config={
-    "period": st.column_config.DateColumn("Year", format="YYYY"), "role": "Role", "women_girls": None,
-    "known_sex": "Persons of known sex", "unknown": "Sex unknown", "persons": None,
+    "period": st.column_config.DateColumn("Year", format="YYYY"), "role": "Role",
+    "known_sex": "Persons of known sex", "unknown": "Sex unknown",
     "share": st.column_config.NumberColumn("Women and girls %", format="%.0f%%")})

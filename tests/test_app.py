@@ -148,4 +148,5 @@ def test_gender_page_splits_by_exploitation_form(app_store):
     at.segmented_control(key="gender_split").set_value("exploitation_form").run()
     assert not at.exception
     shares = at.dataframe[0].value
-    assert set(shares["role"]) == {"Smuggled migrant"}  # victims: 3 of known sex, under 5: not shown
+    victims = shares[shares["role"] == "Victim"]
+    assert victims["known_sex"].tolist() == ["<5"] and victims["share"].isna().all()  # 3 victims: hidden

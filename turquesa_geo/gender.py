@@ -11,9 +11,10 @@ import pandas as pd
 
 from . import sql
 from .filters import Filters
+from .privacy import SMALL_CELL_K, format_protected, is_small
 from .vocab import label
 
-__all__ = ["SPLITS", "persons_by", "women_girls_share"]
+__all__ = ["SPLITS", "persons_by", "women_girls_share", "women_girls_table"]
 
 #: What the gender page can split persons by.
 SPLITS = ("none", "crime_type", "nationality", "exploitation_form")
@@ -47,3 +48,13 @@ def women_girls_share(con: duckdb.DuckDBPyConnection, filters: Filters, freq: st
     grouped["period"] = pd.to_datetime(grouped["period"])
     grouped["role"] = [label("role", r, lang) for r in grouped["role"]]
     return grouped
+
+
+def women_girls_table(shares: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """:func:`women_girls_share` ready to show: counts under k read "<k", and a share is
+    left blank when it rests on fewer than k women and girls or fewer than k others."""
+    others = shares["known_sex"] - shares["women_girls"]
+    hidden = is_small(shares["women_girls"], k) | is_small(others, k) | (shares["known_sex"] < k)
+    shown = format_protected(shares[["period", "role", "known_sex", "unknown"]], ["known_sex", "unknown"], k)
+    shown["share"] = shares["share"].mask(hidden)
+    return shown
