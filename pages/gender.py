@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from turquesa_geo.charts import sex_age_figure
+from turquesa_geo.charts import sex_age_figure, trend_figure
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import history_until
-from turquesa_geo.gender import SPLITS, women_girls_table
+from turquesa_geo.gender import SPLITS, women_girls_series, women_girls_table
 from turquesa_geo.vocab import codes, label
-from turquesa_ui.data import persons_by, women_girls_share
+from turquesa_ui.data import persons_by, persons_by_corridor, women_girls_share
 from turquesa_ui.filters import analysis_filters
 
 SPLIT_LABELS = {"none": "Role", "crime_type": "Crime type", "nationality": "Nationality",
-                "exploitation_form": "Form of exploitation"}
+                "exploitation_form": "Form of exploitation", "corridor": "Corridor"}
 
 st.title("Gender and age")
 filters, period = analysis_filters("gender")
@@ -21,7 +21,7 @@ split = c1.segmented_control("Split by", list(SPLITS), key="gender_split", defau
 role = c2.segmented_control("Persons", codes("role"), key="gender_role", default="victim",
                             format_func=lambda r: label("role", r)) or "victim"
 
-frame = persons_by(filters, split)
+frame = persons_by_corridor(filters) if split == "corridor" else persons_by(filters, split)
 if split != "none":
     frame = frame[frame["role"] == role]
 names = ({c: country_name(c) for c in frame["category"].unique()} if split == "nationality"
@@ -41,7 +41,13 @@ st.subheader("Share of women and girls over time")
 st.caption("How to read: percent of victims and of smuggled migrants of known sex who are women or girls, per "
            "year, over the whole history up to the end of the period; 'unknown' counts the persons whose sex was "
            "not recorded. Counts under 5 read <5 and a share resting on one is left blank.")
-shares = women_girls_table(women_girls_share(history_until(filters), "Y"))
+history = women_girls_share(history_until(filters), "Y")
+st.plotly_chart(trend_figure(
+    women_girls_series(history), measure="share", vocabulary="role", title="Share of women and girls",
+    y_title="Women and girls among persons of known sex (%)",
+    how_to_read="One line per role; the grey band is the COVID-19 pandemic; years resting on fewer than 5 "
+                "persons are left out."), width="stretch", config={"displaylogo": False})
+shares = women_girls_table(history)
 st.dataframe(shares, hide_index=True, width="stretch", column_config={
     "period": st.column_config.DateColumn("Year", format="YYYY"), "role": "Role",
     "known_sex": "Persons of known sex", "unknown": "Sex unknown",

@@ -6,11 +6,12 @@ from turquesa_geo.charts import trend_figure
 from turquesa_geo.filters import history_until
 from turquesa_geo.trends import TREND_DIMENSIONS, yearly_change
 from turquesa_geo.vocab import label
-from turquesa_ui.data import modus_series
+from turquesa_ui.data import modus_series, modus_series_by_corridor
 from turquesa_ui.filters import analysis_filters
 
 FREQ_LABELS = {"M": "Monthly", "Q": "Quarterly", "Y": "Yearly"}
 MEASURE_LABELS = {"share": "Share %", "cases": "Cases"}
+SPLIT_LABELS = {"none": "No split", "crime_type": "Crime type", "corridor": "Corridor"}
 
 st.title("Modus-operandi trends")
 filters, period = analysis_filters("trends")
@@ -22,14 +23,22 @@ dimension = c1.selectbox("Dimension", TREND_DIMENSIONS, key="trend_dimension",
 freq = c2.segmented_control("Period", list(FREQ_LABELS), key="trend_freq", default="Y", format_func=FREQ_LABELS.get)
 measure = c3.segmented_control("Show", list(MEASURE_LABELS), key="trend_measure", default="share",
                                format_func=MEASURE_LABELS.get)
-by_crime = c4.toggle("Split by crime type", key="trend_by_crime")
+split = c4.segmented_control("Split by", list(SPLIT_LABELS), key="trend_split", default="none",
+                             format_func=SPLIT_LABELS.get) or "none"
 
-series = modus_series(history_until(filters), dimension, freq or "Y", "crime_type" if by_crime else None)
-groups = sorted(series["group"].dropna().unique()) if by_crime else [None]
+if split == "corridor":
+    series = modus_series_by_corridor(history_until(filters), dimension, freq or "Y")
+else:
+    series = modus_series(history_until(filters), dimension, freq or "Y", "crime_type" if split == "crime_type" else None)
+# Corridors: the six largest, one chart each.
+groups = ([None] if split == "none" else
+          list(series.groupby("group")["cases"].sum().nlargest(6).index) if split == "corridor"
+          else sorted(series["group"].dropna().unique()))
 title = dimension.replace("_", " ").capitalize()
 for group in groups:
     part = series if group is None else series[series["group"] == group]
-    heading = title if group is None else f"{title}: {label('crime_type', group)}"
+    heading = (title if group is None else f"{title} on {group}" if split == "corridor"
+               else f"{title}: {label('crime_type', group)}")
     st.plotly_chart(trend_figure(
         part, measure=measure or "share", vocabulary=dimension, title=heading,
         how_to_read="Each line is one category (the six most frequent); the grey band is the COVID-19 pandemic "
@@ -40,7 +49,7 @@ st.subheader("Year-on-year change")
 st.caption("How to read: cases per year and category, and the change against the year before; changes built on "
            "fewer than 5 cases are left blank.")
 st.dataframe(yearly_change(series, dimension), hide_index=True, width="stretch", column_config={
-                 "group": "Crime type" if by_crime else None, "category": "Category",
+                 "group": SPLIT_LABELS[split] if split != "none" else None, "category": "Category",
                  "year": st.column_config.NumberColumn("Year", format="%d"),
                  "cases": "Cases", "cases_prev": "Year before",
                  "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%")})

@@ -150,3 +150,20 @@ def test_gender_page_splits_by_exploitation_form(app_store):
     shares = at.dataframe[0].value
     victims = shares[shares["role"] == "Victim"]
     assert victims["known_sex"].tolist() == ["<5"] and victims["share"].isna().all()  # 3 victims: hidden
+
+
+def test_trends_and_gender_split_by_corridor(app_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/trends.py").run()
+    at.selectbox(key="trend_dimension").set_value("transport_mode").run()
+    at.segmented_control(key="trend_split").set_value("corridor").run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["group"]) == {"VEN>COL>PAN>USA", "VEN>PER"}
+    at.switch_page("pages/gender.py").run()
+    at.segmented_control(key="gender_split").set_value("corridor").run()
+    at.segmented_control(key="gender_role").set_value("migrant").run()
+    assert not at.exception
+    import json
+
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert "VEN>COL>PAN>USA" in bars[0]["y"]

@@ -99,7 +99,7 @@ def _pandemic_band(figure: go.Figure, lang: str = "en") -> None:
 
 
 def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read: str, vocabulary: str,
-                 lang: str = "en", k: int = 5, top: int = 6) -> go.Figure:
+                 lang: str = "en", k: int = 5, top: int = 6, y_title: str | None = None) -> go.Figure:
     """One line per code over time (the ``top`` codes by cases); small cells leave gaps.
 
     ``measure`` is "cases" or "share". A point built on fewer than k cases (or a share
@@ -122,7 +122,8 @@ def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read:
         font=FONT, template="simple_white", height=420, margin=dict(t=90, b=50, l=60, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, title_text=""),
-        yaxis=dict(title="Share of cases reporting it (%)" if measure == "share" else "Cases", rangemode="tozero",
+        yaxis=dict(title=y_title or ("Share of cases reporting it (%)" if measure == "share" else "Cases"),
+                   rangemode="tozero",
                    separatethousands=True),
         xaxis=dict(title=None),
     )

@@ -14,10 +14,11 @@ from .filters import Filters
 from .privacy import SMALL_CELL_K, format_protected, is_small
 from .vocab import label
 
-__all__ = ["SPLITS", "persons_by", "women_girls_share", "women_girls_table"]
+__all__ = ["SPLITS", "persons_by", "persons_by_corridor", "women_girls_share", "women_girls_series",
+           "women_girls_table"]
 
 #: What the gender page can split persons by.
-SPLITS = ("none", "crime_type", "nationality", "exploitation_form")
+SPLITS = ("none", "crime_type", "nationality", "exploitation_form", "corridor")
 
 
 def persons_by(con: duckdb.DuckDBPyConnection, filters: Filters, split: str = "none",
@@ -58,3 +59,34 @@ def women_girls_table(shares: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFra
     shown = format_protected(shares[["period", "role", "known_sex", "unknown"]], ["known_sex", "unknown"], k)
     shown["share"] = shares["share"].mask(hidden)
     return shown
+
+
+def persons_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, graph=None, top: int = 12
+                        ) -> pd.DataFrame:
+    """Persons by rebuilt corridor (``category`` holds the route), role, gender and age group,
+    for the ``top`` corridors by persons."""
+    from .corridors import _filter_route_roles
+    from .routes import SIGNATURE_COLUMNS, reconstruct_routes
+
+    frame = con.execute(*sql.persons_by_signature(filters)).df()
+    columns = ["period", "category", "role", "gender", "age_group", "persons"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    signature = list(SIGNATURE_COLUMNS)
+    routes = reconstruct_routes(frame.drop_duplicates(signature)[signature].assign(cases=1), graph)
+    routes = _filter_route_roles(routes, filters)[[*signature, "route"]]
+    frame = frame.merge(routes, on=signature).groupby(["route", "role", "gender", "age_group"], as_index=False)[
+        "persons"].sum().rename(columns={"route": "category"})
+    biggest = frame.groupby("category")["persons"].sum().nlargest(top).index
+    frame = frame[frame["category"].isin(biggest)].assign(period=pd.NaT)
+    frame["persons"] = frame["persons"].astype("int64")
+    return frame[columns]
+
+
+def women_girls_series(shares: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """:func:`women_girls_share` in the shape :func:`turquesa_geo.charts.trend_figure` draws
+    (one line per role), with shares resting on a small count removed."""
+    others = shares["known_sex"] - shares["women_girls"]
+    hidden = is_small(shares["women_girls"], k) | is_small(others, k) | (shares["known_sex"] < k)
+    return pd.DataFrame({"period": shares["period"], "code": shares["role"], "cases": shares["women_girls"],
+                         "reporting": shares["known_sex"], "share": shares["share"].mask(hidden)})

@@ -328,3 +328,16 @@ def monthly_signature_modus(filters, first, last, reporting: bool = False) -> Qu
         + ("" if reporting else ", a.code")
     )
     return text, [first, last, *params]
+
+
+def persons_by_signature(filters) -> Query:
+    """Persons by reported route, role, gender and age group (for the gender lens by corridor)."""
+    where, params = _period_where(filters)
+    person_where, person_params = person_filter(filters, "p") if filters.person_filtered() else ("TRUE", [])
+    text = (
+        "SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, p.role, p.gender, "
+        "p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons FROM cases c JOIN case_persons p "
+        f"ON p.case_uid = c.case_uid WHERE {where} AND {person_where} "
+        "GROUP BY c.nationality, c.origin, c.transit, c.destination, c.detection_country, p.role, p.gender, p.age_group"
+    )
+    return text, [*params, *person_params]

@@ -111,3 +111,27 @@ def _signals(version: str, key, latest, baseline):
 def emerging_signals(filters: Filters, latest, baseline):
     """Signals of the latest period against the baseline (cached)."""
     return _signals(current_data_version(), _key(filters), tuple(latest), tuple(baseline))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _persons_corridor(version: str, key):
+    from turquesa_geo import gender
+
+    return gender.persons_by_corridor(store_cursor(), _filters(key), graph=_graph(version))
+
+
+def persons_by_corridor(filters: Filters):
+    """Persons by rebuilt corridor, role, gender and age (cached)."""
+    return _persons_corridor(current_data_version(), _key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _modus_corridor(version: str, key, dimension: str, freq: str):
+    from turquesa_geo import trends
+
+    return trends.modus_series_by_corridor(store_cursor(), _filters(key), dimension, freq, graph=_graph(version))
+
+
+def modus_series_by_corridor(filters: Filters, dimension: str, freq: str):
+    """A modus-operandi series split by rebuilt corridor (cached)."""
+    return _modus_corridor(current_data_version(), _key(filters), dimension, freq)
