@@ -117,4 +117,4 @@ def test_cli_trends_and_signals(store, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["latest"] == ["2023-06-17", "2024-06-15"]  # the last 365 days of data
     rising = {(s["kind"], s["what"]) for s in report["signals"] if s["direction"] == "rising"}
-    assert ("corridor", "VEN>PER") in rising
+    assert ("Corridor", "VEN>PER") in rising

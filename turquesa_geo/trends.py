@@ -180,6 +180,11 @@ def emerging_signals(con: duckdb.DuckDBPyConnection, filters: Filters, latest: t
     return detect_signals(counts, latest=latest, baseline=baseline)
 
 
+#: How each kind of signal key reads on screen.
+SIGNAL_KINDS = {"corridor": "Corridor", "hub": "Country (hub)", "modus": "Modus operandi",
+                "corridor_modus": "Modus operandi on a corridor"}
+
+
 def signal_baseline(latest: tuple[dt.date, dt.date], months: int = 24) -> tuple[dt.date, dt.date]:
     """The ``months`` whole months before the latest period: the baseline of the signals.
 
@@ -217,7 +222,7 @@ def signal_table(signals: pd.DataFrame, latest: tuple[dt.date, dt.date], baselin
         counts = span.format(format_count(before, k), format_count(after, k))
         if s.measure == "rate" and not small and before:
             change = f"{change} per month"
-        rows.append({"kind": s.kind, "what": s.label, "direction": arrow, "reason": f"{change}{counts}",
+        rows.append({"kind": SIGNAL_KINDS.get(s.kind, s.kind), "what": s.label, "direction": arrow, "reason": f"{change}{counts}",
                      "q_value": float(s.q_value)})
     return pd.DataFrame(rows, columns=["kind", "what", "direction", "reason", "q_value"])
 
