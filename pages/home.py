@@ -4,7 +4,7 @@ import streamlit as st
 
 from turquesa_geo import summary
 from turquesa_geo.charts import cases_by_year_figure
-from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_protected, suppress_small_cells
+from turquesa_geo.privacy import SECONDARY_MARK, SMALL_CELL_K, format_count, protect_long, protected_total
 from turquesa_ui.filters import EMPTY_STORE
 from turquesa_ui.store import current_data_version, store_cursor
 
@@ -18,14 +18,19 @@ def load(version: str):
 
 st.title("Turquesa: what the store holds")
 st.caption("Cases of trafficking in persons and smuggling of migrants, by the sources that reported them. "
-           f"Counts from 1 to {SMALL_CELL_K - 1} are shown as <{SMALL_CELL_K} to protect victims.")
+           f"Counts from 1 to {SMALL_CELL_K - 1} are shown as <{SMALL_CELL_K} to protect victims; "
+           f"{SECONDARY_MARK} marks a count hidden so that such a count cannot be worked out from a total.")
 totals, by_year, sources, imports = load(current_data_version())
 if totals["cases"] == 0:
     st.info(EMPTY_STORE)
     st.stop()
 
+# The cases total sits beside two breakdowns of it (crime type and year, sources): each is protected
+# with its margins, so the total minus the shown cells never gives a hidden one back.
+by_year_total = protected_total(by_year, "cases", "crime_type", "year")
 cols = st.columns(5)
-cols[0].metric("Cases", format_count(totals["cases"]))
+cols[0].metric("Cases", by_year_total if by_year_total == protected_total(sources, "cases") else SECONDARY_MARK,
+               help=f"{SECONDARY_MARK} when showing it would give away a count under {SMALL_CELL_K}")
 cols[1].metric("Victims", format_count(totals["victims"]))
 cols[2].metric("Smuggled migrants", format_count(totals["migrants"]))
 cols[3].metric("Suspects", format_count(totals["suspects"]))
@@ -33,15 +38,15 @@ cols[4].metric("Imports", f"{totals['imports']:,}", help=f"{totals['quarantined'
 
 st.plotly_chart(
     cases_by_year_figure(
-        suppress_small_cells(by_year, ["cases"]), title="Cases per year, by crime type",
+        protect_long(by_year, "cases", "crime_type", "year", text=False), title="Cases per year, by crime type",
         how_to_read=f"Each bar is one year; its parts are crime types. Years with fewer than {SMALL_CELL_K} "
-                    "cases of a type leave that part out."),
+                    "cases of a type leave that part out, and so may another part that would give it away."),
     width="stretch", config={"displaylogo": False},
 )
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Reporting sources")
-    st.dataframe(format_protected(sources, ["cases"]), hide_index=True, width="stretch", column_config={
+    st.dataframe(protect_long(sources, "cases"), hide_index=True, width="stretch", column_config={
         "source": "Source", "network": "Network", "cases": "Cases",
         "first_case": st.column_config.DateColumn("First case"), "last_case": st.column_config.DateColumn("Last case"),
     })

@@ -59,6 +59,20 @@ def test_status_and_quarantine_export(tmp_path, write, capsys):
     assert main(["quarantine", "--import", "7", "--db", db]) == 1
 
 
+def test_status_protects_cells_beside_another_breakdown_of_the_total(tmp_path, write, capsys):
+    # Sources PNC 7 and OIM 1: with the store's total (8) PNC would give OIM away, so both hide;
+    # likewise smuggling 7 beside trafficking 1 in 2024.
+    rows = [GOOD_ROWS[0].replace("A1,", f"S{i},", 1) for i in range(7)] + [GOOD_ROWS[1].replace(",PNC,", ",OIM,")]
+    db = str(tmp_path / "s.duckdb")
+    main(["import", str(write("c.csv", csv_text(*rows))), "--db", db])
+    capsys.readouterr()
+    assert main(["status", "--db", db, "--format", "json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert {r["source"]: r["cases"] for r in status["sources"]} == {"PNC": "·", "OIM": "<5"}
+    years = {(r["crime_type"], r["year"]): (r["cases"], r["persons"]) for r in status["cases_by_crime_type_and_year"]}
+    assert years == {("smuggling", 2024): ("·", "84"), ("trafficking", 2024): ("<5", "5")}
+
+
 def test_help_works_for_every_command():
     for command in ("import", "demo", "status", "quarantine", "serve", "bench"):
         done = subprocess.run([sys.executable, "-m", "turquesa_geo.cli", command, "--help"],

@@ -26,7 +26,9 @@ from turquesa_geo.privacy import (
     guard_total,
     guard_totals,
     is_small,
+    protect_long,
     protect_table,
+    protected_total,
     shares,
     suppress_small_cells,
 )
@@ -367,6 +369,30 @@ def test_audit_agrees_with_integer_programming(counts, data):
 def test_random_tables_same_pattern_without_totals(counts):
     full, bare = protect(counts), protect(counts, with_totals=False)
     assert (bare.hidden.to_numpy() == full.hidden.to_numpy()[:-1, :-1]).all()
+
+
+# --- long frames beside their totals --------------------------------------------------------
+
+
+def test_protect_long_two_way_follows_protect_table_row_for_row():
+    long = long_counts([[0, 1, 4], [5, 6, 11]]).iloc[::-1].reset_index(drop=True)  # any row order
+    shown = protect([[0, 1, 4], [5, 6, 11]]).display()
+    text = protect_long(long, "n", "row", "col")
+    assert text["n"].tolist() == [shown.loc[r, c] for r, c in zip(long["row"], long["col"])]
+    assert text[["row", "col"]].equals(long[["row", "col"]])
+    numbers = protect_long(long, "n", "row", "col", text=False)["n"]
+    assert str(numbers.dtype) == "Int64" and numbers.isna().tolist() == text["n"].isin(["<5", SECONDARY_MARK]).tolist()
+    assert protected_total(long, "n", "row", "col") == "27"
+
+
+def test_protect_long_one_way_takes_each_row_as_a_cell():
+    # A small source beside one large one: the total would give the small one back, so both hide.
+    sources = pd.DataFrame({"source": ["PNC", "OIM", "ONG"], "network": [None, None, "x"], "cases": [49, 4, 0]})
+    assert protect_long(sources, "cases")["cases"].tolist() == [SECONDARY_MARK, "<5", "0"]
+    assert protected_total(sources, "cases") == "53"
+    assert protected_total(sources.assign(cases=[4, 4, 0]), "cases") == SECONDARY_MARK  # 8 = both are 4
+    with pytest.raises(ValueError, match="give both rows and cols"):
+        protect_long(sources, "cases", "source")
 
 
 # --- shares ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import sql
 from .exports import csv_bytes
 from .importer import PROFILES, ImportResult, import_file
-from .privacy import SMALL_CELL_K, format_count
+from .privacy import SMALL_CELL_K, format_count, protect_long
 from .readers import ImportRefused
 from .store import DB_ENV, connect, resolve_db_path
 
@@ -133,22 +133,37 @@ def _query(con, query: sql.Query) -> tuple[list[str], list[tuple]]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
-    # Counts of cases and persons pass small-cell protection; import and quarantine
-    # counts are rows of files, not people.
+    # Counts of cases and persons are protected as tables with margins: both breakdowns add up
+    # to the store's total, which the home page shows. Import and quarantine counts are rows
+    # of files, not people.
     sections = {
-        "cases_by_crime_type_and_year": (sql.status_by_crime_year(), ("cases", "persons")),
-        "sources": (sql.sources_summary(), ("cases",)),
-        "last_imports": (sql.recent_imports(args.last), ()),
-        "quarantine_by_rule": (sql.quarantine_by_rule(), ()),
+        "cases_by_crime_type_and_year": (sql.status_by_crime_year(), ("cases", "persons"), ("crime_type", "year")),
+        "sources": (sql.sources_summary(), ("cases",), ()),
+        "last_imports": (sql.recent_imports(args.last), (), ()),
+        "quarantine_by_rule": (sql.quarantine_by_rule(), (), ()),
     }
     data, text = {}, []
-    for title, (query, protected) in sections.items():
+    for title, (query, protected, keys) in sections.items():
         headers, rows = _query(con, query)
-        rows = [tuple(format_count(v) if h in protected else v for h, v in zip(headers, row)) for row in rows]
+        rows = _protected_rows(headers, rows, protected, keys)
         data[title] = [dict(zip(headers, row)) for row in rows]
         text.append(f"{title.replace('_', ' ').capitalize()}:\n" + (format_table(rows, headers) if rows else "(none)"))
     _emit(data, "\n\n".join(text), args.format)
     return 0
+
+
+def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str],
+                    keys: Sequence[str]) -> list[tuple]:
+    """``rows`` with each of ``columns`` protected as one table (two-way on ``keys``, else one cell per row)."""
+    import pandas as pd
+
+    if not columns or not rows:
+        return rows
+    frame = pd.DataFrame(rows, columns=headers)
+    for column in columns:
+        shown, at = protect_long(frame, column, *keys)[column].tolist(), headers.index(column)
+        rows = [(*row[:at], value, *row[at + 1:]) for row, value in zip(rows, shown)]
+    return rows
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:

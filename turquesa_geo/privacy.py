@@ -106,7 +106,9 @@ __all__ = [
     "guard_total",
     "guard_totals",
     "is_small",
+    "protect_long",
     "protect_table",
+    "protected_total",
     "shares",
     "suppress_small_cells",
 ]
@@ -292,6 +294,89 @@ def protect_table(
     _check_table_input(frame, value, row_keys, cols, k)
     wide = _pivot_counts(frame, value, row_keys, cols)
     return _protect_wide(wide, k=k, with_totals=with_totals, two_way=cols is not None)
+
+
+def protect_long(
+    frame: pd.DataFrame,
+    value: str,
+    rows: str | None = None,
+    cols: str | None = None,
+    *,
+    k: int = SMALL_CELL_K,
+    text: bool = True,
+    grouping: bool = True,
+) -> pd.DataFrame:
+    """Protect the counts of a long frame as one table with its margins, row for row.
+
+    For a frame shown beside its total (or beside another breakdown of the same
+    total): primary cells are not enough there, since the total minus the shown
+    cells gives back a lone hidden one.
+
+    Parameters
+    ----------
+    frame : pd.DataFrame
+        One row per cell of the table.
+    value : str
+        Column of non-negative whole counts, replaced in the result.
+    rows, cols : str, optional
+        Row and column keys of a two-way table (no missing keys). Without them each
+        row of ``frame`` is one cell of a one-way table.
+    k : int, default SMALL_CELL_K
+        Counts from 1 to k-1 are hidden.
+    text : bool, default True
+        Display strings (``<k``, ``·``, whole numbers) when True; otherwise nullable
+        ``Int64`` counts, ``<NA>`` where hidden (for charts, which leave them out).
+    grouping : bool, default True
+        Thousands grouped in display strings.
+
+    Returns
+    -------
+    pd.DataFrame
+        A copy of ``frame`` with ``value`` protected; the table's total is
+        ``protect_table(...).values`` on the same arguments.
+
+    Examples
+    --------
+    >>> sources = pd.DataFrame({"source": ["PNC", "OIM"], "cases": [49, 4]})
+    >>> protect_long(sources, "cases")["cases"].tolist()
+    ['·', '<5']
+    >>> protect_long(sources, "cases", text=False)["cases"].tolist()
+    [<NA>, <NA>]
+    """
+    if (rows is None) != (cols is None):
+        raise ValueError(f"give both rows and cols for a two-way table, or neither; got rows={rows!r}, cols={cols!r}")
+    table = _protect_long_table(frame, value, rows, cols, k)
+    shown = table.display(grouping) if text else table.values
+    if cols is None:
+        cells = shown[value].to_numpy()
+    else:
+        cells = shown.stack(future_stack=True).reindex(pd.MultiIndex.from_frame(frame[[rows, cols]])).to_numpy()
+    out = frame.copy()
+    out[value] = pd.array(cells, dtype=object if text else "Int64")
+    return out
+
+
+def protected_total(frame: pd.DataFrame, value: str, rows: str | None = None, cols: str | None = None, *,
+                    k: int = SMALL_CELL_K, grouping: bool = True) -> str:
+    """The grand total of the table :func:`protect_long` protects, as it may be shown beside it.
+
+    A whole number, or ``·`` when the protection hides it (see :class:`ProtectedTable`).
+
+    >>> protected_total(pd.DataFrame({"cases": [49, 4]}), "cases")
+    '53'
+    >>> protected_total(pd.DataFrame({"cases": [4, 4]}), "cases")  # 8 would say both are 4
+    '·'
+    """
+    return _protect_long_table(frame, value, rows, cols, k, with_totals=True).display(grouping).iloc[-1, -1]
+
+
+def _protect_long_table(frame: pd.DataFrame, value: str, rows: str | None, cols: str | None, k: int,
+                        with_totals: bool = False) -> ProtectedTable:
+    """``protect_table`` on the frame's own keys, or with one cell per row when there are none."""
+    if cols is None:
+        return protect_table(frame.assign(_cell=np.arange(len(frame))), value, "_cell", k=k,
+                             with_totals=with_totals)
+    return protect_table(frame, value, rows, cols, k=k, with_totals=with_totals)
 
 
 def shares(
