@@ -5,7 +5,7 @@ import streamlit as st
 from turquesa_geo.charts import corridor_sankey
 from turquesa_geo.corridors import corridor_table
 from turquesa_geo.maps import MAP_LEGEND, corridor_deck
-from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.privacy import SMALL_CELL_K, format_guarded_total
 from turquesa_ui.data import corridor_view
 from turquesa_ui.filters import analysis_filters, period_caption
 
@@ -15,7 +15,10 @@ view = corridor_view(filters)
 st.caption(period_caption(filters, view.period, view.previous))
 
 m = st.columns(4)
-m[0].metric("Cases", format_count(view.total_cases))
+# Totals of a filtered view are guarded like the Overview's: exact totals of neighbouring filters
+# (all crime types, all but one) would differ by the small count of the one left out.
+m[0].metric("Cases", format_guarded_total(view.total_cases),
+            help="Rounded to the nearest 5 (counts under 5 show as <5)")
 m[1].metric("Corridors", f"{len(view.corridors):,}")
 m[2].metric("Legs drawn", f"{len(view.legs):,}")
 m[3].metric("Hubs", f"{len(view.hubs):,}")
@@ -27,8 +30,10 @@ st.caption("How to read: each line is a leg between two countries, as wide as it
 st.pydeck_chart(corridor_deck(view.legs, view.hubs), height=640, width="stretch", key="corridor_map")
 st.markdown("  \n".join(f"- {text}" for text in MAP_LEGEND.values()))
 if view.hidden_flows:
-    st.caption(f"{view.hidden_flows:,} smaller legs ({format_count(view.hidden_cases)} cases) are not drawn: "
-               f"legs under {SMALL_CELL_K} cases are never shown, and at most 2,000 legs are drawn.")
+    # Guarded: an exact sum would pin the legs when they are all 1 or all 4 (3 legs, 12 cases).
+    about = "about " if view.hidden_cases >= SMALL_CELL_K else ""
+    st.caption(f"{view.hidden_flows:,} smaller legs ({about}{format_guarded_total(view.hidden_cases)} cases) are not "
+               f"drawn: legs under {SMALL_CELL_K} cases are never shown, and at most 2,000 legs are drawn.")
 
 st.subheader("Corridors, ranked")
 st.caption("How to read: one row per rebuilt route, largest first. Change compares with the previous period of the "
