@@ -358,18 +358,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="benchmarks that print ratios against a naive baseline")
     bench = p.add_subparsers(dest="bench", required=True)
-    b = bench.add_parser("import", help="validated import speed versus a plain DuckDB load")
-    b.add_argument("--rows", type=_positive, default=1_000_000)
-    b.add_argument("--seed", type=int, default=7)
-    b.add_argument("--json", help="also write the report to this JSON file")
-    _add_common(b)
-    b.set_defaults(func=cmd_bench)
-    b = bench.add_parser("routes", help="route reconstruction and aggregation versus the naive per-case way")
-    b.add_argument("--rows", type=_positive, default=1_000_000)
-    b.add_argument("--seed", type=int, default=7)
-    b.add_argument("--json", help="also write the report to this JSON file")
-    _add_common(b)
-    b.set_defaults(func=cmd_bench)
+    for name, text in (("import", "validated import speed versus a plain DuckDB load"),
+                       ("routes", "route reconstruction and aggregation versus the naive per-case way")):
+        b = bench.add_parser(name, help=text)
+        b.add_argument("--rows", type=_positive, default=1_000_000)
+        b.add_argument("--seed", type=int, default=7)
+        b.add_argument("--json", help="also write the report to this JSON file")
+        _add_common(b)
+        b.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -453,7 +453,7 @@ def _looked_up(info: StageInfo, column: str, lookup: str, value: str, alias: str
 
 def _canonical_sql(info: StageInfo) -> str:
     """SELECT of every staged row's canonical values: own values plus resolved lookups."""
-    looked_up = [(f"d.d AS _date", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}")]
+    looked_up = [("d.d AS _date", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}")]
     looked_up += [_looked_up(info, c, "m_country", "iso3", f"k_{c}") for c in C.COUNTRY_COLUMNS]
     looked_up.append(_looked_up(info, C.TRANSIT, "m_route", "path", "r"))
     looked_up += [_looked_up(info, c, "m_term", "codes", f"t_{c}", f"t_{c}.col = '{c}' AND ")
