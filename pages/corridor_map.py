@@ -39,7 +39,8 @@ st.subheader("Corridors, ranked")
 st.caption("How to read: one row per rebuilt route, largest first. Change compares with the previous period of the "
            f"same length; shares are hidden when built on fewer than {SMALL_CELL_K} cases or persons.")
 st.dataframe(corridor_table(view.corridors, top=100), hide_index=True, width="stretch", column_config={
-    "rank": "#", "corridor": "Corridor", "route": "Route (ISO)", "cases": "Cases",
+    "rank": "#", "corridor": st.column_config.TextColumn("Corridor", width="large"),
+    "route": st.column_config.TextColumn("Route (ISO)", width="small"), "cases": "Cases",
     "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%"), "persons": "Persons",
     "women_girls_pct": st.column_config.NumberColumn("Women & girls %", format="%d%%"),
     "inferred_pct": st.column_config.NumberColumn("Inferred %", format="%d%%")})
