@@ -9,7 +9,6 @@ reconciliation (rows read = accepted + quarantined) and its own line numbers.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pyarrow as pa
 
 from . import columns as C
 from .countries import country_table, resolve_country, suggest_countries
-from .importer import ImportResult, ProgressCallback
+from .importer import ImportResult, ProgressCallback, _quarantine_by_rule, _quarantine_ragged, _record_import
 from .parsing import DateOrderError, parse_dates, parse_multi
 from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
 from .sql import quote_ident as q
@@ -467,18 +466,6 @@ def _record(con, side: _Side, errors: str, started: dt.datetime) -> None:
         f"FROM {errors} e JOIN {side.table}_v s USING ({LINE_COLUMN})",
         [import_id],
     )
-    if side.info.ragged:
-        con.executemany(
-            "INSERT INTO quarantine VALUES (?, ?, NULL, 'ragged_row', NULL, ?, ?)",
-            [[import_id, r.line, r.message, json.dumps({"raw": r.text}, ensure_ascii=False)] for r in side.info.ragged],
-        )
-    result.quarantine_by_rule = {rule: int(n) for rule, n in con.execute(
-        "SELECT rule, count(DISTINCT line) FROM quarantine WHERE import_id = ? GROUP BY rule ORDER BY rule",
-        [import_id]).fetchall()}
-    con.execute(
-        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'done')",
-        [import_id, result.file_name, result.sha256, result.profile, result.source, result.rows_read,
-         result.rows_accepted, result.rows_quarantined, result.rows_inserted, result.rows_updated,
-         result.rows_unchanged, json.dumps(result.dropped_columns), json.dumps(result.ignored_columns),
-         started, dt.datetime.now()],
-    )
+    _quarantine_ragged(con, import_id, side.info.ragged)
+    result.quarantine_by_rule = _quarantine_by_rule(con, import_id)
+    _record_import(con, result, started)

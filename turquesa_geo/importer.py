@@ -756,16 +756,26 @@ def _write_quarantine(con, import_id: int, info: StageInfo, result: ImportResult
         f"{record} FROM errs e JOIN {info.cells} s USING ({LINE_COLUMN})",
         [import_id],
     )
-    if info.ragged:
+    _quarantine_ragged(con, import_id, info.ragged)
+    result.quarantine_by_rule = _quarantine_by_rule(con, import_id)
+    result.rows_quarantined = int(con.execute(
+        "SELECT count(DISTINCT line) FROM quarantine WHERE import_id = ?", [import_id]).fetchall()[0][0])
+
+
+def _quarantine_ragged(con, import_id: int, ragged) -> None:
+    """Quarantine the rows that could not be split into the header's fields, as read."""
+    if ragged:
         con.executemany(
             "INSERT INTO quarantine VALUES (?, ?, NULL, 'ragged_row', NULL, ?, ?)",
             [[import_id, r.line, r.message, json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False)]
-             for r in info.ragged],
+             for r in ragged],
         )
+
+
+def _quarantine_by_rule(con, import_id: int) -> dict[str, int]:
+    """Quarantined lines of one import per rule."""
     by_rule = con.execute(
         "SELECT rule, count(DISTINCT line) FROM quarantine WHERE import_id = ? GROUP BY rule ORDER BY rule",
         [import_id],
     ).fetchall()
-    result.quarantine_by_rule = {rule: int(n) for rule, n in by_rule}
-    result.rows_quarantined = int(con.execute(
-        "SELECT count(DISTINCT line) FROM quarantine WHERE import_id = ?", [import_id]).fetchall()[0][0])
+    return {rule: int(n) for rule, n in by_rule}
