@@ -17,10 +17,10 @@ import pandas as pd
 from . import sql
 from .filters import Filters, previous_period
 from .privacy import SMALL_CELL_K
-from .routes import CorridorGraph, learn_corridor_graph, reconstruct_routes, route_legs
+from .routes import SIGNATURE_COLUMNS, CorridorGraph, learn_corridor_graph, reconstruct_routes, route_legs
 
 __all__ = ["MAX_FLOWS", "CorridorView", "route_signatures", "corridor_graph", "corridor_view", "store_period",
-           "corridor_table"]
+           "corridor_table", "routes_of"]
 
 #: At most this many flows are drawn: deck.gl on a CPU stays responsive below it.
 MAX_FLOWS = 2_000
@@ -66,15 +66,22 @@ def corridor_graph(con: duckdb.DuckDBPyConnection) -> CorridorGraph:
     """The corridor graph learnt from every complete record in the store (not only the filtered ones)."""
     period = store_period(con)
     if period is None:
-        return learn_corridor_graph(pd.DataFrame(columns=[*sql_signature_columns(), "cases"]))
+        return learn_corridor_graph(pd.DataFrame(columns=[*SIGNATURE_COLUMNS, "cases"]))
     return learn_corridor_graph(route_signatures(con, Filters(), period))
 
 
-def sql_signature_columns() -> tuple[str, ...]:
-    """The columns of a route signature."""
-    from .routes import SIGNATURE_COLUMNS
+def routes_of(frame: pd.DataFrame, graph: CorridorGraph | None = None, filters: Filters | None = None
+              ) -> pd.DataFrame:
+    """The rebuilt route of each distinct signature in ``frame`` (signature columns + ``route``),
+    kept to the filters' origin / transit / destination countries when ``filters`` is given.
 
-    return tuple(SIGNATURE_COLUMNS)
+    For splitting any per-signature table by corridor: merge the result on the signature.
+    """
+    signature = list(SIGNATURE_COLUMNS)
+    routes = reconstruct_routes(frame.drop_duplicates(signature)[signature].assign(cases=1), graph)
+    if filters is not None:
+        routes = _filter_route_roles(routes, filters)
+    return routes[[*signature, "route"]]
 
 
 def corridor_view(con: duckdb.DuckDBPyConnection, filters: Filters, *, graph: CorridorGraph | None = None,

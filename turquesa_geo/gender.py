@@ -65,17 +65,15 @@ def persons_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, graph=
                         ) -> pd.DataFrame:
     """Persons by rebuilt corridor (``category`` holds the route), role, gender and age group,
     for the ``top`` corridors by persons."""
-    from .corridors import _filter_route_roles
-    from .routes import SIGNATURE_COLUMNS, reconstruct_routes
+    from .corridors import routes_of
+    from .routes import SIGNATURE_COLUMNS
 
     frame = con.execute(*sql.persons_by_signature(filters)).df()
     columns = ["period", "category", "role", "gender", "age_group", "persons"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     signature = list(SIGNATURE_COLUMNS)
-    routes = reconstruct_routes(frame.drop_duplicates(signature)[signature].assign(cases=1), graph)
-    routes = _filter_route_roles(routes, filters)[[*signature, "route"]]
-    frame = frame.merge(routes, on=signature).groupby(["route", "role", "gender", "age_group"], as_index=False)[
+    frame = frame.merge(routes_of(frame, graph, filters), on=signature).groupby(["route", "role", "gender", "age_group"], as_index=False)[
         "persons"].sum().rename(columns={"route": "category"})
     biggest = frame.groupby("category")["persons"].sum().nlargest(top).index
     frame = frame[frame["category"].isin(biggest)].assign(period=pd.NaT)

@@ -149,13 +149,13 @@ def signal_counts(con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.da
 
 def _corridor_modus_counts(con, filters: Filters, first: dt.date, last: dt.date, graph) -> pd.DataFrame:
     """Shares of each modus-operandi code among the cases of a rebuilt corridor, per month."""
-    from .routes import SIGNATURE_COLUMNS, reconstruct_routes
+    from .corridors import routes_of
+    from .routes import SIGNATURE_COLUMNS
 
     coded = con.execute(*sql.monthly_signature_modus(filters, first, last)).df()
     totals = con.execute(*sql.monthly_signature_modus(filters, first, last, reporting=True)).df()
     signature = list(SIGNATURE_COLUMNS)
-    routes = reconstruct_routes(totals.drop_duplicates(signature)[signature].assign(cases=1), graph)
-    route_of = routes[[*signature, "route"]]
+    route_of = routes_of(totals, graph)
     coded = coded.merge(route_of, on=signature, how="left").groupby(
         ["month", "route", "dimension", "code"], as_index=False)["cases"].sum()
     totals = totals.merge(route_of, on=signature, how="left").groupby(
@@ -230,7 +230,8 @@ def signal_table(signals: pd.DataFrame, latest: tuple[dt.date, dt.date], baselin
 def modus_series_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y",
                              graph=None) -> pd.DataFrame:
     """Like :func:`modus_series`, split by rebuilt corridor (``group`` holds the route)."""
-    from .routes import SIGNATURE_COLUMNS, reconstruct_routes
+    from .corridors import routes_of
+    from .routes import SIGNATURE_COLUMNS
 
     if dimension not in TREND_DIMENSIONS:
         raise ValueError(f"dimension {dimension!r} is not one of {', '.join(TREND_DIMENSIONS)}")
@@ -241,12 +242,10 @@ def modus_series_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, d
     coded, reporting = coded[coded["dimension"] == dimension], reporting[reporting["dimension"] == dimension]
     if coded.empty:
         return pd.DataFrame(columns=["period", "group", "code", "cases", "reporting", "total", "share"])
-    from .corridors import _filter_route_roles
-
-    routes = reconstruct_routes(reporting.drop_duplicates(signature)[signature].assign(cases=1), graph)
-    route_of = _filter_route_roles(routes, filters)[[*signature, "route"]]
-    unit = {"M": "M", "Q": "Q", "Y": "Y"}[freq]
-    period = lambda f: pd.to_datetime(f["month"]).dt.to_period(unit).dt.start_time  # noqa: E731
+    route_of = routes_of(reporting, graph, filters)
+    if freq not in sql.FREQUENCIES:
+        raise ValueError(f"frequency {freq!r} is not one of {', '.join(sql.FREQUENCIES)}")
+    period = lambda f: pd.to_datetime(f["month"]).dt.to_period(freq).dt.start_time  # noqa: E731
     coded = coded.merge(route_of, on=signature).assign(period=period)
     reporting = reporting.merge(route_of, on=signature).assign(period=period)
     cases = coded.groupby(["period", "route", "code"], as_index=False)["cases"].sum()
