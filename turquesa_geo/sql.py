@@ -194,6 +194,10 @@ def _period_expr(freq: str, column: str = "c.case_date") -> str:
     return f"CAST(date_trunc('{FREQUENCIES[freq]}', {column}) AS DATE)"
 
 
+#: The first day of a case's month, as every monthly query groups it.
+_MONTH = _period_expr("M")
+
+
 def _period_where(filters) -> Query:
     clauses, params = [], []
     if filters.start:
@@ -290,7 +294,7 @@ def monthly_modus(filters, first, last) -> Query:
     """Cases per month and modus-operandi code, with the month's cases reporting that dimension."""
     where, params = case_filter(filters, "c")
     text = (
-        "WITH coded AS (SELECT CAST(date_trunc('month', c.case_date) AS DATE) AS month, a.dimension, a.code, "
+        f"WITH coded AS (SELECT {_MONTH} AS month, a.dimension, a.code, "
         "c.case_uid FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
         f"WHERE c.case_date >= ? AND c.case_date <= ? AND {where}), "
         "reporting AS (SELECT month, dimension, CAST(count(DISTINCT case_uid) AS BIGINT) AS total FROM coded "
@@ -306,7 +310,7 @@ def monthly_signatures(filters, first, last) -> Query:
     """Cases per month and distinct reported route, for signals on rebuilt corridors and hubs."""
     where, params = case_filter(filters, "c")
     text = (
-        "SELECT CAST(date_trunc('month', c.case_date) AS DATE) AS month, c.nationality, c.origin, c.transit, "
+        f"SELECT {_MONTH} AS month, c.nationality, c.origin, c.transit, "
         "c.destination, c.detection_country, CAST(count(*) AS BIGINT) AS cases FROM cases c "
         f"WHERE c.case_date >= ? AND c.case_date <= ? AND {where} "
         "GROUP BY month, c.nationality, c.origin, c.transit, c.destination, c.detection_country"
@@ -320,7 +324,7 @@ def monthly_signature_modus(filters, first, last, reporting: bool = False) -> Qu
     where, params = case_filter(filters, "c")
     code = "" if reporting else "a.code, "
     text = (
-        "SELECT CAST(date_trunc('month', c.case_date) AS DATE) AS month, c.nationality, c.origin, c.transit, "
+        f"SELECT {_MONTH} AS month, c.nationality, c.origin, c.transit, "
         f"c.destination, c.detection_country, a.dimension, {code}CAST(count(DISTINCT c.case_uid) AS BIGINT) AS cases "
         "FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
         f"WHERE c.case_date >= ? AND c.case_date <= ? AND {where} "
