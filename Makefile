@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 DB ?= data/turquesa.duckdb
 DEMO_ROWS ?= 50000
 PORT ?= 8501
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test demo lock bench browser screenshots clean
+.PHONY: setup run test demo lock bench browser audit screenshots clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,8 +27,24 @@ demo: $(DB)
 run: setup $(DB)
 	$(BIN)/turquesa serve --db $(DB) --port $(PORT)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The browser suite drives Debian's Chromium (no browser is downloaded). Installed with
+# apt when missing and possible; in CI the suite fails rather than skip without it.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "make: cannot install chromium (not root, no sudo): the browser suite needs $(CHROMIUM)"; exit 0; fi; \
+	  echo "installing Debian's chromium for the browser suite"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q --no-install-recommends chromium >/dev/null; }; }
+
+# Vulnerabilities of the locked dependencies (needs the PyPI JSON API or OSV on the network).
+audit: setup
+	$(BIN)/python -m pip install -q pip-audit
+	$(BIN)/pip-audit --disable-pip --require-hashes -r requirements.lock
 
 # Re-pin every dependency (needs the package registry).
 lock: $(STAMP)

@@ -2,10 +2,17 @@
 
 import streamlit as st
 
+from turquesa_geo.store import StoreBusy
 from turquesa_ui.state import init_state
+from turquesa_ui.store import store_cursor
 
 st.set_page_config(page_title="Turquesa", page_icon="assets/icon.png", layout="wide")
 init_state()
+try:
+    store_cursor()
+except StoreBusy as exc:
+    st.error(f"Turquesa cannot open its store: {exc}.")
+    st.stop()
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

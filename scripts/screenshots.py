@@ -1,47 +1,20 @@
 """Serve the dashboard on a store and save a screenshot of every page (headless Chromium).
 
-Usage: python scripts/screenshots.py --db data/turquesa.duckdb [--out test-artifacts]
+Usage: python scripts/screenshots.py --db data/turquesa.duckdb [--out test-artifacts] [--query "crime=smuggling"]
 Needs Debian's chromium (/usr/bin/chromium); Playwright drives it, no browser download.
+The browser suite (tests/test_browser.py) takes the same screenshots on every `make test`.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"overview": "", "corridor_map": "corridor_map", "trends": "trends", "gender": "gender", "store": "home",
-         "import": "import_files"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "tests"))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(db: Path, port: int) -> subprocess.Popen:
-    env = dict(os.environ, TURQUESA_DB=str(db.resolve()))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.25)
-    process.kill()
-    raise RuntimeError("the dashboard did not start")
+from browser import PAGES, Egress, free_port, launch, serve, wait_until_idle  # noqa: E402
 
 
 def main() -> int:
@@ -50,23 +23,31 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts")
+    parser.add_argument("--query", default="", help="URL query string (filters) for every page")
+    parser.add_argument("--width", type=int, default=1400)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     port = free_port()
     server = serve(args.db, port)
+    egress = Egress()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            browser = launch(p)
+            context = browser.new_context(viewport={"width": args.width, "height": 1800})
+            egress.watch(context)
+            page = context.new_page()
             for name, path in PAGES.items():
-                page.goto(f"http://127.0.0.1:{port}/{path}")
-                page.wait_for_selector("[data-testid='stAppViewContainer']")
-                page.wait_for_timeout(6000)
+                page.goto(f"http://127.0.0.1:{port}/{path}" + (f"?{args.query}" if args.query else ""))
+                wait_until_idle(page)
+                page.wait_for_timeout(1500)  # maps and charts draw after the script ends
                 page.screenshot(path=str(args.out / f"{name}.png"), full_page=True)
                 print(args.out / f"{name}.png")
             browser.close()
     finally:
         server.terminate()
+    if egress.outside:
+        print("requests that left the machine:", *egress.outside, sep="\n  ", file=sys.stderr)
+        return 1
     return 0
 
 

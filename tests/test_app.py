@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,25 @@ def test_corridor_map_reopens_the_view_of_a_link(app_store):
     assert at.multiselect(key="flt_transit").value == ["COL"]
     assert at.multiselect(key="flt_crime_types").value == ["smuggling"]
     assert at.dataframe[0].value["route"].tolist() == ["VEN>COL>PAN>USA"]
+
+
+def test_a_link_from_another_store_is_fitted_not_fatal(app_store):
+    # The store runs 2023-12-01 .. 2024-03-31; the link asks for more, and for values it lacks.
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["from"] = "2016-01-01"
+    at.query_params["to"] = "2030-12-31"
+    at.query_params["src"] = "Unknown agency"
+    at.query_params["orig"] = "VEN,FRA"
+    at.run()
+    notes = [t.value for t in at.toast]
+    assert "Filter adjusted: Reporting source: Unknown agency is not in the store" in notes
+    assert "Filter adjusted: From country (origin): FRA is not in the store" in notes
+    at.switch_page("pages/corridor_map.py").run()
+    assert not at.exception
+    assert at.date_input(key="flt_period").value == (dt.date(2023, 12, 1), dt.date(2024, 3, 31))
+    assert at.multiselect(key="flt_sources").value == []
+    assert at.multiselect(key="flt_origin").value == ["VEN"]
+    assert at.query_params["from"] == "2023-12-01" and "src" not in at.query_params
 
 
 def test_overview_shows_key_figures_and_keeps_filters_across_pages(app_store):

@@ -21,7 +21,7 @@ from .exports import csv_bytes
 from .importer import PROFILES, ImportResult, import_file
 from .privacy import SMALL_CELL_K, format_count, protect_long
 from .readers import ImportRefused
-from .store import DB_ENV, connect, resolve_db_path
+from .store import DB_ENV, StoreBusy, connect, resolve_db_path
 
 __all__ = ["main", "build_parser", "format_table"]
 
@@ -395,15 +395,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ImportRefused, CliError, FileNotFoundError) as exc:
+    except (ImportRefused, CliError, FileNotFoundError, StoreBusy) as exc:
         print(f"turquesa: error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001  one line, never a traceback
-        name = type(exc).__name__
-        if "lock" in str(exc).lower():
-            print(f"turquesa: error: the store is in use by another process ({exc})", file=sys.stderr)
-        else:
-            print(f"turquesa: error: {name}: {exc}", file=sys.stderr)
+        print(f"turquesa: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
 
 

@@ -8,13 +8,13 @@ URL query string so that a link reopens the same view.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from .vocab import MULTI_VALUED, VOCABULARIES
 
 __all__ = ["Filters", "FilterField", "FILTER_FIELDS", "ROUTE_ROLES", "to_query_params", "from_query_params",
-           "previous_period", "describe"]
+           "previous_period", "describe", "fit_to_store"]
 
 #: Where a country sits on a route, for the origin / transit / destination filters.
 ROUTE_ROLES = ("origin", "transit", "destination")
@@ -195,6 +195,48 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
             text = ", ".join(value)
         parts.append(f"{f.label}: {text}")
     return "; ".join(parts) if parts else "All cases"
+
+
+def fit_to_store(filters: Filters, period: tuple[dt.date, dt.date],
+                 choices: Mapping[str, Sequence[str]]) -> tuple[Filters, list[str]]:
+    """Fit filters (e.g. from a link) to what the store holds; return them and what was changed.
+
+    The period is clipped to the store's first and last case date (dropped when it
+    lies wholly outside); values the store has no choice for are dropped. ``choices``
+    maps a filter's name to the values it may take; fields absent from it are kept.
+
+    >>> bounds = (dt.date(2018, 1, 1), dt.date(2026, 9, 30))
+    >>> fitted, notes = fit_to_store(Filters(start=dt.date(2016, 1, 1), sources=("PNC", "X")), bounds,
+    ...                              {"sources": ["PNC"]})
+    >>> fitted.start, fitted.sources
+    (datetime.date(2018, 1, 1), ('PNC',))
+    >>> notes
+    ['From 2016-01-01 is before the first case (2018-01-01): the period starts there', 'Reporting source: X is not in the store']
+    """
+    first, last = period
+    notes: list[str] = []
+    start, end = filters.start, filters.end
+    if (start and start > last) or (end and end < first) or (start and end and start > end):
+        notes.append(f"the period {start or '…'} – {end or '…'} holds no case (cases run {first} – {last})")
+        start = end = None
+    if start and start < first:
+        notes.append(f"From {start} is before the first case ({first}): the period starts there")
+        start = first
+    if end and end > last:
+        notes.append(f"To {end} is after the last case ({last}): the period ends there")
+        end = last
+    changes: dict[str, object] = {"start": start, "end": end}
+    for f in FILTER_FIELDS:
+        if f.name not in choices:
+            continue
+        allowed = set(choices[f.name])
+        value = getattr(filters, f.name)
+        kept = tuple(v for v in value if (":".join(v) if f.kind == "modus" else v) in allowed)
+        for v in value:
+            if v not in kept:
+                notes.append(f"{f.label}: {':'.join(v) if f.kind == 'modus' else v} is not in the store")
+        changes[f.name] = kept
+    return replace(filters, **changes), notes
 
 
 def history_until(filters: Filters) -> Filters:

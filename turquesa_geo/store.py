@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,10 +17,12 @@ import duckdb
 __all__ = [
     "DEFAULT_DB",
     "DB_ENV",
+    "StoreBusy",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "resolve_db_path",
     "connect",
+    "lock_down",
     "migrate",
     "schema_version",
     "data_version",
@@ -160,8 +163,13 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+class StoreBusy(RuntimeError):
+    """The store file is held by another process (DuckDB allows one writer process)."""
+
+
 def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False,
-            external_access: bool = True) -> duckdb.DuckDBPyConnection:
+            external_access: bool = True, allowed_directories: Sequence[str | os.PathLike[str]] = ()
+            ) -> duckdb.DuckDBPyConnection:
     """Open the store, creating and migrating it unless ``read_only``.
 
     Parameters
@@ -169,23 +177,48 @@ def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False
     db : path, optional
         Store file, or ``":memory:"``; see :func:`resolve_db_path`.
     read_only : bool
-        Open without write access (the dashboard does).
+        Open without write access.
     external_access : bool
-        When False the connection cannot read or write any file but the store, and its
-        configuration is locked (the dashboard's connections).
+        When False the connection can read or write no file but the store and those
+        under ``allowed_directories``, and its configuration is locked (the
+        dashboard's connection: its SQL can never reach ``/etc/passwd``, ``ATTACH``
+        another database, ``COPY`` data out or load an extension).
+    allowed_directories : paths
+        Folders still readable when ``external_access`` is False (the upload folder).
+
+    Raises
+    ------
+    StoreBusy
+        When another process holds the store (the dashboard, or an import running).
     """
     path = str(resolve_db_path(db))
     if path != ":memory:":
         if read_only and not Path(path).exists():
             raise FileNotFoundError(f"no store at {path}: run 'turquesa demo' or 'turquesa import' first")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(path, read_only=read_only, config=dict(_SAFE_CONFIG))
+    try:
+        con = duckdb.connect(path, read_only=read_only, config=dict(_SAFE_CONFIG))
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        holder = re.search(r"\(PID (\d+)\)", str(exc))
+        by = f" (process {holder.group(1)})" if holder else ""
+        raise StoreBusy(f"store busy: {path} is open in another process{by}, e.g. the dashboard or an "
+                        "import; wait for it to finish, or stop it, then try again") from None
     if not read_only:
         migrate(con)
     if not external_access:
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
+        lock_down(con, allowed_directories)
     return con
+
+
+def lock_down(con: duckdb.DuckDBPyConnection, allowed_directories: Sequence[str | os.PathLike[str]] = ()) -> None:
+    """Forbid file access outside the store and ``allowed_directories``, then lock the configuration."""
+    folders = [str(Path(d).resolve()).rstrip("/") + "/" for d in allowed_directories]
+    if folders:
+        con.execute("SET allowed_directories = ?", [folders])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from turquesa_geo.countries import country_name
-from turquesa_geo.filters import FILTER_FIELDS, Filters, from_query_params, to_query_params
+from turquesa_geo.filters import FILTER_FIELDS, Filters, fit_to_store, from_query_params, to_query_params
 from turquesa_geo.vocab import codes, label
 
 KEY_PREFIX = "flt_"
@@ -20,11 +20,19 @@ STATE = "filter_params"
 PAGE = "filter_page"
 
 
-def _seed_widgets(period: tuple[dt.date, dt.date], page: str) -> None:
+def _widget_choices(choices: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The options of each store-dependent filter widget, by filter name."""
+    by_kind = {"countries": choices["countries"], "modus": choices["modus"], "text": choices["sources"]}
+    return {f.name: by_kind[f.kind] for f in FILTER_FIELDS if f.kind in by_kind}
+
+
+def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str, list[str]]) -> None:
     """Give each filter widget its value from the shared state (first run: from the URL).
 
     Widgets belong to a page: when another page draws them, their values are seeded
     again from the shared parameters, so a filter set on one page holds on the next.
+    Values the store cannot offer (a link from another store, a period outside the
+    data) are fitted to it, with a note, instead of breaking the page.
     """
     if st.session_state.get(PAGE) != page:
         for f in FILTER_FIELDS:
@@ -37,6 +45,10 @@ def _seed_widgets(period: tuple[dt.date, dt.date], page: str) -> None:
             st.toast(f"Ignored filter from the link: {problem}")
         st.session_state[STATE] = to_query_params(filters)
     filters, _ = from_query_params(st.session_state[STATE])
+    filters, notes = fit_to_store(filters, period, _widget_choices(choices))
+    for note in notes:
+        st.toast(f"Filter adjusted: {note}")
+    st.session_state[STATE] = to_query_params(filters)
     for f in FILTER_FIELDS:
         key = KEY_PREFIX + f.name
         if f.kind == "date" or key in st.session_state:
@@ -62,7 +74,7 @@ def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
 def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], page: str,
                    lang: str = "en") -> Filters:
     """Draw the filters in the sidebar and return the selection; the URL follows every change."""
-    _seed_widgets(period, page)
+    _seed_widgets(period, page, choices)
     values: dict[str, object] = {}
     with st.sidebar:
         st.header("Filters")

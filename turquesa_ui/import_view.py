@@ -10,7 +10,7 @@ from turquesa_geo.exports import csv_bytes, quarantine_for_correction
 from turquesa_geo.htcds import HTCDS_RULES, import_htcds
 from turquesa_geo.importer import RULES, import_file
 from turquesa_geo.readers import ImportRefused
-from turquesa_ui.store import store_cursor
+from turquesa_ui.store import store_cursor, upload_folder
 
 PROFILE_HELP = {"flat": "flat: one row per case or interception",
                 "htcds": "htcds: two files, an HTCDS persons file and an events file, linked by case_id"}
@@ -18,7 +18,8 @@ PROFILE_HELP = {"flat": "flat: one row per case or interception",
 
 def run_imports(files, profile: str, source: str | None, date_format: str | None) -> list[dict]:
     """Import the uploaded files; return their reconciliations (refusals are shown as errors)."""
-    with tempfile.TemporaryDirectory() as tmp:
+    # Uploads go to the one folder the locked store connection may read.
+    with tempfile.TemporaryDirectory(dir=upload_folder()) as tmp:
         paths = []
         for upload in files:
             path = Path(tmp) / Path(upload.name).name

@@ -1,6 +1,14 @@
-"""One DuckDB connection per server process, one cursor per session thread."""
+"""One DuckDB connection per server process, one cursor per session thread.
+
+The connection is locked down: its SQL can read no file but the store and the
+dashboard's own upload folder, cannot write files, attach databases or load
+extensions, and its configuration cannot be changed afterwards.
+"""
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 import duckdb
 import streamlit as st
@@ -9,9 +17,15 @@ from turquesa_geo.store import connect, data_version, resolve_db_path
 
 
 @st.cache_resource(show_spinner=False)
+def upload_folder() -> Path:
+    """This server process's folder for uploaded files: the only one its store connection may read."""
+    return Path(tempfile.mkdtemp(prefix="turquesa-uploads-"))
+
+
+@st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    # Writable: the import page writes through it. Extensions never load.
-    return connect(path)
+    # Writable (the import page writes through it), but with no file access outside the upload folder.
+    return connect(path, external_access=False, allowed_directories=[upload_folder()])
 
 
 def store_cursor() -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,97 @@
+"""Helpers for the browser suite: serve the dashboard, drive Debian's Chromium, record egress.
+
+Playwright drives the system Chromium through ``executable_path`` (no browser is
+ever downloaded). ``scripts/screenshots.py`` reuses these helpers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("TURQUESA_CHROMIUM", "/usr/bin/chromium"))
+#: Flags that stop Chromium's own background traffic (updates, sync, field trials).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-features=OptimizationHints,MediaRouter,Translate", "--metrics-recording-only"]
+#: Page name -> URL path, in the order of the navigation.
+PAGES = {"overview": "", "corridor_map": "corridor_map", "trends": "trends", "gender": "gender", "store": "home",
+         "import": "import_files"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ERROR_SELECTORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(db: Path, port: int, log: Path | None = None) -> subprocess.Popen:
+    """Start ``streamlit run app.py`` on ``db`` at 127.0.0.1:``port``; return once it answers."""
+    env = dict(os.environ, TURQUESA_DB=str(db.resolve()))
+    out = log.open("wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the dashboard exited with code {process.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.25)
+    process.kill()
+    raise RuntimeError("the dashboard did not answer within 60 s")
+
+
+@dataclass
+class Egress:
+    """Every URL the browser asked for, and those that left the machine (blocked)."""
+
+    requests: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    def watch(self, context) -> None:
+        """Route every request of ``context`` through this recorder; block any to another host."""
+
+        def route(r) -> None:
+            url = r.request.url
+            self.requests.append(url)
+            if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).hostname not in LOCAL_HOSTS:
+                self.outside.append(url)
+                r.abort()
+            else:
+                r.continue_()
+
+        context.route("**/*", route)
+        context.on("page", lambda page: page.on("websocket", lambda ws: self._socket(ws.url)))
+
+    def _socket(self, url: str) -> None:
+        self.requests.append(url)
+        if urlsplit(url).hostname not in LOCAL_HOSTS:
+            self.outside.append(url)
+
+
+def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the script has finished running and the page stops changing."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    # A rerun may start right after (widgets echoing their state): wait for it too.
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -1,0 +1,207 @@
+"""End to end in a real browser: Debian's Chromium against a real ``streamlit run`` server.
+
+For every page: it loads without an error element and its screenshot goes to
+``test-artifacts/``; a filter changed in the sidebar changes what the page draws;
+an export downloads a file that opens. Throughout, every request the browser makes
+is recorded and any to a host other than the app's own fails the suite.
+
+In CI (``CI=true``) these tests never skip: a missing Chromium fails them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from browser import CHROMIUM, ERROR_SELECTORS, PAGES, ROOT, Egress, free_port, launch, serve, wait_until_idle
+from conftest import TODAY
+from turquesa_geo.cli import main as turquesa
+from turquesa_geo.importer import import_file
+from turquesa_geo.store import connect
+
+ARTIFACTS = ROOT / "test-artifacts"
+HOSTILE_SOURCE = "<img src=x onerror=alert(1)>"
+HOSTILE_PLACE = "<script>alert('x')</script>"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"the browser suite must run in CI, but there is no Chromium at {CHROMIUM} "
+                           "(make test installs Debian's chromium package)")
+    pytest.skip(f"no Chromium at {CHROMIUM}; `make test` installs it", allow_module_level=True)
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a 20,000-case demo store plus one file of hostile text."""
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "e2e.duckdb"
+    assert turquesa(["demo", "--rows", "20000", "--db", str(db)]) == 0
+    hostile = folder / "hostile.csv"
+    hostile.write_text(
+        "incident_id,source,date,crime_type,origin,destination,detection_country,place,victims_f_adult\n"
+        f"H1,\"{HOSTILE_SOURCE}\",2024-01-10,trafficking,VEN,COL,COL,\"{HOSTILE_PLACE}\",6\n", encoding="utf-8")
+    con = connect(db)
+    import_file(con, hostile, today=TODAY)
+    con.close()
+    port = free_port()
+    process = serve(db, port, log=folder / "streamlit.log")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser_context(server):
+    from playwright.sync_api import sync_playwright
+
+    egress = Egress()
+    with sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+        egress.watch(context)
+        yield context, egress
+        context.close()
+        browser.close()
+    # Checked once more after every page has run: nothing left the machine.
+    assert egress.outside == []
+
+
+@pytest.fixture
+def page(browser_context):
+    context, egress = browser_context
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    yield page
+    page.close()
+    assert dialogs == [], f"a script ran: {dialogs}"
+    assert egress.outside == [], f"requests left the machine: {egress.outside}"
+
+
+def _open(page, server: str, path: str, query: str = "") -> None:
+    page.goto(f"{server}/{path}{'?' + query if query else ''}")
+    wait_until_idle(page)
+
+
+def _errors(page) -> list[str]:
+    return [e.inner_text() for e in page.locator(ERROR_SELECTORS).all()]
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose ``option`` in the sidebar multiselect labelled ``label``."""
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_until_idle(page)
+
+
+def _metric(page, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_loads_without_error_and_is_screenshotted(page, server, name):
+    _open(page, server, PAGES[name])
+    assert _errors(page) == []
+    assert page.locator("h1").first.inner_text().strip() != ""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"), full_page=True)
+    assert (ARTIFACTS / f"browser-{name}.png").stat().st_size > 10_000
+
+
+# Page, the element whose drawing must change, and a metric whose value must change.
+FILTERED = {
+    "overview": ("[data-testid='stDataFrame']", "Cases"),
+    "corridor_map": ("[data-testid='stDeckGlJsonChart']", "Cases"),
+    "trends": ("[data-testid='stPlotlyChart']", None),
+    "gender": ("[data-testid='stPlotlyChart']", None),
+}
+
+
+@pytest.mark.parametrize("name", list(FILTERED))
+def test_a_sidebar_filter_changes_what_the_page_draws(page, server, name):
+    drawing, metric = FILTERED[name]
+    # The whole period: the planted corridors are all in view.
+    _open(page, server, PAGES[name], "from=2016-01-01&to=2026-12-31")
+    target = page.locator(drawing).first
+    target.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # deck.gl and plotly draw after the script ends
+    before_image, before_value = target.screenshot(), metric and _metric(page, metric)
+    _pick(page, "Crime type", "Smuggling of migrants")
+    assert parse_qs(urlsplit(page.url).query)["crime"] == ["smuggling"]
+    assert _errors(page) == []
+    target = page.locator(drawing).first
+    target.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    assert target.screenshot() != before_image
+    if metric:
+        assert _metric(page, metric) != before_value
+
+
+def test_a_link_with_filters_reopens_the_same_view(page, server):
+    _open(page, server, "corridor_map", "from=2016-01-01&to=2026-12-31&crime=smuggling")
+    chips = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Crime type")
+    assert "Smuggling of migrants" in chips.inner_text()
+    assert _errors(page) == []
+
+
+def test_hostile_text_in_imported_data_shows_as_text(page, server):
+    # The source name comes from an imported file; choosing it puts it in the page's caption
+    # (markdown) and in the sidebar's chip. It must read as text and never run.
+    _open(page, server, "", "from=2016-01-01&src=" + quote(HOSTILE_SOURCE))
+    assert _errors(page) == []
+    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
+    assert f"Reporting source: {HOSTILE_SOURCE}" in caption
+    chip = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Reporting source")
+    assert HOSTILE_SOURCE in chip.inner_text()
+    assert page.locator("img[src='x']").count() == 0  # never an element
+
+
+def test_upload_reconciles_and_the_quarantine_download_opens(page, server, tmp_path):
+    upload = tmp_path / "upload.csv"
+    upload.write_text(
+        "incident_id,source,date,crime_type,origin,destination,victims_f_adult\n"
+        "U1,Upload test,2024-02-01,trafficking,PRY,ARG,6\n"
+        "U2,Upload test,2024-02-31,trafficking,PRY,ARG,2\n"
+        "U3,Upload test,2024-02-03,trata,Atlantis,ARG,1\n", encoding="utf-8")
+    _open(page, server, "import_files")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload))
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Import").click()
+    wait_until_idle(page)
+    assert _errors(page) == []
+    assert _metric(page, "Read") == "3" and _metric(page, "Accepted") == "1" and _metric(page, "Quarantined") == "2"
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the quarantined rows for correction (CSV)").click()
+    download = download_info.value
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    assert sorted(r["incident_id"] for r in rows) == ["U2", "U3"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-import-result.png"), full_page=True)
+
+
+def test_a_zip_bomb_upload_is_refused_with_a_message_and_the_app_stays_responsive(page, server, tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as book:
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            block = b"\0" * (1 << 20)
+            for _ in range(600):  # 600 MB that deflate to about 600 kB
+                sheet.write(block)
+    _open(page, server, "import_files")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(bomb))
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Import").click()
+    wait_until_idle(page, timeout_ms=30_000)
+    assert "Not imported: bomb.xlsx" in " ".join(_errors(page))
+    _open(page, server, "")  # another page still answers
+    assert _errors(page) == []

@@ -1,0 +1,48 @@
+"""The committed Streamlit configuration, as Streamlit itself reads it: local, silent, bounded."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from turquesa_geo.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+OPTIONS = ("server.address", "server.headless", "server.maxUploadSize", "server.enableXsrfProtection",
+           "server.enableCORS", "browser.gatherUsageStats", "browser.serverAddress", "global.developmentMode")
+
+
+def _effective_options() -> dict[str, object]:
+    """The options a `streamlit run` from the project folder gets (read in a fresh process)."""
+    code = ("import json; from streamlit import config; config.get_config_options(force_reparse=True); "
+            f"print(json.dumps({{k: config.get_option(k) for k in {list(OPTIONS)!r}}}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _page_upload_limit() -> int:
+    tree = ast.parse((ROOT / "pages" / "import_files.py").read_text())
+    return next(node.value.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                and getattr(node.targets[0], "id", None) == "MAX_UPLOAD_MB")
+
+
+def test_streamlit_serves_this_machine_only_and_sends_no_usage_statistics():
+    options = _effective_options()
+    assert options["server.address"] == "127.0.0.1"
+    assert options["browser.serverAddress"] == "127.0.0.1"
+    assert options["browser.gatherUsageStats"] is False
+    assert options["server.headless"] is True
+    assert options["server.enableXsrfProtection"] is True
+    assert options["global.developmentMode"] is False
+
+
+def test_upload_limit_is_the_same_in_the_server_and_on_the_import_page():
+    assert _effective_options()["server.maxUploadSize"] == _page_upload_limit() == 200
+
+
+def test_turquesa_serve_binds_to_this_machine_by_default():
+    args = build_parser().parse_args(["serve"])
+    assert args.address == "127.0.0.1"
