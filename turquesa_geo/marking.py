@@ -1,0 +1,186 @@
+"""How an export may be shared, and for whom it is protected: handling marking and audience.
+
+Every file Turquesa hands over carries a handling marking (Traffic Light Protocol
+2.0, plus an optional free-text agency marking) on every page, and is protected
+for its audience:
+
+- ``internal``: the display threshold (counts under :data:`~turquesa_geo.privacy.SMALL_CELL_K`
+  hidden), as on screen;
+- ``external``: a stricter threshold (11) and every count shown rounded down to a
+  multiple of 5, for partners outside the agency.
+
+:class:`ExportContext` gathers what an export states about itself: marking,
+audience, the filters in words, period, data version, time of export, sources and
+the link that reopens the view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .privacy import SMALL_CELL_K
+
+__all__ = ["TLP_LEVELS", "DEFAULT_TLP", "TLP_COLOURS", "TLP_MEANING", "Marking", "Audience", "AUDIENCES",
+           "EXTERNAL_K", "ExportContext", "bilingual"]
+
+#: Traffic Light Protocol 2.0 labels, least to most restricted.
+TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+DEFAULT_TLP = "TLP:AMBER"
+#: (text colour, background) as TLP 2.0 prescribes: coloured text on black.
+TLP_COLOURS = {
+    "TLP:CLEAR": ("#FFFFFF", "#000000"),
+    "TLP:GREEN": ("#33FF00", "#000000"),
+    "TLP:AMBER": ("#FFC000", "#000000"),
+    "TLP:AMBER+STRICT": ("#FFC000", "#000000"),
+    "TLP:RED": ("#FF2B2B", "#000000"),
+}
+#: What each label allows, in English and Spanish (FIRST TLP 2.0 wording, shortened).
+TLP_MEANING = {
+    "TLP:CLEAR": {"en": "Disclosure is not limited.", "es": "La difusión no está limitada."},
+    "TLP:GREEN": {"en": "Limited disclosure: within the community, not public.",
+                  "es": "Difusión limitada: dentro de la comunidad, no pública."},
+    "TLP:AMBER": {"en": "Limited disclosure: recipients' organisations and their clients, need to know.",
+                  "es": "Difusión limitada: organizaciones de los destinatarios y sus clientes, según necesidad."},
+    "TLP:AMBER+STRICT": {"en": "Limited disclosure: recipients' organisation only.",
+                         "es": "Difusión limitada: solo la organización de los destinatarios."},
+    "TLP:RED": {"en": "For the eyes and ears of individual recipients only; no further disclosure.",
+                "es": "Solo para los destinatarios individuales; ninguna difusión adicional."},
+}
+#: Threshold of the external audience: counts under it are never shown.
+EXTERNAL_K = 11
+_MAX_AGENCY_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Marking:
+    """A handling marking: a TLP label and an optional free-text agency marking.
+
+    >>> Marking().text
+    'TLP:AMBER'
+    >>> Marking("TLP:RED", "POLICÍA NACIONAL - RESERVADO").text
+    'TLP:RED · POLICÍA NACIONAL - RESERVADO'
+    >>> Marking("AMBER")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown TLP label 'AMBER'; expected one of TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED
+    """
+
+    tlp: str = DEFAULT_TLP
+    agency: str = ""
+
+    def __post_init__(self) -> None:
+        if self.tlp not in TLP_LEVELS:
+            raise ValueError(f"unknown TLP label {self.tlp!r}; expected one of {', '.join(TLP_LEVELS)}")
+        agency = " ".join(self.agency.split())
+        if len(agency) > _MAX_AGENCY_CHARS:
+            raise ValueError(f"agency marking of {len(agency)} characters; at most {_MAX_AGENCY_CHARS}")
+        object.__setattr__(self, "agency", agency)
+
+    @property
+    def text(self) -> str:
+        """The banner text: the TLP label, then the agency marking if any."""
+        return f"{self.tlp} · {self.agency}" if self.agency else self.tlp
+
+    @property
+    def colours(self) -> tuple[str, str]:
+        """(text colour, background colour) of the banner."""
+        return TLP_COLOURS[self.tlp]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who an export is for, and the protection that follows.
+
+    >>> ext = AUDIENCES["external"]
+    >>> [ext.count(n) for n in (3, 10, 11, 14, 15, 1234)]
+    [None, None, 10, 10, 15, 1230]
+    >>> [ext.format(n) for n in (3, 14, 1234)]
+    ['<11', '10', '1,230']
+    >>> AUDIENCES["internal"].count(4), AUDIENCES["internal"].count(7)
+    (None, 7)
+    """
+
+    name: str
+    k: int
+    round_to: int
+    description: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def count(self, n: int) -> int | None:
+        """The count as this audience may see it: None under k, else rounded down."""
+        n = int(n)
+        if 0 < n < self.k or n < 0:
+            return None
+        return n - n % self.round_to
+
+    def format(self, n: int, grouping: bool = True) -> str:
+        """The count as text: ``<k`` when hidden."""
+        shown = self.count(n)
+        if shown is None:
+            return f"<{self.k}"
+        return f"{shown:,}" if grouping else str(shown)
+
+    def notice(self, lang: str = "en") -> str:
+        """The small-cell notice printed on the export."""
+        return self.description[lang]
+
+
+AUDIENCES = {
+    "internal": Audience("internal", SMALL_CELL_K, 1, {
+        "en": f"Internal audience: counts under {SMALL_CELL_K} persons or cases are not shown (<{SMALL_CELL_K}).",
+        "es": f"Audiencia interna: no se muestran cifras de menos de {SMALL_CELL_K} personas o casos "
+              f"(<{SMALL_CELL_K}).",
+    }),
+    "external": Audience("external", EXTERNAL_K, 5, {
+        "en": f"External audience: counts under {EXTERNAL_K} are not shown (<{EXTERNAL_K}); every count is "
+              "rounded down to a multiple of 5.",
+        "es": f"Audiencia externa: no se muestran cifras de menos de {EXTERNAL_K} (<{EXTERNAL_K}); cada cifra "
+              "se redondea hacia abajo a un múltiplo de 5.",
+    }),
+}
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What an export says about itself, printed on it and written to the export log."""
+
+    marking: Marking = field(default_factory=Marking)
+    audience: Audience = field(default_factory=lambda: AUDIENCES["internal"])
+    filters_text: str = "All cases"
+    period: tuple[dt.date, dt.date] | None = None
+    data_version: str = ""
+    exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    sources: tuple[str, ...] = ()
+    view_url: str = ""
+    langs: tuple[str, ...] = ("en",)
+    user: str | None = None
+
+    def period_text(self) -> str:
+        if self.period is None:
+            return "—"
+        return f"{self.period[0]:%d/%m/%Y} – {self.period[1]:%d/%m/%Y}"
+
+    def footer_lines(self) -> list[str]:
+        """The facts every page of an export carries, one per line."""
+        sources = ", ".join(self.sources[:6]) + (f" (+{len(self.sources) - 6})" if len(self.sources) > 6 else "")
+        lines = [
+            bilingual({"en": "Filters", "es": "Filtros"}, self.langs) + f": {self.filters_text}",
+            bilingual({"en": "Period", "es": "Período"}, self.langs) + f": {self.period_text()}",
+            bilingual({"en": "Data version", "es": "Versión de datos"}, self.langs)
+            + f": {self.data_version} · " + bilingual({"en": "exported", "es": "exportado"}, self.langs)
+            + f" {self.exported_at:%d/%m/%Y %H:%M}",
+            bilingual({"en": "Sources", "es": "Fuentes"}, self.langs) + f": {sources or '—'}",
+            bilingual(self.audience.description, self.langs),
+        ]
+        return lines
+
+
+def bilingual(texts: dict[str, str], langs: tuple[str, ...]) -> str:
+    """The text in each language asked for, side by side (``es / en``).
+
+    >>> bilingual({"en": "Period", "es": "Período"}, ("es", "en"))
+    'Período / Period'
+    >>> bilingual({"en": "Period", "es": "Período"}, ("en",))
+    'Period'
+    """
+    return " / ".join(dict.fromkeys(texts.get(lang, texts["en"]) for lang in langs))
