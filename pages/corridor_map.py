@@ -7,12 +7,14 @@ from turquesa_geo.corridors import corridor_table
 from turquesa_geo.maps import MAP_LEGEND, corridor_deck
 from turquesa_geo.privacy import SMALL_CELL_K, format_guarded_total
 from turquesa_ui.data import corridor_view
+from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters, period_caption
 
 st.title("Corridor map")
 filters, period = analysis_filters("corridor_map")
 view = corridor_view(filters)
 st.caption(period_caption(filters, view.period, view.previous))
+export_panel(filters, view.period, "corridor_map")
 
 m = st.columns(4)
 # Totals of a filtered view are guarded like the Overview's: exact totals of neighbouring filters

@@ -8,6 +8,7 @@ from turquesa_geo.filters import history_until
 from turquesa_geo.gender import SPLITS, women_girls_series, women_girls_table
 from turquesa_geo.vocab import codes, label
 from turquesa_ui.data import persons_by, persons_by_corridor, women_girls_share
+from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
 
 SPLIT_LABELS = {"none": "Role", "crime_type": "Crime type", "nationality": "Nationality",
@@ -15,6 +16,7 @@ SPLIT_LABELS = {"none": "Role", "crime_type": "Crime type", "nationality": "Nati
 
 st.title("Gender and age")
 filters, period = analysis_filters("gender")
+export_panel(filters, (filters.start or period[0], filters.end or period[1]), "gender")
 c1, c2 = st.columns(2)
 split = c1.segmented_control("Split by", list(SPLITS), key="gender_split", default="none",
                              format_func=SPLIT_LABELS.get) or "none"

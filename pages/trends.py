@@ -7,6 +7,7 @@ from turquesa_geo.filters import history_until
 from turquesa_geo.trends import TREND_DIMENSIONS, yearly_change
 from turquesa_geo.vocab import label
 from turquesa_ui.data import modus_series, modus_series_by_corridor
+from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
 
 FREQ_LABELS = {"M": "Monthly", "Q": "Quarterly", "Y": "Yearly"}
@@ -15,6 +16,7 @@ SPLIT_LABELS = {"none": "No split", "crime_type": "Crime type", "corridor": "Cor
 
 st.title("Modus-operandi trends")
 filters, period = analysis_filters("trends")
+export_panel(filters, (filters.start or period[0], filters.end or period[1]), "trends")
 st.caption("Trends run over the whole history up to the end of the chosen period; the last year may be partial "
            f"(data until {period[1]:%d %b %Y}).")
 c1, c2, c3, c4 = st.columns(4)

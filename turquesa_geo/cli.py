@@ -217,6 +217,57 @@ def cmd_corridors(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .briefing import EXPORT_KINDS, export_context, export_file
+    from .corridors import corridor_graph, store_period
+    from .filters import to_query_params
+    from .marking import Marking
+
+    fmt = args.as_format or _format_from_suffix(args.out, args.kind)
+    if fmt not in EXPORT_KINDS[args.kind]:
+        raise CliError(f"a {args.kind} comes as {', '.join(EXPORT_KINDS[args.kind])}, not {fmt!r}")
+    try:
+        marking = Marking(args.marking, args.agency or "")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    con = connect(args.db)  # writable: the export log row is written before the file
+    filters = _filters_from_args(args)
+    whole = store_period(con)
+    if whole is None:
+        raise CliError("the store is empty: nothing to export")
+    period = (filters.start or whole[0], filters.end or whole[1])
+    query = "&".join(f"{k}={v}" for k, v in to_query_params(filters).items())
+    context = export_context(con, filters, period, marking=marking, audience=args.audience,
+                             langs=tuple(args.lang.split(",")), view_url=f"?{query}" if query else "")
+    name, data = export_file(con, filters, args.kind, fmt, context, graph=corridor_graph(con), table=args.table)
+    out = Path(args.out)
+    out.write_bytes(data)
+    print(f"{out}: {args.kind} ({fmt}, {len(data):,} bytes), {context.marking.text}, audience {context.audience.name}; "
+          f"logged as {name}")
+    return 0
+
+
+def _format_from_suffix(out: str, kind: str) -> str:
+    suffix = Path(out).suffix.lower().lstrip(".")
+    if suffix in ("png", "pdf", "csv", "xlsx", "geojson", "gpkg"):
+        return suffix
+    raise CliError(f"cannot tell the format of {out!r} from its suffix; give --as")
+
+
+def cmd_exports(args: argparse.Namespace) -> int:
+    from .exports import export_log
+
+    con = connect(args.db, read_only=True)
+    log = export_log(con, args.last)
+    columns = ["export_id", "exported_at", "user_name", "kind", "file_name", "marking", "audience", "data_version",
+               "sha256"]
+    rows = [[str(v) if k == "exported_at" else v for k, v in zip(columns, row)]
+            for row in log[columns].itertuples(index=False)]
+    data = {"exports": [dict(zip(columns + ["filters"], [*r, f])) for r, f in zip(rows, log["filters"])]}
+    _emit(data, format_table(rows, columns) if rows else "(no export yet)", args.format)
+    return 0
+
+
 def cmd_trends(args: argparse.Namespace) -> int:
     from .corridors import corridor_graph
     from .trends import modus_series, modus_series_by_corridor
@@ -349,6 +400,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline-months", type=_positive, default=24, help="length of the baseline (default 24)")
     _add_common(p)
     p.set_defaults(func=cmd_signals)
+
+    p = sub.add_parser("export", help="a marked map snapshot, briefing pack or data extract of a view (logged)")
+    p.add_argument("kind", choices=("snapshot", "pack", "extract"))
+    _add_filter_options(p)
+    p.add_argument("--out", required=True, help="file to write; its suffix gives the format (.png .pdf .csv .xlsx "
+                                                 ".geojson .gpkg)")
+    p.add_argument("--as", dest="as_format", choices=("png", "png-print", "pdf", "csv", "xlsx", "geojson", "gpkg"),
+                   help="format, when the suffix does not say (png-print: 300 dpi A4)")
+    p.add_argument("--marking", default="TLP:AMBER", help="TLP:CLEAR, TLP:GREEN, TLP:AMBER (default), "
+                                                          "TLP:AMBER+STRICT or TLP:RED")
+    p.add_argument("--agency", help="free-text agency marking printed beside the TLP label")
+    p.add_argument("--audience", choices=("internal", "external"), default="internal",
+                   help="internal: counts under 5 hidden; external: under 11 hidden, rounded down to 5")
+    p.add_argument("--lang", default="en", choices=("en", "es", "es,en", "en,es"), help="caption language(s)")
+    p.add_argument("--table", choices=("corridors", "legs", "hubs"), default="corridors", help="table of a CSV extract")
+    p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("exports", help="the export log: every file handed over, newest first")
+    p.add_argument("--last", type=_positive, default=50, help="number of exports to list")
+    _add_common(p)
+    p.set_defaults(func=cmd_exports)
 
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--port", type=int, default=8501)

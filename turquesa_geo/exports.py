@@ -1,18 +1,25 @@
-"""Files users take away: safe CSV writing (no spreadsheet formula ever runs).
+"""Files users take away: safe CSV writing (no spreadsheet formula ever runs), and the export log.
 
 Every text cell that a spreadsheet would read as a formula is neutralised with a
-leading apostrophe.
+leading apostrophe. Every export is written to the store's ``exports`` table
+(:func:`log_export`) before its bytes are handed over.
 """
 
 from __future__ import annotations
 
 import csv
+import getpass
+import hashlib
 import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["FORMULA_PREFIXES", "neutralise_cell", "csv_bytes", "write_csv", "quarantine_for_correction", "write_quarantine_csv"]
+import duckdb
+import pandas as pd
+
+__all__ = ["FORMULA_PREFIXES", "neutralise_cell", "csv_bytes", "write_csv", "quarantine_for_correction",
+           "write_quarantine_csv", "log_export", "export_log", "current_user"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,3 +86,41 @@ def write_quarantine_csv(rows: Sequence[Sequence[object]], headers: Sequence[str
     """Write the quarantine of an import as a CSV for correction (see :func:`quarantine_for_correction`)."""
     out_headers, out_rows = quarantine_for_correction(rows, headers)
     return write_csv(out_rows, out_headers, path)
+
+
+def current_user() -> str | None:
+    """The operating-system user running the export, when it can be told."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def log_export(con: duckdb.DuckDBPyConnection, context, kind: str, file_name: str, data: bytes) -> int:
+    """Record an export in the store's log before it is handed over; return its id.
+
+    ``context`` is a :class:`~turquesa_geo.marking.ExportContext`; the row keeps the
+    time, user, kind, file name, filters, link, marking, audience, data version and
+    the SHA-256 and size of ``data``.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        export_id = con.execute("SELECT coalesce(max(export_id), 0) + 1 FROM exports").fetchall()[0][0]
+        con.execute(
+            "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [export_id, context.exported_at, context.user, kind, file_name, context.filters_text, context.view_url,
+             context.marking.text, context.audience.name, context.data_version, digest, len(data)],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return int(export_id)
+
+
+def export_log(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    """The latest exports, newest first."""
+    return con.execute(
+        "SELECT export_id, exported_at, user_name, kind, file_name, marking, audience, data_version, filters, "
+        "sha256, bytes FROM exports ORDER BY export_id DESC LIMIT ?", [limit]).df()

@@ -143,6 +143,26 @@ MIGRATIONS = (*MIGRATIONS, (2, (
           AND case_uid NOT IN (SELECT case_uid FROM case_events)""",
 )))
 
+# Version 3: the export log. Every file handed over is recorded first: when, by whom
+# (if known), what, for which view and audience, under which marking, from which data,
+# and the SHA-256 of its bytes.
+MIGRATIONS = (*MIGRATIONS, (3, (
+    """CREATE TABLE exports (
+        export_id INTEGER PRIMARY KEY,
+        exported_at TIMESTAMP NOT NULL,
+        user_name VARCHAR,
+        kind VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,
+        filters VARCHAR NOT NULL,
+        view_url VARCHAR,
+        marking VARCHAR NOT NULL,
+        audience VARCHAR NOT NULL,
+        data_version VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        bytes BIGINT NOT NULL
+    )""",
+)))
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {

@@ -30,6 +30,11 @@ def _view(version: str, key: tuple[tuple[str, str], ...]) -> corridors.CorridorV
     return corridors.corridor_view(store_cursor(), filters, graph=_graph(version))
 
 
+def graph_for_exports():
+    """The corridor graph of the current data (cached per data version)."""
+    return _graph(current_data_version())
+
+
 def store_period():
     """First and last case date (None for an empty store)."""
     return _period(current_data_version())

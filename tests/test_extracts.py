@@ -1,0 +1,204 @@
+"""Data extracts and the export log: allow-listed columns, audience protection, neutralised cells, marking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+
+from conftest import GOOD_ROWS, csv_text, run_import
+from turquesa_geo import cli
+from turquesa_geo.briefing import export_context, export_file
+from turquesa_geo.countries import country_table
+from turquesa_geo.exports import export_log
+from turquesa_geo.extracts import EXTRACT_COLUMNS, corridor_extract, extract_bytes, hub_extract, leg_extract, tables_csv
+from turquesa_geo.filters import Filters
+from turquesa_geo.marking import AUDIENCES, ExportContext, Marking
+
+INTERNAL, EXTERNAL = AUDIENCES["internal"], AUDIENCES["external"]
+
+LEGS = pd.DataFrame({"from_iso3": ["VEN", "COL", "PAN", "ECU"], "to_iso3": ["COL", "PAN", "USA", "PER"],
+                     "leg_index": [0, 1, 2, 0], "inferred": [False, True, False, False],
+                     "cases": [40, 14, 7, 3], "persons": [120, 12, 9, 3]})
+HUBS = pd.DataFrame({"iso3": ["VEN", "COL", "ECU"], "cases_out": [40, 0, 3], "cases_in": [0, 0, 0],
+                     "cases_through": [0, 40, 0], "throughput": [40, 40, 3]})
+CORRIDORS = pd.DataFrame({"route": ["VEN>COL>PAN>USA", "ECU>PER"], "cases": [23, 3], "cases_prev": [20, 1],
+                          "persons": [64, 3], "women_girls": [30, 2], "persons_known_sex": [60, 3],
+                          "cases_inferred": [14, 0], "confidence": [1.0, 1.0]})
+
+
+class View:
+    """The parts of a CorridorView an extract reads."""
+
+    legs, hubs, corridors = LEGS, HUBS, CORRIDORS
+
+
+def _numbers(frame: pd.DataFrame) -> list[int]:
+    return [int(v) for column in frame.columns for v in frame[column] if isinstance(v, (int,)) and not isinstance(v, bool)]
+
+
+def test_internal_extract_hides_legs_under_5_and_keeps_exact_counts():
+    legs = leg_extract(LEGS, INTERNAL)
+    assert legs[["from_iso3", "to_iso3", "cases", "persons"]].values.tolist() == [
+        ["VEN", "COL", 40, 120], ["COL", "PAN", 14, 12], ["PAN", "USA", 7, 9]]
+    assert legs["inferred"].tolist() == [False, True, False]
+    assert tuple(legs.columns) == EXTRACT_COLUMNS["legs"]
+
+
+def test_external_extract_hides_under_11_and_rounds_down_to_5():
+    legs = leg_extract(LEGS, EXTERNAL)
+    assert legs[["from_iso3", "cases", "persons"]].values.tolist() == [["VEN", 40, 120], ["COL", 10, 10]]
+    hubs = hub_extract(HUBS, EXTERNAL)
+    assert hubs["iso3"].tolist() == ["VEN", "COL"]
+    corridors = corridor_extract(CORRIDORS, EXTERNAL)
+    assert corridors.iloc[0][["cases", "cases_previous_period", "persons", "change_pct"]].tolist() == [20, 20, 60, 15]
+    assert len(corridors) == 1  # the 3-case corridor is left out
+    # Every count shown is a multiple of 5 standing for at least 11 (10 means 11 to 14).
+    for frame, table in ((legs, "legs"), (hubs, "hubs"), (corridors, "corridors")):
+        shown = _numbers(frame[[c for c in ("cases", "persons", "throughput") if c in frame.columns]])
+        assert shown and all(n % 5 == 0 and n >= 10 for n in shown), (table, shown)
+
+
+def test_a_hidden_count_beside_a_shown_one_reads_under_k():
+    legs = leg_extract(LEGS.assign(persons=[120, 3, 9, 3]), INTERNAL)
+    assert legs["persons"].tolist() == [120, "<5", 9]
+
+
+def test_shares_resting_on_a_hidden_count_are_blank():
+    corridors = corridor_extract(CORRIDORS.assign(women_girls=[3, 2]), INTERNAL)
+    assert corridors["route"].tolist() == ["VEN>COL>PAN>USA"]  # the 3-case corridor is not shown at all
+    assert corridors["women_girls_pct"].isna().tolist() == [True]
+    assert corridors["inferred_pct"].tolist()[0] == 61  # 14 of 23
+
+
+def test_columns_come_from_the_allow_list_only():
+    sneaky = LEGS.assign(incident_id="X1", lat=8.5, lon=-77.9)
+    assert "incident_id" not in leg_extract(sneaky, INTERNAL).columns
+    context = ExportContext()
+    text = tables_csv("legs", leg_extract(sneaky, INTERNAL).assign(incident_id="X1"), context).decode("utf-8-sig")
+    assert "incident_id" not in text and "X1" not in text
+    with pytest.raises(ValueError, match="unknown extract table 'cases'"):
+        tables_csv("cases", LEGS, context)
+
+
+def test_csv_neutralises_formulas_and_carries_the_marking():
+    frame = corridor_extract(CORRIDORS, INTERNAL).assign(corridor=["=HYPERLINK(\"http://x\")", "@SUM(A1)"][:1])
+    text = tables_csv("corridors", frame, ExportContext(marking=Marking("TLP:RED", "DIJIN"))).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("# TLP:RED · DIJIN") and lines[-1].startswith("# TLP:RED · DIJIN")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_xlsx_has_about_sheet_marking_in_headers_and_no_formula():
+    context = ExportContext(marking=Marking("TLP:GREEN"), filters_text="=cmd|' /C calc'!A0", data_version="abc123")
+    data = extract_bytes(View(), context, "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["about", "corridors", "legs", "hubs"]
+    about = book["about"]
+    assert about["A1"].value == "TLP:GREEN"
+    values = {row[0].value: row[1].value for row in about.iter_rows(min_row=2)}
+    assert values["Filters"] == "'=cmd|' /C calc'!A0" and values["Data version"] == "abc123"
+    for sheet in book.worksheets:
+        assert sheet.oddHeader.center.text == "TLP:GREEN" == sheet.oddFooter.center.text
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    legs = [[c.value for c in row] for row in book["legs"].iter_rows(min_row=2)]
+    assert [r[0] for r in legs] == ["VEN", "COL", "PAN"]
+
+
+def test_geojson_joins_country_points_never_incident_coordinates():
+    document = json.loads(extract_bytes(View(), ExportContext(audience=EXTERNAL), "geojson"))
+    assert document["turquesa"]["marking"] == "TLP:AMBER"
+    layers = [f["properties"]["layer"] for f in document["features"]]
+    assert layers == ["legs", "legs", "hubs", "hubs"]
+    venezuela = next(f for f in document["features"] if f["properties"].get("iso3") == "VEN")
+    where = country_table().set_index("iso3").loc["VEN"]
+    assert venezuela["geometry"]["coordinates"] == pytest.approx([where["rep_lon"], where["rep_lat"]], abs=1e-4)
+    assert {f["geometry"]["type"] for f in document["features"]} == {"LineString", "Point"}
+
+
+def test_geopackage_holds_legs_hubs_and_about(tmp_path):
+    path = tmp_path / "x.gpkg"
+    path.write_bytes(extract_bytes(View(), ExportContext(), "gpkg"))
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["legs", "hubs", "about"]
+    legs = pyogrio.read_dataframe(path, layer="legs")
+    assert legs["cases"].tolist() == [40, 14, 7]
+    about = pyogrio.read_dataframe(path, layer="about")
+    assert about.loc[about["field"] == "Handling", "value"].tolist() == ["TLP:AMBER"]
+
+
+# --- from a store, with the log -------------------------------------------------------------
+
+@pytest.fixture
+def small_store(store, write):
+    rows = [GOOD_ROWS[0].replace("A1,", f"S{i},", 1) for i in range(7)] + [GOOD_ROWS[1], GOOD_ROWS[2]]
+    run_import(store, write("cases.csv", csv_text(*rows)))
+    return store
+
+
+def test_export_file_logs_before_handing_over(small_store):
+    filters = Filters(crime_types=("smuggling",))
+    context = export_context(small_store, filters, (dt.date(2023, 12, 1), dt.date(2024, 3, 31)),
+                             marking=Marking("TLP:AMBER+STRICT"), audience="external", view_url="?crime=smuggling",
+                             user="analyst1")
+    assert context.sources == ("PNC",)
+    assert context.filters_text == "Crime type: Smuggling of migrants"
+    name, data = export_file(small_store, filters, "extract", "csv", context, table="legs")
+    assert name.startswith("turquesa-extract-TLP-AMBER-STRICT-external-") and name.endswith(".csv")
+    # Each leg carries 7 cases: under the external threshold of 11, none is shown.
+    assert data.decode("utf-8-sig").splitlines()[1:-1] == [",".join(EXTRACT_COLUMNS["legs"])]
+    internal = export_context(small_store, filters, context.period, audience="internal")
+    _, data = export_file(small_store, filters, "extract", "csv", internal, table="legs")
+    rows = [line.split(",") for line in data.decode("utf-8-sig").splitlines()[2:-1]]
+    assert sorted((r[0], r[2], r[5]) for r in rows) == [("COL", "PAN", "7"), ("PAN", "USA", "7"), ("VEN", "COL", "7")]
+    log = export_log(small_store)
+    assert len(log) == 2
+    row = log.iloc[1]  # newest first: the external one is the older
+    import hashlib
+
+    assert log.iloc[0]["sha256"] == hashlib.sha256(data).hexdigest() and log.iloc[0]["bytes"] == len(data)
+    assert (row["kind"], row["marking"], row["audience"], row["user_name"]) == (
+        "extract:csv:legs", "TLP:AMBER+STRICT", "external", "analyst1")
+    assert row["filters"] == "Crime type: Smuggling of migrants"
+
+
+def test_no_file_without_its_log_row(small_store):
+    small_store.execute("DROP TABLE exports")
+    context = export_context(small_store, Filters(), (dt.date(2023, 12, 1), dt.date(2024, 3, 31)))
+    with pytest.raises(Exception, match="exports"):
+        export_file(small_store, Filters(), "extract", "xlsx", context)
+
+
+def test_cli_export_and_exports_list(tmp_path, write, capsys):
+    db = tmp_path / "s.duckdb"
+    rows = [GOOD_ROWS[0].replace("A1,", f"S{i},", 1) for i in range(7)] + [GOOD_ROWS[1], GOOD_ROWS[2]]
+    assert cli.main(["import", str(write("c.csv", csv_text(*rows))), "--db", str(db)]) == 0
+    out = tmp_path / "corridors.xlsx"
+    assert cli.main(["export", "extract", "--db", str(db), "--out", str(out), "--crime", "smuggling",
+                     "--marking", "TLP:RED", "--agency", "Fiscalía - Unidad de Trata", "--lang", "es,en"]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book["about"]["A1"].value == "TLP:RED · Fiscalía - Unidad de Trata"
+    assert book["corridors"]["C2"].value == "VEN>COL>PAN>USA" and book["corridors"]["D2"].value == 7
+    capsys.readouterr()
+    assert cli.main(["exports", "--db", str(db), "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["exports"]
+    assert [(e["kind"], e["marking"]) for e in listed] == [("extract:xlsx", "TLP:RED · Fiscalía - Unidad de Trata")]
+    assert re.fullmatch(r"[0-9a-f]{64}", listed[0]["sha256"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--marking", "AMBER"], "unknown TLP label 'AMBER'"),
+    (["--as", "png"], "a extract comes as csv, xlsx, geojson, gpkg, not 'png'"),
+])
+def test_cli_export_errors_are_one_line(tmp_path, write, capsys, args, message):
+    db = tmp_path / "s.duckdb"
+    assert cli.main(["import", str(write("c.csv", csv_text(*GOOD_ROWS))), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert cli.main(["export", "extract", "--db", str(db), "--out", str(tmp_path / "x.csv"), *args]) != 0
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

@@ -1,0 +1,277 @@
+"""Data extracts of a view: aggregated tables as CSV and XLSX, corridors and hubs as GeoJSON and GeoPackage.
+
+What leaves the dashboard here is only what the view shows, after protection for the
+export's audience (:mod:`turquesa_geo.marking`):
+
+- columns come from an allow-list (:data:`EXTRACT_COLUMNS`): aggregated counts and
+  names, never a case id, a personal field or an incident's coordinates (legs join
+  countries' representative points; hubs sit on them);
+- a leg, hub or corridor whose cases the audience may not see is left out, and every
+  other count below the threshold reads ``<k`` (external: counts rounded down to a
+  multiple of 5);
+- every text cell a spreadsheet would run as a formula is neutralised
+  (:func:`turquesa_geo.exports.neutralise_cell`);
+- every file carries its handling marking and the facts of the view.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .countries import country_name, country_table
+from .exports import csv_bytes, neutralise_cell
+from .geometry import leg_geometries
+from .marking import Audience, ExportContext, bilingual
+
+__all__ = ["EXTRACT_COLUMNS", "COUNT_COLUMNS", "EXTRACT_FORMATS", "corridor_extract", "leg_extract", "hub_extract",
+           "view_tables", "about_rows", "tables_csv", "tables_xlsx", "geo_layers", "layers_geojson",
+           "layers_gpkg", "extract_bytes"]
+
+#: The only columns an extract may hold, per table (anything else is dropped).
+EXTRACT_COLUMNS = {
+    "corridors": ("rank", "corridor", "route", "cases", "cases_previous_period", "change_pct", "persons",
+                  "women_girls_pct", "inferred_pct"),
+    "legs": ("from_iso3", "from_country", "to_iso3", "to_country", "inferred", "cases", "persons"),
+    "hubs": ("iso3", "country", "cases_start", "cases_end", "cases_through", "throughput"),
+}
+#: Count columns of each table: protected for the audience; the first decides if a row is shown.
+COUNT_COLUMNS = {
+    "corridors": ("cases", "cases_previous_period", "persons"),
+    "legs": ("cases", "persons"),
+    "hubs": ("throughput", "cases_start", "cases_end", "cases_through"),
+}
+EXTRACT_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
+
+
+def _protect(frame: pd.DataFrame, table: str, audience: Audience) -> pd.DataFrame:
+    """Rows the audience may see (first count column), with every count protected.
+
+    Hidden counts become ``<k`` text; shown ones are rounded for the audience.
+    """
+    counts = COUNT_COLUMNS[table]
+    keep = np.array([audience.count(v) is not None for v in frame[counts[0]]], dtype=bool)
+    out = frame.loc[keep].copy()
+    for column in counts:
+        out[column] = pd.array([audience.count(v) if audience.count(v) is not None else f"<{audience.k}"
+                                for v in out[column]], dtype=object)
+    return out.reset_index(drop=True)
+
+
+def _share(part: pd.Series, whole: pd.Series, audience: Audience) -> pd.Series:
+    """Percent share, blank when either count is hidden for the audience."""
+    shown = [audience.count(p) is not None and audience.count(w) is not None and w > 0 for p, w in zip(part, whole)]
+    value = (100 * part / whole.where(whole > 0)).round(0)
+    return value.where(shown).astype("Int64")
+
+
+def corridor_extract(corridors: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.DataFrame:
+    """The ranked corridors of a view (:class:`~turquesa_geo.corridors.CorridorView`), protected."""
+    c = corridors.reset_index(drop=True)
+    prev = c["cases_prev"]
+    both = [audience.count(a) is not None and audience.count(b) is not None and b > 0 for a, b in zip(c["cases"], prev)]
+    frame = pd.DataFrame({
+        "rank": np.arange(1, len(c) + 1),
+        "corridor": [" → ".join(country_name(x, lang) for x in r.split(">")) for r in c["route"]],
+        "route": c["route"].to_numpy(),
+        "cases": c["cases"].to_numpy(),
+        "cases_previous_period": prev.to_numpy(),
+        "change_pct": (100 * (c["cases"] - prev) / prev.where(prev > 0)).round(0).where(both).astype("Int64"),
+        "persons": c["persons"].to_numpy(),
+        "women_girls_pct": _share(c["women_girls"], c["persons_known_sex"], audience),
+        "inferred_pct": _share(c["cases_inferred"], c["cases"], audience),
+    })
+    out = _protect(frame, "corridors", audience)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out[list(EXTRACT_COLUMNS["corridors"])]
+
+
+def leg_extract(legs: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.DataFrame:
+    """The drawn legs between countries, protected (legs the audience may not see are left out)."""
+    frame = pd.DataFrame({
+        "from_iso3": legs["from_iso3"].to_numpy(), "from_country": [country_name(x, lang) for x in legs["from_iso3"]],
+        "to_iso3": legs["to_iso3"].to_numpy(), "to_country": [country_name(x, lang) for x in legs["to_iso3"]],
+        "inferred": legs["inferred"].astype(bool).to_numpy(),
+        "cases": legs["cases"].to_numpy(), "persons": legs["persons"].to_numpy(),
+    })
+    return _protect(frame, "legs", audience)[list(EXTRACT_COLUMNS["legs"])]
+
+
+def hub_extract(hubs: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.DataFrame:
+    """Countries where corridors start, pass or end, protected."""
+    frame = pd.DataFrame({
+        "iso3": hubs["iso3"].to_numpy(), "country": [country_name(x, lang) for x in hubs["iso3"]],
+        "cases_start": hubs["cases_out"].to_numpy(), "cases_end": hubs["cases_in"].to_numpy(),
+        "cases_through": hubs["cases_through"].to_numpy(), "throughput": hubs["throughput"].to_numpy(),
+    })
+    return _protect(frame, "hubs", audience)[list(EXTRACT_COLUMNS["hubs"])]
+
+
+def view_tables(view, audience: Audience, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """The three tables of a corridor view, protected for the audience."""
+    return {"corridors": corridor_extract(view.corridors, audience, lang),
+            "legs": leg_extract(view.legs, audience, lang),
+            "hubs": hub_extract(view.hubs, audience, lang)}
+
+
+def about_rows(context: ExportContext) -> list[tuple[str, str]]:
+    """(field, value) rows describing the extract: marking, view, data version, protection."""
+    langs = context.langs
+    return [
+        (bilingual({"en": "Handling", "es": "Manejo"}, langs), context.marking.text),
+        (bilingual({"en": "Filters", "es": "Filtros"}, langs), context.filters_text),
+        (bilingual({"en": "Period", "es": "Período"}, langs), context.period_text()),
+        (bilingual({"en": "Data version", "es": "Versión de datos"}, langs), context.data_version),
+        (bilingual({"en": "Exported", "es": "Exportado"}, langs), f"{context.exported_at:%Y-%m-%d %H:%M}"),
+        (bilingual({"en": "Sources", "es": "Fuentes"}, langs), ", ".join(context.sources) or "—"),
+        (bilingual({"en": "Audience", "es": "Audiencia"}, langs), context.audience.name),
+        (bilingual({"en": "Protection", "es": "Protección"}, langs), bilingual(context.audience.description, langs)),
+        (bilingual({"en": "View", "es": "Vista"}, langs), context.view_url or "—"),
+    ]
+
+
+def _allowed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    if table not in EXTRACT_COLUMNS:
+        raise ValueError(f"unknown extract table {table!r}; expected one of {', '.join(EXTRACT_COLUMNS)}")
+    return frame[[c for c in EXTRACT_COLUMNS[table] if c in frame.columns]]
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    return neutralise_cell(value)
+
+
+def _rows(frame: pd.DataFrame) -> list[list[object]]:
+    return [[_cell(v) for v in row] for row in frame.astype(object).itertuples(index=False)]
+
+
+def tables_csv(table: str, frame: pd.DataFrame, context: ExportContext) -> bytes:
+    """One table as CSV: the marking line first (a comment row), then the allow-listed columns."""
+    frame = _allowed(table, frame)
+    header = [f"# {context.marking.text}"] + [""] * (len(frame.columns) - 1)
+    marking_row = csv_bytes([], header).decode("utf-8-sig")
+    body = csv_bytes(_rows(frame), list(frame.columns)).decode("utf-8-sig")
+    footer = csv_bytes([], [f"# {context.marking.text}"] + [""] * (len(frame.columns) - 1)).decode("utf-8-sig")
+    return (marking_row + body + footer).encode("utf-8-sig")
+
+
+def tables_xlsx(tables: dict[str, pd.DataFrame], context: ExportContext) -> bytes:
+    """A workbook: an "about" sheet (marking, view, protection), then one sheet per table.
+
+    Every sheet prints the marking in its page header and footer; text cells are
+    neutralised so that no formula can run.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    about = book.active
+    about.title = "about"
+    fg, bg = context.marking.colours
+    about.append([context.marking.text])
+    about["A1"].font = Font(bold=True, color=fg.lstrip("#"))
+    about["A1"].fill = PatternFill("solid", fgColor=bg.lstrip("#"))
+    for field_name, value in about_rows(context):
+        about.append([neutralise_cell(field_name), neutralise_cell(value)])
+    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 28, 100
+    for table, frame in tables.items():
+        sheet = book.create_sheet(table)
+        frame = _allowed(table, frame)
+        sheet.append(list(frame.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in _rows(frame):
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+    for sheet in book.worksheets:
+        sheet.oddHeader.center.text = context.marking.text
+        sheet.oddFooter.center.text = context.marking.text
+        sheet.oddFooter.right.text = "&P / &N"
+    book.properties.title = f"Turquesa extract ({context.marking.text})"
+    book.properties.subject = context.marking.text
+    book.properties.keywords = f"data version {context.data_version}"
+    book.properties.creator = "Turquesa"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def geo_layers(view, audience: Audience, lang: str = "en") -> dict[str, gpd.GeoDataFrame]:
+    """Legs (lines between countries' representative points) and hubs (points), protected."""
+    legs = view.legs.reset_index(drop=True)
+    shown = legs.loc[[audience.count(v) is not None for v in legs["cases"]]].reset_index(drop=True)
+    lines = leg_geometries(shown[["from_iso3", "to_iso3"]].assign(mode=None)) if len(shown) else None
+    leg_table = leg_extract(shown, audience, lang)
+    leg_layer = gpd.GeoDataFrame(leg_table, geometry=lines.geometry.to_numpy() if lines is not None else [],
+                                 crs="EPSG:4326")
+    hub_table = hub_extract(view.hubs, audience, lang)
+    where = country_table().set_index("iso3")
+    points = shapely.points(where.loc[hub_table["iso3"], "rep_lon"].to_numpy(dtype=float),
+                            where.loc[hub_table["iso3"], "rep_lat"].to_numpy(dtype=float))
+    hub_layer = gpd.GeoDataFrame(hub_table, geometry=points, crs="EPSG:4326")
+    return {"legs": leg_layer, "hubs": hub_layer}
+
+
+def _json_value(value: object) -> object:
+    value = _cell(value)
+    return value
+
+
+def layers_geojson(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) -> bytes:
+    """One GeoJSON FeatureCollection of both layers (a ``layer`` property tells them apart).
+
+    The marking and the facts of the view travel in a top-level ``turquesa`` member.
+    """
+    features = []
+    for name, layer in layers.items():
+        table = _allowed(name, layer.drop(columns="geometry"))
+        for row, geom in zip(_rows(table), layer.geometry):
+            properties = {"layer": name, **{c: _json_value(v) for c, v in zip(table.columns, row)}}
+            features.append({"type": "Feature", "properties": properties,
+                             "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-4)))})
+    document = {"type": "FeatureCollection", "name": "turquesa_corridors",
+                "turquesa": {"marking": context.marking.text, **{k: v for k, v in about_rows(context)}},
+                "features": features}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def layers_gpkg(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) -> bytes:
+    """A GeoPackage with the ``legs`` and ``hubs`` layers and an ``about`` table (marking first)."""
+    import pyogrio
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "extract.gpkg"
+        for name, layer in layers.items():
+            table = _allowed(name, layer.drop(columns="geometry"))
+            out = gpd.GeoDataFrame(table.astype(object).where(table.notna(), None).map(_cell), geometry=layer.geometry.to_numpy(),
+                                   crs="EPSG:4326")
+            pyogrio.write_dataframe(out, path, layer=name, driver="GPKG")
+        about = pd.DataFrame(about_rows(context), columns=["field", "value"])
+        pyogrio.write_dataframe(about, path, layer="about", driver="GPKG")
+        return path.read_bytes()
+
+
+def extract_bytes(view, context: ExportContext, fmt: str, table: str = "corridors") -> bytes:
+    """The extract of a corridor view in ``fmt`` (csv: one ``table``; xlsx: all three; geojson/gpkg: legs and hubs)."""
+    lang = context.langs[0]
+    if fmt == "csv":
+        return tables_csv(table, view_tables(view, context.audience, lang)[table], context)
+    if fmt == "xlsx":
+        return tables_xlsx(view_tables(view, context.audience, lang), context)
+    if fmt == "geojson":
+        return layers_geojson(geo_layers(view, context.audience, lang), context)
+    if fmt == "gpkg":
+        return layers_gpkg(geo_layers(view, context.audience, lang), context)
+    raise ValueError(f"unknown extract format {fmt!r}; expected one of {', '.join(EXTRACT_FORMATS)}")

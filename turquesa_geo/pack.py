@@ -1,0 +1,303 @@
+"""The briefing pack: a marked, multi-page PDF built from the current view, drawn offline with matplotlib.
+
+Pages: cover; the corridor map (:mod:`turquesa_geo.snapshot`); the top corridors;
+key figures with change; modus-operandi trends; gender and age; emerging signals;
+data notes. Every page carries the handling marking at top and bottom, the page
+number and the link that reopens the view; the PDF's metadata carry title, marking
+and data version. Every count goes through the export's audience
+(:class:`~turquesa_geo.marking.Audience`): under its threshold nothing is drawn or
+printed, and for external audiences counts are rounded down to a multiple of 5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from .charts import OKABE_ITO
+from .extracts import corridor_extract
+from .marking import ExportContext, bilingual
+from .vocab import label
+
+__all__ = ["PackData", "A4_LANDSCAPE", "pack_pages", "pack_pdf", "PACK_TREND_DIMENSIONS"]
+
+A4_LANDSCAPE = (11.69, 8.27)
+PACK_TREND_DIMENSIONS = ("recruitment_method", "exploitation_form", "transport_mode", "platform")
+_DIMENSION_NAMES = {"recruitment_method": ("Recruitment method", "Método de captación"),
+                    "exploitation_form": ("Form of exploitation", "Forma de explotación"),
+                    "transport_mode": ("Transport mode", "Medio de transporte"),
+                    "platform": ("Online platform", "Plataforma en línea")}
+_LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)))
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+_SEX_AGE = (("female", "adult", "Women", "Mujeres", OKABE_ITO[1], ""), ("female", "minor", "Girls", "Niñas", OKABE_ITO[1], "///"),
+            ("male", "adult", "Men", "Hombres", OKABE_ITO[0], ""), ("male", "minor", "Boys", "Niños", OKABE_ITO[0], "///"),
+            ("transgender", None, "Transgender / non-conforming", "Trans / no conforme", OKABE_ITO[2], "..."),
+            ("unknown", None, "Unknown sex", "Sexo desconocido", "#999999", "xx"))
+
+
+@dataclass(frozen=True)
+class PackData:
+    """What the pack draws, already aggregated (the app and the CLI fill it from their caches)."""
+
+    view: object  # turquesa_geo.corridors.CorridorView
+    figures: object  # turquesa_geo.trends.KeyFigures
+    trends: dict[str, pd.DataFrame]  # dimension -> modus_series (period, code, cases, reporting, share)
+    persons: pd.DataFrame  # gender.persons_by(..., "none"): role, gender, age_group, persons
+    signals: pd.DataFrame  # trends.signal_table: kind, what, direction, reason, q_value
+
+
+def _t(context: ExportContext, en: str, es: str) -> str:
+    return bilingual({"en": en, "es": es}, context.langs)
+
+
+def _page(context: ExportContext, number: int, total: int, title: str) -> Figure:
+    """An A4 landscape page with banners, title, page number and the view's link."""
+    fig = Figure(figsize=A4_LANDSCAPE)
+    fg, bg = context.marking.colours
+    for y, va in ((0.985, "top"), (0.015, "bottom")):
+        fig.text(0.5, y, f"  {context.marking.text}  ", ha="center", va=va, fontsize=11, fontweight="bold",
+                 color=fg, bbox=dict(facecolor=bg, edgecolor=bg, boxstyle="square,pad=0.3"), gid="marking")
+    fig.text(0.04, 0.925, title, fontsize=17, fontweight="bold", color="#222222", va="top")
+    fig.text(0.96, 0.045, f"{number} / {total}", ha="right", fontsize=9, color="#444444", gid="page-number")
+    link = context.view_url or "—"
+    fig.text(0.04, 0.045, _t(context, "View", "Vista") + f": {link[:150]}", fontsize=7, color="#444444")
+    fig.text(0.04, 0.065, _t(context, "Data version", "Versión de datos") + f" {context.data_version} · "
+             f"{context.period_text()} · {context.filters_text[:140]}", fontsize=7, color="#444444")
+    return fig
+
+
+def _cover(context: ExportContext, total: int) -> Figure:
+    fig = _page(context, 1, total, _t(context, "Corridor briefing", "Informe de corredores"))
+    lines = context.footer_lines() + [
+        _t(context, "Handling", "Manejo") + f": {context.marking.text} — "
+        + bilingual({lang: context.marking.tlp and _tlp_meaning(context, lang) for lang in ("en", "es")}, context.langs),
+        _t(context, "Prepared by", "Preparado por") + f": {context.user or '—'} · Turquesa",
+    ]
+    y = 0.80
+    for line in lines:
+        fig.text(0.06, y, line[:170], fontsize=11, color="#222222", va="top", wrap=True)
+        y -= 0.065
+    return fig
+
+
+def _tlp_meaning(context: ExportContext, lang: str) -> str:
+    from .marking import TLP_MEANING
+
+    return TLP_MEANING[context.marking.tlp][lang]
+
+
+def _table(fig: Figure, rect: tuple[float, float, float, float], frame: pd.DataFrame, widths: list[float]) -> None:
+    ax = fig.add_axes(rect)
+    ax.axis("off")
+    if frame.empty:
+        ax.text(0, 1, "—", va="top")
+        return
+    cells = [["" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in row]
+             for row in frame.astype(object).itertuples(index=False)]
+    table = ax.table(cellText=cells, colLabels=list(frame.columns), colWidths=widths, loc="upper left",
+                     cellLoc="left", colLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    table.scale(1, 1.35)
+    for (row, _), cell in table.get_celld().items():
+        cell.set_edgecolor("#cccccc")
+        if row == 0:
+            cell.set_text_props(fontweight="bold")
+            cell.set_facecolor("#eeeeee")
+
+
+def _corridor_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
+    fig = _page(context, number, total, _t(context, "Top corridors", "Principales corredores"))
+    fig.text(0.04, 0.875, _t(context, "How to read: one row per rebuilt route, largest first; change compares with the "
+                                      "previous period of the same length; blank where a count is protected.",
+                             "Cómo leer: una fila por ruta reconstruida, de mayor a menor; el cambio compara con el "
+                             "período anterior de igual duración; vacío donde una cifra está protegida."),
+             fontsize=8.5, color="#444444")
+    table = corridor_extract(data.view.corridors, context.audience, context.langs[0]).head(15)
+    shown = pd.DataFrame({
+        "#": table["rank"], _t(context, "Corridor", "Corredor"): [c[:95] for c in table["corridor"]],
+        _t(context, "Cases", "Casos"): table["cases"], _t(context, "Change %", "Cambio %"): table["change_pct"],
+        _t(context, "Persons", "Personas"): table["persons"],
+        _t(context, "Women & girls %", "Mujeres y niñas %"): table["women_girls_pct"],
+        _t(context, "Inferred %", "Inferido %"): table["inferred_pct"],
+    })
+    _table(fig, (0.04, 0.10, 0.92, 0.76), shown, [0.03, 0.55, 0.07, 0.08, 0.08, 0.11, 0.08])
+    return fig
+
+
+def _figures_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
+    fig = _page(context, number, total, _t(context, "Key figures", "Cifras clave"))
+    f, audience = data.figures, context.audience
+    rows = [(_t(context, "Cases", "Casos"), f.cases, f.cases_prev),
+            (_t(context, "Victims", "Víctimas"), f.victims, f.victims_prev),
+            (_t(context, "Smuggled migrants", "Migrantes objeto de tráfico"), f.migrants, f.migrants_prev),
+            (_t(context, "Suspects", "Sospechosos"), f.suspects, f.suspects_prev)]
+    frame = pd.DataFrame({
+        _t(context, "Figure", "Cifra"): [r[0] for r in rows],
+        _t(context, "This period", "Este período"): [audience.format(r[1]) for r in rows],
+        _t(context, "Previous period", "Período anterior"): ["—" if r[2] is None else audience.format(r[2]) for r in rows],
+        _t(context, "Change", "Cambio"): [_change(r[1], r[2], context) for r in rows],
+    })
+    _table(fig, (0.04, 0.45, 0.7, 0.40), frame, [0.4, 0.2, 0.2, 0.2])
+    share = (None if not f.known_sex or audience.count(f.women_girls) is None or audience.count(f.known_sex) is None
+             else 100 * f.women_girls / f.known_sex)
+    fig.text(0.04, 0.38, _t(context, "Women and girls among victims and migrants of known sex",
+                            "Mujeres y niñas entre víctimas y migrantes de sexo conocido")
+             + f": {'—' if share is None else f'{share:.0f}%'}", fontsize=11)
+    return fig
+
+
+def _change(now: int, before: int | None, context: ExportContext) -> str:
+    a, b = context.audience.count(now), None if before is None else context.audience.count(before)
+    if a is None or not b:
+        return "—"
+    return f"{100 * (a - b) / b:+.0f}%"
+
+
+def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context: ExportContext) -> None:
+    ax = fig.add_axes(rect)
+    en, es = _DIMENSION_NAMES.get(dimension, (dimension.replace("_", " ").capitalize(),) * 2)
+    title = _t(context, en, es)
+    ax.set_title(title, fontsize=10, loc="left")
+    k = context.audience.k
+    if series.empty:
+        ax.text(0.5, 0.5, "—", ha="center", transform=ax.transAxes)
+        ax.axis("off")
+        return
+    totals = series.groupby("code")["cases"].sum().sort_values(ascending=False)
+    for i, code in enumerate(totals.index[:5]):
+        part = series[series["code"] == code].sort_values("period")
+        hidden = (part["cases"] < k) | (part["reporting"] < k)  # protected points are not drawn
+        values = part["share"].astype("float64").mask(hidden)
+        ax.plot(pd.to_datetime(part["period"]), values, label=label(dimension, code, context.langs[0])[:40],
+                color=OKABE_ITO[i % len(OKABE_ITO)], linestyle=_LINE_STYLES[i], marker=_MARKERS[i], markersize=3,
+                linewidth=1.6)
+    ax.axvspan(pd.Timestamp("2020-03-01"), pd.Timestamp("2021-12-31"), color="#dddddd", zorder=0)
+    ax.set_ylabel(_t(context, "% of cases reporting it", "% de casos que lo informan"), fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=6.5, frameon=False, loc="upper left")
+
+
+def _trends_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
+    fig = _page(context, number, total, _t(context, "Modus-operandi trends", "Tendencias del modus operandi"))
+    fig.text(0.04, 0.875, _t(context, "How to read: share of the cases reporting the dimension that show each code, per "
+                                      "year; grey band: COVID-19 pandemic; years resting on few cases are not drawn.",
+                             "Cómo leer: porcentaje de los casos que informan la dimensión que muestran cada código, por "
+                             "año; banda gris: pandemia de COVID-19; no se dibujan años con pocos casos."),
+             fontsize=8.5, color="#444444")
+    rects = [(0.07, 0.50, 0.40, 0.32), (0.56, 0.50, 0.40, 0.32), (0.07, 0.11, 0.40, 0.32), (0.56, 0.11, 0.40, 0.32)]
+    for rect, (dimension, series) in zip(rects, data.trends.items()):
+        _trend_axes(fig, rect, series, dimension, context)
+    return fig
+
+
+def _gender_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
+    fig = _page(context, number, total, _t(context, "Gender and age", "Género y edad"))
+    fig.text(0.04, 0.875, _t(context, "How to read: persons per role split by sex and age; hatched parts are children; "
+                                      "protected parts are not drawn.",
+                             "Cómo leer: personas por rol según sexo y edad; las partes rayadas son niñas y niños; no se "
+                             "dibujan las partes protegidas."), fontsize=8.5, color="#444444")
+    ax = fig.add_axes((0.22, 0.22, 0.72, 0.58))
+    persons = data.persons
+    roles = [r for r in ("victim", "migrant", "suspect") if r in set(persons["role"])]
+    left = np.zeros(len(roles))
+    for gender, age, en, es, colour, hatch in _SEX_AGE:
+        part = persons[persons["gender"] == gender]
+        if age == "minor":
+            part = part[part["age_group"] == "minor"]
+        elif age == "adult":
+            part = part[part["age_group"] != "minor"]
+        raw = [int(part.loc[part["role"] == r, "persons"].sum()) for r in roles]
+        values = np.array([context.audience.count(v) or 0 for v in raw], dtype=float)
+        ax.barh(range(len(roles)), values, left=left, color=colour, hatch=hatch, edgecolor="white",
+                label=_t(context, en, es))
+        left += values
+    ax.set_yticks(range(len(roles)), [label("role", r, context.langs[0]) for r in roles])
+    ax.set_xlabel(_t(context, "Persons", "Personas"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=8, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    return fig
+
+
+def _signals_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
+    fig = _page(context, number, total, _t(context, "Emerging signals", "Señales emergentes"))
+    fig.text(0.04, 0.875, _t(context, "How to read: changes against the baseline that passed an exact test with false "
+                                      "discoveries controlled at 5%.",
+                             "Cómo leer: cambios frente a la línea de base que superaron una prueba exacta con control "
+                             "de falsos descubrimientos al 5%."), fontsize=8.5, color="#444444")
+    signals = data.signals.head(12)
+    if context.audience.name != "internal":
+        # Reasons quote exact counts; an external pack names the signal without them.
+        signals = signals.assign(reason=signals["direction"])
+    frame = pd.DataFrame({_t(context, "Kind", "Tipo"): signals["kind"], _t(context, "What", "Qué"): [w[:70] for w in signals["what"]],
+                          _t(context, "Change", "Cambio"): [r[:80] for r in signals["reason"]]})
+    _table(fig, (0.04, 0.12, 0.92, 0.74), frame, [0.2, 0.4, 0.4])
+    return fig
+
+
+def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
+    fig = _page(context, number, total, _t(context, "Data notes", "Notas sobre los datos"))
+    notes = [
+        _t(context, "Sources", "Fuentes") + ": " + (", ".join(context.sources) or "—"),
+        _t(context, "Coverage: only cases reported to the sources above; absence of cases is not absence of crime.",
+           "Cobertura: solo casos informados a las fuentes anteriores; la ausencia de casos no es ausencia de delito."),
+        _t(context, "Inferred legs: transit legs a record did not report, filled in from complete records of the same "
+                    "corridor (shown dashed).",
+           "Tramos inferidos: tramos de tránsito que un registro no informó, completados con registros completos del "
+           "mismo corredor (punteados)."),
+        bilingual(context.audience.description, context.langs),
+        _t(context, "Totals of filtered views are rounded so that neighbouring filters cannot be subtracted to recover "
+                    "a small count.",
+           "Los totales de vistas filtradas se redondean para que no puedan restarse filtros vecinos y recuperar una "
+           "cifra pequeña."),
+        _t(context, "No personal identifier is stored or shown.", "No se almacena ni muestra ningún identificador "
+                                                                  "personal."),
+    ]
+    y = 0.84
+    for note in notes:
+        fig.text(0.05, y, "• " + note[:200], fontsize=10, va="top", wrap=True)
+        y -= 0.09
+    return fig
+
+
+def pack_pages(data: PackData, context: ExportContext) -> list[Figure]:
+    """The pack's pages as matplotlib figures, in order."""
+    from .snapshot import map_figure
+
+    total = 8
+    map_page = map_figure(data.view.legs, data.view.hubs, context, size="print")
+    map_page.text(0.985, 0.035, f"2 / {total}", ha="right", fontsize=9, color="#444444", gid="page-number")
+    return [
+        _cover(context, total),
+        map_page,
+        _corridor_page(context, data, 3, total),
+        _figures_page(context, data, 4, total),
+        _trends_page(context, data, 5, total),
+        _gender_page(context, data, 6, total),
+        _signals_page(context, data, 7, total),
+        _notes_page(context, 8, total),
+    ]
+
+
+def pack_pdf(data: PackData, context: ExportContext) -> bytes:
+    """The briefing pack as PDF bytes, with title, marking and data version in its metadata."""
+    buffer = io.BytesIO()
+    metadata = {
+        "Title": _t(context, "Turquesa corridor briefing", "Informe de corredores Turquesa"),
+        "Subject": context.marking.text,
+        "Keywords": f"{context.marking.text}; data version {context.data_version}; audience {context.audience.name}",
+        "Creator": "Turquesa",
+        "CreationDate": dt.datetime.combine(context.exported_at.date(), context.exported_at.time(),
+                                            tzinfo=dt.timezone.utc),
+    }
+    with PdfPages(buffer, metadata=metadata) as pdf:
+        for figure in pack_pages(data, context):
+            pdf.savefig(figure)
+    return buffer.getvalue()
