@@ -9,6 +9,9 @@ from turquesa_geo.privacy import SMALL_CELL_K, format_guarded_total
 from turquesa_ui.data import corridor_view
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters, period_caption
+from turquesa_ui.state import run_inside_app
+
+run_inside_app()
 
 st.title("Corridor map")
 filters, period = analysis_filters("corridor_map")

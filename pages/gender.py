@@ -10,6 +10,9 @@ from turquesa_geo.vocab import codes, label
 from turquesa_ui.data import persons_by, persons_by_corridor, women_girls_share
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
+from turquesa_ui.state import run_inside_app
+
+run_inside_app()
 
 SPLIT_LABELS = {"none": "Role", "crime_type": "Crime type", "nationality": "Nationality",
                 "exploitation_form": "Form of exploitation", "corridor": "Corridor"}

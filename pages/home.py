@@ -4,9 +4,18 @@ import streamlit as st
 
 from turquesa_geo import summary
 from turquesa_geo.charts import cases_by_year_figure
-from turquesa_geo.privacy import SECONDARY_MARK, SMALL_CELL_K, format_count, protect_long, protected_total
+from turquesa_geo.privacy import (
+    SECONDARY_MARK,
+    SMALL_CELL_K,
+    format_count,
+    protect_long,
+    protected_total,
+)
 from turquesa_ui.filters import EMPTY_STORE
+from turquesa_ui.state import run_inside_app
 from turquesa_ui.store import current_data_version, store_cursor
+
+run_inside_app()
 
 
 @st.cache_data(show_spinner=False)

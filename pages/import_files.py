@@ -5,7 +5,9 @@ import streamlit as st
 from turquesa_geo.cli import IMPORT_PROFILES
 from turquesa_geo.readers import SUPPORTED_SUFFIXES
 from turquesa_ui.import_view import PROFILE_HELP, run_imports, show_result
-from turquesa_ui.state import LAST_IMPORTS
+from turquesa_ui.state import LAST_IMPORTS, run_inside_app
+
+run_inside_app()
 
 MAX_UPLOAD_MB = 200
 

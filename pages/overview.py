@@ -3,10 +3,18 @@
 import streamlit as st
 
 from turquesa_geo.corridors import corridor_table
+from turquesa_geo.privacy import (
+    SMALL_CELL_K,
+    format_change,
+    format_guarded_total,
+    guard_total,
+)
 from turquesa_geo.trends import signal_baseline, signal_table
-from turquesa_geo.privacy import SMALL_CELL_K, format_change, format_guarded_total, guard_total
 from turquesa_ui.data import corridor_view, emerging_signals, key_figures
 from turquesa_ui.filters import analysis_filters, period_caption
+from turquesa_ui.state import run_inside_app
+
+run_inside_app()
 
 st.title("Overview")
 filters, period = analysis_filters("overview")

@@ -9,6 +9,9 @@ from turquesa_geo.vocab import label
 from turquesa_ui.data import modus_series, modus_series_by_corridor
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
+from turquesa_ui.state import run_inside_app
+
+run_inside_app()
 
 FREQ_LABELS = {"M": "Monthly", "Q": "Quarterly", "Y": "Yearly"}
 MEASURE_LABELS = {"share": "Share %", "cases": "Cases"}

@@ -187,3 +187,30 @@ def test_trends_and_gender_split_by_corridor(app_store):
 
     bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     assert "VEN>COL>PAN>USA" in bars[0]["y"]
+
+
+@pytest.mark.parametrize("page", ["pages/corridor_map.py", "pages/trends.py", "pages/gender.py"])
+def test_export_panel_prepares_a_marked_file_and_logs_it(app_store, page):
+    from turquesa_geo.exports import export_log
+    from turquesa_geo.store import connect, resolve_db_path
+
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page(page).run()
+    name = Path(page).stem
+    at.selectbox(key=f"export_kind_{name}").set_value("extract")
+    at.selectbox(key=f"export_fmt_{name}").set_value("xlsx")
+    at.selectbox(key=f"export_tlp_{name}").set_value("TLP:GREEN")
+    at.radio(key=f"export_audience_{name}").set_value("external")
+    at.button[0].click().run()  # the form's submit button comes first on the page
+    assert not at.exception
+    downloads = at.get("download_button")
+    assert len(downloads) == 1
+    label = downloads[0].proto.label
+    assert label.startswith("Download turquesa-extract-TLP-GREEN-external-") and label.endswith(".xlsx")
+    import streamlit as st
+
+    st.cache_resource.clear()  # closes the app's connection to read the log
+    con = connect(resolve_db_path(), read_only=True)
+    log = export_log(con)
+    con.close()
+    assert log[["kind", "marking", "audience"]].values.tolist() == [["extract:xlsx", "TLP:GREEN", "external"]]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import os
+import re
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -28,6 +30,7 @@ from turquesa_geo.store import connect
 ARTIFACTS = ROOT / "test-artifacts"
 HOSTILE_SOURCE = "<img src=x onerror=alert(1)>"
 HOSTILE_PLACE = "<script>alert('x')</script>"
+SERVED: dict[str, Path] = {}
 
 if not CHROMIUM.exists():
     if os.environ.get("CI") == "true":
@@ -51,6 +54,8 @@ def server(tmp_path_factory):
     con = connect(db)
     import_file(con, hostile, today=TODAY)
     con.close()
+    SERVED["db"] = folder / "served-copy.duckdb"
+    shutil.copy(db, SERVED["db"])  # a closed copy, for tests that start a server of their own
     port = free_port()
     process = serve(db, port, log=folder / "streamlit.log")
     yield f"http://127.0.0.1:{port}"
@@ -205,3 +210,84 @@ def test_a_zip_bomb_upload_is_refused_with_a_message_and_the_app_stays_responsiv
     assert "Not imported: bomb.xlsx" in " ".join(_errors(page))
     _open(page, server, "")  # another page still answers
     assert _errors(page) == []
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` (in the main area)."""
+    combobox = page.locator("[data-testid='stMain']").get_by_role("combobox", name=label, exact=True)
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):  # the first click can land while the expander is still opening
+        combobox.click()
+        try:
+            choice.wait_for(state="visible", timeout=3_000)
+            break
+        except Exception:  # noqa: BLE001  retried
+            page.keyboard.press("Escape")
+    choice.click()
+    page.wait_for_timeout(200)
+
+
+EXPORTS = {  # page: (what, format, check of the downloaded bytes)
+    "corridor_map": ("Map snapshot", "PNG (screen)", "png"),
+    "trends": ("Briefing pack (PDF)", "PDF (vector)", "pdf"),
+    "gender": ("Data extract", "Excel (XLSX)", "xlsx"),
+}
+
+
+@pytest.mark.parametrize("name", list(EXPORTS))
+def test_an_export_downloads_a_file_that_opens(page, server, name):
+    what, fmt, kind = EXPORTS[name]
+    _open(page, server, PAGES[name], "from=2016-01-01&to=2026-12-31&crime=smuggling")
+    page.get_by_text("Export this view").click()
+    page.get_by_role("button", name="Prepare the file").wait_for(state="visible")
+    _choose(page, "What", what)
+    _choose(page, "Format", fmt)
+    _choose(page, "Handling (TLP 2.0)", "TLP:RED")
+    page.get_by_role("button", name="Prepare the file").click()
+    wait_until_idle(page, timeout_ms=120_000)
+    assert _errors(page) == []
+    button = page.get_by_role("button", name=re.compile(r"^Download turquesa-"))
+    with page.expect_download() as download_info:
+        button.click()
+    data = Path(download_info.value.path()).read_bytes()
+    assert "TLP-RED" in download_info.value.suggested_filename
+    if kind == "png":
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(data))
+        assert image.size == (1600, 1000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "browser-export-panel.png"), full_page=True)
+    elif kind == "pdf":
+        import pypdf
+
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        assert len(reader.pages) == 8 and reader.metadata.subject == "TLP:RED"
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        assert book["about"]["A1"].value == "TLP:RED"
+        assert book["corridors"]["A1"].value == "rank"
+
+
+def test_a_link_to_a_page_opened_first_after_a_server_start_gets_the_app_frame(browser_context, server, tmp_path):
+    # A fresh server (on a copy of the store: one process per store file).
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(SERVED["db"], db)
+    port = free_port()
+    process = serve(db, port)
+    context, _ = browser_context
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/corridor_map?crime=smuggling")
+        wait_until_idle(page)
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Corridor map" in nav and "Store and imports" in nav
+        assert "import files" not in nav  # the raw file names of Streamlit's own pages/ mode
+        assert page.locator("h1").first.inner_text() == "Corridor map"
+        assert _errors(page) == []
+    finally:
+        page.close()
+        process.terminate()
+        process.wait(timeout=30)

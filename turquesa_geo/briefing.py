@@ -93,7 +93,7 @@ def export_file(con: duckdb.DuckDBPyConnection, filters: Filters, kind: str, fmt
     if kind == "snapshot":
         from .snapshot import snapshot_bytes
 
-        data = snapshot_bytes(view.legs, view.hubs, context, fmt)
+        data = snapshot_bytes(view.legs, view.hubs, context, fmt, hidden_legs=view.hidden_flows)
     elif kind == "pack":
         from .pack import pack_pdf
 

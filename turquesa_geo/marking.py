@@ -120,6 +120,24 @@ class Audience:
             return f"<{self.k}"
         return f"{shown:,}" if grouping else str(shown)
 
+    def total(self, n: int) -> int | None:
+        """A total of a filtered view: guarded against differencing (see :func:`~turquesa_geo.privacy.guard_total`).
+
+        Internal: rounded to the nearest 5 (1-4 hidden), as the screen shows it;
+        external: the audience's own rule (under 11 hidden, rounded down to 5).
+
+        >>> AUDIENCES["internal"].total(14), AUDIENCES["internal"].total(3), AUDIENCES["external"].total(14)
+        (15, None, 10)
+        """
+        from .privacy import guard_total
+
+        return guard_total(int(n), k=self.k) if self.round_to == 1 else self.count(n)
+
+    def format_total(self, n: int) -> str:
+        """:meth:`total` as text: ``<k`` when hidden."""
+        shown = self.total(n)
+        return f"<{self.k}" if shown is None else f"{shown:,}"
+
     def notice(self, lang: str = "en") -> str:
         """The small-cell notice printed on the export."""
         return self.description[lang]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +57,11 @@ def _t(context: ExportContext, en: str, es: str) -> str:
     return bilingual({"en": en, "es": es}, context.langs)
 
 
+def _guide(fig: Figure, text: str, y: float = 0.885) -> None:
+    """The page's one-line reading guide, wrapped to the page width."""
+    fig.text(0.04, y, textwrap.fill(text, 190), fontsize=8.5, color="#444444", va="top", linespacing=1.4)
+
+
 def _page(context: ExportContext, number: int, total: int, title: str) -> Figure:
     """An A4 landscape page with banners, title, page number and the view's link."""
     fig = Figure(figsize=A4_LANDSCAPE)
@@ -79,10 +85,11 @@ def _cover(context: ExportContext, total: int) -> Figure:
         + bilingual({lang: context.marking.tlp and _tlp_meaning(context, lang) for lang in ("en", "es")}, context.langs),
         _t(context, "Prepared by", "Preparado por") + f": {context.user or '—'} · Turquesa",
     ]
-    y = 0.80
+    y = 0.82
     for line in lines:
-        fig.text(0.06, y, line[:170], fontsize=11, color="#222222", va="top", wrap=True)
-        y -= 0.065
+        wrapped = textwrap.fill(line, 130)
+        fig.text(0.06, y, wrapped, fontsize=11, color="#222222", va="top", linespacing=1.4)
+        y -= 0.035 * (wrapped.count("\n") + 1) + 0.03
     return fig
 
 
@@ -105,29 +112,39 @@ def _table(fig: Figure, rect: tuple[float, float, float, float], frame: pd.DataF
     table.auto_set_font_size(False)
     table.set_fontsize(8)
     table.scale(1, 1.35)
+    header_lines = max(str(c).count("\n") + 1 for c in frame.columns)
     for (row, _), cell in table.get_celld().items():
         cell.set_edgecolor("#cccccc")
         if row == 0:
             cell.set_text_props(fontweight="bold")
             cell.set_facecolor("#eeeeee")
+            cell.set_height(cell.get_height() * header_lines)
+
+
+def _h(context: ExportContext, en: str, es: str) -> str:
+    """A column heading: one language per line, so bilingual headings fit their column."""
+    return "\n".join(dict.fromkeys({"en": en, "es": es}.get(lang, en) for lang in context.langs))
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _corridor_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
     fig = _page(context, number, total, _t(context, "Top corridors", "Principales corredores"))
-    fig.text(0.04, 0.875, _t(context, "How to read: one row per rebuilt route, largest first; change compares with the "
+    _guide(fig, _t(context, "How to read: one row per rebuilt route, largest first; change compares with the "
                                       "previous period of the same length; blank where a count is protected.",
                              "Cómo leer: una fila por ruta reconstruida, de mayor a menor; el cambio compara con el "
-                             "período anterior de igual duración; vacío donde una cifra está protegida."),
-             fontsize=8.5, color="#444444")
+                             "período anterior de igual duración; vacío donde una cifra está protegida."))
     table = corridor_extract(data.view.corridors, context.audience, context.langs[0]).head(15)
     shown = pd.DataFrame({
-        "#": table["rank"], _t(context, "Corridor", "Corredor"): [c[:95] for c in table["corridor"]],
-        _t(context, "Cases", "Casos"): table["cases"], _t(context, "Change %", "Cambio %"): table["change_pct"],
-        _t(context, "Persons", "Personas"): table["persons"],
-        _t(context, "Women & girls %", "Mujeres y niñas %"): table["women_girls_pct"],
-        _t(context, "Inferred %", "Inferido %"): table["inferred_pct"],
+        "#": table["rank"], _h(context, "Corridor", "Corredor"): [_short(c, 105) for c in table["corridor"]],
+        _h(context, "Cases", "Casos"): table["cases"], _h(context, "Change %", "Cambio %"): table["change_pct"],
+        _h(context, "Persons", "Personas"): table["persons"],
+        _h(context, "Women & girls %", "Mujeres y niñas %"): table["women_girls_pct"],
+        _h(context, "Inferred %", "Inferido %"): table["inferred_pct"],
     })
-    _table(fig, (0.04, 0.10, 0.92, 0.76), shown, [0.03, 0.55, 0.07, 0.08, 0.08, 0.11, 0.08])
+    _table(fig, (0.04, 0.10, 0.92, 0.74), shown, [0.03, 0.57, 0.07, 0.07, 0.07, 0.11, 0.08])
     return fig
 
 
@@ -139,14 +156,15 @@ def _figures_page(context: ExportContext, data: PackData, number: int, total: in
             (_t(context, "Smuggled migrants", "Migrantes objeto de tráfico"), f.migrants, f.migrants_prev),
             (_t(context, "Suspects", "Sospechosos"), f.suspects, f.suspects_prev)]
     frame = pd.DataFrame({
-        _t(context, "Figure", "Cifra"): [r[0] for r in rows],
-        _t(context, "This period", "Este período"): [audience.format(r[1]) for r in rows],
-        _t(context, "Previous period", "Período anterior"): ["—" if r[2] is None else audience.format(r[2]) for r in rows],
-        _t(context, "Change", "Cambio"): [_change(r[1], r[2], context) for r in rows],
+        _h(context, "Figure", "Cifra"): [r[0] for r in rows],
+        _h(context, "This period", "Este período"): [audience.format_total(r[1]) for r in rows],
+        _h(context, "Previous period", "Período anterior"): ["—" if r[2] is None else audience.format_total(r[2])
+                                                             for r in rows],
+        _h(context, "Change", "Cambio"): [_change(r[1], r[2], context) for r in rows],
     })
     _table(fig, (0.04, 0.45, 0.7, 0.40), frame, [0.4, 0.2, 0.2, 0.2])
     share = (None if not f.known_sex or audience.count(f.women_girls) is None or audience.count(f.known_sex) is None
-             else 100 * f.women_girls / f.known_sex)
+             else 100 * f.women_girls / f.known_sex)  # a share (not a count), shown only when both counts are
     fig.text(0.04, 0.38, _t(context, "Women and girls among victims and migrants of known sex",
                             "Mujeres y niñas entre víctimas y migrantes de sexo conocido")
              + f": {'—' if share is None else f'{share:.0f}%'}", fontsize=11)
@@ -154,7 +172,8 @@ def _figures_page(context: ExportContext, data: PackData, number: int, total: in
 
 
 def _change(now: int, before: int | None, context: ExportContext) -> str:
-    a, b = context.audience.count(now), None if before is None else context.audience.count(before)
+    # From the guarded totals, as the screen does: exact ones would give the difference away.
+    a, b = context.audience.total(now), None if before is None else context.audience.total(before)
     if a is None or not b:
         return "—"
     return f"{100 * (a - b) / b:+.0f}%"
@@ -179,7 +198,7 @@ def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context
                 color=OKABE_ITO[i % len(OKABE_ITO)], linestyle=_LINE_STYLES[i], marker=_MARKERS[i], markersize=3,
                 linewidth=1.6)
     ax.axvspan(pd.Timestamp("2020-03-01"), pd.Timestamp("2021-12-31"), color="#dddddd", zorder=0)
-    ax.set_ylabel(_t(context, "% of cases reporting it", "% de casos que lo informan"), fontsize=8)
+    ax.set_ylabel(_h(context, "% of cases", "% de casos"), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=6.5, frameon=False, loc="upper left")
@@ -187,11 +206,10 @@ def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context
 
 def _trends_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
     fig = _page(context, number, total, _t(context, "Modus-operandi trends", "Tendencias del modus operandi"))
-    fig.text(0.04, 0.875, _t(context, "How to read: share of the cases reporting the dimension that show each code, per "
+    _guide(fig, _t(context, "How to read: share of the cases reporting the dimension that show each code, per "
                                       "year; grey band: COVID-19 pandemic; years resting on few cases are not drawn.",
                              "Cómo leer: porcentaje de los casos que informan la dimensión que muestran cada código, por "
-                             "año; banda gris: pandemia de COVID-19; no se dibujan años con pocos casos."),
-             fontsize=8.5, color="#444444")
+                             "año; banda gris: pandemia de COVID-19; no se dibujan años con pocos casos."))
     rects = [(0.07, 0.50, 0.40, 0.32), (0.56, 0.50, 0.40, 0.32), (0.07, 0.11, 0.40, 0.32), (0.56, 0.11, 0.40, 0.32)]
     for rect, (dimension, series) in zip(rects, data.trends.items()):
         _trend_axes(fig, rect, series, dimension, context)
@@ -200,10 +218,10 @@ def _trends_page(context: ExportContext, data: PackData, number: int, total: int
 
 def _gender_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
     fig = _page(context, number, total, _t(context, "Gender and age", "Género y edad"))
-    fig.text(0.04, 0.875, _t(context, "How to read: persons per role split by sex and age; hatched parts are children; "
+    _guide(fig, _t(context, "How to read: persons per role split by sex and age; hatched parts are children; "
                                       "protected parts are not drawn.",
                              "Cómo leer: personas por rol según sexo y edad; las partes rayadas son niñas y niños; no se "
-                             "dibujan las partes protegidas."), fontsize=8.5, color="#444444")
+                             "dibujan las partes protegidas."))
     ax = fig.add_axes((0.22, 0.22, 0.72, 0.58))
     persons = data.persons
     roles = [r for r in ("victim", "migrant", "suspect") if r in set(persons["role"])]
@@ -219,7 +237,7 @@ def _gender_page(context: ExportContext, data: PackData, number: int, total: int
         ax.barh(range(len(roles)), values, left=left, color=colour, hatch=hatch, edgecolor="white",
                 label=_t(context, en, es))
         left += values
-    ax.set_yticks(range(len(roles)), [label("role", r, context.langs[0]) for r in roles])
+    ax.set_yticks(range(len(roles)), [_h(context, label("role", r, "en"), label("role", r, "es")) for r in roles])
     ax.set_xlabel(_t(context, "Persons", "Personas"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
@@ -228,16 +246,17 @@ def _gender_page(context: ExportContext, data: PackData, number: int, total: int
 
 def _signals_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
     fig = _page(context, number, total, _t(context, "Emerging signals", "Señales emergentes"))
-    fig.text(0.04, 0.875, _t(context, "How to read: changes against the baseline that passed an exact test with false "
+    _guide(fig, _t(context, "How to read: changes against the baseline that passed an exact test with false "
                                       "discoveries controlled at 5%.",
                              "Cómo leer: cambios frente a la línea de base que superaron una prueba exacta con control "
-                             "de falsos descubrimientos al 5%."), fontsize=8.5, color="#444444")
+                             "de falsos descubrimientos al 5%."))
     signals = data.signals.head(12)
     if context.audience.name != "internal":
         # Reasons quote exact counts; an external pack names the signal without them.
         signals = signals.assign(reason=signals["direction"])
-    frame = pd.DataFrame({_t(context, "Kind", "Tipo"): signals["kind"], _t(context, "What", "Qué"): [w[:70] for w in signals["what"]],
-                          _t(context, "Change", "Cambio"): [r[:80] for r in signals["reason"]]})
+    frame = pd.DataFrame({_h(context, "Kind", "Tipo"): signals["kind"],
+                          _h(context, "What", "Qué"): [_short(w, 75) for w in signals["what"]],
+                          _h(context, "Change", "Cambio"): [_short(r, 85) for r in signals["reason"]]})
     _table(fig, (0.04, 0.12, 0.92, 0.74), frame, [0.2, 0.4, 0.4])
     return fig
 
@@ -262,8 +281,9 @@ def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
     ]
     y = 0.84
     for note in notes:
-        fig.text(0.05, y, "• " + note[:200], fontsize=10, va="top", wrap=True)
-        y -= 0.09
+        wrapped = textwrap.fill("• " + note, 140, subsequent_indent="  ")
+        fig.text(0.05, y, wrapped, fontsize=10, va="top", linespacing=1.4)
+        y -= 0.035 * (wrapped.count("\n") + 1) + 0.03
     return fig
 
 
@@ -272,8 +292,10 @@ def pack_pages(data: PackData, context: ExportContext) -> list[Figure]:
     from .snapshot import map_figure
 
     total = 8
-    map_page = map_figure(data.view.legs, data.view.hubs, context, size="print")
-    map_page.text(0.985, 0.035, f"2 / {total}", ha="right", fontsize=9, color="#444444", gid="page-number")
+    map_page = map_figure(data.view.legs, data.view.hubs, context, size="print", hidden_legs=data.view.hidden_flows)
+    # Inside the bottom banner (white on black), clear of the footer lines.
+    map_page.text(0.985, 0.006, f"2 / {total}", ha="right", va="bottom", fontsize=8, color="#FFFFFF",
+                  gid="page-number")
     return [
         _cover(context, total),
         map_page,

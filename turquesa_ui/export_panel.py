@@ -40,7 +40,8 @@ def export_panel(filters: Filters, period, page: str, kinds: tuple[str, ...] = (
         with st.form(f"export_form_{page}"):
             c1, c2, c3 = st.columns(3)
             kind = c1.selectbox("What", kinds, format_func=KIND_LABELS.get, key=f"export_kind_{page}")
-            fmt = c1.selectbox("Format", [f for k in kinds for f in EXPORT_KINDS[k]], format_func=FORMAT_LABELS.get,
+            fmt = c1.selectbox("Format", list(dict.fromkeys(f for k in kinds for f in EXPORT_KINDS[k])),
+                               format_func=FORMAT_LABELS.get,
                                key=f"export_fmt_{page}", help="Snapshots: PNG or PDF; packs: PDF; extracts: CSV, "
                                "XLSX, GeoJSON or GeoPackage")
             tlp = c2.selectbox("Handling (TLP 2.0)", TLP_LEVELS, index=TLP_LEVELS.index(DEFAULT_TLP),
