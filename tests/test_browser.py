@@ -267,7 +267,7 @@ def test_an_export_downloads_a_file_that_opens(page, server, name):
         import openpyxl
 
         book = openpyxl.load_workbook(io.BytesIO(data))
-        assert book["about"]["A1"].value == "TLP:RED"
+        assert book["about"]["A1"].value == "TLP:RED · INTERNAL"
         assert book["corridors"]["A1"].value == "rank"
 
 

@@ -91,7 +91,7 @@ def test_csv_neutralises_formulas_and_carries_the_marking():
     frame = corridor_extract(CORRIDORS, INTERNAL).assign(corridor=["=HYPERLINK(\"http://x\")", "@SUM(A1)"][:1])
     text = tables_csv("corridors", frame, ExportContext(marking=Marking("TLP:RED", "DIJIN"))).decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("# TLP:RED · DIJIN") and lines[-1].startswith("# TLP:RED · DIJIN")
+    assert lines[0].startswith("# TLP:RED · DIJIN · INTERNAL") and lines[-1].startswith("# TLP:RED · DIJIN · INTERNAL")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
 
 
@@ -101,11 +101,11 @@ def test_xlsx_has_about_sheet_marking_in_headers_and_no_formula():
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["about", "corridors", "legs", "hubs"]
     about = book["about"]
-    assert about["A1"].value == "TLP:GREEN"
+    assert about["A1"].value == "TLP:GREEN · INTERNAL"
     values = {row[0].value: row[1].value for row in about.iter_rows(min_row=2)}
     assert values["Filters"] == "'=cmd|' /C calc'!A0" and values["Data version"] == "abc123"
     for sheet in book.worksheets:
-        assert sheet.oddHeader.center.text == "TLP:GREEN" == sheet.oddFooter.center.text
+        assert sheet.oddHeader.center.text == "TLP:GREEN · INTERNAL" == sheet.oddFooter.center.text
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     legs = [[c.value for c in row] for row in book["legs"].iter_rows(min_row=2)]
     assert [r[0] for r in legs] == ["VEN", "COL", "PAN"]
@@ -113,7 +113,7 @@ def test_xlsx_has_about_sheet_marking_in_headers_and_no_formula():
 
 def test_geojson_joins_country_points_never_incident_coordinates():
     document = json.loads(extract_bytes(View(), ExportContext(audience=EXTERNAL), "geojson"))
-    assert document["turquesa"]["marking"] == "TLP:AMBER"
+    assert document["turquesa"]["marking"] == "TLP:AMBER · EXTERNAL"
     layers = [f["properties"]["layer"] for f in document["features"]]
     assert layers == ["legs", "legs", "hubs", "hubs"]
     venezuela = next(f for f in document["features"] if f["properties"].get("iso3") == "VEN")
@@ -182,7 +182,7 @@ def test_cli_export_and_exports_list(tmp_path, write, capsys):
     assert cli.main(["export", "extract", "--db", str(db), "--out", str(out), "--crime", "smuggling",
                      "--marking", "TLP:RED", "--agency", "Fiscalía - Unidad de Trata", "--lang", "es,en"]) == 0
     book = openpyxl.load_workbook(out)
-    assert book["about"]["A1"].value == "TLP:RED · Fiscalía - Unidad de Trata"
+    assert book["about"]["A1"].value == "TLP:RED · Fiscalía - Unidad de Trata · INTERNO / INTERNAL"
     assert book["corridors"]["C2"].value == "VEN>COL>PAN>USA" and book["corridors"]["D2"].value == 7
     capsys.readouterr()
     assert cli.main(["exports", "--db", str(db), "--format", "json"]) == 0

@@ -82,9 +82,13 @@ def test_print_png_is_a4_landscape_at_300_dpi():
 
 
 def test_png_states_title_and_marking_in_its_text_chunks():
-    image = Image.open(io.BytesIO(snapshot_bytes(LEGS, HUBS, context(marking=Marking("TLP:RED")), "png")))
-    assert image.text["Description"] == "TLP:RED"
+    ctx = context(marking=Marking("TLP:RED"))
+    image = Image.open(io.BytesIO(snapshot_bytes(LEGS, HUBS, ctx, "png")))
+    assert image.text["Description"] == "TLP:RED · INTERNAL"
     assert image.text["Title"] == "Corridor map [TLP:RED]"
+    # Filters, period, data version, sources and the small-cell notice, as printed in the footer.
+    assert image.text["Comment"].splitlines() == ctx.footer_lines()
+    assert FILTERS_TEXT in image.text["Comment"] and "3f9a0c1e2b" in image.text["Comment"]
 
 
 def test_pdf_is_one_vector_page_whose_metadata_carries_the_marking_and_data_version():
@@ -134,9 +138,9 @@ def test_every_snapshot_carries_title_filters_period_version_sources_and_notice(
 
 def test_marking_is_printed_at_top_and_bottom_in_tlp_colours_on_black(internal_fig):
     banners = [t for t in internal_fig.findobj(Text) if t.get_gid() in ("banner-top", "banner-bottom")]
-    assert [t.get_text() for t in banners] == ["TLP:AMBER · MININT RESERVADO"] * 2
+    assert [t.get_text() for t in banners] == ["TLP:AMBER · MININT RESERVADO · INTERNAL"] * 2
     assert all(t.get_color() == "#FFC000" for t in banners)
-    assert texts(internal_fig).count("TLP:AMBER · MININT RESERVADO") == 2
+    assert texts(internal_fig).count("TLP:AMBER · MININT RESERVADO · INTERNAL") == 2
     bands = [a for a in internal_fig.findobj() if a.get_gid() in ("banner-top-band", "banner-bottom-band")]
     assert [tuple(b.get_facecolor()) for b in bands] == [(0.0, 0.0, 0.0, 1.0)] * 2
     tops = sorted(t.get_window_extent().y0 for t in banners)
@@ -253,7 +257,7 @@ def test_no_leg_to_draw_still_gives_a_marked_page_that_says_so():
     fig = map_figure(LEGS.iloc[:0], HUBS.iloc[:0], context())
     assert leg_count(fig) == 0
     assert texts(fig, "no-legs") == ["No leg to draw for these filters and this audience."]
-    assert texts(fig).count("TLP:AMBER · MININT RESERVADO") == 2
+    assert texts(fig).count("TLP:AMBER · MININT RESERVADO · INTERNAL") == 2
     assert texts(fig, "not-drawn") == ["Every leg is drawn."]
 
 
@@ -294,7 +298,7 @@ def test_reported_and_inferred_legs_of_a_pair_and_its_two_directions_run_in_side
 def test_dollar_signs_are_printed_not_read_as_mathtext():
     ctx = ExportContext(marking=Marking("TLP:GREEN", "COSTO $5 A $9"), filters_text="Price $1 to $2")
     fig = map_figure(LEGS, HUBS, ctx)
-    assert texts(fig, "banner-top") == ["TLP:GREEN · COSTO $5 A $9"]
+    assert texts(fig, "banner-top") == ["TLP:GREEN · COSTO $5 A $9 · INTERNAL"]
     render_png(fig)
 
 

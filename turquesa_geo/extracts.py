@@ -160,10 +160,10 @@ def _rows(frame: pd.DataFrame) -> list[list[object]]:
 def tables_csv(table: str, frame: pd.DataFrame, context: ExportContext) -> bytes:
     """One table as CSV: the marking line first (a comment row), then the allow-listed columns."""
     frame = _allowed(table, frame)
-    header = [f"# {context.marking.text}"] + [""] * (len(frame.columns) - 1)
+    header = [f"# {context.banner}"] + [""] * (len(frame.columns) - 1)
     marking_row = csv_bytes([], header).decode("utf-8-sig")
     body = csv_bytes(_rows(frame), list(frame.columns)).decode("utf-8-sig")
-    footer = csv_bytes([], [f"# {context.marking.text}"] + [""] * (len(frame.columns) - 1)).decode("utf-8-sig")
+    footer = csv_bytes([], [f"# {context.banner}"] + [""] * (len(frame.columns) - 1)).decode("utf-8-sig")
     return (marking_row + body + footer).encode("utf-8-sig")
 
 
@@ -180,7 +180,7 @@ def tables_xlsx(tables: dict[str, pd.DataFrame], context: ExportContext) -> byte
     about = book.active
     about.title = "about"
     fg, bg = context.marking.colours
-    about.append([context.marking.text])
+    about.append([context.banner])
     about["A1"].font = Font(bold=True, color=fg.lstrip("#"))
     about["A1"].fill = PatternFill("solid", fgColor=bg.lstrip("#"))
     for field_name, value in about_rows(context):
@@ -196,8 +196,8 @@ def tables_xlsx(tables: dict[str, pd.DataFrame], context: ExportContext) -> byte
             sheet.append(row)
         sheet.freeze_panes = "A2"
     for sheet in book.worksheets:
-        sheet.oddHeader.center.text = context.marking.text
-        sheet.oddFooter.center.text = context.marking.text
+        sheet.oddHeader.center.text = context.banner
+        sheet.oddFooter.center.text = context.banner
         sheet.oddFooter.right.text = "&P / &N"
     book.properties.title = f"Turquesa extract ({context.marking.text})"
     book.properties.subject = context.marking.text
@@ -242,7 +242,7 @@ def layers_geojson(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) 
             features.append({"type": "Feature", "properties": properties,
                              "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-4)))})
     document = {"type": "FeatureCollection", "name": "turquesa_corridors",
-                "turquesa": {"marking": context.marking.text, **{k: v for k, v in about_rows(context)}},
+                "turquesa": {"marking": context.banner, **{k: v for k, v in about_rows(context)}},
                 "features": features}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

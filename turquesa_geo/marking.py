@@ -105,6 +105,7 @@ class Audience:
     k: int
     round_to: int
     description: dict[str, str] = field(default_factory=dict, compare=False)
+    word: dict[str, str] = field(default_factory=dict, compare=False)
 
     def count(self, n: int) -> int | None:
         """The count as this audience may see it: None under k, else rounded down."""
@@ -144,12 +145,12 @@ class Audience:
 
 
 AUDIENCES = {
-    "internal": Audience("internal", SMALL_CELL_K, 1, {
+    "internal": Audience("internal", SMALL_CELL_K, 1, word={"en": "INTERNAL", "es": "INTERNO"}, description={
         "en": f"Internal audience: counts under {SMALL_CELL_K} persons or cases are not shown (<{SMALL_CELL_K}).",
         "es": f"Audiencia interna: no se muestran cifras de menos de {SMALL_CELL_K} personas o casos "
               f"(<{SMALL_CELL_K}).",
     }),
-    "external": Audience("external", EXTERNAL_K, 5, {
+    "external": Audience("external", EXTERNAL_K, 5, word={"en": "EXTERNAL", "es": "EXTERNO"}, description={
         "en": f"External audience: counts under {EXTERNAL_K} are not shown (<{EXTERNAL_K}); every count is "
               "rounded down to a multiple of 5.",
         "es": f"Audiencia externa: no se muestran cifras de menos de {EXTERNAL_K} (<{EXTERNAL_K}); cada cifra "
@@ -172,6 +173,15 @@ class ExportContext:
     view_url: str = ""
     langs: tuple[str, ...] = ("en",)
     user: str | None = None
+
+    @property
+    def banner(self) -> str:
+        """The handling banner: the marking, then the audience it was protected for.
+
+        >>> ExportContext(marking=Marking("TLP:RED", "DIJIN"), audience=AUDIENCES["external"], langs=("es", "en")).banner
+        'TLP:RED · DIJIN · EXTERNO / EXTERNAL'
+        """
+        return f"{self.marking.text} · {bilingual(self.audience.word, self.langs)}"
 
     def period_text(self) -> str:
         if self.period is None:

@@ -67,7 +67,7 @@ def _page(context: ExportContext, number: int, total: int, title: str) -> Figure
     fig = Figure(figsize=A4_LANDSCAPE)
     fg, bg = context.marking.colours
     for y, va in ((0.985, "top"), (0.015, "bottom")):
-        fig.text(0.5, y, f"  {context.marking.text}  ", ha="center", va=va, fontsize=11, fontweight="bold",
+        fig.text(0.5, y, f"  {context.banner}  ", ha="center", va=va, fontsize=11, fontweight="bold",
                  color=fg, bbox=dict(facecolor=bg, edgecolor=bg, boxstyle="square,pad=0.3"), gid="marking")
     fig.text(0.04, 0.925, title, fontsize=17, fontweight="bold", color="#222222", va="top")
     fig.text(0.96, 0.045, f"{number} / {total}", ha="right", fontsize=9, color="#444444", gid="page-number")

@@ -247,7 +247,10 @@ def snapshot_bytes(legs: pd.DataFrame, hubs: pd.DataFrame, context: ExportContex
     metadata = export_metadata(context, title)
     if kind == "pdf":
         return render_pdf(fig, metadata)
-    return render_png(fig, metadata={"Title": metadata["Title"], "Description": metadata["Subject"]})
+    # PNG text chunks: what the page prints, readable by tools without looking at the image.
+    return render_png(fig, metadata={"Title": metadata["Title"], "Description": context.banner,
+                                     "Comment": "\n".join(context.footer_lines()),
+                                     "Source": context.view_url or "Turquesa"})
 
 
 # --- checks and protection ---------------------------------------------------------
@@ -314,7 +317,7 @@ def _draw_banners(fig: Figure, context: ExportContext, scale: float) -> None:
     for where, y in (("top", 1 - height), ("bottom", 0.0)):
         fig.add_artist(Rectangle((0, y), 1, height, transform=fig.transFigure, facecolor=background,
                                  edgecolor="none", gid=f"banner-{where}-band"))
-        _text(fig, 0.5, y + height / 2, context.marking.text, 12 * scale, gid=f"banner-{where}", color=colour,
+        _text(fig, 0.5, y + height / 2, context.banner, 12 * scale, gid=f"banner-{where}", color=colour,
               fontweight="bold", ha="center", va="center")
 
 
