@@ -22,7 +22,7 @@ filters, period = analysis_filters("trends")
 export_panel(filters, (filters.start or period[0], filters.end or period[1]), "trends")
 st.caption("Trends run over the whole history up to the end of the chosen period; the last year may be partial "
            f"(data until {period[1]:%d %b %Y}).")
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1.3, 1.7, 1.2, 1.9])
 dimension = c1.selectbox("Dimension", TREND_DIMENSIONS, key="trend_dimension",
                          format_func=lambda d: d.replace("_", " ").capitalize())
 freq = c2.segmented_control("Period", list(FREQ_LABELS), key="trend_freq", default="Y", format_func=FREQ_LABELS.get)
