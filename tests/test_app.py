@@ -202,7 +202,8 @@ def test_export_panel_prepares_a_marked_file_and_logs_it(app_store, page):
     at.selectbox(key=f"export_tlp_{name}").set_value("TLP:GREEN")
     at.radio(key=f"export_audience_{name}").set_value("external")
     at.button[0].click().run()  # the form's submit button comes first on the page
-    assert not at.exception
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
     downloads = at.get("download_button")
     assert len(downloads) == 1
     label = downloads[0].proto.label

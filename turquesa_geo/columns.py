@@ -12,7 +12,7 @@ from itertools import product
 __all__ = [
     "INCIDENT_ID", "SOURCE", "NETWORK", "REPORTING_COUNTRY", "DATE", "CRIME_TYPE", "NATIONALITY",
     "ORIGIN", "TRANSIT", "DESTINATION", "DETECTION_COUNTRY", "LAT", "LON", "PLACE",
-    "REQUIRED_COLUMNS", "SCALAR_TEXT_COLUMNS", "COUNTRY_COLUMNS", "MULTI_VALUE_COLUMNS", "FLAT_COLUMNS",
+    "REQUIRED_COLUMNS", "SCALAR_TEXT_COLUMNS", "MODUS_DIMENSIONS", "COUNTRY_COLUMNS", "MULTI_VALUE_COLUMNS", "FLAT_COLUMNS",
     "COUNT_COLUMNS", "COUNT_ROLE", "COUNT_GENDER", "COUNT_AGE", "count_column", "parse_count_column",
     "TRANSIT_SEPARATOR", "MULTI_SEPARATOR", "PERSONAL_COLUMN_PATTERN", "looks_personal",
 ]
@@ -51,6 +51,10 @@ MULTI_VALUE_COLUMNS: dict[str, str] = {
     "document_fraud": "document_fraud",
     "linked_crimes": "linked_crime",
 }
+
+#: The modus-operandi dimensions (vocabularies of the multi-valued columns) the trends read.
+MODUS_DIMENSIONS: tuple[str, ...] = ("recruitment_method", "control_method", "exploitation_form", "transport_mode",
+                                     "concealment", "document_fraud", "platform", "linked_crime")
 
 SCALAR_TEXT_COLUMNS: tuple[str, ...] = (INCIDENT_ID, SOURCE, NETWORK, DATE, CRIME_TYPE, PLACE, LAT, LON, TRANSIT)
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import sql
+from .rollups import covers, whole_months
 from .filters import Filters, previous_period
 from .privacy import SMALL_CELL_K
 from .routes import SIGNATURE_COLUMNS, CorridorGraph, learn_corridor_graph, reconstruct_routes, route_legs
@@ -54,8 +55,14 @@ def store_period(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | No
 
 def route_signatures(con: duckdb.DuckDBPyConnection, filters: Filters,
                      period: tuple[dt.date, dt.date]) -> pd.DataFrame:
-    """Cases and persons per distinct reported route for the filters (one SQL query)."""
-    text, params = sql.route_signatures(filters, period, previous_period(filters))
+    """Cases and persons per distinct reported route for the filters (one SQL query).
+
+    Answered from the route rollup when it holds the filters and whole-month periods
+    (:func:`turquesa_geo.rollups.covers`), else from the case tables; same result.
+    """
+    previous = previous_period(filters)
+    build = sql.route_signatures_rollup if covers(filters, period, previous) else sql.route_signatures
+    text, params = build(filters, period, previous)
     frame = con.execute(text, params).df()
     for column in MEASURES:
         frame[column] = frame[column].astype("int64")
@@ -110,7 +117,9 @@ def corridor_view(con: duckdb.DuckDBPyConnection, filters: Filters, *, graph: Co
 # --- steps -------------------------------------------------------------------------
 
 def _period(con, filters: Filters) -> tuple[dt.date, dt.date]:
-    whole = store_period(con) or (dt.date.today(), dt.date.today())
+    """The filters' period; an open end stands for the whole months of the store's first or last case."""
+    today = dt.date.today()
+    whole = whole_months(*(store_period(con) or (today, today)))
     return (filters.start or whole[0], filters.end or whole[1])
 
 

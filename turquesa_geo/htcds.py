@@ -16,9 +16,12 @@ import pyarrow as pa
 
 from . import columns as C
 from .countries import country_table, resolve_country, suggest_countries
-from .importer import ImportResult, ProgressCallback, _quarantine_by_rule, _quarantine_ragged, _record_import
+from .importer import (ImportResult, ProgressCallback, _count_lines_sql, _quarantine_by_rule, _quarantine_ragged,
+                       _record_import, _register)
 from .parsing import DateOrderError, parse_dates, parse_multi
+from .rollups import refresh as refresh_rollups
 from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
+from .sql import drop_temp_sql, name_literal, plain_ident
 from .sql import quote_ident as q
 from .vocab import resolve_term
 
@@ -119,10 +122,10 @@ def import_htcds(con, persons_path: str | Path, events_path: str | Path, *, sour
         _write(con, persons, events, started)
     finally:
         for table in ("hp", "he"):
-            con.execute(f"DROP VIEW IF EXISTS temp.{table}_v")
+            con.execute(drop_temp_sql("VIEW", f"{table}_v"))
             drop_stage(con, table)
         for name in _TEMP:
-            con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            con.execute(drop_temp_sql("TABLE", name))
     progress("done", 1.0)
     return persons.result, events.result
 
@@ -150,10 +153,16 @@ def _stage(con, path: Path, table: str, sha: str, source: str, profile: str) -> 
     result.dropped_columns = [c for c in info.columns if c not in known and C.looks_personal(c)]
     result.ignored_columns = [c for c in info.columns if c not in known and c not in result.dropped_columns]
     info.columns = [c for c in info.columns if c in known]
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table}_v AS SELECT {LINE_COLUMN}, {q(alias)} AS {CASE_ID}, "
-                + ", ".join(q(c) for c in info.columns if c != alias) + f" FROM {table}")
+    con.execute(_case_view_sql(table, alias, info.columns))
     info.columns = [CASE_ID] + [c for c in info.columns if c != alias]
     return _Side(path, table, info, result)
+
+
+def _case_view_sql(table: str, alias: str, columns: list[str]) -> str:
+    """View ``{table}_v`` of the staged text: the kept ``columns``, the case id column renamed ``case_id``."""
+    kept = ", ".join(q(c) for c in columns if c != alias)
+    table = plain_ident(table)
+    return f"CREATE OR REPLACE TEMP VIEW {table}_v AS SELECT {LINE_COLUMN}, {q(alias)} AS {CASE_ID}, {kept} FROM {table}"
 
 
 def _check_columns(persons: _Side, events: _Side) -> tuple[_Side, _Side]:
@@ -180,8 +189,12 @@ def _col(side: _Side, column: str) -> str:
 def _distinct(con, side: _Side, column: str) -> list[str]:
     if column not in side.info.columns:
         return []
-    return [r[0] for r in con.execute(
-        f"SELECT DISTINCT {q(column)} FROM {side.table}_v WHERE {q(column)} IS NOT NULL").fetchall()]
+    return [r[0] for r in con.execute(_distinct_sql(side, column)).fetchall()]
+
+
+def _distinct_sql(side: _Side, column: str) -> str:
+    """Query of the distinct non-NULL texts of one column of a file."""
+    return f"SELECT DISTINCT {q(column)} FROM {plain_ident(side.table)}_v WHERE {q(column)} IS NOT NULL"
 
 
 # --- lookups -----------------------------------------------------------------------
@@ -226,14 +239,10 @@ def _build_lookups(con, persons: _Side, events: _Side, date_format: str | None) 
     except DateOrderError as exc:
         raise ImportRefused(f"{events.path.name}: {exc}") from None
     add("date", list(dates), lambda v: (dates[v].isoformat() if dates[v] else None, None))
-    con.register("_h_map", pa.table({"kind": pa.array(kinds, pa.string()), "raw": pa.array(raws, pa.string()),
-                                     "code": pa.array(codes, pa.string()), "note": pa.array(notes, pa.string())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE h_map AS SELECT * FROM _h_map")
-    con.unregister("_h_map")
-    con.register("_h_bbox", pa.Table.from_pandas(
+    _register(con, "h_map", pa.table({"kind": pa.array(kinds, pa.string()), "raw": pa.array(raws, pa.string()),
+                                      "code": pa.array(codes, pa.string()), "note": pa.array(notes, pa.string())}))
+    _register(con, "h_bbox", pa.Table.from_pandas(
         country_table()[["iso3", "min_lon", "min_lat", "max_lon", "max_lat"]], preserve_index=False))
-    con.execute("CREATE OR REPLACE TEMP TABLE h_bbox AS SELECT * FROM _h_bbox")
-    con.unregister("_h_bbox")
 
 
 def _age_group_of_age(value: str) -> tuple[str | None, None]:
@@ -247,7 +256,7 @@ def _age_group_of_age(value: str) -> tuple[str | None, None]:
 
 
 def _lookup(kind: str, expr: str, alias: str) -> str:
-    return f"LEFT JOIN h_map {alias} ON {alias}.kind = '{kind}' AND {alias}.raw = {expr}"
+    return f"LEFT JOIN h_map {plain_ident(alias)} ON {alias}.kind = {name_literal(kind)} AND {alias}.raw = {expr}"
 
 
 # --- rules -------------------------------------------------------------------------
@@ -258,17 +267,30 @@ def _error(table: str, rule: str, column: str, value: str, message: str, where: 
 
 
 def _event_errors(con, events: _Side, today: dt.date) -> None:
+    con.execute(_events_sql(events))
+    con.execute(_event_errors_sql(), {"today": today})
+    # A case needs one valid dated event; its rows are quarantined otherwise.
+    con.execute(_undated_events_sql())
+
+
+def _events_sql(events: _Side) -> str:
+    """Statement of table ``h_events``: each event row with its raw texts and looked-up values."""
     e = EVENT_COLUMNS
     lat, lon = (f"TRY_CAST(replace({_col(events, e[k])}, ',', '.') AS DOUBLE)" for k in ("lat", "lon"))
-    con.execute(
+    return (
         f"CREATE OR REPLACE TEMP TABLE h_events AS SELECT s.{LINE_COLUMN}, s.{CASE_ID}, "
         f"{_col(events, e['type'])} AS type_raw, t.code AS event_type, {_col(events, e['country'])} AS country_raw, "
         f"k.code AS country, k.note AS sugg, {_col(events, e['city'])} AS place, {_col(events, e['date'])} AS date_raw, "
         f"CAST(d.code AS DATE) AS event_date, {_col(events, e['lat'])} AS lat_raw, {_col(events, e['lon'])} AS lon_raw, "
         f"{lat} AS lat, {lon} AS lon, TRY_CAST({_col(events, e['seq'])} AS INTEGER) AS seq "
-        f"FROM {events.table}_v s {_lookup('event_type', _col(events, e['type']), 't')} "
+        f"FROM {plain_ident(events.table)}_v s {_lookup('event_type', _col(events, e['type']), 't')} "
         f"{_lookup('country', _col(events, e['country']), 'k')} {_lookup('date', _col(events, e['date']), 'd')}"
     )
+
+
+def _event_errors_sql() -> str:
+    """Statement of table ``he_err``: the events file's problems (parameter ``$today``)."""
+    e = EVENT_COLUMNS
     inside = ("EXISTS (SELECT 1 FROM h_bbox b WHERE b.iso3 = h_events.country AND lat BETWEEN b.min_lat - 1 "
               "AND b.max_lat + 1 AND lon BETWEEN b.min_lon - 1 AND b.max_lon + 1)")
     rules = [
@@ -291,18 +313,27 @@ def _event_errors(con, events: _Side, today: dt.date) -> None:
                "NOT (lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180) OR (lat = 0 AND lon = 0) OR "
                f"(country IN (SELECT iso3 FROM h_bbox) AND NOT {inside}))"),
     ]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE he_err AS {' UNION ALL '.join(rules)}", {"today": today})
-    # A case needs one valid dated event; its rows are quarantined otherwise.
-    con.execute(
-        "INSERT INTO he_err SELECT " + LINE_COLUMN + f", '{e['date']}', 'undated_case', {CASE_ID}, "
-        "'no event of case ''' || " + CASE_ID + " || ''' has a valid date' FROM h_events WHERE " + CASE_ID +
-        " IS NOT NULL AND " + LINE_COLUMN + " NOT IN (SELECT " + LINE_COLUMN + " FROM he_err) AND " + CASE_ID +
-        " NOT IN (SELECT " + CASE_ID + " FROM h_events WHERE event_date IS NOT NULL AND " + LINE_COLUMN +
-        " NOT IN (SELECT " + LINE_COLUMN + " FROM he_err))"
+    return f"CREATE OR REPLACE TEMP TABLE he_err AS {' UNION ALL '.join(rules)}"
+
+
+def _undated_events_sql() -> str:
+    """Statement adding to ``he_err`` the otherwise valid events of cases with no valid dated event."""
+    return (
+        f"INSERT INTO he_err SELECT {LINE_COLUMN}, {name_literal(EVENT_COLUMNS['date'])}, 'undated_case', {CASE_ID}, "
+        f"'no event of case ''' || {CASE_ID} || ''' has a valid date' FROM h_events WHERE {CASE_ID} IS NOT NULL "
+        f"AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err) AND {CASE_ID} NOT IN (SELECT {CASE_ID} "
+        f"FROM h_events WHERE event_date IS NOT NULL AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err))"
     )
 
 
 def _person_errors(con, persons: _Side) -> None:
+    con.execute(_persons_sql(persons))
+    con.execute(_person_errors_sql())
+    con.execute(_undated_persons_sql())
+
+
+def _persons_sql(persons: _Side) -> str:
+    """Statement of table ``h_persons``: each person row with its raw texts and looked-up values."""
     p = PERSON_COLUMNS
     selects = [f"s.{LINE_COLUMN}", f"s.{CASE_ID}", f"{_col(persons, p['role'])} AS role_raw", "r.code AS role",
                f"{_col(persons, p['gender'])} AS gender_raw", "g.code AS gender",
@@ -317,8 +348,13 @@ def _person_errors(con, persons: _Side) -> None:
     for i, column in enumerate(VICTIM_CONTEXT):
         selects += [f"{_col(persons, column)} AS {column}_raw", f"v{i}.code AS {column}", f"v{i}.note AS {column}_bad"]
         joins.append(_lookup(column, _col(persons, column), f"v{i}"))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE h_persons AS SELECT {', '.join(selects)} "
-                f"FROM {persons.table}_v s {' '.join(joins)}")
+    return (f"CREATE OR REPLACE TEMP TABLE h_persons AS SELECT {', '.join(selects)} "
+            f"FROM {plain_ident(persons.table)}_v s {' '.join(joins)}")
+
+
+def _person_errors_sql() -> str:
+    """Statement of table ``hp_err``: the persons file's problems."""
+    p = PERSON_COLUMNS
     rules = [
         _error("h_persons", "missing_id", CASE_ID, "NULL", "'case_id is empty'", f"{CASE_ID} IS NULL"),
         _error("h_persons", "unknown_term", p["role"], "role_raw",
@@ -339,9 +375,13 @@ def _person_errors(con, persons: _Side) -> None:
         rules.append(_error("h_persons", "unknown_term", column, f"{column}_bad",
                             f"'''' || {column}_bad || ''' is not a known value of {column}'",
                             f"{column}_bad IS NOT NULL"))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE hp_err AS {' UNION ALL '.join(rules)}")
-    con.execute(
-        f"INSERT INTO hp_err SELECT {LINE_COLUMN}, '{CASE_ID}', 'undated_case', {CASE_ID}, "
+    return f"CREATE OR REPLACE TEMP TABLE hp_err AS {' UNION ALL '.join(rules)}"
+
+
+def _undated_persons_sql() -> str:
+    """Statement adding to ``hp_err`` the persons of cases with no valid dated event."""
+    return (
+        f"INSERT INTO hp_err SELECT {LINE_COLUMN}, {name_literal(CASE_ID)}, 'undated_case', {CASE_ID}, "
         f"'case ''' || {CASE_ID} || ''' has no valid dated event in the events file' FROM h_persons "
         f"WHERE {CASE_ID} IS NOT NULL AND {CASE_ID} NOT IN (SELECT {CASE_ID} FROM h_events WHERE event_date IS NOT NULL "
         f"AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err))"
@@ -352,23 +392,48 @@ def _person_errors(con, persons: _Side) -> None:
 
 def _assemble(con, persons: _Side, events: _Side, source: str, default_crime: str) -> None:
     """Cases from accepted rows: route from ordered events, counts from persons."""
-    roles = " ".join(f"WHEN '{t}' THEN '{r}'" for t, r in ROUTE_ROLE_OF_EVENT.items())
-    con.execute(
+    con.execute(_route_events_sql())
+    con.execute(_accepted_persons_sql())
+    con.execute(_case_attributes_sql())
+    con.execute(_cases_sql(), [default_crime])
+    con.execute(_cases_to_write_sql(), [source])
+
+
+def _route_events_sql() -> str:
+    """Statement of table ``h_ev``: accepted events with their place on the route, numbered in order."""
+    roles = " ".join(f"WHEN {name_literal(t)} THEN {name_literal(r)}" for t, r in ROUTE_ROLE_OF_EVENT.items())
+    return (
         f"CREATE OR REPLACE TEMP TABLE h_ev AS SELECT {CASE_ID}, {LINE_COLUMN}, event_type, "
         f"CASE event_type {roles} END AS route_role, country, place, lat, lon, event_date, "
         f"CASE WHEN lat IS NOT NULL THEN 'point' WHEN place IS NOT NULL THEN 'place' ELSE 'country' END AS precision, "
         f"row_number() OVER (PARTITION BY {CASE_ID} ORDER BY seq NULLS LAST, event_date NULLS LAST, {LINE_COLUMN}) - 1 AS seq "
         f"FROM h_events WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err)"
     )
-    con.execute(
+
+
+def _accepted_persons_sql() -> str:
+    """Statement of table ``h_pe``: the accepted person rows."""
+    return (
         f"CREATE OR REPLACE TEMP TABLE h_pe AS SELECT * FROM h_persons "
         f"WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM hp_err)"
     )
+
+
+def _case_attributes_sql() -> str:
+    """Statement of table ``h_attr``: each case's distinct victim-context codes per vocabulary."""
     attributes = " UNION ALL ".join(
-        f"SELECT {CASE_ID}, '{v}' AS dimension, unnest(string_split({c}, ';')) AS code FROM h_pe WHERE {c} IS NOT NULL"
+        f"SELECT {CASE_ID}, {name_literal(v)} AS dimension, unnest(string_split({plain_ident(c)}, ';')) AS code "
+        f"FROM h_pe WHERE {c} IS NOT NULL"
         for c, v in VICTIM_CONTEXT.items())
-    con.execute(f"CREATE OR REPLACE TEMP TABLE h_attr AS SELECT DISTINCT * FROM ({attributes})")
-    con.execute(
+    return f"CREATE OR REPLACE TEMP TABLE h_attr AS SELECT DISTINCT * FROM ({attributes})"
+
+
+def _cases_sql() -> str:
+    """Statement of table ``h_cases``: one row per case, its route, date and fingerprint.
+
+    Parameter: the crime type of cases whose persons give none.
+    """
+    return (
         f"CREATE OR REPLACE TEMP TABLE h_cases AS "
         f"WITH ev AS (SELECT {CASE_ID}, min(event_date) AS case_date, "
         f"arg_min(country, seq) FILTER (WHERE route_role = 'origin') AS origin, "
@@ -385,13 +450,15 @@ def _assemble(con, persons: _Side, events: _Side, source: str, default_crime: st
         f"FROM h_attr GROUP BY {CASE_ID}) "
         f"SELECT ev.*, pe.nationality, coalesce(pe.crime_type, ?) AS crime_type, "
         f"CAST(hash(ev.ev_key, pe.pe_key, attr.at_key, pe.crime_type) AS VARCHAR) AS row_hash "
-        f"FROM ev LEFT JOIN pe USING ({CASE_ID}) LEFT JOIN attr USING ({CASE_ID})",
-        [default_crime],
+        f"FROM ev LEFT JOIN pe USING ({CASE_ID}) LEFT JOIN attr USING ({CASE_ID})"
     )
-    con.execute(
+
+
+def _cases_to_write_sql() -> str:
+    """Statement of table ``h_ins``: each case with the stored case it replaces, if any (parameter: source)."""
+    return (
         f"CREATE OR REPLACE TEMP TABLE h_ins AS SELECT h.*, k.case_uid AS old_uid, k.row_hash = h.row_hash AS same "
-        f"FROM h_cases h LEFT JOIN cases k ON k.source = ? AND k.incident_id = h.{CASE_ID}",
-        [source],
+        f"FROM h_cases h LEFT JOIN cases k ON k.source = ? AND k.incident_id = h.{CASE_ID}"
     )
 
 
@@ -403,36 +470,16 @@ def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         base = con.execute("SELECT coalesce(max(case_uid), 0) FROM cases").fetchall()[0][0]
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE h_uid AS SELECT {CASE_ID}, old_uid, same, "
-            f"coalesce(old_uid, CAST(? AS BIGINT) + row_number() OVER (ORDER BY {CASE_ID})) AS case_uid FROM h_ins",
-            [base],
-        )
-        changed = "(SELECT case_uid FROM h_uid WHERE NOT coalesce(same, false))"
-        for table in ("case_persons", "case_events", "case_attributes", "cases"):
-            con.execute(f"DELETE FROM {table} WHERE case_uid IN (SELECT old_uid FROM h_uid WHERE NOT same)")
+        con.execute(_case_uids_sql(), [base])
+        for table in _CASE_TABLES:
+            con.execute(_delete_replaced_sql(table))
         persons.result.import_id = _next_import_id(con)
         events.result.import_id = persons.result.import_id + 1
-        con.execute(
-            f"INSERT INTO cases SELECT u.case_uid, ?, h.{CASE_ID}, NULL, NULL, h.crime_type, h.case_date, h.nationality, "
-            f"h.origin, h.transit, h.destination, h.detection_country, NULL, NULL, NULL, ?, h.row_hash "
-            f"FROM h_ins h JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {changed}",
-            [persons.result.source, persons.result.import_id],
-        )
-        con.execute(
-            f"INSERT INTO case_events SELECT u.case_uid, CAST(e.seq AS SMALLINT), e.event_type, e.route_role, e.country, "
-            f"e.place, e.lat, e.lon, e.event_date, e.precision FROM h_ev e JOIN h_uid u USING ({CASE_ID}) "
-            f"WHERE u.case_uid IN {changed}"
-        )
-        con.execute(
-            f"INSERT INTO case_persons SELECT u.case_uid, coalesce(p.role, 'victim'), coalesce(p.gender, 'unknown'), "
-            f"coalesce(p.age_group, 'unknown'), p.nationality, CAST(count(*) AS INTEGER) FROM h_pe p "
-            f"JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {changed} GROUP BY ALL"
-        )
-        con.execute(
-            f"INSERT INTO case_attributes SELECT u.case_uid, a.dimension, a.code FROM h_attr a "
-            f"JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {changed}"
-        )
+        con.execute(_insert_cases_sql(), [persons.result.source, persons.result.import_id])
+        con.execute(_insert_events_sql())
+        con.execute(_insert_persons_sql())
+        con.execute(_insert_attributes_sql())
+        refresh_rollups(con)
         for side, rows, errors in ((persons, "h_persons", "hp_err"), (events, "h_events", "he_err")):
             _reconcile(con, side, rows, errors)
             _record(con, side, errors, started)
@@ -444,28 +491,92 @@ def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
         raise
 
 
+#: Store tables keyed by case uid, children first: a replaced case is deleted from each.
+_CASE_TABLES = ("case_persons", "case_events", "case_attributes", "cases")
+
+#: The case uids to write: new and changed cases.
+_CHANGED = "(SELECT case_uid FROM h_uid WHERE NOT coalesce(same, false))"
+
+
+def _case_uids_sql() -> str:
+    """Statement of table ``h_uid``: each case's uid, kept or new (parameter: the largest uid stored)."""
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_uid AS SELECT {CASE_ID}, old_uid, same, "
+        f"coalesce(old_uid, CAST(? AS BIGINT) + row_number() OVER (ORDER BY {CASE_ID})) AS case_uid FROM h_ins"
+    )
+
+
+def _delete_replaced_sql(table: str) -> str:
+    """Statement deleting from a case table the stored cases that changed."""
+    if table not in _CASE_TABLES:
+        raise ValueError(f"table {table!r} is not one of {', '.join(_CASE_TABLES)}")
+    return f"DELETE FROM {table} WHERE case_uid IN (SELECT old_uid FROM h_uid WHERE NOT same)"
+
+
+def _insert_cases_sql() -> str:
+    """Statement inserting new and changed cases (parameters: source, import id)."""
+    return (
+        f"INSERT INTO cases SELECT u.case_uid, ?, h.{CASE_ID}, NULL, NULL, h.crime_type, h.case_date, h.nationality, "
+        f"h.origin, h.transit, h.destination, h.detection_country, NULL, NULL, NULL, ?, h.row_hash "
+        f"FROM h_ins h JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}"
+    )
+
+
+def _insert_events_sql() -> str:
+    """Statement inserting the route events of new and changed cases."""
+    return (
+        f"INSERT INTO case_events SELECT u.case_uid, CAST(e.seq AS SMALLINT), e.event_type, e.route_role, e.country, "
+        f"e.place, e.lat, e.lon, e.event_date, e.precision FROM h_ev e JOIN h_uid u USING ({CASE_ID}) "
+        f"WHERE u.case_uid IN {_CHANGED}"
+    )
+
+
+def _insert_persons_sql() -> str:
+    """Statement inserting the persons of new and changed cases, counted per role, gender, age and nationality."""
+    return (
+        f"INSERT INTO case_persons SELECT u.case_uid, coalesce(p.role, 'victim'), coalesce(p.gender, 'unknown'), "
+        f"coalesce(p.age_group, 'unknown'), p.nationality, CAST(count(*) AS INTEGER) FROM h_pe p "
+        f"JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED} GROUP BY ALL"
+    )
+
+
+def _insert_attributes_sql() -> str:
+    """Statement inserting the victim-context codes of new and changed cases."""
+    return (
+        f"INSERT INTO case_attributes SELECT u.case_uid, a.dimension, a.code FROM h_attr a "
+        f"JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}"
+    )
+
+
 def _reconcile(con, side: _Side, rows: str, errors: str) -> None:
     """Split accepted rows by what happened to their case: inserted, updated or unchanged."""
-    inserted, updated, unchanged = con.execute(
-        f"SELECT count(*) FILTER (WHERE u.old_uid IS NULL), count(*) FILTER (WHERE u.old_uid IS NOT NULL AND NOT u.same), "
-        f"count(*) FILTER (WHERE u.same) FROM {rows} r JOIN h_uid u USING ({CASE_ID}) "
-        f"WHERE r.{LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM {errors})"
-    ).fetchall()[0]
-    bad = con.execute(f"SELECT count(DISTINCT {LINE_COLUMN}) FROM {errors}").fetchall()[0][0]
+    inserted, updated, unchanged = con.execute(_outcomes_sql(rows, errors)).fetchall()[0]
+    bad = con.execute(_count_lines_sql(errors)).fetchall()[0][0]
     result = side.result
     result.rows_inserted, result.rows_updated, result.rows_unchanged = int(inserted), int(updated), int(unchanged)
     result.rows_accepted = int(inserted + updated + unchanged)
     result.rows_quarantined = int(bad) + len(side.info.ragged)
 
 
+def _outcomes_sql(rows: str, errors: str) -> str:
+    """Query of (inserted, updated, unchanged) accepted rows of table ``rows``, given its problems ``errors``."""
+    return (
+        f"SELECT count(*) FILTER (WHERE u.old_uid IS NULL), count(*) FILTER (WHERE u.old_uid IS NOT NULL AND NOT u.same), "
+        f"count(*) FILTER (WHERE u.same) FROM {plain_ident(rows)} r JOIN h_uid u USING ({CASE_ID}) "
+        f"WHERE r.{LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM {plain_ident(errors)})"
+    )
+
+
 def _record(con, side: _Side, errors: str, started: dt.datetime) -> None:
     result, import_id = side.result, side.result.import_id
-    record = "json_object(" + ", ".join(f"'{c}', s.{q(c)}" for c in side.info.columns) + ")"
-    con.execute(
-        f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, {record} "
-        f"FROM {errors} e JOIN {side.table}_v s USING ({LINE_COLUMN})",
-        [import_id],
-    )
+    con.execute(_quarantine_sql(side, errors), [import_id])
     _quarantine_ragged(con, import_id, side.info.ragged)
     result.quarantine_by_rule = _quarantine_by_rule(con, import_id)
     _record_import(con, result, started)
+
+
+def _quarantine_sql(side: _Side, errors: str) -> str:
+    """Statement quarantining the problems in ``errors`` with each row's record (parameter: import id)."""
+    record = "json_object(" + ", ".join(f"{name_literal(c)}, s.{q(c)}" for c in side.info.columns) + ")"
+    return (f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, {record} "
+            f"FROM {plain_ident(errors)} e JOIN {plain_ident(side.table)}_v s USING ({LINE_COLUMN})")

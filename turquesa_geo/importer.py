@@ -20,7 +20,9 @@ import pyarrow as pa
 from . import columns as C
 from .countries import country_table, resolve_country, suggest_countries
 from .parsing import DateOrderError, parse_dates, parse_multi, parse_route
+from .rollups import refresh as refresh_rollups
 from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
+from .sql import copy_to_temp_sql, drop_temp_sql, name_literal, plain_ident
 from .sql import quote_ident as q
 
 __all__ = ["RULES", "ImportResult", "import_file", "PROFILES", "ProgressCallback"]
@@ -166,6 +168,7 @@ def _write_in_one_transaction(con, result: ImportResult, info: StageInfo, defaul
     try:
         result.import_id = _next_import_id(con)
         _write_cases(con, result.import_id, info, default_source, result)
+        refresh_rollups(con)  # in the same commit as the cases: readers never see them apart
         _write_quarantine(con, result.import_id, info, result)
         _record_import(con, result, started)
         if not result.reconciles:
@@ -223,7 +226,7 @@ _TEMP_TABLES = ("errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bb
 def _drop_temp_tables(con) -> None:
     drop_stage(con)
     for name in _TEMP_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        con.execute(drop_temp_sql("TABLE", name))
 
 
 # --- columns -----------------------------------------------------------------------
@@ -276,17 +279,26 @@ def _distinct_cells(con, info: StageInfo, columns: list[str]) -> dict[str, _Cell
     present = [c for c in columns if _present(info, c)]
     if not present:
         return found
-    parts = [f"SELECT DISTINCT CAST(? AS VARCHAR) AS col, {q(c)} AS cell FROM {info.cells} WHERE {q(c)} IS NOT NULL"
-             for c in present]
-    rows = con.execute(f"SELECT col, cell, {_text_sql('cell')} FROM ({' UNION ALL '.join(parts)})", present)
+    rows = con.execute(_distinct_cells_sql(info, present), present)
     for column, cell, text in rows.fetchall():
         found[column][cell] = text
     return found
 
 
+def _distinct_cells_sql(info: StageInfo, columns: list[str]) -> str:
+    """Query of (column, cell, text) for the distinct non-NULL cells of ``columns``.
+
+    Each column's name comes back as a parameter (one ``?`` per column, in order).
+    """
+    parts = [f"SELECT DISTINCT CAST(? AS VARCHAR) AS col, {q(c)} AS cell FROM {info.cells} WHERE {q(c)} IS NOT NULL"
+             for c in columns]
+    return f"SELECT col, cell, {_text_sql('cell')} FROM ({' UNION ALL '.join(parts)})"
+
+
 def _register(con, name: str, table: pa.Table) -> None:
+    """Copy an Arrow table into temporary table ``name``."""
     con.register(f"_{name}", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}")
+    con.execute(copy_to_temp_sql(name, f"_{name}"))
     con.unregister(f"_{name}")
 
 
@@ -362,8 +374,13 @@ def _build_term_map(con, cells_by_column: dict[str, _Cells]) -> None:
 def _build_source_map(con, info: StageInfo) -> None:
     """Sources are few and long: trimming each distinct one beats trimming every row."""
     if _present(info, C.SOURCE):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE m_source AS SELECT cell, {_text_sql('cell')} AS text "
-                    f"FROM (SELECT DISTINCT {q(C.SOURCE)} AS cell FROM {info.cells} WHERE {q(C.SOURCE)} IS NOT NULL)")
+        con.execute(_source_map_sql(info))
+
+
+def _source_map_sql(info: StageInfo) -> str:
+    """Statement of table ``m_source``: each distinct source cell and its text."""
+    return (f"CREATE OR REPLACE TEMP TABLE m_source AS SELECT cell, {_text_sql('cell')} AS text "
+            f"FROM (SELECT DISTINCT {q(C.SOURCE)} AS cell FROM {info.cells} WHERE {q(C.SOURCE)} IS NOT NULL)")
 
 
 def _resolve_terms(column: str, vocabulary: str, text: str) -> tuple[str | None, str | None]:
@@ -378,11 +395,14 @@ def _uses_decimal_comma(con, info: StageInfo) -> bool:
     """Decide once per file whether coordinates use a decimal comma."""
     if info.delimiter in (None, ",") or C.LAT not in info.columns:
         return False
-    row = con.execute(
-        f"SELECT count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+,[0-9]+')), "
-        f"count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+\\.[0-9]+')) FROM stage"
-    ).fetchall()[0]
+    row = con.execute(_decimal_separators_sql()).fetchall()[0]
     return row[0] > 0 and row[1] == 0
+
+
+def _decimal_separators_sql() -> str:
+    """Query of (latitudes written with a decimal comma, latitudes written with a point) in the stage."""
+    return (f"SELECT count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+,[0-9]+')), "
+            f"count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+\\.[0-9]+')) FROM stage")
 
 
 # --- canonical rows and the rules ----------------------------------------------------
@@ -510,6 +530,11 @@ def _build_errors(con, info: StageInfo, default_source: str, today: dt.date) -> 
     found in a single scan; rules on looked-up values join the cells to the (usually
     empty) set of bad lookup entries.
     """
+    con.execute(_errors_sql(info), {"source": default_source, "today": today})
+
+
+def _errors_sql(info: StageInfo) -> str:
+    """Statement of table ``errs`` (parameters ``$source``, the default source, and ``$today``)."""
     rules = [
         *(rule.select("suspect") for rule in _row_rules(info)),
         _outside_country_rule(),
@@ -521,8 +546,7 @@ def _build_errors(con, info: StageInfo, default_source: str, today: dt.date) -> 
         *_term_rules(info),
         *_country_rules(info),
     ]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE errs AS {_checked_ctes(info)} {' UNION ALL '.join(rules)}",
-                {"source": default_source, "today": today})
+    return f"CREATE OR REPLACE TEMP TABLE errs AS {_checked_ctes(info)} {' UNION ALL '.join(rules)}"
 
 
 def _checked_ctes(info: StageInfo) -> str:
@@ -698,24 +722,44 @@ def _build_rows_to_write(con, info: StageInfo, default_source: str) -> None:
     New cases get uid = previous maximum + line number: unique, no sort needed. The
     join with ``cases`` is read in the write transaction, so it sees what it replaces.
     """
-    counts = _counts(info)
     base = con.execute("SELECT coalesce(max(case_uid), 0) FROM cases").fetchall()[0][0]
-    con.execute(
+    con.execute(_rows_to_write_sql(info), {"source": default_source, "base": base})
+
+
+def _rows_to_write_sql(info: StageInfo) -> str:
+    """Statement of table ``ins`` (parameters ``$source``, the default source, and ``$base``, the largest uid)."""
+    counts = _counts(info)
+    return (
         f"CREATE OR REPLACE TEMP TABLE ins AS WITH canon AS NOT MATERIALIZED ({_canonical_sql(info)}), "
         f"accepted AS NOT MATERIALIZED (SELECT {', '.join(_canonical_columns(counts))}, {_hash_expr(counts)} AS _hash "
         f"FROM canon WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM errs)) "
         f"SELECT a.*, c.case_uid AS _old_uid, "
         f"coalesce(c.case_uid, CAST($base AS BIGINT) + a.{LINE_COLUMN}) AS case_uid "
         f"FROM accepted a LEFT JOIN cases c ON c.source = a._source AND c.incident_id = a._incident_id "
-        f"WHERE c.row_hash IS DISTINCT FROM a._hash",
-        {"source": default_source, "base": base},
+        f"WHERE c.row_hash IS DISTINCT FROM a._hash"
     )
+
+
+#: Store tables keyed by case uid, children first: a replaced case is deleted from each.
+_CASE_TABLES = ("case_persons", "case_events", "case_attributes", "cases")
+
+
+def _delete_replaced_sql(table: str) -> str:
+    """Statement deleting from a case table the stored cases that ``ins`` replaces."""
+    if table not in _CASE_TABLES:
+        raise ValueError(f"table {table!r} is not one of {', '.join(_CASE_TABLES)}")
+    return f"DELETE FROM {table} WHERE case_uid IN (SELECT _old_uid FROM ins WHERE _old_uid IS NOT NULL)"
+
+
+def _count_lines_sql(relation: str) -> str:
+    """Query of the number of distinct lines in an internal relation (e.g. ``errs``)."""
+    return f"SELECT count(DISTINCT {LINE_COLUMN}) FROM {plain_ident(relation)}"
 
 
 def _write_cases(con, import_id: int, info: StageInfo, default_source: str, result: ImportResult) -> None:
     _build_rows_to_write(con, info, default_source)
-    for table in ("case_persons", "case_events", "case_attributes", "cases"):
-        con.execute(f"DELETE FROM {table} WHERE case_uid IN (SELECT _old_uid FROM ins WHERE _old_uid IS NOT NULL)")
+    for table in _CASE_TABLES:
+        con.execute(_delete_replaced_sql(table))
     con.execute(
         "INSERT INTO cases SELECT case_uid, _source, _incident_id, _network, _reporting_country, _crime_type, "
         "_date, _nationality, _origin, _transit, _destination, _detection_country, _place, "
@@ -724,7 +768,7 @@ def _write_cases(con, import_id: int, info: StageInfo, default_source: str, resu
     )
     _write_persons(con, _counts(info))
     _write_attributes(con)
-    bad = con.execute(f"SELECT count(DISTINCT {LINE_COLUMN}) FROM errs").fetchall()[0][0]
+    bad = con.execute(_count_lines_sql("errs")).fetchall()[0][0]
     total, updated = con.execute("SELECT count(*), count(_old_uid) FROM ins").fetchall()[0]
     result.rows_accepted = int(info.rows - bad)
     result.rows_updated, result.rows_inserted = int(updated), int(total - updated)
@@ -732,34 +776,54 @@ def _write_cases(con, import_id: int, info: StageInfo, default_source: str, resu
 
 
 def _write_persons(con, counts: list[str]) -> None:
-    if not counts:
-        return
+    if counts:
+        con.execute(_persons_sql(counts))
+
+
+def _persons_sql(counts: list[str]) -> str:
+    """Statement inserting the persons of ``ins``: one row per case and non-zero count column.
+
+    ``counts`` are known count columns (:data:`columns.COUNT_COLUMNS`); their role,
+    gender and age codes come from the vocabularies.
+    """
     parts = []
     for column in counts:
-        role, gender, age = C.parse_count_column(column)
-        parts.append(f"SELECT case_uid, '{role}' AS role, '{gender}' AS gender, '{age}' AS age_group, "
+        if column not in C.COUNT_COLUMNS:
+            raise ValueError(f"{column!r} is not a count column")
+        role, gender, age = (name_literal(code) for code in C.parse_count_column(column))
+        parts.append(f"SELECT case_uid, {role} AS role, {gender} AS gender, {age} AS age_group, "
                      f"_nationality AS nationality, CAST(_{column} AS INTEGER) AS persons FROM ins WHERE _{column} > 0")
-    con.execute(f"INSERT INTO case_persons {' UNION ALL '.join(parts)}")
+    return f"INSERT INTO case_persons {' UNION ALL '.join(parts)}"
 
 
 def _write_attributes(con) -> None:
-    parts = [f"SELECT case_uid, '{vocabulary}' AS dimension, unnest(string_split(_{column}, ';')) AS code FROM ins "
-             f"WHERE _{column} IS NOT NULL" for column, vocabulary in C.MULTI_VALUE_COLUMNS.items()]
-    con.execute(f"INSERT INTO case_attributes {' UNION ALL '.join(parts)}")
+    con.execute(_attributes_sql())
+
+
+def _attributes_sql() -> str:
+    """Statement inserting the modus-operandi codes of ``ins``: one row per case, dimension and code."""
+    parts = [f"SELECT case_uid, {name_literal(vocabulary)} AS dimension, unnest(string_split(_{column}, ';')) AS code "
+             f"FROM ins WHERE _{column} IS NOT NULL" for column, vocabulary in C.MULTI_VALUE_COLUMNS.items()]
+    return f"INSERT INTO case_attributes {' UNION ALL '.join(parts)}"
 
 
 def _write_quarantine(con, import_id: int, info: StageInfo, result: ImportResult) -> None:
-    # _Cells are trimmed here, after the join: only quarantined rows pay for it.
-    record = "json_object(" + ", ".join(f"'{c}', {_text_sql(f's.{q(c)}')}" for c in info.columns) + ")"
-    con.execute(
-        f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
-        f"{record} FROM errs e JOIN {info.cells} s USING ({LINE_COLUMN})",
-        [import_id],
-    )
+    con.execute(_quarantine_sql(info), [import_id])
     _quarantine_ragged(con, import_id, info.ragged)
     result.quarantine_by_rule = _quarantine_by_rule(con, import_id)
     result.rows_quarantined = int(con.execute(
         "SELECT count(DISTINCT line) FROM quarantine WHERE import_id = ?", [import_id]).fetchall()[0][0])
+
+
+def _quarantine_sql(info: StageInfo) -> str:
+    """Statement quarantining every problem in ``errs`` with its row's record (parameter: import id).
+
+    The record is a JSON object of the row's kept columns, each cell trimmed; the
+    trimming happens after the join, so only quarantined rows pay for it.
+    """
+    record = "json_object(" + ", ".join(f"{name_literal(c)}, {_text_sql(f's.{q(c)}')}" for c in info.columns) + ")"
+    return (f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
+            f"{record} FROM errs e JOIN {info.cells} s USING ({LINE_COLUMN})")
 
 
 def _quarantine_ragged(con, import_id: int, ragged) -> None:

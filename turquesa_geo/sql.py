@@ -6,7 +6,11 @@ enter SQL text. Identifiers (column names from files) go through :func:`quote_id
 
 from __future__ import annotations
 
-__all__ = ["Query", "quote_ident", "status_by_crime_year", "recent_imports", "quarantine_by_rule", "store_totals",
+import re
+
+from .columns import MODUS_DIMENSIONS
+
+__all__ = ["Query", "quote_ident", "plain_ident", "name_literal", "drop_temp_sql", "copy_to_temp_sql", "status_by_crime_year", "recent_imports", "quarantine_by_rule", "store_totals",
            "case_filter", "person_filter", "route_signatures", "date_range", "DEFAULT_PERSON_ROLES",
            "quarantine_rows", "sources_summary"]
 
@@ -24,6 +28,70 @@ def quote_ident(name: str) -> str:
     if "\x00" in name:
         raise ValueError(f"identifier {name!r} contains a NUL character")
     return '"' + name.replace('"', '""') + '"'
+
+
+#: An internal name written into SQL unquoted: a temporary table or alias of the code.
+_PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
+#: A name written into SQL as a string literal: a folded column name or a vocabulary code.
+_PLAIN_NAME = re.compile(r"[a-z0-9_]+")
+
+
+def plain_ident(name: str) -> str:
+    """Return an internal identifier (temporary table, alias) unchanged, after checking it is plain.
+
+    Internal names are constants of the code, never text from a file; the check
+    turns a slip into an error instead of SQL.
+
+    >>> plain_ident("stage_raw")
+    'stage_raw'
+    >>> plain_ident("stage; DROP TABLE cases")
+    Traceback (most recent call last):
+    ValueError: internal identifier 'stage; DROP TABLE cases' is not plain snake_case ([a-z_][a-z0-9_]*)
+    """
+    if not _PLAIN_IDENT.fullmatch(name):
+        raise ValueError(f"internal identifier {name!r} is not plain snake_case ([a-z_][a-z0-9_]*)")
+    return name
+
+
+def name_literal(name: str) -> str:
+    """A SQL string literal of a plain name: a folded column name or a vocabulary code.
+
+    Used for labels in SQL output (the column a rule names, a role code); data values
+    never take this path, they travel as parameters.
+
+    >>> name_literal("victims_f_minor")
+    "'victims_f_minor'"
+    >>> name_literal("x' OR 1=1 --")
+    Traceback (most recent call last):
+    ValueError: name "x' OR 1=1 --" is not a plain column name or code ([a-z0-9_]+)
+    """
+    if not _PLAIN_NAME.fullmatch(name):
+        raise ValueError(f"name {name!r} is not a plain column name or code ([a-z0-9_]+)")
+    return f"'{name}'"
+
+
+#: The kinds of temporary object the importers create and drop.
+_TEMP_KINDS = ("TABLE", "VIEW")
+
+
+def drop_temp_sql(kind: str, name: str) -> str:
+    """DROP statement of a temporary table or view, if it exists.
+
+    >>> drop_temp_sql("VIEW", "stage_cells")
+    'DROP VIEW IF EXISTS temp.stage_cells'
+    """
+    if kind not in _TEMP_KINDS:
+        raise ValueError(f"kind {kind!r} is not one of {', '.join(_TEMP_KINDS)}")
+    return f"DROP {kind} IF EXISTS temp.{plain_ident(name)}"
+
+
+def copy_to_temp_sql(target: str, source: str) -> str:
+    """Statement that copies relation ``source`` (e.g. a registered Arrow table) into temp table ``target``.
+
+    >>> copy_to_temp_sql("m_date", "_m_date")
+    'CREATE OR REPLACE TEMP TABLE m_date AS SELECT * FROM _m_date'
+    """
+    return f"CREATE OR REPLACE TEMP TABLE {plain_ident(target)} AS SELECT * FROM {plain_ident(source)}"
 
 
 def status_by_crime_year() -> Query:
@@ -345,3 +413,121 @@ def persons_by_signature(filters) -> Query:
         "GROUP BY c.nationality, c.origin, c.transit, c.destination, c.detection_country, p.role, p.gender, p.age_group"
     )
     return text, [*params, *person_params]
+
+
+def view_sources(filters) -> Query:
+    """Reporting sources of the cases the filters select in their period (route filters aside), most cases first."""
+    where, params = _period_where(filters)
+    return (f"SELECT c.source, CAST(count(*) AS BIGINT) AS cases FROM cases c WHERE {where} "
+            "GROUP BY c.source ORDER BY cases DESC, c.source", params)
+
+
+# --- rollups: pre-aggregated tables kept by every import (see turquesa_geo.rollups) ------------
+
+#: Group keys of ``rollup_routes``: month and the reported route, with the case filters' columns.
+ROUTE_ROLLUP_KEYS = ("crime_type", "source", "nationality", "origin", "transit", "destination", "detection_country")
+#: Group keys of ``rollup_modus``: month, the case filters' columns, and the code.
+MODUS_ROLLUP_KEYS = ("crime_type", "source", "nationality")
+#: Modus-operandi dimensions whose reporting cases ``rollup_routes`` counts (column ``reporting_<dimension>``).
+ROLLUP_DIMENSIONS = MODUS_DIMENSIONS
+
+
+def rollup_tables() -> list[str]:
+    """CREATE statements of the rollup tables (counts as plain BIGINT)."""
+    reporting = ", ".join(f"reporting_{d} BIGINT NOT NULL" for d in ROLLUP_DIMENSIONS)
+    keys = ", ".join(f"{k} VARCHAR" for k in ROUTE_ROLLUP_KEYS)
+    modus_keys = ", ".join(f"{k} VARCHAR" for k in MODUS_ROLLUP_KEYS)
+    return [
+        f"CREATE TABLE rollup_routes (month DATE NOT NULL, {keys}, cases BIGINT NOT NULL, persons BIGINT NOT NULL, "
+        f"female BIGINT NOT NULL, known_sex BIGINT NOT NULL, {reporting})",
+        f"CREATE TABLE rollup_modus (month DATE NOT NULL, {modus_keys}, dimension VARCHAR NOT NULL, "
+        "code VARCHAR NOT NULL, cases BIGINT NOT NULL)",
+    ]
+
+
+def refresh_rollups() -> list[Query]:
+    """Statements that rebuild both rollup tables from the case tables (inside the import's transaction).
+
+    Every case falls in one (month, keys) group, and a case holds a code at most once
+    (the importers write distinct codes), so plain counts summed over groups stay
+    exact. Plain SQL: explicit GROUP BY lists, CASE sums.
+    """
+    route_keys = ", ".join(f"c.{c}" for c in ROUTE_ROLLUP_KEYS)
+    modus_keys = ", ".join(f"c.{c}" for c in MODUS_ROLLUP_KEYS)
+    persons = ("SELECT q.case_uid, sum(q.persons) AS persons, "
+               "sum(CASE WHEN q.gender = 'female' THEN q.persons ELSE 0 END) AS female, "
+               "sum(CASE WHEN q.gender <> 'unknown' THEN q.persons ELSE 0 END) AS known_sex "
+               "FROM case_persons q WHERE q.role IN (?, ?) GROUP BY q.case_uid")
+    flags = ", ".join(f"max(CASE WHEN a.dimension = '{d}' THEN 1 ELSE 0 END) AS r_{d}" for d in ROLLUP_DIMENSIONS)
+    reporting = ", ".join(f"CAST(coalesce(sum(f.r_{d}), 0) AS BIGINT)" for d in ROLLUP_DIMENSIONS)
+    return [
+        ("DELETE FROM rollup_routes", []),
+        (f"INSERT INTO rollup_routes SELECT {_MONTH} AS month, {route_keys}, CAST(count(*) AS BIGINT), "
+         "CAST(coalesce(sum(p.persons), 0) AS BIGINT), CAST(coalesce(sum(p.female), 0) AS BIGINT), "
+         f"CAST(coalesce(sum(p.known_sex), 0) AS BIGINT), {reporting} FROM cases c "
+         f"LEFT JOIN ({persons}) p ON p.case_uid = c.case_uid "
+         f"LEFT JOIN (SELECT a.case_uid, {flags} FROM case_attributes a GROUP BY a.case_uid) f "
+         f"ON f.case_uid = c.case_uid GROUP BY {_MONTH}, {route_keys}", list(DEFAULT_PERSON_ROLES)),
+        ("DELETE FROM rollup_modus", []),
+        (f"INSERT INTO rollup_modus SELECT {_MONTH}, {modus_keys}, a.dimension, a.code, CAST(count(*) AS BIGINT) "
+         f"FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
+         f"GROUP BY {_MONTH}, {modus_keys}, a.dimension, a.code", []),
+    ]
+
+
+def _rollup_where(filters, alias: str) -> Query:
+    """Month bounds and case filters on a rollup (the caller has checked the rollup covers them)."""
+    clauses, params = [], []
+    if filters.start:
+        clauses.append(f"{alias}.month >= ?")
+        params.append(filters.start)
+    if filters.end:
+        clauses.append(f"{alias}.month <= ?")
+        params.append(filters.end)
+    where, where_params = case_filter(filters, alias)
+    return " AND ".join([*clauses, where]), params + where_params
+
+
+def route_signatures_rollup(filters, current: tuple, previous: tuple | None) -> Query:
+    """:func:`route_signatures` answered from ``rollup_routes`` (whole months, no person or modus filter)."""
+    where, where_params = case_filter(filters, "r")
+    first = previous[0] if previous else current[0]
+    prev_end = previous[1] if previous else None
+    measures = (
+        "CAST(sum(CASE WHEN r.month >= ? THEN r.cases ELSE 0 END) AS BIGINT) AS cases, "
+        "CAST(sum(CASE WHEN r.month <= ? THEN r.cases ELSE 0 END) AS BIGINT) AS cases_prev, "
+        "CAST(sum(CASE WHEN r.month >= ? THEN r.persons ELSE 0 END) AS BIGINT) AS persons, "
+        "CAST(sum(CASE WHEN r.month >= ? THEN r.female ELSE 0 END) AS BIGINT) AS women_girls, "
+        "CAST(sum(CASE WHEN r.month >= ? THEN r.known_sex ELSE 0 END) AS BIGINT) AS persons_known_sex"
+    )
+    text = (
+        f"SELECT r.nationality, r.origin, r.transit, r.destination, r.detection_country, {measures} "
+        f"FROM rollup_routes r WHERE r.month >= ? AND r.month <= ? AND {where} "
+        "GROUP BY r.nationality, r.origin, r.transit, r.destination, r.detection_country"
+    )
+    start = current[0]
+    return text, [start, prev_end, start, start, start, first, current[1], *where_params]
+
+
+def modus_series_rollup(filters, dimension: str, freq: str = "Y", by: str | None = None) -> Query:
+    """:func:`modus_series` answered from the rollups (whole months, no person or modus filter)."""
+    if by not in (None, "crime_type"):
+        raise ValueError(f"by {by!r} is not None or 'crime_type'")
+    if dimension not in ROLLUP_DIMENSIONS:
+        raise ValueError(f"dimension {dimension!r} is not one of {', '.join(ROLLUP_DIMENSIONS)}")
+    period_m, period_t = _period_expr(freq, "m.month"), _period_expr(freq, "t.month")
+    group_m, group_t = (("m.crime_type", "t.crime_type") if by == "crime_type"
+                        else ("CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)"))
+    where_m, params_m = _rollup_where(filters, "m")
+    where_t, params_t = _rollup_where(filters, "t")
+    text = (
+        f"WITH coded AS (SELECT {period_m} AS period, {group_m} AS grp, m.code, CAST(sum(m.cases) AS BIGINT) AS cases "
+        f"FROM rollup_modus m WHERE m.dimension = ? AND {where_m} GROUP BY {period_m}, {group_m}, m.code), "
+        f"totals AS (SELECT {period_t} AS period, {group_t} AS grp, CAST(sum(t.cases) AS BIGINT) AS total, "
+        f"CAST(sum(t.reporting_{dimension}) AS BIGINT) AS reporting "
+        f"FROM rollup_routes t WHERE {where_t} GROUP BY {period_t}, {group_t}) "
+        "SELECT k.period, k.grp, k.code, k.cases, t.reporting, t.total FROM coded k "
+        "JOIN totals t ON t.period = k.period AND t.grp IS NOT DISTINCT FROM k.grp "
+        "ORDER BY k.period, k.grp, k.code"
+    )
+    return text, [dimension, *params_m, *params_t]

@@ -163,6 +163,16 @@ MIGRATIONS = (*MIGRATIONS, (3, (
     )""",
 )))
 
+def _rollup_tables() -> list[str]:
+    from .sql import rollup_tables
+
+    return rollup_tables()
+
+
+# Version 4: the rollups that keep corridor and trend queries fast (turquesa_geo.rollups),
+# filled here for stores that already hold cases and rebuilt by every import.
+MIGRATIONS = (*MIGRATIONS, (4, (*_rollup_tables(), "REFRESH ROLLUPS")))
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {
@@ -225,6 +235,7 @@ def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False
         by = f" (process {holder.group(1)})" if holder else ""
         raise StoreBusy(f"store busy: {path} is open in another process{by}, e.g. the dashboard or an "
                         "import; wait for it to finish, or stop it, then try again") from None
+    con.execute("SET enable_progress_bar = false")  # no bar drawn over the CLI's own output
     if not read_only:
         migrate(con)
     if not external_access:
@@ -263,7 +274,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("BEGIN TRANSACTION")
         try:
             for statement in statements:
-                con.execute(statement)
+                if statement == "REFRESH ROLLUPS":
+                    from .rollups import refresh
+
+                    refresh(con)
+                else:
+                    con.execute(statement)
             con.execute("INSERT INTO schema_migrations VALUES (?, current_timestamp)", [version])
             con.execute("COMMIT")
         except Exception:

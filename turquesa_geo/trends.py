@@ -13,6 +13,8 @@ import duckdb
 import pandas as pd
 
 from . import sql
+from .columns import MODUS_DIMENSIONS
+from .rollups import covers
 from .filters import Filters, previous_period
 from .privacy import SMALL_CELL_K, format_count
 from .vocab import label
@@ -24,8 +26,7 @@ __all__ = ["PANDEMIC", "TREND_DIMENSIONS", "modus_series", "KeyFigures", "key_fi
 PANDEMIC = (dt.date(2020, 3, 1), dt.date(2021, 12, 31))
 
 #: Dimensions a trend can show, in the order the page offers them.
-TREND_DIMENSIONS = ("recruitment_method", "control_method", "exploitation_form", "transport_mode", "concealment",
-                    "document_fraud", "platform", "linked_crime")
+TREND_DIMENSIONS = MODUS_DIMENSIONS
 
 
 def modus_series(con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y",
@@ -37,7 +38,8 @@ def modus_series(con: duckdb.DuckDBPyConnection, filters: Filters, dimension: st
     """
     if dimension not in TREND_DIMENSIONS:
         raise ValueError(f"dimension {dimension!r} is not one of {', '.join(TREND_DIMENSIONS)}")
-    text, params = sql.modus_series(filters, dimension, freq, by)
+    build = sql.modus_series_rollup if covers(filters) else sql.modus_series
+    text, params = build(filters, dimension, freq, by)
     frame = con.execute(text, params).df().rename(columns={"grp": "group"})
     for column in ("cases", "reporting", "total"):
         frame[column] = frame[column].astype("int64")

@@ -7,7 +7,14 @@ import datetime as dt
 import streamlit as st
 
 from turquesa_geo.countries import country_name
-from turquesa_geo.filters import FILTER_FIELDS, Filters, fit_to_store, from_query_params, to_query_params
+from turquesa_geo.filters import (
+    FILTER_FIELDS,
+    Filters,
+    fit_to_store,
+    from_query_params,
+    to_query_params,
+)
+from turquesa_geo.rollups import whole_months
 from turquesa_geo.vocab import codes, label
 
 KEY_PREFIX = "flt_"
@@ -45,7 +52,8 @@ def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str,
             st.toast(f"Ignored filter from the link: {problem}")
         st.session_state[STATE] = to_query_params(filters)
     filters, _ = from_query_params(st.session_state[STATE])
-    filters, notes = fit_to_store(filters, period, _widget_choices(choices))
+    # Bounds in whole months: the months that hold the store's first and last case.
+    filters, notes = fit_to_store(filters, whole_months(*period), _widget_choices(choices))
     for note in notes:
         st.toast(f"Filter adjusted: {note}")
     st.session_state[STATE] = to_query_params(filters)
@@ -66,9 +74,14 @@ def _modus_label(option: str, lang: str) -> str:
 
 
 def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
-    """The last twelve months of data (or all of it when shorter): what a manager asks first."""
-    start = max(period[0], period[1] - dt.timedelta(days=364))
-    return start, period[1]
+    """The last twelve whole months of data (or all of it when shorter): what a manager asks first.
+
+    Whole months are what the rollups answer at once (see turquesa_geo.rollups).
+    """
+    first, last = whole_months(*period)
+    index = last.year * 12 + last.month - 12  # the month eleven months before the last one
+    start = dt.date(index // 12, index % 12 + 1, 1)
+    return max(first, start), last
 
 
 def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], page: str,
@@ -78,7 +91,8 @@ def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
     values: dict[str, object] = {}
     with st.sidebar:
         st.header("Filters")
-        chosen = st.date_input("Period", min_value=period[0], max_value=period[1], key=KEY_PREFIX + "period",
+        first, last = whole_months(*period)
+        chosen = st.date_input("Period", min_value=first, max_value=last, key=KEY_PREFIX + "period",
                                format="YYYY-MM-DD")
         if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
             values["start"], values["end"] = chosen

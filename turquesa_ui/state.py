@@ -6,6 +6,8 @@ import streamlit as st
 
 LAST_IMPORTS = "last_imports"
 LANG = "lang"
+#: Set by app.py's frame (through init_state): pages check it ran.
+APP_FRAME = "app_frame"
 
 DEFAULTS: dict[str, object] = {
     LAST_IMPORTS: [],
@@ -18,6 +20,7 @@ def init_state() -> None:
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = value.copy() if isinstance(value, list) else value
+    st.session_state[APP_FRAME] = True
 
 
 def run_inside_app() -> None:
@@ -26,11 +29,11 @@ def run_inside_app() -> None:
     Until ``st.navigation`` has run once in the server process, Streamlit treats the
     ``pages/`` folder as a multipage app of its own (its "v1" mode): a link to a page
     opened first after a server start would run that page alone, with the raw file
-    names as navigation. Called first by every page: in that case it switches the
-    process to ``app.py``'s navigation and reruns, which then runs ``app.py``.
+    names as navigation. Called first by every page: when ``app.py`` has not run in
+    this session, it switches the process to ``app.py``'s navigation and reruns.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if not st.session_state.get(APP_FRAME):
         PagesManager.uses_pages_directory = False
         st.rerun()

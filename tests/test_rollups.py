@@ -1,0 +1,115 @@
+"""The rollups answer exactly what the case tables answer, and are kept by every import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import GOOD_ROWS, TODAY, csv_text, run_import
+from turquesa_geo import rollups, sql
+from turquesa_geo.demo import write_demo
+from turquesa_geo.filters import Filters, previous_period
+from turquesa_geo.importer import import_file
+from turquesa_geo.store import connect
+
+MEASURES = ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex"]
+SIGNATURE = ["nationality", "origin", "transit", "destination", "detection_country"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rollups")
+    write_demo(folder / "a.parquet", rows=8_000, seed=11)
+    write_demo(folder / "b.parquet", rows=3_000, seed=12)  # overlapping ids: updates replace cases
+    con = connect(folder / "store.duckdb")
+    import_file(con, folder / "a.parquet", today=TODAY)
+    import_file(con, folder / "b.parquet", today=TODAY)
+    yield con
+    con.close()
+
+
+def _frame(con, query, keys) -> pd.DataFrame:
+    frame = con.execute(*query).df()
+    return frame.sort_values(keys, na_position="first").reset_index(drop=True)
+
+
+def _routes(con, filters, period, rollup: bool) -> pd.DataFrame:
+    build = sql.route_signatures_rollup if rollup else sql.route_signatures
+    frame = _frame(con, build(filters, period, previous_period(filters)), SIGNATURE)
+    return frame.astype({m: "int64" for m in MEASURES})
+
+
+def _months(draw, first=dt.date(2018, 1, 1), count=106):
+    a, b = sorted(draw(st.lists(st.integers(0, count - 1), min_size=2, max_size=2)))
+    start = dt.date(first.year + (first.month - 1 + a) // 12, (first.month - 1 + a) % 12 + 1, 1)
+    end_first = dt.date(first.year + (first.month - 1 + b) // 12, (first.month - 1 + b) % 12 + 1, 1)
+    return rollups.whole_months(start, end_first)
+
+
+@st.composite
+def covered_filters(draw) -> Filters:
+    start, end = _months(draw)
+    return Filters(
+        start=start, end=end,
+        crime_types=tuple(draw(st.sets(st.sampled_from(["trafficking", "smuggling", "both"]), max_size=2))),
+        nationalities=tuple(draw(st.sets(st.sampled_from(["VEN", "HTI", "CUB", "PRY", "ECU", "ZZZ"]), max_size=2))),
+        sources=tuple(draw(st.sets(st.sampled_from(["INTERPOL ISON", "Policía Nacional de Colombia", "nope"]),
+                                   max_size=1))),
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filters=covered_filters())
+def test_route_signatures_from_the_rollup_equal_those_from_the_cases(demo, filters):
+    period = (filters.start, filters.end)
+    assert rollups.covers(filters, period, previous_period(filters))
+    expected = _routes(demo, filters, period, rollup=False)
+    pd.testing.assert_frame_equal(_routes(demo, filters, period, rollup=True), expected)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filters=covered_filters(), dimension=st.sampled_from(sql.ROLLUP_DIMENSIONS), freq=st.sampled_from("MQY"),
+       by=st.sampled_from([None, "crime_type"]), open_start=st.booleans())
+def test_modus_series_from_the_rollups_equal_those_from_the_cases(demo, filters, dimension, freq, by, open_start):
+    if open_start:  # what the trends page asks: the whole history up to the period's end
+        filters = Filters(end=filters.end, crime_types=filters.crime_types, sources=filters.sources)
+    keys = ["period", "grp", "code"]
+    expected = _frame(demo, sql.modus_series(filters, dimension, freq, by), keys)
+    got = _frame(demo, sql.modus_series_rollup(filters, dimension, freq, by), keys)
+    pd.testing.assert_frame_equal(got.astype({"cases": "int64", "reporting": "int64", "total": "int64"}),
+                                  expected.astype({"cases": "int64", "reporting": "int64", "total": "int64"}))
+
+
+def test_the_demo_store_has_something_to_compare(demo):
+    frame = _routes(demo, Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+                    (dt.date(2024, 1, 1), dt.date(2024, 12, 31)), rollup=True)
+    assert frame["cases"].sum() > 500 and frame["cases_prev"].sum() > 500
+
+
+@pytest.mark.parametrize("filters, periods, expected", [
+    (Filters(), [(dt.date(2024, 1, 1), dt.date(2024, 12, 31))], True),
+    (Filters(start=dt.date(2024, 1, 2)), [], False),
+    (Filters(end=dt.date(2024, 2, 28)), [], False),  # 2024 is a leap year
+    (Filters(end=dt.date(2024, 2, 29)), [], True),
+    (Filters(genders=("female",)), [], False),
+    (Filters(modus=(("platform", "tiktok"),)), [], False),
+    (Filters(crime_types=("smuggling",), origin=("VEN",)), [(dt.date(2024, 1, 1), dt.date(2024, 1, 30))], False),
+])
+def test_covers_only_whole_months_without_person_or_modus_filters(filters, periods, expected):
+    assert rollups.covers(filters, *periods) is expected
+
+
+def test_every_import_keeps_the_rollups(store, write):
+    run_import(store, write("a.csv", csv_text(*GOOD_ROWS)))
+    assert store.execute("SELECT sum(cases), sum(persons) FROM rollup_routes").fetchall() == [(3, 12 + 5 + 0)]
+    # A changed row replaces its case: the rollup follows (A2's 3 women and 2 girls become 1 woman).
+    changed = GOOD_ROWS[1].replace(",3,2,", ",1,0,")
+    run_import(store, write("b.csv", csv_text(GOOD_ROWS[0], changed, GOOD_ROWS[2])))
+    assert store.execute("SELECT sum(cases), sum(persons), sum(female) FROM rollup_routes").fetchall() == [(3, 13, 1)]
+    codes = store.execute("SELECT dimension, code, CAST(sum(cases) AS INTEGER) FROM rollup_modus "
+                          "GROUP BY dimension, code ORDER BY ALL").fetchall()
+    assert ("transport_mode", "land", 2) in codes and ("transport_mode", "river", 1) in codes
