@@ -26,10 +26,12 @@ from conftest import TODAY
 from turquesa_geo.cli import main as turquesa
 from turquesa_geo.importer import import_file
 from turquesa_geo.store import connect
+from turquesa_ui.text import WORD_JOINER
 
 ARTIFACTS = ROOT / "test-artifacts"
 HOSTILE_SOURCE = "<img src=x onerror=alert(1)>"
 HOSTILE_PLACE = "<script>alert('x')</script>"
+MARKDOWN_SOURCE = "![seen](http://evil.example/track.png) [link](javascript:alert(2)) **bold**"
 SERVED: dict[str, Path] = {}
 
 if not CHROMIUM.exists():
@@ -50,7 +52,8 @@ def server(tmp_path_factory):
     hostile = folder / "hostile.csv"
     hostile.write_text(
         "incident_id,source,date,crime_type,origin,destination,detection_country,place,victims_f_adult\n"
-        f"H1,\"{HOSTILE_SOURCE}\",2024-01-10,trafficking,VEN,COL,COL,\"{HOSTILE_PLACE}\",6\n", encoding="utf-8")
+        f"H1,\"{HOSTILE_SOURCE}\",2024-01-10,trafficking,VEN,COL,COL,\"{HOSTILE_PLACE}\",6\n"
+        f"H2,\"{MARKDOWN_SOURCE}\",2024-01-11,trafficking,VEN,COL,COL,Cúcuta,6\n", encoding="utf-8")
     con = connect(db)
     import_file(con, hostile, today=TODAY)
     con.close()
@@ -170,6 +173,22 @@ def test_hostile_text_in_imported_data_shows_as_text(page, server):
     chip = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Reporting source")
     assert HOSTILE_SOURCE in chip.inner_text()
     assert page.locator("img[src='x']").count() == 0  # never an element
+
+
+def test_markdown_in_imported_text_or_in_a_link_shows_as_text_and_fetches_nothing(browser_context, page, server):
+    _, egress = browser_context
+    # Markdown from the data (a source name) in the page caption ...
+    _open(page, server, "", "from=2016-01-01&src=" + quote(MARKDOWN_SOURCE))
+    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first
+    # (Web addresses carry an invisible word joiner, so the renderer does not link them.)
+    assert f"Reporting source: {MARKDOWN_SOURCE}" in caption.inner_text().replace(WORD_JOINER, "")
+    assert caption.locator("img, a, strong").count() == 0
+    # ... and from a crafted link (a value the store lacks), in the toast that reports it.
+    _open(page, server, "", "src=" + quote("![t](http://evil.example/t2.png)"))
+    toast = page.locator("[data-testid='stToast']").first
+    assert "![t](http://evil.example/t2.png) is not in the store" in toast.inner_text().replace(WORD_JOINER, "")
+    assert toast.locator("img").count() == 0
+    assert not [u for u in egress.requests if urlsplit(u).hostname == "evil.example"]
 
 
 def test_upload_reconciles_and_the_quarantine_download_opens(page, server, tmp_path):

@@ -46,3 +46,22 @@ def test_upload_limit_is_the_same_in_the_server_and_on_the_import_page():
 def test_turquesa_serve_binds_to_this_machine_by_default():
     args = build_parser().parse_args(["serve"])
     assert args.address == "127.0.0.1"
+
+
+def test_no_raw_html_anywhere_in_the_app():
+    """No page or helper renders raw HTML: no unsafe_allow_html, st.html or components.html."""
+    offenders = []
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "turquesa_ui").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.keyword) and node.arg == "unsafe_allow_html":
+                offenders.append(f"{path.name}:{node.value.lineno} unsafe_allow_html")
+            if isinstance(node, ast.Attribute) and node.attr == "html":
+                offenders.append(f"{path.name}:{node.lineno} .html")
+    assert offenders == []
+
+
+def test_the_html_check_would_catch_one():
+    tree = ast.parse('st.markdown(x, unsafe_allow_html=True)\nst.html("<b>")')
+    keywords = [n for n in ast.walk(tree) if isinstance(n, ast.keyword) and n.arg == "unsafe_allow_html"]
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "html"]
+    assert len(keywords) == 1 and len(calls) == 1

@@ -12,6 +12,7 @@ from turquesa_geo.briefing import EXPORT_KINDS, export_context, export_file
 from turquesa_geo.filters import Filters, to_query_params
 from turquesa_geo.marking import AUDIENCES, DEFAULT_TLP, TLP_LEVELS, Marking
 from turquesa_ui.store import store_cursor
+from turquesa_ui.text import md
 
 KIND_LABELS = {"snapshot": "Map snapshot", "pack": "Briefing pack (PDF)", "extract": "Data extract"}
 FORMAT_LABELS = {"png": "PNG (screen)", "png-print": "PNG (print, 300 dpi)", "pdf": "PDF (vector)", "csv": "CSV",
@@ -67,8 +68,8 @@ def export_panel(filters: Filters, period, page: str, kinds: tuple[str, ...] = (
         result = st.session_state.get(_RESULT)
         if result and result["page"] == page:
             if result["fmt"] in ("png", "png-print"):
-                st.image(result["data"], caption=f"Preview of {result['name']}", width="stretch")
+                st.image(result["data"], caption=f"Preview of {md(result['name'])}", width="stretch")
             st.download_button(f"Download {result['name']}", result["data"], file_name=result["name"],
                                mime=MIME[result["fmt"].split("-")[0]], type="primary", key=f"export_download_{page}")
-            st.caption(f"{len(result['data']):,} bytes · {result['marking']} · logged in the store's export log "
+            st.caption(f"{len(result['data']):,} bytes · {md(result['marking'])} · logged in the store's export log "
                        "(`turquesa exports`).")

@@ -16,6 +16,7 @@ from turquesa_geo.filters import (
 )
 from turquesa_geo.rollups import whole_months
 from turquesa_geo.vocab import codes, label
+from turquesa_ui.text import md
 
 KEY_PREFIX = "flt_"
 
@@ -49,13 +50,13 @@ def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str,
     if STATE not in st.session_state:
         filters, problems = from_query_params(dict(st.query_params))
         for problem in problems:
-            st.toast(f"Ignored filter from the link: {problem}")
+            st.toast(f"Ignored filter from the link: {md(problem)}")
         st.session_state[STATE] = to_query_params(filters)
     filters, _ = from_query_params(st.session_state[STATE])
     # Bounds in whole months: the months that hold the store's first and last case.
     filters, notes = fit_to_store(filters, whole_months(*period), _widget_choices(choices))
     for note in notes:
-        st.toast(f"Filter adjusted: {note}")
+        st.toast(f"Filter adjusted: {md(note)}")
     st.session_state[STATE] = to_query_params(filters)
     for f in FILTER_FIELDS:
         key = KEY_PREFIX + f.name
@@ -137,7 +138,7 @@ def period_caption(filters: Filters, view_period, previous) -> str:
     from turquesa_geo.filters import describe
     from turquesa_geo.privacy import SMALL_CELL_K
 
-    text = f"{describe(filters, with_period=False)} · {view_period[0]:%d %b %Y} – {view_period[1]:%d %b %Y}"
+    text = f"{md(describe(filters, with_period=False))} · {view_period[0]:%d %b %Y} – {view_period[1]:%d %b %Y}"
     if previous:
         text += f" · change against {previous[0]:%d %b %Y} – {previous[1]:%d %b %Y}"
     return text + f" · counts under {SMALL_CELL_K} show as <{SMALL_CELL_K}"

@@ -11,6 +11,7 @@ from turquesa_geo.htcds import HTCDS_RULES, import_htcds
 from turquesa_geo.importer import RULES, import_file
 from turquesa_geo.readers import ImportRefused
 from turquesa_ui.store import store_cursor, upload_folder
+from turquesa_ui.text import md
 
 PROFILE_HELP = {"flat": "flat: one row per case or interception",
                 "htcds": "htcds: two files, an HTCDS persons file and an events file, linked by case_id"}
@@ -38,16 +39,16 @@ def run_imports(files, profile: str, source: str | None, date_format: str | None
                     for p in paths]
         except ImportRefused as exc:
             bar.empty()
-            st.error(f"Not imported: {exc}")
+            st.error(f"Not imported: {md(exc)}")
             return []
 
 
 def show_result(result: dict) -> None:
     """One import's reconciliation, dropped columns and quarantine (with a correction download)."""
     if result["already_imported"]:
-        st.info(f"**{result['file_name']}** was already imported as import {result['import_id']}: 0 rows added.")
+        st.info(f"**{md(result['file_name'])}** was already imported as import {result['import_id']}: 0 rows added.")
         return
-    st.subheader(f"{result['file_name']}: import {result['import_id']}")
+    st.subheader(f"{md(result['file_name'])}: import {result['import_id']}")
     labels = {"rows_read": "Read", "rows_accepted": "Accepted", "rows_quarantined": "Quarantined",
               "rows_inserted": "New", "rows_updated": "Updated", "rows_unchanged": "Unchanged"}
     for col, (key, text) in zip(st.columns(len(labels)), labels.items()):
@@ -56,9 +57,9 @@ def show_result(result: dict) -> None:
                f"{result['rows_quarantined']:,}: " + ("reconciled." if result["reconciles"] else "NOT reconciled."))
     if result["dropped_columns"]:
         st.warning("Columns that look like personal identifiers were dropped and not stored: "
-                   + ", ".join(result["dropped_columns"]))
+                   + ", ".join(md(c) for c in result["dropped_columns"]))
     if result["ignored_columns"]:
-        st.caption("Columns not in the model, ignored: " + ", ".join(result["ignored_columns"]))
+        st.caption("Columns not in the model, ignored: " + ", ".join(md(c) for c in result["ignored_columns"]))
     if not result["rows_quarantined"]:
         return
     con = store_cursor()
