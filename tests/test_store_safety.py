@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -188,3 +189,17 @@ def test_eight_readers_see_totals_before_or_after_an_import_never_between(tmp_pa
     assert after[0] == before[0] + result.rows_inserted
     assert set(seen) <= {before, after}
     assert before in seen and after in seen  # the readers really ran across the commit
+
+
+def test_the_dashboard_says_store_busy_instead_of_failing(held_store, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from turquesa_geo.store import DB_ENV
+
+    db, _ = held_store
+    monkeypatch.setenv(DB_ENV, str(db))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Turquesa cannot open its store: store busy: ")
