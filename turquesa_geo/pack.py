@@ -62,14 +62,17 @@ def _guide(fig: Figure, text: str, y: float = 0.885) -> None:
     fig.text(0.04, y, textwrap.fill(text, 190), fontsize=8.5, color="#444444", va="top", linespacing=1.4)
 
 
-def _page(context: ExportContext, number: int, total: int, title: str) -> Figure:
-    """An A4 landscape page with banners, title, page number and the view's link."""
+def _page(context: ExportContext, number: int, total: int, title: tuple[str, str],
+          guide: tuple[str, str] | None = None) -> Figure:
+    """An A4 landscape page with banners, title (en, es), reading guide (en, es), page number and the view's link."""
     fig = Figure(figsize=A4_LANDSCAPE)
+    if guide:
+        _guide(fig, _t(context, *guide))
     fg, bg = context.marking.colours
     for y, va in ((0.985, "top"), (0.015, "bottom")):
         fig.text(0.5, y, f"  {context.banner}  ", ha="center", va=va, fontsize=11, fontweight="bold",
                  color=fg, bbox=dict(facecolor=bg, edgecolor=bg, boxstyle="square,pad=0.3"), gid="marking")
-    fig.text(0.04, 0.925, title, fontsize=17, fontweight="bold", color="#222222", va="top")
+    fig.text(0.04, 0.925, _t(context, *title), fontsize=17, fontweight="bold", color="#222222", va="top")
     fig.text(0.96, 0.045, f"{number} / {total}", ha="right", fontsize=9, color="#444444", gid="page-number")
     link = context.view_url or "—"
     fig.text(0.04, 0.045, _t(context, "View", "Vista") + f": {link[:150]}", fontsize=7, color="#444444")
@@ -79,7 +82,7 @@ def _page(context: ExportContext, number: int, total: int, title: str) -> Figure
 
 
 def _cover(context: ExportContext, total: int) -> Figure:
-    fig = _page(context, 1, total, _t(context, "Corridor briefing", "Informe de corredores"))
+    fig = _page(context, 1, total, ("Corridor briefing", "Informe de corredores"))
     lines = context.footer_lines() + [
         _t(context, "Handling", "Manejo") + f": {context.marking.text} — "
         + bilingual({lang: context.marking.tlp and _tlp_meaning(context, lang) for lang in ("en", "es")}, context.langs),
@@ -131,11 +134,11 @@ def _short(text: str, width: int) -> str:
 
 
 def _corridor_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, _t(context, "Top corridors", "Principales corredores"))
-    _guide(fig, _t(context, "How to read: one row per rebuilt route, largest first; change compares with the "
-                                      "previous period of the same length; blank where a count is protected.",
-                             "Cómo leer: una fila por ruta reconstruida, de mayor a menor; el cambio compara con el "
-                             "período anterior de igual duración; vacío donde una cifra está protegida."))
+    fig = _page(context, number, total, ("Top corridors", "Principales corredores"), (
+        "How to read: one row per rebuilt route, largest first; change compares with the "
+        "previous period of the same length; blank where a count is protected.",
+        "Cómo leer: una fila por ruta reconstruida, de mayor a menor; el cambio compara con el "
+        "período anterior de igual duración; vacío donde una cifra está protegida."))
     table = corridor_extract(data.view.corridors, context.audience, context.langs[0]).head(15)
     shown = pd.DataFrame({
         "#": table["rank"], _h(context, "Corridor", "Corredor"): [_short(c, 105) for c in table["corridor"]],
@@ -149,7 +152,7 @@ def _corridor_page(context: ExportContext, data: PackData, number: int, total: i
 
 
 def _figures_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, _t(context, "Key figures", "Cifras clave"))
+    fig = _page(context, number, total, ("Key figures", "Cifras clave"))
     f, audience = data.figures, context.audience
     rows = [(_t(context, "Cases", "Casos"), f.cases, f.cases_prev),
             (_t(context, "Victims", "Víctimas"), f.victims, f.victims_prev),
@@ -205,11 +208,11 @@ def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context
 
 
 def _trends_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, _t(context, "Modus-operandi trends", "Tendencias del modus operandi"))
-    _guide(fig, _t(context, "How to read: share of the cases reporting the dimension that show each code, per "
-                                      "year; grey band: COVID-19 pandemic; years resting on few cases are not drawn.",
-                             "Cómo leer: porcentaje de los casos que informan la dimensión que muestran cada código, por "
-                             "año; banda gris: pandemia de COVID-19; no se dibujan años con pocos casos."))
+    fig = _page(context, number, total, ("Modus-operandi trends", "Tendencias del modus operandi"), (
+        "How to read: share of the cases reporting the dimension that show each code, per "
+        "year; grey band: COVID-19 pandemic; years resting on few cases are not drawn.",
+        "Cómo leer: porcentaje de los casos que informan la dimensión que muestran cada código, por "
+        "año; banda gris: pandemia de COVID-19; no se dibujan años con pocos casos."))
     rects = [(0.07, 0.50, 0.40, 0.32), (0.56, 0.50, 0.40, 0.32), (0.07, 0.11, 0.40, 0.32), (0.56, 0.11, 0.40, 0.32)]
     for rect, (dimension, series) in zip(rects, data.trends.items()):
         _trend_axes(fig, rect, series, dimension, context)
@@ -217,11 +220,11 @@ def _trends_page(context: ExportContext, data: PackData, number: int, total: int
 
 
 def _gender_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, _t(context, "Gender and age", "Género y edad"))
-    _guide(fig, _t(context, "How to read: persons per role split by sex and age; hatched parts are children; "
-                                      "protected parts are not drawn.",
-                             "Cómo leer: personas por rol según sexo y edad; las partes rayadas son niñas y niños; no se "
-                             "dibujan las partes protegidas."))
+    fig = _page(context, number, total, ("Gender and age", "Género y edad"), (
+        "How to read: persons per role split by sex and age; hatched parts are children; "
+        "protected parts are not drawn.",
+        "Cómo leer: personas por rol según sexo y edad; las partes rayadas son niñas y niños; no se "
+        "dibujan las partes protegidas."))
     ax = fig.add_axes((0.22, 0.22, 0.72, 0.58))
     persons = data.persons
     roles = [r for r in ("victim", "migrant", "suspect") if r in set(persons["role"])]
@@ -245,11 +248,11 @@ def _gender_page(context: ExportContext, data: PackData, number: int, total: int
 
 
 def _signals_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, _t(context, "Emerging signals", "Señales emergentes"))
-    _guide(fig, _t(context, "How to read: changes against the baseline that passed an exact test with false "
-                                      "discoveries controlled at 5%.",
-                             "Cómo leer: cambios frente a la línea de base que superaron una prueba exacta con control "
-                             "de falsos descubrimientos al 5%."))
+    fig = _page(context, number, total, ("Emerging signals", "Señales emergentes"), (
+        "How to read: changes against the baseline that passed an exact test with false "
+        "discoveries controlled at 5%.",
+        "Cómo leer: cambios frente a la línea de base que superaron una prueba exacta con control "
+        "de falsos descubrimientos al 5%."))
     signals = data.signals.head(12)
     if context.audience.name != "internal":
         # Reasons quote exact counts; an external pack names the signal without them.
@@ -262,7 +265,7 @@ def _signals_page(context: ExportContext, data: PackData, number: int, total: in
 
 
 def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, _t(context, "Data notes", "Notas sobre los datos"))
+    fig = _page(context, number, total, ("Data notes", "Notas sobre los datos"))
     notes = [
         _t(context, "Sources", "Fuentes") + ": " + (", ".join(context.sources) or "—"),
         _t(context, "Coverage: only cases reported to the sources above; absence of cases is not absence of crime.",
