@@ -162,7 +162,8 @@ def _case_view_sql(table: str, alias: str, columns: list[str]) -> str:
     """View ``{table}_v`` of the staged text: the kept ``columns``, the case id column renamed ``case_id``."""
     kept = ", ".join(q(c) for c in columns if c != alias)
     table = plain_ident(table)
-    return f"CREATE OR REPLACE TEMP VIEW {table}_v AS SELECT {LINE_COLUMN}, {q(alias)} AS {CASE_ID}, {kept} FROM {table}"
+    return (f"CREATE OR REPLACE TEMP VIEW {table}_v AS SELECT {LINE_COLUMN}, {q(alias)} AS {CASE_ID}, {kept} "
+            f"FROM {table}")
 
 
 def _check_columns(persons: _Side, events: _Side) -> tuple[_Side, _Side]:

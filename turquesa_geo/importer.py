@@ -827,13 +827,22 @@ def _quarantine_sql(info: StageInfo) -> str:
 
 
 def _quarantine_ragged(con, import_id: int, ragged) -> None:
-    """Quarantine the rows that could not be split into the header's fields, as read."""
+    """Quarantine the rows that could not be split into the header's fields, as read.
+
+    One insert from an Arrow table: row-by-row inserts cost about a millisecond each,
+    minutes for a file of many short ragged lines.
+    """
     if ragged:
-        con.executemany(
-            "INSERT INTO quarantine VALUES (?, ?, NULL, 'ragged_row', NULL, ?, ?)",
-            [[import_id, r.line, r.message, json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False)]
-             for r in ragged],
-        )
+        con.register("_ragged", pa.table({
+            "line": pa.array([r.line for r in ragged], pa.int64()),
+            "message": _strings(r.message for r in ragged),
+            "record": _strings(json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False) for r in ragged),
+        }))
+        try:
+            con.execute("INSERT INTO quarantine SELECT ?, line, NULL, 'ragged_row', NULL, message, record FROM _ragged",
+                        [import_id])
+        finally:
+            con.unregister("_ragged")
 
 
 def _quarantine_by_rule(con, import_id: int) -> dict[str, int]:

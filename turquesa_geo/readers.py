@@ -29,6 +29,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from .sql import copy_to_temp_sql, drop_temp_sql, plain_ident, quote_ident
+
 __all__ = [
     "ImportRefused",
     "RaggedRow",
@@ -45,6 +47,18 @@ __all__ = [
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".json", ".jsonl")
 DELIMITERS = (",", ";", "\t", "|")
 MAX_COLUMNS = 2_000
+#: Longest CSV header line, in bytes: room for MAX_COLUMNS long names, read without reading the file.
+MAX_HEADER_BYTES = 1 << 20
+#: Longest CSV line, in bytes, that DuckDB's reader accepts (its max_line_size).
+MAX_LINE_BYTES = 10_000_000
+#: Characters of a ragged row's line kept for its quarantine record: a prefix, enough to recognise it.
+MAX_RAGGED_CHARS = 10_000
+#: Largest total uncompressed size of an XLSX archive's entries, as the archive declares them.
+MAX_XLSX_UNCOMPRESSED = 512 * (1 << 20)
+#: Highest compression ratio of an XLSX entry (zip bombs reach 1000:1; sheets rarely pass 20:1) ...
+MAX_XLSX_RATIO = 200
+#: ... once it inflates past this many bytes (small entries may compress as they like).
+MAX_XLSX_RATIO_FLOOR = 8 * (1 << 20)
 LINE_COLUMN = "_line"
 
 
@@ -54,7 +68,7 @@ class ImportRefused(ValueError):
 
 @dataclass(frozen=True)
 class RaggedRow:
-    """A CSV line whose number of fields differs from the header's."""
+    """A CSV line whose number of fields differs from the header's; ``text`` is at most MAX_RAGGED_CHARS long."""
 
     line: int
     text: str
@@ -135,9 +149,16 @@ def detect_delimiter(header: str) -> str:
     >>> detect_delimiter("incident_id")
     ','
     """
-    fields = {d: len(next(csv.reader([header], delimiter=d))) for d in DELIMITERS}
+    fields = {d: _field_count(header, d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: (fields[d], -DELIMITERS.index(d)))
     return best if fields[best] > 1 else ","
+
+
+def _field_count(line: str, delimiter: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter)))
+    except csv.Error:  # one field longer than the csv module's limit: the line does not split on it
+        return 1
 
 
 def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage") -> StageInfo:
@@ -178,7 +199,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageI
     if plain.blank:
         raise ImportRefused(f"{path.name}: the file is empty")
     with path.open("rb") as handle:
-        header_line = handle.read(1 << 20).split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+        header_line = _header_line(handle.read(MAX_HEADER_BYTES + 1), path.name).decode("utf-8")
     return _stage_utf8_csv(con, path, path.name, table, header_line, plain.lines,
                            lambda: path.read_bytes().decode("utf-8"), "utf-8")
 
@@ -247,11 +268,14 @@ def _stage_csv_decoded(con: duckdb.DuckDBPyConnection, path: Path, table: str) -
         raise ImportRefused(f"{path.name}: the file is empty")
     # Large files stay bytes: only non-UTF-8 files are decoded whole (to re-encode).
     text = None if encoding == "utf-8" else bytes(body).decode(encoding)
-    first = (text.split("\n", 1)[0] if text is not None else bytes(body[:1 << 20]).split(b"\n", 1)[0].decode("utf-8"))
+    first = (_header_line(text[:MAX_HEADER_BYTES + 1], path.name) if text is not None
+             else _header_line(bytes(body[:MAX_HEADER_BYTES + 1]), path.name).decode("utf-8"))
     utf8_path = None
     try:
-        # DuckDB reads UTF-8 without BOM: write such a copy.
-        with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as copy:
+        # DuckDB reads UTF-8 without BOM: write such a copy, beside the file when DuckDB
+        # may read only some folders (a locked connection reads its upload folder).
+        folder = None if _external_access(con) else path.parent
+        with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False, dir=folder) as copy:
             utf8_path = Path(copy.name)
             copy.write(text.encode("utf-8") if text is not None else body)
 
@@ -259,19 +283,41 @@ def _stage_csv_decoded(con: duckdb.DuckDBPyConnection, path: Path, table: str) -
             return text if text is not None else bytes(body).decode("utf-8")
 
         lines = _data_lines(text if text is not None else data)
-        return _stage_utf8_csv(con, utf8_path, path.name, table, first.rstrip("\r"), lines, full_text, encoding)
+        return _stage_utf8_csv(con, utf8_path, path.name, table, first, lines, full_text, encoding)
     finally:
         if utf8_path is not None:
             utf8_path.unlink(missing_ok=True)
 
 
+def _external_access(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT current_setting('enable_external_access')").fetchall()[0][0])
+
+
+def _header_line(head: bytes | str, name: str) -> bytes | str:
+    """The first line of a file's first MAX_HEADER_BYTES + 1 bytes (or characters), or refuse it as too long."""
+    newline = "\n" if isinstance(head, str) else b"\n"
+    end = head.find(newline)
+    if end < 0 and len(head) > MAX_HEADER_BYTES:
+        raise ImportRefused(f"{name}: the header line is longer than {MAX_HEADER_BYTES:,} bytes "
+                            f"(at most {MAX_COLUMNS} columns are accepted)")
+    return head[:end if end >= 0 else len(head)].rstrip("\r" if isinstance(head, str) else b"\r")
+
+
+def _split_header(header_line: str, name: str) -> tuple[str, list[str]]:
+    """The delimiter and the fields of a header line."""
+    delimiter = detect_delimiter(header_line)
+    try:
+        return delimiter, next(csv.reader([header_line], delimiter=delimiter))
+    except csv.Error as exc:  # a name longer than the csv module's field limit
+        raise ImportRefused(f"{name}: unreadable header line ({exc})") from None
+
+
 def _stage_utf8_csv(con, utf8_path: Path, name: str, table: str, header_line: str, lines: int,
                     full_text: Callable[[], str], encoding: str) -> StageInfo:
     """Stage a UTF-8 CSV without BOM whose header line and data line count are known."""
-    delimiter = detect_delimiter(header_line)
-    header = next(csv.reader([header_line], delimiter=delimiter))
+    delimiter, header = _split_header(header_line, name)
     columns = _checked_header(header, name)
-    info = _stage_csv_duckdb(con, utf8_path, table, delimiter, columns, lines, full_text)
+    info = _stage_csv_duckdb(con, utf8_path, name, table, delimiter, columns, lines, full_text)
     info.encoding = encoding
     if info.rows == 0 and not info.ragged:
         raise ImportRefused(f"{name}: the file has a header but no data rows")
@@ -301,47 +347,149 @@ def _data_lines(data: bytes | str) -> int:
     return data.count(newline, 0, end)
 
 
-def _stage_csv_duckdb(con, path: Path, table: str, delimiter: str, columns: list[str], data_lines: int,
+def _stage_csv_duckdb(con, path: Path, name: str, table: str, delimiter: str, columns: list[str], data_lines: int,
                       full_text) -> StageInfo:
-    """Fast path: DuckDB's parallel reader; exact lines unless records span lines."""
-    con.execute("DROP TABLE IF EXISTS reject_errors")
-    con.execute("DROP TABLE IF EXISTS reject_scans")
+    """Fast path: DuckDB's parallel reader; exact lines unless records span lines.
+
+    A clean file is read once. A file with rejected lines is read again with DuckDB's
+    reject table, unless that would cost more than the exact reader (see :func:`_reject_work`).
+    """
     types = {f"c{i}": "VARCHAR" for i in range(len(columns))}
+    params = [str(path), delimiter, types]
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, header = true, delim = ?, "
-            "quote = '\"', escape = '\"', columns = ?, ignore_errors = true, store_rejects = true, "
-            "null_padding = false, auto_detect = false, strict_mode = true, max_line_size = 10000000)",
-            [str(path), delimiter, types],
-        )
+        con.execute(_read_csv_sql(table, keep_rejects=False), params)
+    except duckdb.PermissionException:
+        raise  # a locked connection may not read this file: no way round it
     except duckdb.Error:
         # Mixed line endings or stray quotes: the exact reader copes and reports per line.
-        return _stage_csv_python(con, full_text(), table, delimiter, columns)
-    rejects = con.execute(
-        "SELECT line, any_value(csv_line), any_value(error_type), any_value(error_message) "
-        "FROM reject_errors GROUP BY line ORDER BY line"
-    ).fetchall()
-    n_good = con.execute(f"SELECT count(*) FROM {table}_raw").fetchall()[0][0]
-    if n_good + len(rejects) != data_lines:
+        return _stage_csv_python(con, full_text(), name, table, delimiter, columns)
+    n_good = con.execute(_count_rows_sql(f"{table}_raw")).fetchall()[0][0]
+    rejects = [] if n_good == data_lines else _rejected_lines(con, path, table, params, len(columns))
+    if rejects is None or n_good + len(rejects) != data_lines:
         # Quoted fields with line breaks, or blank lines: line numbers need the exact reader.
-        return _stage_csv_python(con, full_text(), table, delimiter, columns)
-    ragged = [RaggedRow(int(line), str(csv_line), _ragged_message(kind, message, len(columns)))
+        return _stage_csv_python(con, full_text(), name, table, delimiter, columns)
+    ragged = [_ragged_row(int(line), str(csv_line), _ragged_message(kind, message, len(columns)))
               for line, csv_line, kind, message in rejects]
     if rejects:
         rejected_index = np.array([r[0] - 2 for r in rejects], dtype=np.int64)
         good_lines = np.delete(np.arange(data_lines, dtype=np.int64), rejected_index) + 2
         con.register("_good_lines", pa.table({LINE_COLUMN: good_lines}))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_lines AS SELECT * FROM _good_lines")
+        con.execute(copy_to_temp_sql(f"{table}_lines", "_good_lines"))
         con.unregister("_good_lines")
-        line_sql, source_sql = f"g.{LINE_COLUMN}", f"{table}_raw r POSITIONAL JOIN {table}_lines g"
-    else:
-        # rowid follows file order: the raw table was filled by one ordered scan.
-        line_sql, source_sql = "r.rowid + 2", f"{table}_raw r"
-    cells = ", ".join(f"r.c{i} AS {_quote(col)}" for i, col in enumerate(columns))
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table}_cells AS SELECT {line_sql} AS {LINE_COLUMN}, {cells} "
-                f"FROM {source_sql}")
+    # Without rejects, rowid follows file order: the raw table was filled by one ordered scan.
+    con.execute(_csv_cells_view_sql(table, columns, with_line_table=bool(rejects)))
     _create_text_view(con, table, columns)
     return StageInfo("csv", columns, int(n_good), delimiter=delimiter, ragged=ragged, cells=f"{table}_cells")
+
+
+def _rejected_lines(con, path: Path, table: str, params: list, fields: int) -> list[tuple] | None:
+    """Read the CSV again, keeping (line, text, error type, message) of each rejected line.
+
+    None when DuckDB cannot, or when its reject table would cost more than the exact reader.
+    """
+    budget = max(_MIN_REJECT_WORK, _REJECT_WORK_PER_BYTE * path.stat().st_size)
+    if _reject_work(path, params[1], fields) > budget:
+        return None
+    con.execute("DROP TABLE IF EXISTS reject_errors")
+    con.execute("DROP TABLE IF EXISTS reject_scans")
+    try:
+        con.execute(_read_csv_sql(table, keep_rejects=True), params)
+    except duckdb.Error:
+        return None
+    return con.execute(
+        "SELECT line, any_value(csv_line), any_value(error_type), any_value(error_message) "
+        "FROM reject_errors GROUP BY line ORDER BY line"
+    ).fetchall()
+
+
+def _read_csv_sql(table: str, *, keep_rejects: bool) -> str:
+    """Statement reading a CSV (parameters: path, delimiter, columns) into ``{table}_raw``, all text.
+
+    Rows that do not split into the header's fields are skipped; with ``keep_rejects``
+    they are listed in DuckDB's ``reject_errors``.
+    """
+    rejects = "store_rejects = true, " if keep_rejects else ""
+    return (
+        f"CREATE OR REPLACE TEMP TABLE {plain_ident(table)}_raw AS SELECT * FROM read_csv(?, header = true, "
+        f"delim = ?, quote = '\"', escape = '\"', columns = ?, ignore_errors = true, {rejects}"
+        f"null_padding = false, auto_detect = false, strict_mode = true, max_line_size = {MAX_LINE_BYTES})"
+    )
+
+
+# DuckDB's reject table records one error per field a ragged row lacks or adds, each
+# with the line: its cost grows with (fields off) x (line length), so one row of a
+# million fields takes it hours. Past about ten units of that work per byte of file
+# (or a second's worth on small files), the exact Python reader is the cheaper one.
+_REJECT_WORK_PER_BYTE = 10
+_MIN_REJECT_WORK = 200_000_000
+#: Fixed cost of one reject error, in the same units as one byte of its line.
+_REJECT_ERROR_COST = 1_000
+_WORK_BLOCK = 1 << 20
+
+
+def _reject_work(path: Path, delimiter: str, fields: int) -> float:
+    """Estimated work of DuckDB's reject table on a CSV: for each data line whose field
+    count differs from ``fields``, the difference times (its length + a fixed cost).
+
+    Fields are counted as delimiters + 1, quotes ignored: an upper bound for quoted
+    text. One streaming pass in 1 MiB blocks; only files with rejected lines pay it.
+    """
+    delim = ord(delimiter)
+    work = 0.0
+    carry_length = carry_delimiters = 0
+    header = True
+    with path.open("rb") as handle:
+        while block := handle.read(_WORK_BLOCK):
+            data = np.frombuffer(block, np.uint8)
+            ends = np.flatnonzero(data == 10)
+            if ends.size:
+                starts = np.concatenate(([0], ends[:-1] + 1))
+                lengths = ends - starts + 1
+                delimiters = np.add.reduceat(data[:ends[-1] + 1] == delim, starts, dtype=np.int64)
+                lengths[0] += carry_length
+                delimiters[0] += carry_delimiters
+                work += _lines_work(lengths[header:], delimiters[header:], fields)
+                header = False
+                data = data[ends[-1] + 1:]
+                carry_length = carry_delimiters = 0
+            carry_length += data.size
+            carry_delimiters += int(np.count_nonzero(data == delim))
+    if carry_length and not header:
+        work += _lines_work(np.array([carry_length]), np.array([carry_delimiters]), fields)
+    return work
+
+
+def _lines_work(lengths: np.ndarray, delimiters: np.ndarray, fields: int) -> float:
+    off = np.abs(delimiters + 1 - fields).astype(np.float64)
+    return float(np.sum(off * (lengths + _REJECT_ERROR_COST)))
+
+
+def _count_rows_sql(relation: str) -> str:
+    """Statement counting the rows of an internal relation."""
+    return f"SELECT count(*) FROM {plain_ident(relation)}"
+
+
+def _csv_cells_view_sql(table: str, columns: list[str], *, with_line_table: bool) -> str:
+    """View ``{table}_cells`` over the raw CSV columns ``c0, c1, ...``, renamed, with each row's line.
+
+    Line numbers come from ``{table}_lines`` (the lines DuckDB accepted) when some
+    rows were rejected, else from the row position.
+    """
+    table = plain_ident(table)
+    if with_line_table:
+        line_sql, source_sql = f"g.{LINE_COLUMN}", f"{table}_raw r POSITIONAL JOIN {table}_lines g"
+    else:
+        line_sql, source_sql = "r.rowid + 2", f"{table}_raw r"
+    cells = ", ".join(f"r.c{i} AS {quote_ident(col)}" for i, col in enumerate(columns))
+    return f"CREATE OR REPLACE TEMP VIEW {table}_cells AS SELECT {line_sql} AS {LINE_COLUMN}, {cells} FROM {source_sql}"
+
+
+def _ragged_row(line: int, text: str, message: str) -> RaggedRow:
+    """A ragged row keeping at most MAX_RAGGED_CHARS of its line (the message says when it is cut)."""
+    if len(text) >= MAX_RAGGED_CHARS:
+        text = text[:MAX_RAGGED_CHARS]
+        message += f" (only the first {MAX_RAGGED_CHARS} characters of the line are kept)"
+    return RaggedRow(line, text, message)
 
 
 def _ragged_message(kind: str, message: str, expected: int) -> str:
@@ -352,26 +500,29 @@ def _ragged_message(kind: str, message: str, expected: int) -> str:
     return f"unreadable row: {kind.lower()}"
 
 
-def _stage_csv_python(con, text: str, table: str, delimiter: str, columns: list[str]) -> StageInfo:
+def _stage_csv_python(con, text: str, name: str, table: str, delimiter: str, columns: list[str]) -> StageInfo:
     """Exact reader for files whose records span lines; slower, same result."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
-    next(reader)
     values: list[list[str | None]] = [[] for _ in columns]
     lines: list[int] = []
     ragged: list[RaggedRow] = []
-    start = reader.line_num + 1
-    for record in reader:
-        if not record:
-            start = reader.line_num + 1
-            continue
-        if len(record) != len(columns):
-            ragged.append(RaggedRow(start, delimiter.join(record),
-                                    f"ragged row: expected {len(columns)} fields, found {len(record)}"))
-        else:
-            lines.append(start)
-            for column, value in zip(values, record):
-                column.append(value if value != "" else None)
+    try:
+        next(reader)
         start = reader.line_num + 1
+        for record in reader:
+            if not record:
+                start = reader.line_num + 1
+                continue
+            if len(record) != len(columns):
+                ragged.append(_ragged_row(start, delimiter.join(record),
+                                          f"ragged row: expected {len(columns)} fields, found {len(record)}"))
+            else:
+                lines.append(start)
+                for column, value in zip(values, record):
+                    column.append(value if value != "" else None)
+            start = reader.line_num + 1
+    except csv.Error as exc:  # a field longer than the csv module's limit
+        raise ImportRefused(f"{name}: unreadable CSV at line {reader.line_num} ({exc})") from None
     arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
     arrays.update({col: pa.array(vals, pa.string()) for col, vals in zip(columns, values)})
     info = _stage_arrow(con, pa.table(arrays), table, "csv")
@@ -418,31 +569,21 @@ def _text_array(values: list[object]) -> pa.Array:
     return pa.array([_text(v) for v in values], pa.string())
 
 
-def _read_xlsx(path: Path) -> pa.Table:
-    import defusedxml  # noqa: F401  openpyxl parses with defusedxml when it is importable
-    import openpyxl
+#: What a damaged or hostile workbook raises while openpyxl reads it (defusedxml's refusals are ValueErrors).
+_XLSX_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, OSError, ValueError, SyntaxError,
+                EOFError)
 
+
+def _read_xlsx(path: Path) -> pa.Table:
+    """The first sheet of a workbook, after checking the archive and that XML is parsed safely."""
+    _check_xlsx_archive(path)
+    book = _open_workbook(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        columns, lines, values = _sheet_values(book.worksheets[0], path.name)
+    except ImportRefused:
+        raise
+    except _XLSX_ERRORS as exc:
         raise ImportRefused(f"{path.name}: not a readable XLSX workbook ({exc})") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header_row = next(rows, None)
-        if header_row is None:
-            raise ImportRefused(f"{path.name}: the first sheet is empty")
-        width = max((i + 1 for i, v in enumerate(header_row) if v is not None), default=0)
-        columns = _checked_header([str(v) if v is not None else "" for v in header_row[:width]], path.name)
-        values: list[list[object]] = [[] for _ in columns]
-        lines: list[int] = []
-        for number, row in enumerate(rows, start=2):
-            row = tuple(row[:width]) + (None,) * max(0, width - len(row))
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                continue
-            lines.append(number)
-            for column, value in zip(values, row):
-                column.append(value)
     finally:
         book.close()
     arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
@@ -450,18 +591,65 @@ def _read_xlsx(path: Path) -> pa.Table:
     return pa.table(arrays)
 
 
+def _check_xlsx_archive(path: Path) -> None:
+    """Refuse a file that is not a zip archive, or whose entries would inflate too far (a zip bomb).
+
+    The sizes checked are those the archive declares: Python's zipfile, which openpyxl
+    reads through, never inflates an entry past its declared size.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportRefused(f"{path.name}: not a readable XLSX workbook (not a zip archive: {exc})") from None
+    total = sum(e.file_size for e in entries)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ImportRefused(f"{path.name}: the workbook would inflate to {total:,} bytes; at most "
+                            f"{MAX_XLSX_UNCOMPRESSED:,} are accepted (is it a zip bomb?)")
+    for e in entries:
+        ratio = e.file_size // max(e.compress_size, 1)
+        if e.file_size > MAX_XLSX_RATIO_FLOOR and ratio > MAX_XLSX_RATIO:
+            raise ImportRefused(f"{path.name}: entry {e.filename!r} inflates {ratio:,} times; at most "
+                                f"{MAX_XLSX_RATIO} times is accepted (is it a zip bomb?)")
+
+
+def _open_workbook(path: Path):
+    import openpyxl
+    import openpyxl.xml
+
+    if not openpyxl.xml.DEFUSEDXML:
+        # Without defusedxml (or with OPENPYXL_DEFUSEDXML=False) entity expansion is not refused.
+        raise ImportRefused(f"{path.name}: XLSX import needs openpyxl to parse through defusedxml, which is off")
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except _XLSX_ERRORS as exc:
+        raise ImportRefused(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+
+
+def _sheet_values(sheet, name: str) -> tuple[list[str], list[int], list[list[object]]]:
+    """(columns, sheet row numbers, values per column) of a sheet's non-blank rows."""
+    rows = sheet.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise ImportRefused(f"{name}: the first sheet is empty")
+    width = max((i + 1 for i, v in enumerate(header_row) if v is not None), default=0)
+    columns = _checked_header([str(v) if v is not None else "" for v in header_row[:width]], name)
+    values: list[list[object]] = [[] for _ in columns]
+    lines: list[int] = []
+    for number, row in enumerate(rows, start=2):
+        row = tuple(row[:width]) + (None,) * max(0, width - len(row))
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        lines.append(number)
+        for column, value in zip(values, row):
+            column.append(value)
+    return columns, lines, values
+
+
 def _read_json(path: Path) -> pa.Table:
     raw = path.read_bytes()
     encoding, bom = detect_encoding(raw)
-    text = raw[bom:].decode(encoding)
-    try:
-        document = json.loads(text)
-        records = document.get("records", document.get("data")) if isinstance(document, dict) else document
-    except json.JSONDecodeError:
-        try:
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as exc:
-            raise ImportRefused(f"{path.name}: not valid JSON or JSON Lines ({exc.msg} at line {exc.lineno})") from None
+    records = _json_records(raw[bom:].decode(encoding), path.name)
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ImportRefused(f"{path.name}: expected a list of records (objects) or JSON Lines")
     if not records:
@@ -474,6 +662,20 @@ def _read_json(path: Path) -> pa.Table:
     for key, col in zip(names, columns):
         arrays[col] = _text_array([_json_value(r.get(key)) for r in records])
     return pa.table(arrays)
+
+
+def _json_records(text: str, name: str) -> object:
+    """What should be the records: the document (or its ``records`` / ``data``), else one per JSON line."""
+    try:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError:
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(f"{name}: not valid JSON or JSON Lines ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise ImportRefused(f"{name}: JSON nested too deeply to hold records") from None
+    return document.get("records", document.get("data")) if isinstance(document, dict) else document
 
 
 def _json_value(value: object) -> object:
@@ -489,11 +691,16 @@ def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str) -> Sta
     if table_data.num_rows == 0:
         raise ImportRefused("the file has a header but no data rows")
     con.register("_arrow_stage", table_data)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM _arrow_stage")
+    con.execute(copy_to_temp_sql(f"{table}_raw", "_arrow_stage"))
     con.unregister("_arrow_stage")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table}_cells AS SELECT * FROM {table}_raw")
+    con.execute(_arrow_cells_view_sql(table))
     _create_text_view(con, table, columns)
     return StageInfo(file_format, columns, table_data.num_rows, cells=f"{table}_cells")
+
+
+def _arrow_cells_view_sql(table: str) -> str:
+    """View ``{table}_cells`` over ``{table}_raw`` as is: Arrow tables are staged with their line column."""
+    return f"CREATE OR REPLACE TEMP VIEW {plain_ident(table)}_cells AS SELECT * FROM {table}_raw"
 
 
 def _create_text_view(con, table: str, columns: list[str]) -> None:
@@ -502,8 +709,13 @@ def _create_text_view(con, table: str, columns: list[str]) -> None:
     A view, not a table: trimming every cell of a large file costs more than the
     read itself, and the importer trims only the cells it uses.
     """
-    select = ", ".join(f"nullif(trim({_quote(c)}), '') AS {_quote(c)}" for c in columns)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {LINE_COLUMN}, {select} FROM {table}_cells")
+    con.execute(_text_view_sql(table, columns))
+
+
+def _text_view_sql(table: str, columns: list[str]) -> str:
+    """Statement of view ``table``: the cells of ``{table}_cells``, trimmed, blank as NULL."""
+    select = ", ".join(f"nullif(trim({quote_ident(c)}), '') AS {quote_ident(c)}" for c in columns)
+    return f"CREATE OR REPLACE TEMP VIEW {plain_ident(table)} AS SELECT {LINE_COLUMN}, {select} FROM {table}_cells"
 
 
 @contextmanager
@@ -513,23 +725,32 @@ def insertion_order(con: duckdb.DuckDBPyConnection, *, preserve: bool) -> Iterat
     Staging needs file order; later steps carry ``_line`` and write faster when
     parallel threads may append in any order.
     """
-    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
-    con.execute(f"SET preserve_insertion_order = {'true' if preserve else 'false'}")
+    before = bool(con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0])
+    if before == preserve or (not preserve and _locked(con)):
+        # A locked connection (the dashboard's) keeps DuckDB's default, which keeps
+        # order: staging stays right, only the later writes run less parallel.
+        yield
+        return
+    con.execute(_insertion_order_sql(preserve))
     try:
         yield
     finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
+        con.execute(_insertion_order_sql(before))
+
+
+def _locked(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the connection's configuration is locked (see :func:`turquesa_geo.store.lock_down`)."""
+    return bool(con.execute("SELECT current_setting('lock_configuration')").fetchall()[0][0])
+
+
+def _insertion_order_sql(preserve: bool) -> str:
+    """SET statement of ``preserve_insertion_order`` (a boolean written as a keyword, not a value)."""
+    return f"SET preserve_insertion_order = {'true' if preserve else 'false'}"
 
 
 def drop_stage(con: duckdb.DuckDBPyConnection, table: str = "stage") -> None:
     """Drop the temporary objects :func:`load_stage` made."""
-    con.execute(f"DROP VIEW IF EXISTS temp.{table}")
-    con.execute(f"DROP VIEW IF EXISTS temp.{table}_cells")
+    con.execute(drop_temp_sql("VIEW", table))
+    con.execute(drop_temp_sql("VIEW", f"{table}_cells"))
     for suffix in ("_raw", "_lines"):
-        con.execute(f"DROP TABLE IF EXISTS temp.{table}{suffix}")
-
-
-def _quote(identifier: str) -> str:
-    from .sql import quote_ident
-
-    return quote_ident(identifier)
+        con.execute(drop_temp_sql("TABLE", f"{table}{suffix}"))
