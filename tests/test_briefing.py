@@ -15,7 +15,6 @@ from matplotlib.collections import LineCollection
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import GOOD_ROWS, csv_text, run_import
 from test_app import APP, TIMEOUT, _deck_spec, app_store  # noqa: F401  (fixture)
 from turquesa_geo.briefing import export_context, export_file
 from turquesa_geo.corridors import corridor_view

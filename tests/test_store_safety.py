@@ -69,7 +69,7 @@ def test_locked_connection_still_imports_files_from_its_upload_folder(locked, en
     path.write_text(csv_text(*GOOD_ROWS), encoding=encoding, newline="")
     result = run_import(con, path)
     assert (result.rows_read, result.rows_accepted) == (3, 3)
-    assert con.execute("SELECT sorted(list(incident_id)) FROM cases").fetchall() == [(["A1", "A2", "A3"],)]
+    assert con.execute("SELECT list_sort(list(incident_id)) FROM cases").fetchall() == [(["A1", "A2", "A3"],)]
 
 
 def test_locked_connection_cannot_import_from_elsewhere(locked):

@@ -10,7 +10,8 @@ import re
 
 from .columns import MODUS_DIMENSIONS
 
-__all__ = ["Query", "quote_ident", "plain_ident", "name_literal", "drop_temp_sql", "copy_to_temp_sql", "status_by_crime_year", "recent_imports", "quarantine_by_rule", "store_totals",
+__all__ = ["Query", "quote_ident", "plain_ident", "name_literal", "drop_temp_sql", "copy_to_temp_sql",
+           "status_by_crime_year", "recent_imports", "quarantine_by_rule", "store_totals",
            "case_filter", "person_filter", "route_signatures", "date_range", "DEFAULT_PERSON_ROLES",
            "quarantine_rows", "sources_summary"]
 
@@ -214,6 +215,19 @@ def person_filter(filters, alias: str = "p") -> Query:
     return " AND ".join(clauses), params
 
 
+def _signature_measures(when: str, cases: str, persons: str, female: str, known_sex: str) -> str:
+    """The five measures of a route signature, as CASE sums over ``when`` (a date or month column).
+
+    Parameters, in order: period start, previous period's end, then period start three times.
+    """
+    current = f"CASE WHEN {when} >= ? THEN {{}} ELSE 0 END"
+    return (f"CAST(sum({current.format(cases)}) AS BIGINT) AS cases, "
+            f"CAST(sum(CASE WHEN {when} <= ? THEN {cases} ELSE 0 END) AS BIGINT) AS cases_prev, "
+            f"CAST(sum({current.format(persons)}) AS BIGINT) AS persons, "
+            f"CAST(sum({current.format(female)}) AS BIGINT) AS women_girls, "
+            f"CAST(sum({current.format(known_sex)}) AS BIGINT) AS persons_known_sex")
+
+
 def route_signatures(filters, current: tuple, previous: tuple | None) -> Query:
     """Cases and persons per distinct reported route, in the period and the one before.
 
@@ -226,13 +240,8 @@ def route_signatures(filters, current: tuple, previous: tuple | None) -> Query:
     persons, person_params = person_filter(filters, "q")
     first = previous[0] if previous else current[0]
     prev_end = previous[1] if previous else None
-    measures = (
-        "CAST(sum(CASE WHEN c.case_date >= ? THEN 1 ELSE 0 END) AS BIGINT) AS cases, "
-        "CAST(sum(CASE WHEN c.case_date <= ? THEN 1 ELSE 0 END) AS BIGINT) AS cases_prev, "
-        "CAST(sum(CASE WHEN c.case_date >= ? THEN coalesce(p.persons, 0) ELSE 0 END) AS BIGINT) AS persons, "
-        "CAST(sum(CASE WHEN c.case_date >= ? THEN coalesce(p.female, 0) ELSE 0 END) AS BIGINT) AS women_girls, "
-        "CAST(sum(CASE WHEN c.case_date >= ? THEN coalesce(p.known_sex, 0) ELSE 0 END) AS BIGINT) AS persons_known_sex"
-    )
+    measures = _signature_measures("c.case_date", "1", "coalesce(p.persons, 0)", "coalesce(p.female, 0)",
+                                   "coalesce(p.known_sex, 0)")
     text = (
         f"SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, {measures} "
         "FROM cases c LEFT JOIN (SELECT q.case_uid, sum(q.persons) AS persons, "
@@ -493,13 +502,7 @@ def route_signatures_rollup(filters, current: tuple, previous: tuple | None) -> 
     where, where_params = case_filter(filters, "r")
     first = previous[0] if previous else current[0]
     prev_end = previous[1] if previous else None
-    measures = (
-        "CAST(sum(CASE WHEN r.month >= ? THEN r.cases ELSE 0 END) AS BIGINT) AS cases, "
-        "CAST(sum(CASE WHEN r.month <= ? THEN r.cases ELSE 0 END) AS BIGINT) AS cases_prev, "
-        "CAST(sum(CASE WHEN r.month >= ? THEN r.persons ELSE 0 END) AS BIGINT) AS persons, "
-        "CAST(sum(CASE WHEN r.month >= ? THEN r.female ELSE 0 END) AS BIGINT) AS women_girls, "
-        "CAST(sum(CASE WHEN r.month >= ? THEN r.known_sex ELSE 0 END) AS BIGINT) AS persons_known_sex"
-    )
+    measures = _signature_measures("r.month", "r.cases", "r.persons", "r.female", "r.known_sex")
     text = (
         f"SELECT r.nationality, r.origin, r.transit, r.destination, r.detection_country, {measures} "
         f"FROM rollup_routes r WHERE r.month >= ? AND r.month <= ? AND {where} "
