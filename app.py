@@ -19,6 +19,7 @@ PAGES = [
     st.Page("pages/corridor_map.py", title="Corridor map", icon=":material/route:"),
     st.Page("pages/trends.py", title="Modus-operandi trends", icon=":material/trending_up:"),
     st.Page("pages/gender.py", title="Gender and age", icon=":material/groups:"),
+    st.Page("pages/cooperation.py", title="Cooperation", icon=":material/handshake:"),
     st.Page("pages/home.py", title="Store and imports", icon=":material/database:"),
     st.Page("pages/import_files.py", title="Import files", icon=":material/upload_file:"),
 ]

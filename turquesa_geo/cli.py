@@ -254,6 +254,26 @@ def _format_from_suffix(out: str, kind: str) -> str:
     raise CliError(f"cannot tell the format of {out!r} from its suffix; give --as")
 
 
+def cmd_cooperation(args: argparse.Namespace) -> int:
+    from .cooperation import quarter_label, reporters_by_corridor, shared_corridors
+    from .corridors import corridor_graph
+
+    con = connect(args.db, read_only=True)
+    filters = _filters_from_args(args)
+    shared = shared_corridors(reporters_by_corridor(con, filters, graph=corridor_graph(con)), by=args.by)
+    columns = ["route", "quarter", "reporters", "n_reporters", "cases", "last_case"]
+    rows = [[r.route, quarter_label(r.quarter), ";".join(r.reporters), int(r.n_reporters),
+             format_count(int(r.cases), grouping=args.format == "table"), str(r.last_case)[:10]]
+            for r in shared.itertuples(index=False)]
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes(rows, columns).decode("utf-8-sig"))
+        return 0
+    data = {"filters": filters_to_text(filters), "shared_by": args.by,
+            "shared_corridors": [dict(zip(columns, r)) for r in rows]}
+    _emit(data, format_table(rows, columns) if rows else "(no shared corridor)", args.format)
+    return 0
+
+
 def cmd_exports(args: argparse.Namespace) -> int:
     from .exports import export_log
 
@@ -417,6 +437,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", choices=("corridors", "legs", "hubs"), default="corridors", help="table of a CSV extract")
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("cooperation", help="shared corridors: two or more reporters on a corridor in the same quarter")
+    _add_filter_options(p)
+    p.add_argument("--by", choices=("reporting_country", "network"), default="reporting_country",
+                   help="who must share the corridor (default: reporting countries)")
+    p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    p.set_defaults(func=cmd_cooperation)
 
     p = sub.add_parser("exports", help="the export log: every file handed over, newest first")
     p.add_argument("--last", type=_positive, default=50, help="number of exports to list")

@@ -534,3 +534,17 @@ def modus_series_rollup(filters, dimension: str, freq: str = "Y", by: str | None
         "ORDER BY k.period, k.grp, k.code"
     )
     return text, [dimension, *params_m, *params_t]
+
+
+def reporter_signatures(filters, first, last) -> Query:
+    """Cases per quarter, reporting country, network, source and distinct reported route (cooperation view)."""
+    where, params = case_filter(filters, "c")
+    quarter = _period_expr("Q")
+    text = (
+        f"SELECT {quarter} AS quarter, c.reporting_country, c.network, c.source, c.nationality, c.origin, c.transit, "
+        "c.destination, c.detection_country, CAST(count(*) AS BIGINT) AS cases, max(c.case_date) AS last_case "
+        f"FROM cases c WHERE c.case_date >= ? AND c.case_date <= ? AND {where} "
+        f"GROUP BY {quarter}, c.reporting_country, c.network, c.source, c.nationality, c.origin, c.transit, "
+        "c.destination, c.detection_country"
+    )
+    return text, [first, last, *params]

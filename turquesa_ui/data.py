@@ -140,3 +140,25 @@ def _modus_corridor(version: str, key, dimension: str, freq: str):
 def modus_series_by_corridor(filters: Filters, dimension: str, freq: str):
     """A modus-operandi series split by rebuilt corridor (cached)."""
     return _modus_corridor(current_data_version(), _key(filters), dimension, freq)
+
+
+@st.cache_data(show_spinner="Finding who reports on each corridor…", max_entries=32)
+def _reporters(version: str, key: tuple[tuple[str, str], ...]):
+    from turquesa_geo.cooperation import reporters_by_corridor
+
+    return reporters_by_corridor(store_cursor(), _filters(key), graph=_graph(version))
+
+
+def cooperation_reporters(filters: Filters):
+    """Cases per quarter, corridor and reporter for the filters (cached per data version and filters)."""
+    return _reporters(current_data_version(), _key(filters))
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def contacts():
+    """The deployment's points of contact (``$TURQUESA_CONTACTS`` or data/contacts.csv), re-read every minute."""
+    import os
+
+    from turquesa_geo.cooperation import load_contacts
+
+    return load_contacts(os.environ.get("TURQUESA_CONTACTS"))

@@ -1,0 +1,142 @@
+"""Who else works on a corridor: reporting countries, networks and sources per corridor, leg and hub.
+
+Transnational investigations move when the agencies that hold pieces of the same
+corridor find each other. For the filters' period this module tells, per rebuilt
+corridor, which reporting countries, networks (national police, ISON, HTEG,
+REDTRAM...) and sources hold cases, and lists the **shared corridors**: those where
+two or more reporting countries or networks report cases in the same quarter, the
+candidates for a joint investigation or a coordination meeting, ranked by volume
+and recency. Counts are small-cell protected by the caller's display step
+(:func:`turquesa_geo.privacy.format_count`); a reporter's presence on a corridor is
+shown only when it holds at least ``k`` cases there, so a small count is never
+implied by a name in a list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import sql
+from .corridors import _period, routes_of
+from .filters import Filters
+from .privacy import SMALL_CELL_K
+from .routes import SIGNATURE_COLUMNS
+
+__all__ = ["reporters_by_corridor", "corridor_matrix", "shared_corridors", "reporters_by_place", "load_contacts",
+           "CONTACT_COLUMNS", "DEFAULT_CONTACTS"]
+
+DEFAULT_CONTACTS = Path(__file__).resolve().parent.parent / "data" / "contacts.csv"
+#: Columns of the contacts file: roles and offices, never personal names.
+CONTACT_COLUMNS = ("country", "network", "role", "office", "channel")
+
+
+def reporters_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, graph=None) -> pd.DataFrame:
+    """Cases per quarter, rebuilt corridor and reporter (reporting country, network, source).
+
+    Columns: quarter, route, reporting_country, network, source, cases, last_case.
+    """
+    first, last = _period(con, filters)
+    frame = con.execute(*sql.reporter_signatures(filters, first, last)).df()
+    columns = ["quarter", "route", "reporting_country", "network", "source", "cases", "last_case"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    routes = routes_of(frame, graph, filters)
+    merged = frame.merge(routes, on=list(SIGNATURE_COLUMNS))
+    keys = ["quarter", "route", "reporting_country", "network", "source"]
+    out = merged.groupby(keys, dropna=False, as_index=False).agg(cases=("cases", "sum"), last_case=("last_case", "max"))
+    out["quarter"] = pd.to_datetime(out["quarter"])
+    out["cases"] = out["cases"].astype("int64")
+    return out[columns]
+
+
+def corridor_matrix(reporters: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """Cases per corridor (rows, the ``top`` largest) and reporting country (columns), over the period.
+
+    Raw counts: protect them for display (e.g. :func:`turquesa_geo.privacy.protect_table`).
+    """
+    if reporters.empty:
+        return pd.DataFrame()
+    frame = reporters.assign(reporting_country=reporters["reporting_country"].fillna("—"))
+    totals = frame.groupby("route")["cases"].sum().nlargest(top)
+    wide = (frame[frame["route"].isin(totals.index)]
+            .pivot_table(index="route", columns="reporting_country", values="cases", aggfunc="sum", fill_value=0))
+    wide = wide.loc[totals.index]
+    return wide[wide.sum().sort_values(ascending=False).index]
+
+
+def shared_corridors(reporters: pd.DataFrame, *, by: str = "reporting_country", k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """Corridors where two or more reporters (countries or networks, ``by``) hold cases in the same quarter.
+
+    A reporter counts on a corridor in a quarter when it holds at least ``k`` cases
+    there (so no listed name stands for fewer). Ranked by the latest quarter shared,
+    then by cases. Columns: route, quarter, reporters (sorted), n_reporters, cases,
+    last_case.
+    """
+    if by not in ("reporting_country", "network"):
+        raise ValueError(f"by {by!r} is not 'reporting_country' or 'network'")
+    columns = ["route", "quarter", "reporters", "n_reporters", "cases", "last_case"]
+    frame = reporters.dropna(subset=[by])
+    per = frame.groupby(["route", "quarter", by], as_index=False).agg(cases=("cases", "sum"),
+                                                                     last_case=("last_case", "max"))
+    per = per[per["cases"] >= k]
+    grouped = per.groupby(["route", "quarter"]).agg(reporters=(by, lambda s: tuple(sorted(s))),
+                                                   cases=("cases", "sum"), last_case=("last_case", "max"))
+    grouped["n_reporters"] = grouped["reporters"].map(len)
+    shared = grouped[grouped["n_reporters"] >= 2].reset_index()
+    if shared.empty:
+        return pd.DataFrame(columns=columns)
+    return shared.sort_values(["quarter", "cases"], ascending=[False, False]).reset_index(drop=True)[columns]
+
+
+def reporters_by_place(reporters: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """Per leg (``A>B``) and hub (a country on the route), the reporters holding at least ``k`` cases on it.
+
+    Columns: kind ("leg" or "hub"), place, reporters (sorted (reporting country, network) pairs), cases.
+    """
+    rows = []
+    for row in reporters.itertuples(index=False):
+        countries = row.route.split(">")
+        who = (row.reporting_country or "", row.network or "")
+        places = [("hub", c) for c in dict.fromkeys(countries)]
+        places += [("leg", f"{a}>{b}") for a, b in zip(countries, countries[1:])]
+        rows += [(kind, place, who, row.cases) for kind, place in places]
+    frame = pd.DataFrame(rows, columns=["kind", "place", "who", "cases"])
+    per = frame.groupby(["kind", "place", "who"], as_index=False)["cases"].sum()
+    per = per[per["cases"] >= k]
+    out = per.groupby(["kind", "place"]).agg(reporters=("who", lambda s: tuple(sorted(s))), cases=("cases", "sum"))
+    return out.reset_index().sort_values(["kind", "cases"], ascending=[True, False]).reset_index(drop=True)
+
+
+def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
+    """Points of contact per country and network, from the deployment's file (roles and offices only).
+
+    The file is CSV with columns :data:`CONTACT_COLUMNS`; a missing file gives an empty
+    table. A column that looks like a person's name or e-mail is refused: the directory
+    names offices, not people.
+    """
+    path = Path(path) if path else DEFAULT_CONTACTS
+    if not path.exists():
+        return pd.DataFrame(columns=list(CONTACT_COLUMNS))
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in CONTACT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: contacts file lacks column(s) {', '.join(missing)}; expected "
+                         f"{', '.join(CONTACT_COLUMNS)}")
+    extra = [c for c in frame.columns if c not in CONTACT_COLUMNS]
+    if extra:
+        raise ValueError(f"{path}: unexpected column(s) {', '.join(extra)}; the directory holds roles and offices "
+                         f"only ({', '.join(CONTACT_COLUMNS)})")
+    return frame[list(CONTACT_COLUMNS)]
+
+
+def quarter_label(day: dt.date | pd.Timestamp) -> str:
+    """``2024-Q3`` for a day of that quarter.
+
+    >>> quarter_label(dt.date(2024, 8, 15))
+    '2024-Q3'
+    """
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
