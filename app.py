@@ -1,8 +1,11 @@
 """Turquesa dashboard: the page frame and the routes to each page."""
 
+import os
+
 import streamlit as st
 
 from turquesa_geo.store import StoreBusy
+from turquesa_geo.training import TRAINING_ENV
 from turquesa_ui.state import init_state
 from turquesa_ui.store import store_cursor
 
@@ -20,8 +23,14 @@ PAGES = [
     st.Page("pages/trends.py", title="Modus-operandi trends", icon=":material/trending_up:"),
     st.Page("pages/gender.py", title="Gender and age", icon=":material/groups:"),
     st.Page("pages/cooperation.py", title="Cooperation", icon=":material/handshake:"),
+    st.Page("pages/training.py", title="Training", icon=":material/school:"),
+    st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
     st.Page("pages/home.py", title="Store and imports", icon=":material/database:"),
     st.Page("pages/import_files.py", title="Import files", icon=":material/upload_file:"),
 ]
+
+if os.environ.get(TRAINING_ENV) == "1":
+    st.warning("**Training mode**: synthetic data from the demo generator, not real cases. / "
+               "**Modo de formación**: datos sintéticos, no son casos reales.", icon=":material/school:")
 
 st.navigation(PAGES).run()

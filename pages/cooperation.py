@@ -2,17 +2,24 @@
 
 import streamlit as st
 
-from turquesa_geo.cooperation import corridor_matrix, quarter_label, reporters_by_place, shared_corridors
+from turquesa_geo.cooperation import (
+    corridor_matrix,
+    quarter_label,
+    reporters_by_place,
+    shared_corridors,
+)
 from turquesa_geo.countries import country_name
 from turquesa_geo.privacy import SMALL_CELL_K, format_count
 from turquesa_geo.vocab import codes, label
 from turquesa_ui.data import contacts, cooperation_reporters
 from turquesa_ui.filters import analysis_filters, period_caption
+from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
 
 st.title("Cooperation")
+glossary_links("networks", "corridor", "small_cells")
 filters, period = analysis_filters("cooperation")
 reporters = cooperation_reporters(filters)
 view_period = (filters.start or period[0], filters.end or period[1])

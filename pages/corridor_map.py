@@ -1,19 +1,25 @@
 """Corridor map: probable routes rebuilt from partial records, drawn as flows between countries."""
 
+from dataclasses import replace
+
 import streamlit as st
 
-from turquesa_geo.charts import corridor_sankey
+from turquesa_geo.charts import corridor_sankey, linked_crimes_figure
 from turquesa_geo.corridors import corridor_table
+from turquesa_geo.countries import country_name
 from turquesa_geo.maps import MAP_LEGEND, corridor_deck
 from turquesa_geo.privacy import SMALL_CELL_K, format_guarded_total
-from turquesa_ui.data import corridor_view
+from turquesa_geo.vocab import codes
+from turquesa_ui.data import corridor_view, modus_series_by_corridor
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters, period_caption
+from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
 
 st.title("Corridor map")
+glossary_links("corridor", "inferred_route", "small_cells")
 filters, period = analysis_filters("corridor_map")
 view = corridor_view(filters)
 st.caption(period_caption(filters, view.period, view.previous))
@@ -32,7 +38,11 @@ st.subheader("Flows between countries")
 st.caption("How to read: each line is a leg between two countries, as wide as its number of cases; arrowheads "
            "point from origin to destination; dashed orange legs were not reported but inferred from complete "
            "records of the same corridor. Hover a line or a circle for its figures.")
-st.pydeck_chart(corridor_deck(view.legs, view.hubs), height=640, width="stretch", key="corridor_map")
+show_linked = st.toggle("Show the legs of cases with linked crimes (drugs, firearms, document fraud, cybercrime, "
+                        "illicit goods, terrorism)", key="show_linked")
+linked_view = corridor_view(replace(filters, linked_crimes=tuple(codes("linked_crime")))) if show_linked else None
+st.pydeck_chart(corridor_deck(view.legs, view.hubs, linked_legs=linked_view.legs if linked_view else None),
+                height=640, width="stretch", key="corridor_map")
 st.markdown("  \n".join(f"- {text}" for text in MAP_LEGEND.values()))
 if view.hidden_flows:
     # Guarded: an exact sum would pin the legs when they are all 1 or all 4 (3 legs, 12 cases).
@@ -49,6 +59,18 @@ st.dataframe(corridor_table(view.corridors, top=100), hide_index=True, width="st
     "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%"), "persons": "Persons",
     "women_girls_pct": st.column_config.NumberColumn("Women & girls %", format="%d%%"),
     "inferred_pct": st.column_config.NumberColumn("Inferred %", format="%d%%")})
+
+st.subheader("Linked crimes by corridor")
+linked = modus_series_by_corridor(filters, "linked_crime", "Y")
+if linked.empty:
+    st.info("No case on these corridors is flagged with a linked crime.")
+else:
+    by_corridor = linked.groupby(["group", "code"], as_index=False)["cases"].sum()
+    by_corridor["corridor"] = [" → ".join(country_name(c) for c in r.split(">")) for r in by_corridor["group"]]
+    st.plotly_chart(linked_crimes_figure(
+        by_corridor, title="Cases flagged with linked crimes, by corridor",
+        how_to_read="One bar per corridor (the ten with most), split by linked crime; a case can carry several; "
+                    f"parts under {SMALL_CELL_K} cases are not drawn."), width="stretch", config={"displaylogo": False})
 
 st.plotly_chart(corridor_sankey(
     view.corridors, title="Origin → first transit country → destination",

@@ -10,6 +10,7 @@ from turquesa_geo.vocab import codes, label
 from turquesa_ui.data import persons_by, persons_by_corridor, women_girls_share
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
+from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
@@ -18,6 +19,7 @@ SPLIT_LABELS = {"none": "Role", "crime_type": "Crime type", "nationality": "Nati
                 "exploitation_form": "Form of exploitation", "corridor": "Corridor"}
 
 st.title("Gender and age")
+glossary_links("trafficking", "smuggling", "small_cells")
 filters, period = analysis_filters("gender")
 export_panel(filters, (filters.start or period[0], filters.end or period[1]), "gender")
 c1, c2 = st.columns(2)

@@ -12,11 +12,13 @@ from turquesa_geo.privacy import (
 from turquesa_geo.trends import signal_baseline, signal_table
 from turquesa_ui.data import corridor_view, emerging_signals, key_figures
 from turquesa_ui.filters import analysis_filters, period_caption
+from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
 
 st.title("Overview")
+glossary_links("signals", "small_cells", "corridor")
 filters, period = analysis_filters("overview")
 view = corridor_view(filters)
 figures = key_figures(filters, view.period)

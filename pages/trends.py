@@ -9,6 +9,7 @@ from turquesa_geo.vocab import label
 from turquesa_ui.data import modus_series, modus_series_by_corridor
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
+from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
@@ -18,6 +19,7 @@ MEASURE_LABELS = {"share": "Share %", "cases": "Cases"}
 SPLIT_LABELS = {"none": "No split", "crime_type": "Crime type", "corridor": "Corridor"}
 
 st.title("Modus-operandi trends")
+glossary_links("exploitation", "control_methods", "signals")
 filters, period = analysis_filters("trends")
 export_panel(filters, (filters.start or period[0], filters.end or period[1]), "trends")
 st.caption("Trends run over the whole history up to the end of the chosen period; the last year may be partial "

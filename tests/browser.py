@@ -24,7 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-features=OptimizationHints,MediaRouter,Translate", "--metrics-recording-only"]
 #: Page name -> URL path, in the order of the navigation.
 PAGES = {"overview": "", "corridor_map": "corridor_map", "trends": "trends", "gender": "gender",
-         "cooperation": "cooperation", "store": "home", "import": "import_files"}
+         "cooperation": "cooperation", "training": "training", "glossary": "glossary", "store": "home",
+         "import": "import_files"}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ERROR_SELECTORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
 

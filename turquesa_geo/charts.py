@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from .vocab import label
 
 __all__ = ["OKABE_ITO", "CRIME_STYLE", "cases_by_year_figure", "corridor_sankey", "trend_figure", "sex_age_figure",
+           "linked_crimes_figure",
            "SEX_AGE_SEGMENTS"]
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
@@ -170,5 +171,38 @@ def sex_age_figure(frame: pd.DataFrame, *, category: str, title: str, how_to_rea
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text="", traceorder="normal"),
         xaxis=dict(title="Persons", separatethousands=True), yaxis=dict(title=None, automargin=True),
+    )
+    return figure
+
+
+#: Bar patterns in turn, so stacked parts stay apart in greyscale print.
+_PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
+
+
+def linked_crimes_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, k: int = 5, top: int = 10,
+                         lang: str = "en") -> go.Figure:
+    """Horizontal stacked bars: cases per corridor (the ``top`` largest) split by linked crime.
+
+    ``frame`` has columns corridor (a label), code and cases; parts under k are not drawn.
+    """
+    totals = frame.groupby("corridor")["cases"].sum().nlargest(top).sort_values()
+    figure = go.Figure()
+    codes = frame.groupby("code")["cases"].sum().sort_values(ascending=False).index
+    for i, code in enumerate(codes):
+        sums = frame[frame["code"] == code].groupby("corridor")["cases"].sum().reindex(totals.index, fill_value=0)
+        sums = sums.astype("float64").mask((sums >= 1) & (sums < k))
+        name = label("linked_crime", code, lang)
+        figure.add_trace(go.Bar(
+            y=list(totals.index), x=sums.to_numpy(), name=name, orientation="h",
+            marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)],
+                        pattern=dict(shape=_PATTERNS[i % len(_PATTERNS)], fgcolor="#ffffff", solidity=0.35)),
+            hovertemplate="%{y}: %{x:,} cases<extra>" + name + "</extra>",
+        ))
+    figure.update_layout(
+        barmode="stack", font=FONT, template="simple_white", height=max(300, 90 + 34 * len(totals)),
+        margin=dict(t=90, b=40, l=10, r=20),
+        title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text=""),
+        xaxis=dict(title="Cases", separatethousands=True), yaxis=dict(title=None, automargin=True),
     )
     return figure

@@ -339,6 +339,24 @@ def filters_to_text(filters) -> str:
     return describe(filters)
 
 
+#: Where ``turquesa train`` builds its store (replaced on every start: a fresh course).
+DEFAULT_TRAINING_DB = Path("data") / "training.duckdb"
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Build a fresh synthetic training store, then serve the dashboard on it in training mode."""
+    from .training import TRAINING_ENV
+
+    db = Path(args.db or DEFAULT_TRAINING_DB)
+    for stale in (db, db.with_name(db.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    code = cmd_demo(argparse.Namespace(db=str(db), rows=args.rows, seed=args.seed, planted=True, format="table"))
+    if code or args.no_serve:
+        return code
+    os.environ[TRAINING_ENV] = "1"
+    return cmd_serve(argparse.Namespace(db=str(db), port=args.port, address=args.address))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, **{DB_ENV: str(resolve_db_path(args.db).resolve())})
     command = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.address", args.address,
@@ -450,6 +468,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--last", type=_positive, default=50, help="number of exports to list")
     _add_common(p)
     p.set_defaults(func=cmd_exports)
+
+    p = sub.add_parser("train", help="a fresh synthetic training store, served in training mode (exercises)")
+    p.add_argument("--rows", type=_positive, default=30_000, help="number of synthetic cases (default 30000)")
+    p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
+    p.add_argument("--no-serve", action="store_true", help="only build the training store")
+    p.add_argument("--db", help=f"training store (default: {DEFAULT_TRAINING_DB}; replaced)")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--port", type=int, default=8501)

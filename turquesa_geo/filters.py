@@ -36,6 +36,7 @@ class Filters:
     destination: tuple[str, ...] = ()
     modus: tuple[tuple[str, str], ...] = field(default=())
     sources: tuple[str, ...] = ()
+    linked_crimes: tuple[str, ...] = ()
 
     def person_filtered(self) -> bool:
         """True when persons are restricted by role, gender or age."""
@@ -68,6 +69,8 @@ FILTER_FIELDS: tuple[FilterField, ...] = (
     FilterField("modus", "mo", "Modus operandi", "modus",
                 help="transport, recruitment, control, exploitation, concealment, platforms, fraud, linked crimes"),
     FilterField("sources", "src", "Reporting source", "text"),
+    FilterField("linked_crimes", "linked", "Linked crimes", "codes", "linked_crime",
+                help="cases flagged with any of these linked crimes (document fraud, cybercrime, drugs, ...)"),
 )
 
 _SEPARATOR = ","

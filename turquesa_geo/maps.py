@@ -25,6 +25,7 @@ __all__ = ["CompactDeck", "OBSERVED_COLOUR", "INFERRED_COLOUR", "HUB_COLOUR", "b
 OBSERVED_COLOUR = [0, 90, 160, 230]     # Okabe-Ito blue, darkened: observed legs
 INFERRED_COLOUR = [230, 159, 0, 210]    # Okabe-Ito orange: legs inferred from the corridor graph
 HUB_COLOUR = [204, 121, 167, 170]       # Okabe-Ito reddish purple
+LINKED_COLOUR = [213, 94, 0, 235]       # Okabe-Ito vermillion, dotted: legs of cases with linked crimes
 ARROW_COLOUR = [35, 35, 35, 230]        # near black: arrowheads read on both line colours
 BASE_FILL = [232, 232, 228, 255]
 BASE_LINE = [255, 255, 255, 255]
@@ -40,6 +41,7 @@ MAP_LEGEND = {
     "inferred": "Orange, dashed: legs inferred from complete records of the same corridor",
     "arrow": "Arrowheads point from origin towards destination",
     "hubs": "Circles: countries sized by the cases that start, pass through or end there",
+    "linked": "Vermillion, dotted (when shown): legs of the cases flagged with linked crimes",
 }
 
 
@@ -141,10 +143,13 @@ def hub_records(hubs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> 
 
 
 def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k: int = SMALL_CELL_K,
-                  view: tuple[float, float, float] = (-75.0, -2.0, 2.15)) -> pdk.Deck:
+                  view: tuple[float, float, float] = (-75.0, -2.0, 2.15),
+                  linked_legs: pd.DataFrame | None = None) -> pdk.Deck:
     """The corridor map: base polygons, legs (observed solid, inferred dashed), arrowheads and hubs.
 
-    ``view`` is (longitude, latitude, zoom) of the initial view.
+    ``view`` is (longitude, latitude, zoom) of the initial view. ``linked_legs`` (legs of
+    the cases flagged with linked crimes) are drawn on top as a thin dotted
+    vermillion layer, each as wide as its own cases.
     """
     flows = flow_records(legs, lang, k)
     arrows = [{"polygon": f.pop("arrow")} for f in flows]
@@ -167,6 +172,14 @@ def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k
                   get_radius="radius", radius_units=PIXELS, get_fill_color=HUB_COLOUR, stroked=True,
                   get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=True),
     ]
+    if linked_legs is not None and len(linked_legs):
+        linked = flow_records(linked_legs, lang, k)
+        for flow in linked:
+            flow.pop("arrow")
+            flow["tooltip"] = "Linked crimes · " + flow["tooltip"]
+        layers.insert(4, pdk.Layer("PathLayer", linked, id="linked_crimes", get_color=LINKED_COLOUR,
+                                   get_dash_array=[1, 1.5], dash_justified=True,
+                                   extensions=[{"@@type": "PathStyleExtension", "dash": True}], **path_style))
     return CompactDeck(
         # map_provider=None with the default map_style sentinel: Streamlit then draws no
         # basemap at all (map_style=None would make it fetch a Carto style).

@@ -11,8 +11,8 @@ rollups and the cases of the same commit):
   reporting any code of it.
 
 A query is answered from a rollup when the rollup holds everything it asks
-(:func:`covers`): whole months, and no filter on persons (role, sex, age) or on modus
-operandi. Otherwise it reads the case tables. Both ways give the same frame (tested).
+(:func:`covers`): whole months, and no filter on persons (role, sex, age), modus
+operandi or linked crimes. Otherwise it reads the case tables. Both ways give the same frame (tested).
 Counts are plain BIGINT columns: re-summing HUGEINT sums is ten times slower.
 """
 
@@ -51,7 +51,7 @@ def whole_months(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
 
 def covers(filters: Filters, *periods: tuple[dt.date, dt.date] | None) -> bool:
     """True when the rollups can answer a query of ``filters`` over ``periods`` exactly."""
-    if filters.person_filtered() or filters.modus:
+    if filters.person_filtered() or filters.modus or filters.linked_crimes:
         return False
     bounds = [(filters.start, filters.end), *(p for p in periods if p is not None)]
     return all(month_aligned(start, end) for start, end in bounds)

@@ -184,7 +184,7 @@ def case_filter(filters, alias: str = "c") -> Query:
             clauses.append(text)
             params += values_params
     by_dimension: dict[str, list[str]] = {}
-    for dimension, code in filters.modus:
+    for dimension, code in (*filters.modus, *(("linked_crime", c) for c in filters.linked_crimes)):
         by_dimension.setdefault(dimension, []).append(code)
     for dimension, codes in by_dimension.items():
         text, code_params = _in("a.code", tuple(codes))

@@ -11,6 +11,7 @@ import streamlit as st
 from turquesa_geo.briefing import EXPORT_KINDS, export_context, export_file
 from turquesa_geo.filters import Filters, to_query_params
 from turquesa_geo.marking import AUDIENCES, DEFAULT_TLP, TLP_LEVELS, Marking
+from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.store import store_cursor
 from turquesa_ui.text import md
 
@@ -38,6 +39,7 @@ def export_panel(filters: Filters, period, page: str, kinds: tuple[str, ...] = (
     with st.expander("Export this view (snapshot, briefing pack, data)", icon=":material/download:"):
         st.caption("How to read: every file carries its handling marking at top and bottom, the filters, period and data "
                    "version, and is protected for its audience; each export is logged before it is handed over.")
+        glossary_links("tlp", "small_cells")
         with st.form(f"export_form_{page}"):
             c1, c2, c3 = st.columns(3)
             kind = c1.selectbox("What", kinds, format_func=KIND_LABELS.get, key=f"export_kind_{page}")

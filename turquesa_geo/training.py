@@ -1,0 +1,192 @@
+"""Guided exercises for the training mode, checked against the planted truth of the demo generator.
+
+The training store (``turquesa train``) is a fresh synthetic store from
+:mod:`turquesa_geo.demo`; its corridors, mixes and trends are known
+(``data/DEMO.md``). Each exercise asks what a trainee should read off a page,
+offers hints, and checks an answer against that planted truth (never against a
+hard-coded string): the corridor weights, person mixes, online-recruitment rise,
+pandemic dip and missing-transit share of the generator, or, for the last one, the
+store's export log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import demo
+from .countries import country_name
+
+__all__ = ["Exercise", "EXERCISES", "exercise", "TRAINING_ENV"]
+
+#: Environment variable that opens the dashboard in training mode (set by ``turquesa train``).
+TRAINING_ENV = "TURQUESA_TRAINING"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One guided exercise: where to look, the question, hints, answer choices and the check."""
+
+    id: str
+    page: str
+    question: dict[str, str]
+    hints: tuple[dict[str, str], ...]
+    choices: Callable[[], list[str]]
+    check: Callable[..., bool]
+    glossary: tuple[str, ...] = field(default=())
+    vocabulary: str | None = None  # choices are codes of this vocabulary (shown with their labels)
+
+
+def _route_name(route: tuple[str, ...]) -> str:
+    return " → ".join(country_name(c) for c in route)
+
+
+def _corridor(key: str) -> demo.Corridor:
+    return next(c for c in demo.DEMO_CORRIDORS if c.key == key)
+
+
+def _largest() -> demo.Corridor:
+    return max(demo.DEMO_CORRIDORS, key=lambda c: c.weight)
+
+
+def _minor_share(c: demo.Corridor) -> float:
+    """Planted share of minors among a corridor's victims or migrants."""
+    return sum(share for (_, age), share in zip(demo.PERSON_CELLS, c.person_mix) if age == "minor")
+
+
+def _female_share(c: demo.Corridor) -> float:
+    """Planted share of women and girls among a corridor's victims or migrants."""
+    return sum(share for (gender, _), share in zip(demo.PERSON_CELLS, c.person_mix) if gender == "female")
+
+
+def _top_routes(n: int = 5) -> list[str]:
+    return [_route_name(c.route) for c in sorted(demo.DEMO_CORRIDORS, key=lambda c: -c.weight)[:n]]
+
+
+def _check_pack(_answer: object, export_log: pd.DataFrame | None = None, since: dt.datetime | None = None) -> bool:
+    if export_log is None or export_log.empty:
+        return False
+    log = export_log
+    if since is not None:
+        log = log[pd.to_datetime(log["exported_at"]) >= pd.Timestamp(since)]
+    return bool(((log["kind"] == "pack:pdf") & log["marking"].str.startswith("TLP:AMBER")
+                 & (log["audience"] == "external")).any())
+
+
+_SMALL_CELL_CHOICES = ["There were between 1 and 4 cases", "There were no cases", "There were exactly 5 cases",
+                       "The data are missing"]
+_TIP_SOM_CHOICES = ["Smuggling of migrants", "Trafficking in persons", "Both", "Neither"]
+_TRANSIT_CHOICES = ["About a tenth", "About a third", "About half", "Nearly all"]
+_TRANSIT_SHARES = {"About a tenth": 0.1, "About a third": 1 / 3, "About half": 0.5, "Nearly all": 0.9}
+
+
+def _closest_transit_choice() -> str:
+    return min(_TRANSIT_SHARES, key=lambda k: abs(_TRANSIT_SHARES[k] - demo.EMPTY_TRANSIT_SHARE))
+
+
+def _pandemic_year() -> int:
+    start, _, factor = min(demo.PANDEMIC_FACTORS, key=lambda p: p[2])
+    return int(start[:4])
+
+
+def _rising_method() -> str:
+    counts: dict[str, float] = {}
+    for codes, share in demo.ONLINE_RECRUITMENT:
+        for code in codes.split(";"):
+            counts[code] = counts.get(code, 0.0) + share
+    return max(counts, key=counts.get)
+
+
+EXERCISES: tuple[Exercise, ...] = (
+    Exercise("largest_corridor", "Corridor map",
+             {"en": "Over the whole period, which corridor carries the most cases?",
+              "es": "En todo el período, ¿qué corredor reúne más casos?"},
+             ({"en": "Set the period to all the data, then read the ranked table under the map.",
+               "es": "Ponga el período en todos los datos y lea la tabla ordenada bajo el mapa."},
+              {"en": "Line width on the map is the number of cases on a leg.",
+               "es": "El grosor de la línea es el número de casos del tramo."}),
+             _top_routes, lambda a: a == _route_name(_largest().route), ("corridor",)),
+    Exercise("darien_transit", "Corridor map",
+             {"en": "Smuggled migrants leaving Venezuela for the United States: which country do they cross right "
+                    "after Colombia?",
+              "es": "Migrantes objeto de tráfico que salen de Venezuela hacia Estados Unidos: ¿qué país cruzan justo "
+                    "después de Colombia?"},
+             ({"en": "Filter the origin to Venezuela and the destination to the United States.",
+               "es": "Filtre el origen en Venezuela y el destino en Estados Unidos."},
+              {"en": "Follow the widest line south of Central America; hover it for its figures.",
+               "es": "Siga la línea más ancha al sur de Centroamérica; pase el cursor para ver sus cifras."}),
+             lambda: [country_name(c) for c in ("PAN", "ECU", "CRI", "BRA")],
+             lambda a: a == country_name(_largest().route[_largest().route.index("COL") + 1]), ("corridor",)),
+    Exercise("online_rise", "Modus-operandi trends",
+             {"en": "Which recruitment method rises steadily from 2020 on?",
+              "es": "¿Qué método de captación crece de forma sostenida desde 2020?"},
+             ({"en": "Dimension: recruitment method; show the share, yearly.",
+               "es": "Dimensión: método de captación; muestre el porcentaje, por año."},
+              {"en": "Look for the line that crosses the others after the grey pandemic band.",
+               "es": "Busque la línea que cruza a las demás después de la banda gris de la pandemia."}),
+             lambda: ["internet", "job_offer", "intimate_partner", "familial"],
+             lambda a: a == _rising_method(), ("signals",), "recruitment_method"),
+    Exercise("pandemic_dip", "Overview / Modus-operandi trends",
+             {"en": "In which year did the number of cases drop sharply?",
+              "es": "¿En qué año cayó bruscamente el número de casos?"},
+             ({"en": "Show cases (not shares) per year on the trends page.",
+               "es": "Muestre casos (no porcentajes) por año en la página de tendencias."},),
+             lambda: ["2019", "2020", "2022", "2024"], lambda a: str(a) == str(_pandemic_year())),
+    Exercise("women_girls", "Gender and age",
+             {"en": "Among victims trafficked from Venezuela to Colombia, are most women or girls?",
+              "es": "Entre las víctimas de trata de Venezuela a Colombia, ¿la mayoría son mujeres o niñas?"},
+             ({"en": "Filter origin Venezuela, destination Colombia, crime type trafficking.",
+               "es": "Filtre origen Venezuela, destino Colombia, tipo de delito trata."},),
+             lambda: ["Yes", "No"], lambda a: (a == "Yes") == (_female_share(_corridor("venezuela_colombia_sexual")) > 0.5),
+             ("trafficking",)),
+    Exercise("minors_corridor", "Gender and age",
+             {"en": "On which corridor are most smuggled migrants children?",
+              "es": "¿En qué corredor la mayoría de los migrantes objeto de tráfico son niñas y niños?"},
+             ({"en": "Split by corridor and look at the hatched parts of the bars.",
+               "es": "Divida por corredor y mire las partes rayadas de las barras."},),
+             lambda: [_route_name(_corridor(k).route) for k in ("guatemala_minors_north", "darien_north",
+                                                                 "cuba_air_nicaragua", "haiti_dominican_smuggling")],
+             lambda a: a == _route_name(max((c for c in demo.DEMO_CORRIDORS if c.crime_type == "smuggling"),
+                                             key=_minor_share).route), ("smuggling",)),
+    Exercise("missing_transit", "Corridor map",
+             {"en": "About what share of records do not say which countries were crossed (the map infers them)?",
+              "es": "¿Qué proporción de registros no indica los países de tránsito (el mapa los infiere)?"},
+             ({"en": "The 'Inferred %' column tells, per corridor, how many cases rest on inferred legs.",
+               "es": "La columna 'Inferido %' indica, por corredor, cuántos casos dependen de tramos inferidos."},),
+             lambda: list(_TRANSIT_CHOICES), lambda a: a == _closest_transit_choice(), ("inferred_route",)),
+    Exercise("small_cells", "Any page",
+             {"en": "A table shows <5 in a cell. What does it tell you?",
+              "es": "Una tabla muestra <5 en una celda. ¿Qué le indica?"},
+             ({"en": "Read the glossary entry on small-cell protection.",
+               "es": "Lea la entrada del glosario sobre la protección de celdas pequeñas."},),
+             lambda: list(_SMALL_CELL_CHOICES), lambda a: a == _SMALL_CELL_CHOICES[0], ("small_cells",)),
+    Exercise("tip_or_som", "Glossary",
+             {"en": "A woman pays to be taken across a border without papers and is free on arrival. Under the "
+                    "Palermo protocols this is…",
+              "es": "Una mujer paga para cruzar una frontera sin documentos y queda libre al llegar. Según los "
+                    "protocolos de Palermo, esto es…"},
+             ({"en": "Smuggling is about illegal entry for a benefit; trafficking is about exploitation.",
+               "es": "El tráfico ilícito es la entrada ilegal a cambio de un beneficio; la trata es la explotación."},),
+             lambda: list(_TIP_SOM_CHOICES), lambda a: a == _TIP_SOM_CHOICES[0], ("smuggling", "trafficking")),
+    Exercise("briefing_pack", "Corridor map → Export this view",
+             {"en": "Prepare a briefing pack marked TLP:AMBER for an external audience (a partner agency).",
+              "es": "Prepare un informe marcado TLP:AMBER para una audiencia externa (una agencia asociada)."},
+             ({"en": "Open 'Export this view', choose Briefing pack, PDF, TLP:AMBER and External; prepare the file.",
+               "es": "Abra 'Export this view', elija Briefing pack, PDF, TLP:AMBER y External; prepare el archivo."},),
+             lambda: ["Done"], _check_pack, ("tlp", "small_cells")),
+)
+
+
+def exercise(exercise_id: str) -> Exercise:
+    """The exercise with this id.
+
+    >>> exercise("small_cells").page
+    'Any page'
+    """
+    for entry in EXERCISES:
+        if entry.id == exercise_id:
+            return entry
+    raise KeyError(f"unknown exercise {exercise_id!r}; expected one of {', '.join(e.id for e in EXERCISES)}")
