@@ -19,7 +19,7 @@ SPLIT_LABELS = {"none": "Role", "crime_type": "Crime type", "nationality": "Nati
                 "exploitation_form": "Form of exploitation", "corridor": "Corridor"}
 
 st.title("Gender and age")
-glossary_links("trafficking", "smuggling", "small_cells")
+glossary_links("trafficking", "smuggling", "victim_rights", "migrant_rights", "small_cells")
 filters, period = analysis_filters("gender")
 export_panel(filters, (filters.start or period[0], filters.end or period[1]), "gender")
 c1, c2 = st.columns(2)

@@ -103,6 +103,12 @@ def test_cli_lists_the_shared_corridor(coop_db, capsys):
                                          "n_reporters": 2, "cases": "10", "last_case": "2024-03-05"}]
 
 
+def test_cli_network_option_keeps_only_those_networks(coop_db, capsys):
+    code = cli.main(["cooperation", "--db", str(coop_db), "--from", "2024-01-01", "--to", "2024-06-30",
+                     "--network", "ison", "--format", "json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["shared_corridors"] == []
+
+
 def test_cooperation_page_shows_the_shared_corridor_and_follows_the_network_filter(coop_db, monkeypatch):
     import streamlit as st
 

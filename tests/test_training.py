@@ -138,7 +138,7 @@ def test_glossary_opens_the_linked_term_first(training_store):
 @pytest.mark.parametrize("page, terms", [
     ("pages/corridor_map.py", ["corridor", "inferred_route", "small_cells"]),
     ("pages/trends.py", ["exploitation", "control_methods", "signals"]),
-    ("pages/gender.py", ["trafficking", "smuggling", "small_cells"]),
+    ("pages/gender.py", ["trafficking", "smuggling", "victim_rights", "migrant_rights", "small_cells"]),
     ("pages/overview.py", ["signals", "small_cells", "corridor"]),
     ("pages/cooperation.py", ["networks", "corridor", "small_cells"]),
 ])

@@ -260,7 +260,10 @@ def cmd_cooperation(args: argparse.Namespace) -> int:
 
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
-    shared = shared_corridors(reporters_by_corridor(con, filters, graph=corridor_graph(con)), by=args.by)
+    reporters = reporters_by_corridor(con, filters, graph=corridor_graph(con))
+    if args.network:
+        reporters = reporters[reporters["network"].isin(args.network.split(","))]
+    shared = shared_corridors(reporters, by=args.by)
     columns = ["route", "quarter", "reporters", "n_reporters", "cases", "last_case"]
     rows = [[r.route, quarter_label(r.quarter), ";".join(r.reporters), int(r.n_reporters),
              format_count(int(r.cases), grouping=args.format == "table"), str(r.last_case)[:10]]
@@ -460,6 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filter_options(p)
     p.add_argument("--by", choices=("reporting_country", "network"), default="reporting_country",
                    help="who must share the corridor (default: reporting countries)")
+    p.add_argument("--network", help="keep only cases reported through these networks (comma-separated codes, "
+                                     "e.g. ison,hteg,redtram)")
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     p.set_defaults(func=cmd_cooperation)
