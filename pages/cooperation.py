@@ -9,7 +9,7 @@ from turquesa_geo.cooperation import (
     shared_corridors,
 )
 from turquesa_geo.countries import country_name
-from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.privacy import SMALL_CELL_K, TOTAL_LABEL, format_guarded_total
 from turquesa_geo.vocab import codes, label
 from turquesa_ui.data import contacts, cooperation_reporters
 from turquesa_ui.filters import analysis_filters, period_caption
@@ -45,7 +45,8 @@ def _who(code: str) -> str:
 st.subheader("Shared corridors")
 st.caption("How to read: corridors where two or more reporting countries (or networks) hold cases in the same quarter "
            f"— candidates for a joint investigation or a coordination meeting; latest quarter first. A reporter is "
-           f"listed only with at least {SMALL_CELL_K} cases on the corridor in that quarter.")
+           f"listed only with at least {SMALL_CELL_K} cases on the corridor in that quarter; cases are rounded to the "
+           "nearest 5.")
 shared = shared_corridors(reporters, by=by)
 if shared.empty:
     st.info("No corridor is shared in this period: no two reporters hold enough cases on the same corridor in the same "
@@ -56,18 +57,20 @@ else:
         "Quarter": [quarter_label(q) for q in shared["quarter"]],
         "Reported by": [", ".join(_who(c) for c in r) for r in shared["reporters"]],
         "Reporters": shared["n_reporters"].tolist(),
-        "Cases": [format_count(int(v)) for v in shared["cases"]],
+        "Cases": [format_guarded_total(int(v)) for v in shared["cases"]],
         "Last case": [f"{d:%d %b %Y}" for d in shared["last_case"]],
     }, hide_index=True, width="stretch")
 
 st.subheader("Corridors by reporting country")
-st.caption(f"How to read: cases of each of the largest corridors held by each reporting country over the period; "
-           f"counts under {SMALL_CELL_K} read <{SMALL_CELL_K}; empty where a country reports none.")
+st.caption(f"How to read: cases of each of the largest corridors held by each reporting country over the period, "
+           f"with totals; counts under {SMALL_CELL_K} read <{SMALL_CELL_K}, and a cell marked · is hidden too so "
+           "that no small count can be worked out from the totals.")
 matrix = corridor_matrix(reporters)
-if not matrix.empty:
-    shown = matrix.map(lambda v: format_count(int(v)) if v else "")
-    shown.index = [_corridor(r) for r in shown.index]
-    shown.columns = [country_name(c) if c != "—" else "Not stated" for c in shown.columns]
+if matrix is not None:
+    shown = matrix.display()
+    shown.index = [_corridor(r) if r != TOTAL_LABEL else r for r in shown.index]
+    shown.columns = [country_name(c) if c not in ("—", TOTAL_LABEL) else ("Not stated" if c == "—" else c)
+                     for c in shown.columns]
     st.dataframe(shown, width="stretch")
 
 st.subheader("Who reports on each hub and leg")
@@ -80,7 +83,7 @@ if not places.empty:
         "Hub": [country_name(p) for p in hubs["place"]],
         "Reporters": ["; ".join(f"{country_name(c) if c else 'Not stated'} ({label('network', n) if n else '—'})"
                                 for c, n in r) for r in hubs["reporters"]],
-        "Cases": [format_count(int(v)) for v in hubs["cases"]],
+        "Cases": [format_guarded_total(int(v)) for v in hubs["cases"]],
     }, hide_index=True, width="stretch")
 
 st.subheader("Points of contact")

@@ -130,3 +130,17 @@ def test_cooperation_page_shows_the_shared_corridor_and_follows_the_network_filt
     assert any("No corridor is shared" in i.value for i in at.info)
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_corridor_by_country_matrix_is_protected_with_its_margins(coop_db):
+    from turquesa_geo.cooperation import corridor_matrix
+
+    con = connect(coop_db, read_only=True)
+    table = corridor_matrix(reporters_by_corridor(con, FILTERS)).display()
+    con.close()
+    # Colombia's 2 cases on Ecuador > United States read <5; with the row total (8) shown, Ecuador's 6 would
+    # give them away, so a second cell of that row is hidden too.
+    assert table.loc["ECU>USA"].tolist() == ["<5", "·", "0", "8"]
+    # Colombia's column would then give its 5 on Venezuela > Colombia > Peru away: hidden, and Peru's to match.
+    assert table.loc["VEN>COL>PER"].tolist() == ["·", "0", "·", "15"]
+    assert table.loc["Total"].tolist() == ["·", "·", "·", "23"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import sql
 from .exports import csv_bytes
 from .importer import PROFILES, ImportResult, import_file
-from .privacy import SMALL_CELL_K, format_count, protect_long
+from .privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
 from .readers import ImportRefused
 from .store import DB_ENV, StoreBusy, connect, resolve_db_path
 
@@ -266,7 +266,7 @@ def cmd_cooperation(args: argparse.Namespace) -> int:
     shared = shared_corridors(reporters, by=args.by)
     columns = ["route", "quarter", "reporters", "n_reporters", "cases", "last_case"]
     rows = [[r.route, quarter_label(r.quarter), ";".join(r.reporters), int(r.n_reporters),
-             format_count(int(r.cases), grouping=args.format == "table"), str(r.last_case)[:10]]
+             format_guarded_total(int(r.cases), grouping=args.format == "table"), str(r.last_case)[:10]]
             for r in shared.itertuples(index=False)]
     if args.format == "csv":
         sys.stdout.write(csv_bytes(rows, columns).decode("utf-8-sig"))

@@ -23,7 +23,7 @@ import pandas as pd
 from . import sql
 from .corridors import _period, routes_of
 from .filters import Filters
-from .privacy import SMALL_CELL_K
+from .privacy import SMALL_CELL_K, protect_table
 from .routes import SIGNATURE_COLUMNS
 
 __all__ = ["reporters_by_corridor", "corridor_matrix", "shared_corridors", "reporters_by_place", "load_contacts",
@@ -53,19 +53,19 @@ def reporters_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, grap
     return out[columns]
 
 
-def corridor_matrix(reporters: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+def corridor_matrix(reporters: pd.DataFrame, top: int = 15, k: int = SMALL_CELL_K):
     """Cases per corridor (rows, the ``top`` largest) and reporting country (columns), over the period.
 
-    Raw counts: protect them for display (e.g. :func:`turquesa_geo.privacy.protect_table`).
+    Protected with its margins (:func:`turquesa_geo.privacy.protect_table`): corridor totals
+    are shown elsewhere (the Corridor map), so a hidden cell could otherwise be worked
+    out by subtraction. Returns a :class:`~turquesa_geo.privacy.ProtectedTable`, or None
+    when there is nothing to show.
     """
     if reporters.empty:
-        return pd.DataFrame()
+        return None
     frame = reporters.assign(reporting_country=reporters["reporting_country"].fillna("—"))
-    totals = frame.groupby("route")["cases"].sum().nlargest(top)
-    wide = (frame[frame["route"].isin(totals.index)]
-            .pivot_table(index="route", columns="reporting_country", values="cases", aggfunc="sum", fill_value=0))
-    wide = wide.loc[totals.index]
-    return wide[wide.sum().sort_values(ascending=False).index]
+    largest = frame.groupby("route")["cases"].sum().nlargest(top).index
+    return protect_table(frame[frame["route"].isin(largest)], "cases", "route", "reporting_country", k=k)
 
 
 def shared_corridors(reporters: pd.DataFrame, *, by: str = "reporting_country", k: int = SMALL_CELL_K) -> pd.DataFrame:
