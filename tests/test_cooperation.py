@@ -144,3 +144,15 @@ def test_corridor_by_country_matrix_is_protected_with_its_margins(coop_db):
     # Colombia's column would then give its 5 on Venezuela > Colombia > Peru away: hidden, and Peru's to match.
     assert table.loc["VEN>COL>PER"].tolist() == ["·", "0", "·", "15"]
     assert table.loc["Total"].tolist() == ["·", "·", "·", "23"]
+
+
+def test_reporters_without_a_stated_country_or_network_are_named_not_stated(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("incident_id,source,date,crime_type,origin,destination,victims_f_adult\n"
+                    + "".join(f"N{i},Anon,2024-02-{i + 1:02d},trafficking,VEN,COL,1\n" for i in range(6)),
+                    encoding="utf-8")
+    con = connect(tmp_path / "s.duckdb")
+    import_file(con, path, today=TODAY)
+    places = reporters_by_place(reporters_by_corridor(con, FILTERS)).set_index(["kind", "place"])
+    con.close()
+    assert places.loc[("leg", "VEN>COL"), "reporters"] == (("", ""),)

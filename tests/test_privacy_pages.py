@@ -52,6 +52,7 @@ TIMEOUT = 30
 #: Table columns (by name, on every page and in every report) that hold counts of cases or persons.
 COUNT_COLUMNS = frozenset({
     "cases",       # cases per corridor, source, crime type and year, category and year, signal
+    "Cases",       # cooperation page: cases of a shared corridor, of a hub's reporters
     "cases_prev",  # cases the year before (trends page)
     "persons",     # persons per corridor, or per crime type and year (status)
     "known_sex",   # persons of known sex per year and role (gender page)
@@ -63,6 +64,10 @@ COUNT_COLUMNS = frozenset({
 #: A column in neither list fails the test: each new column needs a decision.
 NOT_COUNT_COLUMNS = {
     "rank": "a position in a ranking", "year": "a year", "period": "a date",
+    # Cooperation page.
+    "Corridor": "names", "Quarter": "a quarter", "Reported by": "names", "Reporters": "how many reporters",
+    "Last case": "a date", "Hub": "a name", "Country": "a name", "Network": "a name", "Role": "an office's role",
+    "Office": "a name", "Channel": "a channel",
     "corridor": "names", "route": "ISO codes", "category": "a label", "group": "a label", "role": "a label",
     "crime_type": "a label", "code": "a code", "kind": "a label", "what": "a label", "direction": "a word",
     "source": "a name", "network": "a name", "first_case": "a date", "last_case": "a date", "rule": "a rule",
@@ -218,6 +223,11 @@ class Shown:
                 self.add(f"{where}: {match.group(0)!r}", value)
 
     def add_table(self, where: str, frame: pd.DataFrame) -> None:
+        if _is_country_matrix(frame):  # cooperation page: corridors x reporting countries, every cell a count
+            for column in frame.columns:
+                for row, value in enumerate(frame[column]):
+                    self.add(f"{where}[{column}][{row}]", value)
+            return
         unknown = [c for c in frame.columns if c not in COUNT_COLUMNS and c not in NOT_COUNT_COLUMNS]
         assert not unknown, f"{where}: decide whether columns {unknown} hold counts (COUNT_COLUMNS)"
         for column in frame.columns:
@@ -232,6 +242,13 @@ class Shown:
         """Where a count from 1 to k-1 is shown."""
         return [f"{where} = {value!r}" for where, value in self.counts
                 if (n := as_count(value)) is not None and 1 <= n < K]
+
+
+def _is_country_matrix(frame: pd.DataFrame) -> bool:
+    from turquesa_geo.countries import country_name, country_table
+
+    names = {country_name(c) for c in country_table()["iso3"]} | {"Total", "Not stated"}
+    return len(frame.columns) > 0 and set(frame.columns) <= names
 
 
 def _decoded(values) -> list:
@@ -362,6 +379,15 @@ def visit_every_page(at: AppTest, shown: Shown, result) -> dict[tuple[str, str],
         at.segmented_control(key="gender_split").set_value(split)
         at.segmented_control(key="gender_role").set_value(role).run()
         collect_page(at, f"gender split={split} role={role}", shown)
+
+    goto(at, "pages/cooperation.py")
+    for by in ("reporting_country", "network"):
+        at.segmented_control(key="coop_by").set_value(by).run()
+        collect_page(at, f"cooperation by={by}", shown)
+
+    goto(at, "pages/corridor_map.py")
+    at.toggle(key="show_linked").set_value(True).run()
+    collect_page(at, "corridor map with linked crimes", shown)
 
     goto(at, "pages/home.py")
     collect_page(at, "home", shown)
