@@ -369,12 +369,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import bench_import, bench_routes
+    from .bench import bench_all, bench_import, bench_routes, report_table
 
-    report = (bench_import if args.bench == "import" else bench_routes)(args.rows, seed=args.seed)
+    if args.bench == "all":
+        report = bench_all(args.rows, seed=args.seed, changes=args.changes, browser_changes=args.browser_changes,
+                           naive_rows=args.naive_rows, apptest=not args.no_apptest, browser=not args.no_browser,
+                           workdir=args.workdir)
+        headers, rows, notes = report_table(report)
+        m = report["machine"]
+        text = "\n".join([f"{report['rows']:,} demo cases on {m['cpu']} ({m['cores']} cores, {m['memory_mb']:,} MiB); "
+                          f"{report['seconds']:.0f} s in all; ratio = times better than the baseline",
+                          "", format_table(rows, headers), "", *notes])
+    else:
+        report = (bench_import if args.bench == "import" else bench_routes)(args.rows, seed=args.seed)
+        text = "\n".join(f"{k}: {v}" for k, v in report.items())
     if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2))
-    _emit(report, "\n".join(f"{k}: {v}" for k, v in report.items()), args.format)
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    _emit(report, text, args.format)
     return 0
 
 
@@ -492,13 +503,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmarks that print ratios against a naive baseline")
     bench = p.add_subparsers(dest="bench", required=True)
     for name, text in (("import", "validated import speed versus a plain DuckDB load"),
-                       ("routes", "route reconstruction and aggregation versus the naive per-case way")):
+                       ("routes", "route reconstruction and aggregation versus the naive per-case way"),
+                       ("all", "every figure of the performance targets, each beside a pandas baseline "
+                               "(docs/benchmarks.md)")):
         b = bench.add_parser(name, help=text)
         b.add_argument("--rows", type=_positive, default=1_000_000)
         b.add_argument("--seed", type=int, default=7)
         b.add_argument("--json", help="also write the report to this JSON file")
         _add_common(b)
         b.set_defaults(func=cmd_bench)
+    b.add_argument("--changes", type=_positive, default=30, help="filter changes timed per page (default 30)")
+    b.add_argument("--browser-changes", type=_positive, default=15,
+                   help="filter changes timed per page in the browser (default 15)")
+    b.add_argument("--naive-rows", type=_positive, default=500_000,
+                   help="rows the naive per-row import validation runs on before extrapolating (default 500000)")
+    b.add_argument("--no-apptest", action="store_true", help="skip the page reruns under Streamlit's AppTest")
+    b.add_argument("--no-browser", action="store_true", help="skip the filter changes in headless Chromium")
+    b.add_argument("--workdir", help="keep the demo files and the store in this folder (default: a temporary one)")
     return parser
 
 
