@@ -155,8 +155,10 @@ def test_linked_crime_layer_appears_on_the_map_when_asked(training_store):
     at.switch_page("pages/corridor_map.py").run()
     layers = [layer["id"] for layer in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]]
     assert "linked_crimes" not in layers
+    assert "Linked crimes by corridor" not in [h.value for h in at.subheader]  # drawn on demand only
     at.toggle(key="show_linked").set_value(True).run()
     assert not at.exception
+    assert "Linked crimes by corridor" in [h.value for h in at.subheader]
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     linked = next(layer for layer in spec["layers"] if layer["id"] == "linked_crimes")
     assert linked["data"] and all(f["tooltip"].startswith("Linked crimes · ") for f in linked["data"])
