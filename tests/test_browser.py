@@ -168,7 +168,8 @@ def test_hostile_text_in_imported_data_shows_as_text(page, server):
     # (markdown) and in the sidebar's chip. It must read as text and never run.
     _open(page, server, "", "from=2016-01-01&src=" + quote(HOSTILE_SOURCE))
     assert _errors(page) == []
-    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
+    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").filter(
+        has_text="Reporting source").first.inner_text()
     assert f"Reporting source: {HOSTILE_SOURCE}" in caption
     chip = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Reporting source")
     assert HOSTILE_SOURCE in chip.inner_text()
@@ -179,7 +180,8 @@ def test_markdown_in_imported_text_or_in_a_link_shows_as_text_and_fetches_nothin
     _, egress = browser_context
     # Markdown from the data (a source name) in the page caption ...
     _open(page, server, "", "from=2016-01-01&src=" + quote(MARKDOWN_SOURCE))
-    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first
+    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").filter(
+        has_text="Reporting source").first
     # (Web addresses carry an invisible word joiner, so the renderer does not link them.)
     assert f"Reporting source: {MARKDOWN_SOURCE}" in caption.inner_text().replace(WORD_JOINER, "")
     assert caption.locator("img, a, strong").count() == 0

@@ -266,6 +266,7 @@ TEXT_FILTERS = {
     "sources": lambda v: Filters(sources=(v,)),
     "modus_dimension": lambda v: Filters(modus=((v, "land"),)),
     "modus_code": lambda v: Filters(modus=(("transport_mode", v),)),
+    "linked_crimes": lambda v: Filters(linked_crimes=(v,)),
 }
 
 

@@ -315,13 +315,20 @@ def _in_child(func: Callable, *args):
 
 # --- 1. import ---------------------------------------------------------------------
 
+def _plain_load_sql(reader: str) -> str:
+    """The plain, unvalidated load of a file into table ``t`` with DuckDB's ``reader`` (the path is a parameter)."""
+    if reader not in ("read_csv", "read_parquet"):
+        raise ValueError(f"reader {reader!r} is not read_csv or read_parquet")
+    return f"CREATE TABLE t AS SELECT * FROM {reader}(?)"
+
+
 def _plain_load_s(source: Path, db: Path) -> float:
     """Seconds DuckDB takes to load ``source`` into a table of a new database file, unvalidated."""
     reader = "read_csv" if source.suffix == ".csv" else "read_parquet"
 
     def load() -> None:
         con = duckdb.connect(str(db))
-        con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}(?)", [str(source)])
+        con.execute(_plain_load_sql(reader), [str(source)])
         con.close()
 
     seconds, _ = _timed(load)
@@ -674,6 +681,24 @@ def _query_measures(times: dict[str, list[float]], baseline: dict, uses_rollups:
 
 # --- 4. routes ---------------------------------------------------------------------
 
+def _period_arcs_sql(count: bool) -> str:
+    """Cases of a period (two ``?``) with both ends known: their count, or the first ``?`` as (a, b) ends."""
+    ends = ("FROM cases WHERE case_date BETWEEN ? AND ? AND coalesce(origin, nationality) IS NOT NULL "
+            "AND coalesce(destination, detection_country) IS NOT NULL")
+    if count:
+        return f"SELECT count(*) {ends}"
+    return (f"SELECT coalesce(origin, nationality) AS a, coalesce(destination, detection_country) AS b {ends} "
+            "ORDER BY case_uid LIMIT ?")
+
+
+def _naive_cases_sql(limited: bool) -> str:
+    """Every case's reported route and persons (victims and migrants), the first ``?`` only when ``limited``."""
+    text = ("SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, "
+            "coalesce(p.persons, 0) AS persons FROM cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
+            "FROM case_persons WHERE role <> 'suspect' GROUP BY case_uid) p ON p.case_uid = c.case_uid")
+    return text + (" ORDER BY c.case_uid LIMIT ?" if limited else "")
+
+
 def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = None) -> pd.DataFrame:
     """The naive way: every case (or the first ``limit``) pulled into pandas, its route rebuilt and a
     LineString built for it in a Python loop, then grouped by route."""
@@ -682,11 +707,7 @@ def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = Non
     from .countries import country_table
     from .routes import _resolve, _signature_points
 
-    cases = con.execute(
-        "SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, "
-        "coalesce(p.persons, 0) AS persons FROM cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
-        "FROM case_persons WHERE role <> 'suspect' GROUP BY case_uid) p ON p.case_uid = c.case_uid"
-        + ("" if limit is None else " ORDER BY c.case_uid LIMIT ?"), [] if limit is None else [limit]).df()
+    cases = con.execute(_naive_cases_sql(limited=limit is not None), [] if limit is None else [limit]).df()
     where = country_table().set_index("iso3")[["rep_lon", "rep_lat"]]
     rows = []
     for case in cases.itertuples(index=False):
@@ -781,11 +802,8 @@ def _case_arcs(con, period: tuple[dt.date, dt.date], limit: int) -> tuple[int, p
     (start: origin or nationality; end: destination or detection country; representative points)."""
     from .countries import country_table
 
-    ends = ("FROM cases WHERE case_date BETWEEN ? AND ? AND coalesce(origin, nationality) IS NOT NULL "
-            "AND coalesce(destination, detection_country) IS NOT NULL")
-    total = con.execute(f"SELECT count(*) {ends}", list(period)).fetchall()[0][0]
-    arcs = con.execute(f"SELECT coalesce(origin, nationality) AS a, coalesce(destination, detection_country) AS b "
-                       f"{ends} ORDER BY case_uid LIMIT ?", [*period, limit]).df()
+    total = con.execute(_period_arcs_sql(count=True), list(period)).fetchall()[0][0]
+    arcs = con.execute(_period_arcs_sql(count=False), [*period, limit]).df()
     where = country_table().set_index("iso3")
     return total, pd.DataFrame({"source_lon": arcs["a"].map(where["rep_lon"]), "source_lat": arcs["a"].map(where["rep_lat"]),
                                 "target_lon": arcs["b"].map(where["rep_lon"]), "target_lat": arcs["b"].map(where["rep_lat"])})
