@@ -659,7 +659,7 @@ _QUERY_NOTES = {
 }
 
 
-def _query_measures(times: dict[str, list[float]], baseline: dict, uses_rollups: bool, rows: int) -> list[Measure]:
+def _query_measures(times: dict[str, list[float]], baseline: dict, uses_rollups: bool) -> list[Measure]:
     measures = []
     for name, values in times.items():
         base = baseline["times_ms"].get(name)
@@ -967,7 +967,7 @@ def _run_script(args: list[str], out: Path, timeout: float) -> dict:
     return json.loads(out.read_text())
 
 
-def _rerun_measures(report: dict, rows: int) -> list[Measure]:
+def _rerun_measures(report: dict) -> list[Measure]:
     """Server-side reruns per page under AppTest: with the rollups, against the case tables."""
     names = [Path(p).stem for p in APP_PAGES]
     if "error" in report:
@@ -1081,7 +1081,7 @@ def bench_all(rows: int, seed: int = 7, *, changes: int = 30, browser_changes: i
         ratio, met, note), ``details`` and ``seconds``.
     """
     started = time.perf_counter()
-    machine = machine_info()  # the load average before the run starts
+    machine, code = machine_info(), code_version()  # before the run: its load average, the code it measures
     folder = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="turquesa-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     run = _Run(rows, seed, folder, changes, browser_changes, naive_rows, apptest, browser)
@@ -1090,7 +1090,7 @@ def bench_all(rows: int, seed: int = 7, *, changes: int = 30, browser_changes: i
     finally:
         if not workdir:
             shutil.rmtree(folder, ignore_errors=True)
-    return {"rows": rows, "seed": seed, "date": dt.date.today().isoformat(), "code": code_version(),
+    return {"rows": rows, "seed": seed, "date": dt.date.today().isoformat(), "code": code,
             "machine": machine | {"load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
             "measures": [m.to_dict() for m in measures], "details": details,
             "seconds": round(time.perf_counter() - started, 1)}
@@ -1149,7 +1149,7 @@ def _analysis_measures(run: _Run, context: dict, baselines: dict[str, dict], reo
     """Queries, routes, payload, snapshot and reopening, each beside its baseline."""
     reopen_base = baselines["pandas reopen"]
     return [
-        *_query_measures(context["times"], baselines["pandas queries"], context["rollups"], run.rows),
+        *_query_measures(context["times"], baselines["pandas queries"], context["rollups"]),
         _routes_measure(context["routes_s"], context["routes_view"], baselines["naive routes"], run.rows),
         *_payload_measures_from(context, baselines["per-case arcs"]),
         _snapshot_from(context, baselines["per-case lines"]),
@@ -1167,7 +1167,7 @@ def _dashboard_measures(run: _Run) -> tuple[list[Measure], dict[str, float | Non
     browser = _browser_run(run)
     parts = {"AppTest process (dashboard pages in-process)": apptest.get("peak_rss_mb"),
              "dashboard server (browser run)": browser.get("server_peak_rss_mb")}
-    return [*_rerun_measures(apptest, run.rows), *_browser_measures(browser)], parts, {"apptest": apptest,
+    return [*_rerun_measures(apptest), *_browser_measures(browser)], parts, {"apptest": apptest,
                                                                                          "browser": browser}
 
 
