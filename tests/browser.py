@@ -92,6 +92,9 @@ def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
     # A rerun may start right after (widgets echoing their state): wait for it too.
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    # Elements still loading their code (lazy chunks) show skeletons: a screenshot then shows nothing.
+    page.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSkeletonElement'], "
+                           "[data-testid='stAppSkeleton']\")", timeout=timeout_ms)
 
 
 def launch(playwright):

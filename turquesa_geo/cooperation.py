@@ -63,7 +63,7 @@ def corridor_matrix(reporters: pd.DataFrame, top: int = 15, k: int = SMALL_CELL_
     """
     if reporters.empty:
         return None
-    frame = reporters.assign(reporting_country=reporters["reporting_country"].fillna("—"))
+    frame = reporters.assign(reporting_country=reporters["reporting_country"].astype(object).fillna("—"))
     largest = frame.groupby("route")["cases"].sum().nlargest(top).index
     return protect_table(frame[frame["route"].isin(largest)], "cases", "route", "reporting_country", k=k)
 
