@@ -51,7 +51,7 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install -q pip-tools
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --no-header -o requirements.lock requirements.in
 
-# Every performance figure at 1M demo cases beside its naive baseline (docs/benchmarks.md): ~12 minutes.
+# Every performance figure at 1M demo cases beside its naive baseline (docs/benchmarks.md): ~5 minutes.
 bench: setup browser
 	$(BIN)/turquesa bench all --rows 1000000 --json docs/bench-1m.json
 
