@@ -38,7 +38,9 @@ for number, item in enumerate(EXERCISES, start=1):
             if st.toggle(f"Hint {index}", key=f"hint_{item.id}_{index}"):
                 st.write(f"{hint['en']} / {hint['es']}")
         fmt = (lambda c, v=item.vocabulary: label(v, c)) if item.vocabulary else str
-        answer = st.radio("Your answer", item.choices(), key=f"answer_{item.id}", index=None, format_func=fmt)
+        # Alphabetical, so the right answer's place says nothing.
+        answer = st.radio("Your answer", sorted(item.choices(), key=fmt), key=f"answer_{item.id}", index=None,
+                          format_func=fmt)
         if st.button("Check", key=f"check_{item.id}"):
             if item.id == "briefing_pack":
                 correct = item.check(answer, export_log=export_log(store_cursor()),
