@@ -68,3 +68,22 @@ def run_import(con, path: Path, **kwargs) -> ImportResult:
         ).fetchall()[0][0]
         assert quarantined_lines == result.rows_quarantined
     return result
+
+
+@pytest.fixture
+def app_on(monkeypatch):
+    """Point the dashboard at a store: ``app_on(db)`` sets ``$TURQUESA_DB`` and empties Streamlit's caches
+    (cached values and the cached store connection would otherwise leak between tests); emptied again after."""
+    import streamlit as st
+
+    from turquesa_geo.store import DB_ENV
+
+    def _use(db: Path) -> Path:
+        monkeypatch.setenv(DB_ENV, str(db))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        return db
+
+    yield _use
+    st.cache_data.clear()
+    st.cache_resource.clear()

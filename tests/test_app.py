@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import GOOD_ROWS, csv_text, run_import
-from turquesa_geo.store import DB_ENV, connect
+from turquesa_geo.store import connect
 from turquesa_ui.state import LAST_IMPORTS
 from turquesa_ui.text import md
 
@@ -18,9 +18,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 @pytest.fixture
-def app_store(tmp_path, monkeypatch, write):
-    import streamlit as st
-
+def app_store(tmp_path, app_on, write):
     db = tmp_path / "app.duckdb"
     con = connect(db)
     # 7 smuggling cases of 12 migrants; 3 victims in all (a small cell).
@@ -28,12 +26,8 @@ def app_store(tmp_path, monkeypatch, write):
     rows += [GOOD_ROWS[1].replace(",3,2,", ",3,0,"), GOOD_ROWS[2]]
     result = run_import(con, write("cases.csv", csv_text(*rows, GOOD_ROWS[0].replace("2024-03-05", "never"))))
     con.close()
-    monkeypatch.setenv(DB_ENV, str(db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield result
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    app_on(db)
+    return result
 
 
 def _values(at: AppTest) -> dict[str, str]:
@@ -52,12 +46,8 @@ def test_home_shows_store_counts_with_small_cells_protected(app_store):
     assert metrics["Imports"] == "1"
 
 
-def test_home_on_an_empty_store_says_what_to_do(tmp_path, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv(DB_ENV, str(tmp_path / "empty.duckdb"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def test_home_on_an_empty_store_says_what_to_do(tmp_path, app_on):
+    app_on(tmp_path / "empty.duckdb")
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert "The store is empty" in at.info[0].value

@@ -15,7 +15,7 @@ from turquesa_geo import cli
 from turquesa_geo.cooperation import (load_contacts, reporters_by_corridor, reporters_by_place, shared_corridors)
 from turquesa_geo.filters import Filters
 from turquesa_geo.importer import import_file
-from turquesa_geo.store import DB_ENV, connect
+from turquesa_geo.store import connect
 
 HEADER = "incident_id,source,network,reporting_country,date,crime_type,origin,transit,destination,victims_f_adult"
 
@@ -109,12 +109,8 @@ def test_cli_network_option_keeps_only_those_networks(coop_db, capsys):
     assert code == 0 and json.loads(capsys.readouterr().out)["shared_corridors"] == []
 
 
-def test_cooperation_page_shows_the_shared_corridor_and_follows_the_network_filter(coop_db, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv(DB_ENV, str(coop_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def test_cooperation_page_shows_the_shared_corridor_and_follows_the_network_filter(coop_db, app_on):
+    app_on(coop_db)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params["from"] = "2024-01-01"
     at.query_params["to"] = "2024-06-30"
@@ -128,8 +124,6 @@ def test_cooperation_page_shows_the_shared_corridor_and_follows_the_network_filt
     at.multiselect(key="coop_networks").set_value(["ison"]).run()
     assert not at.exception
     assert any("No corridor is shared" in i.value for i in at.info)
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def test_corridor_by_country_matrix_is_protected_with_its_margins(coop_db):

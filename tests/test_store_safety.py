@@ -81,25 +81,18 @@ def test_locked_connection_cannot_import_from_elsewhere(locked):
     assert con.execute("SELECT count(*) FROM cases").fetchall() == [(0,)]
 
 
-def test_the_dashboard_connection_is_the_locked_one(tmp_path, monkeypatch):
-    import streamlit as st
-
-    from turquesa_geo.store import DB_ENV
+def test_the_dashboard_connection_is_the_locked_one(tmp_path, app_on):
     from turquesa_ui.store import store_cursor, upload_folder
 
-    monkeypatch.setenv(DB_ENV, str(tmp_path / "app.duckdb"))
-    st.cache_resource.clear()
-    try:
-        cur = store_cursor()
-        assert cur.execute("SELECT current_setting('enable_external_access'), "
-                           "current_setting('lock_configuration')").fetchall() == [(False, True)]
-        allowed = cur.execute("SELECT current_setting('allowed_directories')").fetchall()[0][0]
-        # The upload folder, and DuckDB's own spill folder beside the store; nothing else.
-        assert sorted(allowed) == sorted([str(upload_folder().resolve()) + "/", str(tmp_path / "app.duckdb.tmp") + "/"])
-        with pytest.raises(duckdb.Error):
-            cur.execute("SELECT * FROM read_csv('/etc/passwd')").fetchall()
-    finally:
-        st.cache_resource.clear()
+    app_on(tmp_path / "app.duckdb")
+    cur = store_cursor()
+    assert cur.execute("SELECT current_setting('enable_external_access'), "
+                       "current_setting('lock_configuration')").fetchall() == [(False, True)]
+    allowed = cur.execute("SELECT current_setting('allowed_directories')").fetchall()[0][0]
+    # The upload folder, and DuckDB's own spill folder beside the store; nothing else.
+    assert sorted(allowed) == sorted([str(upload_folder().resolve()) + "/", str(tmp_path / "app.duckdb.tmp") + "/"])
+    with pytest.raises(duckdb.Error):
+        cur.execute("SELECT * FROM read_csv('/etc/passwd')").fetchall()
 
 
 # --- a second process -------------------------------------------------------------------
@@ -191,15 +184,11 @@ def test_eight_readers_see_totals_before_or_after_an_import_never_between(tmp_pa
     assert before in seen and after in seen  # the readers really ran across the commit
 
 
-def test_the_dashboard_says_store_busy_instead_of_failing(held_store, monkeypatch):
-    import streamlit as st
+def test_the_dashboard_says_store_busy_instead_of_failing(held_store, app_on):
     from streamlit.testing.v1 import AppTest
 
-    from turquesa_geo.store import DB_ENV
-
     db, _ = held_store
-    monkeypatch.setenv(DB_ENV, str(db))
-    st.cache_resource.clear()
+    app_on(db)
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=30).run()
     assert not at.exception
     assert at.error[0].value.startswith("Turquesa cannot open its store: store busy: ")

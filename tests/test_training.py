@@ -15,7 +15,7 @@ from turquesa_geo import demo
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
 from turquesa_geo.glossary import TERM_IDS, TERMS, term
 from turquesa_geo.importer import import_file
-from turquesa_geo.store import DB_ENV, connect
+from turquesa_geo.store import connect
 from turquesa_geo.training import EXERCISES, TRAINING_ENV, exercise
 
 
@@ -85,21 +85,14 @@ def test_linked_crimes_filter_round_trips_the_url_and_selects_flagged_cases(tmp_
 
 
 @pytest.fixture
-def training_store(tmp_path, monkeypatch):
-    import streamlit as st
-
+def training_store(tmp_path, app_on):
     path = tmp_path / "train.parquet"
     demo.write_demo(path, rows=4_000, seed=3)
     db = tmp_path / "train.duckdb"
     con = connect(db)
     import_file(con, path, today=TODAY)
     con.close()
-    monkeypatch.setenv(DB_ENV, str(db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield db
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    return app_on(db)
 
 
 def test_training_page_checks_answers_and_keeps_progress(training_store, monkeypatch):
