@@ -27,7 +27,7 @@ from .privacy import SMALL_CELL_K, protect_table
 from .routes import SIGNATURE_COLUMNS
 
 __all__ = ["reporters_by_corridor", "corridor_matrix", "shared_corridors", "reporters_by_place", "load_contacts",
-           "CONTACT_COLUMNS", "DEFAULT_CONTACTS"]
+           "quarter_label", "CONTACT_COLUMNS", "DEFAULT_CONTACTS"]
 
 DEFAULT_CONTACTS = Path(__file__).resolve().parent.parent / "data" / "contacts.csv"
 #: Columns of the contacts file: roles and offices, never personal names.

@@ -224,11 +224,6 @@ def geo_layers(view, audience: Audience, lang: str = "en") -> dict[str, gpd.GeoD
     return {"legs": leg_layer, "hubs": hub_layer}
 
 
-def _json_value(value: object) -> object:
-    value = _cell(value)
-    return value
-
-
 def layers_geojson(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) -> bytes:
     """One GeoJSON FeatureCollection of both layers (a ``layer`` property tells them apart).
 
@@ -238,7 +233,7 @@ def layers_geojson(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) 
     for name, layer in layers.items():
         table = _allowed(name, layer.drop(columns="geometry"))
         for row, geom in zip(_rows(table), layer.geometry):
-            properties = {"layer": name, **{c: _json_value(v) for c, v in zip(table.columns, row)}}
+            properties = {"layer": name, **dict(zip(table.columns, row))}
             features.append({"type": "Feature", "properties": properties,
                              "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-4)))})
     document = {"type": "FeatureCollection", "name": "turquesa_corridors",
@@ -255,7 +250,7 @@ def layers_gpkg(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) -> 
         path = Path(tmp) / "extract.gpkg"
         for name, layer in layers.items():
             table = _allowed(name, layer.drop(columns="geometry"))
-            out = gpd.GeoDataFrame(table.astype(object).where(table.notna(), None).map(_cell), geometry=layer.geometry.to_numpy(),
+            out = gpd.GeoDataFrame(pd.DataFrame(_rows(table), columns=table.columns), geometry=layer.geometry.to_numpy(),
                                    crs="EPSG:4326")
             pyogrio.write_dataframe(out, path, layer=name, driver="GPKG")
         about = pd.DataFrame(about_rows(context), columns=["field", "value"])

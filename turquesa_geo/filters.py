@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from .vocab import MULTI_VALUED, VOCABULARIES
 
 __all__ = ["Filters", "FilterField", "FILTER_FIELDS", "ROUTE_ROLES", "to_query_params", "from_query_params",
-           "previous_period", "describe", "fit_to_store"]
+           "previous_period", "describe", "fit_to_store", "add_months"]
 
 #: Where a country sits on a route, for the origin / transit / destination filters.
 ROUTE_ROLES = ("origin", "transit", "destination")
@@ -144,7 +144,12 @@ def from_query_params(params: Mapping[str, str]) -> tuple[Filters, list[str]]:
     return Filters(**values), problems
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after ``day``'s (negative: before).
+
+    >>> add_months(dt.date(2026, 11, 27), -11)
+    datetime.date(2025, 12, 1)
+    """
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -166,7 +171,7 @@ def previous_period(filters: Filters) -> tuple[dt.date, dt.date] | None:
     next_day = filters.end + dt.timedelta(days=1)
     if filters.start.day == 1 and next_day.day == 1:
         months = (next_day.year - filters.start.year) * 12 + next_day.month - filters.start.month
-        return _add_months(filters.start, -months), end
+        return add_months(filters.start, -months), end
     return end - (filters.end - filters.start), end
 
 

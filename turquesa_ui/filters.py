@@ -10,6 +10,7 @@ from turquesa_geo.countries import country_name
 from turquesa_geo.filters import (
     FILTER_FIELDS,
     Filters,
+    add_months,
     fit_to_store,
     from_query_params,
     to_query_params,
@@ -80,9 +81,7 @@ def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     Whole months are what the rollups answer at once (see turquesa_geo.rollups).
     """
     first, last = whole_months(*period)
-    index = last.year * 12 + last.month - 12  # the month eleven months before the last one
-    start = dt.date(index // 12, index % 12 + 1, 1)
-    return max(first, start), last
+    return max(first, add_months(last, -11)), last
 
 
 def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], page: str,
