@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from turquesa_geo.aggregates import as_sex_age_frame, sex_age_series, sex_age_table
 from turquesa_geo.charts import sex_age_figure, trend_figure
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import history_until
 from turquesa_geo.gender import SPLITS, women_girls_series, women_girls_table
 from turquesa_geo.vocab import codes, label
-from turquesa_ui.data import persons_by, persons_by_corridor, women_girls_share
+from turquesa_ui.data import (persons_by, persons_by_corridor, reference_counts, reference_sources,
+                              women_girls_share)
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
 from turquesa_ui.glossary_links import glossary_links
@@ -59,3 +61,20 @@ st.dataframe(shares, hide_index=True, width="stretch", column_config={
     "period": st.column_config.DateColumn("Year", format="YYYY"), "role": "Role",
     "known_sex": "Persons of known sex", "unknown": "Sex unknown",
     "share": st.column_config.NumberColumn("Women and girls %", format="%.0f%%")})
+
+if not reference_sources().empty:
+    st.subheader("Reference counts: detected victims by sex and age")
+    groups = sex_age_series(reference_counts(history_until(filters), "detected_victims", "total"))
+    if groups.empty:
+        st.info("No reference counts by sex and age for this selection (they are not split by transit, origin, "
+                "modus operandi or linked crimes).")
+    else:
+        st.plotly_chart(sex_age_figure(
+            as_sex_age_frame(groups), category="category",
+            title="Detected victims by sex and age, per year (reference counts, UNODC GLOTIP)",
+            how_to_read="Aggregate counts published by country and year, summed over the selected detecting "
+                        "countries; never added to the case figures above. Girls and boys are hatched; values "
+                        "published as <5 and parts under 5 are not drawn."),
+            width="stretch", config={"displaylogo": False}, key="gender_reference")
+        st.dataframe(sex_age_table(groups), hide_index=True, width="stretch",
+                     column_config={"year": st.column_config.NumberColumn("Year", format="%d")})

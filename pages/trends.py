@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from turquesa_geo.aggregates import as_trend_series, series_table, yearly_series
 from turquesa_geo.charts import trend_figure
+from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.filters import history_until
 from turquesa_geo.trends import TREND_DIMENSIONS, yearly_change
 from turquesa_geo.vocab import label
-from turquesa_ui.data import modus_series, modus_series_by_corridor
+from turquesa_ui.data import modus_series, modus_series_by_corridor, reference_counts, reference_sources
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
 from turquesa_ui.glossary_links import glossary_links
@@ -60,3 +62,24 @@ st.dataframe(yearly_change(series, dimension), hide_index=True, width="stretch",
                  "year": st.column_config.NumberColumn("Year", format="%d"),
                  "cases": "Cases", "cases_prev": "Year before",
                  "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%")})
+
+if not reference_sources().empty:
+    st.subheader("Reference counts: detected victims by form of exploitation")
+    st.caption("How to read: aggregate counts published by country and year (UNODC GLOTIP), not cases, for the "
+               "years of the chosen history and the detecting countries selected as destination; they are never "
+               "added to the case trends above. Values published as <5 are left out of the lines and counted in the "
+               f"table; years under {SMALL_CELL_K} victims leave a gap.")
+    forms = yearly_series(reference_counts(history_until(filters), "detected_victims", "exploitation_form"))
+    if forms.empty:
+        st.info("No reference counts by form of exploitation for this selection (they are not split by transit, "
+                "origin, modus operandi or linked crimes).")
+    else:
+        st.plotly_chart(trend_figure(
+            as_trend_series(forms), measure="cases", vocabulary="exploitation_form", unit="victims",
+            title="Detected victims by form of exploitation (reference counts)", y_title="Detected victims",
+            how_to_read="One line per form of exploitation, summed over the selected detecting countries; the "
+                        "grey band is the COVID-19 pandemic."),
+            width="stretch", config={"displaylogo": False}, key="trend_reference")
+        st.dataframe(series_table(forms, "exploitation_form"), hide_index=True, width="stretch", column_config={
+            "year": st.column_config.NumberColumn("Year", format="%d"), "category": "Form of exploitation",
+            "value": "Detected victims"})

@@ -84,6 +84,9 @@ def _describe_import(result: ImportResult) -> str:
         lines.append(f"  personal columns dropped, not stored: {', '.join(result.dropped_columns)}")
     if result.ignored_columns:
         lines.append(f"  columns not in the model, ignored: {', '.join(result.ignored_columns)}")
+    for column, codes in result.unmapped_codes.items():
+        lines.append(f"  codes not understood in {column} (rows kept, code left out): {', '.join(codes)}")
+    lines += [f"  note: {note}" for note in result.notes]
     for rule, n in result.quarantine_by_rule.items():
         lines.append(f"  quarantined by {rule}: {n}")
     if result.rows_quarantined:
@@ -406,8 +409,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import incident files (CSV, Parquet, XLSX, JSON)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--profile", choices=IMPORT_PROFILES, default="flat",
-                   help="input layout: flat (one row per case, default) or htcds (a persons file and an events file)")
-    p.add_argument("--source", help="reporting source for rows without one (default: the file name)")
+                   help="input layout: flat (one row per case, default); htcds (a persons file and an events "
+                   "file); public data as downloaded: mmp (IOM Missing Migrants CSV or JSON), glotip (UNODC GLOTIP "
+                   "country data, CSV or XLSX), ctdc (CTDC victim-level or synthetic victim-perpetrator CSV)")
+    p.add_argument("--source", help="reporting source for rows without one (default: the file name, or the "
+                   "public source's name for mmp, glotip and ctdc)")
     p.add_argument("--date-format", help="strptime format settling day/month order, e.g. %%d/%%m/%%Y")
     _add_common(p)
     p.set_defaults(func=cmd_import)

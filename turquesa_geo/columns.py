@@ -15,6 +15,7 @@ __all__ = [
     "REQUIRED_COLUMNS", "SCALAR_TEXT_COLUMNS", "MODUS_DIMENSIONS", "COUNTRY_COLUMNS", "MULTI_VALUE_COLUMNS", "FLAT_COLUMNS",
     "COUNT_COLUMNS", "COUNT_ROLE", "COUNT_GENDER", "COUNT_AGE", "count_column", "parse_count_column",
     "TRANSIT_SEPARATOR", "MULTI_SEPARATOR", "PERSONAL_COLUMN_PATTERN", "looks_personal",
+    "OUTCOME_COLUMNS", "DETAIL_TEXT_COLUMNS", "DETAIL_TERM_COLUMNS", "DETAIL_COLUMNS",
 ]
 
 INCIDENT_ID = "incident_id"
@@ -55,6 +56,21 @@ MULTI_VALUE_COLUMNS: dict[str, str] = {
 #: The modus-operandi dimensions (vocabularies of the multi-valued columns) the trends read.
 MODUS_DIMENSIONS: tuple[str, ...] = ("recruitment_method", "control_method", "exploitation_form", "transport_mode",
                                      "concealment", "document_fraud", "platform", "linked_crime")
+
+#: Outcome counts of an incident, as public incident sources report them (IOM Missing
+#: Migrants: dead, missing, survivors, and the children among the dead and missing, who
+#: may or may not be counted in the sexes). Optional whole numbers, stored on the case.
+OUTCOME_COLUMNS: tuple[str, ...] = ("dead", "missing", "survivors", "children")
+
+#: Optional free-text details kept as the source gives them: the source's own name of
+#: the route ("Darien", "US-Mexico border crossing"), and its quality grade of the record.
+DETAIL_TEXT_COLUMNS: tuple[str, ...] = ("route_label", "source_quality")
+
+#: Optional single-valued details resolved in a vocabulary of the same name: how exact
+#: the date is (day, month, year, period of years) and the point (exact, rounded...).
+DETAIL_TERM_COLUMNS: tuple[str, ...] = ("date_precision", "location_precision")
+
+DETAIL_COLUMNS: tuple[str, ...] = (*OUTCOME_COLUMNS, *DETAIL_TEXT_COLUMNS, *DETAIL_TERM_COLUMNS)
 
 SCALAR_TEXT_COLUMNS: tuple[str, ...] = (INCIDENT_ID, SOURCE, NETWORK, DATE, CRIME_TYPE, PLACE, LAT, LON, TRANSIT)
 
@@ -109,7 +125,7 @@ def parse_count_column(name: str) -> tuple[str, str, str] | None:
 
 FLAT_COLUMNS: tuple[str, ...] = (
     INCIDENT_ID, SOURCE, NETWORK, REPORTING_COUNTRY, DATE, CRIME_TYPE, NATIONALITY, ORIGIN, TRANSIT,
-    DESTINATION, DETECTION_COUNTRY, LAT, LON, PLACE, *MULTI_VALUE_COLUMNS, *COUNT_COLUMNS,
+    DESTINATION, DETECTION_COUNTRY, LAT, LON, PLACE, *MULTI_VALUE_COLUMNS, *COUNT_COLUMNS, *DETAIL_COLUMNS,
 )
 
 #: Column names that look like personal identifiers, in English, Spanish,

@@ -517,7 +517,9 @@ def _delete_replaced_sql(table: str) -> str:
 def _insert_cases_sql() -> str:
     """Statement inserting new and changed cases (parameters: source, import id)."""
     return (
-        f"INSERT INTO cases SELECT u.case_uid, ?, h.{CASE_ID}, NULL, NULL, h.crime_type, h.case_date, h.nationality, "
+        "INSERT INTO cases (case_uid, source, incident_id, network, reporting_country, crime_type, case_date, "
+        "nationality, origin, transit, destination, detection_country, place, lat, lon, import_id, row_hash) "
+        f"SELECT u.case_uid, ?, h.{CASE_ID}, NULL, NULL, h.crime_type, h.case_date, h.nationality, "
         f"h.origin, h.transit, h.destination, h.detection_country, NULL, NULL, NULL, ?, h.row_hash "
         f"FROM h_ins h JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}"
     )

@@ -15,14 +15,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from . import columns as C
 from .countries import country_table, resolve_country, suggest_countries
 from .parsing import DateOrderError, parse_dates, parse_multi, parse_route
+from .profiles import PROFILE_NAMES, Profile, as_text, check_profile, looks_like, text_array
 from .rollups import refresh as refresh_rollups
 from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
-from .sql import copy_to_temp_sql, drop_temp_sql, name_literal, plain_ident
+from .sql import copy_to_temp_sql, drop_temp_sql, name_literal, plain_ident, select_all_sql
 from .sql import quote_ident as q
 
 __all__ = ["RULES", "ImportResult", "import_file", "PROFILES", "ProgressCallback"]
@@ -48,7 +50,8 @@ RULES: dict[str, str] = {
     "negative_count": "a person count is negative",
 }
 
-PROFILES: tuple[str, ...] = ("flat",)
+#: The formats ``import_file`` reads: the flat format and the public-data profiles.
+PROFILES: tuple[str, ...] = PROFILE_NAMES
 
 #: Degrees of slack around a country's bounding box before a point counts as outside.
 BBOX_MARGIN_DEG = 1.0
@@ -73,6 +76,10 @@ class ImportResult:
     rows_unchanged: int = 0
     dropped_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    #: Per source column, codes a profile did not understand (the rows are kept).
+    unmapped_codes: dict[str, list[str]] = field(default_factory=dict)
+    #: What a profile could not map, in words.
+    notes: list[str] = field(default_factory=list)
     quarantine_by_rule: dict[str, int] = field(default_factory=dict)
     already_imported: bool = False
     file_format: str | None = None
@@ -105,7 +112,11 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
         A writable store connection (see :func:`turquesa_geo.store.connect`).
     path : path
         CSV (``,`` ``;`` tab or ``|``; UTF-8, UTF-8 BOM, UTF-16 BOM or Windows-1252),
-        Parquet, XLSX or JSON file in the flat incident format.
+        Parquet, XLSX or JSON file in the flat incident format, or in a public format.
+    profile : str
+        ``flat``, or a public-data profile (:data:`PROFILES`): ``mmp`` (IOM Missing
+        Migrants), ``glotip`` (UNODC GLOTIP counts) or ``ctdc`` (CTDC victim records).
+        A file whose columns are another profile's is refused, naming that profile.
     source : str, optional
         Reporting source for rows whose ``source`` is empty; defaults to the file name.
     date_format : str, optional
@@ -148,7 +159,19 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
         info = load_stage(con, path)
         result = ImportResult(0, name, sha, profile, source, file_format=info.file_format,
                               encoding=info.encoding, delimiter=info.delimiter, rows_read=info.rows_read)
-        result.dropped_columns, result.ignored_columns = _drop_unusable_columns(con, info, name)
+        if profile == "flat":
+            result.dropped_columns, result.ignored_columns = _drop_unusable_columns(con, info, name)
+        else:
+            chosen = check_profile(profile, info.columns, name)
+            if chosen.kind == "aggregates":
+                from .glotip import import_counts
+
+                progress("validate", 0.35)
+                import_counts(con, info, result, source or chosen.source, started)
+                progress("done", 1.0)
+                return result
+            default_source = source or chosen.source
+            info = _apply_profile(con, chosen, info, result)
         progress("validate", 0.35)
         with insertion_order(con, preserve=False):
             # Rows carry their line number from here on: parallel writers may reorder them.
@@ -220,7 +243,7 @@ def _record_import(con, result: ImportResult, started: dt.datetime) -> None:
     )
 
 
-_TEMP_TABLES = ("errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox", "m_source")
+_TEMP_TABLES = ("errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox", "m_source", "pstage_cells")
 
 
 def _drop_temp_tables(con) -> None:
@@ -229,14 +252,60 @@ def _drop_temp_tables(con) -> None:
         con.execute(drop_temp_sql("TABLE", name))
 
 
+# --- profiles ----------------------------------------------------------------------
+
+#: Temporary table of the flat rows a profile made of the staged file.
+_PROFILE_STAGE = "pstage_cells"
+
+#: Column of the flat rows keeping the source row as read, for the quarantine record.
+SOURCE_RECORD = "source_record"
+
+
+def _apply_profile(con, chosen: Profile, info: StageInfo, result: ImportResult) -> StageInfo:
+    """Stage the flat rows a case profile makes of the staged file; return their stage info.
+
+    Personal-identifier columns are dropped before the mapping reads anything; the
+    source columns the mapping did not read are reported as ignored.
+    """
+    personal = [c for c in info.columns if C.looks_personal(c)]
+    frame = as_text(con.execute(select_all_sql(info.cells)).df().drop(columns=personal))
+    frame = _fold_first_cell(frame, chosen)
+    mapping = chosen.to_flat(frame)
+    flat = mapping.flat
+    kept = [c for c in frame.columns if c != LINE_COLUMN]
+    flat[SOURCE_RECORD] = frame[kept].to_json(orient="records", lines=True, force_ascii=False).splitlines() \
+        if len(frame) else []
+    result.dropped_columns = personal
+    result.ignored_columns = [c for c in kept if c not in mapping.used]
+    result.unmapped_codes, result.notes = mapping.unmapped, mapping.notes
+    _register(con, _PROFILE_STAGE, pa.table(
+        {LINE_COLUMN: pa.array(flat[LINE_COLUMN].astype("int64"))}
+        | {c: text_array(flat[c]) for c in flat.columns if c != LINE_COLUMN}))
+    return StageInfo(info.file_format, [c for c in flat.columns if c != LINE_COLUMN], info.rows,
+                     encoding=info.encoding, delimiter=None, ragged=info.ragged, cells=_PROFILE_STAGE)
+
+
+def _fold_first_cell(frame: pd.DataFrame, chosen: Profile) -> pd.DataFrame:
+    """Rename a first column whose header cell carries a preamble (terms of use) before its name."""
+    columns = [c for c in frame.columns if c != LINE_COLUMN]
+    if columns and columns[0] not in chosen.first_cell_names:
+        for name in chosen.first_cell_names:
+            if columns[0].endswith(name) and name not in frame.columns:
+                return frame.rename(columns={columns[0]: name})
+    return frame
+
+
 # --- columns -----------------------------------------------------------------------
 
 def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[str], list[str]]:
     """Drop personal-identifier columns and note columns the model does not use."""
     missing = [c for c in C.REQUIRED_COLUMNS if c not in info.columns]
     if missing:
+        likely = looks_like(info.columns)
+        hint = (f"; it looks like {likely.title}: import it with --profile {likely.name}"
+                if likely and likely.name != "flat" else "")
         raise ImportRefused(
-            f"{file_name}: missing required column(s) {', '.join(missing)}; found: {', '.join(info.columns)}"
+            f"{file_name}: missing required column(s) {', '.join(missing)}; found: {', '.join(info.columns)}{hint}"
         )
     dropped, ignored = [], []
     for column in info.columns:
@@ -262,7 +331,10 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
 # directly, so trimming and parsing cost once per distinct value, never once per row.
 
 #: Columns resolved in a controlled vocabulary: single-valued ones, then multi-valued.
-_TERM_COLUMNS: tuple[str, ...] = (C.CRIME_TYPE, C.NETWORK, *C.MULTI_VALUE_COLUMNS)
+_TERM_COLUMNS: tuple[str, ...] = (C.CRIME_TYPE, C.NETWORK, *C.DETAIL_TERM_COLUMNS, *C.MULTI_VALUE_COLUMNS)
+
+#: Term columns that hold exactly one term.
+_SINGLE_TERM_COLUMNS: tuple[str, ...] = (C.CRIME_TYPE, C.NETWORK, *C.DETAIL_TERM_COLUMNS)
 
 #: Distinct cells of a column mapped to their text (trimmed, blank as None).
 _Cells = dict[str, str | None]
@@ -386,7 +458,7 @@ def _source_map_sql(info: StageInfo) -> str:
 def _resolve_terms(column: str, vocabulary: str, text: str) -> tuple[str | None, str | None]:
     """(codes joined by ``;``, first bad token) of one text."""
     parsed = parse_multi(vocabulary, text)
-    if column in (C.CRIME_TYPE, C.NETWORK) and len(parsed.codes) != 1 and not parsed.bad_token:
+    if column in _SINGLE_TERM_COLUMNS and len(parsed.codes) != 1 and not parsed.bad_token:
         parsed = type(parsed)((), text)  # single-valued: exactly one term
     return ";".join(parsed.codes) or None, parsed.bad_token
 
@@ -421,7 +493,13 @@ def _cell(info: StageInfo, column: str) -> str:
 
 
 def _counts(info: StageInfo) -> list[str]:
+    """The person-count columns the file has."""
     return [c for c in C.COUNT_COLUMNS if _present(info, c)]
+
+
+def _numbers(info: StageInfo) -> list[str]:
+    """The whole-number columns the file has: person counts and outcomes (dead, missing, survivors)."""
+    return _counts(info) + [c for c in C.OUTCOME_COLUMNS if _present(info, c)]
 
 
 def _number_sql(info: StageInfo, column: str) -> str:
@@ -445,8 +523,9 @@ def _own_values(info: StageInfo) -> list[str]:
     """
     selects = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(info, C.INCIDENT_ID))} AS _incident_id",
                f"{_text_sql(_cell(info, C.PLACE))} AS _place",
-               f"{_cell(info, C.DETECTION_COUNTRY)} AS _detection_country_cell"]
-    for column in (C.LAT, C.LON, *_counts(info)):
+               f"{_cell(info, C.DETECTION_COUNTRY)} AS _detection_country_cell",
+               *(f"{_text_sql(_cell(info, c))} AS _{c}" for c in C.DETAIL_TEXT_COLUMNS)]
+    for column in (C.LAT, C.LON, *_counts(info), *C.OUTCOME_COLUMNS):
         selects += [f"{_cell(info, column)} AS _{column}_cell", f"{_number_sql(info, column)} AS _{column}"]
     return selects
 
@@ -554,14 +633,14 @@ def _checked_ctes(info: StageInfo) -> str:
     keys = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(info, C.INCIDENT_ID))} AS _incident_id"]
     return (f"WITH checked AS NOT MATERIALIZED (SELECT {', '.join(_own_values(info))} FROM {info.cells} s), "
             f"keyed AS NOT MATERIALIZED ({_with_source(info, keys)}), "
-            f"suspect AS MATERIALIZED (SELECT * FROM checked WHERE {_suspect_sql(_counts(info))})")
+            f"suspect AS MATERIALIZED (SELECT * FROM checked WHERE {_suspect_sql(_numbers(info))})")
 
 
 def _row_rules(info: StageInfo) -> list[_RowRule]:
     return [
         _RowRule("missing_id", C.INCIDENT_ID, "NULL", "'incident_id is empty'", "_incident_id IS NULL"),
         *_coordinate_rules(),
-        *_count_rules(_counts(info)),
+        *_count_rules(_numbers(info)),
     ]
 
 
@@ -704,8 +783,8 @@ def _count_rules(counts: list[str]) -> list[_RowRule]:
 def _canonical_columns(counts: list[str]) -> list[str]:
     """The columns of a canonical row (what is written), without the raw text kept for messages."""
     return [LINE_COLUMN, "_source", "_incident_id", "_date", "_place", "_lat", "_lon", "_transit",
-            *(f"_{c}" for c in C.COUNTRY_COLUMNS), *(f"_{c}" for c in (C.CRIME_TYPE, C.NETWORK, *C.MULTI_VALUE_COLUMNS)),
-            *(f"_{c}" for c in counts)]
+            *(f"_{c}" for c in C.COUNTRY_COLUMNS), *(f"_{c}" for c in _TERM_COLUMNS),
+            *(f"_{c}" for c in (*C.DETAIL_TEXT_COLUMNS, *C.OUTCOME_COLUMNS)), *(f"_{c}" for c in counts)]
 
 
 def _hash_expr(counts: list[str]) -> str:
@@ -760,12 +839,7 @@ def _write_cases(con, import_id: int, info: StageInfo, default_source: str, resu
     _build_rows_to_write(con, info, default_source)
     for table in _CASE_TABLES:
         con.execute(_delete_replaced_sql(table))
-    con.execute(
-        "INSERT INTO cases SELECT case_uid, _source, _incident_id, _network, _reporting_country, _crime_type, "
-        "_date, _nationality, _origin, _transit, _destination, _detection_country, _place, "
-        "_lat, _lon, ?, _hash FROM ins",
-        [import_id],
-    )
+    con.execute(_insert_cases_sql(), [import_id])
     _write_persons(con, _counts(info))
     _write_attributes(con)
     bad = con.execute(_count_lines_sql("errs")).fetchall()[0][0]
@@ -773,6 +847,22 @@ def _write_cases(con, import_id: int, info: StageInfo, default_source: str, resu
     result.rows_accepted = int(info.rows - bad)
     result.rows_updated, result.rows_inserted = int(updated), int(total - updated)
     result.rows_unchanged = result.rows_accepted - int(total)
+
+
+#: Columns of ``cases`` and the ``ins`` values that fill them; the import id is the parameter.
+_CASE_VALUES = {
+    "case_uid": "case_uid", "source": "_source", "incident_id": "_incident_id", "network": "_network",
+    "reporting_country": "_reporting_country", "crime_type": "_crime_type", "case_date": "_date",
+    "nationality": "_nationality", "origin": "_origin", "transit": "_transit", "destination": "_destination",
+    "detection_country": "_detection_country", "place": "_place", "lat": "_lat", "lon": "_lon", "import_id": "?",
+    "row_hash": "_hash", **{c: f"_{c}" for c in C.DETAIL_COLUMNS},
+}
+
+
+def _insert_cases_sql() -> str:
+    """Statement inserting the cases of ``ins`` (parameter: import id)."""
+    return (f"INSERT INTO cases ({', '.join(_CASE_VALUES)}) "
+            f"SELECT {', '.join(_CASE_VALUES.values())} FROM ins")
 
 
 def _write_persons(con, counts: list[str]) -> None:

@@ -20,16 +20,18 @@ from .geometry import leg_geometries, path_coordinates
 from .privacy import SMALL_CELL_K, format_count
 
 __all__ = ["CompactDeck", "OBSERVED_COLOUR", "INFERRED_COLOUR", "HUB_COLOUR", "base_polygons", "flow_records", "hub_records",
-           "corridor_deck", "MAP_LEGEND"]
+           "corridor_deck", "MAP_LEGEND", "reference_records"]
 
 OBSERVED_COLOUR = [0, 90, 160, 230]     # Okabe-Ito blue, darkened: observed legs
 INFERRED_COLOUR = [230, 159, 0, 210]    # Okabe-Ito orange: legs inferred from the corridor graph
 HUB_COLOUR = [204, 121, 167, 170]       # Okabe-Ito reddish purple
 LINKED_COLOUR = [213, 94, 0, 235]       # Okabe-Ito vermillion, dotted: legs of cases with linked crimes
+REFERENCE_COLOUR = [0, 158, 115, 200]   # Okabe-Ito bluish green, long dashes: aggregate reference flows
 ARROW_COLOUR = [35, 35, 35, 230]        # near black: arrowheads read on both line colours
 BASE_FILL = [232, 232, 228, 255]
 BASE_LINE = [255, 255, 255, 255]
 MAX_WIDTH_PX = 18
+REFERENCE_MAX_WIDTH_PX = 8
 # pydeck reads plain strings as accessor expressions: literals must be wrapped.
 PIXELS = pdk.types.String("pixels")
 MIN_WIDTH_PX = 1.5
@@ -42,6 +44,9 @@ MAP_LEGEND = {
     "arrow": "Arrowheads point from origin towards destination",
     "hubs": "Circles: countries sized by the cases that start, pass through or end there",
     "linked": "Vermillion, dotted (when shown): legs of the cases flagged with linked crimes",
+    "reference": "Green, long dashes (when shown): detected victims by citizenship from aggregate reference "
+                 "counts (UNODC GLOTIP), from the country of citizenship to the detecting country, on their own "
+                 "width scale",
 }
 
 
@@ -142,14 +147,40 @@ def hub_records(hubs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> 
     return records
 
 
+def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K) -> list[dict]:
+    """One record per reference flow (``aggregates.citizenship_flows``) with at least ``k`` victims.
+
+    A flow resting only on censored values (``<5``) is not drawn: its size is unknown.
+    """
+    from .aggregates import shown_value
+
+    drawn = flows[flows["value"] >= k] if len(flows) else flows
+    if drawn.empty:
+        return []
+    legs = drawn.rename(columns={"value": "cases"}).assign(persons=drawn["value"], inferred=False)
+    records = flow_records(legs, k=k)
+    top = float(drawn["value"].max())
+    for record, flow in zip(records, drawn.itertuples(index=False)):
+        record.pop("arrow")
+        # Their own, thinner scale: these are victims counted by year, not cases on a leg.
+        record["width"] = float(round(MIN_WIDTH_PX + (REFERENCE_MAX_WIDTH_PX - MIN_WIDTH_PX)
+                                      * np.sqrt(flow.value / top), 1))
+        years = f"{flow.first_year}" if flow.first_year == flow.last_year else f"{flow.first_year}–{flow.last_year}"
+        record["tooltip"] = (f"Reference (aggregate counts) · {flow.from_iso3} citizens detected in {flow.to_iso3}, "
+                             f"{years}: {shown_value(int(flow.value), int(flow.censored), k)} victims")
+    return records
+
+
 def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k: int = SMALL_CELL_K,
                   view: tuple[float, float, float] = (-75.0, -2.0, 2.15),
-                  linked_legs: pd.DataFrame | None = None) -> pdk.Deck:
+                  linked_legs: pd.DataFrame | None = None, reference_flows: pd.DataFrame | None = None) -> pdk.Deck:
     """The corridor map: base polygons, legs (observed solid, inferred dashed), arrowheads and hubs.
 
     ``view`` is (longitude, latitude, zoom) of the initial view. ``linked_legs`` (legs of
     the cases flagged with linked crimes) are drawn on top as a thin dotted
-    vermillion layer, each as wide as its own cases.
+    vermillion layer, each as wide as its own cases. ``reference_flows`` (aggregate
+    counts by citizenship, see :func:`turquesa_geo.aggregates.citizenship_flows`) are
+    drawn under the legs as long-dashed green lines on their own width scale.
     """
     flows = flow_records(legs, lang, k)
     arrows = [{"polygon": f.pop("arrow")} for f in flows]
@@ -180,6 +211,12 @@ def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k
         layers.insert(4, pdk.Layer("PathLayer", linked, id="linked_crimes", get_color=LINKED_COLOUR,
                                    get_dash_array=[1, 1.5], dash_justified=True,
                                    extensions=[{"@@type": "PathStyleExtension", "dash": True}], **path_style))
+    if reference_flows is not None and len(reference_flows):
+        layers.insert(1, pdk.Layer("PathLayer", reference_records(reference_flows, k), id="reference_flows",
+                                   get_color=REFERENCE_COLOUR, get_dash_array=[8, 4], dash_justified=True,
+                                   get_offset=-1.2,
+                                   extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}],
+                                   **path_style))
     return CompactDeck(
         # map_provider=None with the default map_style sentinel: Streamlit then draws no
         # basemap at all (map_style=None would make it fetch a Carto style).

@@ -173,6 +173,38 @@ def _rollup_tables() -> list[str]:
 # filled here for stores that already hold cases and rebuilt by every import.
 MIGRATIONS = (*MIGRATIONS, (4, (*_rollup_tables(), "REFRESH ROLLUPS")))
 
+# Version 5: public reference data (turquesa_geo.profiles). Cases gain the details public
+# incident sources give (IOM Missing Migrants: dead, missing, survivors; the source's
+# own route name and quality grade; how exact the date and the point are), and
+# aggregate counts (UNODC GLOTIP: detected victims by year, country, citizenship, form
+# of exploitation, sex and age) get their own table: they are counts, not cases.
+MIGRATIONS = (*MIGRATIONS, (5, (
+    "ALTER TABLE cases ADD COLUMN dead INTEGER",
+    "ALTER TABLE cases ADD COLUMN missing INTEGER",
+    "ALTER TABLE cases ADD COLUMN survivors INTEGER",
+    "ALTER TABLE cases ADD COLUMN children INTEGER",
+    "ALTER TABLE cases ADD COLUMN route_label VARCHAR",
+    "ALTER TABLE cases ADD COLUMN source_quality VARCHAR",
+    "ALTER TABLE cases ADD COLUMN date_precision VARCHAR",
+    "ALTER TABLE cases ADD COLUMN location_precision VARCHAR",
+    """CREATE TABLE aggregate_counts (
+        source VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,
+        dimension VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        country VARCHAR,
+        area VARCHAR NOT NULL,
+        sex VARCHAR NOT NULL,
+        age_group VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        unit VARCHAR NOT NULL,
+        value BIGINT,
+        censored VARCHAR,
+        import_id INTEGER NOT NULL,
+        row_hash VARCHAR NOT NULL
+    )""",
+)))
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {

@@ -55,12 +55,19 @@ def quarantine_entries(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[
 
 
 def store_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """What the filters can offer: countries seen in any route role, sources, modus-operandi codes."""
+    """What the filters can offer: countries seen in any route role, sources, modus-operandi codes.
+
+    Aggregate counts add their sources, detecting countries and citizenships.
+    """
     countries = [r[0] for r in con.execute(
         "SELECT DISTINCT x FROM (SELECT nationality AS x FROM cases UNION SELECT origin FROM cases "
         "UNION SELECT destination FROM cases UNION SELECT detection_country FROM cases "
-        "UNION SELECT unnest(string_split(transit, '>')) FROM cases) WHERE x IS NOT NULL ORDER BY x").fetchall()]
-    sources = [r[0] for r in con.execute("SELECT DISTINCT source FROM cases ORDER BY source").fetchall()]
+        "UNION SELECT unnest(string_split(transit, '>')) FROM cases UNION SELECT country FROM aggregate_counts "
+        "UNION SELECT category FROM aggregate_counts WHERE dimension = 'citizenship' AND length(category) = 3) "
+        "WHERE x IS NOT NULL ORDER BY x").fetchall()]
+    sources = [r[0] for r in con.execute(
+        "SELECT DISTINCT source FROM (SELECT source FROM cases UNION SELECT source FROM aggregate_counts) "
+        "ORDER BY source").fetchall()]
     modus = [f"{d}:{c}" for d, c in con.execute(
         "SELECT DISTINCT dimension, code FROM case_attributes ORDER BY dimension, code").fetchall()]
     return {"countries": countries, "sources": sources, "modus": modus}

@@ -226,6 +226,24 @@ PRECISION = [
     _t("country", "Country only", "Solo país"),
 ]
 
+# How exact a case's date is: public aggregate sources give a year, or a band of years.
+DATE_PRECISION = [
+    _t("day", "Day", "Día", "exact", "dia"),
+    _t("month", "Month", "Mes", "mes"),
+    _t("year", "Year", "Año", "ano"),
+    _t("period", "Period of several years", "Período de varios años", "years", "band"),
+]
+
+# How exact a case's point is, from the digits the source kept (IOM rounds some years
+# to whole degrees, about 100 km).
+LOCATION_PRECISION = [
+    _t("exact", "Exact point (3 or more decimals)", "Punto exacto (3 o más decimales)", "point"),
+    _t("approximate", "Approximate point (1 or 2 decimals)", "Punto aproximado (1 o 2 decimales)"),
+    _t("whole_degree", "Rounded to whole degrees (about 100 km)", "Redondeado a grados enteros (unos 100 km)",
+       "degree", "rounded"),
+    _t("country", "Country only", "Solo país"),
+]
+
 #: Every vocabulary by name; the names are also the ``dimension`` values of
 #: modus-operandi attributes in the store.
 VOCABULARIES: dict[str, list[Term]] = {
@@ -245,6 +263,8 @@ VOCABULARIES: dict[str, list[Term]] = {
     "linked_crime": LINKED_CRIME,
     "route_role": ROUTE_ROLE,
     "precision": PRECISION,
+    "date_precision": DATE_PRECISION,
+    "location_precision": LOCATION_PRECISION,
 }
 
 #: Modus-operandi dimensions: multi-valued, stored one row per value.

@@ -162,3 +162,39 @@ def contacts():
     from turquesa_geo.cooperation import load_contacts
 
     return load_contacts(os.environ.get("TURQUESA_CONTACTS"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _reference(version: str, key, indicator: str, dimension: str):
+    from turquesa_geo import aggregates
+
+    return aggregates.reference_counts(store_cursor(), _filters(key), indicator, dimension)
+
+
+def reference_counts(filters: Filters, indicator: str = "detected_victims", dimension: str = "total"):
+    """Aggregate reference counts (UNODC GLOTIP) the filters select (cached)."""
+    return _reference(current_data_version(), _key(filters), indicator, dimension)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _reference_sources(version: str):
+    from turquesa_geo import aggregates
+
+    return aggregates.reference_sources(store_cursor())
+
+
+def reference_sources():
+    """Which aggregate sources the store holds (cached per data version)."""
+    return _reference_sources(current_data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _outcomes(version: str, key):
+    from turquesa_geo import outcomes
+
+    return outcomes.outcomes(store_cursor(), _filters(key))
+
+
+def outcomes(filters: Filters):
+    """Deaths and disappearances by country, location precision and source quality (cached)."""
+    return _outcomes(current_data_version(), _key(filters))

@@ -8,13 +8,17 @@ import streamlit as st
 from turquesa_geo import summary
 from turquesa_geo.exports import csv_bytes, quarantine_for_correction
 from turquesa_geo.htcds import HTCDS_RULES, import_htcds
+from turquesa_geo.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.importer import RULES, import_file
 from turquesa_geo.readers import ImportRefused
 from turquesa_ui.store import store_cursor, upload_folder
 from turquesa_ui.text import md
 
 PROFILE_HELP = {"flat": "flat: one row per case or interception",
-                "htcds": "htcds: two files, an HTCDS persons file and an events file, linked by case_id"}
+                "htcds": "htcds: two files, an HTCDS persons file and an events file, linked by case_id",
+                "mmp": "mmp: IOM Missing Migrants Project incidents (CSV or JSON, as downloaded)",
+                "glotip": "glotip: UNODC GLOTIP country data (CSV or XLSX export of dataUNODC)",
+                "ctdc": "ctdc: CTDC victim records (global victim-level or synthetic victim–perpetrator CSV)"}
 
 
 def run_imports(files, profile: str, source: str | None, date_format: str | None) -> list[dict]:
@@ -35,8 +39,8 @@ def run_imports(files, profile: str, source: str | None, date_format: str | None
                     return []
                 return [r.to_dict() for r in import_htcds(store_cursor(), *paths, source=source,
                                                           date_format=date_format, progress=progress)]
-            return [import_file(store_cursor(), p, source=source, date_format=date_format, progress=progress).to_dict()
-                    for p in paths]
+            return [import_file(store_cursor(), p, profile=profile, source=source, date_format=date_format,
+                                progress=progress).to_dict() for p in paths]
         except ImportRefused as exc:
             bar.empty()
             st.error(f"Not imported: {md(exc)}")
@@ -60,6 +64,11 @@ def show_result(result: dict) -> None:
                    + ", ".join(md(c) for c in result["dropped_columns"]))
     if result["ignored_columns"]:
         st.caption("Columns not in the model, ignored: " + ", ".join(md(c) for c in result["ignored_columns"]))
+    for column, codes in result.get("unmapped_codes", {}).items():
+        st.caption(f"Codes not understood in {md(column)} (rows kept, code left out): "
+                   + ", ".join(md(c) for c in codes))
+    for note in result.get("notes", []):
+        st.info(md(note))
     if not result["rows_quarantined"]:
         return
     con = store_cursor()
@@ -67,7 +76,7 @@ def show_result(result: dict) -> None:
     st.markdown("**Quarantined rows by rule**")
     st.dataframe(by_rule, hide_index=True, width="stretch", column_config={"rule": "Rule", "rows": "Rows",
                                                                           "problems": "Problems"})
-    st.caption(" · ".join(f"**{r}**: {RULES.get(r) or HTCDS_RULES.get(r, '')}" for r in by_rule["rule"]))
+    st.caption(" · ".join(f"**{r}**: {RULES.get(r) or HTCDS_RULES.get(r) or GLOTIP_RULES.get(r, '')}" for r in by_rule["rule"]))
     headers, rows = summary.quarantine_entries(con, result["import_id"])
     st.dataframe([dict(zip(headers[:5], r[:5])) for r in rows[:500]], hide_index=True, width="stretch")
     out_headers, out_rows = quarantine_for_correction(rows, headers)

@@ -1,0 +1,152 @@
+"""Aggregate counts from public references (UNODC GLOTIP) beside the store's cases.
+
+These are counts published by country and year, not cases: they are never added to
+case totals. A censored value (``<5``) stays censored: sums leave it out and say how
+many were left out, and any shown value under the small-cell threshold reads ``<k``.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from . import sql
+from .countries import country_name
+from .filters import Filters
+from .privacy import SMALL_CELL_K, format_count
+from .vocab import label
+
+__all__ = ["INDICATOR_LABELS", "reference_counts", "citizenship_flows", "yearly_series", "sex_age_series",
+           "shown_value", "reference_sources", "SEX_AGE_GROUPS", "as_trend_series", "as_sex_age_frame",
+           "flows_table", "series_table", "sex_age_table"]
+
+INDICATOR_LABELS = {
+    "detected_victims": "Detected victims",
+    "prosecuted": "Persons prosecuted",
+    "convicted": "Persons convicted",
+    "formal_contact": "Persons brought into formal contact",
+}
+
+#: The sex × age groups the gender page draws, in order.
+SEX_AGE_GROUPS = {("female", "adult"): "Women", ("female", "minor"): "Girls", ("male", "adult"): "Men",
+                  ("male", "minor"): "Boys"}
+
+_COLUMNS = ["source", "year", "country", "area", "category", "sex", "age_group", "unit", "value", "censored"]
+
+
+def reference_counts(con: duckdb.DuckDBPyConnection, filters: Filters, indicator: str = "detected_victims",
+                     dimension: str = "total") -> pd.DataFrame:
+    """The stored counts of one indicator and dimension the filters select (see :func:`sql.aggregate_counts`)."""
+    frame = con.execute(*sql.aggregate_counts(filters, indicator, dimension)).df()
+    if frame.empty:
+        return pd.DataFrame(columns=_COLUMNS)
+    frame["value"] = frame["value"].astype("Int64")
+    return frame
+
+
+def reference_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Which aggregate sources the store holds: source, indicator, first and last year, rows."""
+    return con.execute(*sql.aggregate_sources()).df().set_axis(
+        ["source", "indicator", "first_year", "last_year", "rows"], axis=1)
+
+
+def _summed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys``: the sum of exact values, the number of censored values left out, and the years."""
+    if frame.empty:
+        return pd.DataFrame(columns=[*keys, "value", "censored", "first_year", "last_year"])
+    counts = frame[frame["unit"].str.lower().str.startswith("count")]
+    grouped = counts.assign(is_censored=counts["censored"].notna()).groupby(keys, as_index=False).agg(
+        value=("value", lambda v: int(v.fillna(0).sum())), censored=("is_censored", "sum"),
+        first_year=("year", "min"), last_year=("year", "max"))
+    grouped["censored"] = grouped["censored"].astype("int64")
+    return grouped
+
+
+def citizenship_flows(counts: pd.DataFrame) -> pd.DataFrame:
+    """Flows from citizenship to detecting country of ``reference_counts(..., "citizenship")``.
+
+    Returns from_iso3, to_iso3, value (sum of exact values), censored (values ``<5``
+    left out), first_year, last_year; domestic rows (citizens detected at home) and
+    rows of a region are left out: a flow needs two countries.
+    """
+    known = counts[counts["country"].notna() & (counts["category"].str.len() == 3)
+                   & (counts["category"] != counts["country"]) & (counts["sex"] == "total")
+                   & (counts["age_group"] == "total")]
+    flows = _summed(known.rename(columns={"category": "from_iso3", "country": "to_iso3"}), ["from_iso3", "to_iso3"])
+    return flows.sort_values(["value", "censored"], ascending=False, ignore_index=True)
+
+
+def yearly_series(counts: pd.DataFrame, by: str = "category") -> pd.DataFrame:
+    """Per year and ``by`` value: the sum of exact values and how many censored values were left out.
+
+    Only the rows of both sexes and all ages are read, so a total is never counted twice.
+    """
+    whole = counts[(counts["sex"] == "total") & (counts["age_group"] == "total")]
+    return _summed(whole, ["year", by]).drop(columns=["first_year", "last_year"])
+
+
+def sex_age_series(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per year: women, girls, men and boys among the counts of ``reference_counts(..., "total")``."""
+    parts = counts[[(s, a) in SEX_AGE_GROUPS for s, a in zip(counts["sex"], counts["age_group"])]]
+    summed = _summed(parts, ["year", "sex", "age_group"]).drop(columns=["first_year", "last_year"])
+    summed["group"] = [SEX_AGE_GROUPS[(s, a)] for s, a in zip(summed["sex"], summed["age_group"])]
+    return summed
+
+
+def as_trend_series(series: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`yearly_series` in the shape :func:`turquesa_geo.charts.trend_figure` draws (measure "cases").
+
+    Censored values count as not drawn: a year whose only value is ``<5`` leaves a gap.
+    """
+    return pd.DataFrame({"period": pd.to_datetime(series["year"].astype(int).astype(str) + "-01-01"),
+                         "code": series.iloc[:, 1], "cases": series["value"].astype("int64"),
+                         "reporting": series["value"].astype("int64")})
+
+
+def as_sex_age_frame(series: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`sex_age_series` in the shape :func:`turquesa_geo.charts.sex_age_figure` draws (one bar per year)."""
+    return pd.DataFrame({"category": series["year"].astype(int).astype(str), "gender": series["sex"],
+                         "age_group": series["age_group"], "persons": series["value"].astype("int64")})
+
+
+def shown_value(value: int, censored: int = 0, k: int = SMALL_CELL_K) -> str:
+    """A summed reference value as shown: ``<k`` under the threshold, and how many ``<5`` values it leaves out.
+
+    >>> shown_value(48), shown_value(3), shown_value(60, 2), shown_value(0, 1), shown_value(0, 3)
+    ('48', '<5', '60 (+2 values under 5)', '<5', '3 values under 5')
+    """
+    if not value:
+        return f"<{k}" if censored <= 1 else f"{censored} values under 5"
+    text = format_count(int(value), k)
+    if censored:
+        text += f" (+{censored} value{'s' if censored > 1 else ''} under 5)"
+    return text
+
+
+def flows_table(flows: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """Citizenship flows ready to show: names, years and protected values."""
+    return pd.DataFrame({
+        "citizenship": [country_name(c, lang) for c in flows["from_iso3"]],
+        "detected_in": [country_name(c, lang) for c in flows["to_iso3"]],
+        "years": [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(flows["first_year"], flows["last_year"])],
+        "victims": [shown_value(v, c, k) for v, c in zip(flows["value"], flows["censored"])],
+    })
+
+
+def series_table(series: pd.DataFrame, vocabulary: str | None = None, lang: str = "en",
+                 k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """A yearly series ready to show, one row per year and category."""
+    names = [(label(vocabulary, c, lang) if vocabulary and c != "total" else "All" if c == "total" else c)
+             for c in series.iloc[:, 1]]
+    return pd.DataFrame({"year": series["year"].astype(int), "category": names,
+                         "value": [shown_value(v, c, k) for v, c in zip(series["value"], series["censored"])]})
+
+
+def sex_age_table(series: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """A :func:`sex_age_series` ready to show: one row per year, one column per group, values protected."""
+    if series.empty:
+        return pd.DataFrame(columns=["year", *SEX_AGE_GROUPS.values()])
+    shown = series.assign(text=[shown_value(v, c, k) for v, c in zip(series["value"], series["censored"])])
+    wide = shown.pivot_table(index="year", columns="group", values="text", aggfunc="first").reset_index()
+    wide.columns.name = None
+    return wide[["year", *(g for g in SEX_AGE_GROUPS.values() if g in wide.columns)]].fillna("–")

@@ -1,0 +1,207 @@
+"""CTDC (Counter Trafficking Data Collaborative, IOM): victim records.
+
+Two public files map here, one victim per row:
+
+- the **global victim-level dataset** (``yearOfRegistration``, ``Datasource``,
+  ``gender``, ``ageBroad``, ``majorityStatus``, ``citizenship``,
+  ``CountryOfExploitation``, ``meansOfControl…``, ``isForcedLabour``,
+  ``isSexualExploit``, ``typeOfLabour…``, ``typeOfSex…``, ``recruiterRelation…``):
+  ISO-2 country codes, ``-99`` for missing, flags ``1``/``0``;
+- the **synthetic victim–perpetrator dataset** (``yearRegister`` as year bands such
+  as ``2014-2018``, ``gender``, ``majorityStatus``, ``UN_COO_Region``,
+  ``UN_COE_Region``, ``IP_…``): regions only, multi-valued cells joined by ``;``,
+  flags ``1`` or blank.
+
+Each row becomes one trafficking case of one victim, from the citizenship country to
+the country of exploitation. What does not fit the model is reported, not invented:
+regions are not countries (synthetic rows are not drawn on the corridor map),
+perpetrator (``IP_``) columns describe a victim–perpetrator pair (counting them as
+suspects would count a perpetrator once per victim), and the records carry no id
+(each gets a digest of its content, see :func:`turquesa_geo.profiles.content_ids`).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import columns as C
+from .profiles import (Mapping, Profile, clean_text, content_ids, first_column, flag_set, register,
+                       resolve_countries)
+from .vocab import normalize_key, resolve_term
+
+__all__ = ["PROFILE", "FIELDS", "FLAG_PREFIXES", "FLAGS", "to_flat"]
+
+SOURCE = "CTDC (IOM Counter Trafficking Data Collaborative)"
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "year": ("yearofregistration", "yearregister", "year_of_registration", "year"),
+    "gender": ("gender",),
+    "majority": ("majoritystatus", "majority_status"),
+    "age": ("agebroad", "age_broad"),
+    "citizenship": ("citizenship",),
+    "exploitation_country": ("countryofexploitation", "country_of_exploitation"),
+    "origin_region": ("un_coo_region", "coo_region"),
+    "exploitation_region": ("un_coe_region", "coe_region"),
+}
+
+#: Flag columns with a prefix: (flat column, vocabulary). The rest of the column's name
+#: is resolved in the vocabulary (``meansOfControlDebtBondage`` -> ``debt_bondage``).
+FLAG_PREFIXES: dict[str, tuple[str, str]] = {
+    "meansofcontrol": ("control_methods", "control_method"),
+    "typeoflabour": ("exploitation_forms", "exploitation_form"),
+    "typeofsex": ("exploitation_forms", "exploitation_form"),
+    "recruiterrelation": ("recruitment_method", "recruitment_method"),
+    "typeofexploitation": ("exploitation_forms", "exploitation_form"),
+}
+
+#: Whole flag columns and the code each sets.
+FLAGS: dict[str, tuple[str, str]] = {
+    "issexualexploit": ("exploitation_forms", "sexual"),
+    "isforcedlabour": ("exploitation_forms", "forced_labour_other"),
+    "isforcedmarriage": ("exploitation_forms", "forced_marriage"),
+    "isorganremoval": ("exploitation_forms", "organ_removal"),
+    "isforcedmilitary": ("exploitation_forms", "forced_criminality"),
+    "isslaveryandpractices": ("exploitation_forms", "other"),
+    "isotherexploit": ("exploitation_forms", "other"),
+}
+
+#: Suffixes that say "not specified" rather than name a code.
+_UNSPECIFIED = frozenset({"notspecified", "unknown", "none", "nan"})
+
+
+_GENDER = {"female": "f", "male": "m", "transgender": "x", "transgender/nonconforming": "x", "other": "x",
+           "woman": "f", "man": "m", "girl": "f", "boy": "m"}
+_MAJORITY = {"adult": "adult", "minor": "minor", "child": "minor"}
+_YEAR_BAND = re.compile(r"^\s*(\d{4})(?:\s*[-–]\s*(\d{4}))?\s*$")
+
+
+def to_flat(frame: pd.DataFrame) -> Mapping:
+    """Flat rows of a CTDC file's staged cells (text columns and ``_line``)."""
+    used: set[str] = set()
+    col = {name: first_column(frame, names, used) for name, names in FIELDS.items()}
+    mapping = Mapping(pd.DataFrame({"_line": frame["_line"]}), used)
+    flat = mapping.flat
+    source_columns = [c for c in frame.columns if c != "_line"]
+    flat[C.INCIDENT_ID] = content_ids(frame[source_columns], "ctdc")
+    flat[C.CRIME_TYPE] = "trafficking"
+    flat[C.DATE], flat["date_precision"] = _dates(clean_text(col["year"]), mapping)
+    _countries(flat, col, mapping)
+    _victim(flat, col, mapping)
+    _modus(flat, frame, mapping)
+    perpetrator = [c for c in source_columns if c.startswith("ip_")]
+    if perpetrator:
+        mapping.notes.append("Perpetrator columns (" + ", ".join(perpetrator) + ") are not mapped: each row is a "
+                             "victim–perpetrator pair, so counting suspects from them would count a perpetrator "
+                             "once per victim.")
+    return mapping
+
+
+def _dates(years: pd.Series, mapping: Mapping) -> tuple[pd.Series, pd.Series]:
+    """1 January of the year registered (a band's first year), and the precision: year or period."""
+    bands = years.fillna("").str.extract(_YEAR_BAND)
+    dates = (bands[0] + "-01-01").where(bands[0].notna(), years)
+    precision = pd.Series("year", index=years.index, dtype=object).mask(bands[1].notna(), "period")
+    if bands[1].notna().any():
+        mapping.notes.append("Years registered as bands (e.g. 2014-2018) are dated 1 January of the band's first "
+                             "year, with date precision 'period': read them by period, not by month.")
+    return dates, precision
+
+
+def _countries(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> None:
+    citizenship, _, bad_c = resolve_countries(clean_text(col["citizenship"]), ";")
+    exploited, _, bad_e = resolve_countries(clean_text(col["exploitation_country"]), ";")
+    mapping.not_understood("citizenship", bad_c)
+    mapping.not_understood("countryofexploitation", bad_e)
+    flat[C.NATIONALITY] = flat[C.ORIGIN] = citizenship
+    flat[C.DESTINATION] = flat[C.DETECTION_COUNTRY] = exploited
+    regions = int(col["origin_region"].notna().sum() + col["exploitation_region"].notna().sum())
+    if regions:
+        mapping.notes.append("Origins and places of exploitation given as UN regions (UN_COO_Region, "
+                             "UN_COE_Region) are not countries: these records are on the trends and gender pages, "
+                             "not on the corridor map.")
+
+
+def _victim(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> None:
+    """One victim per row, in the count column of its sex and age group."""
+    gender = clean_text(col["gender"]).str.lower().map(_GENDER).fillna("u")
+    mapping.not_understood("gender", clean_text(col["gender"])[
+        clean_text(col["gender"]).notna() & ~clean_text(col["gender"]).str.lower().isin([*_GENDER, "-99", "unknown"])])
+    age = clean_text(col["majority"]).str.lower().map(_MAJORITY)
+    broad = clean_text(col["age"]).str.extract(r"^(\d+)", expand=False).astype(float)
+    age = age.where(age.notna(), broad.map(lambda a: None if a != a else "minor" if a < 18 else "adult"))
+    age = age.fillna("u")
+    for g in C.COUNT_GENDER:
+        for a in C.COUNT_AGE:
+            flat[f"victims_{g}_{a}"] = ((gender == g) & (age == a)).astype(int).astype(str)
+
+
+def _modus(flat: pd.DataFrame, frame: pd.DataFrame, mapping: Mapping) -> None:
+    """Modus-operandi codes from flag columns and from ``;``-joined cells."""
+    codes: dict[str, list[set[str]]] = {}
+    for column in frame.columns:
+        target = _flag_target(column, mapping)
+        if target is None:
+            continue
+        flat_column, vocabulary, code = target
+        mapping.used.add(column)
+        per_row = codes.setdefault(flat_column, [set() for _ in range(len(frame))])
+        values = frame[column]
+        if code is not None:  # a flag column
+            for i in (flag_set(values)).to_numpy().nonzero()[0]:
+                per_row[i].add(code)
+            continue
+        for i, cell in enumerate(values):  # a ;-joined cell of terms
+            if cell is None or cell != cell:
+                continue
+            for token in str(cell).split(";"):
+                found = resolve_term(vocabulary, token.strip()) if token.strip() else None
+                if found:
+                    per_row[i].add(found)
+                elif normalize_key(token) not in _UNSPECIFIED and token.strip() not in ("-99", "0", "1"):
+                    mapping.not_understood(column, [token.strip()])
+    for flat_column, rows in codes.items():
+        flat[flat_column] = [";".join(sorted(_most_specific(r))) or None for r in rows]
+
+
+def _most_specific(found: set[str]) -> set[str]:
+    """Codes without the generic "forced labour, other sector" when a sector is named.
+
+    >>> sorted(_most_specific({"forced_labour_other", "forced_labour_agriculture", "sexual"}))
+    ['forced_labour_agriculture', 'sexual']
+    """
+    if any(c.startswith("forced_labour_") and c != "forced_labour_other" for c in found):
+        return found - {"forced_labour_other"}
+    return found
+
+
+def _flag_target(column: str, mapping: Mapping) -> tuple[str, str, str | None] | None:
+    """(flat column, vocabulary, code) a source column feeds; code None for a ``;``-joined cell."""
+    if column in FLAGS:
+        return FLAGS[column][0], "exploitation_form", FLAGS[column][1]
+    for prefix, (flat_column, vocabulary) in FLAG_PREFIXES.items():
+        if not column.startswith(prefix):
+            continue
+        suffix = column[len(prefix):].strip("_")
+        if not suffix:
+            return flat_column, vocabulary, None
+        if suffix in _UNSPECIFIED:
+            return None
+        code = resolve_term(vocabulary, suffix)
+        if code is None:
+            mapping.not_understood("columns", [column])
+            return None
+        return flat_column, vocabulary, code
+    return None
+
+
+PROFILE = register(Profile(
+    name="ctdc", title="CTDC victim records (IOM Counter Trafficking Data Collaborative)", source=SOURCE,
+    kind="cases",
+    markers=(("yearofregistration", "yearregister"), ("majoritystatus", "agebroad"), ("gender",),
+             ("citizenship", "un_coo_region"), ("countryofexploitation", "un_coe_region"),
+             ("isforcedlabour", "issexualexploit", "meansofcontrol", "typeofexploitation", "datasource")),
+    licence="CTDC terms of use (ctdatacollaborative.org)", to_flat=to_flat,
+    first_cell_names=("yearofregistration", "yearregister", "datasource"),
+))

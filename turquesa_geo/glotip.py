@@ -1,0 +1,283 @@
+"""UNODC GLOTIP country data (the dataUNODC export): aggregate counts, not cases.
+
+Columns ``Iso3_code``, ``Country``, ``Region``, ``Subregion``, ``Indicator``,
+``Dimension``, ``Category``, ``Sex``, ``Age``, ``Year``, ``Unit of measurement``,
+``txtVALUE``, ``Source``. Values are text, and many read ``<5``: such a value is kept
+as censored (``censored = '<5'``, ``value`` NULL), never as 5 or 0. Rows of a region
+(a region code instead of a country's) are kept with their area and no country.
+
+Counts are stored in ``aggregate_counts``, keyed by (source, area, indicator,
+dimension, category, sex, age group, year, unit): importing a later export replaces
+the values it repeats. Each import reconciles: rows read = accepted + quarantined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pandas as pd
+import pyarrow as pa
+
+from .countries import resolve_country
+from .profiles import Mapping, Profile, as_text, clean_text, first_column, register, text_array
+from .readers import LINE_COLUMN, StageInfo
+from .sql import drop_temp_sql, select_all_sql
+from .vocab import resolve_term
+
+__all__ = ["PROFILE", "INDICATORS", "DIMENSIONS", "RULES", "parse_value", "import_counts", "to_counts"]
+
+SOURCE = "UNODC GLOTIP"
+
+#: Indicator codes and the words that name them in the export (first match wins).
+INDICATORS: dict[str, tuple[str, ...]] = {
+    "detected_victims": ("victim",),
+    "convicted": ("convicted", "conviction"),
+    "prosecuted": ("prosecuted", "prosecution"),
+    "formal_contact": ("formal contact", "suspect", "arrested"),
+}
+
+#: Dimension codes and the words that name them.
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "citizenship": ("citizenship", "nationality"),
+    "repatriation": ("repatriation",),
+    "exploitation_form": ("exploitation",),
+    "total": ("total", "sex", "age"),
+}
+
+_SEX = {"female": "female", "females": "female", "women": "female", "male": "male", "males": "male",
+        "men": "male", "total": "total", "both sexes": "total", "all": "total"}
+_AGE = {"adult": "adult", "adults": "adult", "minor": "minor", "minors": "minor", "child": "minor",
+        "children": "minor", "total": "total", "all ages": "total", "all": "total"}
+
+#: Quarantine rules of this format.
+RULES: dict[str, str] = {
+    "ragged_row": "the row has more or fewer fields than the header",
+    "bad_year": "Year is not a year",
+    "bad_value": "txtVALUE is not a whole number of persons nor a censored value such as <5",
+    "unknown_indicator": "Indicator names no known indicator (detected victims, prosecuted, convicted, "
+                         "brought into formal contact)",
+    "unknown_dimension": "Dimension names no known dimension (total, form of exploitation, citizenship, "
+                         "country of repatriation)",
+    "missing_area": "Iso3_code and Country are both empty",
+    "duplicate_row": "the same area, indicator, dimension, category, sex, age and year appear earlier in the file",
+}
+
+_CENSORED = re.compile(r"^<\s*(\d+)$")
+_WHOLE = re.compile(r"^\d+(?:\.0+)?$")
+_KEY = ["area", "indicator", "dimension", "category", "sex", "age_group", "year", "unit"]
+
+
+def parse_value(text: str | None) -> tuple[int | None, str | None, bool]:
+    """(value, censored text, valid) of a ``txtVALUE`` cell.
+
+    >>> parse_value("1 234"), parse_value("<5"), parse_value("12.0"), parse_value("n/a"), parse_value("-3")
+    ((1234, None, True), (None, '<5', True), (12, None, True), (None, None, False), (None, None, False))
+    """
+    if text is None:
+        return None, None, False
+    compact = re.sub(r"[\s\u00a0,']", "", str(text))
+    if match := _CENSORED.match(compact):
+        return None, f"<{match.group(1)}", True
+    if _WHOLE.match(compact):
+        return int(float(compact)), None, True
+    return None, None, False
+
+
+def _code(text: str | None, table: dict[str, tuple[str, ...]]) -> str | None:
+    if not text:
+        return None
+    lowered = text.lower()
+    return next((code for code, words in table.items() if any(w in lowered for w in words)), None)
+
+
+def to_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Mapping]:
+    """(accepted counts, problems, mapping report) of a GLOTIP file's staged cells.
+
+    Problems have one row per (line, rule): line, column_name, rule, value, message.
+    """
+    used: set[str] = set()
+    get = {name: clean_text(first_column(frame, names, used)) for name, names in {
+        "iso3": ("iso3_code", "iso3", "iso_code"), "country": ("country",), "indicator": ("indicator",),
+        "dimension": ("dimension",), "category": ("category",), "sex": ("sex",), "age": ("age",),
+        "year": ("year",), "unit": ("unit_of_measurement", "unit"), "value": ("txtvalue", "value"),
+        "source": ("source",)}.items()}
+    mapping = Mapping(pd.DataFrame({LINE_COLUMN: frame[LINE_COLUMN]}), used)
+    out = mapping.flat
+    country = [resolve_country(c) if c else None for c in get["iso3"]]
+    by_name = [resolve_country(c) if c else None for c in get["country"]]
+    out["country"] = pd.Series([a or b for a, b in zip(country, by_name)], index=out.index, dtype=object)
+    out["area"] = pd.Series([c or i or n for c, i, n in zip(out["country"], get["iso3"], get["country"])],
+                            index=out.index, dtype=object)
+    out["indicator"] = [_code(t, INDICATORS) for t in get["indicator"]]
+    out["dimension"] = [_code(t, DIMENSIONS) for t in get["dimension"]]
+    out["category"], unknown_categories = _categories(out["dimension"], get["category"])
+    mapping.not_understood("category", unknown_categories)
+    out["sex"] = [_SEX.get((t or "total").lower(), "unknown") for t in get["sex"]]
+    out["age_group"] = [_AGE.get((t or "total").lower(), "unknown") for t in get["age"]]
+    mapping.not_understood("sex", [t for t in get["sex"] if t and t.lower() not in _SEX])
+    mapping.not_understood("age", [t for t in get["age"] if t and t.lower() not in _AGE])
+    out["year"] = pd.to_numeric(get["year"].str.extract(r"^(\d{4})$", expand=False), errors="coerce").astype("Int64")
+    parsed = [parse_value(t) for t in get["value"]]
+    out["value"] = pd.Series([p[0] for p in parsed], index=out.index, dtype=object)
+    out["censored"] = pd.Series([p[1] for p in parsed], index=out.index, dtype=object)
+    out["unit"] = get["unit"].fillna("Counts")
+    regions = sorted({a for a, c in zip(out["area"], out["country"]) if a is not None and c is None})
+    if regions:
+        mapping.notes.append(f"{len(regions)} area(s) are regions, not countries ({', '.join(regions[:8])}"
+                             f"{'…' if len(regions) > 8 else ''}): their rows are kept, not drawn on the map.")
+    problems = _problems(out, get, [p[2] for p in parsed])
+    accepted = out[~out[LINE_COLUMN].isin(problems["line"])].reset_index(drop=True)
+    return accepted, problems, mapping
+
+
+def _categories(dimensions: pd.Series, texts: pd.Series) -> tuple[list[str], set[str]]:
+    """Category codes: ISO3 for citizenship and repatriation, exploitation-form codes, else the text."""
+    codes, unknown = [], set()
+    for dimension, text in zip(dimensions, texts):
+        code = None
+        if dimension in ("citizenship", "repatriation") and text:
+            code = resolve_country(text)
+        elif dimension == "exploitation_form" and text:
+            code = resolve_term("exploitation_form", text)
+        elif dimension == "total":
+            code = "total"
+        if code is None and text and dimension not in ("total", None):
+            unknown.add(text)
+        codes.append(code or text or "total")
+    return codes, unknown
+
+
+def _problems(out: pd.DataFrame, get: dict[str, pd.Series], valid_values: list[bool]) -> pd.DataFrame:
+    rows = []
+
+    def add(mask, rule: str, column: str, values: pd.Series, message) -> None:
+        for line, value in zip(out.loc[mask, LINE_COLUMN], values[mask]):
+            rows.append((int(line), column, rule, value, message(value)))
+
+    add(out["year"].isna(), "bad_year", "Year", get["year"], lambda v: f"Year {v!r} is not a year (expected e.g. 2021)")
+    add(~pd.Series(valid_values, index=out.index), "bad_value", "txtVALUE", get["value"],
+        lambda v: f"txtVALUE {v!r} is not a whole number of persons nor a censored value such as '<5'")
+    add(out["indicator"].isna(), "unknown_indicator", "Indicator", get["indicator"],
+        lambda v: f"Indicator {v!r} is not detected victims, persons prosecuted, convicted or brought into formal "
+                  "contact")
+    add(out["dimension"].isna(), "unknown_dimension", "Dimension", get["dimension"],
+        lambda v: f"Dimension {v!r} is not total, form of exploitation, citizenship or country of repatriation")
+    add(out["area"].isna(), "missing_area", "Iso3_code", get["iso3"], lambda v: "Iso3_code and Country are both empty")
+    flagged = {line for line, *_ in rows}
+    clean = out[~out[LINE_COLUMN].isin(flagged)]
+    repeated = clean[clean.duplicated(_KEY, keep="first")]
+    first = clean.drop_duplicates(_KEY).set_index(_KEY)[LINE_COLUMN]
+    for line, key in zip(repeated[LINE_COLUMN], repeated[_KEY].itertuples(index=False)):
+        rows.append((int(line), None, "duplicate_row", None,
+                     f"the same count ({', '.join(str(k) for k in key)}) is already on line {int(first.loc[tuple(key)])}"))
+    return pd.DataFrame(rows, columns=["line", "column_name", "rule", "value", "message"])
+
+
+# --- writing -----------------------------------------------------------------------
+
+_COUNT_COLUMNS = ["source", "indicator", "dimension", "category", "country", "area", "sex", "age_group", "year",
+                  "unit", "value", "censored", "import_id", "row_hash"]
+
+
+def import_counts(con, info: StageInfo, result, source: str, started: dt.datetime) -> None:
+    """Validate the staged GLOTIP file and write its counts, quarantine and import record in one transaction."""
+    from .importer import _next_import_id, _quarantine_by_rule, _quarantine_ragged, _record_import, _register
+
+    frame = as_text(con.execute(select_all_sql(info.cells)).df())
+    accepted, problems, mapping = to_counts(frame)
+    result.ignored_columns = [c for c in info.columns if c not in mapping.used]
+    result.unmapped_codes, result.notes = mapping.unmapped, mapping.notes
+    accepted = accepted.assign(source=source)
+    accepted["row_hash"] = [_row_hash(v, c, k)
+                            for v, c, k in zip(accepted["value"], accepted["censored"], accepted["country"])]
+    _register(con, "g_counts", _arrow_counts(accepted))
+    records = frame.set_index(LINE_COLUMN)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result.import_id = import_id = _next_import_id(con)
+        unchanged, updated = con.execute(_tally_sql()).fetchall()[0]
+        con.execute(_delete_replaced_sql())
+        con.execute(_insert_counts_sql(), [import_id])
+        _quarantine_problems(con, import_id, problems, records)
+        _quarantine_ragged(con, import_id, info.ragged)
+        result.rows_accepted = len(accepted)
+        result.rows_unchanged, result.rows_updated = int(unchanged), int(updated)
+        result.rows_inserted = len(accepted) - int(unchanged) - int(updated)
+        result.quarantine_by_rule = _quarantine_by_rule(con, import_id)
+        result.rows_quarantined = int(problems["line"].nunique()) + len(info.ragged)
+        _record_import(con, result, started)
+        if not result.reconciles:
+            raise RuntimeError(f"import of {result.file_name} does not reconcile: {result.to_dict()}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute(drop_temp_sql("TABLE", "g_counts"))
+
+
+def _row_hash(value, censored, country) -> str:
+    return json.dumps([None if v is None or v != v else v for v in (value, censored, country)])
+
+
+def _arrow_counts(frame: pd.DataFrame) -> pa.Table:
+    text = ["source", "indicator", "dimension", "category", "country", "area", "sex", "age_group", "unit",
+            "censored", "row_hash"]
+    arrays = {c: text_array(frame[c]) for c in text}
+    arrays["year"] = pa.array(frame["year"].astype("int64"), pa.int32())
+    arrays["value"] = pa.array([None if v is None or v != v else int(v) for v in frame["value"]], pa.int64())
+    return pa.table(arrays)
+
+
+_SAME_KEY = " AND ".join(f"a.{c} = g.{c}" for c in ("source", *_KEY))
+
+
+def _tally_sql() -> str:
+    """Query of (unchanged, updated): accepted counts already stored with the same, or another, value."""
+    return (f"SELECT count(*) FILTER (WHERE a.row_hash = g.row_hash), count(*) FILTER (WHERE a.row_hash <> g.row_hash) "
+            f"FROM g_counts g JOIN aggregate_counts a ON {_SAME_KEY}")
+
+
+def _delete_replaced_sql() -> str:
+    """Statement deleting the stored counts that accepted counts replace (same key, another value)."""
+    return (f"DELETE FROM aggregate_counts a WHERE EXISTS (SELECT 1 FROM g_counts g WHERE {_SAME_KEY} "
+            f"AND a.row_hash <> g.row_hash)")
+
+
+def _insert_counts_sql() -> str:
+    """Statement inserting the accepted counts not already stored (parameter: import id)."""
+    values = [("?" if c == "import_id" else f"g.{c}") for c in _COUNT_COLUMNS]
+    return (f"INSERT INTO aggregate_counts ({', '.join(_COUNT_COLUMNS)}) SELECT {', '.join(values)} FROM g_counts g "
+            f"WHERE NOT EXISTS (SELECT 1 FROM aggregate_counts a WHERE {_SAME_KEY})")
+
+
+def _quarantine_problems(con, import_id: int, problems: pd.DataFrame, records: pd.DataFrame) -> None:
+    if problems.empty:
+        return
+    from .importer import _register as register_table
+
+    record = [json.dumps({k: v for k, v in records.loc[line].items() if v is not None and v == v},
+                         ensure_ascii=False) for line in problems["line"]]
+    register_table(con, "g_quarantine", pa.table({
+        "line": pa.array(problems["line"].astype("int64")),
+        "column_name": text_array(problems["column_name"]),
+        "rule": text_array(problems["rule"]),
+        "value": text_array(problems["value"]),
+        "message": text_array(problems["message"]),
+        "record": text_array(record),
+    }))
+    try:
+        con.execute("INSERT INTO quarantine SELECT ?, line, column_name, rule, value, message, record "
+                    "FROM g_quarantine", [import_id])
+    finally:
+        con.execute(drop_temp_sql("TABLE", "g_quarantine"))
+
+
+PROFILE = register(Profile(
+    name="glotip", title="UNODC GLOTIP country data (dataUNODC export)", source=SOURCE, kind="aggregates",
+    markers=(("iso3_code",), ("indicator",), ("dimension",), ("txtvalue",), ("unit_of_measurement",),
+             ("category",)),
+    licence="UNODC terms of use (dataunodc.un.org)",
+))

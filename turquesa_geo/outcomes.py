@@ -1,0 +1,64 @@
+"""Deaths and disappearances on the routes (IOM Missing Migrants Project incidents).
+
+Incidents that report dead or missing migrants are cases like any other on the
+corridor map; this module sums what only they carry: the dead, the missing, the
+survivors, the women and girls, men and boys, and children among the dead and
+missing, with how exact their points are and how the source graded them. No
+incident is shown alone, and any count of persons under the threshold reads ``<k``.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from . import sql
+from .countries import country_name
+from .filters import Filters
+from .privacy import SMALL_CELL_K, format_count
+from .vocab import label
+
+__all__ = ["PERSON_COLUMNS", "outcomes", "outcomes_by_country", "precision_shares", "quality_shares"]
+
+#: Person counts of the outcome table, in the order shown.
+PERSON_COLUMNS = ("dead", "missing", "survivors", "women_girls", "men_boys", "children")
+
+
+def outcomes(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Incidents and persons by country of incident, location precision and source quality."""
+    return con.execute(*sql.outcomes(filters)).df()
+
+
+def outcomes_by_country(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """One row per country of incident (at sea: "At sea or unknown"), largest first, counts protected."""
+    if frame.empty:
+        return pd.DataFrame(columns=["country", "incidents", *PERSON_COLUMNS])
+    by = frame.assign(country=frame["country"].fillna("")).groupby("country", as_index=False)[
+        ["incidents", *PERSON_COLUMNS]].sum()
+    by = by.sort_values(["dead", "missing", "incidents"], ascending=False, ignore_index=True)
+    shown = pd.DataFrame({"country": [country_name(c, lang) if c else "At sea or unknown" for c in by["country"]],
+                          "incidents": by["incidents"].astype(int)})
+    for column in PERSON_COLUMNS:
+        shown[column] = [format_count(int(v), k) for v in by[column]]
+    return shown
+
+
+def _shares(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=[column, "incidents", "share"])
+    by = frame.assign(**{column: frame[column].fillna("not given")}).groupby(column, as_index=False)["incidents"].sum()
+    by["share"] = (100 * by["incidents"] / by["incidents"].sum()).round(0).astype(int)
+    return by.sort_values("incidents", ascending=False, ignore_index=True)
+
+
+def precision_shares(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Incidents by how exact their point is (exact, approximate, whole degrees, country only), with shares."""
+    shares = _shares(frame, "location_precision")
+    shares["location_precision"] = [label("location_precision", c, lang) if c != "not given" else "Not given"
+                                    for c in shares["location_precision"]]
+    return shares
+
+
+def quality_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """Incidents by the source's own quality grade of the record, with shares."""
+    return _shares(frame, "source_quality")

@@ -1,0 +1,358 @@
+"""Import profiles: the public files analysts already use, mapped to the canonical model.
+
+A profile is a small declarative mapping from a source's columns and codes to the
+flat incident format (see :mod:`turquesa_geo.columns`), plus the few transformations
+the source needs. Case-level profiles (IOM Missing Migrants, CTDC) turn each source
+row into exactly one flat row with the same line number, and the flat importer then
+validates, quarantines, reconciles and upserts it as it does any file. Aggregate
+profiles (UNODC GLOTIP) write counts, not cases (see :mod:`turquesa_geo.glotip`).
+
+Every profile also knows the columns that mark its files, so that a file given the
+wrong profile is refused with the name of the profile it looks like.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .countries import resolve_country
+from .parsing import parse_date
+from .readers import ImportRefused
+
+__all__ = ["Profile", "Mapping", "PROFILE_NAMES", "profile", "register", "marker_score", "looks_like",
+           "check_profile", "clean_text", "iso_dates", "parse_coordinates", "coordinate_precision",
+           "flag_set", "content_ids", "resolve_countries", "first_column", "allocate_persons", "text_array", "as_text",
+           "whole_numbers"]
+
+#: How much of a profile's marker columns a file must have to be taken as that profile.
+MIN_MARKER_SHARE = 0.5
+
+
+@dataclass
+class Mapping:
+    """What a case profile made of a file: flat rows, and what it could not map.
+
+    ``flat`` has one row per source row, the source's ``_line``, and flat-format text
+    columns. ``used`` are the source columns read; the others are reported as ignored.
+    ``unmapped`` lists, per source column, codes that were not understood (the row is
+    kept; the code is left out); ``notes`` say in words what could not be mapped.
+    """
+
+    flat: pd.DataFrame
+    used: set[str] = field(default_factory=set)
+    unmapped: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def not_understood(self, column: str, values: Iterable[str]) -> None:
+        """Record codes of ``column`` that were not understood (sorted, without repeats)."""
+        found = sorted({str(v) for v in values if v is not None and str(v).strip()})
+        if found:
+            self.unmapped[column] = sorted(set(self.unmapped.get(column, [])) | set(found))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One importable source format.
+
+    ``markers`` are groups of alternative column names (normalised to snake case, as
+    the readers give them); a file has a group when it has any of its names.
+    """
+
+    name: str
+    title: str
+    source: str
+    kind: str  # "cases" or "aggregates"
+    markers: tuple[tuple[str, ...], ...]
+    licence: str = ""
+    to_flat: Callable[[pd.DataFrame], Mapping] | None = None
+    #: Header names of a first cell that may carry a preamble (terms of use) before the name.
+    first_cell_names: tuple[str, ...] = ()
+
+
+_PROFILES: dict[str, Profile] = {}
+
+
+def register(p: Profile) -> Profile:
+    """Add a profile to the registry (each profile module registers itself on import)."""
+    _PROFILES[p.name] = p
+    return p
+
+
+def _load() -> dict[str, Profile]:
+    from . import ctdc, glotip, mmp  # noqa: F401  (they register themselves)
+
+    return _PROFILES
+
+
+#: The profiles ``turquesa import --profile`` accepts; "flat" is the native format.
+PROFILE_NAMES: tuple[str, ...] = ("flat", "mmp", "glotip", "ctdc")
+
+_FLAT = Profile("flat", "Turquesa flat incident format", "", "cases",
+                (("incident_id",), ("date",), ("crime_type",)))
+
+
+def profile(name: str) -> Profile:
+    """The profile called ``name``; raises :class:`ImportRefused` naming the known ones."""
+    if name == "flat":
+        return _FLAT
+    found = _load().get(name)
+    if found is None:
+        raise ImportRefused(f"unknown profile {name!r}; expected one of {', '.join(PROFILE_NAMES)}")
+    return found
+
+
+def marker_score(p: Profile, columns: Iterable[str]) -> float:
+    """Share of ``p``'s marker groups that ``columns`` has (0 to 1).
+
+    >>> marker_score(profile("flat"), ["incident_id", "date", "place"])
+    0.6666666666666666
+    """
+    have = set(columns)
+    return sum(1 for group in p.markers if have.intersection(group)) / len(p.markers)
+
+
+def looks_like(columns: Iterable[str]) -> Profile | None:
+    """The profile whose markers the columns match best, if it has at least half of them."""
+    columns = list(columns)
+    scored = sorted(((marker_score(p, columns), p.name) for p in (_FLAT, *_load().values())), reverse=True)
+    best_score, best = scored[0]
+    return profile(best) if best_score >= MIN_MARKER_SHARE else None
+
+
+def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
+    """The profile ``name``, after checking that the file's columns are that profile's.
+
+    Raises :class:`ImportRefused` when they are not, naming the profile the file looks
+    like (or saying it looks like none).
+    """
+    wanted = profile(name)
+    if marker_score(wanted, columns) >= MIN_MARKER_SHARE:
+        return wanted
+    likely = looks_like(columns)
+    missing = [group[0] for group in wanted.markers if not set(columns).intersection(group)]
+    hint = (f"it looks like {likely.title}: import it with --profile {likely.name}" if likely
+            else "it looks like none of the known profiles (" + ", ".join(PROFILE_NAMES) + ")")
+    raise ImportRefused(f"{file_name} is not a {wanted.title} file (it lacks {', '.join(missing)}); {hint}")
+
+
+# --- transformations shared by the profiles ------------------------------------------
+
+def text_array(values: Iterable[object]) -> pa.Array:
+    """An Arrow string array of ``values``: None and NaN as null, anything else as its text.
+
+    >>> text_array(["a", None, float("nan"), 3]).to_pylist()
+    ['a', None, None, '3']
+    """
+    return pa.array([None if v is None or v != v else str(v) for v in values], pa.string())
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The staged cells as Python objects: text, and None for blank (whatever pandas' string dtype)."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Text as a reader should see it: HTML entities decoded, whitespace and newlines collapsed, blank as None.
+
+    >>> clean_text(pd.Series(["Pac&iacute;fico &amp; Dari&eacute;n\\n", "  ", None])).tolist()
+    ['Pacífico & Darién', None, None]
+    """
+    def one(value: object) -> str | None:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        text = _SPACES.sub(" ", html.unescape(str(value))).strip()
+        return text or None
+
+    return _per_distinct(values, one)
+
+
+def _per_distinct(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """``function`` applied once per distinct value (public files repeat their values a lot)."""
+    distinct = pd.unique(values.dropna())
+    lookup = {value: function(value) for value in distinct}
+    return pd.Series([lookup.get(v) if v is not None and v == v else function(None) for v in values],
+                     index=values.index, dtype=object)
+
+
+def iso_dates(values: pd.Series, order: str) -> pd.Series:
+    """Dates written as ISO ``YYYY-MM-DD``; a text that is no date is kept as written.
+
+    ``order`` ('dmy' or 'mdy') settles numeric dates; month names, weekday prefixes and
+    time suffixes are understood (``13-Jan-20``, ``Thu, 01/01/2026 - 12:00``).
+
+    >>> iso_dates(pd.Series(["13-Jan-20", "Thu, 02/01/2026 - 12:00", "2019-05-04", "soon"]), "mdy").tolist()
+    ['2020-01-13', '2026-02-01', '2019-05-04', 'soon']
+    """
+    def one(value: object) -> str | None:
+        if value is None:
+            return None
+        parsed = parse_date(str(value), order)
+        return parsed.isoformat() if parsed else str(value)
+
+    return _per_distinct(values, one)
+
+
+_NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
+_LAT_LON = re.compile(rf"^\s*\(?\s*({_NUMBER})\s*[,;\s]\s*({_NUMBER})\s*\)?\s*$")
+_WKT_POINT = re.compile(rf"^\s*POINT\s*\(\s*({_NUMBER})\s+({_NUMBER})\s*\)\s*$", re.IGNORECASE)
+
+
+def parse_coordinates(text: str | None) -> tuple[str, str] | None:
+    """(lat, lon) texts of a ``"lat, lon"`` field (or a WKT ``POINT (lon lat)``), digits kept as written.
+
+    >>> parse_coordinates("8.5, -77.3"), parse_coordinates("POINT (-77.3 8.5)"), parse_coordinates("n/a")
+    (('8.5', '-77.3'), ('8.5', '-77.3'), None)
+    """
+    if text is None:
+        return None
+    if match := _WKT_POINT.match(text):
+        return match.group(2), match.group(1)
+    if match := _LAT_LON.match(text):
+        return match.group(1), match.group(2)
+    return None
+
+
+def coordinate_precision(lat: str | None, lon: str | None) -> str | None:
+    """The location-precision code of a point from the decimals its source kept.
+
+    >>> coordinate_precision("9", "-79.0"), coordinate_precision("8.52", "-77.3"), coordinate_precision("8.521", "-77.3111")
+    ('whole_degree', 'approximate', 'exact')
+    >>> coordinate_precision(None, None)
+    'country'
+    """
+    if lat is None or lon is None:
+        return "country"
+    decimals = []
+    for text in (lat, lon):
+        whole, _, fraction = text.replace(",", ".").partition(".")
+        decimals.append(len(fraction.rstrip("0")))
+    least = min(decimals)
+    return "whole_degree" if least == 0 else "approximate" if least <= 2 else "exact"
+
+
+_TRUE = frozenset({"1", "1.0", "true", "yes", "y", "x", "si", "sí"})
+
+
+def flag_set(values: pd.Series) -> pd.Series:
+    """True where a flag column is set (``1``, ``true``, ``yes``); ``0``, ``-99`` and blank are not.
+
+    >>> flag_set(pd.Series(["1", "0", "-99", None, "True"])).tolist()
+    [True, False, False, False, True]
+    """
+    return values.fillna("").astype(str).str.strip().str.lower().isin(_TRUE)
+
+
+def content_ids(frame: pd.DataFrame, prefix: str) -> pd.Series:
+    """Stable ids for rows that carry none: a digest of the row's content and its occurrence.
+
+    Identical rows are different persons in victim-level data, so the n-th copy of a
+    content gets ``-n``; a later release of the file keeps the ids of rows it repeats.
+
+    >>> content_ids(pd.DataFrame({"a": ["x", "x", "y"]}), "t").str.len().tolist()
+    [20, 20, 20]
+    >>> ids = content_ids(pd.DataFrame({"a": ["x", "x", "y"]}), "t"); ids[0] != ids[1], ids[0][:-1] == ids[1][:-1]
+    (True, True)
+    """
+    digests = pd.util.hash_pandas_object(frame.fillna(""), index=False).astype("uint64")
+    occurrence = digests.groupby(digests).cumcount() + 1
+    return prefix + "-" + digests.map(lambda d: f"{d:016x}") + "-" + occurrence.astype(str)
+
+
+_NOT_A_COUNTRY = frozenset({"unknown", "mixed", "n/a", "na", "-99", "00", "", "not known", "undetermined"})
+
+
+def resolve_countries(values: pd.Series, separator: str = ",") -> tuple[pd.Series, pd.Series, set[str]]:
+    """(single ISO3 or None, number of countries named, texts not understood) of a multi-valued country field.
+
+    A cell naming one country resolves to it; a cell naming several resolves to none
+    (a route needs one origin), and its count tells how many were named.
+
+    >>> iso, n, bad = resolve_countries(pd.Series(["Guatemala", "Honduras, El Salvador", "Unknown", "Atlantis"]))
+    >>> iso.tolist(), n.tolist(), sorted(bad)
+    (['GTM', None, None, None], [1, 2, 0, 0], ['Atlantis'])
+    """
+    bad: set[str] = set()
+
+    def one(value: object) -> tuple[str | None, int]:
+        if value is None:
+            return None, 0
+        found = []
+        for token in str(value).split(separator):
+            token = token.strip()
+            if token.lower() in _NOT_A_COUNTRY:
+                continue
+            iso = resolve_country(token)
+            if iso is None:
+                bad.add(token)
+            elif iso not in found:
+                found.append(iso)
+        return (found[0] if len(found) == 1 else None), len(found)
+
+    pairs = _per_distinct(values, one)
+    isos = pd.Series([p[0] for p in pairs], index=values.index, dtype=object)
+    return isos, pd.Series([p[1] for p in pairs], index=values.index, dtype="int64"), bad
+
+
+def first_column(frame: pd.DataFrame, names: Iterable[str], used: set[str]) -> pd.Series:
+    """The first of ``names`` the frame has (noted in ``used``), else a column of None."""
+    for name in names:
+        if name in frame.columns:
+            used.add(name)
+            return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def whole_numbers(values: pd.Series) -> pd.Series:
+    """Numbers of count cells written as text (``"3"``, ``"3.0"``); blank and other text as NaN."""
+    return pd.to_numeric(values.astype(object).where(values.notna(), None), errors="coerce")
+
+
+def allocate_persons(total: pd.Series, females: pd.Series, males: pd.Series, children: pd.Series
+                     ) -> dict[tuple[str, str], pd.Series]:
+    """Spread persons reported as marginals (women and girls, men and boys, children) over sex × age cells.
+
+    Sources like IOM's give the number of females, of males and of children among
+    ``total`` persons, where children may or may not be counted in the sexes. Nothing
+    is invented:
+
+    - when females + males + children <= total, the three are taken as disjoint:
+      children go to (unknown sex, minor), and the rest of ``total`` to (unknown, unknown);
+    - otherwise the children are among the sexes: if only one sex is reported and it
+      holds them, they are that sex's minors; if both are, the sexes keep unknown age;
+    - a sex reported above ``total`` makes ``total`` the larger sum.
+
+    Returns the count of each (gender, age group) cell; the cells of a row add up to
+    max(total, females + males).
+
+    >>> cells = allocate_persons(*(pd.Series([v]) for v in (3, 1, 1, 1)))
+    >>> {k: int(v[0]) for k, v in cells.items() if v[0]}
+    {('female', 'unknown'): 1, ('male', 'unknown'): 1, ('unknown', 'minor'): 1}
+    >>> cells = allocate_persons(*(pd.Series([v]) for v in (2, 0, 2, 1)))
+    >>> {k: int(v[0]) for k, v in cells.items() if v[0]}
+    {('male', 'unknown'): 1, ('male', 'minor'): 1}
+    """
+    f, m, c = (s.fillna(0).clip(lower=0) for s in (females, males, children))
+    t = pd.concat([total.fillna(0).clip(lower=0), f + m], axis=1).max(axis=1)
+    disjoint = f + m + c <= t
+    boys_only = ~disjoint & (f == 0) & (c <= m)
+    girls_only = ~disjoint & (m == 0) & (c <= f)
+    zero = pd.Series(0, index=t.index)
+    cells = {
+        ("female", "unknown"): f.where(~girls_only, f - c),
+        ("female", "minor"): c.where(girls_only, zero),
+        ("male", "unknown"): m.where(~boys_only, m - c),
+        ("male", "minor"): c.where(boys_only, zero),
+        ("unknown", "minor"): c.where(disjoint, zero),
+        ("unknown", "unknown"): (t - f - m - c).where(disjoint, t - f - m),
+    }
+    return {key: value.astype("int64") for key, value in cells.items()}
