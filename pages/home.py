@@ -3,6 +3,7 @@
 import streamlit as st
 
 from turquesa_geo import summary
+from turquesa_geo.aggregates import INDICATOR_LABELS, reference_sources
 from turquesa_geo.charts import cases_by_year_figure
 from turquesa_geo.privacy import (
     SECONDARY_MARK,
@@ -22,14 +23,14 @@ run_inside_app()
 def load(version: str):
     con = store_cursor()
     return (summary.store_totals(con), summary.cases_by_crime_year(con), summary.sources(con),
-            summary.recent_imports(con))
+            summary.recent_imports(con), reference_sources(con))
 
 
 st.title("Turquesa: what the store holds")
 st.caption("Cases of trafficking in persons and smuggling of migrants, by the sources that reported them. "
            f"Counts from 1 to {SMALL_CELL_K - 1} are shown as <{SMALL_CELL_K} to protect victims; "
            f"{SECONDARY_MARK} marks a count hidden so that such a count cannot be worked out from a total.")
-totals, by_year, sources, imports = load(current_data_version())
+totals, by_year, sources, imports, references = load(current_data_version())
 if totals["cases"] == 0:
     st.info(EMPTY_STORE)
     st.stop()
@@ -67,3 +68,14 @@ with right:
                  column_config={"import_id": "Import", "file_name": "File", "rows_read": "Read",
                                 "rows_accepted": "Accepted", "rows_quarantined": "Quarantined",
                                 "rows_updated": "Updated", "finished": st.column_config.DatetimeColumn("Finished")})
+
+if not references.empty:
+    st.subheader("Reference counts")
+    st.caption("How to read: aggregate counts published by country and year (e.g. UNODC GLOTIP), imported beside "
+               "the cases and never added to them: one row per source and indicator, with the years covered and the "
+               "number of published values.")
+    st.dataframe(references.assign(indicator=references["indicator"].map(INDICATOR_LABELS)), hide_index=True,
+                 width="stretch", column_config={
+                     "source": "Source", "indicator": "Indicator",
+                     "first_year": st.column_config.NumberColumn("From", format="%d"),
+                     "last_year": st.column_config.NumberColumn("To", format="%d"), "rows": "Values"})

@@ -8,11 +8,13 @@ from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.filters import history_until
 from turquesa_geo.trends import TREND_DIMENSIONS, yearly_change
 from turquesa_geo.vocab import label
-from turquesa_ui.data import modus_series, modus_series_by_corridor, reference_counts, reference_sources
+from turquesa_ui.data import (coarse_dates, modus_series, modus_series_by_corridor, reference_counts,
+                              reference_sources)
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.state import run_inside_app
+from turquesa_ui.text import md
 
 run_inside_app()
 
@@ -39,6 +41,12 @@ if split == "corridor":
     series = modus_series_by_corridor(history_until(filters), dimension, freq or "Y")
 else:
     series = modus_series(history_until(filters), dimension, freq or "Y", "crime_type" if split == "crime_type" else None)
+coarse = coarse_dates()
+if coarse and freq in ("M", "Q"):
+    st.caption("Some sources give only the year of a case, or a period of years (" + ", ".join(md(s) for s in coarse)
+               + "): their cases are dated 1 January, so read them by year.")
+if series.empty:
+    st.info("No case in this selection reports this dimension; try another dimension or widen the filters.")
 # Corridors: the six largest, one chart each.
 groups = ([None] if split == "none" else
           list(series.groupby("group")["cases"].sum().nlargest(6).index) if split == "corridor"

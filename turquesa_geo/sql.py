@@ -637,3 +637,9 @@ def outcomes(filters) -> Query:
         f"WHERE {conditions} GROUP BY c.detection_country, c.location_precision, c.source_quality",
         params,
     )
+
+
+def coarse_dates() -> Query:
+    """Query of (source, cases) of the cases dated only by a year or a period of years."""
+    return ("SELECT source, CAST(count(*) AS BIGINT) AS cases FROM cases WHERE date_precision IN (?, ?) "
+            "GROUP BY source ORDER BY cases DESC, source", ["year", "period"])

@@ -71,3 +71,8 @@ def store_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     modus = [f"{d}:{c}" for d, c in con.execute(
         "SELECT DISTINCT dimension, code FROM case_attributes ORDER BY dimension, code").fetchall()]
     return {"countries": countries, "sources": sources, "modus": modus}
+
+
+def coarse_dates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Cases per source whose date is only a year or a period of years (dated 1 January), most first."""
+    return dict(con.execute(*sql.coarse_dates()).fetchall())

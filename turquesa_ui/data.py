@@ -198,3 +198,13 @@ def _outcomes(version: str, key):
 def outcomes(filters: Filters):
     """Deaths and disappearances by country, location precision and source quality (cached)."""
     return _outcomes(current_data_version(), _key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _coarse_dates(version: str):
+    return summary.coarse_dates(store_cursor())
+
+
+def coarse_dates() -> dict[str, int]:
+    """Sources whose cases are dated only by a year or a period of years (cached per data version)."""
+    return _coarse_dates(current_data_version())
