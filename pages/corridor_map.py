@@ -99,11 +99,11 @@ if not deaths.empty:
     p1.markdown("**How exact the points are**")
     p1.dataframe(precision_shares(deaths), hide_index=True, width="stretch", column_config={
         "location_precision": "Location precision", "incidents": "Incidents",
-        "share": st.column_config.NumberColumn("Share", format="%d%%")})
+        "share": st.column_config.NumberColumn("Share", format="%d%%", help="left blank under 5 incidents")})
     p2.markdown("**Source quality, as graded by the source**")
     p2.dataframe(quality_shares(deaths), hide_index=True, width="stretch", column_config={
         "source_quality": "Source quality", "incidents": "Incidents",
-        "share": st.column_config.NumberColumn("Share", format="%d%%")})
+        "share": st.column_config.NumberColumn("Share", format="%d%%", help="left blank under 5 incidents")})
 
 if show_linked:  # on demand: the split by corridor reads the case tables (about 0.5 s at 1M cases)
     st.subheader("Linked crimes by corridor")

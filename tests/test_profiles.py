@@ -311,15 +311,19 @@ def test_outcomes_sum_by_country_with_small_counts_protected(store):
     frame = outcomes.outcomes(store, Filters())
     table = outcomes.outcomes_by_country(frame)
     panama = table[table["country"] == "Panama"].iloc[0].to_dict()
-    assert panama == {"country": "Panama", "incidents": 2, "dead": "6", "missing": "<5", "survivors": "0",
+    assert panama == {"country": "Panama", "incidents": "<5", "dead": "6", "missing": "<5", "survivors": "0",
                       "women_girls": "<5", "men_boys": "<5", "children": "0"}
     assert table["country"].tolist()[-1] == "At sea or unknown"
-    precision = dict(zip(outcomes.precision_shares(frame)["location_precision"],
-                         outcomes.precision_shares(frame)["incidents"]))
-    assert precision == {"Approximate point (1 or 2 decimals)": 4, "Rounded to whole degrees (about 100 km)": 3,
-                         "Exact point (3 or more decimals)": 1}
-    assert dict(zip(outcomes.quality_shares(frame)["source_quality"], outcomes.quality_shares(frame)["incidents"])) \
-        == {"5": 3, "3": 2, "4": 2, "2": 1}
+    precision = outcomes.precision_shares(frame)
+    assert precision.iloc[0, :2].tolist() == ["Approximate point (1 or 2 decimals)", "<5"]
+    assert precision["share"].isna().all()  # every grade rests on fewer than 5 incidents
+    assert precision["location_precision"].tolist() == ["Approximate point (1 or 2 decimals)",
+                                                        "Rounded to whole degrees (about 100 km)",
+                                                        "Exact point (3 or more decimals)"]
+    assert outcomes.quality_shares(frame)["source_quality"].tolist() == ["5", "3", "4", "2"]
+    # With k = 2 the counts behind them show: 8 incidents, 4 with approximate points (50 %).
+    assert outcomes.precision_shares(frame, k=2).values.tolist()[0] == ["Approximate point (1 or 2 decimals)", "4",
+                                                                         50.0]
     only_usa = outcomes.outcomes_by_country(outcomes.outcomes(store, Filters(destination=("USA",))))
     assert only_usa["country"].tolist() == ["United States", "At sea or unknown"]
 
@@ -425,7 +429,7 @@ def test_corridor_map_draws_reference_flows_and_deaths_under_their_source(public
         "Reference (aggregate counts) · COL citizens detected in ESP, 2021: 60 victims",
         "Reference (aggregate counts) · VEN citizens detected in COL, 2021: 48 victims"]
     deaths = _table(at, {"incidents", "dead", "missing"})
-    assert deaths.iloc[0].tolist() == ["Panama", 2, "6", "<5", "0", "<5", "<5", "0"]
+    assert deaths.iloc[0].tolist() == ["Panama", "<5", "6", "<5", "0", "<5", "<5", "0"]
     assert any("IOM Missing Migrants Project" in o for o in at.multiselect(key="flt_sources").options)
     assert "UNODC GLOTIP" in at.multiselect(key="flt_sources").options
 

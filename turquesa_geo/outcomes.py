@@ -4,7 +4,8 @@ Incidents that report dead or missing migrants are cases like any other on the
 corridor map; this module sums what only they carry: the dead, the missing, the
 survivors, the women and girls, men and boys, and children among the dead and
 missing, with how exact their points are and how the source graded them. No
-incident is shown alone, and any count of persons under the threshold reads ``<k``.
+incident is shown alone, any count of incidents or persons under the threshold
+reads ``<k``, and a share resting on fewer than k incidents is left blank.
 """
 
 from __future__ import annotations
@@ -36,29 +37,32 @@ def outcomes_by_country(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CE
     by = frame.assign(country=frame["country"].fillna("")).groupby("country", as_index=False)[
         ["incidents", *PERSON_COLUMNS]].sum()
     by = by.sort_values(["dead", "missing", "incidents"], ascending=False, ignore_index=True)
-    shown = pd.DataFrame({"country": [country_name(c, lang) if c else "At sea or unknown" for c in by["country"]],
-                          "incidents": by["incidents"].astype(int)})
-    for column in PERSON_COLUMNS:
+    shown = pd.DataFrame({"country": [country_name(c, lang) if c else "At sea or unknown" for c in by["country"]]})
+    for column in ("incidents", *PERSON_COLUMNS):
         shown[column] = [format_count(int(v), k) for v in by[column]]
     return shown
 
 
-def _shares(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+def _shares(frame: pd.DataFrame, column: str, k: int = SMALL_CELL_K) -> pd.DataFrame:
+    """Incidents per value of ``column`` (protected text) and their share, blank when under ``k`` incidents."""
     if frame.empty:
         return pd.DataFrame(columns=[column, "incidents", "share"])
     by = frame.assign(**{column: frame[column].fillna("not given")}).groupby(column, as_index=False)["incidents"].sum()
-    by["share"] = (100 * by["incidents"] / by["incidents"].sum()).round(0).astype(int)
-    return by.sort_values("incidents", ascending=False, ignore_index=True)
+    by = by.sort_values("incidents", ascending=False, ignore_index=True)
+    share = (100 * by["incidents"] / by["incidents"].sum()).round(0)
+    by["share"] = share.where(by["incidents"] >= k)
+    by["incidents"] = [format_count(int(v), k) for v in by["incidents"]]
+    return by
 
 
-def precision_shares(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def precision_shares(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> pd.DataFrame:
     """Incidents by how exact their point is (exact, approximate, whole degrees, country only), with shares."""
-    shares = _shares(frame, "location_precision")
+    shares = _shares(frame, "location_precision", k)
     shares["location_precision"] = [label("location_precision", c, lang) if c != "not given" else "Not given"
                                     for c in shares["location_precision"]]
     return shares
 
 
-def quality_shares(frame: pd.DataFrame) -> pd.DataFrame:
+def quality_shares(frame: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFrame:
     """Incidents by the source's own quality grade of the record, with shares."""
-    return _shares(frame, "source_quality")
+    return _shares(frame, "source_quality", k)
