@@ -59,6 +59,11 @@ if view.hidden_flows:
     st.caption(f"{view.hidden_flows:,} smaller legs ({about}{format_guarded_total(view.hidden_cases)} cases) are not "
                f"drawn: legs under {SMALL_CELL_K} cases are never shown, and at most 2,000 legs are drawn.")
 
+if view.unplaced_cases:
+    st.caption(f"{format_guarded_total(view.unplaced_cases)} cases name no country (records that give UN regions "
+               "only, or no place at all): they count in the cases above and on the trends and gender pages, but "
+               "are on no corridor.")
+
 st.subheader("Corridors, ranked")
 st.caption("How to read: one row per rebuilt route, largest first. Change compares with the previous period of the "
            f"same length; shares are hidden when built on fewer than {SMALL_CELL_K} cases or persons.")

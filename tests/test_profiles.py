@@ -453,3 +453,37 @@ def test_a_source_filter_shows_only_that_source(public_store):
     at = _page("corridor_map", **{"from": "2019-01-01", "to": "2023-12-31", "src": "IOM Missing Migrants Project"})
     assert not [d for d in at.dataframe if {"citizenship", "detected_in"} <= set(d.value.columns)]
     assert len(_table(at, {"incidents", "dead"})) == 6  # PAN, USA, DOM, ECU, MEX and at sea
+
+
+#: Columns of the public-data sections that hold counts of cases, incidents or persons.
+_COUNTS = {"incidents", "dead", "missing", "survivors", "women_girls", "men_boys", "children", "victims", "value",
+           "Women", "Girls", "Men", "Boys", "cases", "persons", "known_sex", "unknown"}
+
+
+@pytest.mark.parametrize("page", ["corridor_map", "trends", "gender", "home", "overview"])
+def test_public_data_sections_show_no_count_from_1_to_4(public_store, page):
+    at = _page(page, **{"from": "2014-01-01", "to": "2023-12-31"})
+    seen = 0
+    for frame in (d.value for d in at.dataframe):
+        for column in _COUNTS & set(frame.columns):
+            for value in frame[column]:
+                text = str(value).split(" ")[0].replace(",", "")
+                assert not (text.isdigit() and 1 <= int(text) <= 4), (page, column, value)
+                seen += 1
+    for metric in at.metric:
+        assert metric.value not in {"1", "2", "3", "4"}, (page, metric.label, metric.value)
+    assert seen, f"{page}: no count column was read"
+
+
+def test_cases_that_name_no_country_count_but_sit_on_no_corridor(public_store):
+    at = _page("corridor_map", **{"from": "2014-01-01", "to": "2023-12-31", "src": "CTDC (IOM Counter Trafficking "
+                                                                                    "Data Collaborative)"})
+    assert any("name no country" in c.value for c in at.caption)
+    routes = _table(at, {"route", "cases"})["route"].tolist()
+    assert "" not in routes and "COL>USA" in routes
+    gender = _page("gender", **{"from": "2014-01-01", "to": "2023-12-31"})
+    gender.segmented_control(key="gender_split").set_value("corridor").run()
+    assert not gender.exception
+    trends = _page("trends", **{"from": "2014-01-01", "to": "2023-12-31"})
+    trends.segmented_control(key="trend_split").set_value("corridor").run()
+    assert not trends.exception

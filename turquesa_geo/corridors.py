@@ -39,11 +39,13 @@ class CorridorView:
     previous: tuple[dt.date, dt.date] | None
     hidden_flows: int = 0
     hidden_cases: int = 0
+    #: Cases that name no country at all (e.g. records giving UN regions only): on no corridor.
+    unplaced_cases: int = 0
 
     @property
     def total_cases(self) -> int:
-        """Cases matching the filters in the period."""
-        return int(self.corridors["cases"].sum()) if len(self.corridors) else 0
+        """Cases matching the filters in the period, on a corridor or not."""
+        return (int(self.corridors["cases"].sum()) if len(self.corridors) else 0) + self.unplaced_cases
 
 
 def store_period(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:
@@ -83,11 +85,13 @@ def routes_of(frame: pd.DataFrame, graph: CorridorGraph | None = None, filters: 
     kept to the filters' origin / transit / destination countries when ``filters`` is given.
 
     For splitting any per-signature table by corridor: merge the result on the signature.
+    Signatures that name no country at all have no route and are left out.
     """
     signature = list(SIGNATURE_COLUMNS)
     routes = reconstruct_routes(frame.drop_duplicates(signature)[signature].assign(cases=1), graph)
     if filters is not None:
         routes = _filter_route_roles(routes, filters)
+    routes = routes[routes["route"].fillna("").astype(str) != ""]
     return routes[[*signature, "route"]]
 
 
@@ -109,9 +113,13 @@ def corridor_view(con: duckdb.DuckDBPyConnection, filters: Filters, *, graph: Co
     signatures = route_signatures(con, filters, period)
     routes = reconstruct_routes(signatures, graph)
     routes = _filter_route_roles(routes, filters)
+    placed = routes["route"].fillna("").astype(str) != ""
+    unplaced = int(routes.loc[~placed, "cases"].sum()) if len(routes) else 0
+    routes = routes[placed]
     corridors = _rank_corridors(routes)
     legs, hidden_flows, hidden_cases = _drawable_legs(routes, max_flows, k)
-    return CorridorView(corridors, legs, _hubs(routes), period, previous_period(filters), hidden_flows, hidden_cases)
+    return CorridorView(corridors, legs, _hubs(routes), period, previous_period(filters), hidden_flows, hidden_cases,
+                        unplaced)
 
 
 # --- steps -------------------------------------------------------------------------
