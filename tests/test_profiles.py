@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import TODAY, run_import
+from conftest import run_import
 from turquesa_geo import aggregates, outcomes
 from turquesa_geo.cli import main
 from turquesa_geo.filters import Filters
