@@ -183,7 +183,7 @@ _COUNT_COLUMNS = ["source", "indicator", "dimension", "category", "country", "ar
 
 def import_counts(con, info: StageInfo, result, source: str, started: dt.datetime) -> None:
     """Validate the staged GLOTIP file and write its counts, quarantine and import record in one transaction."""
-    from .importer import _next_import_id, _quarantine_by_rule, _quarantine_ragged, _record_import, _register
+    from .importer import _next_import_id, _quarantine_by_rule, _quarantine_ragged, _record_and_commit, _register
 
     frame = as_text(con.execute(select_all_sql(info.cells)).df())
     accepted, problems, mapping = to_counts(frame)
@@ -207,10 +207,7 @@ def import_counts(con, info: StageInfo, result, source: str, started: dt.datetim
         result.rows_inserted = len(accepted) - int(unchanged) - int(updated)
         result.quarantine_by_rule = _quarantine_by_rule(con, import_id)
         result.rows_quarantined = int(problems["line"].nunique()) + len(info.ragged)
-        _record_import(con, result, started)
-        if not result.reconciles:
-            raise RuntimeError(f"import of {result.file_name} does not reconcile: {result.to_dict()}")
-        con.execute("COMMIT")
+        _record_and_commit(con, result, started)
     except BaseException:
         con.execute("ROLLBACK")
         raise

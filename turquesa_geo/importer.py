@@ -193,10 +193,7 @@ def _write_in_one_transaction(con, result: ImportResult, info: StageInfo, defaul
         _write_cases(con, result.import_id, info, default_source, result)
         refresh_rollups(con)  # in the same commit as the cases: readers never see them apart
         _write_quarantine(con, result.import_id, info, result)
-        _record_import(con, result, started)
-        if not result.reconciles:
-            raise RuntimeError(f"import of {result.file_name} does not reconcile: {result.to_dict()}")
-        con.execute("COMMIT")
+        _record_and_commit(con, result, started)
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -231,6 +228,14 @@ def _already_imported(con, import_id: int, name: str, sha: str, profile: str) ->
 
 def _next_import_id(con) -> int:
     return int(con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0])
+
+
+def _record_and_commit(con, result: ImportResult, started: dt.datetime) -> None:
+    """Record the import and commit its transaction; raise, for the caller to roll back, when it does not reconcile."""
+    _record_import(con, result, started)
+    if not result.reconciles:
+        raise RuntimeError(f"import of {result.file_name} does not reconcile: {result.to_dict()}")
+    con.execute("COMMIT")
 
 
 def _record_import(con, result: ImportResult, started: dt.datetime) -> None:
