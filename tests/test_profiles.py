@@ -487,3 +487,23 @@ def test_cases_that_name_no_country_count_but_sit_on_no_corridor(public_store):
     trends = _page("trends", **{"from": "2014-01-01", "to": "2023-12-31"})
     trends.segmented_control(key="trend_split").set_value("corridor").run()
     assert not trends.exception
+
+
+def test_import_page_offers_the_profiles_and_shows_what_was_not_mapped(tmp_path, app_on):
+    from turquesa_geo.store import connect
+    from turquesa_ui.state import LAST_IMPORTS
+
+    db = tmp_path / "page.duckdb"
+    con = connect(db)
+    result = run_import(con, MMP_CSV, profile="mmp")
+    con.close()
+    app_on(db)
+    at = _page("import_files")
+    assert {"mmp", "glotip", "ctdc"} <= {o.split(":")[0] for o in at.selectbox(key="import_profile").options}
+    at.session_state[LAST_IMPORTS] = [result.to_dict()]
+    at.run()
+    assert not at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any("Codes not understood in migration_route" in c and "Andean route" in c for c in captions)
+    assert any("several countries of origin" in i.value for i in at.info)
+    assert set(at.dataframe[0].value["rule"]) == {"bad_count", "null_island"}
