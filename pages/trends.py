@@ -4,6 +4,7 @@ import streamlit as st
 
 from turquesa_geo.aggregates import as_trend_series, series_table, yearly_series
 from turquesa_geo.charts import trend_figure
+from turquesa_geo.countries import country_name
 from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.filters import history_until
 from turquesa_geo.trends import TREND_DIMENSIONS, yearly_change
@@ -91,3 +92,12 @@ if not reference_sources().empty:
         st.dataframe(series_table(forms, "exploitation_form"), hide_index=True, width="stretch", column_config={
             "year": st.column_config.NumberColumn("Year", format="%d"), "category": "Form of exploitation",
             "value": "Detected victims"})
+    citizens = yearly_series(reference_counts(history_until(filters), "detected_victims", "citizenship"))
+    if not citizens.empty:
+        st.plotly_chart(trend_figure(
+            as_trend_series(citizens), measure="cases", vocabulary="exploitation_form", unit="victims",
+            category_labels={c: country_name(c) if len(c) == 3 else c for c in citizens["category"]},
+            title="Detected victims by citizenship (reference counts)", y_title="Detected victims",
+            how_to_read="One line per citizenship (the six largest), summed over the selected detecting countries; "
+                        "citizens detected at home included."),
+            width="stretch", config={"displaylogo": False}, key="trend_reference_citizenship")

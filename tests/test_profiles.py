@@ -440,6 +440,18 @@ def test_trends_and_gender_pages_show_reference_series(public_store):
     assert forms.values.tolist() == [[2021, "Exploitation for mixed purposes", "6"],
                                      [2021, "Forced labour: other sector", "20"],
                                      [2021, "Sexual exploitation", "70"]]
+    charts = [json.loads(c.proto.spec) for c in trends.get("plotly_chart")]
+    citizenship = next(c for c in charts if "by citizenship" in c["layout"]["title"]["text"])
+    assert sorted(t["name"] for t in citizenship["data"]) == ["Colombia", "Venezuela"]
+    # 2021: Colombians 90 (at home) + 60 (in Spain); Venezuelans 48 in Colombia, and <5 in Panama left out.
+    def values(y) -> list[float]:  # plotly ships arrays as base64 typed data
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist() if isinstance(y, dict) else y
+
+    assert {t["name"]: values(t["y"]) for t in citizenship["data"]} == {"Colombia": [150.0], "Venezuela": [48.0]}
     gender = _page("gender", **{"from": "2019-01-01", "to": "2023-12-31"})
     table = _table(gender, {"Women", "Girls"})
     assert table.to_dict("records") == [{"year": 2020, "Women": "100", "Girls": "8", "Men": "–"},

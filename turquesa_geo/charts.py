@@ -101,10 +101,11 @@ def _pandemic_band(figure: go.Figure, lang: str = "en") -> None:
 
 def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read: str, vocabulary: str,
                  lang: str = "en", k: int = 5, top: int = 6, y_title: str | None = None,
-                 unit: str = "cases") -> go.Figure:
+                 unit: str = "cases", category_labels: dict[str, str] | None = None) -> go.Figure:
     """One line per code over time (the ``top`` codes by cases); small cells leave gaps.
 
-    ``measure`` is "cases" or "share"; ``unit`` names what is counted in the hover text. A point built on fewer than k cases (or a share
+    ``measure`` is "cases" or "share"; ``unit`` names what is counted in the hover text.
+    Lines are named by ``category_labels`` when given, else by the vocabulary's labels. A point built on fewer than k cases (or a share
     whose reporting base is under k) is not drawn.
     """
     totals = series.groupby("code")["cases"].sum().sort_values(ascending=False)
@@ -114,7 +115,8 @@ def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read:
         hidden = ((part["cases"] >= 1) & (part["cases"] < k)) | (part["reporting"] < k)
         values = part[measure].astype("float64").mask(hidden)
         figure.add_trace(go.Scatter(
-            x=part["period"].to_numpy(), y=values.to_numpy(), name=label(vocabulary, code, lang), mode="lines+markers",
+            x=part["period"].to_numpy(), y=values.to_numpy(), mode="lines+markers",
+            name=category_labels.get(code, code) if category_labels else label(vocabulary, code, lang),
             line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], dash=DASHES[i % len(DASHES)], width=2.5),
             marker=dict(symbol=MARKERS[i % len(MARKERS)], size=7),
             hovertemplate="%{x|%Y-%m}: %{y:,}" + ("%" if measure == "share" else f" {unit}")
