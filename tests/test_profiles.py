@@ -519,3 +519,37 @@ def test_import_page_offers_the_profiles_and_shows_what_was_not_mapped(tmp_path,
     assert any("Codes not understood in migration_route" in c and "Andean route" in c for c in captions)
     assert any("several countries of origin" in i.value for i in at.info)
     assert set(at.dataframe[0].value["rule"]) == {"bad_count", "null_island"}
+
+
+def test_hostile_cells_of_public_files_are_stored_as_text(store, tmp_path):
+    """The SQL-injection corpus in every text cell of an MMP and a GLOTIP file: kept as data, nothing else."""
+    import csv
+
+    from test_hardening_sql import CORPUS, WATCHED, _files_state
+
+    files = _files_state(WATCHED)
+    rows = list(csv.DictReader(MMP_CSV.open(encoding="utf-8")))[:1]
+    hostile = []
+    for i, text in enumerate(CORPUS):
+        row = dict(rows[0], **{"Incident ID": f"H{i}", "Location of death": text, "Migration route": text,
+                               "Source Quality": text, "Cause of Death": text})
+        hostile.append(row)
+    mmp = tmp_path / "hostile_mmp.csv"
+    with mmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(hostile)
+    result = run_import(store, mmp, profile="mmp")
+    assert result.rows_accepted == len(CORPUS)
+    places = {r[0] for r in store.execute("SELECT place FROM cases").fetchall()}
+    assert {" ".join(t.split()) for t in CORPUS if t.strip()} <= places
+    glotip = tmp_path / "hostile_glotip.csv"
+    lines = GLOTIP_CSV.read_text(encoding="utf-8").splitlines()
+    body = [lines[1].replace("National authorities", '"' + t.replace('"', '""') + '"').replace(
+        "Total,Total,Female,Adult,2021", f"Total,Total,Female,Adult,{1990 + i}") for i, t in enumerate(CORPUS)]
+    glotip.write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+    counts = run_import(store, glotip, profile="glotip")
+    assert counts.rows_accepted == len(CORPUS)
+    assert store.execute("SELECT count(*) FROM aggregate_counts").fetchall()[0][0] == len(CORPUS)
+    assert _files_state(WATCHED) == files
+    assert store.execute("SELECT count(*) FROM duckdb_databases() WHERE NOT internal").fetchall()[0][0] == 1
