@@ -7,19 +7,23 @@ import streamlit as st
 from turquesa_geo.charts import corridor_sankey, linked_crimes_figure
 from turquesa_geo.corridors import corridor_table
 from turquesa_geo.countries import country_name
-from turquesa_geo.maps import MAP_LEGEND, corridor_deck
+from turquesa_geo.i18n import format_number
+from turquesa_geo.maps import corridor_deck, map_legend
 from turquesa_geo.privacy import SMALL_CELL_K, format_guarded_total
 from turquesa_geo.vocab import codes
 from turquesa_ui.data import corridor_view, modus_series_by_corridor
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters, period_caption
 from turquesa_ui.glossary_links import glossary_links
+from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
+lang = current_lang()
+_ = tr(lang)
 
-st.title("Corridor map")
-glossary_links("corridor", "inferred_route", "small_cells")
+st.title(_("Corridor map"))
+glossary_links("corridor", "inferred_route", "small_cells", lang=lang)
 filters, period = analysis_filters("corridor_map")
 view = corridor_view(filters)
 st.caption(period_caption(filters, view.period, view.previous))
@@ -28,53 +32,56 @@ export_panel(filters, view.period, "corridor_map")
 m = st.columns(4)
 # Totals of a filtered view are guarded like the Overview's: exact totals of neighbouring filters
 # (all crime types, all but one) would differ by the small count of the one left out.
-m[0].metric("Cases", format_guarded_total(view.total_cases),
-            help="Rounded to the nearest 5 (counts under 5 show as <5)")
-m[1].metric("Corridors", f"{len(view.corridors):,}")
-m[2].metric("Legs drawn", f"{len(view.legs):,}")
-m[3].metric("Hubs", f"{len(view.hubs):,}")
+m[0].metric(_("Cases"), format_guarded_total(view.total_cases, lang=lang),
+            help=_("Rounded to the nearest 5 (counts under 5 show as <5)"))
+m[1].metric(_("Corridors"), format_number(len(view.corridors), lang))
+m[2].metric(_("Legs drawn"), format_number(len(view.legs), lang))
+m[3].metric(_("Hubs"), format_number(len(view.hubs), lang))
 
-st.subheader("Flows between countries")
-st.caption("How to read: each line is a leg between two countries, as wide as its number of cases; arrowheads "
-           "point from origin to destination; dashed orange legs were not reported but inferred from complete "
-           "records of the same corridor. Hover a line or a circle for its figures.")
-show_linked = st.toggle("Show the legs of cases with linked crimes (drugs, firearms, document fraud, cybercrime, "
-                        "illicit goods, terrorism)", key="show_linked")
+st.subheader(_("Flows between countries"))
+st.caption(_("How to read: each line is a leg between two countries, as wide as its number of cases; arrowheads "
+             "point from origin to destination; dashed orange legs were not reported but inferred from complete "
+             "records of the same corridor. Hover a line or a circle for its figures."))
+show_linked = st.toggle(_("Show the legs of cases with linked crimes (drugs, firearms, document fraud, cybercrime, "
+                          "illicit goods, terrorism)"), key="show_linked")
 linked_view = corridor_view(replace(filters, linked_crimes=tuple(codes("linked_crime")))) if show_linked else None
-st.pydeck_chart(corridor_deck(view.legs, view.hubs, linked_legs=linked_view.legs if linked_view else None),
+st.pydeck_chart(corridor_deck(view.legs, view.hubs, lang=lang, linked_legs=linked_view.legs if linked_view else None),
                 height=640, width="stretch", key="corridor_map")
-st.markdown("  \n".join(f"- {text}" for text in MAP_LEGEND.values()))
+st.markdown("  \n".join(f"- {text}" for text in map_legend(lang).values()))
 if view.hidden_flows:
     # Guarded: an exact sum would pin the legs when they are all 1 or all 4 (3 legs, 12 cases).
-    about = "about " if view.hidden_cases >= SMALL_CELL_K else ""
-    st.caption(f"{view.hidden_flows:,} smaller legs ({about}{format_guarded_total(view.hidden_cases)} cases) are not "
-               f"drawn: legs under {SMALL_CELL_K} cases are never shown, and at most 2,000 legs are drawn.")
+    hidden = format_guarded_total(view.hidden_cases, lang=lang)
+    note = (_("{legs} smaller legs (about {cases} cases) are not drawn") if view.hidden_cases >= SMALL_CELL_K
+            else _("{legs} smaller legs ({cases} cases) are not drawn"))
+    st.caption(note.format(legs=format_number(view.hidden_flows, lang), cases=hidden) + ": "
+               + _("legs under {k} cases are never shown, and at most {limit} legs are drawn.").format(
+                   k=SMALL_CELL_K, limit=format_number(2000, lang)))
 
-st.subheader("Corridors, ranked")
-st.caption("How to read: one row per rebuilt route, largest first. Change compares with the previous period of the "
-           f"same length; shares are hidden when built on fewer than {SMALL_CELL_K} cases or persons.")
-st.dataframe(corridor_table(view.corridors, top=100), hide_index=True, width="stretch", column_config={
-    "rank": "#", "corridor": st.column_config.TextColumn("Corridor", width="large"),
-    "route": st.column_config.TextColumn("Route (ISO)", width="small"), "cases": "Cases",
-    "change_pct": st.column_config.NumberColumn("Change %", format="%+d%%"), "persons": "Persons",
-    "women_girls_pct": st.column_config.NumberColumn("Women & girls %", format="%d%%"),
-    "inferred_pct": st.column_config.NumberColumn("Inferred %", format="%d%%")})
+st.subheader(_("Corridors, ranked"))
+st.caption(_("How to read: one row per rebuilt route, largest first. Change compares with the previous period of the "
+             "same length; shares are hidden when built on fewer than {k} cases or persons.").format(k=SMALL_CELL_K))
+st.dataframe(corridor_table(view.corridors, lang=lang, top=100), hide_index=True, width="stretch", column_config={
+    "rank": "#", "corridor": st.column_config.TextColumn(_("Corridor"), width="large"),
+    "route": st.column_config.TextColumn(_("Route (ISO)"), width="small"), "cases": _("Cases"),
+    "change_pct": st.column_config.NumberColumn(_("Change %"), format="%+d%%"), "persons": _("Persons"),
+    "women_girls_pct": st.column_config.NumberColumn(_("Women & girls %"), format="%d%%"),
+    "inferred_pct": st.column_config.NumberColumn(_("Inferred %"), format="%d%%")})
 
 if show_linked:  # on demand: the split by corridor reads the case tables (about 0.5 s at 1M cases)
-    st.subheader("Linked crimes by corridor")
+    st.subheader(_("Linked crimes by corridor"))
     linked = modus_series_by_corridor(filters, "linked_crime", "Y")
     if linked.empty:
-        st.info("No case on these corridors is flagged with a linked crime.")
+        st.info(_("No case on these corridors is flagged with a linked crime."))
     else:
         by_corridor = linked.groupby(["group", "code"], as_index=False)["cases"].sum()
-        by_corridor["corridor"] = [" → ".join(country_name(c) for c in r.split(">")) for r in by_corridor["group"]]
+        by_corridor["corridor"] = [" → ".join(country_name(c, lang) for c in r.split(">")) for r in by_corridor["group"]]
         st.plotly_chart(linked_crimes_figure(
-            by_corridor, title="Cases flagged with linked crimes, by corridor",
-            how_to_read="One bar per corridor (the ten with most), split by linked crime; a case can carry several; "
-                        f"parts under {SMALL_CELL_K} cases are not drawn."), width="stretch",
+            by_corridor, title=_("Cases flagged with linked crimes, by corridor"), lang=lang,
+            how_to_read=_("One bar per corridor (the ten with most), split by linked crime; a case can carry several; "
+                          "parts under {k} cases are not drawn.").format(k=SMALL_CELL_K)), width="stretch",
             config={"displaylogo": False})
 
 st.plotly_chart(corridor_sankey(
-    view.corridors, title="Origin → first transit country → destination",
-    how_to_read="Bands are as wide as their cases; the top 15 corridors with at least 5 cases."),
+    view.corridors, title=_("Origin → first transit country → destination"), lang=lang,
+    how_to_read=_("Bands are as wide as their cases; the top 15 corridors with at least 5 cases.")),
     width="stretch", config={"displaylogo": False})

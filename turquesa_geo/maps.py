@@ -17,10 +17,11 @@ import shapely
 
 from .countries import country_name, country_shapes, country_table
 from .geometry import leg_geometries, path_coordinates
+from .i18n import N_, translator
 from .privacy import SMALL_CELL_K, format_count
 
 __all__ = ["CompactDeck", "OBSERVED_COLOUR", "INFERRED_COLOUR", "HUB_COLOUR", "base_polygons", "flow_records", "hub_records",
-           "corridor_deck", "MAP_LEGEND"]
+           "corridor_deck", "MAP_LEGEND", "map_legend"]
 
 OBSERVED_COLOUR = [0, 90, 160, 230]     # Okabe-Ito blue, darkened: observed legs
 INFERRED_COLOUR = [230, 159, 0, 210]    # Okabe-Ito orange: legs inferred from the corridor graph
@@ -34,15 +35,21 @@ MAX_WIDTH_PX = 18
 PIXELS = pdk.types.String("pixels")
 MIN_WIDTH_PX = 1.5
 
-#: Words for the legend and the one-line reading guide under the map.
+#: Words for the legend and the one-line reading guide under the map (English; see :func:`map_legend`).
 MAP_LEGEND = {
-    "width": "Line width: number of cases on the leg (square-root scale)",
-    "observed": "Blue, solid: legs the records report",
-    "inferred": "Orange, dashed: legs inferred from complete records of the same corridor",
-    "arrow": "Arrowheads point from origin towards destination",
-    "hubs": "Circles: countries sized by the cases that start, pass through or end there",
-    "linked": "Vermillion, dotted (when shown): legs of the cases flagged with linked crimes",
+    "width": N_("Line width: number of cases on the leg (square-root scale)"),
+    "observed": N_("Blue, solid: legs the records report"),
+    "inferred": N_("Orange, dashed: legs inferred from complete records of the same corridor"),
+    "arrow": N_("Arrowheads point from origin towards destination"),
+    "hubs": N_("Circles: countries sized by the cases that start, pass through or end there"),
+    "linked": N_("Vermillion, dotted (when shown): legs of the cases flagged with linked crimes"),
 }
+
+
+def map_legend(lang: str = "en") -> dict[str, str]:
+    """:data:`MAP_LEGEND` in ``lang``."""
+    _ = translator(lang).gettext
+    return {key: _(text) for key, text in MAP_LEGEND.items()}
 
 
 class CompactDeck(pdk.Deck):
@@ -108,6 +115,7 @@ def flow_records(legs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) ->
     geo = leg_geometries(legs[["from_iso3", "to_iso3"]].assign(mode=None))
     paths = [np.round(np.asarray(p, dtype=float), 2).tolist() for p in path_coordinates(geo.geometry)]
     widths = _width(legs["cases"])
+    _ = translator(lang).gettext
     records = []
     for leg, path, width in zip(legs.itertuples(index=False), paths, widths):
         inferred = bool(leg.inferred)
@@ -116,8 +124,9 @@ def flow_records(legs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) ->
             "width": float(width),
             "arrow": _arrowhead(path, 0.7 + 0.06 * width),
             "inferred": inferred,
-            "tooltip": f"{leg.from_iso3}→{leg.to_iso3}: {format_count(int(leg.cases), k)} cases, "
-                       f"{format_count(int(leg.persons), k)} persons" + (" (inferred)" if inferred else ""),
+            "tooltip": f"{leg.from_iso3}→{leg.to_iso3}: " + _("{cases} cases, {persons} persons").format(
+                cases=format_count(int(leg.cases), k, lang=lang), persons=format_count(int(leg.persons), k, lang=lang))
+            + (" " + _("(inferred)") if inferred else ""),
         })
     return records
 
@@ -129,15 +138,18 @@ def hub_records(hubs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> 
     table = country_table().set_index("iso3")
     hubs = hubs[hubs["throughput"] >= k]
     top = max(float(hubs["throughput"].max()) if len(hubs) else 1.0, 1.0)
+    _ = translator(lang).gettext
     records = []
-    for _, hub in hubs.iterrows():
+    for _index, hub in hubs.iterrows():
         where = table.loc[hub["iso3"]]
         records.append({
             "position": [round(float(where["rep_lon"]), 3), round(float(where["rep_lat"]), 3)],
             "radius": float(round(4 + 12 * np.sqrt(hub["throughput"] / top), 1)),
-            "tooltip": f"{country_name(hub['iso3'], lang)}\nout (origin): {format_count(int(hub['cases_out']), k)}"
-                       f"\nthrough (transit): {format_count(int(hub['cases_through']), k)}"
-                       f"\nin (destination): {format_count(int(hub['cases_in']), k)}",
+            "tooltip": country_name(hub["iso3"], lang) + "\n" + _(
+                "out (origin): {out}\nthrough (transit): {through}\nin (destination): {into}").format(
+                out=format_count(int(hub["cases_out"]), k, lang=lang),
+                through=format_count(int(hub["cases_through"]), k, lang=lang),
+                into=format_count(int(hub["cases_in"]), k, lang=lang)),
         })
     return records
 
@@ -176,7 +188,7 @@ def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k
         linked = flow_records(linked_legs, lang, k)
         for flow in linked:
             flow.pop("arrow")
-            flow["tooltip"] = "Linked crimes · " + flow["tooltip"]
+            flow["tooltip"] = translator(lang).gettext("Linked crimes") + " · " + flow["tooltip"]
         layers.insert(4, pdk.Layer("PathLayer", linked, id="linked_crimes", get_color=LINKED_COLOUR,
                                    get_dash_array=[1, 1.5], dash_justified=True,
                                    extensions=[{"@@type": "PathStyleExtension", "dash": True}], **path_style))

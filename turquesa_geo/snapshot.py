@@ -33,7 +33,8 @@ from matplotlib.transforms import Bbox
 from .countries import country_name, country_shapes, country_table
 from .geometry import leg_geometries
 from .maps import ARROW_COLOUR, HUB_COLOUR, INFERRED_COLOUR, OBSERVED_COLOUR
-from .marking import Audience, ExportContext, bilingual
+from .i18n import LANGUAGES, format_number
+from .marking import Audience, ExportContext, bilingual, in_language
 
 __all__ = ["PageSize", "SIZES", "FORMATS", "FONT", "TEXTS", "map_figure", "render_png", "render_pdf", "export_metadata",
            "snapshot_bytes"]
@@ -90,7 +91,8 @@ _DASHES = (0, (3.0, 1.6))
 #: Hub circles a little more opaque than on screen: lines under them blur in print.
 _HUB_FILL = tuple(c / 255 for c in (*HUB_COLOUR[:3], 215))
 
-#: Every phrase printed, in English and Spanish (other languages fall back to English).
+#: Every phrase printed, in English and Spanish; Portuguese and French come from the gettext catalogs
+#: (see :func:`turquesa_geo.marking.in_language`).
 TEXTS = {
     "title": {"en": "Corridor map", "es": "Mapa de corredores"},
     "legend": {"en": "Legend", "es": "Leyenda"},
@@ -428,7 +430,7 @@ def _draw_footer(fig: Figure, lines: list[tuple[str, bool]], scale: float) -> No
 def _caption(fig: Figure, context: ExportContext, scale: float) -> str:
     """The reading guide, one paragraph per language, wrapped to the map's width."""
     texts = TEXTS["how_to_read"]
-    paragraphs = dict.fromkeys(texts.get(lang, texts["en"]) for lang in context.langs)
+    paragraphs = dict.fromkeys(in_language(texts, lang) for lang in context.langs)
     width_pt = _MAP_WIDTH * fig.get_figwidth() * 72
     return _wrap(fig, "\n".join(paragraphs), _CAPTION_SIZE_PT * scale, width_pt)
 
@@ -851,7 +853,7 @@ def _legend_row(cursor: _Cursor, phrase: dict[str, str], langs: tuple[str, ...])
 def _count_phrase(key: str, n: int) -> dict[str, str]:
     if n == 1:
         return TEXTS[f"{key}_one"]
-    return {lang: words.format(n=f"{n:,}") for lang, words in TEXTS[key].items()}
+    return {lang: in_language(TEXTS[key], lang).format(n=format_number(n, lang)) for lang in LANGUAGES}
 
 
 def _legend_arrow(cursor: _Cursor, y: float, scale: float) -> np.ndarray:
