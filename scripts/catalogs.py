@@ -27,7 +27,7 @@ from turquesa_geo.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, po_path  # noqa: E4
 #: Function names whose string arguments are messages, Babel's keyword specs.
 KEYWORDS = {
     "_": None, "N_": None, "gettext": (2,), "pgettext": ((2, "c"), 3), "ngettext": (2, 3),
-    "bilingual": (1,), "_p": ((1, "c"), 2), "_n": (1, 2),
+    "_p": ((1, "c"), 2), "_n": (1, 2),
 }
 SOURCES = ("app.py", "pages", "turquesa_ui", "turquesa_geo")
 #: Code that never reaches a user's screen or files (benchmarks, demo data, tests of the library).

@@ -622,10 +622,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ImportRefused, CliError, FileNotFoundError, StoreBusy) as exc:
-        print(f"turquesa: {_('error')}: {exc}", file=sys.stderr)
+        print("turquesa: " + _("error") + f": {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001  one line, never a traceback
-        print(f"turquesa: {_('error')}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("turquesa: " + _("error") + f": {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
 
 

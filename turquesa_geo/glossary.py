@@ -36,7 +36,8 @@ class Term:
 def _in(texts: dict[str, str], lang: str) -> str:
     from .i18n import gettext
 
-    return texts["en"] if lang == "en" else gettext(lang, texts["en"])
+    english = texts["en"]
+    return english if lang == "en" else gettext(lang, english)
 
 
 _PALERMO_TIP = "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and Children (2000)"

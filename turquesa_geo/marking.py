@@ -217,7 +217,8 @@ def in_language(texts: dict[str, str], lang: str) -> str:
         return texts[lang]
     from .i18n import gettext
 
-    return gettext(lang, texts["en"])
+    english = texts["en"]
+    return gettext(lang, english)
 
 
 def bilingual(texts: dict[str, str], langs: tuple[str, ...]) -> str:

@@ -69,7 +69,8 @@ class Exercise:
 def _in(texts: dict[str, str], lang: str) -> str:
     from .i18n import gettext
 
-    return texts["en"] if lang == "en" else gettext(lang, texts["en"])
+    english = texts["en"]
+    return english if lang == "en" else gettext(lang, english)
 
 
 def _route_key(route: tuple[str, ...]) -> str:
