@@ -17,6 +17,8 @@ from turquesa_ui.state import LANG
 URL_KEY = "lang"
 #: Set once the language was read from the URL in this session: later runs follow the selector.
 _FROM_URL = "lang_from_url"
+#: Key of the selector widget.
+SELECTOR = "lang_selector"
 
 
 def current_lang() -> str:
@@ -35,10 +37,17 @@ def tr(lang: str | None = None) -> Callable[[str], str]:
 
 
 def language_selector() -> str:
-    """The language picker at the top of the sidebar; writes the choice to the URL and returns it."""
+    """The language picker at the top of the sidebar; writes the choice to the URL and returns it.
+
+    The choice is kept under its own session key, apart from the widget's: Streamlit drops
+    a widget's state on a run that does not draw it, and the language must outlive that.
+    """
     lang = current_lang()
     _ = tr(lang)
-    st.sidebar.selectbox(_("Language"), LANGUAGES, key=LANG, format_func=LANGUAGE_NAMES.get)
-    lang = st.session_state[LANG]
+    chosen = st.sidebar.selectbox(_("Language"), LANGUAGES, index=LANGUAGES.index(lang), key=SELECTOR,
+                                  format_func=LANGUAGE_NAMES.get)
+    if chosen in LANGUAGES and chosen != lang:
+        st.session_state[LANG] = lang = chosen
+        st.rerun()  # the frame above the selector (page titles) was drawn in the old language
     st.query_params[URL_KEY] = lang
     return lang
