@@ -12,6 +12,7 @@ from turquesa_geo.privacy import (
     protect_long,
     protected_total,
 )
+from turquesa_geo.vocab import label
 from turquesa_ui.filters import EMPTY_STORE
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import run_inside_app
@@ -63,7 +64,10 @@ st.plotly_chart(
 left, right = st.columns([3, 2])
 with left:
     st.subheader(_("Reporting sources"))
-    st.dataframe(protect_long(sources, "cases"), hide_index=True, width="stretch", column_config={
+    shown = protect_long(sources, "cases")
+    shown["network"] = [label("network", n, lang) if isinstance(n, str) else n for n in shown["network"]]
+    shown["cases"] = [regroup(v, lang) if isinstance(v, str) else v for v in shown["cases"]]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "source": _("Source"), "network": _("Network"), "cases": _("Cases"),
         "first_case": st.column_config.DateColumn(_("First case")),
         "last_case": st.column_config.DateColumn(_("Last case")),

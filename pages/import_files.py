@@ -3,13 +3,15 @@
 import streamlit as st
 
 from turquesa_geo.cli import IMPORT_PROFILES
+from turquesa_geo.i18n import pgettext
 from turquesa_geo.readers import SUPPORTED_SUFFIXES
 from turquesa_ui.import_view import PROFILE_HELP, run_imports, show_result
-from turquesa_ui.lang import tr
+from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import LAST_IMPORTS, run_inside_app
 
 run_inside_app()
-_ = tr()
+lang = current_lang()
+_ = tr(lang)
 
 MAX_UPLOAD_MB = 200
 
@@ -25,7 +27,7 @@ with st.form("import_form"):
     source = c2.text_input(_("Reporting source (for rows without one)"), key="import_source")
     date_format = c3.text_input(_("Date format, if the file's dates are ambiguous"), key="import_date_format",
                                 placeholder="%d/%m/%Y")
-    submitted = st.form_submit_button(_("Import"), type="primary")
+    submitted = st.form_submit_button(pgettext(lang, "button", "Import"), type="primary")
 
 if submitted and files:
     st.session_state[LAST_IMPORTS] = run_imports(files, profile, source or None, date_format or None)

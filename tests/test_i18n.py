@@ -304,3 +304,21 @@ def test_every_string_a_page_shows_is_translated(page, app_store, monkeypatch): 
         problems += [(lang, phrase) for phrase in phrases if phrase not in same
                      and any(phrase in text for text in shown)]
     assert problems == []
+
+
+def test_a_pack_in_portuguese_and_french_has_no_english_heading(app_store, tmp_path):  # noqa: F811
+    import os
+
+    import pypdf
+
+    from turquesa_geo.cli import main
+    from turquesa_geo.store import DB_ENV
+
+    out = tmp_path / "pack.pdf"
+    assert main(["export", "pack", "--lang", "pt,fr", "--db", os.environ[DB_ENV], "--out", str(out)]) == 0
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    for heading in ("Relatório de corredores / Dossier sur les corridors", "Números-chave / Chiffres clés",
+                    "Notas sobre os dados / Notes sur les données", "Legenda / Légende"):
+        assert heading in text
+    for english in ("Corridor briefing", "Key figures", "Data notes", "Legend", "How to read", "Handling", "Filters"):
+        assert not re.search(rf"\b{english}\b", text), english

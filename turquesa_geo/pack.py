@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from .charts import OKABE_ITO
 from .extracts import corridor_extract
+from .i18n import regroup
 from .marking import TLP_MEANING, ExportContext, bilingual, in_language
 from .vocab import label
 
@@ -151,15 +152,16 @@ def _corridor_page(context: ExportContext, data: PackData, number: int, total: i
 
 def _figures_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
     fig = _page(context, number, total, ("Key figures", "Cifras clave"))
-    f, audience = data.figures, context.audience
+    f, audience, lang = data.figures, context.audience, context.langs[0]
     rows = [(_t(context, "Cases", "Casos"), f.cases, f.cases_prev),
             (_t(context, "Victims", "Víctimas"), f.victims, f.victims_prev),
             (_t(context, "Smuggled migrants", "Migrantes objeto de tráfico"), f.migrants, f.migrants_prev),
             (_t(context, "Suspects", "Sospechosos"), f.suspects, f.suspects_prev)]
     frame = pd.DataFrame({
         _h(context, "Figure", "Cifra"): [r[0] for r in rows],
-        _h(context, "This period", "Este período"): [audience.format_total(r[1]) for r in rows],
-        _h(context, "Previous period", "Período anterior"): ["—" if r[2] is None else audience.format_total(r[2])
+        _h(context, "This period", "Este período"): [regroup(audience.format_total(r[1]), lang) for r in rows],
+        _h(context, "Previous period", "Período anterior"): ["—" if r[2] is None
+                                                             else regroup(audience.format_total(r[2]), lang)
                                                              for r in rows],
         _h(context, "Change", "Cambio"): [_change(r[1], r[2], context) for r in rows],
     })

@@ -33,7 +33,7 @@ from matplotlib.transforms import Bbox
 from .countries import country_name, country_shapes, country_table
 from .geometry import leg_geometries
 from .maps import ARROW_COLOUR, HUB_COLOUR, INFERRED_COLOUR, OBSERVED_COLOUR
-from .i18n import LANGUAGES, format_number
+from .i18n import LANGUAGES, format_number, regroup
 from .marking import Audience, ExportContext, bilingual, in_language
 
 __all__ = ["PageSize", "SIZES", "FORMATS", "FONT", "TEXTS", "map_figure", "render_png", "render_pdf", "export_metadata",
@@ -662,7 +662,7 @@ def _label_map(ax, legs: pd.DataFrame, paths: list[np.ndarray], hubs: pd.DataFra
         lang = context.langs[0]
         rows = zip(hubs["iso3"], hubs["throughput"], _hub_positions(hubs), _hub_radii(hubs["shown"], scale))
         for own, (iso3, n, xy, radius) in enumerate(list(rows)[:_MAX_HUB_LABELS]):
-            label = f"{country_name(iso3, lang)}\n{context.audience.format(int(n))}"
+            label = f"{country_name(iso3, lang)}\n{regroup(context.audience.format(int(n)), lang)}"
             obstacles = taken + circles[:own] + circles[own + 1:]
             placed = _place_label(ax, renderer, frame, obstacles, xy, radius, label, 10 * scale, "hub-label", scale)
             if placed is not None:
@@ -816,7 +816,8 @@ def _legend_widths(cursor: _Cursor, legs: pd.DataFrame, context: ExportContext) 
         y = cursor.y(row)
         cursor.ax.add_line(Line2D([0, cursor.x(_SAMPLE_PT * scale)], [y, y], linewidth=width,
                                   color=_rgba(OBSERVED_COLOUR), solid_capstyle="butt", gid="legend-width"))
-        _text(cursor.ax, cursor.x(_INDENT_PT * scale), y, context.audience.format(sample), 10 * scale,
+        _text(cursor.ax, cursor.x(_INDENT_PT * scale), y, regroup(context.audience.format(sample), context.langs[0]),
+              10 * scale,
               gid="legend", va="center")
         cursor.y_pt += 2 * row
     cursor.y_pt += 6 * scale
