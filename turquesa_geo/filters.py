@@ -105,8 +105,8 @@ def to_query_params(filters: Filters) -> dict[str, str]:
     return params
 
 
-def from_query_params(params: Mapping[str, str]) -> tuple[Filters, list[str]]:
-    """Decode filters from the URL; return them and a message for each value dropped.
+def from_query_params(params: Mapping[str, str], lang: str = "en") -> tuple[Filters, list[str]]:
+    """Decode filters from the URL; return them and a message (in ``lang``) for each value dropped.
 
     Unknown codes, countries and dates are dropped (never guessed), and named.
 
@@ -128,7 +128,8 @@ def from_query_params(params: Mapping[str, str]) -> tuple[Filters, list[str]]:
             try:
                 values[f.name] = dt.date.fromisoformat(raw)
             except ValueError:
-                problems.append(f"{f.key}: {raw!r} is not a date (YYYY-MM-DD)")
+                problems.append(gettext(lang, "{key}: {value} is not a date (YYYY-MM-DD)").format(
+                    key=f.key, value=repr(raw)))
             continue
         items = tuple(dict.fromkeys(v.strip() for v in raw.split(_SEPARATOR) if v.strip()))
         if f.kind == "modus":
@@ -141,7 +142,8 @@ def from_query_params(params: Mapping[str, str]) -> tuple[Filters, list[str]]:
         else:
             kept = _codes_valid(items, f.vocabulary)
             dropped = [c for c in items if c not in kept]
-        problems += [f"{f.key}: {d!r} is not a known value" for d in dropped]
+        problems += [gettext(lang, "{key}: {value} is not a known value").format(key=f.key, value=repr(d))
+                     for d in dropped]
         values[f.name] = kept
     return Filters(**values), problems
 

@@ -51,7 +51,7 @@ def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str,
         st.session_state.pop(KEY_PREFIX + "period", None)
         st.session_state[PAGE] = page
     if STATE not in st.session_state:
-        filters, problems = from_query_params(dict(st.query_params))
+        filters, problems = from_query_params(dict(st.query_params), lang)
         for problem in problems:
             st.toast(gettext(lang, "Ignored filter from the link: {problem}").format(problem=md(problem)))
         st.session_state[STATE] = to_query_params(filters)
