@@ -7,7 +7,7 @@ import streamlit as st
 from turquesa_geo.charts import corridor_sankey, linked_crimes_figure
 from turquesa_geo.corridors import corridor_table
 from turquesa_geo.countries import country_name
-from turquesa_geo.i18n import format_number
+from turquesa_geo.i18n import format_number, ngettext
 from turquesa_geo.maps import corridor_deck, map_legend
 from turquesa_geo.privacy import SMALL_CELL_K, format_guarded_total
 from turquesa_geo.vocab import codes
@@ -51,8 +51,12 @@ st.markdown("  \n".join(f"- {text}" for text in map_legend(lang).values()))
 if view.hidden_flows:
     # Guarded: an exact sum would pin the legs when they are all 1 or all 4 (3 legs, 12 cases).
     hidden = format_guarded_total(view.hidden_cases, lang=lang)
-    note = (_("{legs} smaller legs (about {cases} cases) are not drawn") if view.hidden_cases >= SMALL_CELL_K
-            else _("{legs} smaller legs ({cases} cases) are not drawn"))
+    # TRANSLATORS: English keeps the plural for one leg too; other languages give their singular.
+    note = (ngettext(lang, "{legs} smaller legs (about {cases} cases) are not drawn",
+                     "{legs} smaller legs (about {cases} cases) are not drawn", view.hidden_flows)
+            if view.hidden_cases >= SMALL_CELL_K
+            else ngettext(lang, "{legs} smaller legs ({cases} cases) are not drawn",
+                          "{legs} smaller legs ({cases} cases) are not drawn", view.hidden_flows))
     st.caption(note.format(legs=format_number(view.hidden_flows, lang), cases=hidden) + ": "
                + _("legs under {k} cases are never shown, and at most {limit} legs are drawn.").format(
                    k=SMALL_CELL_K, limit=format_number(2000, lang)))
