@@ -100,7 +100,7 @@ def _progress_printer(name: str):
     def show(phase: str, fraction: float) -> None:
         filled = int(fraction * 30)
         end = "\n" if fraction >= 1 else ""
-        sys.stderr.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {phase:8}{end}")
+        sys.stderr.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {_(phase):8}{end}")
         sys.stderr.flush()
 
     return show
