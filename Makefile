@@ -8,7 +8,7 @@ DEMO_ROWS ?= 50000
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup run test demo lock bench browser audit screenshots clean
+.PHONY: setup run test demo lock bench browser audit screenshots clean catalogs
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -50,6 +50,10 @@ audit: setup
 lock: $(STAMP)
 	$(BIN)/python -m pip install -q pip-tools
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --no-header -o requirements.lock requirements.in
+
+# Re-extract the interface messages into turquesa.pot and update the es, pt and fr catalogs (see README, Languages).
+catalogs: setup
+	$(BIN)/python scripts/catalogs.py
 
 # Every performance figure at 1M demo cases beside its naive baseline (docs/benchmarks.md): ~5 minutes.
 bench: setup browser

@@ -1,6 +1,7 @@
 """Serve the dashboard on a store and save a screenshot of every page (headless Chromium).
 
 Usage: python scripts/screenshots.py --db data/turquesa.duckdb [--out test-artifacts] [--query "crime=smuggling"]
+       [--lang es]  (the interface language: files are then named <page>-<lang>.png)
 Needs Debian's chromium (/usr/bin/chromium); Playwright drives it, no browser download.
 The browser suite (tests/test_browser.py) takes the same screenshots on every `make test`.
 """
@@ -25,7 +26,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts")
     parser.add_argument("--query", default="", help="URL query string (filters) for every page")
     parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--lang", choices=("en", "es", "pt", "fr"), help="interface language (default: the app's)")
     args = parser.parse_args()
+    query = "&".join(q for q in (args.query, f"lang={args.lang}" if args.lang else "") if q)
+    suffix = f"-{args.lang}" if args.lang else ""
     args.out.mkdir(parents=True, exist_ok=True)
     port = free_port()
     server = serve(args.db, port)
@@ -37,11 +41,11 @@ def main() -> int:
             egress.watch(context)
             page = context.new_page()
             for name, path in PAGES.items():
-                page.goto(f"http://127.0.0.1:{port}/{path}" + (f"?{args.query}" if args.query else ""))
+                page.goto(f"http://127.0.0.1:{port}/{path}" + (f"?{query}" if query else ""))
                 wait_until_idle(page)
                 page.wait_for_timeout(1500)  # maps and charts draw after the script ends
-                page.screenshot(path=str(args.out / f"{name}.png"), full_page=True)
-                print(args.out / f"{name}.png")
+                page.screenshot(path=str(args.out / f"{name}{suffix}.png"), full_page=True)
+                print(args.out / f"{name}{suffix}.png")
             browser.close()
     finally:
         server.terminate()

@@ -31,6 +31,14 @@ def csv_text(*rows: str, header: str = HEADER) -> str:
     return "\n".join((header, *rows)) + "\n"
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch):
+    """Tests read the English interface unless they ask for a language: a $TURQUESA_LANG of the shell is ignored."""
+    from turquesa_geo.i18n import LANG_ENV
+
+    monkeypatch.delenv(LANG_ENV, raising=False)
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     con = connect(tmp_path / "store.duckdb")

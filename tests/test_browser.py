@@ -312,3 +312,56 @@ def test_a_link_to_a_page_opened_first_after_a_server_start_gets_the_app_frame(b
         page.close()
         process.terminate()
         process.wait(timeout=30)
+
+
+#: Each page's title in Spanish: the Spanish pass checks the page really is in Spanish.
+SPANISH_TITLES = {"overview": "Resumen", "corridor_map": "Mapa de corredores",
+                  "trends": "Tendencias del modus operandi", "gender": "Género y edad", "cooperation": "Cooperación",
+                  "training": "Ejercicios de formación", "glossary": "Glosario",
+                  "store": "Turquesa: qué contienen los datos", "import": "Importar archivos de incidentes"}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_in_spanish_is_screenshotted(page, server, name):
+    _open(page, server, PAGES[name], "lang=es")
+    page.wait_for_timeout(1000)  # maps and charts draw after the script ends
+    assert _errors(page) == []
+    assert page.locator("h1").first.inner_text().strip() == SPANISH_TITLES[name]
+    nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+    assert "Mapa de corredores" in nav and "Corridor map" not in nav
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"browser-es-{name}.png"), full_page=True)
+
+
+def test_the_language_selector_translates_the_app_and_goes_into_the_url(page, server):
+    _open(page, server, "corridor_map", "crime=smuggling")
+    assert page.locator("h1").first.inner_text() == "Corridor map"
+    combobox = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Language", exact=True)
+    combobox.click()
+    page.get_by_role("option", name="Français", exact=True).click()
+    wait_until_idle(page)
+    page.locator("h1", has_text="Carte des corridors").wait_for(timeout=30_000)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["lang"] == ["fr"] and query["crime"] == ["smuggling"]
+    assert _errors(page) == []
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Glossaire").click()  # and on the next page
+    wait_until_idle(page)
+    page.locator("h1", has_text="Glossaire").wait_for(timeout=30_000)
+
+
+def test_a_spanish_and_english_pack_downloads_from_the_spanish_panel(page, server):
+    import pypdf
+
+    _open(page, server, "corridor_map", "from=2016-01-01&to=2026-12-31&crime=smuggling&lang=es")
+    page.get_by_text("Exportar esta vista").click()
+    page.get_by_role("button", name="Preparar el archivo").wait_for(state="visible")
+    _choose(page, "Qué", "Informe (PDF)")
+    _choose(page, "Formato", "PDF (vectorial)")
+    _choose(page, "Leyendas", "Español + English")
+    page.get_by_role("button", name="Preparar el archivo").click()
+    wait_until_idle(page, timeout_ms=120_000)
+    assert _errors(page) == []
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=re.compile(r"^Descargar turquesa-")).click()
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(download_info.value.path()).pages)
+    assert "Informe de corredores / Corridor briefing" in text and "Cifras clave / Key figures" in text

@@ -20,11 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import run_import
-from turquesa_geo import aggregates, outcomes
+from turquesa_geo import aggregates, ctdc, glotip, mmp, outcomes
 from turquesa_geo.cli import main
 from turquesa_geo.filters import Filters
 from turquesa_geo.glotip import parse_value
-from turquesa_geo.profiles import (allocate_persons, clean_text, coordinate_precision, looks_like,
+from turquesa_geo.profiles import (allocate_persons, clean_text, coordinate_precision, looks_like, note_text,
                                    parse_coordinates)
 from turquesa_geo.readers import ImportRefused
 
@@ -60,7 +60,8 @@ def test_mmp_csv_reconciles_and_reports_what_it_could_not_map(store):
     assert result.quarantine_by_rule == {"bad_count": 1, "null_island": 1}
     assert result.unmapped_codes == {"migration_route": ["Andean route"]}
     assert "cause_of_death" in result.ignored_columns and "url" in result.ignored_columns
-    assert any("several countries of origin" in note for note in result.notes)
+    assert any("several countries of origin" in note_text(note) for note in result.notes)
+    assert any("varios países de origen" in note_text(note, "es") for note in result.notes)
     assert store.execute("SELECT DISTINCT source FROM cases").fetchall() == [("IOM Missing Migrants Project",)]
 
 
@@ -293,7 +294,8 @@ def test_ctdc_synthetic_file_of_regions_and_year_bands(store):
     assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (4, 4, 0)
     assert result.unmapped_codes == {"meansofcontrol": ["Curfew"]}
     assert result.ignored_columns == ["ip_gender", "ip_citizenship_region"]
-    assert any("UN regions" in n for n in result.notes) and any("victim–perpetrator pair" in n for n in result.notes)
+    notes = [note_text(n) for n in result.notes]
+    assert any("UN regions" in n for n in notes) and any("victim–perpetrator pair" in n for n in notes)
     rows = store.execute("SELECT case_date, date_precision, origin FROM cases ORDER BY case_uid").fetchall()
     assert [(d, p, o) for d, p, o in rows] == [(dt.date(2014, 1, 1), "period", None)] * 2 + \
         [(dt.date(2019, 1, 1), "period", None)] * 2
@@ -553,3 +555,33 @@ def test_hostile_cells_of_public_files_are_stored_as_text(store, tmp_path):
     assert store.execute("SELECT count(*) FROM aggregate_counts").fetchall()[0][0] == len(CORPUS)
     assert _files_state(WATCHED) == files
     assert store.execute("SELECT count(*) FROM duckdb_databases() WHERE NOT internal").fetchall()[0][0] == 1
+
+
+@pytest.mark.parametrize("page", ["corridor_map", "trends", "gender", "home", "import_files"])
+def test_public_data_sections_speak_spanish_portuguese_and_french(public_store, page, tmp_path):
+    """The language check of tests/test_i18n.py, on a store whose pages show the public-data sections."""
+    from test_i18n import TRANSLATED, _allowed, _country_names, _texts
+
+    from turquesa_ui.state import LAST_IMPORTS
+
+    period = {"from": "2014-01-01", "to": "2023-12-31"}
+    result = run_import(__import__("turquesa_geo.store", fromlist=["connect"]).connect(tmp_path / "x.duckdb"),
+                        CTDC_SYNTHETIC, profile="ctdc")
+
+    def visit(lang: str) -> set[str]:
+        at = _page(page, lang=lang, **period)
+        if page == "import_files":
+            at.session_state[LAST_IMPORTS] = [result.to_dict()]
+            at.run()
+            assert not at.exception
+        return _texts(at)
+
+    english = visit("en")
+    assert {"Reference counts: detected victims by sex and age", "Deaths and disappearances on these routes",
+            "Reference counts", "Reference counts: detected victims by form of exploitation"} & english or \
+        page == "import_files"
+    # Source labels are names; a GLOTIP category outside the vocabularies is shown as the file writes it.
+    names = _country_names() | {mmp.SOURCE, glotip.SOURCE, ctdc.SOURCE, "Exploitation for mixed purposes"}
+    problems = [(lang, text) for lang in TRANSLATED for text in visit(lang)
+                if text in english and not _allowed(text, lang, names)]
+    assert problems == []

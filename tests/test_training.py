@@ -36,11 +36,16 @@ def test_answers_come_from_the_planted_truth_not_from_text():
     # The largest corridor is the heaviest planted one; change the weights and the answer follows.
     largest = max(demo.DEMO_CORRIDORS, key=lambda c: c.weight)
     assert largest.key == "darien_north"
-    assert _right_answers(exercise("largest_corridor")) == [
-        "Venezuela → Colombia → Panama → Costa Rica → Nicaragua → Honduras → Guatemala → Mexico → United States"]
+    assert _right_answers(exercise("largest_corridor")) == ["VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA"]
+    assert exercise("largest_corridor").choice_label("VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA") == (
+        "Venezuela → Colombia → Panama → Costa Rica → Nicaragua → Honduras → Guatemala → Mexico → United States")
     assert _right_answers(exercise("online_rise")) == ["internet"]
     assert _right_answers(exercise("pandemic_dip")) == ["2020"]
-    assert _right_answers(exercise("minors_corridor")) == ["Guatemala → Mexico → United States"]
+    assert _right_answers(exercise("minors_corridor")) == ["GTM>MEX>USA"]
+    # Codes, not words: the same answer in any interface language.
+    assert _right_answers(exercise("darien_transit")) == ["PAN"]
+    assert exercise("darien_transit").choice_label("PAN", "es") == "Panamá"
+    assert exercise("small_cells").choice_label("one_to_four", "en") == "There were between 1 and 4 cases"
 
 
 def test_briefing_pack_exercise_reads_the_export_log():
@@ -48,11 +53,11 @@ def test_briefing_pack_exercise_reads_the_export_log():
     since = dt.datetime(2026, 11, 29, 10, 0)
     log = pd.DataFrame({"exported_at": [dt.datetime(2026, 11, 29, 10, 5)], "kind": ["pack:pdf"],
                         "marking": ["TLP:AMBER · DIJIN"], "audience": ["external"]})
-    assert check("Done", export_log=log, since=since)
-    assert not check("Done", export_log=log.assign(audience="internal"), since=since)
-    assert not check("Done", export_log=log.assign(kind="snapshot:png"), since=since)
-    assert not check("Done", export_log=log, since=dt.datetime(2026, 11, 29, 11, 0))  # before the session
-    assert not check("Done", export_log=log.iloc[0:0], since=since)
+    assert check("done", export_log=log, since=since)
+    assert not check("done", export_log=log.assign(audience="internal"), since=since)
+    assert not check("done", export_log=log.assign(kind="snapshot:png"), since=since)
+    assert not check("done", export_log=log, since=dt.datetime(2026, 11, 29, 11, 0))  # before the session
+    assert not check("done", export_log=log.iloc[0:0], since=since)
     assert len(EXERCISES) >= 8
 
 
@@ -101,10 +106,10 @@ def test_training_page_checks_answers_and_keeps_progress(training_store, monkeyp
     assert "Training mode" in at.warning[0].value  # the banner, on every page
     at.switch_page("pages/training.py").run()
     assert not at.exception
-    at.radio(key="answer_small_cells").set_value("There were no cases")
+    at.radio(key="answer_small_cells").set_value("no_cases")
     at.button(key="check_small_cells").click().run()
     assert any("Not yet" in e.value for e in at.error)
-    at.radio(key="answer_small_cells").set_value("There were between 1 and 4 cases")
+    at.radio(key="answer_small_cells").set_value("one_to_four")
     at.button(key="check_small_cells").click().run()
     assert any(s.value == "Correct." for s in at.success)
     assert at.session_state["training_progress"] == {"small_cells": True}

@@ -13,6 +13,7 @@ import pandas as pd
 from . import sql
 from .countries import country_name
 from .filters import Filters
+from .i18n import N_, ngettext, translator
 from .privacy import SMALL_CELL_K, format_count
 from .vocab import label
 
@@ -20,16 +21,17 @@ __all__ = ["INDICATOR_LABELS", "reference_counts", "citizenship_flows", "yearly_
            "shown_value", "reference_sources", "SEX_AGE_GROUPS", "as_trend_series", "as_sex_age_frame",
            "flows_table", "series_table", "sex_age_table"]
 
+#: Indicator codes and their names (English message ids).
 INDICATOR_LABELS = {
-    "detected_victims": "Detected victims",
-    "prosecuted": "Persons prosecuted",
-    "convicted": "Persons convicted",
-    "formal_contact": "Persons brought into formal contact",
+    "detected_victims": N_("Detected victims"),
+    "prosecuted": N_("Persons prosecuted"),
+    "convicted": N_("Persons convicted"),
+    "formal_contact": N_("Persons brought into formal contact"),
 }
 
-#: The sex × age groups the gender page draws, in order.
-SEX_AGE_GROUPS = {("female", "adult"): "Women", ("female", "minor"): "Girls", ("male", "adult"): "Men",
-                  ("male", "minor"): "Boys"}
+#: The sex × age groups the gender page draws, in order (English message ids, also the table's column keys).
+SEX_AGE_GROUPS = {("female", "adult"): N_("Women"), ("female", "minor"): N_("Girls"), ("male", "adult"): N_("Men"),
+                  ("male", "minor"): N_("Boys")}
 
 _COLUMNS = ["source", "year", "country", "area", "category", "sex", "age_group", "unit", "value", "censored"]
 
@@ -109,18 +111,19 @@ def as_sex_age_frame(series: pd.DataFrame) -> pd.DataFrame:
                          "age_group": series["age_group"], "persons": series["value"].astype("int64")})
 
 
-def shown_value(value: int, censored: int = 0, k: int = SMALL_CELL_K) -> str:
+def shown_value(value: int, censored: int = 0, k: int = SMALL_CELL_K, lang: str = "en") -> str:
     """A summed reference value as shown: ``<k`` under the threshold, and how many ``<5`` values it leaves out.
 
     >>> shown_value(48), shown_value(3), shown_value(60, 2), shown_value(0, 1), shown_value(0, 3)
     ('48', '<5', '60 (+2 values under 5)', '<5', '3 values under 5')
+    >>> shown_value(1234, 1, lang="es")
+    '1.234 (+1 valor menor que 5)'
     """
+    left_out = ngettext(lang, "{n} value under 5", "{n} values under 5", censored).format(n=censored)
     if not value:
-        return f"<{k}" if censored <= 1 else f"{censored} values under 5"
-    text = format_count(int(value), k)
-    if censored:
-        text += f" (+{censored} value{'s' if censored > 1 else ''} under 5)"
-    return text
+        return f"<{k}" if censored <= 1 else left_out
+    text = format_count(int(value), k, lang=lang)
+    return text + f" (+{left_out})" if censored else text
 
 
 def flows_table(flows: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> pd.DataFrame:
@@ -129,24 +132,25 @@ def flows_table(flows: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) ->
         "citizenship": [country_name(c, lang) for c in flows["from_iso3"]],
         "detected_in": [country_name(c, lang) for c in flows["to_iso3"]],
         "years": [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(flows["first_year"], flows["last_year"])],
-        "victims": [shown_value(v, c, k) for v, c in zip(flows["value"], flows["censored"])],
+        "victims": [shown_value(v, c, k, lang) for v, c in zip(flows["value"], flows["censored"])],
     })
 
 
 def series_table(series: pd.DataFrame, vocabulary: str | None = None, lang: str = "en",
                  k: int = SMALL_CELL_K) -> pd.DataFrame:
     """A yearly series ready to show, one row per year and category."""
-    names = [(label(vocabulary, c, lang) if vocabulary and c != "total" else "All" if c == "total" else c)
+    every = translator(lang).gettext("All")
+    names = [(label(vocabulary, c, lang) if vocabulary and c != "total" else every if c == "total" else c)
              for c in series.iloc[:, 1]]
     return pd.DataFrame({"year": series["year"].astype(int), "category": names,
-                         "value": [shown_value(v, c, k) for v, c in zip(series["value"], series["censored"])]})
+                         "value": [shown_value(v, c, k, lang) for v, c in zip(series["value"], series["censored"])]})
 
 
-def sex_age_table(series: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFrame:
-    """A :func:`sex_age_series` ready to show: one row per year, one column per group, values protected."""
+def sex_age_table(series: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "en") -> pd.DataFrame:
+    """A :func:`sex_age_series` ready to show: one row per year, one column per group (English keys), values protected."""
     if series.empty:
         return pd.DataFrame(columns=["year", *SEX_AGE_GROUPS.values()])
-    shown = series.assign(text=[shown_value(v, c, k) for v, c in zip(series["value"], series["censored"])])
+    shown = series.assign(text=[shown_value(v, c, k, lang) for v, c in zip(series["value"], series["censored"])])
     wide = shown.pivot_table(index="year", columns="group", values="text", aggfunc="first").reset_index()
     wide.columns.name = None
     return wide[["year", *(g for g in SEX_AGE_GROUPS.values() if g in wide.columns)]].fillna("–")

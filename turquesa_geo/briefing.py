@@ -49,8 +49,8 @@ def export_context(con: duckdb.DuckDBPyConnection, filters: Filters, period: tup
                          user=user if user is not None else current_user())
 
 
-def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorView, graph=None):
-    """Everything the briefing pack draws for the view, aggregated in the store."""
+def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorView, graph=None, lang: str = "en"):
+    """Everything the briefing pack draws for the view, aggregated in the store (signals worded in ``lang``)."""
     from . import gender, trends
     from .pack import PACK_TREND_DIMENSIONS, PackData
 
@@ -63,7 +63,7 @@ def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorVi
         trends={d: trends.modus_series(con, history, d, "Y") for d in PACK_TREND_DIMENSIONS},
         persons=gender.persons_by(con, replace(filters, start=latest[0], end=latest[1]), "none"),
         signals=trends.signal_table(trends.emerging_signals(con, filters, latest, baseline, graph=graph),
-                                    latest, baseline),
+                                    latest, baseline, lang=lang),
     )
 
 
@@ -97,7 +97,7 @@ def export_file(con: duckdb.DuckDBPyConnection, filters: Filters, kind: str, fmt
     elif kind == "pack":
         from .pack import pack_pdf
 
-        data = pack_pdf(pack_data(con, filters, view, graph), context)
+        data = pack_pdf(pack_data(con, filters, view, graph, context.langs[0]), context)
     else:
         data = extract_bytes(view, context, fmt, table)
     name = file_name_for(kind, fmt, context)

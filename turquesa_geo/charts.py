@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .i18n import N_, translator
 from .vocab import label
 
 __all__ = ["OKABE_ITO", "CRIME_STYLE", "cases_by_year_figure", "corridor_sankey", "trend_figure", "sex_age_figure",
@@ -24,6 +25,9 @@ CRIME_STYLE: dict[str, tuple[str, str]] = {
     "both": ("#E69F00", "x"),
 }
 
+#: Plotly's decimal and thousands separators per language (1,234.5 · 1.234,5 · 1 234,5).
+SEPARATORS = {"en": ".,", "es": ",.", "pt": ",.", "fr": ", "}
+
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=13, color="#222222")
 
 
@@ -33,6 +37,7 @@ def cases_by_year_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, l
     ``frame`` has columns crime_type, year and cases, where suppressed small
     counts are missing (they are left out of the bars, and the guide says so).
     """
+    _ = translator(lang).gettext
     figure = go.Figure()
     for crime, (colour, pattern) in CRIME_STYLE.items():
         part = frame[frame["crime_type"] == crime]
@@ -41,13 +46,13 @@ def cases_by_year_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, l
         figure.add_trace(go.Bar(
             x=part["year"].to_numpy(), y=part["cases"].astype("float64").to_numpy(), name=label("crime_type", crime, lang),
             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.3)),
-            hovertemplate="%{x}: %{y:,} cases<extra>%{fullData.name}</extra>",
+            hovertemplate="%{x}: %{y:,} " + _("cases") + "<extra>%{fullData.name}</extra>",
         ))
     figure.update_layout(
-        barmode="stack", font=FONT, template="simple_white", height=380, margin=dict(t=80, b=60, l=60, r=20),
+        barmode="stack", font=FONT, separators=SEPARATORS.get(lang, ".,"), template="simple_white", height=380, margin=dict(t=80, b=60, l=60, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1, title_text=""),
-        xaxis=dict(title="Year", dtick=1), yaxis=dict(title="Cases", separatethousands=True),
+        xaxis=dict(title=_("Year"), dtick=1), yaxis=dict(title=_("Cases"), separatethousands=True),
     )
     return figure
 
@@ -58,7 +63,8 @@ def corridor_sankey(corridors: pd.DataFrame, *, title: str, how_to_read: str, la
     from .countries import country_name
 
     rows = corridors[corridors["cases"] >= k].head(top)
-    stages = {"origin": "origin", "transit": "via", "destination": "to"}
+    _ = translator(lang).gettext
+    stages = {"origin": _("origin"), "transit": _("via"), "destination": _("to")}
     nodes: dict[tuple[str, str], int] = {}
     links: dict[tuple[int, int], int] = {}
 
@@ -71,17 +77,17 @@ def corridor_sankey(corridors: pd.DataFrame, *, title: str, how_to_read: str, la
         chain = [node("origin", parts[0]), node("transit", middle), node("destination", parts[-1])]
         for a, b in zip(chain, chain[1:]):
             links[(a, b)] = links.get((a, b), 0) + int(cases)
-    names = [("direct" if iso == "direct" else country_name(iso, lang)) + f" ({stages[stage]})"
+    names = [(_("direct") if iso == "direct" else country_name(iso, lang)) + f" ({stages[stage]})"
              for (stage, iso) in nodes]
     colours = [CRIME_STYLE["smuggling"][0] if stage == "origin" else "#999999" if stage == "transit"
                else CRIME_STYLE["trafficking"][0] for (stage, _iso) in nodes]
     figure = go.Figure(go.Sankey(
         node=dict(label=names, color=colours, pad=12, thickness=14, line=dict(color="#ffffff", width=0.5)),
         link=dict(source=[a for a, _ in links], target=[b for _, b in links], value=list(links.values()),
-                  color="rgba(120,120,120,0.35)", hovertemplate="%{source.label} → %{target.label}: %{value:,} cases"
+                  color="rgba(120,120,120,0.35)", hovertemplate="%{source.label} → %{target.label}: %{value:,} " + _("cases") +
                   "<extra></extra>"),
     ))
-    figure.update_layout(font=FONT, height=460, margin=dict(t=80, b=20, l=10, r=10),
+    figure.update_layout(font=FONT, separators=SEPARATORS.get(lang, ".,"), height=460, margin=dict(t=80, b=20, l=10, r=10),
                          title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"))
     return figure
 
@@ -95,19 +101,21 @@ def _pandemic_band(figure: go.Figure, lang: str = "en") -> None:
     from .trends import PANDEMIC
 
     figure.add_vrect(x0=PANDEMIC[0], x1=PANDEMIC[1], fillcolor="#999999", opacity=0.15, line_width=0,
-                     annotation_text="COVID-19" if lang == "en" else "COVID-19", annotation_position="top left",
+                     annotation_text="COVID-19", annotation_position="top left",
                      annotation_font=dict(size=11, color="#555555"))
 
 
 def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read: str, vocabulary: str,
                  lang: str = "en", k: int = 5, top: int = 6, y_title: str | None = None,
-                 unit: str = "cases", category_labels: dict[str, str] | None = None) -> go.Figure:
+                 unit: str | None = None, category_labels: dict[str, str] | None = None) -> go.Figure:
     """One line per code over time (the ``top`` codes by cases); small cells leave gaps.
 
-    ``measure`` is "cases" or "share"; ``unit`` names what is counted in the hover text.
-    Lines are named by ``category_labels`` when given, else by the vocabulary's labels. A point built on fewer than k cases (or a share
+    ``measure`` is "cases" or "share"; ``unit`` names what is counted in the hover text
+    (translated "cases" by default). Lines are named by ``category_labels`` when given,
+    else by the vocabulary's labels. A point built on fewer than k cases (or a share
     whose reporting base is under k) is not drawn.
     """
+    _ = translator(lang).gettext
     totals = series.groupby("code")["cases"].sum().sort_values(ascending=False)
     figure = go.Figure()
     for i, code in enumerate(totals.index[:top]):
@@ -119,15 +127,15 @@ def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read:
             name=category_labels.get(code, code) if category_labels else label(vocabulary, code, lang),
             line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], dash=DASHES[i % len(DASHES)], width=2.5),
             marker=dict(symbol=MARKERS[i % len(MARKERS)], size=7),
-            hovertemplate="%{x|%Y-%m}: %{y:,}" + ("%" if measure == "share" else f" {unit}")
-                          + "<extra>%{fullData.name}</extra>",
+            hovertemplate="%{x|%Y-%m}: %{y:,}" + ("%" if measure == "share" else " " + (unit or _("cases")))
+            + "<extra>%{fullData.name}</extra>",
         ))
     _pandemic_band(figure, lang)
     figure.update_layout(
-        font=FONT, template="simple_white", height=420, margin=dict(t=90, b=50, l=60, r=20),
+        font=FONT, separators=SEPARATORS.get(lang, ".,"), template="simple_white", height=420, margin=dict(t=90, b=50, l=60, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, title_text=""),
-        yaxis=dict(title=y_title or ("Share of cases reporting it (%)" if measure == "share" else "Cases"),
+        yaxis=dict(title=y_title or (_("Share of cases reporting it (%)") if measure == "share" else _("Cases")),
                    rangemode="tozero",
                    separatethousands=True),
         xaxis=dict(title=None),
@@ -137,22 +145,23 @@ def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read:
 
 #: Gender × age segments in drawing order, with colour and pattern (minors hatched).
 SEX_AGE_SEGMENTS = (
-    ("female", "adult", "Women", "#D55E00", ""),
-    ("female", "minor", "Girls", "#D55E00", "/"),
-    ("male", "adult", "Men", "#0072B2", ""),
-    ("male", "minor", "Boys", "#0072B2", "/"),
-    ("transgender_nonconforming", None, "Transgender / non-conforming", "#009E73", "."),
-    ("unknown", None, "Sex unknown", "#999999", "x"),
+    ("female", "adult", N_("Women"), "#D55E00", ""),
+    ("female", "minor", N_("Girls"), "#D55E00", "/"),
+    ("male", "adult", N_("Men"), "#0072B2", ""),
+    ("male", "minor", N_("Boys"), "#0072B2", "/"),
+    ("transgender_nonconforming", None, N_("Transgender / non-conforming"), "#009E73", "."),
+    ("unknown", None, N_("Sex unknown"), "#999999", "x"),
 )
 
 
 def sex_age_figure(frame: pd.DataFrame, *, category: str, title: str, how_to_read: str, k: int = 5,
-                   category_labels: dict[str, str] | None = None) -> go.Figure:
+                   category_labels: dict[str, str] | None = None, lang: str = "en") -> go.Figure:
     """Horizontal stacked bars: persons per category split into women, girls, men, boys, other, unknown.
 
     ``frame`` has columns category, gender, age_group, persons; cells under k are not drawn
     (and the guide says so). Age unknown is shown within each sex as adult-or-unknown.
     """
+    _ = translator(lang).gettext
     labels = category_labels or {}
     data = frame.copy()
     data["age_key"] = data["age_group"].where(data["age_group"] == "minor", "adult")
@@ -164,17 +173,18 @@ def sex_age_figure(frame: pd.DataFrame, *, category: str, title: str, how_to_rea
             part = part[part["age_key"] == age]
         sums = part.groupby(category)["persons"].sum().reindex(order, fill_value=0)
         sums = sums.astype("float64").mask((sums >= 1) & (sums < k))
+        name = _(name)
         figure.add_trace(go.Bar(
             y=[labels.get(c, c) for c in order], x=sums.to_numpy(), name=name, orientation="h",
             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.35)),
-            hovertemplate="%{y}: %{x:,} persons<extra>" + name + "</extra>",
+            hovertemplate="%{y}: %{x:,} " + _("persons") + "<extra>" + name + "</extra>",
         ))
     figure.update_layout(
-        barmode="stack", font=FONT, template="simple_white", height=max(300, 60 + 34 * len(order)),
+        barmode="stack", font=FONT, separators=SEPARATORS.get(lang, ".,"), template="simple_white", height=max(300, 60 + 34 * len(order)),
         margin=dict(t=90, b=40, l=10, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text="", traceorder="normal"),
-        xaxis=dict(title="Persons", separatethousands=True), yaxis=dict(title=None, automargin=True),
+        xaxis=dict(title=_("Persons"), separatethousands=True), yaxis=dict(title=None, automargin=True),
     )
     return figure
 
@@ -189,6 +199,7 @@ def linked_crimes_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, k
 
     ``frame`` has columns corridor (a label), code and cases; parts under k are not drawn.
     """
+    _ = translator(lang).gettext
     totals = frame.groupby("corridor")["cases"].sum().nlargest(top).sort_values()
     figure = go.Figure()
     codes = frame.groupby("code")["cases"].sum().sort_values(ascending=False).index
@@ -200,13 +211,13 @@ def linked_crimes_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, k
             y=list(totals.index), x=sums.to_numpy(), name=name, orientation="h",
             marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)],
                         pattern=dict(shape=_PATTERNS[i % len(_PATTERNS)], fgcolor="#ffffff", solidity=0.35)),
-            hovertemplate="%{y}: %{x:,} cases<extra>" + name + "</extra>",
+            hovertemplate="%{y}: %{x:,} " + _("cases") + "<extra>" + name + "</extra>",
         ))
     figure.update_layout(
-        barmode="stack", font=FONT, template="simple_white", height=max(300, 90 + 34 * len(totals)),
+        barmode="stack", font=FONT, separators=SEPARATORS.get(lang, ".,"), template="simple_white", height=max(300, 90 + 34 * len(totals)),
         margin=dict(t=90, b=40, l=10, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text=""),
-        xaxis=dict(title="Cases", separatethousands=True), yaxis=dict(title=None, automargin=True),
+        xaxis=dict(title=_("Cases"), separatethousands=True), yaxis=dict(title=None, automargin=True),
     )
     return figure

@@ -1,7 +1,10 @@
 """The ``turquesa`` command line: demo, import, status, quarantine, serve, bench.
 
 Every command takes ``--db``; reports take ``--format table|json``. Errors print one
-line and exit non-zero, never a traceback.
+line and exit non-zero, never a traceback. ``--lang en|es|pt|fr`` (before or after the
+command; default ``$TURQUESA_LANG``, else English) sets the language of the messages,
+table headings and labels; JSON and CSV keys stay English (they are read by programs),
+and so does ``--help``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 
 from . import sql
 from .exports import csv_bytes
+from .i18n import LANG_ENV, LANGUAGES, N_, check_lang, default_lang, translator
+from .profiles import note_text
 from .importer import PROFILES, ImportResult, import_file
 from .privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
 from .readers import ImportRefused
@@ -34,6 +39,39 @@ EXIT_USAGE, EXIT_REFUSED = 2, 1
 
 class CliError(Exception):
     """An error to report as one line on stderr."""
+
+
+#: The messages' gettext function: English until main() sets the chosen language.
+_ = translator("en").gettext
+#: The language of the messages and labels (set by main()).
+_lang = "en"
+
+#: Column headings of the table output (JSON and CSV keep the column names).
+HEADINGS = {
+    "rank": N_("Rank"), "route": N_("Route"), "cases": N_("Cases"), "persons": N_("Persons"),
+    "inferred_pct": N_("Inferred %"), "change_pct": N_("Change %"), "women_girls_pct": N_("Women & girls %"),
+    "crime_type": N_("Crime type"), "year": N_("Year"), "source": N_("Source"), "network": N_("Network"),
+    "first_case": N_("First case"), "last_case": N_("Last case"), "import_id": N_("Import"), "file_name": N_("File"),
+    "rows_read": N_("Read"), "rows_accepted": N_("Accepted"), "rows_quarantined": N_("Quarantined"),
+    "rows_updated": N_("Updated"), "finished": N_("Finished"), "rule": N_("Rule"), "rows": N_("Rows"),
+    "problems": N_("Problems"), "quarter": N_("Quarter"), "reporters": N_("Reporters"),
+    "n_reporters": N_("Number of reporters"), "kind": N_("Kind"), "what": N_("What"), "direction": N_("Direction"),
+    "reason": N_("Change"), "export_id": N_("Export"), "exported_at": N_("Exported"), "user_name": N_("User"),
+    "marking": N_("Marking"), "audience": N_("Audience"), "data_version": N_("Data version"), "line": N_("Line"),
+    "reason_text": N_("Reason"), "raw": N_("Raw row"),
+}
+SECTION_TITLES = {"cases_by_crime_type_and_year": N_("Cases by crime type and year"), "sources": N_("Sources"),
+                  "last_imports": N_("Last imports"), "quarantine_by_rule": N_("Quarantine by rule")}
+
+
+def _headings(headers: Sequence[str]) -> list[str]:
+    return [_(HEADINGS[h]) if h in HEADINGS else h for h in headers]
+
+
+def _set_language(lang: str) -> None:
+    global _, _lang
+    _lang = check_lang(lang)
+    _ = translator(lang).gettext
 
 
 def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
@@ -63,7 +101,7 @@ def _progress_printer(name: str):
     def show(phase: str, fraction: float) -> None:
         filled = int(fraction * 30)
         end = "\n" if fraction >= 1 else ""
-        sys.stderr.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {phase:8}{end}")
+        sys.stderr.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {_(phase):8}{end}")
         sys.stderr.flush()
 
     return show
@@ -72,25 +110,30 @@ def _progress_printer(name: str):
 # --- commands -----------------------------------------------------------------------
 
 def _describe_import(result: ImportResult) -> str:
-    if result.already_imported:
-        return f"{result.file_name}: already imported as import {result.import_id}; 0 rows added"
+    r = result
+    if r.already_imported:
+        return _("{file}: already imported as import {id}; 0 rows added").format(file=r.file_name, id=r.import_id)
     lines = [
-        f"{result.file_name}: import {result.import_id}",
-        f"  read {result.rows_read} = accepted {result.rows_accepted} + quarantined {result.rows_quarantined}",
-        f"  accepted {result.rows_accepted} = inserted {result.rows_inserted} + updated {result.rows_updated}"
-        f" + unchanged {result.rows_unchanged}",
+        _("{file}: import {id}").format(file=r.file_name, id=r.import_id),
+        "  " + _("read {read} = accepted {accepted} + quarantined {quarantined}").format(
+            read=r.rows_read, accepted=r.rows_accepted, quarantined=r.rows_quarantined),
+        "  " + _("accepted {accepted} = inserted {inserted} + updated {updated} + unchanged {unchanged}").format(
+            accepted=r.rows_accepted, inserted=r.rows_inserted, updated=r.rows_updated, unchanged=r.rows_unchanged),
     ]
-    if result.dropped_columns:
-        lines.append(f"  personal columns dropped, not stored: {', '.join(result.dropped_columns)}")
-    if result.ignored_columns:
-        lines.append(f"  columns not in the model, ignored: {', '.join(result.ignored_columns)}")
-    for column, codes in result.unmapped_codes.items():
-        lines.append(f"  codes not understood in {column} (rows kept, code left out): {', '.join(codes)}")
-    lines += [f"  note: {note}" for note in result.notes]
-    for rule, n in result.quarantine_by_rule.items():
-        lines.append(f"  quarantined by {rule}: {n}")
-    if result.rows_quarantined:
-        lines.append(f"  see them with: turquesa quarantine --import {result.import_id} --out FILE.csv")
+    if r.dropped_columns:
+        lines.append("  " + _("personal columns dropped, not stored: {columns}").format(
+            columns=", ".join(r.dropped_columns)))
+    if r.ignored_columns:
+        lines.append("  " + _("columns not in the model, ignored: {columns}").format(columns=", ".join(r.ignored_columns)))
+    for rule, n in r.quarantine_by_rule.items():
+        lines.append("  " + _("quarantined by {rule}: {n}").format(rule=rule, n=n))
+    if r.rows_quarantined:
+        lines.append("  " + _("see them with: {command}").format(
+            command=f"turquesa quarantine --import {r.import_id} --out FILE.csv"))
+    for column, codes in r.unmapped_codes.items():
+        lines.append("  " + _("codes not understood in {column} (rows kept, code left out): {codes}").format(
+            column=column, codes=", ".join(codes)))
+    lines += ["  " + _("note: {note}").format(note=note_text(note, _lang)) for note in r.notes]
     return "\n".join(lines)
 
 
@@ -99,7 +142,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     results = []
     if args.profile == "htcds":
         if len(args.files) != 2:
-            raise CliError(f"--profile htcds takes two files (persons and events), got {len(args.files)}")
+            raise CliError(_("--profile htcds takes two files (persons and events), got {n}").format(n=len(args.files)))
         from .htcds import import_htcds
 
         results = list(import_htcds(con, *args.files, source=args.source, date_format=args.date_format))
@@ -150,7 +193,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         headers, rows = _query(con, query)
         rows = _protected_rows(headers, rows, protected, keys)
         data[title] = [dict(zip(headers, row)) for row in rows]
-        text.append(f"{title.replace('_', ' ').capitalize()}:\n" + (format_table(rows, headers) if rows else "(none)"))
+        text.append(f"{_(SECTION_TITLES[title])}:\n" + (format_table(rows, _headings(headers)) if rows else _("(none)")))
     _emit(data, "\n\n".join(text), args.format)
     return 0
 
@@ -173,16 +216,19 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
     exists = con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [args.import_id]).fetchall()[0][0]
     if not exists:
-        raise CliError(f"no import {args.import_id} in {resolve_db_path(args.db)}; see 'turquesa status'")
+        raise CliError(_("no import {id} in {db}; see 'turquesa status'").format(id=args.import_id,
+                                                                                   db=resolve_db_path(args.db)))
     headers, rows = _query(con, sql.quarantine_rows(args.import_id))
     if args.out:
         from .exports import write_quarantine_csv
 
         write_quarantine_csv(rows, headers, args.out)
-        print(f"{len(rows)} quarantine entries of import {args.import_id} written to {args.out}")
+        print(_("{n} quarantine entries of import {id} written to {out}").format(n=len(rows), id=args.import_id,
+                                                                                 out=args.out))
         return 0
     _emit({"import_id": args.import_id, "rows": [dict(zip(headers, r)) for r in rows]},
-          format_table([r[:5] for r in rows], headers[:5]) if rows else "(nothing quarantined)", args.format)
+          format_table([r[:5] for r in rows], _headings(headers[:5])) if rows else _("(nothing quarantined)"),
+          args.format)
     return 0
 
 
@@ -207,7 +253,8 @@ def cmd_corridors(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
     view = corridor_view(con, filters, graph=corridor_graph(con))
-    table = corridor_table(view.corridors, top=args.top, grouping=args.format == "table")[
+    table = corridor_table(view.corridors, top=args.top, grouping=args.format == "table",
+                           lang=_lang if args.format == "table" else "en")[
         ["rank", "route", "cases", "persons", "inferred_pct", "change_pct", "women_girls_pct"]]
     rows = [[None if pd.isna(v) else int(v) if isinstance(v, np.integer) else v for v in row]
             for row in table.itertuples(index=False)]
@@ -216,7 +263,7 @@ def cmd_corridors(args: argparse.Namespace) -> int:
         return 0
     data = {"period": [view.period[0], view.period[1]], "filters": filters_to_text(filters),
             "corridors": [dict(zip(table.columns, r)) for r in rows]}
-    _emit(data, format_table(rows, list(table.columns)) if rows else "(no corridor matches)", args.format)
+    _emit(data, format_table(rows, _headings(table.columns)) if rows else _("(no corridor matches)"), args.format)
     return 0
 
 
@@ -228,7 +275,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     fmt = args.as_format or _format_from_suffix(args.out, args.kind)
     if fmt not in EXPORT_KINDS[args.kind]:
-        raise CliError(f"a {args.kind} comes as {', '.join(EXPORT_KINDS[args.kind])}, not {fmt!r}")
+        raise CliError(_("a {kind} comes as {formats}, not {format}").format(
+            kind=args.kind, formats=", ".join(EXPORT_KINDS[args.kind]), format=repr(fmt)))
     try:
         marking = Marking(args.marking, args.agency or "")
     except ValueError as exc:
@@ -237,24 +285,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = _filters_from_args(args)
     whole = store_period(con)
     if whole is None:
-        raise CliError("the store is empty: nothing to export")
+        raise CliError(_("the store is empty: nothing to export"))
     period = (filters.start or whole[0], filters.end or whole[1])
     query = "&".join(f"{k}={v}" for k, v in to_query_params(filters).items())
     context = export_context(con, filters, period, marking=marking, audience=args.audience,
-                             langs=tuple(args.lang.split(",")), view_url=f"?{query}" if query else "")
+                             langs=_caption_languages(args.lang or _lang), view_url=f"?{query}" if query else "")
     name, data = export_file(con, filters, args.kind, fmt, context, graph=corridor_graph(con), table=args.table)
     out = Path(args.out)
     out.write_bytes(data)
-    print(f"{out}: {args.kind} ({fmt}, {len(data):,} bytes), {context.marking.text}, audience {context.audience.name}; "
-          f"logged as {name}")
+    print(_("{out}: {kind} ({format}, {size} bytes), {marking}, audience {audience}; logged as {name}").format(
+        out=out, kind=args.kind, format=fmt, size=f"{len(data):,}", marking=context.marking.text,
+        audience=context.audience.name, name=name))
     return 0
+
+
+def _caption_languages(text: str) -> tuple[str, ...]:
+    """``es`` or ``es,en``: one or two of the interface languages, for an export's captions."""
+    langs = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if not 1 <= len(langs) <= 2 or any(lang not in LANGUAGES for lang in langs):
+        raise CliError(_("--lang takes one or two of {choices} (e.g. es,en), got {value}").format(
+            choices=", ".join(LANGUAGES), value=repr(text)))
+    return langs
 
 
 def _format_from_suffix(out: str, kind: str) -> str:
     suffix = Path(out).suffix.lower().lstrip(".")
     if suffix in ("png", "pdf", "csv", "xlsx", "geojson", "gpkg"):
         return suffix
-    raise CliError(f"cannot tell the format of {out!r} from its suffix; give --as")
+    raise CliError(_("cannot tell the format of {out} from its suffix; give --as").format(out=repr(out)))
 
 
 def cmd_cooperation(args: argparse.Namespace) -> int:
@@ -268,7 +326,8 @@ def cmd_cooperation(args: argparse.Namespace) -> int:
         reporters = reporters[reporters["network"].isin(args.network.split(","))]
     shared = shared_corridors(reporters, by=args.by)
     columns = ["route", "quarter", "reporters", "n_reporters", "cases", "last_case"]
-    rows = [[r.route, quarter_label(r.quarter), ";".join(r.reporters), int(r.n_reporters),
+    rows = [[r.route, quarter_label(r.quarter, _lang if args.format == "table" else "en"), ";".join(r.reporters),
+             int(r.n_reporters),
              format_guarded_total(int(r.cases), grouping=args.format == "table"), str(r.last_case)[:10]]
             for r in shared.itertuples(index=False)]
     if args.format == "csv":
@@ -276,7 +335,7 @@ def cmd_cooperation(args: argparse.Namespace) -> int:
         return 0
     data = {"filters": filters_to_text(filters), "shared_by": args.by,
             "shared_corridors": [dict(zip(columns, r)) for r in rows]}
-    _emit(data, format_table(rows, columns) if rows else "(no shared corridor)", args.format)
+    _emit(data, format_table(rows, _headings(columns)) if rows else _("(no shared corridor)"), args.format)
     return 0
 
 
@@ -290,7 +349,7 @@ def cmd_exports(args: argparse.Namespace) -> int:
     rows = [[str(v) if k == "exported_at" else v for k, v in zip(columns, row)]
             for row in log[columns].itertuples(index=False)]
     data = {"exports": [dict(zip(columns + ["filters"], [*r, f])) for r, f in zip(rows, log["filters"])]}
-    _emit(data, format_table(rows, columns) if rows else "(no export yet)", args.format)
+    _emit(data, format_table(rows, _headings(columns)) if rows else _("(no export yet)"), args.format)
     return 0
 
 
@@ -326,13 +385,14 @@ def cmd_signals(args: argparse.Namespace) -> int:
     filters = _filters_from_args(args)
     whole = store_period(con)
     if whole is None:
-        raise CliError("the store is empty")
+        raise CliError(_("the store is empty"))
     end = filters.end or whole[1]
     latest = (filters.start or (end - dt.timedelta(days=364)), end)
     baseline = signal_baseline(latest, args.baseline_months)
-    table = signal_table(emerging_signals(con, filters, latest, baseline, graph=corridor_graph(con)), latest, baseline)
+    table = signal_table(emerging_signals(con, filters, latest, baseline, graph=corridor_graph(con)), latest, baseline,
+                         lang=_lang if args.format == "table" else "en")
     rows = table.values.tolist()
-    text = format_table([r[:4] for r in rows], list(table.columns[:4])) if rows else "(no emerging signal)"
+    text = format_table([r[:4] for r in rows], _headings(table.columns[:4])) if rows else _("(no emerging signal)")
     _emit({"latest": list(latest), "baseline": list(baseline), "signals": table.to_dict("records")}, text,
           args.format)
     return 0
@@ -364,7 +424,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    env = dict(os.environ, **{DB_ENV: str(resolve_db_path(args.db).resolve())})
+    env = dict(os.environ, **{DB_ENV: str(resolve_db_path(args.db).resolve()), LANG_ENV: _lang})
     command = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.address", args.address,
                "--server.port", str(args.port), "--server.headless", "true",
                "--browser.gatherUsageStats", "false"]
@@ -394,7 +454,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 # --- parser -------------------------------------------------------------------------
 
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a subcommand's --lang, when not given, leaves the one before the command alone.
+    parser.add_argument("--lang", dest="ui_lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                        help="language of the messages and labels (default: $TURQUESA_LANG, else en)")
+
+
 def _add_common(parser: argparse.ArgumentParser, report: bool = True) -> None:
+    _add_lang(parser)
     parser.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     if report:
         parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
@@ -404,6 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="turquesa", description="Turquesa: routes and trends of trafficking "
                                      "in persons and smuggling of migrants.")
+    parser.add_argument("--lang", dest="ui_lang", choices=LANGUAGES, default=None,
+                        help="language of the messages and labels (default: $TURQUESA_LANG, else en)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("import", help="import incident files (CSV, Parquet, XLSX, JSON)")
@@ -440,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corridors", help="the ranked corridors for the filters (small cells protected)")
     _add_filter_options(p)
     p.add_argument("--top", type=_positive, default=20, help="number of corridors (default 20)")
+    _add_lang(p)
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     p.set_defaults(func=cmd_corridors)
@@ -451,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--freq", choices=("M", "Q", "Y"), default="Y", help="month, quarter or year (default Y)")
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    _add_lang(p)
     p.set_defaults(func=cmd_trends)
 
     p = sub.add_parser("signals", help="emerging signals of the period against the months before")
@@ -471,7 +542,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", help="free-text agency marking printed beside the TLP label")
     p.add_argument("--audience", choices=("internal", "external"), default="internal",
                    help="internal: counts under 5 hidden; external: under 11 hidden, rounded down to 5")
-    p.add_argument("--lang", default="en", choices=("en", "es", "es,en", "en,es"), help="caption language(s)")
+    p.add_argument("--lang", default=None, help="caption language(s): one or two of en, es, pt, fr, e.g. es,en "
+                                                 "(default: the language of the messages)")
     p.add_argument("--table", choices=("corridors", "legs", "hubs"), default="corridors", help="table of a CSV extract")
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.set_defaults(func=cmd_export)
@@ -482,6 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="who must share the corridor (default: reporting countries)")
     p.add_argument("--network", help="keep only cases reported through these networks (comma-separated codes, "
                                      "e.g. ison,hteg,redtram)")
+    _add_lang(p)
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     p.set_defaults(func=cmd_cooperation)
@@ -553,13 +626,14 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
+    _set_language(args.ui_lang or default_lang())
     try:
         return args.func(args)
     except (ImportRefused, CliError, FileNotFoundError, StoreBusy) as exc:
-        print(f"turquesa: error: {exc}", file=sys.stderr)
+        print("turquesa: " + _("error") + f": {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001  one line, never a traceback
-        print(f"turquesa: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("turquesa: " + _("error") + f": {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
 
 

@@ -133,10 +133,13 @@ def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
     return frame[list(CONTACT_COLUMNS)]
 
 
-def quarter_label(day: dt.date | pd.Timestamp) -> str:
-    """``2024-Q3`` for a day of that quarter.
+def quarter_label(day: dt.date | pd.Timestamp, lang: str = "en") -> str:
+    """``2024-Q3`` for a day of that quarter (``2024-T3`` in Spanish, Portuguese and French).
 
     >>> quarter_label(dt.date(2024, 8, 15))
     '2024-Q3'
     """
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    from .i18n import gettext
+
+    # TRANSLATORS: a calendar quarter, as in 2024-Q3; keep {year} and {quarter}.
+    return gettext(lang, "{year}-Q{quarter}").format(year=day.year, quarter=(day.month - 1) // 3 + 1)

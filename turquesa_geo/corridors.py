@@ -219,9 +219,9 @@ def corridor_table(corridors: pd.DataFrame, lang: str = "en", k: int = SMALL_CEL
         "rank": np.arange(1, len(frame) + 1),
         "corridor": [" → ".join(country_name(c, lang) for c in r.split(">")) for r in frame["route"]],
         "route": frame["route"].to_numpy(),
-        "cases": [format_count(int(v), k, grouping) for v in frame["cases"]],
+        "cases": [format_count(int(v), k, grouping, lang) for v in frame["cases"]],
         "change_pct": change.round(0).mask(small).astype("Int64").array,
-        "persons": [format_count(int(v), k, grouping) for v in frame["persons"]],
+        "persons": [format_count(int(v), k, grouping, lang) for v in frame["persons"]],
         "women_girls_pct": _share(frame["women_girls"], frame["persons_known_sex"], k).astype("Int64").array,
         "inferred_pct": _share(frame["cases_inferred"], frame["cases"], k).astype("Int64").array,
     })

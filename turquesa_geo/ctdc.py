@@ -27,6 +27,7 @@ import re
 import pandas as pd
 
 from . import columns as C
+from .i18n import N_
 from .profiles import (Mapping, Profile, clean_text, content_ids, first_column, flag_set, register,
                        resolve_countries)
 from .vocab import normalize_key, resolve_term
@@ -92,9 +93,9 @@ def to_flat(frame: pd.DataFrame) -> Mapping:
     _modus(flat, frame, mapping)
     perpetrator = [c for c in source_columns if c.startswith("ip_")]
     if perpetrator:
-        mapping.notes.append("Perpetrator columns (" + ", ".join(perpetrator) + ") are not mapped: each row is a "
-                             "victim–perpetrator pair, so counting suspects from them would count a perpetrator "
-                             "once per victim.")
+        mapping.note(N_("Perpetrator columns ({columns}) are not mapped: each row is a victim–perpetrator pair, so "
+                        "counting suspects from them would count a perpetrator once per victim."),
+                     columns=", ".join(perpetrator))
     return mapping
 
 
@@ -104,8 +105,8 @@ def _dates(years: pd.Series, mapping: Mapping) -> tuple[pd.Series, pd.Series]:
     dates = (bands[0] + "-01-01").where(bands[0].notna(), years)
     precision = pd.Series("year", index=years.index, dtype=object).mask(bands[1].notna(), "period")
     if bands[1].notna().any():
-        mapping.notes.append("Years registered as bands (e.g. 2014-2018) are dated 1 January of the band's first "
-                             "year, with date precision 'period': read them by period, not by month.")
+        mapping.note(N_("Years registered as bands (e.g. 2014-2018) are dated 1 January of the band's first year, "
+                        "with date precision 'period': read them by period, not by month."))
     return dates, precision
 
 
@@ -118,9 +119,8 @@ def _countries(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) 
     flat[C.DESTINATION] = flat[C.DETECTION_COUNTRY] = exploited
     regions = int(col["origin_region"].notna().sum() + col["exploitation_region"].notna().sum())
     if regions:
-        mapping.notes.append("Origins and places of exploitation given as UN regions (UN_COO_Region, "
-                             "UN_COE_Region) are not countries: these records are on the trends and gender pages, "
-                             "not on the corridor map.")
+        mapping.note(N_("Origins and places of exploitation given as UN regions (UN_COO_Region, UN_COE_Region) are "
+                        "not countries: these records are on the trends and gender pages, not on the corridor map."))
 
 
 def _victim(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> None:

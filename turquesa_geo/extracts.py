@@ -131,7 +131,7 @@ def about_rows(context: ExportContext) -> list[tuple[str, str]]:
         (bilingual({"en": "Data version", "es": "Versión de datos"}, langs), context.data_version),
         (bilingual({"en": "Exported", "es": "Exportado"}, langs), f"{context.exported_at:%Y-%m-%d %H:%M}"),
         (bilingual({"en": "Sources", "es": "Fuentes"}, langs), ", ".join(context.sources) or "—"),
-        (bilingual({"en": "Audience", "es": "Audiencia"}, langs), context.audience.name),
+        (bilingual({"en": "Audience", "es": "Audiencia"}, langs), bilingual(context.audience.word, langs).lower()),
         (bilingual({"en": "Protection", "es": "Protección"}, langs), bilingual(context.audience.description, langs)),
         (bilingual({"en": "View", "es": "Vista"}, langs), context.view_url or "—"),
     ]

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
+from .i18n import N_, gettext
 from .vocab import MULTI_VALUED, VOCABULARIES
 
 __all__ = ["Filters", "FilterField", "FILTER_FIELDS", "ROUTE_ROLES", "to_query_params", "from_query_params",
@@ -45,7 +46,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class FilterField:
-    """One filter as the page shows it: URL key, label, kind and vocabulary."""
+    """One filter as the page shows it: URL key, label, kind and vocabulary (label and help in English,
+    translated where they are shown)."""
 
     name: str
     key: str
@@ -56,21 +58,21 @@ class FilterField:
 
 
 FILTER_FIELDS: tuple[FilterField, ...] = (
-    FilterField("start", "from", "From", "date", help="first day of the period"),
-    FilterField("end", "to", "To", "date", help="last day of the period"),
-    FilterField("crime_types", "crime", "Crime type", "codes", "crime_type"),
-    FilterField("roles", "role", "Person role", "codes", "role", "victims, smuggled migrants or suspects"),
-    FilterField("genders", "sex", "Sex / gender", "codes", "gender"),
-    FilterField("age_groups", "age", "Age group", "codes", "age_group"),
-    FilterField("nationalities", "nat", "Nationality", "countries"),
-    FilterField("origin", "orig", "From country (origin)", "countries", help="routes that start here"),
-    FilterField("transit", "via", "Through country (transit)", "countries", help="routes that pass through here"),
-    FilterField("destination", "dest", "To country (destination)", "countries", help="routes that end here"),
-    FilterField("modus", "mo", "Modus operandi", "modus",
-                help="transport, recruitment, control, exploitation, concealment, platforms, fraud, linked crimes"),
-    FilterField("sources", "src", "Reporting source", "text"),
-    FilterField("linked_crimes", "linked", "Linked crimes", "codes", "linked_crime",
-                help="cases flagged with any of these linked crimes (document fraud, cybercrime, drugs, ...)"),
+    FilterField("start", "from", N_("From"), "date", help=N_("first day of the period")),
+    FilterField("end", "to", N_("To"), "date", help=N_("last day of the period")),
+    FilterField("crime_types", "crime", N_("Crime type"), "codes", "crime_type"),
+    FilterField("roles", "role", N_("Person role"), "codes", "role", N_("victims, smuggled migrants or suspects")),
+    FilterField("genders", "sex", N_("Sex / gender"), "codes", "gender"),
+    FilterField("age_groups", "age", N_("Age group"), "codes", "age_group"),
+    FilterField("nationalities", "nat", N_("Nationality"), "countries"),
+    FilterField("origin", "orig", N_("From country (origin)"), "countries", help=N_("routes that start here")),
+    FilterField("transit", "via", N_("Through country (transit)"), "countries", help=N_("routes that pass through here")),
+    FilterField("destination", "dest", N_("To country (destination)"), "countries", help=N_("routes that end here")),
+    FilterField("modus", "mo", N_("Modus operandi"), "modus",
+                help=N_("transport, recruitment, control, exploitation, concealment, platforms, fraud, linked crimes")),
+    FilterField("sources", "src", N_("Reporting source"), "text"),
+    FilterField("linked_crimes", "linked", N_("Linked crimes"), "codes", "linked_crime",
+                help=N_("cases flagged with any of these linked crimes (document fraud, cybercrime, drugs, ...)")),
 )
 
 _SEPARATOR = ","
@@ -103,8 +105,8 @@ def to_query_params(filters: Filters) -> dict[str, str]:
     return params
 
 
-def from_query_params(params: Mapping[str, str]) -> tuple[Filters, list[str]]:
-    """Decode filters from the URL; return them and a message for each value dropped.
+def from_query_params(params: Mapping[str, str], lang: str = "en") -> tuple[Filters, list[str]]:
+    """Decode filters from the URL; return them and a message (in ``lang``) for each value dropped.
 
     Unknown codes, countries and dates are dropped (never guessed), and named.
 
@@ -126,7 +128,8 @@ def from_query_params(params: Mapping[str, str]) -> tuple[Filters, list[str]]:
             try:
                 values[f.name] = dt.date.fromisoformat(raw)
             except ValueError:
-                problems.append(f"{f.key}: {raw!r} is not a date (YYYY-MM-DD)")
+                problems.append(gettext(lang, "{key}: {value} is not a date (YYYY-MM-DD)").format(
+                    key=f.key, value=repr(raw)))
             continue
         items = tuple(dict.fromkeys(v.strip() for v in raw.split(_SEPARATOR) if v.strip()))
         if f.kind == "modus":
@@ -139,7 +142,8 @@ def from_query_params(params: Mapping[str, str]) -> tuple[Filters, list[str]]:
         else:
             kept = _codes_valid(items, f.vocabulary)
             dropped = [c for c in items if c not in kept]
-        problems += [f"{f.key}: {d!r} is not a known value" for d in dropped]
+        problems += [gettext(lang, "{key}: {value} is not a known value").format(key=f.key, value=repr(d))
+                     for d in dropped]
         values[f.name] = kept
     return Filters(**values), problems
 
@@ -192,7 +196,9 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
         if not value or (f.kind == "date" and not with_period):
             continue
         if f.kind == "date":
-            text = value.isoformat()
+            from .i18n import format_date
+
+            text = value.isoformat() if lang == "en" else format_date(value, lang)
         elif f.kind == "countries":
             text = ", ".join(country_name(c, lang) for c in value)
         elif f.kind == "modus":
@@ -201,12 +207,12 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
             text = ", ".join(label(f.vocabulary, c, lang) for c in value)
         else:
             text = ", ".join(value)
-        parts.append(f"{f.label}: {text}")
-    return "; ".join(parts) if parts else "All cases"
+        parts.append(f"{gettext(lang, f.label)}: {text}")
+    return "; ".join(parts) if parts else gettext(lang, "All cases")
 
 
 def fit_to_store(filters: Filters, period: tuple[dt.date, dt.date],
-                 choices: Mapping[str, Sequence[str]]) -> tuple[Filters, list[str]]:
+                 choices: Mapping[str, Sequence[str]], lang: str = "en") -> tuple[Filters, list[str]]:
     """Fit filters (e.g. from a link) to what the store holds; return them and what was changed.
 
     The period is clipped to the store's first and last case date (dropped when it
@@ -225,13 +231,16 @@ def fit_to_store(filters: Filters, period: tuple[dt.date, dt.date],
     notes: list[str] = []
     start, end = filters.start, filters.end
     if (start and start > last) or (end and end < first) or (start and end and start > end):
-        notes.append(f"the period {start or '…'} – {end or '…'} holds no case (cases run {first} – {last})")
+        notes.append(gettext(lang, "the period {start} – {end} holds no case (cases run {first} – {last})").format(
+            start=start or "…", end=end or "…", first=first, last=last))
         start = end = None
     if start and start < first:
-        notes.append(f"From {start} is before the first case ({first}): the period starts there")
+        notes.append(gettext(lang, "From {start} is before the first case ({first}): the period starts there").format(
+            start=start, first=first))
         start = first
     if end and end > last:
-        notes.append(f"To {end} is after the last case ({last}): the period ends there")
+        notes.append(gettext(lang, "To {end} is after the last case ({last}): the period ends there").format(
+            end=end, last=last))
         end = last
     changes: dict[str, object] = {"start": start, "end": end}
     for f in FILTER_FIELDS:
@@ -242,7 +251,8 @@ def fit_to_store(filters: Filters, period: tuple[dt.date, dt.date],
         kept = tuple(v for v in value if (":".join(v) if f.kind == "modus" else v) in allowed)
         for v in value:
             if v not in kept:
-                notes.append(f"{f.label}: {':'.join(v) if f.kind == 'modus' else v} is not in the store")
+                notes.append(gettext(lang, "{filter}: {value} is not in the store").format(
+                    filter=gettext(lang, f.label), value=":".join(v) if f.kind == "modus" else v))
         changes[f.name] = kept
     return replace(filters, **changes), notes
 

@@ -51,12 +51,12 @@ def women_girls_share(con: duckdb.DuckDBPyConnection, filters: Filters, freq: st
     return grouped
 
 
-def women_girls_table(shares: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFrame:
+def women_girls_table(shares: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "en") -> pd.DataFrame:
     """:func:`women_girls_share` ready to show: counts under k read "<k", and a share is
     left blank when it rests on fewer than k women and girls or fewer than k others."""
     others = shares["known_sex"] - shares["women_girls"]
     hidden = is_small(shares["women_girls"], k) | is_small(others, k) | (shares["known_sex"] < k)
-    shown = format_protected(shares[["period", "role", "known_sex", "unknown"]], ["known_sex", "unknown"], k)
+    shown = format_protected(shares[["period", "role", "known_sex", "unknown"]], ["known_sex", "unknown"], k, lang)
     shown["share"] = shares["share"].mask(hidden)
     return shown
 

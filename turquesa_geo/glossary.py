@@ -1,9 +1,11 @@
-"""The terms the dashboard uses, explained in English and Spanish, for analysts and trainees.
+"""The terms the dashboard uses, explained for analysts and trainees in English, Spanish, Portuguese and French.
 
 Each term has an id (linked from the pages where it appears: ``?term=<id>`` on the
 Glossary page), a title and a short definition per language, and where it applies
 the legal source (the United Nations protocols to the Convention against
-Transnational Organized Crime, "Palermo protocols", 2000).
+Transnational Organized Crime, "Palermo protocols", 2000). The English text is the
+gettext message id; the Spanish text below started the Spanish catalog, and the
+Portuguese and French texts live in their catalogs (see :mod:`turquesa_geo.i18n`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,21 @@ class Term:
     title: dict[str, str]
     text: dict[str, str]
     source: str = ""
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (en, es, pt or fr)."""
+        return _in(self.title, lang)
+
+    def text_in(self, lang: str) -> str:
+        """The definition in ``lang`` (en, es, pt or fr)."""
+        return _in(self.text, lang)
+
+
+def _in(texts: dict[str, str], lang: str) -> str:
+    from .i18n import gettext
+
+    english = texts["en"]
+    return english if lang == "en" else gettext(lang, english)
 
 
 _PALERMO_TIP = "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and Children (2000)"

@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .countries import resolve_country
+from .i18n import N_
 from .profiles import Mapping, Profile, as_text, clean_text, first_column, register, text_array
 from .readers import LINE_COLUMN, StageInfo
 from .sql import drop_temp_sql, select_all_sql
@@ -125,8 +126,8 @@ def to_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Mapping]
     out["unit"] = get["unit"].fillna("Counts")
     regions = sorted({a for a, c in zip(out["area"], out["country"]) if a is not None and c is None})
     if regions:
-        mapping.notes.append(f"{len(regions)} area(s) are regions, not countries ({', '.join(regions[:8])}"
-                             f"{'…' if len(regions) > 8 else ''}): their rows are kept, not drawn on the map.")
+        mapping.note(N_("{n} area(s) are regions, not countries ({areas}): their rows are kept, not drawn on the map."),
+                     n=len(regions), areas=", ".join(regions[:8]) + ("…" if len(regions) > 8 else ""))
     problems = _problems(out, get, [p[2] for p in parsed])
     accepted = out[~out[LINE_COLUMN].isin(problems["line"])].reset_index(drop=True)
     return accepted, problems, mapping

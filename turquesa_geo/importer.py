@@ -78,8 +78,8 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     #: Per source column, codes a profile did not understand (the rows are kept).
     unmapped_codes: dict[str, list[str]] = field(default_factory=dict)
-    #: What a profile could not map, in words.
-    notes: list[str] = field(default_factory=list)
+    #: What a profile could not map, in words: message ids and values (see :func:`profiles.note_text`).
+    notes: list[dict] = field(default_factory=list)
     quarantine_by_rule: dict[str, int] = field(default_factory=dict)
     already_imported: bool = False
     file_format: str | None = None

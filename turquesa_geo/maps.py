@@ -17,10 +17,11 @@ import shapely
 
 from .countries import country_name, country_shapes, country_table
 from .geometry import leg_geometries, path_coordinates
+from .i18n import N_, translator
 from .privacy import SMALL_CELL_K, format_count
 
 __all__ = ["CompactDeck", "OBSERVED_COLOUR", "INFERRED_COLOUR", "HUB_COLOUR", "base_polygons", "flow_records", "hub_records",
-           "corridor_deck", "MAP_LEGEND", "reference_records"]
+           "corridor_deck", "MAP_LEGEND", "map_legend", "reference_records"]
 
 OBSERVED_COLOUR = [0, 90, 160, 230]     # Okabe-Ito blue, darkened: observed legs
 INFERRED_COLOUR = [230, 159, 0, 210]    # Okabe-Ito orange: legs inferred from the corridor graph
@@ -36,18 +37,24 @@ REFERENCE_MAX_WIDTH_PX = 8
 PIXELS = pdk.types.String("pixels")
 MIN_WIDTH_PX = 1.5
 
-#: Words for the legend and the one-line reading guide under the map.
+#: Words for the legend and the one-line reading guide under the map (English; see :func:`map_legend`).
 MAP_LEGEND = {
-    "width": "Line width: number of cases on the leg (square-root scale)",
-    "observed": "Blue, solid: legs the records report",
-    "inferred": "Orange, dashed: legs inferred from complete records of the same corridor",
-    "arrow": "Arrowheads point from origin towards destination",
-    "hubs": "Circles: countries sized by the cases that start, pass through or end there",
-    "linked": "Vermillion, dotted (when shown): legs of the cases flagged with linked crimes",
-    "reference": "Green, long dashes (when shown): detected victims by citizenship from aggregate reference "
-                 "counts (UNODC GLOTIP), from the country of citizenship to the detecting country, on their own "
-                 "width scale",
+    "width": N_("Line width: number of cases on the leg (square-root scale)"),
+    "observed": N_("Blue, solid: legs the records report"),
+    "inferred": N_("Orange, dashed: legs inferred from complete records of the same corridor"),
+    "arrow": N_("Arrowheads point from origin towards destination"),
+    "hubs": N_("Circles: countries sized by the cases that start, pass through or end there"),
+    "linked": N_("Vermillion, dotted (when shown): legs of the cases flagged with linked crimes"),
+    "reference": N_("Green, long dashes (when shown): detected victims by citizenship from aggregate reference "
+                    "counts (UNODC GLOTIP), from the country of citizenship to the detecting country, on their own "
+                    "width scale"),
 }
+
+
+def map_legend(lang: str = "en") -> dict[str, str]:
+    """:data:`MAP_LEGEND` in ``lang``."""
+    _ = translator(lang).gettext
+    return {key: _(text) for key, text in MAP_LEGEND.items()}
 
 
 class CompactDeck(pdk.Deck):
@@ -113,6 +120,7 @@ def flow_records(legs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) ->
     geo = leg_geometries(legs[["from_iso3", "to_iso3"]].assign(mode=None))
     paths = [np.round(np.asarray(p, dtype=float), 2).tolist() for p in path_coordinates(geo.geometry)]
     widths = _width(legs["cases"])
+    _ = translator(lang).gettext
     records = []
     for leg, path, width in zip(legs.itertuples(index=False), paths, widths):
         inferred = bool(leg.inferred)
@@ -121,8 +129,9 @@ def flow_records(legs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) ->
             "width": float(width),
             "arrow": _arrowhead(path, 0.7 + 0.06 * width),
             "inferred": inferred,
-            "tooltip": f"{leg.from_iso3}→{leg.to_iso3}: {format_count(int(leg.cases), k)} cases, "
-                       f"{format_count(int(leg.persons), k)} persons" + (" (inferred)" if inferred else ""),
+            "tooltip": f"{leg.from_iso3}→{leg.to_iso3}: " + _("{cases} cases, {persons} persons").format(
+                cases=format_count(int(leg.cases), k, lang=lang), persons=format_count(int(leg.persons), k, lang=lang))
+            + (" " + _("(inferred)") if inferred else ""),
         })
     return records
 
@@ -134,20 +143,23 @@ def hub_records(hubs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> 
     table = country_table().set_index("iso3")
     hubs = hubs[hubs["throughput"] >= k]
     top = max(float(hubs["throughput"].max()) if len(hubs) else 1.0, 1.0)
+    _ = translator(lang).gettext
     records = []
-    for _, hub in hubs.iterrows():
+    for _index, hub in hubs.iterrows():
         where = table.loc[hub["iso3"]]
         records.append({
             "position": [round(float(where["rep_lon"]), 3), round(float(where["rep_lat"]), 3)],
             "radius": float(round(4 + 12 * np.sqrt(hub["throughput"] / top), 1)),
-            "tooltip": f"{country_name(hub['iso3'], lang)}\nout (origin): {format_count(int(hub['cases_out']), k)}"
-                       f"\nthrough (transit): {format_count(int(hub['cases_through']), k)}"
-                       f"\nin (destination): {format_count(int(hub['cases_in']), k)}",
+            "tooltip": country_name(hub["iso3"], lang) + "\n" + _(
+                "out (origin): {out}\nthrough (transit): {through}\nin (destination): {into}").format(
+                out=format_count(int(hub["cases_out"]), k, lang=lang),
+                through=format_count(int(hub["cases_through"]), k, lang=lang),
+                into=format_count(int(hub["cases_in"]), k, lang=lang)),
         })
     return records
 
 
-def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K) -> list[dict]:
+def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "en") -> list[dict]:
     """One record per reference flow (``aggregates.citizenship_flows``) with at least ``k`` victims.
 
     A flow resting only on censored values (``<5``) is not drawn: its size is unknown.
@@ -158,7 +170,8 @@ def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K) -> list[dict]:
     if drawn.empty:
         return []
     legs = drawn.rename(columns={"value": "cases"}).assign(persons=drawn["value"], inferred=False)
-    records = flow_records(legs, k=k)
+    records = flow_records(legs, lang, k)
+    _ = translator(lang).gettext
     top = float(drawn["value"].max())
     for record, flow in zip(records, drawn.itertuples(index=False)):
         record.pop("arrow")
@@ -166,8 +179,10 @@ def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K) -> list[dict]:
         record["width"] = float(round(MIN_WIDTH_PX + (REFERENCE_MAX_WIDTH_PX - MIN_WIDTH_PX)
                                       * np.sqrt(flow.value / top), 1))
         years = f"{flow.first_year}" if flow.first_year == flow.last_year else f"{flow.first_year}–{flow.last_year}"
-        record["tooltip"] = (f"Reference (aggregate counts) · {flow.from_iso3} citizens detected in {flow.to_iso3}, "
-                             f"{years}: {shown_value(int(flow.value), int(flow.censored), k)} victims")
+        record["tooltip"] = _("Reference (aggregate counts) · {citizens} citizens detected in {country}, {years}: "
+                              "{victims} victims").format(
+            citizens=flow.from_iso3, country=flow.to_iso3, years=years,
+            victims=shown_value(int(flow.value), int(flow.censored), k, lang))
     return records
 
 
@@ -207,12 +222,12 @@ def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k
         linked = flow_records(linked_legs, lang, k)
         for flow in linked:
             flow.pop("arrow")
-            flow["tooltip"] = "Linked crimes · " + flow["tooltip"]
+            flow["tooltip"] = translator(lang).gettext("Linked crimes") + " · " + flow["tooltip"]
         layers.insert(4, pdk.Layer("PathLayer", linked, id="linked_crimes", get_color=LINKED_COLOUR,
                                    get_dash_array=[1, 1.5], dash_justified=True,
                                    extensions=[{"@@type": "PathStyleExtension", "dash": True}], **path_style))
     if reference_flows is not None and len(reference_flows):
-        layers.insert(1, pdk.Layer("PathLayer", reference_records(reference_flows, k), id="reference_flows",
+        layers.insert(1, pdk.Layer("PathLayer", reference_records(reference_flows, k, lang), id="reference_flows",
                                    get_color=REFERENCE_COLOUR, get_dash_array=[8, 4], dash_justified=True,
                                    get_offset=-1.2,
                                    extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}],

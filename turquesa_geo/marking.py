@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from .privacy import SMALL_CELL_K
 
 __all__ = ["TLP_LEVELS", "DEFAULT_TLP", "TLP_COLOURS", "TLP_MEANING", "Marking", "Audience", "AUDIENCES",
-           "EXTERNAL_K", "ExportContext", "bilingual"]
+           "EXTERNAL_K", "ExportContext", "bilingual", "in_language"]
 
 #: Traffic Light Protocol 2.0 labels, least to most restricted.
 TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
@@ -141,7 +141,7 @@ class Audience:
 
     def notice(self, lang: str = "en") -> str:
         """The small-cell notice printed on the export."""
-        return self.description[lang]
+        return in_language(self.description, lang)
 
 
 AUDIENCES = {
@@ -203,12 +203,30 @@ class ExportContext:
         return lines
 
 
+def in_language(texts: dict[str, str], lang: str) -> str:
+    """One text of an ``{"en": ..., "es": ...}`` pair in ``lang``: the pair's own, else the catalogs'.
+
+    The export templates keep their English and Spanish text side by side; Portuguese and
+    French (and any language the pair lacks) come from the gettext catalogs, where the
+    English text is the message id (``make catalogs`` collects these pairs).
+
+    >>> in_language({"en": "Period", "es": "Período"}, "es")
+    'Período'
+    """
+    if lang in texts:
+        return texts[lang]
+    from .i18n import gettext
+
+    english = texts["en"]
+    return gettext(lang, english)
+
+
 def bilingual(texts: dict[str, str], langs: tuple[str, ...]) -> str:
-    """The text in each language asked for, side by side (``es / en``).
+    """The text in each language asked for (any two of en, es, pt, fr), side by side (``es / en``).
 
     >>> bilingual({"en": "Period", "es": "Período"}, ("es", "en"))
     'Período / Period'
     >>> bilingual({"en": "Period", "es": "Período"}, ("en",))
     'Period'
     """
-    return " / ".join(dict.fromkeys(texts.get(lang, texts["en"]) for lang in langs))
+    return " / ".join(dict.fromkeys(in_language(texts, lang) for lang in langs))

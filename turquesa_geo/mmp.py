@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import columns as C
 from .countries import country_shapes
+from .i18n import N_
 from .profiles import (Mapping, Profile, allocate_persons, clean_text, coordinate_precision, first_column,
                        iso_dates, parse_coordinates, register, resolve_countries, whole_numbers)
 
@@ -123,8 +124,8 @@ def _place(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> N
     if located.any():
         found = _country_at(flat.loc[located, C.LAT], flat.loc[located, C.LON])
         country = country.where(~located, found)
-        mapping.notes.append(f"{int(found.notna().sum())} of {int(located.sum())} incident(s) without a country of "
-                             "incident were placed in the country their point falls in; the others are at sea.")
+        mapping.note(N_("{placed} of {n} incident(s) without a country of incident were placed in the country their "
+                        "point falls in; the others are at sea."), placed=int(found.notna().sum()), n=int(located.sum()))
     flat[C.DETECTION_COUNTRY] = country
 
 
@@ -146,8 +147,8 @@ def _route(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> N
     mapping.not_understood("country_of_origin", bad)
     several = int((named > 1).sum())
     if several:
-        mapping.notes.append(f"{several} incident(s) name several countries of origin: they are kept, "
-                             "without an origin (a route starts in one country).")
+        mapping.note(N_("{n} incident(s) name several countries of origin: they are kept, without an origin (a route "
+                        "starts in one country)."), n=several)
     label = clean_text(col["route"])
     folded = label.str.lower().str.replace(r"\s+", " ", regex=True)
     known = folded.map(lambda text: ROUTE_LABELS.get(text) if isinstance(text, str) else None)

@@ -16,6 +16,7 @@ import pandas as pd
 from . import sql
 from .countries import country_name
 from .filters import Filters
+from .i18n import translator
 from .privacy import SMALL_CELL_K, format_count
 from .vocab import label
 
@@ -37,32 +38,33 @@ def outcomes_by_country(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CE
     by = frame.assign(country=frame["country"].fillna("")).groupby("country", as_index=False)[
         ["incidents", *PERSON_COLUMNS]].sum()
     by = by.sort_values(["dead", "missing", "incidents"], ascending=False, ignore_index=True)
-    shown = pd.DataFrame({"country": [country_name(c, lang) if c else "At sea or unknown" for c in by["country"]]})
+    at_sea = translator(lang).gettext("At sea or unknown")
+    shown = pd.DataFrame({"country": [country_name(c, lang) if c else at_sea for c in by["country"]]})
     for column in ("incidents", *PERSON_COLUMNS):
-        shown[column] = [format_count(int(v), k) for v in by[column]]
+        shown[column] = [format_count(int(v), k, lang=lang) for v in by[column]]
     return shown
 
 
-def _shares(frame: pd.DataFrame, column: str, k: int = SMALL_CELL_K) -> pd.DataFrame:
+def _shares(frame: pd.DataFrame, column: str, k: int = SMALL_CELL_K, lang: str = "en") -> pd.DataFrame:
     """Incidents per value of ``column`` (protected text) and their share, blank when under ``k`` incidents."""
     if frame.empty:
         return pd.DataFrame(columns=[column, "incidents", "share"])
-    by = frame.assign(**{column: frame[column].fillna("not given")}).groupby(column, as_index=False)["incidents"].sum()
+    not_given = translator(lang).gettext("Not given")
+    by = frame.assign(**{column: frame[column].fillna(not_given)}).groupby(column, as_index=False)["incidents"].sum()
     by = by.sort_values("incidents", ascending=False, ignore_index=True)
     share = (100 * by["incidents"] / by["incidents"].sum()).round(0)
     by["share"] = share.where(by["incidents"] >= k)
-    by["incidents"] = [format_count(int(v), k) for v in by["incidents"]]
+    by["incidents"] = [format_count(int(v), k, lang=lang) for v in by["incidents"]]
     return by
 
 
 def precision_shares(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> pd.DataFrame:
     """Incidents by how exact their point is (exact, approximate, whole degrees, country only), with shares."""
-    shares = _shares(frame, "location_precision", k)
-    shares["location_precision"] = [label("location_precision", c, lang) if c != "not given" else "Not given"
-                                    for c in shares["location_precision"]]
+    shares = _shares(frame, "location_precision", k, lang)
+    shares["location_precision"] = [label("location_precision", c, lang) for c in shares["location_precision"]]
     return shares
 
 
-def quality_shares(frame: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFrame:
+def quality_shares(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> pd.DataFrame:
     """Incidents by the source's own quality grade of the record, with shares."""
-    return _shares(frame, "source_quality", k)
+    return _shares(frame, "source_quality", k, lang)

@@ -23,7 +23,8 @@ from matplotlib.figure import Figure
 
 from .charts import OKABE_ITO
 from .extracts import corridor_extract
-from .marking import ExportContext, bilingual
+from .i18n import regroup
+from .marking import TLP_MEANING, ExportContext, bilingual, in_language
 from .vocab import label
 
 __all__ = ["PackData", "A4_LANDSCAPE", "pack_pages", "pack_pdf", "PACK_TREND_DIMENSIONS"]
@@ -57,6 +58,10 @@ def _t(context: ExportContext, en: str, es: str) -> str:
     return bilingual({"en": en, "es": es}, context.langs)
 
 
+def _in_each(context: ExportContext, texts: dict[str, str]) -> list[str]:
+    return list(dict.fromkeys(in_language(texts, lang) for lang in context.langs))
+
+
 def _guide(fig: Figure, text: str, y: float = 0.885) -> None:
     """The page's one-line reading guide, wrapped to the page width."""
     fig.text(0.04, y, textwrap.fill(text, 190), fontsize=8.5, color="#444444", va="top", linespacing=1.4)
@@ -85,7 +90,7 @@ def _cover(context: ExportContext, total: int) -> Figure:
     fig = _page(context, 1, total, ("Corridor briefing", "Informe de corredores"))
     lines = context.footer_lines() + [
         _t(context, "Handling", "Manejo") + f": {context.marking.text} — "
-        + bilingual({lang: context.marking.tlp and _tlp_meaning(context, lang) for lang in ("en", "es")}, context.langs),
+        + (bilingual(TLP_MEANING[context.marking.tlp], context.langs) if context.marking.tlp else ""),
         _t(context, "Prepared by", "Preparado por") + f": {context.user or '—'} · Turquesa",
     ]
     y = 0.82
@@ -94,12 +99,6 @@ def _cover(context: ExportContext, total: int) -> Figure:
         fig.text(0.06, y, wrapped, fontsize=11, color="#222222", va="top", linespacing=1.4)
         y -= 0.035 * (wrapped.count("\n") + 1) + 0.03
     return fig
-
-
-def _tlp_meaning(context: ExportContext, lang: str) -> str:
-    from .marking import TLP_MEANING
-
-    return TLP_MEANING[context.marking.tlp][lang]
 
 
 def _table(fig: Figure, rect: tuple[float, float, float, float], frame: pd.DataFrame, widths: list[float]) -> None:
@@ -126,7 +125,7 @@ def _table(fig: Figure, rect: tuple[float, float, float, float], frame: pd.DataF
 
 def _h(context: ExportContext, en: str, es: str) -> str:
     """A column heading: one language per line, so bilingual headings fit their column."""
-    return "\n".join(dict.fromkeys({"en": en, "es": es}.get(lang, en) for lang in context.langs))
+    return "\n".join(_in_each(context, {"en": en, "es": es}))
 
 
 def _short(text: str, width: int) -> str:
@@ -153,15 +152,16 @@ def _corridor_page(context: ExportContext, data: PackData, number: int, total: i
 
 def _figures_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
     fig = _page(context, number, total, ("Key figures", "Cifras clave"))
-    f, audience = data.figures, context.audience
+    f, audience, lang = data.figures, context.audience, context.langs[0]
     rows = [(_t(context, "Cases", "Casos"), f.cases, f.cases_prev),
             (_t(context, "Victims", "Víctimas"), f.victims, f.victims_prev),
             (_t(context, "Smuggled migrants", "Migrantes objeto de tráfico"), f.migrants, f.migrants_prev),
             (_t(context, "Suspects", "Sospechosos"), f.suspects, f.suspects_prev)]
     frame = pd.DataFrame({
         _h(context, "Figure", "Cifra"): [r[0] for r in rows],
-        _h(context, "This period", "Este período"): [audience.format_total(r[1]) for r in rows],
-        _h(context, "Previous period", "Período anterior"): ["—" if r[2] is None else audience.format_total(r[2])
+        _h(context, "This period", "Este período"): [regroup(audience.format_total(r[1]), lang) for r in rows],
+        _h(context, "Previous period", "Período anterior"): ["—" if r[2] is None
+                                                             else regroup(audience.format_total(r[2]), lang)
                                                              for r in rows],
         _h(context, "Change", "Cambio"): [_change(r[1], r[2], context) for r in rows],
     })
@@ -240,7 +240,8 @@ def _gender_page(context: ExportContext, data: PackData, number: int, total: int
         ax.barh(range(len(roles)), values, left=left, color=colour, hatch=hatch, edgecolor="white",
                 label=_t(context, en, es))
         left += values
-    ax.set_yticks(range(len(roles)), [_h(context, label("role", r, "en"), label("role", r, "es")) for r in roles])
+    ax.set_yticks(range(len(roles)), ["\n".join(dict.fromkeys(label("role", r, lang) for lang in context.langs))
+                                      for r in roles])
     ax.set_xlabel(_t(context, "Persons", "Personas"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))

@@ -149,7 +149,8 @@ def suppress_small_cells(frame: pd.DataFrame, columns: Sequence[str], k: int = S
     return out
 
 
-def format_protected(frame: pd.DataFrame, columns: Sequence[str], k: int = SMALL_CELL_K) -> pd.DataFrame:
+def format_protected(frame: pd.DataFrame, columns: Sequence[str], k: int = SMALL_CELL_K,
+                     lang: str = "en") -> pd.DataFrame:
     """Return a copy for display: small counts read ``<k``, others as whole numbers.
 
     >>> format_protected(pd.DataFrame({"n": [0, 3, 1234]}), ["n"])["n"].tolist()
@@ -158,21 +159,29 @@ def format_protected(frame: pd.DataFrame, columns: Sequence[str], k: int = SMALL
     out = frame.copy()
     for column in columns:
         values = pd.to_numeric(out[column], errors="coerce")
-        out[column] = [None if pd.isna(v) else format_count(int(v), k) for v in values]
+        out[column] = [None if pd.isna(v) else format_count(int(v), k, lang=lang) for v in values]
     return out
 
 
-def format_count(value: int | None, k: int = SMALL_CELL_K, grouping: bool = True) -> str:
-    """One count for display: ``<k`` when small; thousands grouped unless ``grouping`` is False.
+def format_count(value: int | None, k: int = SMALL_CELL_K, grouping: bool = True, lang: str = "en") -> str:
+    """One count for display: ``<k`` when small; thousands grouped (in ``lang``'s style) unless ``grouping`` is False.
 
     >>> format_count(3), format_count(0), format_count(12345), format_count(12345, grouping=False)
     ('<5', '0', '12,345', '12345')
+    >>> format_count(12345, lang="es")
+    '12.345'
     """
     if value is None:
         return ""
     if 1 <= value < k:
         return f"<{k}"
-    return f"{int(value):,}" if grouping else str(int(value))
+    if not grouping:
+        return str(int(value))
+    if lang == "en":
+        return f"{int(value):,}"
+    from .i18n import format_number
+
+    return format_number(int(value), lang)
 
 
 def format_change(now: int | None, before: int | None, k: int = SMALL_CELL_K) -> str | None:
@@ -477,14 +486,14 @@ def guard_totals(values: pd.Series, *, k: int = SMALL_CELL_K, base: int | None =
 
 
 def format_guarded_total(value: int, *, k: int = SMALL_CELL_K, base: int | None = None,
-                         grouping: bool = True) -> str:
+                         grouping: bool = True, lang: str = "en") -> str:
     """``guard_total`` for display: ``<k`` when small, thousands grouped.
 
     >>> format_guarded_total(3), format_guarded_total(0), format_guarded_total(12344)
     ('<5', '0', '12,345')
     """
     guarded = guard_total(value, k=k, base=base)
-    return f"<{k}" if guarded is None else format_count(guarded, k, grouping)
+    return f"<{k}" if guarded is None else format_count(guarded, k, grouping, lang)
 
 
 # --- building the table -------------------------------------------------------------

@@ -29,7 +29,7 @@ from .readers import ImportRefused
 __all__ = ["Profile", "Mapping", "PROFILE_NAMES", "profile", "register", "marker_score", "looks_like",
            "check_profile", "clean_text", "iso_dates", "parse_coordinates", "coordinate_precision",
            "flag_set", "content_ids", "resolve_countries", "first_column", "allocate_persons", "text_array", "as_text",
-           "whole_numbers"]
+           "whole_numbers", "note_text"]
 
 #: How much of a profile's marker columns a file must have to be taken as that profile.
 MIN_MARKER_SHARE = 0.5
@@ -48,7 +48,14 @@ class Mapping:
     flat: pd.DataFrame
     used: set[str] = field(default_factory=set)
     unmapped: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+
+    def note(self, message: str, **params: object) -> None:
+        """Say in words what could not be mapped: an English message id (mark it ``N_``) and its values.
+
+        Notes stay data until shown (:func:`note_text`), so each reader gets them in their language.
+        """
+        self.notes.append({"message": message, "params": params})
 
     def not_understood(self, column: str, values: Iterable[str]) -> None:
         """Record codes of ``column`` that were not understood (sorted, without repeats)."""
@@ -140,6 +147,20 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
     hint = (f"it looks like {likely.title}: import it with --profile {likely.name}" if likely
             else "it looks like none of the known profiles (" + ", ".join(PROFILE_NAMES) + ")")
     raise ImportRefused(f"{file_name} is not a {wanted.title} file (it lacks {', '.join(missing)}); {hint}")
+
+
+def note_text(note: dict | str, lang: str = "en") -> str:
+    """A profile's note in ``lang``.
+
+    >>> note_text({"message": "{n} incident(s) name several countries of origin", "params": {"n": 2}})
+    '2 incident(s) name several countries of origin'
+    """
+    if isinstance(note, str):
+        return note
+    from .i18n import gettext
+
+    message = note["message"]  # a message id marked N_ where the note was made
+    return gettext(lang, message).format(**note.get("params", {}))
 
 
 # --- transformations shared by the profiles ------------------------------------------

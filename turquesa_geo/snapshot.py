@@ -33,7 +33,8 @@ from matplotlib.transforms import Bbox
 from .countries import country_name, country_shapes, country_table
 from .geometry import leg_geometries
 from .maps import ARROW_COLOUR, HUB_COLOUR, INFERRED_COLOUR, OBSERVED_COLOUR
-from .marking import Audience, ExportContext, bilingual
+from .i18n import LANGUAGES, format_number, regroup
+from .marking import Audience, ExportContext, bilingual, in_language
 
 __all__ = ["PageSize", "SIZES", "FORMATS", "FONT", "TEXTS", "map_figure", "render_png", "render_pdf", "export_metadata",
            "snapshot_bytes"]
@@ -90,7 +91,8 @@ _DASHES = (0, (3.0, 1.6))
 #: Hub circles a little more opaque than on screen: lines under them blur in print.
 _HUB_FILL = tuple(c / 255 for c in (*HUB_COLOUR[:3], 215))
 
-#: Every phrase printed, in English and Spanish (other languages fall back to English).
+#: Every phrase printed, in English and Spanish; Portuguese and French come from the gettext catalogs
+#: (see :func:`turquesa_geo.marking.in_language`).
 TEXTS = {
     "title": {"en": "Corridor map", "es": "Mapa de corredores"},
     "legend": {"en": "Legend", "es": "Leyenda"},
@@ -428,7 +430,7 @@ def _draw_footer(fig: Figure, lines: list[tuple[str, bool]], scale: float) -> No
 def _caption(fig: Figure, context: ExportContext, scale: float) -> str:
     """The reading guide, one paragraph per language, wrapped to the map's width."""
     texts = TEXTS["how_to_read"]
-    paragraphs = dict.fromkeys(texts.get(lang, texts["en"]) for lang in context.langs)
+    paragraphs = dict.fromkeys(in_language(texts, lang) for lang in context.langs)
     width_pt = _MAP_WIDTH * fig.get_figwidth() * 72
     return _wrap(fig, "\n".join(paragraphs), _CAPTION_SIZE_PT * scale, width_pt)
 
@@ -660,7 +662,7 @@ def _label_map(ax, legs: pd.DataFrame, paths: list[np.ndarray], hubs: pd.DataFra
         lang = context.langs[0]
         rows = zip(hubs["iso3"], hubs["throughput"], _hub_positions(hubs), _hub_radii(hubs["shown"], scale))
         for own, (iso3, n, xy, radius) in enumerate(list(rows)[:_MAX_HUB_LABELS]):
-            label = f"{country_name(iso3, lang)}\n{context.audience.format(int(n))}"
+            label = f"{country_name(iso3, lang)}\n{regroup(context.audience.format(int(n)), lang)}"
             obstacles = taken + circles[:own] + circles[own + 1:]
             placed = _place_label(ax, renderer, frame, obstacles, xy, radius, label, 10 * scale, "hub-label", scale)
             if placed is not None:
@@ -814,7 +816,8 @@ def _legend_widths(cursor: _Cursor, legs: pd.DataFrame, context: ExportContext) 
         y = cursor.y(row)
         cursor.ax.add_line(Line2D([0, cursor.x(_SAMPLE_PT * scale)], [y, y], linewidth=width,
                                   color=_rgba(OBSERVED_COLOUR), solid_capstyle="butt", gid="legend-width"))
-        _text(cursor.ax, cursor.x(_INDENT_PT * scale), y, context.audience.format(sample), 10 * scale,
+        _text(cursor.ax, cursor.x(_INDENT_PT * scale), y, regroup(context.audience.format(sample), context.langs[0]),
+              10 * scale,
               gid="legend", va="center")
         cursor.y_pt += 2 * row
     cursor.y_pt += 6 * scale
@@ -851,7 +854,7 @@ def _legend_row(cursor: _Cursor, phrase: dict[str, str], langs: tuple[str, ...])
 def _count_phrase(key: str, n: int) -> dict[str, str]:
     if n == 1:
         return TEXTS[f"{key}_one"]
-    return {lang: words.format(n=f"{n:,}") for lang, words in TEXTS[key].items()}
+    return {lang: in_language(TEXTS[key], lang).format(n=format_number(n, lang)) for lang in LANGUAGES}
 
 
 def _legend_arrow(cursor: _Cursor, y: float, scale: float) -> np.ndarray:

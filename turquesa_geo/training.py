@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import demo
 from .countries import country_name
+from .i18n import N_
 
 __all__ = ["Exercise", "EXERCISES", "exercise", "TRAINING_ENV"]
 
@@ -37,11 +38,43 @@ class Exercise:
     choices: Callable[[], list[str]]
     check: Callable[..., bool]
     glossary: tuple[str, ...] = field(default=())
-    vocabulary: str | None = None  # choices are codes of this vocabulary (shown with their labels)
+    #: What the answer codes are: a vocabulary's name, "country" (ISO3), "route" (ISO3>ISO3...),
+    #: "choice" (a key of CHOICE_LABELS) or None (shown as they are, e.g. years).
+    vocabulary: str | None = None
+
+    def choice_label(self, code: str, lang: str = "en") -> str:
+        """An answer code as the trainee reads it, in ``lang``; checks compare codes, never labels."""
+        from .i18n import gettext
+        from .vocab import VOCABULARIES, label
+
+        if self.vocabulary == "country":
+            return country_name(code, lang)
+        if self.vocabulary == "route":
+            return " → ".join(country_name(c, lang) for c in code.split(">"))
+        if self.vocabulary == "choice":
+            return gettext(lang, CHOICE_LABELS[code])
+        if self.vocabulary in VOCABULARIES:
+            return label(self.vocabulary, code, lang)
+        return str(code)
+
+    def question_in(self, lang: str) -> str:
+        """The question in ``lang`` (the English text is the catalogs' message id)."""
+        return _in(self.question, lang)
+
+    def hints_in(self, lang: str) -> list[str]:
+        """The hints in ``lang``."""
+        return [_in(hint, lang) for hint in self.hints]
 
 
-def _route_name(route: tuple[str, ...]) -> str:
-    return " → ".join(country_name(c) for c in route)
+def _in(texts: dict[str, str], lang: str) -> str:
+    from .i18n import gettext
+
+    english = texts["en"]
+    return english if lang == "en" else gettext(lang, english)
+
+
+def _route_key(route: tuple[str, ...]) -> str:
+    return ">".join(route)
 
 
 def _corridor(key: str) -> demo.Corridor:
@@ -63,7 +96,7 @@ def _female_share(c: demo.Corridor) -> float:
 
 
 def _top_routes(n: int = 5) -> list[str]:
-    return [_route_name(c.route) for c in sorted(demo.DEMO_CORRIDORS, key=lambda c: -c.weight)[:n]]
+    return [_route_key(c.route) for c in sorted(demo.DEMO_CORRIDORS, key=lambda c: -c.weight)[:n]]
 
 
 def _check_pack(_answer: object, export_log: pd.DataFrame | None = None, since: dt.datetime | None = None) -> bool:
@@ -76,11 +109,18 @@ def _check_pack(_answer: object, export_log: pd.DataFrame | None = None, since: 
                  & (log["audience"] == "external")).any())
 
 
-_SMALL_CELL_CHOICES = ["There were between 1 and 4 cases", "There were no cases", "There were exactly 5 cases",
-                       "The data are missing"]
-_TIP_SOM_CHOICES = ["Smuggling of migrants", "Trafficking in persons", "Both", "Neither"]
-_TRANSIT_CHOICES = ["About a tenth", "About a third", "About half", "Nearly all"]
-_TRANSIT_SHARES = {"About a tenth": 0.1, "About a third": 1 / 3, "About half": 0.5, "Nearly all": 0.9}
+#: The words of the answer codes that are not a vocabulary's, a country or a corridor (English message ids).
+CHOICE_LABELS = {
+    "one_to_four": N_("There were between 1 and 4 cases"), "no_cases": N_("There were no cases"),
+    "exactly_five": N_("There were exactly 5 cases"), "missing": N_("The data are missing"),
+    "smuggling": N_("Smuggling of migrants"), "trafficking": N_("Trafficking in persons"), "both": N_("Both"),
+    "neither": N_("Neither"), "tenth": N_("About a tenth"), "third": N_("About a third"), "half": N_("About half"),
+    "nearly_all": N_("Nearly all"), "yes": N_("Yes"), "no": N_("No"), "done": N_("Done"),
+}
+_SMALL_CELL_CHOICES = ["one_to_four", "no_cases", "exactly_five", "missing"]
+_TIP_SOM_CHOICES = ["smuggling", "trafficking", "both", "neither"]
+_TRANSIT_CHOICES = ["tenth", "third", "half", "nearly_all"]
+_TRANSIT_SHARES = {"tenth": 0.1, "third": 1 / 3, "half": 0.5, "nearly_all": 0.9}
 
 
 def _closest_transit_choice() -> str:
@@ -101,15 +141,15 @@ def _rising_method() -> str:
 
 
 EXERCISES: tuple[Exercise, ...] = (
-    Exercise("largest_corridor", "Corridor map",
+    Exercise("largest_corridor", N_("Corridor map"),
              {"en": "Over the whole period, which corridor carries the most cases?",
               "es": "En todo el período, ¿qué corredor reúne más casos?"},
              ({"en": "Set the period to all the data, then read the ranked table under the map.",
                "es": "Ponga el período en todos los datos y lea la tabla ordenada bajo el mapa."},
               {"en": "Line width on the map is the number of cases on a leg.",
                "es": "El grosor de la línea es el número de casos del tramo."}),
-             _top_routes, lambda a: a == _route_name(_largest().route), ("corridor",)),
-    Exercise("darien_transit", "Corridor map",
+             _top_routes, lambda a: a == _route_key(_largest().route), ("corridor",), "route"),
+    Exercise("darien_transit", N_("Corridor map"),
              {"en": "Smuggled migrants leaving Venezuela for the United States: which country do they cross right "
                     "after Colombia?",
               "es": "Migrantes objeto de tráfico que salen de Venezuela hacia Estados Unidos: ¿qué país cruzan justo "
@@ -118,9 +158,9 @@ EXERCISES: tuple[Exercise, ...] = (
                "es": "Filtre el origen en Venezuela y el destino en Estados Unidos."},
               {"en": "Follow the widest line south of Central America; hover it for its figures.",
                "es": "Siga la línea más ancha al sur de Centroamérica; pase el cursor para ver sus cifras."}),
-             lambda: [country_name(c) for c in ("PAN", "ECU", "CRI", "BRA")],
-             lambda a: a == country_name(_largest().route[_largest().route.index("COL") + 1]), ("corridor",)),
-    Exercise("online_rise", "Modus-operandi trends",
+             lambda: ["PAN", "ECU", "CRI", "BRA"],
+             lambda a: a == _largest().route[_largest().route.index("COL") + 1], ("corridor",), "country"),
+    Exercise("online_rise", N_("Modus-operandi trends"),
              {"en": "Which recruitment method rises steadily from 2020 on?",
               "es": "¿Qué método de captación crece de forma sostenida desde 2020?"},
              ({"en": "Dimension: recruitment method; show the share, yearly.",
@@ -129,54 +169,55 @@ EXERCISES: tuple[Exercise, ...] = (
                "es": "Busque la línea que cruza a las demás después de la banda gris de la pandemia."}),
              lambda: ["internet", "job_offer", "intimate_partner", "familial"],
              lambda a: a == _rising_method(), ("signals",), "recruitment_method"),
-    Exercise("pandemic_dip", "Overview / Modus-operandi trends",
+    Exercise("pandemic_dip", N_("Overview / Modus-operandi trends"),
              {"en": "In which year did the number of cases drop sharply?",
               "es": "¿En qué año cayó bruscamente el número de casos?"},
              ({"en": "Show cases (not shares) per year on the trends page.",
                "es": "Muestre casos (no porcentajes) por año en la página de tendencias."},),
              lambda: ["2019", "2020", "2022", "2024"], lambda a: str(a) == str(_pandemic_year())),
-    Exercise("women_girls", "Gender and age",
+    Exercise("women_girls", N_("Gender and age"),
              {"en": "Among victims trafficked from Venezuela to Colombia, are most women or girls?",
               "es": "Entre las víctimas de trata de Venezuela a Colombia, ¿la mayoría son mujeres o niñas?"},
              ({"en": "Filter origin Venezuela, destination Colombia, crime type trafficking.",
                "es": "Filtre origen Venezuela, destino Colombia, tipo de delito trata."},),
-             lambda: ["Yes", "No"], lambda a: (a == "Yes") == (_female_share(_corridor("venezuela_colombia_sexual")) > 0.5),
-             ("trafficking",)),
-    Exercise("minors_corridor", "Gender and age",
+             lambda: ["yes", "no"], lambda a: (a == "yes") == (_female_share(_corridor("venezuela_colombia_sexual")) > 0.5),
+             ("trafficking",), "choice"),
+    Exercise("minors_corridor", N_("Gender and age"),
              {"en": "On which corridor are most smuggled migrants children?",
               "es": "¿En qué corredor la mayoría de los migrantes objeto de tráfico son niñas y niños?"},
              ({"en": "Split by corridor and look at the hatched parts of the bars.",
                "es": "Divida por corredor y mire las partes rayadas de las barras."},),
-             lambda: [_route_name(_corridor(k).route) for k in ("guatemala_minors_north", "darien_north",
-                                                                 "cuba_air_nicaragua", "haiti_dominican_smuggling")],
-             lambda a: a == _route_name(max((c for c in demo.DEMO_CORRIDORS if c.crime_type == "smuggling"),
-                                             key=_minor_share).route), ("smuggling",)),
-    Exercise("missing_transit", "Corridor map",
+             lambda: [_route_key(_corridor(k).route) for k in ("guatemala_minors_north", "darien_north",
+                                                                "cuba_air_nicaragua", "haiti_dominican_smuggling")],
+             lambda a: a == _route_key(max((c for c in demo.DEMO_CORRIDORS if c.crime_type == "smuggling"),
+                                            key=_minor_share).route), ("smuggling",), "route"),
+    Exercise("missing_transit", N_("Corridor map"),
              {"en": "About what share of records do not say which countries were crossed (the map infers them)?",
               "es": "¿Qué proporción de registros no indica los países de tránsito (el mapa los infiere)?"},
              ({"en": "The 'Inferred %' column tells, per corridor, how many cases rest on inferred legs.",
                "es": "La columna 'Inferido %' indica, por corredor, cuántos casos dependen de tramos inferidos."},),
-             lambda: list(_TRANSIT_CHOICES), lambda a: a == _closest_transit_choice(), ("inferred_route",)),
-    Exercise("small_cells", "Any page",
+             lambda: list(_TRANSIT_CHOICES), lambda a: a == _closest_transit_choice(), ("inferred_route",), "choice"),
+    Exercise("small_cells", N_("Any page"),
              {"en": "A table shows <5 in a cell. What does it tell you?",
               "es": "Una tabla muestra <5 en una celda. ¿Qué le indica?"},
              ({"en": "Read the glossary entry on small-cell protection.",
                "es": "Lea la entrada del glosario sobre la protección de celdas pequeñas."},),
-             lambda: list(_SMALL_CELL_CHOICES), lambda a: a == _SMALL_CELL_CHOICES[0], ("small_cells",)),
-    Exercise("tip_or_som", "Glossary",
+             lambda: list(_SMALL_CELL_CHOICES), lambda a: a == _SMALL_CELL_CHOICES[0], ("small_cells",), "choice"),
+    Exercise("tip_or_som", N_("Glossary"),
              {"en": "A woman pays to be taken across a border without papers and is free on arrival. Under the "
                     "Palermo protocols this is…",
               "es": "Una mujer paga para cruzar una frontera sin documentos y queda libre al llegar. Según los "
                     "protocolos de Palermo, esto es…"},
              ({"en": "Smuggling is about illegal entry for a benefit; trafficking is about exploitation.",
                "es": "El tráfico ilícito es la entrada ilegal a cambio de un beneficio; la trata es la explotación."},),
-             lambda: list(_TIP_SOM_CHOICES), lambda a: a == _TIP_SOM_CHOICES[0], ("smuggling", "trafficking")),
-    Exercise("briefing_pack", "Corridor map → Export this view",
+             lambda: list(_TIP_SOM_CHOICES), lambda a: a == _TIP_SOM_CHOICES[0], ("smuggling", "trafficking"),
+             "choice"),
+    Exercise("briefing_pack", N_("Corridor map → Export this view"),
              {"en": "Prepare a briefing pack marked TLP:AMBER for an external audience (a partner agency).",
               "es": "Prepare un informe marcado TLP:AMBER para una audiencia externa (una agencia asociada)."},
              ({"en": "Open 'Export this view', choose Briefing pack, PDF, TLP:AMBER and External; prepare the file.",
                "es": "Abra 'Export this view', elija Briefing pack, PDF, TLP:AMBER y External; prepare el archivo."},),
-             lambda: ["Done"], _check_pack, ("tlp", "small_cells")),
+             lambda: ["done"], _check_pack, ("tlp", "small_cells"), "choice"),
 )
 
 

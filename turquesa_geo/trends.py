@@ -16,6 +16,7 @@ from . import sql
 from .columns import MODUS_DIMENSIONS
 from .rollups import covers
 from .filters import Filters, previous_period
+from .i18n import N_, gettext, translator
 from .privacy import SMALL_CELL_K, format_count
 from .vocab import label
 
@@ -64,8 +65,8 @@ def yearly_change(series: pd.DataFrame, vocabulary: str, lang: str = "en", k: in
         "group": [label("crime_type", g, lang) if isinstance(g, str) else "" for g in yearly["group"]],
         "category": [label(vocabulary, c, lang) for c in yearly["code"]],
         "year": yearly["year"].to_numpy(),
-        "cases": [format_count(int(v), k) for v in yearly["cases"]],
-        "cases_prev": ["" if pd.isna(v) else format_count(int(v), k) for v in yearly["cases_prev"]],
+        "cases": [format_count(int(v), k, lang=lang) for v in yearly["cases"]],
+        "cases_prev": ["" if pd.isna(v) else format_count(int(v), k, lang=lang) for v in yearly["cases_prev"]],
         "change_pct": change.astype("Int64").array,
     })
 
@@ -183,8 +184,8 @@ def emerging_signals(con: duckdb.DuckDBPyConnection, filters: Filters, latest: t
 
 
 #: How each kind of signal key reads on screen.
-SIGNAL_KINDS = {"corridor": "Corridor", "hub": "Country (hub)", "modus": "Modus operandi",
-                "corridor_modus": "Modus operandi on a corridor"}
+SIGNAL_KINDS = {"corridor": N_("Corridor"), "hub": N_("Country (hub)"), "modus": N_("Modus operandi"),
+                "corridor_modus": N_("Modus operandi on a corridor")}
 
 
 def signal_baseline(latest: tuple[dt.date, dt.date], months: int = 24) -> tuple[dt.date, dt.date]:
@@ -202,30 +203,56 @@ def _months(period: tuple[dt.date, dt.date]) -> int:
     return (period[1].year - period[0].year) * 12 + period[1].month - period[0].month + 1
 
 
+def signal_what(kind: str, key: str, lang: str = "en") -> str:
+    """What a signal is about, in ``lang``, from its kind and key.
+
+    >>> signal_what("modus", "transport_mode:sea", "es")
+    'Modo de transporte: Marítimo'
+    >>> signal_what("corridor_modus", "VEN>COL platform:tiktok")
+    'TikTok on VEN>COL'
+    """
+    from .countries import country_name
+    from .vocab import dimension_name
+
+    if kind == "modus" and ":" in key:
+        dimension, code = key.split(":", 1)
+        return f"{dimension_name(dimension, lang)}: {label(dimension, code, lang)}"
+    if kind == "hub":
+        return country_name(key, lang)
+    if kind == "corridor_modus" and " " in key:
+        route, coded = key.split(" ", 1)
+        dimension, code = coded.split(":", 1)
+        return gettext(lang, "{what} on {corridor}").format(what=label(dimension, code, lang), corridor=route)
+    return key
+
+
 def signal_table(signals: pd.DataFrame, latest: tuple[dt.date, dt.date], baseline: tuple[dt.date, dt.date],
-                 k: int = SMALL_CELL_K) -> pd.DataFrame:
+                 k: int = SMALL_CELL_K, lang: str = "en") -> pd.DataFrame:
     """Signals as shown: what, direction and a reason whose counts pass small-cell protection.
 
     When either period holds 1 to k-1 cases, the counts read "<k" and the percent change
     is left out (it would give the small count away).
     """
+    _ = translator(lang).gettext
     rows = []
-    span = f" ({{}} cases in {_months(baseline)} months → {{}} in {_months(latest)})"
+    span = " " + _("({before} cases in {months_before} months → {after} in {months_after})")
     for s in signals.itertuples(index=False):
         before, after = int(s.baseline_cases), int(s.latest_cases)
         small = 1 <= before < k or 1 <= after < k
-        arrow = "rising" if s.direction == "up" else "falling"
+        arrow = _("rising") if s.direction == "up" else _("falling")
         if small:
             change = arrow
         elif s.measure == "share":
-            change = f"share of the cases {100 * s.baseline_share:.0f}% → {100 * s.latest_share:.0f}%"
+            change = _("share of the cases {before}% → {after}%").format(before=f"{100 * s.baseline_share:.0f}",
+                                                                        after=f"{100 * s.latest_share:.0f}")
         else:
-            change = "new" if before == 0 else f"{100 * (s.ratio - 1):+.0f}%"
-        counts = span.format(format_count(before, k), format_count(after, k))
+            change = _("new") if before == 0 else f"{100 * (s.ratio - 1):+.0f}%"
+        counts = span.format(before=format_count(before, k, lang=lang), months_before=_months(baseline),
+                             after=format_count(after, k, lang=lang), months_after=_months(latest))
         if s.measure == "rate" and not small and before:
-            change = f"{change} per month"
-        rows.append({"kind": SIGNAL_KINDS.get(s.kind, s.kind), "what": s.label, "direction": arrow, "reason": f"{change}{counts}",
-                     "q_value": float(s.q_value)})
+            change = _("{change} per month").format(change=change)
+        rows.append({"kind": _(SIGNAL_KINDS.get(s.kind, s.kind)), "what": signal_what(s.kind, s.key, lang),
+                     "direction": arrow, "reason": f"{change}{counts}", "q_value": float(s.q_value)})
     return pd.DataFrame(rows, columns=["kind", "what", "direction", "reason", "q_value"])
 
 

@@ -1,7 +1,7 @@
 """Controlled vocabularies of the canonical model, as plain data.
 
 Each vocabulary is a list of terms with a stable code and English and Spanish
-labels; picklists follow the Human Trafficking Case Data Standard (HTCDS) where it
+labels (shown in any interface language through the gettext catalogs, see :func:`label`); picklists follow the Human Trafficking Case Data Standard (HTCDS) where it
 has one. :func:`resolve_term` accepts a code, either label or a listed alias,
 ignoring case, accents and punctuation.
 """
@@ -21,6 +21,8 @@ __all__ = [
     "resolve_term",
     "label",
     "codes",
+    "DIMENSION_NAMES",
+    "dimension_name",
 ]
 
 
@@ -344,12 +346,38 @@ def codes(vocabulary: str) -> list[str]:
 
 
 def label(vocabulary: str, code: str, lang: str = "en") -> str:
-    """Return the label of a code in ``lang`` ('en' or 'es'); the code itself if unknown.
+    """Return the label of a code in ``lang`` (en, es, pt or fr); the code itself if unknown.
+
+    Labels are translated through the gettext catalogs, with the vocabulary's name as
+    context (its English label is the message id); Spanish entries started from the
+    ``es`` labels above, which stay here as aliases the importer accepts.
 
     >>> label("crime_type", "smuggling", "es")
     'Tráfico ilícito de migrantes'
+    >>> label("crime_type", "smuggling", "fr")
+    'Trafic illicite de migrants'
     """
+    from .i18n import pgettext
+
     for term in VOCABULARIES[vocabulary]:
         if term.code == code:
-            return term.es if lang == "es" else term.en
+            return term.en if lang == "en" else pgettext(lang, vocabulary, term.en)
     return code
+
+
+#: The modus-operandi dimensions by name (English message ids of the catalogs).
+DIMENSION_NAMES = {"recruitment_method": "Recruitment method", "control_method": "Control method",
+                   "exploitation_form": "Exploitation form", "transport_mode": "Transport mode",
+                   "concealment": "Concealment", "document_fraud": "Document fraud",
+                   "platform": "Platform", "linked_crime": "Linked crime"}
+
+
+def dimension_name(dimension: str, lang: str = "en") -> str:
+    """A modus-operandi dimension's name in ``lang``.
+
+    >>> dimension_name("transport_mode"), dimension_name("transport_mode", "es")
+    ('Transport mode', 'Modo de transporte')
+    """
+    from .i18n import pgettext
+
+    return pgettext(lang, "dimension", DIMENSION_NAMES.get(dimension, dimension.replace("_", " ").capitalize()))

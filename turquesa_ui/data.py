@@ -24,7 +24,7 @@ def _period(version: str):
     return corridors.store_period(store_cursor())
 
 
-@st.cache_data(show_spinner="Rebuilding routes…", max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _view(version: str, key: tuple[tuple[str, str], ...]) -> corridors.CorridorView:
     filters, _ = from_query_params(dict(key))
     return corridors.corridor_view(store_cursor(), filters, graph=_graph(version))
@@ -80,10 +80,10 @@ def _persons(version: str, key, split: str, freq: str | None):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _women_share(version: str, key, freq: str):
+def _women_share(version: str, key, freq: str, lang: str):
     from turquesa_geo import gender
 
-    return gender.women_girls_share(store_cursor(), _filters(key), freq)
+    return gender.women_girls_share(store_cursor(), _filters(key), freq, lang)
 
 
 def key_figures(filters: Filters, period):
@@ -101,12 +101,12 @@ def persons_by(filters: Filters, split: str, freq: str | None = None):
     return _persons(current_data_version(), _key(filters), split, freq)
 
 
-def women_girls_share(filters: Filters, freq: str):
-    """Share of women and girls per period and role (cached)."""
-    return _women_share(current_data_version(), _key(filters), freq)
+def women_girls_share(filters: Filters, freq: str, lang: str = "en"):
+    """Share of women and girls per period and role, roles labelled in ``lang`` (cached)."""
+    return _women_share(current_data_version(), _key(filters), freq, lang)
 
 
-@st.cache_data(show_spinner="Looking for emerging signals…", max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32)
 def _signals(version: str, key, latest, baseline):
     from turquesa_geo import trends
 
@@ -142,7 +142,7 @@ def modus_series_by_corridor(filters: Filters, dimension: str, freq: str):
     return _modus_corridor(current_data_version(), _key(filters), dimension, freq)
 
 
-@st.cache_data(show_spinner="Finding who reports on each corridor…", max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=32)
 def _reporters(version: str, key: tuple[tuple[str, str], ...]):
     from turquesa_geo.cooperation import reporters_by_corridor
 

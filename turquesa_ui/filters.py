@@ -15,8 +15,10 @@ from turquesa_geo.filters import (
     from_query_params,
     to_query_params,
 )
+from turquesa_geo.i18n import N_, format_date, gettext
 from turquesa_geo.rollups import whole_months
-from turquesa_geo.vocab import codes, label
+from turquesa_geo.vocab import codes, dimension_name, label
+from turquesa_ui.lang import URL_KEY, current_lang, tr
 from turquesa_ui.text import md
 
 KEY_PREFIX = "flt_"
@@ -35,7 +37,7 @@ def _widget_choices(choices: dict[str, list[str]]) -> dict[str, list[str]]:
     return {f.name: by_kind[f.kind] for f in FILTER_FIELDS if f.kind in by_kind}
 
 
-def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str, list[str]]) -> None:
+def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str, list[str]], lang: str) -> None:
     """Give each filter widget its value from the shared state (first run: from the URL).
 
     Widgets belong to a page: when another page draws them, their values are seeded
@@ -49,15 +51,15 @@ def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str,
         st.session_state.pop(KEY_PREFIX + "period", None)
         st.session_state[PAGE] = page
     if STATE not in st.session_state:
-        filters, problems = from_query_params(dict(st.query_params))
+        filters, problems = from_query_params(dict(st.query_params), lang)
         for problem in problems:
-            st.toast(f"Ignored filter from the link: {md(problem)}")
+            st.toast(gettext(lang, "Ignored filter from the link: {problem}").format(problem=md(problem)))
         st.session_state[STATE] = to_query_params(filters)
     filters, _ = from_query_params(st.session_state[STATE])
     # Bounds in whole months: the months that hold the store's first and last case.
-    filters, notes = fit_to_store(filters, whole_months(*period), _widget_choices(choices))
+    filters, notes = fit_to_store(filters, whole_months(*period), _widget_choices(choices), lang)
     for note in notes:
-        st.toast(f"Filter adjusted: {md(note)}")
+        st.toast(gettext(lang, "Filter adjusted: {note}").format(note=md(note)))
     st.session_state[STATE] = to_query_params(filters)
     for f in FILTER_FIELDS:
         key = KEY_PREFIX + f.name
@@ -72,7 +74,7 @@ def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str,
 
 def _modus_label(option: str, lang: str) -> str:
     dimension, code = option.split(":", 1)
-    return f"{dimension.replace('_', ' ').capitalize()}: {label(dimension, code, lang)}"
+    return f"{dimension_name(dimension, lang)}: {label(dimension, code, lang)}"
 
 
 def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
@@ -87,13 +89,14 @@ def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
 def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], page: str,
                    lang: str = "en") -> Filters:
     """Draw the filters in the sidebar and return the selection; the URL follows every change."""
-    _seed_widgets(period, page, choices)
+    _seed_widgets(period, page, choices, lang)
+    _ = tr(lang)
     values: dict[str, object] = {}
     with st.sidebar:
-        st.header("Filters")
+        st.header(_("Filters"))
         first, last = whole_months(*period)
-        chosen = st.date_input("Period", min_value=first, max_value=last, key=KEY_PREFIX + "period",
-                               format="YYYY-MM-DD")
+        chosen = st.date_input(_("Period"), min_value=first, max_value=last, key=KEY_PREFIX + "period",
+                               format="YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY")
         if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
             values["start"], values["end"] = chosen
         for f in FILTER_FIELDS:
@@ -107,15 +110,16 @@ def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
                 options, fmt = choices["sources"], str
             else:
                 options, fmt = codes(f.vocabulary), lambda c, v=f.vocabulary: label(v, c, lang)
-            picked = st.multiselect(f.label, options, key=KEY_PREFIX + f.name, format_func=fmt, help=f.help or None)
+            picked = st.multiselect(_(f.label), options, key=KEY_PREFIX + f.name, format_func=fmt,
+                                    help=_(f.help) if f.help else None, placeholder=_("Choose options"))
             values[f.name] = (tuple(tuple(p.split(":", 1)) for p in picked) if f.kind == "modus" else tuple(picked))
     filters = Filters(**values)
     st.session_state[STATE] = to_query_params(filters)
-    st.query_params.from_dict(st.session_state[STATE])
+    st.query_params.from_dict({**st.session_state[STATE], URL_KEY: lang})
     return filters
 
 
-EMPTY_STORE = "The store is empty. Import files on the **Import files** page, or run `turquesa demo`."
+EMPTY_STORE = N_("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
 
 
 def analysis_filters(page: str) -> tuple[Filters, tuple[dt.date, dt.date]]:
@@ -125,11 +129,12 @@ def analysis_filters(page: str) -> tuple[Filters, tuple[dt.date, dt.date]]:
     """
     from turquesa_ui.data import filter_choices, store_period
 
+    lang = current_lang()
     period = store_period()
     if period is None:
-        st.info(EMPTY_STORE)
+        st.info(gettext(lang, EMPTY_STORE))
         st.stop()
-    return filter_sidebar(filter_choices(), period, page=page), period
+    return filter_sidebar(filter_choices(), period, page=page, lang=lang), period
 
 
 def period_caption(filters: Filters, view_period, previous) -> str:
@@ -137,7 +142,11 @@ def period_caption(filters: Filters, view_period, previous) -> str:
     from turquesa_geo.filters import describe
     from turquesa_geo.privacy import SMALL_CELL_K
 
-    text = f"{md(describe(filters, with_period=False))} · {view_period[0]:%d %b %Y} – {view_period[1]:%d %b %Y}"
+    lang = current_lang()
+    _ = tr(lang)
+    text = (f"{md(describe(filters, lang, with_period=False))} · "
+            f"{format_date(view_period[0], lang)} – {format_date(view_period[1], lang)}")
     if previous:
-        text += f" · change against {previous[0]:%d %b %Y} – {previous[1]:%d %b %Y}"
-    return text + f" · counts under {SMALL_CELL_K} show as <{SMALL_CELL_K}"
+        text += " · " + _("change against {start} – {end}").format(start=format_date(previous[0], lang),
+                                                                   end=format_date(previous[1], lang))
+    return text + " · " + _("counts under {k} show as <{k}").format(k=SMALL_CELL_K)

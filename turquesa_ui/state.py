@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 LAST_IMPORTS = "last_imports"
+#: The interface language (see turquesa_ui.lang; its default is the $TURQUESA_LANG setting).
 LANG = "lang"
 #: Set by app.py's frame (through init_state): pages check it ran.
 APP_FRAME = "app_frame"
 
 DEFAULTS: dict[str, object] = {
     LAST_IMPORTS: [],
-    LANG: "en",
 }
 
 
