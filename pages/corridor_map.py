@@ -118,11 +118,11 @@ if not deaths.empty:
     p1.markdown("**" + _("How exact the points are") + "**")
     p1.dataframe(precision_shares(deaths, lang), hide_index=True, width="stretch", column_config={
         "location_precision": _("Location precision"), "incidents": _("Incidents"),
-        "share": st.column_config.NumberColumn(_("Share"), format="%d%%", help=blank)})
+        "share": st.column_config.TextColumn(_("Share"), help=blank)})
     p2.markdown("**" + _("Source quality, as graded by the source") + "**")
     p2.dataframe(quality_shares(deaths, lang), hide_index=True, width="stretch", column_config={
         "source_quality": _("Source quality"), "incidents": _("Incidents"),
-        "share": st.column_config.NumberColumn(_("Share"), format="%d%%", help=blank)})
+        "share": st.column_config.TextColumn(_("Share"), help=blank)})
 
 if show_linked:  # on demand: the split by corridor reads the case tables (about 0.5 s at 1M cases)
     st.subheader(_("Linked crimes by corridor"))

@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import run_import
@@ -234,18 +234,21 @@ def test_glotip_counts_follow_the_filters_they_are_split_by(store):
     assert flows(crime_types=("trafficking",), sources=("UNODC GLOTIP",)) != []
 
 
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
 @given(st.integers(min_value=0, max_value=10**9))
 def test_parse_value_reads_whole_numbers_as_written(n):
     assert parse_value(str(n)) == (n, None, True)
     assert parse_value(f"{n:,}") == (n, None, True)
 
 
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
 @given(st.integers(min_value=1, max_value=100))
 def test_parse_value_keeps_censored_values_censored(n):
     assert parse_value(f"<{n}") == (None, f"<{n}", True)
     assert parse_value(f"< {n}") == (None, f"<{n}", True)
 
 
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
 @given(st.text())
 def test_parse_value_never_invents_a_number(text):
     value, censored, valid = parse_value(text)
@@ -318,20 +321,22 @@ def test_outcomes_sum_by_country_with_small_counts_protected(store):
     assert table["country"].tolist()[-1] == "At sea or unknown"
     precision = outcomes.precision_shares(frame)
     assert precision.iloc[0, :2].tolist() == ["Approximate point (1 or 2 decimals)", "<5"]
-    assert precision["share"].isna().all()  # every grade rests on fewer than 5 incidents
+    assert (precision["share"] == "").all()  # every grade rests on fewer than 5 incidents
     assert precision["location_precision"].tolist() == ["Approximate point (1 or 2 decimals)",
                                                         "Rounded to whole degrees (about 100 km)",
                                                         "Exact point (3 or more decimals)"]
     assert outcomes.quality_shares(frame)["source_quality"].tolist() == ["5", "3", "4", "2"]
     # With k = 2 the counts behind them show: 8 incidents, 4 with approximate points (50 %).
     assert outcomes.precision_shares(frame, k=2).values.tolist()[0] == ["Approximate point (1 or 2 decimals)", "4",
-                                                                         50.0]
+                                                                         "50%"]
+    assert outcomes.outcomes_by_country(frame, "fr")["country"].tolist()[-1] == "En mer ou inconnu"
     only_usa = outcomes.outcomes_by_country(outcomes.outcomes(store, Filters(destination=("USA",))))
     assert only_usa["country"].tolist() == ["United States", "At sea or unknown"]
 
 
 # --- the shared transformations (properties) ------------------------------------------
 
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
 @given(st.floats(min_value=-90, max_value=90, allow_nan=False), st.floats(min_value=-180, max_value=180,
                                                                            allow_nan=False),
        st.integers(min_value=0, max_value=6))
@@ -342,6 +347,7 @@ def test_parse_coordinates_keeps_the_digits_as_written(lat, lon, digits):
     assert coordinate_precision(a, b) in {"whole_degree", "approximate", "exact"}
 
 
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
 @given(st.text())
 def test_parse_coordinates_returns_numbers_or_nothing(text):
     found = parse_coordinates(text)
@@ -349,6 +355,7 @@ def test_parse_coordinates_returns_numbers_or_nothing(text):
         assert all(float(v.replace(",", ".")) == float(v.replace(",", ".")) for v in found)
 
 
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
 @given(st.lists(st.tuples(*(st.one_of(st.none(), st.integers(0, 50)) for _ in range(4))), min_size=1, max_size=20))
 def test_allocate_persons_invents_nobody_and_loses_no_sex(rows):
     total, females, males, children = (pd.Series([r[i] for r in rows], dtype="float64") for i in range(4))
@@ -362,6 +369,7 @@ def test_allocate_persons_invents_nobody_and_loses_no_sex(rows):
     assert (frame[[c for c in frame.columns if c[1] == "minor"]].sum(axis=1) <= children.fillna(0)).all()
 
 
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
 @given(st.text())
 def test_clean_text_is_idempotent_and_never_blank(text):
     once = clean_text(pd.Series([text], dtype=object))[0]

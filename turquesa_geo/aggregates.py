@@ -13,7 +13,7 @@ import pandas as pd
 from . import sql
 from .countries import country_name
 from .filters import Filters
-from .i18n import N_, ngettext, translator
+from .i18n import N_, gettext, ngettext
 from .privacy import SMALL_CELL_K, format_count
 from .vocab import label
 
@@ -139,7 +139,7 @@ def flows_table(flows: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) ->
 def series_table(series: pd.DataFrame, vocabulary: str | None = None, lang: str = "en",
                  k: int = SMALL_CELL_K) -> pd.DataFrame:
     """A yearly series ready to show, one row per year and category."""
-    every = translator(lang).gettext("All")
+    every = gettext(lang, "All")
     names = [(label(vocabulary, c, lang) if vocabulary and c != "total" else every if c == "total" else c)
              for c in series.iloc[:, 1]]
     return pd.DataFrame({"year": series["year"].astype(int), "category": names,

@@ -16,7 +16,7 @@ import pandas as pd
 from . import sql
 from .countries import country_name
 from .filters import Filters
-from .i18n import translator
+from .i18n import format_number, gettext
 from .privacy import SMALL_CELL_K, format_count
 from .vocab import label
 
@@ -38,7 +38,7 @@ def outcomes_by_country(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CE
     by = frame.assign(country=frame["country"].fillna("")).groupby("country", as_index=False)[
         ["incidents", *PERSON_COLUMNS]].sum()
     by = by.sort_values(["dead", "missing", "incidents"], ascending=False, ignore_index=True)
-    at_sea = translator(lang).gettext("At sea or unknown")
+    at_sea = gettext(lang, "At sea or unknown")
     shown = pd.DataFrame({"country": [country_name(c, lang) if c else at_sea for c in by["country"]]})
     for column in ("incidents", *PERSON_COLUMNS):
         shown[column] = [format_count(int(v), k, lang=lang) for v in by[column]]
@@ -46,14 +46,15 @@ def outcomes_by_country(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CE
 
 
 def _shares(frame: pd.DataFrame, column: str, k: int = SMALL_CELL_K, lang: str = "en") -> pd.DataFrame:
-    """Incidents per value of ``column`` (protected text) and their share, blank when under ``k`` incidents."""
+    """Incidents per value of ``column`` and their share in percent, as text: under ``k`` incidents, ``<k`` and blank."""
     if frame.empty:
         return pd.DataFrame(columns=[column, "incidents", "share"])
-    not_given = translator(lang).gettext("Not given")
+    not_given = gettext(lang, "Not given")
     by = frame.assign(**{column: frame[column].fillna(not_given)}).groupby(column, as_index=False)["incidents"].sum()
     by = by.sort_values("incidents", ascending=False, ignore_index=True)
     share = (100 * by["incidents"] / by["incidents"].sum()).round(0)
-    by["share"] = share.where(by["incidents"] >= k)
+    # Text, so that a hidden share reads blank rather than as the table's "None".
+    by["share"] = [f"{format_number(int(v), lang)}%" if n >= k else "" for v, n in zip(share, by["incidents"])]
     by["incidents"] = [format_count(int(v), k, lang=lang) for v in by["incidents"]]
     return by
 
