@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .i18n import N_, translator
+from .i18n import format_month, N_, translator
 from .vocab import label
 
 __all__ = ["OKABE_ITO", "CRIME_STYLE", "cases_by_year_figure", "corridor_sankey", "trend_figure", "sex_age_figure",
@@ -138,9 +138,35 @@ def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read:
         yaxis=dict(title=y_title or (_("Share of cases reporting it (%)") if measure == "share" else _("Cases")),
                    rangemode="tozero",
                    separatethousands=True),
-        xaxis=dict(title=None),
+        xaxis=dict(title=None, **_time_ticks(series["period"], lang)),
     )
     return figure
+
+
+def _time_ticks(periods: pd.Series, lang: str = "en") -> dict:
+    """Ticks of a time axis written by us, in ``lang``: plotly's own month names are English only.
+
+    Years when the series spans three years or more (or holds yearly points), else the first
+    month of each quarter in words (``mar 2024``).
+
+    >>> _time_ticks(pd.Series(pd.to_datetime(["2024-01-01", "2024-06-01"])), "es")["ticktext"]
+    ['ene 2024', 'abr 2024']
+    >>> _time_ticks(pd.Series(pd.to_datetime(["2019-01-01", "2021-01-01"])), "es")["ticktext"]
+    ['2019', '2020', '2021']
+    """
+    days = pd.to_datetime(periods).dropna()
+    if days.empty:
+        return {}
+    first, last = days.min(), days.max()
+    yearly = last.year - first.year >= 2 or bool((days.dt.month == 1).all() and (days.dt.day == 1).all()
+                                                and days.dt.year.nunique() == len(days.unique()))
+    if yearly:
+        ticks = pd.date_range(f"{first.year}-01-01", f"{last.year}-01-01", freq="YS")
+        text = [str(t.year) for t in ticks]
+    else:
+        ticks = pd.date_range(first.to_period("Q").start_time, last, freq="QS")
+        text = [format_month(t.date(), lang) for t in ticks]
+    return {"tickmode": "array", "tickvals": list(ticks), "ticktext": text}
 
 
 #: Gender × age segments in drawing order, with colour and pattern (minors hatched).
