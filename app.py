@@ -12,11 +12,12 @@ from turquesa_ui.store import store_cursor
 
 st.set_page_config(page_title="Turquesa", page_icon="assets/icon.png", layout="wide")
 init_state()
-_ = tr(language_selector())
+lang = language_selector()
+_ = tr(lang)
 try:
     store_cursor()
 except StoreBusy as exc:
-    st.error(_("Turquesa cannot open its store: {error}.").format(error=exc))
+    st.error(_("Turquesa cannot open its store: {error}.").format(error=exc.text(lang)))
     st.stop()
 
 PAGES = [

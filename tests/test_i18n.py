@@ -39,8 +39,8 @@ PROPER_NAMES = {
 }
 #: Words spelt the same in a language as in English: the explicit, short list of allowed identical texts.
 SAME_IN = {
-    "es": {"Modus operandi", "No", "error"},
-    "pt": {"Modus operandi", "via"},
+    "es": {"Modus operandi", "No", "error", "{file}: {error}"},  # a refusal wrapping another error's text
+    "pt": {"Modus operandi", "via", "{file}: {error}"},
     "fr": {"Modus operandi", "Correct.", "Corridor", "Corridors", "Destination", "Dimension", "Exploitation",
            "Export", "Familial", "Format", "Incidents", "Interception", "Protection", "Route", "Route (ISO)", "Source", "Sources",
            "Suspect", "Suspects", "Transit", "direct", "via"},

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import sql
 from .exports import csv_bytes
-from .i18n import LANG_ENV, LANGUAGES, N_, check_lang, default_lang, translator
+from .i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
 from .profiles import note_text
 from .importer import PROFILES, ImportResult, import_file
 from .privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
@@ -630,7 +630,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ImportRefused, CliError, FileNotFoundError, StoreBusy) as exc:
-        print("turquesa: " + _("error") + f": {exc}", file=sys.stderr)
+        reason = exc.text(_lang) if isinstance(exc, LocalizedError) else str(exc)
+        print("turquesa: " + _("error") + f": {reason}", file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001  one line, never a traceback
         print("turquesa: " + _("error") + f": {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -18,6 +18,7 @@ from . import columns as C
 from .countries import country_table, resolve_country, suggest_countries
 from .importer import (ImportResult, ProgressCallback, _count_lines_sql, _quarantine_by_rule, _quarantine_ragged,
                        _record_import, _register)
+from .i18n import N_
 from .parsing import DateOrderError, parse_dates, parse_multi
 from .rollups import refresh as refresh_rollups
 from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
@@ -145,8 +146,8 @@ def _stage(con, path: Path, table: str, sha: str, source: str, profile: str) -> 
     info = load_stage(con, path, table)
     alias = next((c for c in CASE_ID_ALIASES if c in info.columns), None)
     if alias is None:
-        raise ImportRefused(f"{path.name}: no case id column (one of {', '.join(CASE_ID_ALIASES)}); "
-                            f"found: {', '.join(info.columns)}")
+        raise ImportRefused(N_("{file}: no case id column (one of {aliases}); found: {found}"),
+                            file=path.name, aliases=", ".join(CASE_ID_ALIASES), found=", ".join(info.columns))
     result = ImportResult(0, path.name, sha, profile, source, rows_read=info.rows_read,
                           file_format=info.file_format, encoding=info.encoding, delimiter=info.delimiter)
     known = {alias, *PERSON_COLUMNS.values(), *VICTIM_CONTEXT, *EVENT_COLUMNS.values()}
@@ -175,11 +176,11 @@ def _check_columns(persons: _Side, events: _Side) -> tuple[_Side, _Side]:
         persons, events = events, persons
     for column in (EVENT_COLUMNS["type"], EVENT_COLUMNS["country"]):
         if column not in events.info.columns:
-            raise ImportRefused(f"{events.path.name}: missing required column {column}; "
-                                f"found: {', '.join(events.info.columns)}")
+            raise ImportRefused(N_("{file}: missing required column {column}; found: {found}"),
+                                file=events.path.name, column=column, found=", ".join(events.info.columns))
     if not any(c.startswith("prs_") for c in persons.info.columns):
-        raise ImportRefused(f"{persons.path.name}: no HTCDS person column (prs_Gender, prs_Nationality, ...): "
-                            "is it the persons file?")
+        raise ImportRefused(N_("{file}: no HTCDS person column (prs_Gender, prs_Nationality, ...): "
+                               "is it the persons file?"), file=persons.path.name)
     return persons, events
 
 
@@ -238,7 +239,7 @@ def _build_lookups(con, persons: _Side, events: _Side, date_format: str | None) 
     try:
         dates = parse_dates(_distinct(con, events, EVENT_COLUMNS["date"]), date_format)
     except DateOrderError as exc:
-        raise ImportRefused(f"{events.path.name}: {exc}") from None
+        raise ImportRefused(N_("{file}: {error}"), file=events.path.name, error=str(exc)) from None
     add("date", list(dates), lambda v: (dates[v].isoformat() if dates[v] else None, None))
     _register(con, "h_map", pa.table({"kind": pa.array(kinds, pa.string()), "raw": pa.array(raws, pa.string()),
                                       "code": pa.array(codes, pa.string()), "note": pa.array(notes, pa.string())}))

@@ -28,7 +28,7 @@ from babel.support import NullTranslations, Translations
 
 __all__ = ["LANGUAGES", "LANGUAGE_NAMES", "LANG_ENV", "DOMAIN", "LOCALE_DIR", "default_lang", "check_lang",
            "translator", "gettext", "pgettext", "ngettext", "bilingual", "format_number", "format_percent",
-           "format_date", "format_month", "format_datetime", "regroup", "N_"]
+           "format_date", "format_month", "format_datetime", "regroup", "N_", "LocalizedError", "Translatable"]
 
 #: The interface languages, English first (the message ids are English).
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr")
@@ -115,6 +115,51 @@ def bilingual(message: str, langs: tuple[str, ...], context: str | None = None) 
     """
     texts = (pgettext(lang, context, message) if context else gettext(lang, message) for lang in langs)
     return " / ".join(dict.fromkeys(texts))
+
+
+class Translatable(str):
+    """A param of a :class:`LocalizedError` that is a message id itself (mark it ``N_``), translated with it."""
+
+
+class LocalizedError(Exception):
+    """An error whose message is an English message id and named params, to be shown in any language.
+
+    Raise it with the id marked for extraction: ``Refused(N_("{file}: the file is empty"), file=name)``.
+    ``str(exc)`` is the English text (for logs and tests); :meth:`text` is the text in a language.
+    Without params the message is taken as it is (and translated whole if it is a message id).
+
+    >>> class Refused(LocalizedError, ValueError):
+    ...     pass
+    >>> exc = Refused(N_("{file}: the file is empty"), file="a.csv")
+    >>> str(exc), exc.text("en"), exc.params
+    ('a.csv: the file is empty', 'a.csv: the file is empty', {'file': 'a.csv'})
+    >>> Refused("plain text").text("es")
+    'plain text'
+    """
+
+    def __init__(self, message: str = "", /, **params: object) -> None:
+        self.msgid = str(message)
+        self.params = params
+        super().__init__(self.msgid.format(**params) if params else self.msgid)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (English where the catalog has no translation)."""
+        translated = gettext(lang, self.msgid)
+        if not self.params:
+            return translated
+        values = {key: gettext(lang, value) if isinstance(value, Translatable) else value
+                  for key, value in self.params.items()}
+        try:
+            return translated.format(**values)
+        except (KeyError, IndexError, ValueError):  # a translation with broken placeholders: English
+            return str(self)
+
+    def __reduce__(self):
+        return _rebuild_error, (type(self), self.msgid, self.params)
+
+
+def _rebuild_error(cls: type[LocalizedError], msgid: str, params: dict) -> LocalizedError:
+    return cls(msgid, **params)
 
 
 def _locale(lang: str) -> Locale:

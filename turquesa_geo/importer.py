@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from . import columns as C
 from .countries import country_table, resolve_country, suggest_countries
+from .i18n import N_, Translatable
 from .parsing import DateOrderError, parse_dates, parse_multi, parse_route
 from .profiles import PROFILE_NAMES, Profile, as_text, check_profile, looks_like, text_array
 from .rollups import refresh as refresh_rollups
@@ -144,7 +145,8 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
     name = file_name or path.name
     progress = progress or _noop
     if profile not in PROFILES:
-        raise ImportRefused(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
+        raise ImportRefused(N_("unknown profile {profile!r}; expected one of {expected}"),
+                            profile=profile, expected=", ".join(PROFILES))
     sha = _sha256(path)
     previous = _previous_import(con, sha)
     if previous is not None:
@@ -208,9 +210,9 @@ def _sha256(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except FileNotFoundError:
-        raise ImportRefused(f"{path}: no such file") from None
+        raise ImportRefused(N_("{path}: no such file"), path=str(path)) from None
     except IsADirectoryError:
-        raise ImportRefused(f"{path}: is a directory, not a file") from None
+        raise ImportRefused(N_("{path}: is a directory, not a file"), path=str(path)) from None
     return digest.hexdigest()
 
 
@@ -307,11 +309,12 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
     missing = [c for c in C.REQUIRED_COLUMNS if c not in info.columns]
     if missing:
         likely = looks_like(info.columns)
-        hint = (f"; it looks like {likely.title}: import it with --profile {likely.name}"
-                if likely and likely.name != "flat" else "")
-        raise ImportRefused(
-            f"{file_name}: missing required column(s) {', '.join(missing)}; found: {', '.join(info.columns)}{hint}"
-        )
+        found = {"file": file_name, "missing": ", ".join(missing), "found": ", ".join(info.columns)}
+        if likely and likely.name != "flat":
+            raise ImportRefused(N_("{file}: missing required column(s) {missing}; found: {found}; "
+                                   "it looks like {title}: import it with --profile {profile}"),
+                                title=Translatable(likely.title), profile=likely.name, **found)
+        raise ImportRefused(N_("{file}: missing required column(s) {missing}; found: {found}"), **found)
     dropped, ignored = [], []
     for column in info.columns:
         if column in C.FLAT_COLUMNS:
@@ -322,7 +325,7 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
             try:
                 C.parse_count_column(column)
             except ValueError as exc:
-                raise ImportRefused(f"{file_name}: {exc}") from None
+                raise ImportRefused(N_("{file}: {error}"), file=file_name, error=str(exc)) from None
             ignored.append(column)
     # Dropped columns are never read again: canonical rows and quarantine records
     # name only the kept columns.
@@ -408,7 +411,7 @@ def _build_date_map(con, cells: _Cells, date_format: str | None, file_name: str)
         # should quote the same examples every time.
         dates = parse_dates(sorted({t for t in cells.values() if t is not None}), date_format)
     except DateOrderError as exc:
-        raise ImportRefused(f"{file_name}: {exc}") from None
+        raise ImportRefused(N_("{file}: {error}"), file=file_name, error=str(exc)) from None
     _register(con, "m_date", pa.table({
         "cell": _strings(cells), "text": _strings(cells.values()),
         "d": pa.array([dates.get(t) for t in cells.values()], pa.date32()),

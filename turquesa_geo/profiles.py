@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .countries import resolve_country
+from .i18n import N_, Translatable
 from .parsing import parse_date
 from .readers import ImportRefused
 
@@ -101,7 +102,7 @@ def _load() -> dict[str, Profile]:
 #: The profiles ``turquesa import --profile`` accepts; "flat" is the native format.
 PROFILE_NAMES: tuple[str, ...] = ("flat", "mmp", "glotip", "ctdc")
 
-_FLAT = Profile("flat", "Turquesa flat incident format", "", "cases",
+_FLAT = Profile("flat", N_("Turquesa flat incident format"), "", "cases",
                 (("incident_id",), ("date",), ("crime_type",)))
 
 
@@ -111,7 +112,8 @@ def profile(name: str) -> Profile:
         return _FLAT
     found = _load().get(name)
     if found is None:
-        raise ImportRefused(f"unknown profile {name!r}; expected one of {', '.join(PROFILE_NAMES)}")
+        raise ImportRefused(N_("unknown profile {profile!r}; expected one of {expected}"),
+                            profile=name, expected=", ".join(PROFILE_NAMES))
     return found
 
 
@@ -144,9 +146,14 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
         return wanted
     likely = looks_like(columns)
     missing = [group[0] for group in wanted.markers if not set(columns).intersection(group)]
-    hint = (f"it looks like {likely.title}: import it with --profile {likely.name}" if likely
-            else "it looks like none of the known profiles (" + ", ".join(PROFILE_NAMES) + ")")
-    raise ImportRefused(f"{file_name} is not a {wanted.title} file (it lacks {', '.join(missing)}); {hint}")
+    said = {"file": file_name, "title": Translatable(wanted.title), "missing": ", ".join(missing)}
+    if likely:
+        raise ImportRefused(N_("{file} is not a {title} file (it lacks {missing}); "
+                               "it looks like {likely}: import it with --profile {profile}"),
+                            likely=Translatable(likely.title), profile=likely.name, **said)
+    raise ImportRefused(N_("{file} is not a {title} file (it lacks {missing}); "
+                           "it looks like none of the known profiles ({profiles})"),
+                        profiles=", ".join(PROFILE_NAMES), **said)
 
 
 def note_text(note: dict | str, lang: str = "en") -> str:

@@ -29,6 +29,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from .i18n import N_, LocalizedError, Translatable
 from .sql import copy_to_temp_sql, drop_temp_sql, plain_ident, quote_ident
 
 __all__ = [
@@ -62,8 +63,16 @@ MAX_XLSX_RATIO_FLOOR = 8 * (1 << 20)
 LINE_COLUMN = "_line"
 
 
-class ImportRefused(ValueError):
-    """A whole file cannot be imported; the message says why in one line."""
+class ImportRefused(LocalizedError, ValueError):
+    """A whole file cannot be imported; the message says why in one line.
+
+    Raised with an English message id marked ``N_`` and its named params, so that it can be
+    shown in any language: ``str(exc)`` is the English text, ``exc.text(lang)`` the translation.
+
+    >>> exc = ImportRefused(N_("{file}: the file is empty"), file="cases.csv")
+    >>> str(exc), exc.text("es")
+    ('cases.csv: the file is empty', 'cases.csv: el archivo está vacío')
+    """
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,7 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", 0
     if b"\x00" in data:
-        raise ImportRefused("cannot detect the text encoding (binary content or UTF-16 without a byte-order mark)")
+        raise ImportRefused(N_("cannot detect the text encoding (binary content or UTF-16 without a byte-order mark)"))
     try:
         data.decode("utf-8")
         return "utf-8", 0
@@ -133,9 +142,9 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
-        raise ImportRefused("cannot detect the text encoding: not UTF-8, UTF-16 or Windows-1252") from None
+        raise ImportRefused(N_("cannot detect the text encoding: not UTF-8, UTF-16 or Windows-1252")) from None
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-        raise ImportRefused("cannot detect the text encoding: control characters found, is it a text file?")
+        raise ImportRefused(N_("cannot detect the text encoding: control characters found, is it a text file?"))
     return "cp1252", 0
 
 
@@ -170,14 +179,13 @@ def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage")
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ImportRefused(
-            f"{path.name}: unsupported file type {suffix or '(none)'!r}; expected one of "
-            f"{', '.join(SUPPORTED_SUFFIXES)}"
-        )
+        raise ImportRefused(N_("{file}: unsupported file type {suffix!r}; expected one of {expected}"),
+                            file=path.name, suffix=suffix or Translatable(N_("(none)")),
+                            expected=", ".join(SUPPORTED_SUFFIXES))
     if not path.exists():
-        raise ImportRefused(f"{path}: no such file")
+        raise ImportRefused(N_("{path}: no such file"), path=str(path))
     if path.stat().st_size == 0:
-        raise ImportRefused(f"{path.name}: the file is empty")
+        raise ImportRefused(N_("{file}: the file is empty"), file=path.name)
     # Staged tables must keep file order: CSV line numbers come from row positions.
     with insertion_order(con, preserve=True):
         if suffix == ".parquet":
@@ -197,7 +205,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageI
         return _stage_csv_decoded(con, path, table)
     # The common case: DuckDB reads the file itself and Python never holds all of it.
     if plain.blank:
-        raise ImportRefused(f"{path.name}: the file is empty")
+        raise ImportRefused(N_("{file}: the file is empty"), file=path.name)
     with path.open("rb") as handle:
         header_line = _header_line(handle.read(MAX_HEADER_BYTES + 1), path.name).decode("utf-8")
     return _stage_utf8_csv(con, path, path.name, table, header_line, plain.lines,
@@ -265,7 +273,7 @@ def _stage_csv_decoded(con: duckdb.DuckDBPyConnection, path: Path, table: str) -
     encoding, bom = detect_encoding(data)
     body = memoryview(data)[bom:]
     if not body.nbytes or bytes(body[:4096]).isspace() and data[bom:].isspace():
-        raise ImportRefused(f"{path.name}: the file is empty")
+        raise ImportRefused(N_("{file}: the file is empty"), file=path.name)
     # Large files stay bytes: only non-UTF-8 files are decoded whole (to re-encode).
     text = None if encoding == "utf-8" else bytes(body).decode(encoding)
     first = (_header_line(text[:MAX_HEADER_BYTES + 1], path.name) if text is not None
@@ -298,8 +306,9 @@ def _header_line(head: bytes | str, name: str) -> bytes | str:
     newline = "\n" if isinstance(head, str) else b"\n"
     end = head.find(newline)
     if end < 0 and len(head) > MAX_HEADER_BYTES:
-        raise ImportRefused(f"{name}: the header line is longer than {MAX_HEADER_BYTES:,} bytes "
-                            f"(at most {MAX_COLUMNS} columns are accepted)")
+        raise ImportRefused(N_("{file}: the header line is longer than {limit:,} bytes "
+                               "(at most {columns} columns are accepted)"),
+                            file=name, limit=MAX_HEADER_BYTES, columns=MAX_COLUMNS)
     return head[:end if end >= 0 else len(head)].rstrip("\r" if isinstance(head, str) else b"\r")
 
 
@@ -309,7 +318,7 @@ def _split_header(header_line: str, name: str) -> tuple[str, list[str]]:
     try:
         return delimiter, next(csv.reader([header_line], delimiter=delimiter))
     except csv.Error as exc:  # a name longer than the csv module's field limit
-        raise ImportRefused(f"{name}: unreadable header line ({exc})") from None
+        raise ImportRefused(N_("{file}: unreadable header line ({error})"), file=name, error=str(exc)) from None
 
 
 def _stage_utf8_csv(con, utf8_path: Path, name: str, table: str, header_line: str, lines: int,
@@ -320,20 +329,21 @@ def _stage_utf8_csv(con, utf8_path: Path, name: str, table: str, header_line: st
     info = _stage_csv_duckdb(con, utf8_path, name, table, delimiter, columns, lines, full_text)
     info.encoding = encoding
     if info.rows == 0 and not info.ragged:
-        raise ImportRefused(f"{name}: the file has a header but no data rows")
+        raise ImportRefused(N_("{file}: the file has a header but no data rows"), file=name)
     return info
 
 
 def _checked_header(header: list[str], name: str) -> list[str]:
     if len(header) > MAX_COLUMNS:
-        raise ImportRefused(f"{name}: {len(header)} columns; at most {MAX_COLUMNS} are accepted")
+        raise ImportRefused(N_("{file}: {count} columns; at most {limit} are accepted"),
+                            file=name, count=len(header), limit=MAX_COLUMNS)
     columns = [normalize_column_name(h) for h in header]
     seen: set[str] = set()
     for raw, col in zip(header, columns):
         if not col:
-            raise ImportRefused(f"{name}: a column has an empty name ({raw!r})")
+            raise ImportRefused(N_("{file}: a column has an empty name ({header!r})"), file=name, header=raw)
         if col in seen:
-            raise ImportRefused(f"{name}: column {col!r} appears twice in the header")
+            raise ImportRefused(N_("{file}: column {column!r} appears twice in the header"), file=name, column=col)
         seen.add(col)
     return columns
 
@@ -522,7 +532,8 @@ def _stage_csv_python(con, text: str, name: str, table: str, delimiter: str, col
                     column.append(value if value != "" else None)
             start = reader.line_num + 1
     except csv.Error as exc:  # a field longer than the csv module's limit
-        raise ImportRefused(f"{name}: unreadable CSV at line {reader.line_num} ({exc})") from None
+        raise ImportRefused(N_("{file}: unreadable CSV at line {line} ({error})"),
+                            file=name, line=reader.line_num, error=str(exc)) from None
     arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
     arrays.update({col: pa.array(vals, pa.string()) for col, vals in zip(columns, values)})
     info = _stage_arrow(con, pa.table(arrays), table, "csv")
@@ -538,7 +549,7 @@ def _read_parquet(path: Path) -> pa.Table:
     try:
         source = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for corrupt files
-        raise ImportRefused(f"{path.name}: not a readable Parquet file ({exc})") from None
+        raise ImportRefused(N_("{file}: not a readable Parquet file ({error})"), file=path.name, error=str(exc)) from None
     columns = _checked_header(source.column_names, path.name)
     arrays = {LINE_COLUMN: pa.array(np.arange(1, source.num_rows + 1, dtype=np.int64))}
     for name, col in zip(columns, source.columns):
@@ -609,7 +620,7 @@ def _read_xlsx(path: Path) -> pa.Table:
     except ImportRefused:
         raise
     except _XLSX_ERRORS as exc:
-        raise ImportRefused(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+        raise ImportRefused(N_("{file}: not a readable XLSX workbook ({error})"), file=path.name, error=str(exc)) from None
     finally:
         book.close()
     arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
@@ -627,16 +638,19 @@ def _check_xlsx_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportRefused(f"{path.name}: not a readable XLSX workbook (not a zip archive: {exc})") from None
+        raise ImportRefused(N_("{file}: not a readable XLSX workbook (not a zip archive: {error})"),
+                            file=path.name, error=str(exc)) from None
     total = sum(e.file_size for e in entries)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise ImportRefused(f"{path.name}: the workbook would inflate to {total:,} bytes; at most "
-                            f"{MAX_XLSX_UNCOMPRESSED:,} are accepted (is it a zip bomb?)")
+        raise ImportRefused(N_("{file}: the workbook would inflate to {size:,} bytes; at most "
+                               "{limit:,} are accepted (is it a zip bomb?)"),
+                            file=path.name, size=total, limit=MAX_XLSX_UNCOMPRESSED)
     for e in entries:
         ratio = e.file_size // max(e.compress_size, 1)
         if e.file_size > MAX_XLSX_RATIO_FLOOR and ratio > MAX_XLSX_RATIO:
-            raise ImportRefused(f"{path.name}: entry {e.filename!r} inflates {ratio:,} times; at most "
-                                f"{MAX_XLSX_RATIO} times is accepted (is it a zip bomb?)")
+            raise ImportRefused(N_("{file}: entry {entry!r} inflates {ratio:,} times; at most "
+                                   "{limit} times is accepted (is it a zip bomb?)"),
+                                file=path.name, entry=e.filename, ratio=ratio, limit=MAX_XLSX_RATIO)
 
 
 def _open_workbook(path: Path):
@@ -645,11 +659,12 @@ def _open_workbook(path: Path):
 
     if not openpyxl.xml.DEFUSEDXML:
         # Without defusedxml (or with OPENPYXL_DEFUSEDXML=False) entity expansion is not refused.
-        raise ImportRefused(f"{path.name}: XLSX import needs openpyxl to parse through defusedxml, which is off")
+        raise ImportRefused(N_("{file}: XLSX import needs openpyxl to parse through defusedxml, which is off"),
+                            file=path.name)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except _XLSX_ERRORS as exc:
-        raise ImportRefused(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+        raise ImportRefused(N_("{file}: not a readable XLSX workbook ({error})"), file=path.name, error=str(exc)) from None
 
 
 def _sheet_values(sheet, name: str) -> tuple[list[str], list[int], list[list[object]]]:
@@ -657,7 +672,7 @@ def _sheet_values(sheet, name: str) -> tuple[list[str], list[int], list[list[obj
     rows = sheet.iter_rows(values_only=True)
     header_row = next(rows, None)
     if header_row is None:
-        raise ImportRefused(f"{name}: the first sheet is empty")
+        raise ImportRefused(N_("{file}: the first sheet is empty"), file=name)
     width = max((i + 1 for i, v in enumerate(header_row) if v is not None), default=0)
     columns = _checked_header([str(v) if v is not None else "" for v in header_row[:width]], name)
     values: list[list[object]] = [[] for _ in columns]
@@ -677,9 +692,9 @@ def _read_json(path: Path) -> pa.Table:
     encoding, bom = detect_encoding(raw)
     records = _json_records(raw[bom:].decode(encoding), path.name)
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise ImportRefused(f"{path.name}: expected a list of records (objects) or JSON Lines")
+        raise ImportRefused(N_("{file}: expected a list of records (objects) or JSON Lines"), file=path.name)
     if not records:
-        raise ImportRefused(f"{path.name}: the file holds no records")
+        raise ImportRefused(N_("{file}: the file holds no records"), file=path.name)
     names: dict[str, None] = {}
     for record in records:
         names.update(dict.fromkeys(record))
@@ -698,9 +713,10 @@ def _json_records(text: str, name: str) -> object:
         except json.JSONDecodeError:
             return [json.loads(line) for line in text.splitlines() if line.strip()]
     except json.JSONDecodeError as exc:
-        raise ImportRefused(f"{name}: not valid JSON or JSON Lines ({exc.msg} at line {exc.lineno})") from None
+        raise ImportRefused(N_("{file}: not valid JSON or JSON Lines ({error} at line {line})"),
+                            file=name, error=exc.msg, line=exc.lineno) from None
     except RecursionError:
-        raise ImportRefused(f"{name}: JSON nested too deeply to hold records") from None
+        raise ImportRefused(N_("{file}: JSON nested too deeply to hold records"), file=name) from None
     return document.get("records", document.get("data")) if isinstance(document, dict) else document
 
 
@@ -715,7 +731,7 @@ def _json_value(value: object) -> object:
 def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str) -> StageInfo:
     columns = [c for c in table_data.column_names if c != LINE_COLUMN]
     if table_data.num_rows == 0:
-        raise ImportRefused("the file has a header but no data rows")
+        raise ImportRefused(N_("the file has a header but no data rows"))
     con.register("_arrow_stage", table_data)
     con.execute(copy_to_temp_sql(f"{table}_raw", "_arrow_stage"))
     con.unregister("_arrow_stage")

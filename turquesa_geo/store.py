@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from .i18n import N_, LocalizedError
+
 __all__ = [
     "DEFAULT_DB",
     "DB_ENV",
@@ -225,8 +227,11 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-class StoreBusy(RuntimeError):
-    """The store file is held by another process (DuckDB allows one writer process)."""
+class StoreBusy(LocalizedError, RuntimeError):
+    """The store file is held by another process (DuckDB allows one writer process).
+
+    ``str(exc)`` is the English message, ``exc.text(lang)`` the message in ``lang``.
+    """
 
 
 def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False,
@@ -264,9 +269,12 @@ def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False
         if "lock" not in str(exc).lower():
             raise
         holder = re.search(r"\(PID (\d+)\)", str(exc))
-        by = f" (process {holder.group(1)})" if holder else ""
-        raise StoreBusy(f"store busy: {path} is open in another process{by}, e.g. the dashboard or an "
-                        "import; wait for it to finish, or stop it, then try again") from None
+        if holder:
+            raise StoreBusy(N_("store busy: {path} is open in another process (process {pid}), e.g. the dashboard "
+                               "or an import; wait for it to finish, or stop it, then try again"),
+                            path=path, pid=holder.group(1)) from None
+        raise StoreBusy(N_("store busy: {path} is open in another process, e.g. the dashboard or an import; "
+                           "wait for it to finish, or stop it, then try again"), path=path) from None
     con.execute("SET enable_progress_bar = false")  # no bar drawn over the CLI's own output
     if not read_only:
         migrate(con)

@@ -33,7 +33,8 @@ def run_imports(files, profile: str, source: str | None, date_format: str | None
             path = Path(tmp) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
             paths.append(path)
-        _ = tr()
+        lang = current_lang()
+        _ = tr(lang)
         bar = st.progress(0.0, text=_("reading"))
         progress = lambda phase, f: bar.progress(f, text=_(phase))  # noqa: E731
         try:
@@ -47,7 +48,7 @@ def run_imports(files, profile: str, source: str | None, date_format: str | None
                                 progress=progress).to_dict() for p in paths]
         except ImportRefused as exc:
             bar.empty()
-            st.error(_("Not imported: {reason}").format(reason=md(exc)))
+            st.error(_("Not imported: {reason}").format(reason=md(exc.text(lang))))
             return []
 
 
