@@ -88,8 +88,8 @@ if not reference_sources().empty:
         st.plotly_chart(sex_age_figure(
             as_sex_age_frame(groups), category="category", lang=lang,
             title=_("Detected victims by sex and age, per year (reference counts, UNODC GLOTIP)"),
-            how_to_read=_("Published counts summed over the selected detecting countries, never added to the case "
-                          "figures above; girls and boys hatched; <5 values and parts under 5 not drawn.")),
+            how_to_read=_("Published counts for the selected detecting countries; girls and boys hatched; values "
+                          "under 5 not drawn.")),
             width="stretch", config={"displaylogo": False}, key="gender_reference")
         st.dataframe(sex_age_table(groups, lang=lang), hide_index=True, width="stretch",
                      column_config={"year": st.column_config.NumberColumn(_("Year"), format="%d"),

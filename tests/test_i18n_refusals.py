@@ -99,3 +99,17 @@ def test_cli_prints_the_refusal_in_the_chosen_language(tmp_path, capsys):
     assert "vacio.csv: el archivo está vacío" in err and "the file is empty" not in err
     assert main(["--lang", "en", "import", str(empty), "--db", str(tmp_path / "s.duckdb")]) == 1
     assert "vacio.csv: the file is empty" in capsys.readouterr().err
+
+
+def test_an_undecidable_date_order_is_explained_in_the_language(tmp_path):
+    """The most common refusal in practice: its inner explanation is translated too, not only the frame."""
+    path = tmp_path / "fechas.csv"
+    path.write_text("incident_id,date,crime_type\nA,01/02/2024,smuggling\nB,03/04/2024,smuggling\n", encoding="utf-8")
+    con = connect(tmp_path / "d.duckdb")
+    with pytest.raises(ImportRefused) as caught:
+        import_file(con, path)
+    con.close()
+    assert "cannot tell whether '01/02/2024' is day-first or month-first" in str(caught.value)
+    assert caught.value.text("es").startswith("fechas.csv: no se puede saber si '01/02/2024'")
+    assert "impossible de savoir si '01/02/2024'" in caught.value.text("fr")
+    assert "não é possível saber se '01/02/2024'" in caught.value.text("pt")

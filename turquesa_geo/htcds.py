@@ -239,7 +239,7 @@ def _build_lookups(con, persons: _Side, events: _Side, date_format: str | None) 
     try:
         dates = parse_dates(_distinct(con, events, EVENT_COLUMNS["date"]), date_format)
     except DateOrderError as exc:
-        raise ImportRefused(N_("{file}: {error}"), file=events.path.name, error=str(exc)) from None
+        raise ImportRefused(N_("{file}: {error}"), file=events.path.name, error=exc) from None
     add("date", list(dates), lambda v: (dates[v].isoformat() if dates[v] else None, None))
     _register(con, "h_map", pa.table({"kind": pa.array(kinds, pa.string()), "raw": pa.array(raws, pa.string()),
                                       "code": pa.array(codes, pa.string()), "note": pa.array(notes, pa.string())}))

@@ -147,7 +147,8 @@ class LocalizedError(Exception):
         translated = gettext(lang, self.msgid)
         if not self.params:
             return translated
-        values = {key: gettext(lang, value) if isinstance(value, Translatable) else value
+        values = {key: gettext(lang, value) if isinstance(value, Translatable)
+                  else value.text(lang) if isinstance(value, LocalizedError) else value
                   for key, value in self.params.items()}
         try:
             return translated.format(**values)

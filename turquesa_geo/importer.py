@@ -411,7 +411,7 @@ def _build_date_map(con, cells: _Cells, date_format: str | None, file_name: str)
         # should quote the same examples every time.
         dates = parse_dates(sorted({t for t in cells.values() if t is not None}), date_format)
     except DateOrderError as exc:
-        raise ImportRefused(N_("{file}: {error}"), file=file_name, error=str(exc)) from None
+        raise ImportRefused(N_("{file}: {error}"), file=file_name, error=exc) from None
     _register(con, "m_date", pa.table({
         "cell": _strings(cells), "text": _strings(cells.values()),
         "d": pa.array([dates.get(t) for t in cells.values()], pa.date32()),

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .i18n import N_, LocalizedError
 from .vocab import normalize_key, resolve_term
 
 __all__ = [
@@ -52,8 +53,8 @@ _DAY_MONTHNAME = re.compile(r"^(\d{1,2})[-/. ]+(?:de\s+)?([^\W\d_]+)\.?[-/. ,]+(
 _MONTHNAME_DAY = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
 
 
-class DateOrderError(ValueError):
-    """The day/month order of a file's dates cannot be decided."""
+class DateOrderError(LocalizedError, ValueError):
+    """The day/month order of a file's dates cannot be decided (its message can be read in any language)."""
 
 
 def _clean_date(text: str) -> str:
@@ -98,19 +99,15 @@ def decide_date_order(values: Iterable[str]) -> str | None:
         elif a != b and a <= 12 and b <= 12:
             undecided = undecided or value
     if day_first and month_first:
-        raise DateOrderError(
-            f"dates are both day-first ({day_first!r}) and month-first ({month_first!r}); "
-            "fix the file or give --date-format"
-        )
+        raise DateOrderError(N_("dates are both day-first ({day_first!r}) and month-first ({month_first!r}); "
+                                "fix the file or give --date-format"), day_first=day_first, month_first=month_first)
     if day_first:
         return "dmy"
     if month_first:
         return "mdy"
     if undecided:
-        raise DateOrderError(
-            f"cannot tell whether {undecided!r} is day-first or month-first: no date in the file has a day "
-            "above 12; give --date-format (e.g. %d/%m/%Y)"
-        )
+        raise DateOrderError(N_("cannot tell whether {value!r} is day-first or month-first: no date in the file has "
+                                "a day above 12; give --date-format (e.g. %d/%m/%Y)"), value=undecided)
     return None
 
 
