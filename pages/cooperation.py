@@ -71,7 +71,7 @@ else:
         _("Reporters"): shared["n_reporters"].tolist(),
         _("Cases"): [_count(v) for v in shared["cases"]],
         _("Last case"): [format_date(d, lang) for d in shared["last_case"]],
-    }, hide_index=True, width="stretch")
+    }, hide_index=True, placeholder="–", width="stretch")
 
 st.subheader(_("Corridors by reporting country"))
 st.caption(_("How to read: cases of each of the largest corridors held by each reporting country over the period, "
@@ -86,7 +86,7 @@ if matrix is not None:
     shown.index = [_corridor(r) if r != TOTAL_LABEL else total for r in shown.index]
     shown.columns = [country_name(c, lang) if c not in ("—", TOTAL_LABEL) else (NOT_STATED if c == "—" else total)
                      for c in shown.columns]
-    st.dataframe(shown, width="stretch")
+    st.dataframe(shown, width="stretch", placeholder="–")
 
 st.subheader(_("Who reports on each hub and leg"))
 st.caption(_("How to read: for each country on a route (hub) and each leg between two countries, the reporters "
@@ -100,7 +100,7 @@ if not places.empty:
                                    f"({label('network', n, lang) if n else '—'})" for c, n in r)
                          for r in hubs["reporters"]],
         _("Cases"): [_count(v) for v in hubs["cases"]],
-    }, hide_index=True, width="stretch")
+    }, hide_index=True, placeholder="–", width="stretch")
 
 st.subheader(_("Points of contact"))
 st.caption(_("How to read: offices and channels of the countries on the shared corridors, from the deployment's "
@@ -114,4 +114,4 @@ else:
     st.dataframe({_("Country"): [country_name(c, lang) for c in listed["country"]],
                   _("Network"): [label("network", n, lang) if n in codes("network") else n for n in listed["network"]],
                   _("Role"): listed["role"].tolist(), _("Office"): listed["office"].tolist(),
-                  _("Channel"): listed["channel"].tolist()}, hide_index=True, width="stretch")
+                  _("Channel"): listed["channel"].tolist()}, hide_index=True, placeholder="–", width="stretch")

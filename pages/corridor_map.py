@@ -78,7 +78,7 @@ if view.unplaced_cases:
 st.subheader(_("Corridors, ranked"))
 st.caption(_("How to read: one row per rebuilt route, largest first. Change compares with the previous period of the "
              "same length; shares are hidden when built on fewer than {k} cases or persons.").format(k=SMALL_CELL_K))
-st.dataframe(corridor_table(view.corridors, lang=lang, top=100), hide_index=True, width="stretch", column_config={
+st.dataframe(corridor_table(view.corridors, lang=lang, top=100), hide_index=True, placeholder="–", width="stretch", column_config={
     "rank": "#", "corridor": st.column_config.TextColumn(_("Corridor"), width="large"),
     "route": st.column_config.TextColumn(_("Route (ISO)"), width="small"), "cases": _("Cases"),
     "change_pct": st.column_config.NumberColumn(_("Change %"), format="%+d%%"), "persons": _("Persons"),
@@ -98,7 +98,7 @@ if show_reference:
                   "operandi, linked crimes).").format(first=int(covered["first_year"].min()),
                                                       last=int(covered["last_year"].max())))
     else:
-        st.dataframe(flows_table(reference, lang), hide_index=True, width="stretch", column_config={
+        st.dataframe(flows_table(reference, lang), hide_index=True, placeholder="–", width="stretch", column_config={
             "citizenship": _("Citizenship"), "detected_in": _("Detected in"), "years": _("Years"),
             "victims": _("Victims")})
 
@@ -109,18 +109,18 @@ if not deaths.empty:
                  "country of the incident; women and girls, men and boys and children are among the dead and "
                  "missing (children may also be counted in the sexes). Counts under {k} read <{k}; no incident is "
                  "shown alone.").format(k=SMALL_CELL_K))
-    st.dataframe(outcomes_by_country(deaths, lang), hide_index=True, width="stretch", column_config={
+    st.dataframe(outcomes_by_country(deaths, lang), hide_index=True, placeholder="–", width="stretch", column_config={
         "country": _("Country of the incident"), "incidents": _("Incidents"), "dead": _("Dead"),
         "missing": _("Missing"), "survivors": _("Survivors"), "women_girls": _("Women and girls"),
         "men_boys": _("Men and boys"), "children": _("Children")})
     p1, p2 = st.columns(2)
     blank = _("left blank under {k} incidents").format(k=SMALL_CELL_K)
     p1.markdown("**" + _("How exact the points are") + "**")
-    p1.dataframe(precision_shares(deaths, lang), hide_index=True, width="stretch", column_config={
+    p1.dataframe(precision_shares(deaths, lang), hide_index=True, placeholder="–", width="stretch", column_config={
         "location_precision": _("Location precision"), "incidents": _("Incidents"),
         "share": st.column_config.TextColumn(_("Share"), help=blank)})
     p2.markdown("**" + _("Source quality, as graded by the source") + "**")
-    p2.dataframe(quality_shares(deaths, lang), hide_index=True, width="stretch", column_config={
+    p2.dataframe(quality_shares(deaths, lang), hide_index=True, placeholder="–", width="stretch", column_config={
         "source_quality": _("Source quality"), "incidents": _("Incidents"),
         "share": st.column_config.TextColumn(_("Share"), help=blank)})
 

@@ -73,7 +73,7 @@ st.plotly_chart(trend_figure(
     how_to_read=_("One line per role; the grey band is the COVID-19 pandemic; years resting on fewer than 5 "
                   "persons are left out.")), width="stretch", config={"displaylogo": False})
 shares = women_girls_table(history, lang=lang)
-st.dataframe(shares, hide_index=True, width="stretch", column_config={
+st.dataframe(shares, hide_index=True, placeholder="–", width="stretch", column_config={
     "period": st.column_config.DateColumn(_("Year"), format="YYYY"), "role": _("Role"),
     "known_sex": _("Persons of known sex"), "unknown": _("Sex unknown"),
     "share": st.column_config.NumberColumn(_("Women and girls %"), format="%.0f%%")})
@@ -91,6 +91,6 @@ if not reference_sources().empty:
             how_to_read=_("Published counts for the selected detecting countries; girls and boys hatched; values "
                           "under 5 not drawn.")),
             width="stretch", config={"displaylogo": False}, key="gender_reference")
-        st.dataframe(sex_age_table(groups, lang=lang), hide_index=True, width="stretch",
+        st.dataframe(sex_age_table(groups, lang=lang), hide_index=True, placeholder="–", width="stretch",
                      column_config={"year": st.column_config.NumberColumn(_("Year"), format="%d"),
                                     **{name: _(name) for name in SEX_AGE_GROUPS.values()}})

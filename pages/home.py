@@ -68,14 +68,14 @@ with left:
     shown = protect_long(sources, "cases")
     shown["network"] = [label("network", n, lang) if isinstance(n, str) else n for n in shown["network"]]
     shown["cases"] = [regroup(v, lang) if isinstance(v, str) else v for v in shown["cases"]]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+    st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config={
         "source": _("Source"), "network": _("Network"), "cases": _("Cases"),
         "first_case": st.column_config.DateColumn(_("First case")),
         "last_case": st.column_config.DateColumn(_("Last case")),
     })
 with right:
     st.subheader(_("Last imports"))
-    st.dataframe(imports, hide_index=True, width="stretch",
+    st.dataframe(imports, hide_index=True, placeholder="–", width="stretch",
                  column_order=["import_id", "file_name", "rows_read", "rows_accepted", "rows_quarantined",
                                "rows_updated", "finished"],
                  column_config={"import_id": _("Import"), "file_name": _("File"), "rows_read": _("Read"),
@@ -88,7 +88,7 @@ if not references.empty:
                  "the cases and never added to them: one row per source and indicator, with the years covered and "
                  "the number of published values."))
     st.dataframe(references.assign(indicator=[gettext(lang, INDICATOR_LABELS[i]) for i in references["indicator"]]),
-                 hide_index=True, width="stretch", column_config={
+                 hide_index=True, placeholder="–", width="stretch", column_config={
                      "source": _("Source"), "indicator": _("Indicator"),
                      "first_year": st.column_config.NumberColumn(_("From"), format="%d"),
                      "last_year": st.column_config.NumberColumn(_("To"), format="%d"), "rows": _("Values")})

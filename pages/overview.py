@@ -45,7 +45,7 @@ cols[4].metric(_("Women and girls"), "—" if share is None or figures.women_gir
 st.subheader(_("Top corridors"))
 st.caption(_("How to read: the ten largest rebuilt routes in the period; change compares with the previous period. "
              "Open the **Corridor map** for the map and every corridor."))
-st.dataframe(corridor_table(view.corridors, lang=lang, top=10), hide_index=True, width="stretch", column_config={
+st.dataframe(corridor_table(view.corridors, lang=lang, top=10), hide_index=True, placeholder="–", width="stretch", column_config={
     "rank": "#", "corridor": _("Corridor"), "route": None, "cases": _("Cases"),
     "change_pct": st.column_config.NumberColumn(_("Change %"), format="%+d%%"), "persons": _("Persons"),
     "women_girls_pct": st.column_config.NumberColumn(_("Women & girls %"), format="%d%%"),
@@ -62,6 +62,6 @@ signals = signal_table(emerging_signals(filters, latest, baseline), latest, base
 if signals.empty:
     st.info(_("No emerging signal: nothing changed more than chance would explain."))
 else:
-    st.dataframe(signals.head(15), hide_index=True, width="stretch", column_config={
+    st.dataframe(signals.head(15), hide_index=True, placeholder="–", width="stretch", column_config={
         "kind": _("Kind"), "what": _("What"), "direction": _("Direction"), "reason": _("Change"),
         "q_value": st.column_config.NumberColumn(_("q-value"), format="%.1e")})

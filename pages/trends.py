@@ -72,7 +72,7 @@ for group in groups:
 st.subheader(_("Year-on-year change"))
 st.caption(_("How to read: cases per year and category, and the change against the year before; changes built on "
              "fewer than 5 cases are left blank."))
-st.dataframe(yearly_change(series, dimension, lang=lang), hide_index=True, width="stretch", column_config={
+st.dataframe(yearly_change(series, dimension, lang=lang), hide_index=True, placeholder="–", width="stretch", column_config={
                  "group": _(SPLIT_LABELS[split]) if split != "none" else None, "category": _("Category"),
                  "year": st.column_config.NumberColumn(_("Year"), format="%d"),
                  "cases": _("Cases"), "cases_prev": _("Year before"),
@@ -95,7 +95,7 @@ if not reference_sources().empty:
             how_to_read=_("One line per form of exploitation, summed over the selected detecting countries; the "
                           "grey band is the COVID-19 pandemic.")),
             width="stretch", config={"displaylogo": False}, key="trend_reference")
-        st.dataframe(series_table(forms, "exploitation_form", lang), hide_index=True, width="stretch",
+        st.dataframe(series_table(forms, "exploitation_form", lang), hide_index=True, placeholder="–", width="stretch",
                      column_config={"year": st.column_config.NumberColumn(_("Year"), format="%d"),
                                     "category": _("Form of exploitation"), "value": _("Detected victims")})
     citizens = yearly_series(reference_counts(history_until(filters), "detected_victims", "citizenship"))

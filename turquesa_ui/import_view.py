@@ -84,11 +84,11 @@ def show_result(result: dict) -> None:
     con = store_cursor()
     by_rule = summary.quarantine_by_rule(con, result["import_id"])
     st.markdown("**" + _("Quarantined rows by rule") + "**")
-    st.dataframe(by_rule, hide_index=True, width="stretch", column_config={"rule": _("Rule"), "rows": _("Rows"),
+    st.dataframe(by_rule, hide_index=True, placeholder="–", width="stretch", column_config={"rule": _("Rule"), "rows": _("Rows"),
                                                                           "problems": _("Problems")})
     st.caption(" · ".join(f"**{r}**: {_(RULES.get(r) or HTCDS_RULES.get(r) or GLOTIP_RULES.get(r) or r)}" for r in by_rule["rule"]))
     headers, rows = summary.quarantine_entries(con, result["import_id"])
-    st.dataframe([dict(zip(headers[:5], r[:5])) for r in rows[:500]], hide_index=True, width="stretch")
+    st.dataframe([dict(zip(headers[:5], r[:5])) for r in rows[:500]], hide_index=True, placeholder="–", width="stretch")
     out_headers, out_rows = quarantine_for_correction(rows, headers)
     st.download_button(_("Download the quarantined rows for correction (CSV)"), csv_bytes(out_rows, out_headers),
                        file_name=f"quarantine-import-{result['import_id']}.csv", mime="text/csv",
