@@ -14,6 +14,7 @@ from turquesa_geo import rollups, sql
 from turquesa_geo.demo import write_demo
 from turquesa_geo.filters import Filters, previous_period
 from turquesa_geo.importer import import_file
+from turquesa_geo.rollups import refresh
 from turquesa_geo.store import connect
 
 MEASURES = ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex"]
@@ -113,3 +114,54 @@ def test_every_import_keeps_the_rollups(store, write):
     codes = store.execute("SELECT dimension, code, CAST(sum(cases) AS INTEGER) FROM rollup_modus "
                           "GROUP BY dimension, code ORDER BY ALL").fetchall()
     assert ("transport_mode", "land", 2) in codes and ("transport_mode", "river", 1) in codes
+
+
+def _rollups(con) -> tuple[list, list]:
+    return (con.execute("SELECT * FROM rollup_routes ORDER BY ALL").fetchall(),
+            con.execute("SELECT * FROM rollup_modus ORDER BY ALL").fetchall())
+
+
+def _rebuilt(con) -> tuple[list, list]:
+    """The rollups as a full rebuild gives them, without touching the store's own."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        refresh(con)
+        return _rollups(con)
+    finally:
+        con.execute("ROLLBACK")
+
+
+MONTHLY_HEADER = "incident_id,source,date,crime_type,origin,destination,transport_mode,victims_f_adult,migrants_m_adult"
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 6), st.sampled_from(["VEN", "HTI"]),
+                                   st.integers(0, 3)), min_size=1, max_size=6), min_size=1, max_size=4))
+def test_an_import_rebuilds_only_its_months_and_the_rollups_stay_exact(tmp_path_factory, files):
+    """Files of (case id, month, origin, persons): later files move cases between months, change them or repeat
+    them; after every import the rollups equal a full rebuild."""
+    folder = tmp_path_factory.mktemp("monthly")
+    con = connect(folder / "s.duckdb")
+    try:
+        for n, rows in enumerate(files):
+            lines = {f"C{i},PNC,2024-{m:02d}-10,smuggling,{o},USA,{'land' if p else 'sea'},{p},{p + 1}"
+                     for i, m, o, p in rows}
+            by_id = {line.split(",")[0]: line for line in sorted(lines)}  # one row per id in a file
+            path = folder / f"f{n}.csv"
+            path.write_text("\n".join([MONTHLY_HEADER, *by_id.values()]) + "\n", encoding="utf-8")
+            run_import(con, path)
+            assert _rollups(con) == _rebuilt(con)
+    finally:
+        con.close()
+
+
+def test_an_import_that_changes_nothing_leaves_the_rollups_alone(store, write):
+    run_import(store, write("a.csv", csv_text(*GOOD_ROWS)))
+    before = _rollups(store)
+    again = run_import(store, write("b.csv", csv_text(*GOOD_ROWS, GOOD_ROWS[0].replace("A1,", "A9,", 1))))
+    assert (again.rows_inserted, again.rows_unchanged) == (1, 3)
+    after = _rollups(store)
+    assert after != before and after == _rebuilt(store)
+    # Only the months of A9 (March 2024) changed.
+    changed = {row[0] for row in set(after[0]) ^ set(before[0])}
+    assert {d.month for d in changed} == {3}

@@ -25,7 +25,7 @@ from .parsing import DateOrderError, parse_dates, parse_multi, parse_route
 from .profiles import PROFILE_NAMES, Profile, as_text, check_profile, looks_like, text_array
 from .rollups import refresh as refresh_rollups
 from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
-from .sql import copy_to_temp_sql, drop_temp_sql, name_literal, plain_ident, select_all_sql
+from .sql import copy_to_temp_sql, drop_temp_sql, name_literal, plain_ident, select_all_sql, touched_months_sql
 from .sql import quote_ident as q
 
 __all__ = ["RULES", "ImportResult", "import_file", "PROFILES", "ProgressCallback"]
@@ -193,7 +193,7 @@ def _write_in_one_transaction(con, result: ImportResult, info: StageInfo, defaul
     try:
         result.import_id = _next_import_id(con)
         _write_cases(con, result.import_id, info, default_source, result)
-        refresh_rollups(con)  # in the same commit as the cases: readers never see them apart
+        refresh_rollups(con, "touched_months")  # in the same commit as the cases: readers never see them apart
         _write_quarantine(con, result.import_id, info, result)
         _record_and_commit(con, result, started)
     except BaseException:
@@ -250,7 +250,8 @@ def _record_import(con, result: ImportResult, started: dt.datetime) -> None:
     )
 
 
-_TEMP_TABLES = ("errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox", "m_source", "pstage_cells")
+_TEMP_TABLES = ("errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox", "m_source", "pstage_cells",
+                "touched_months")
 
 
 def _drop_temp_tables(con) -> None:
@@ -845,6 +846,7 @@ def _count_lines_sql(relation: str) -> str:
 
 def _write_cases(con, import_id: int, info: StageInfo, default_source: str, result: ImportResult) -> None:
     _build_rows_to_write(con, info, default_source)
+    con.execute(touched_months_sql("ins"))  # before the replaced cases go: their months change too
     for table in _CASE_TABLES:
         con.execute(_delete_replaced_sql(table))
     con.execute(_insert_cases_sql(), [import_id])

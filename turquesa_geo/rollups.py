@@ -1,7 +1,8 @@
 """Pre-aggregated rollups that keep the corridor and trend queries fast on large stores.
 
-Two tables, rebuilt by every import inside its transaction (so a reader sees the
-rollups and the cases of the same commit):
+Two tables, refreshed by every import inside its transaction (so a reader sees the
+rollups and the cases of the same commit): the months the import touched are rebuilt,
+the others are left as they are.
 
 - ``rollup_routes``: cases, persons (victims and smuggled migrants), women and girls,
   and persons of known sex per month, crime type, source, nationality and reported
@@ -57,7 +58,11 @@ def covers(filters: Filters, *periods: tuple[dt.date, dt.date] | None) -> bool:
     return all(month_aligned(start, end) for start, end in bounds)
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the rollups from the case tables (call inside the import's write transaction)."""
-    for text, params in sql.refresh_rollups():
+def refresh(con: duckdb.DuckDBPyConnection, months: str | None = None) -> None:
+    """Rebuild the rollups from the case tables (call inside the import's write transaction).
+
+    ``months`` names an internal relation of (month DATE): only those months are
+    rebuilt (see :func:`turquesa_geo.sql.refresh_rollups`); None rebuilds everything.
+    """
+    for text, params in sql.refresh_rollups(months):
         con.execute(text, params)

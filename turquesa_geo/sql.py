@@ -459,34 +459,58 @@ def rollup_tables() -> list[str]:
     ]
 
 
-def refresh_rollups() -> list[Query]:
-    """Statements that rebuild both rollup tables from the case tables (inside the import's transaction).
+def refresh_rollups(months: str | None = None) -> list[Query]:
+    """Statements that rebuild the rollup tables from the case tables (inside the import's transaction).
 
-    Every case falls in one (month, keys) group, and a case holds a code at most once
-    (the importers write distinct codes), so plain counts summed over groups stay
-    exact. Plain SQL: explicit GROUP BY lists, CASE sums.
+    With ``months``, the name of an internal relation of (month DATE), only the rows of
+    those months are rebuilt: an import rebuilds the months it touched, so its cost
+    follows the import, not the store. Every case falls in one (month, keys) group,
+    and a case holds a code at most once (the importers write distinct codes), so
+    plain counts summed over groups stay exact. Plain SQL: explicit GROUP BY lists, CASE sums.
+
+    >>> refresh_rollups("touched")[0][0]
+    'DELETE FROM rollup_routes WHERE month IN (SELECT month FROM touched)'
     """
     route_keys = ", ".join(f"c.{c}" for c in ROUTE_ROLLUP_KEYS)
     modus_keys = ", ".join(f"c.{c}" for c in MODUS_ROLLUP_KEYS)
+    in_months = f"month IN (SELECT month FROM {plain_ident(months)})" if months else "TRUE"
+    cases = (f"(SELECT * FROM cases WHERE {_period_expr('M', 'case_date')} IN "
+             f"(SELECT month FROM {plain_ident(months)}))" if months else "cases")
+    case_ids = f"SELECT case_uid FROM {cases} k"
     persons = ("SELECT q.case_uid, sum(q.persons) AS persons, "
                "sum(CASE WHEN q.gender = 'female' THEN q.persons ELSE 0 END) AS female, "
                "sum(CASE WHEN q.gender <> 'unknown' THEN q.persons ELSE 0 END) AS known_sex "
-               "FROM case_persons q WHERE q.role IN (?, ?) GROUP BY q.case_uid")
+               f"FROM case_persons q WHERE q.role IN (?, ?) {f'AND q.case_uid IN ({case_ids})' if months else ''} "
+               "GROUP BY q.case_uid")
     flags = ", ".join(f"max(CASE WHEN a.dimension = '{d}' THEN 1 ELSE 0 END) AS r_{d}" for d in ROLLUP_DIMENSIONS)
     reporting = ", ".join(f"CAST(coalesce(sum(f.r_{d}), 0) AS BIGINT)" for d in ROLLUP_DIMENSIONS)
+    of_attributes = f"WHERE a.case_uid IN ({case_ids})" if months else ""
     return [
-        ("DELETE FROM rollup_routes", []),
+        (f"DELETE FROM rollup_routes WHERE {in_months}" if months else "DELETE FROM rollup_routes", []),
         (f"INSERT INTO rollup_routes SELECT {_MONTH} AS month, {route_keys}, CAST(count(*) AS BIGINT), "
          "CAST(coalesce(sum(p.persons), 0) AS BIGINT), CAST(coalesce(sum(p.female), 0) AS BIGINT), "
-         f"CAST(coalesce(sum(p.known_sex), 0) AS BIGINT), {reporting} FROM cases c "
+         f"CAST(coalesce(sum(p.known_sex), 0) AS BIGINT), {reporting} FROM {cases} c "
          f"LEFT JOIN ({persons}) p ON p.case_uid = c.case_uid "
-         f"LEFT JOIN (SELECT a.case_uid, {flags} FROM case_attributes a GROUP BY a.case_uid) f "
+         f"LEFT JOIN (SELECT a.case_uid, {flags} FROM case_attributes a {of_attributes} GROUP BY a.case_uid) f "
          f"ON f.case_uid = c.case_uid GROUP BY {_MONTH}, {route_keys}", list(DEFAULT_PERSON_ROLES)),
-        ("DELETE FROM rollup_modus", []),
+        (f"DELETE FROM rollup_modus WHERE {in_months}" if months else "DELETE FROM rollup_modus", []),
         (f"INSERT INTO rollup_modus SELECT {_MONTH}, {modus_keys}, a.dimension, a.code, CAST(count(*) AS BIGINT) "
-         f"FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
+         f"FROM {cases} c JOIN case_attributes a ON a.case_uid = c.case_uid "
          f"GROUP BY {_MONTH}, {modus_keys}, a.dimension, a.code", []),
     ]
+
+
+def touched_months_sql(rows: str) -> str:
+    """Statement of temp table ``touched_months``: the months of the cases an import writes (relation
+    ``rows``, columns ``_date`` and ``_old_uid``) and of the stored cases they replace.
+
+    Run before the replaced cases are deleted.
+    """
+    rows = plain_ident(rows)
+    return (f"CREATE OR REPLACE TEMP TABLE touched_months AS "
+            f"SELECT DISTINCT CAST(date_trunc('month', _date) AS DATE) AS month FROM {rows} "
+            f"UNION SELECT DISTINCT {_MONTH} FROM cases c WHERE c.case_uid IN "
+            f"(SELECT _old_uid FROM {rows} WHERE _old_uid IS NOT NULL)")
 
 
 def _rollup_where(filters, alias: str) -> Query:
