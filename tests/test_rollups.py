@@ -165,3 +165,29 @@ def test_an_import_that_changes_nothing_leaves_the_rollups_alone(store, write):
     # Only the months of A9 (March 2024) changed.
     changed = {row[0] for row in set(after[0]) ^ set(before[0])}
     assert {d.month for d in changed} == {3}
+
+
+def test_an_htcds_import_keeps_the_rollups_exact(store, tmp_path):
+    from turquesa_geo.htcds import import_htcds
+
+    persons = tmp_path / "persons.csv"
+    events = tmp_path / "events.csv"
+    persons.write_text("case_id,prs_role,prs_Gender,prs_AgeGroup,prs_Nationality,crime_type\n"
+                       "H1,victim,Female,adult,VEN,trafficking\nH2,victim,Male,minor,COL,trafficking\n", encoding="utf-8")
+    events.write_text("case_id,hte_Type,hte_Country,hte_Date\nH1,recruitment,VEN,2024-01-05\nH1,exploitation,COL,"
+                      "2024-02-01\nH2,recruitment,COL,2024-03-09\nH2,arrival,PER,2024-03-20\n", encoding="utf-8")
+    run_import(store, tmp_path_write(tmp_path, "a.csv", csv_text(*GOOD_ROWS)))
+    import_htcds(store, persons, events, today=TODAY)
+    assert _rollups(store) == _rebuilt(store)
+    before = _rollups(store)
+    events.write_text(events.read_text(encoding="utf-8").replace("2024-03-", "2024-05-"), encoding="utf-8")
+    import_htcds(store, persons, events, today=TODAY)  # H2 moves from March to May
+    after = _rollups(store)
+    assert after == _rebuilt(store)
+    assert {row[0].month for row in set(after[0]) ^ set(before[0])} == {3, 5}
+
+
+def tmp_path_write(folder, name: str, text: str):
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -22,7 +22,7 @@ from .i18n import N_
 from .parsing import DateOrderError, parse_dates, parse_multi
 from .rollups import refresh as refresh_rollups
 from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
-from .sql import drop_temp_sql, name_literal, plain_ident
+from .sql import drop_temp_sql, name_literal, plain_ident, touched_months_sql
 from .sql import quote_ident as q
 from .vocab import resolve_term
 
@@ -65,7 +65,7 @@ ROUTE_ROLE_OF_EVENT = {"recruitment": "origin", "departure": "origin", "transit"
                        "interception": "detection", "arrival": "destination", "exploitation": "destination"}
 
 _TEMP = ("hp_err", "he_err", "h_map", "h_persons", "h_events", "h_ev", "h_pe", "h_attr", "h_cases", "h_ins",
-         "h_uid", "h_bbox")
+         "h_uid", "h_bbox", "h_written", "touched_months")
 
 
 @dataclass
@@ -473,6 +473,8 @@ def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
     try:
         base = con.execute("SELECT coalesce(max(case_uid), 0) FROM cases").fetchall()[0][0]
         con.execute(_case_uids_sql(), [base])
+        con.execute(_written_sql())
+        con.execute(touched_months_sql("h_written"))  # before the replaced cases go: their months change too
         for table in _CASE_TABLES:
             con.execute(_delete_replaced_sql(table))
         persons.result.import_id = _next_import_id(con)
@@ -481,7 +483,7 @@ def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
         con.execute(_insert_events_sql())
         con.execute(_insert_persons_sql())
         con.execute(_insert_attributes_sql())
-        refresh_rollups(con)
+        refresh_rollups(con, "touched_months")
         for side, rows, errors in ((persons, "h_persons", "hp_err"), (events, "h_events", "he_err")):
             _reconcile(con, side, rows, errors)
             _record(con, side, errors, started)
@@ -506,6 +508,13 @@ def _case_uids_sql() -> str:
         f"CREATE OR REPLACE TEMP TABLE h_uid AS SELECT {CASE_ID}, old_uid, same, "
         f"coalesce(old_uid, CAST(? AS BIGINT) + row_number() OVER (ORDER BY {CASE_ID})) AS case_uid FROM h_ins"
     )
+
+
+def _written_sql() -> str:
+    """Statement of table ``h_written``: the date of each new or changed case, and the uid it replaces."""
+    return (f"CREATE OR REPLACE TEMP TABLE h_written AS SELECT h.case_date AS _date, "
+            f"CASE WHEN NOT coalesce(u.same, false) THEN u.old_uid END AS _old_uid "
+            f"FROM h_ins h JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}")
 
 
 def _delete_replaced_sql(table: str) -> str:
