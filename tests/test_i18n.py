@@ -42,7 +42,7 @@ SAME_IN = {
     "es": {"Modus operandi", "No", "error", "{file}: {error}"},  # a refusal wrapping another error's text
     "pt": {"Modus operandi", "via", "{file}: {error}"},
     "fr": {"Modus operandi", "Correct.", "Corridor", "Corridors", "Destination", "Dimension", "Exploitation",
-           "Export", "Familial", "Format", "Incidents", "Interception", "Protection", "Route", "Route (ISO)", "Source", "Sources",
+           "Export", "Familial", "Format", "Incidents", "Interception", "Message", "Protection", "Route", "Route (ISO)", "Source", "Sources",
            "Suspect", "Suspects", "Transit", "direct", "via"},
 }
 

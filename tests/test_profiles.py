@@ -593,3 +593,14 @@ def test_public_data_sections_speak_spanish_portuguese_and_french(public_store, 
     problems = [(lang, text) for lang in TRANSLATED for text in visit(lang)
                 if text in english and not _allowed(text, lang, names)]
     assert problems == []
+
+
+def test_bytes_already_imported_under_another_profile_say_which(store, capsys, tmp_path):
+    first = run_import(store, MMP_JSON, profile="mmp")
+    again = run_import(store, MMP_JSON, profile="glotip")
+    assert again.already_imported and (again.import_id, again.profile) == (first.import_id, "mmp")
+    db = str(tmp_path / "cli.duckdb")
+    assert main(["import", str(MMP_JSON), "--profile", "mmp", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["--lang", "es", "import", str(MMP_JSON), "--profile", "glotip", "--db", db]) == 0
+    assert "ya importado como importación 1 (formato mmp)" in capsys.readouterr().out

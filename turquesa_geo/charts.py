@@ -77,7 +77,7 @@ def corridor_sankey(corridors: pd.DataFrame, *, title: str, how_to_read: str, la
         chain = [node("origin", parts[0]), node("transit", middle), node("destination", parts[-1])]
         for a, b in zip(chain, chain[1:]):
             links[(a, b)] = links.get((a, b), 0) + int(cases)
-    names = [(_("direct") if iso == "direct" else country_name(iso, lang)) + f" ({stages[stage]})"
+    names = [_("direct, no transit country") if iso == "direct" else f"{country_name(iso, lang)} ({stages[stage]})"
              for (stage, iso) in nodes]
     colours = [CRIME_STYLE["smuggling"][0] if stage == "origin" else "#999999" if stage == "transit"
                else CRIME_STYLE["trafficking"][0] for (stage, _iso) in nodes]

@@ -112,7 +112,8 @@ def _progress_printer(name: str):
 def _describe_import(result: ImportResult) -> str:
     r = result
     if r.already_imported:
-        return _("{file}: already imported as import {id}; 0 rows added").format(file=r.file_name, id=r.import_id)
+        return _("{file}: already imported as import {id} (format {profile}); 0 rows added").format(
+            file=r.file_name, id=r.import_id, profile=r.profile)
     lines = [
         _("{file}: import {id}").format(file=r.file_name, id=r.import_id),
         "  " + _("read {read} = accepted {accepted} + quarantined {quarantined}").format(

@@ -150,6 +150,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
     sha = _sha256(path)
     previous = _previous_import(con, sha)
     if previous is not None:
+        progress("done", 1.0)
         return _already_imported(con, previous, name, sha, profile)
     today = today or dt.date.today()
     default_source = source or Path(name).stem
@@ -224,8 +225,9 @@ def _previous_import(con, sha: str) -> int | None:
 
 
 def _already_imported(con, import_id: int, name: str, sha: str, profile: str) -> ImportResult:
-    row = con.execute("SELECT source FROM imports WHERE import_id = ?", [import_id]).fetchall()[0]
-    return ImportResult(import_id, name, sha, profile, row[0], already_imported=True)
+    """The result of an import of bytes already imported: nothing added; ``profile`` is the one they were read with."""
+    source, stored = con.execute("SELECT source, profile FROM imports WHERE import_id = ?", [import_id]).fetchall()[0]
+    return ImportResult(import_id, name, sha, stored or profile, source, already_imported=True)
 
 
 def _next_import_id(con) -> int:
@@ -313,7 +315,7 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
         found = {"file": file_name, "missing": ", ".join(missing), "found": ", ".join(info.columns)}
         if likely and likely.name != "flat":
             raise ImportRefused(N_("{file}: missing required column(s) {missing}; found: {found}; "
-                                   "it looks like {title}: import it with --profile {profile}"),
+                                   "it looks like {title}: choose the format {profile} (--profile {profile})"),
                                 title=Translatable(likely.title), profile=likely.name, **found)
         raise ImportRefused(N_("{file}: missing required column(s) {missing}; found: {found}"), **found)
     dropped, ignored = [], []

@@ -149,7 +149,7 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
     said = {"file": file_name, "title": Translatable(wanted.title), "missing": ", ".join(missing)}
     if likely:
         raise ImportRefused(N_("{file} is not a {title} file (it lacks {missing}); "
-                               "it looks like {likely}: import it with --profile {profile}"),
+                               "it looks like {likely}: choose the format {profile} (--profile {profile})"),
                             likely=Translatable(likely.title), profile=likely.name, **said)
     raise ImportRefused(N_("{file} is not a {title} file (it lacks {missing}); "
                            "it looks like none of the known profiles ({profiles})"),

@@ -57,7 +57,8 @@ def show_result(result: dict) -> None:
     lang = current_lang()
     _ = tr(lang)
     if result["already_imported"]:
-        st.info(_("**{file}** was already imported as import {id}: 0 rows added.").format(
+        st.info(_("**{file}** was already imported as import {id} (format {profile}): 0 rows added.").format(
+            profile=result["profile"],
             file=md(result["file_name"]), id=result["import_id"]))
         return
     st.subheader(_("{file}: import {id}").format(file=md(result["file_name"]), id=result["import_id"]))
@@ -88,7 +89,9 @@ def show_result(result: dict) -> None:
                                                                           "problems": _("Problems")})
     st.caption(" · ".join(f"**{r}**: {_(RULES.get(r) or HTCDS_RULES.get(r) or GLOTIP_RULES.get(r) or r)}" for r in by_rule["rule"]))
     headers, rows = summary.quarantine_entries(con, result["import_id"])
-    st.dataframe([dict(zip(headers[:5], r[:5])) for r in rows[:500]], hide_index=True, placeholder="–", width="stretch")
+    st.dataframe([dict(zip(headers[:5], r[:5])) for r in rows[:500]], column_config={
+        "line": _("Line"), "column_name": _("Column"), "rule": _("Rule"), "value": _("Value"),
+        "message": _("Message")}, hide_index=True, placeholder="–", width="stretch")
     out_headers, out_rows = quarantine_for_correction(rows, headers)
     st.download_button(_("Download the quarantined rows for correction (CSV)"), csv_bytes(out_rows, out_headers),
                        file_name=f"quarantine-import-{result['import_id']}.csv", mime="text/csv",
