@@ -197,7 +197,9 @@ def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context
         part = series[series["code"] == code].sort_values("period")
         hidden = (part["cases"] < k) | (part["reporting"] < k)  # protected points are not drawn
         values = part["share"].astype("float64").mask(hidden)
-        ax.plot(pd.to_datetime(part["period"]), values, label=label(dimension, code, context.langs[0])[:40],
+        # Wrapped, not cut: French and Portuguese labels run longer than the panel is wide.
+        ax.plot(pd.to_datetime(part["period"]), values,
+                label=textwrap.fill(label(dimension, code, context.langs[0]), 38),
                 color=OKABE_ITO[i % len(OKABE_ITO)], linestyle=_LINE_STYLES[i], marker=_MARKERS[i], markersize=3,
                 linewidth=1.6)
     ax.axvspan(pd.Timestamp("2020-03-01"), pd.Timestamp("2021-12-31"), color="#dddddd", zorder=0)
