@@ -191,3 +191,15 @@ def tmp_path_write(folder, name: str, text: str):
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(crime_types=("smuggling",)),
+                                     Filters(nationalities=("VEN", "HTI"), sources=("INTERPOL ISON",))])
+def test_monthly_modus_from_the_rollups_equals_the_case_tables(demo, filters):
+    first, last = dt.date(2019, 1, 1), dt.date(2025, 6, 30)
+    keys = ["month", "dimension", "code"]
+    raw = _frame(demo, sql.monthly_modus(filters, first, last), keys)
+    rolled = _frame(demo, sql.monthly_modus_rollup(filters, first, last), keys)
+    assert len(raw) > 0
+    pd.testing.assert_frame_equal(raw[keys + ["cases", "total"]], rolled[keys + ["cases", "total"]],
+                                  check_dtype=False)

@@ -667,3 +667,25 @@ def coarse_dates() -> Query:
     """Query of (source, cases) of the cases dated only by a year or a period of years."""
     return ("SELECT source, CAST(count(*) AS BIGINT) AS cases FROM cases WHERE date_precision IN (?, ?) "
             "GROUP BY source ORDER BY cases DESC, source", ["year", "period"])
+
+
+def monthly_modus_rollup(filters, first, last) -> Query:
+    """:func:`monthly_modus` answered from the rollups (whole months, no person or modus filter).
+
+    The cases reporting each dimension come from ``rollup_routes`` (one branch per
+    dimension, in plain SQL), the cases per code from ``rollup_modus``.
+    """
+    where_m, params_m = case_filter(filters, "m")
+    where_t, params_t = case_filter(filters, "t")
+    totals = " UNION ALL ".join(
+        f"SELECT t.month, {name_literal(d)} AS dimension, CAST(sum(t.reporting_{d}) AS BIGINT) AS total "
+        f"FROM rollup_routes t WHERE t.month >= ? AND t.month <= ? AND {where_t} GROUP BY t.month"
+        for d in ROLLUP_DIMENSIONS)
+    text = (
+        "WITH coded AS (SELECT m.month, m.dimension, m.code, CAST(sum(m.cases) AS BIGINT) AS cases "
+        f"FROM rollup_modus m WHERE m.month >= ? AND m.month <= ? AND {where_m} "
+        f"GROUP BY m.month, m.dimension, m.code), totals AS ({totals}) "
+        "SELECT k.month, k.dimension, k.code, k.cases, t.total FROM coded k "
+        "JOIN totals t ON t.month = k.month AND t.dimension = k.dimension"
+    )
+    return text, [first, last, *params_m, *(p for _ in ROLLUP_DIMENSIONS for p in (first, last, *params_t))]
