@@ -158,8 +158,7 @@ def _time_ticks(periods: pd.Series, lang: str = "en") -> dict:
     if days.empty:
         return {}
     first, last = days.min(), days.max()
-    yearly = last.year - first.year >= 2 or bool((days.dt.month == 1).all() and (days.dt.day == 1).all()
-                                                and days.dt.year.nunique() == len(days.unique()))
+    yearly = last.year - first.year >= 2 or bool(((days.dt.month == 1) & (days.dt.day == 1)).all())
     if yearly:
         ticks = pd.date_range(f"{first.year}-01-01", f"{last.year}-01-01", freq="YS")
         text = [str(t.year) for t in ticks]

@@ -18,6 +18,8 @@ regions are not countries (synthetic rows are not drawn on the corridor map),
 perpetrator (``IP_``) columns describe a victim–perpetrator pair (counting them as
 suspects would count a perpetrator once per victim), and the records carry no id
 (each gets a digest of its content, see :func:`turquesa_geo.profiles.content_ids`).
+
+Terms of use of the data: CTDC's (ctdatacollaborative.org).
 """
 
 from __future__ import annotations
@@ -125,9 +127,10 @@ def _countries(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) 
 
 def _victim(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> None:
     """One victim per row, in the count column of its sex and age group."""
-    gender = clean_text(col["gender"]).str.lower().map(_GENDER).fillna("u")
+    written = clean_text(col["gender"]).str.lower()
+    gender = written.map(_GENDER).fillna("u")
     mapping.not_understood("gender", clean_text(col["gender"])[
-        clean_text(col["gender"]).notna() & ~clean_text(col["gender"]).str.lower().isin([*_GENDER, "-99", "unknown"])])
+        written.notna() & ~written.isin([*_GENDER, "-99", "unknown"])])
     age = clean_text(col["majority"]).str.lower().map(_MAJORITY)
     broad = clean_text(col["age"]).str.extract(r"^(\d+)", expand=False).astype(float)
     age = age.where(age.notna(), broad.map(lambda a: None if a != a else "minor" if a < 18 else "adult"))
@@ -152,17 +155,29 @@ def _modus(flat: pd.DataFrame, frame: pd.DataFrame, mapping: Mapping) -> None:
             for i in (flag_set(values)).to_numpy().nonzero()[0]:
                 per_row[i].add(code)
             continue
+        terms = {cell: _terms(vocabulary, cell) for cell in pd.unique(values.dropna())}  # once per distinct cell
         for i, cell in enumerate(values):  # a ;-joined cell of terms
-            if cell is None or cell != cell:
-                continue
-            for token in str(cell).split(";"):
-                found = resolve_term(vocabulary, token.strip()) if token.strip() else None
-                if found:
-                    per_row[i].add(found)
-                elif normalize_key(token) not in _UNSPECIFIED and token.strip() not in ("-99", "0", "1"):
-                    mapping.not_understood(column, [token.strip()])
+            if cell is not None and cell == cell:
+                per_row[i].update(terms[cell][0])
+        mapping.not_understood(column, [bad for _, unknown in terms.values() for bad in unknown])
     for flat_column, rows in codes.items():
         flat[flat_column] = [";".join(sorted(_most_specific(r))) or None for r in rows]
+
+
+def _terms(vocabulary: str, cell: str) -> tuple[set[str], list[str]]:
+    """(codes, tokens not understood) of a ``;``-joined cell; "not specified", ``-99``, ``0``, ``1`` name nothing.
+
+    >>> _terms("control_method", "Debt bondage; Curfew;-99")
+    ({'debt_bondage'}, ['Curfew'])
+    """
+    codes, unknown = set(), []
+    for token in (t.strip() for t in str(cell).split(";")):
+        found = resolve_term(vocabulary, token) if token else None
+        if found:
+            codes.add(found)
+        elif token and normalize_key(token) not in _UNSPECIFIED and token not in ("-99", "0", "1"):
+            unknown.append(token)
+    return codes, unknown
 
 
 def _most_specific(found: set[str]) -> set[str]:
@@ -202,6 +217,6 @@ PROFILE = register(Profile(
     markers=(("yearofregistration", "yearregister"), ("majoritystatus", "agebroad"), ("gender",),
              ("citizenship", "un_coo_region"), ("countryofexploitation", "un_coe_region"),
              ("isforcedlabour", "issexualexploit", "meansofcontrol", "typeofexploitation", "datasource")),
-    licence="CTDC terms of use (ctdatacollaborative.org)", to_flat=to_flat,
+    to_flat=to_flat,
     first_cell_names=("yearofregistration", "yearregister", "datasource"),
 ))

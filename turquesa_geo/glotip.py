@@ -9,6 +9,8 @@ as censored (``censored = '<5'``, ``value`` NULL), never as 5 or 0. Rows of a re
 Counts are stored in ``aggregate_counts``, keyed by (source, area, indicator,
 dimension, category, sex, age group, year, unit): importing a later export replaces
 the values it repeats. Each import reconciles: rows read = accepted + quarantined.
+
+Terms of use of the data: UNODC's (dataunodc.un.org).
 """
 
 from __future__ import annotations
@@ -254,11 +256,11 @@ def _insert_counts_sql() -> str:
 def _quarantine_problems(con, import_id: int, problems: pd.DataFrame, records: pd.DataFrame) -> None:
     if problems.empty:
         return
-    from .importer import _register as register_table
+    from .importer import insert_quarantine
 
     record = [json.dumps({k: v for k, v in records.loc[line].items() if v is not None and v == v},
                          ensure_ascii=False) for line in problems["line"]]
-    register_table(con, "g_quarantine", pa.table({
+    insert_quarantine(con, import_id, pa.table({
         "line": pa.array(problems["line"].astype("int64")),
         "column_name": text_array(problems["column_name"]),
         "rule": text_array(problems["rule"]),
@@ -266,16 +268,10 @@ def _quarantine_problems(con, import_id: int, problems: pd.DataFrame, records: p
         "message": text_array(problems["message"]),
         "record": text_array(record),
     }))
-    try:
-        con.execute("INSERT INTO quarantine SELECT ?, line, column_name, rule, value, message, record "
-                    "FROM g_quarantine", [import_id])
-    finally:
-        con.execute(drop_temp_sql("TABLE", "g_quarantine"))
 
 
 PROFILE = register(Profile(
     name="glotip", title="UNODC GLOTIP country data (dataUNODC export)", source=SOURCE, kind="aggregates",
     markers=(("iso3_code",), ("indicator",), ("dimension",), ("txtvalue",), ("unit_of_measurement",),
              ("category",)),
-    licence="UNODC terms of use (dataunodc.un.org)",
 ))

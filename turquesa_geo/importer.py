@@ -390,10 +390,6 @@ def _suggestion(text: str) -> str | None:
     return ", ".join(suggestions) if suggestions else None
 
 
-def _strings(values) -> pa.Array:
-    return pa.array(list(values), pa.string())
-
-
 def _build_maps(con, info: StageInfo, date_format: str | None, file_name: str) -> None:
     """Resolve the distinct cells of every looked-up column into the m_* tables."""
     cells = _distinct_cells(con, info, [C.DATE, *C.COUNTRY_COLUMNS, C.TRANSIT, *_TERM_COLUMNS])
@@ -416,7 +412,7 @@ def _build_date_map(con, cells: _Cells, date_format: str | None, file_name: str)
     except DateOrderError as exc:
         raise ImportRefused(N_("{file}: {error}"), file=file_name, error=exc) from None
     _register(con, "m_date", pa.table({
-        "cell": _strings(cells), "text": _strings(cells.values()),
+        "cell": text_array(cells), "text": text_array(cells.values()),
         "d": pa.array([dates.get(t) for t in cells.values()], pa.date32()),
     }))
 
@@ -426,9 +422,9 @@ def _build_country_map(con, cells: _Cells) -> None:
     isos = {t: resolve_country(t) for t in texts}
     suggestions = {t: _suggestion(t) for t in texts if isos[t] is None}
     _register(con, "m_country", pa.table({
-        "cell": _strings(cells), "text": _strings(cells.values()),
-        "iso3": _strings(isos.get(t) for t in cells.values()),
-        "suggestion": _strings(suggestions.get(t) for t in cells.values()),
+        "cell": text_array(cells), "text": text_array(cells.values()),
+        "iso3": text_array(isos.get(t) for t in cells.values()),
+        "suggestion": text_array(suggestions.get(t) for t in cells.values()),
     }))
 
 
@@ -436,10 +432,10 @@ def _build_route_map(con, cells: _Cells) -> None:
     routes = {t: parse_route(t) for t in set(cells.values()) if t is not None}
     parsed = [routes.get(t) for t in cells.values()]
     _register(con, "m_route", pa.table({
-        "cell": _strings(cells), "text": _strings(cells.values()),
-        "path": _strings(">".join(r.countries) or None if r else None for r in parsed),
-        "bad": _strings(r.bad_token if r else None for r in parsed),
-        "suggestion": _strings(_suggestion(r.bad_token) if r and r.bad_token else None for r in parsed),
+        "cell": text_array(cells), "text": text_array(cells.values()),
+        "path": text_array(">".join(r.countries) or None if r else None for r in parsed),
+        "bad": text_array(r.bad_token if r else None for r in parsed),
+        "suggestion": text_array(_suggestion(r.bad_token) if r and r.bad_token else None for r in parsed),
     }))
 
 
@@ -451,7 +447,7 @@ def _build_term_map(con, cells_by_column: dict[str, _Cells]) -> None:
             codes, bad = _resolve_terms(column, vocabulary, text) if text is not None else (None, None)
             for key, value in zip(rows, (column, cell, text, codes, bad)):
                 rows[key].append(value)
-    _register(con, "m_term", pa.table({key: _strings(values) for key, values in rows.items()}))
+    _register(con, "m_term", pa.table({key: text_array(values) for key, values in rows.items()}))
 
 
 def _build_source_map(con, info: StageInfo) -> None:
@@ -509,7 +505,7 @@ def _counts(info: StageInfo) -> list[str]:
 
 
 def _numbers(info: StageInfo) -> list[str]:
-    """The whole-number columns the file has: person counts and outcomes (dead, missing, survivors)."""
+    """The whole-number columns the file has: person counts and outcomes (:data:`columns.OUTCOME_COLUMNS`)."""
     return _counts(info) + [c for c in C.OUTCOME_COLUMNS if _present(info, c)]
 
 
@@ -929,22 +925,29 @@ def _quarantine_sql(info: StageInfo) -> str:
 
 
 def _quarantine_ragged(con, import_id: int, ragged) -> None:
-    """Quarantine the rows that could not be split into the header's fields, as read.
-
-    One insert from an Arrow table: row-by-row inserts cost about a millisecond each,
-    minutes for a file of many short ragged lines.
-    """
+    """Quarantine the rows that could not be split into the header's fields, as read."""
     if ragged:
-        con.register("_ragged", pa.table({
+        insert_quarantine(con, import_id, pa.table({
             "line": pa.array([r.line for r in ragged], pa.int64()),
-            "message": _strings(r.message for r in ragged),
-            "record": _strings(json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False) for r in ragged),
+            "column_name": text_array(None for _ in ragged),
+            "rule": text_array("ragged_row" for _ in ragged),
+            "value": text_array(None for _ in ragged),
+            "message": text_array(r.message for r in ragged),
+            "record": text_array(json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False) for r in ragged),
         }))
-        try:
-            con.execute("INSERT INTO quarantine SELECT ?, line, NULL, 'ragged_row', NULL, message, record FROM _ragged",
-                        [import_id])
-        finally:
-            con.unregister("_ragged")
+
+
+def insert_quarantine(con, import_id: int, rows: pa.Table) -> None:
+    """Quarantine ``rows`` (line, column_name, rule, value, message, record) for an import, in one insert.
+
+    Row-by-row inserts cost about a millisecond each: minutes for a file of many bad lines.
+    """
+    con.register("_quarantined", rows)
+    try:
+        con.execute("INSERT INTO quarantine SELECT ?, line, column_name, rule, value, message, record "
+                    "FROM _quarantined", [import_id])
+    finally:
+        con.unregister("_quarantined")
 
 
 def _quarantine_by_rule(con, import_id: int) -> dict[str, int]:

@@ -179,5 +179,5 @@ PROFILE = register(Profile(
              ("minimum_estimated_number_of_missing", "number_missing"), ("migration_route",),
              ("coordinates", "location_coordinates", "location_coodinates"), ("cause_of_death",),
              ("total_dead_and_missing", "number_of_survivors", "number_of_females", "number_of_female")),
-    licence="CC BY 4.0, IOM Missing Migrants Project", to_flat=to_flat,
+    to_flat=to_flat,
 ))

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .countries import resolve_country
-from .i18n import N_, Translatable
+from .i18n import N_, Translatable, gettext
 from .parsing import parse_date
 from .readers import ImportRefused
 
@@ -78,7 +78,6 @@ class Profile:
     source: str
     kind: str  # "cases" or "aggregates"
     markers: tuple[tuple[str, ...], ...]
-    licence: str = ""
     to_flat: Callable[[pd.DataFrame], Mapping] | None = None
     #: Header names of a first cell that may carry a preamble (terms of use) before the name.
     first_cell_names: tuple[str, ...] = ()
@@ -156,18 +155,14 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
                         profiles=", ".join(PROFILE_NAMES), **said)
 
 
-def note_text(note: dict | str, lang: str = "en") -> str:
-    """A profile's note in ``lang``.
+def note_text(note: dict, lang: str = "en") -> str:
+    """A profile's note (see :meth:`Mapping.note`) in ``lang``.
 
     >>> note_text({"message": "{n} incident(s) name several countries of origin", "params": {"n": 2}})
     '2 incident(s) name several countries of origin'
     """
-    if isinstance(note, str):
-        return note
-    from .i18n import gettext
-
     message = note["message"]  # a message id marked N_ where the note was made
-    return gettext(lang, message).format(**note.get("params", {}))
+    return gettext(lang, message).format(**note["params"])
 
 
 # --- transformations shared by the profiles ------------------------------------------
