@@ -212,6 +212,9 @@ def test_upload_reconciles_and_the_quarantine_download_opens(page, server, tmp_p
     download = download_info.value
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert sorted(r["incident_id"] for r in rows) == ["U2", "U3"]
+    # The download reruns the page: wait for it, or the screenshot catches the old block beside the new one.
+    wait_until_idle(page)
+    assert page.get_by_role("heading", name="upload.csv: import").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "browser-import-result.png"), full_page=True)
 
