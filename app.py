@@ -4,8 +4,8 @@ import os
 
 import streamlit as st
 
-from turquesa_geo.store import StoreBusy
-from turquesa_geo.training import TRAINING_ENV
+from turquesa_geo.store.connection import StoreBusy
+from turquesa_geo.demo.training import TRAINING_ENV
 from turquesa_ui.lang import language_selector, tr
 from turquesa_ui.state import init_state
 from turquesa_ui.store import store_cursor

@@ -4,12 +4,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from turquesa_geo.aggregates import citizenship_flows, flows_table
+from turquesa_geo.references import citizenship_flows, flows_table
 from turquesa_geo.charts import corridor_sankey, linked_crimes_figure
 from turquesa_geo.corridors import corridor_table
 from turquesa_geo.countries import country_name
 from turquesa_geo.i18n import format_number, ngettext
-from turquesa_geo.maps import corridor_deck, map_legend
+from turquesa_geo.maps.deck import corridor_deck, map_legend
 from turquesa_geo.outcomes import outcomes_by_country, precision_shares, quality_shares
 from turquesa_geo.privacy import SMALL_CELL_K, format_guarded_total
 from turquesa_geo.vocab import codes

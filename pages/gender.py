@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from turquesa_geo.aggregates import SEX_AGE_GROUPS, as_sex_age_frame, sex_age_series, sex_age_table
+from turquesa_geo.references import SEX_AGE_GROUPS, as_sex_age_frame, sex_age_series, sex_age_table
 from turquesa_geo.charts import sex_age_figure, trend_figure
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import history_until

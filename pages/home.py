@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from turquesa_geo import summary
-from turquesa_geo.aggregates import INDICATOR_LABELS, reference_sources
+from turquesa_geo.store import inventory as summary
+from turquesa_geo.references import INDICATOR_LABELS, reference_sources
 from turquesa_geo.charts import cases_by_year_figure
 from turquesa_geo.i18n import format_number, gettext, regroup
 from turquesa_geo.privacy import (

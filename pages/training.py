@@ -5,9 +5,9 @@ import os
 
 import streamlit as st
 
-from turquesa_geo.exports import export_log
+from turquesa_geo.exports.log import export_log
 from turquesa_geo.glossary import term
-from turquesa_geo.training import EXERCISES, TRAINING_ENV
+from turquesa_geo.demo.training import EXERCISES, TRAINING_ENV
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import run_inside_app
 from turquesa_ui.store import store_cursor

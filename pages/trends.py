@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from turquesa_geo.aggregates import as_trend_series, series_table, yearly_series
+from turquesa_geo.references import as_trend_series, series_table, yearly_series
 from turquesa_geo.charts import trend_figure
 from turquesa_geo.countries import country_name
 from turquesa_geo.privacy import SMALL_CELL_K

@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import CHROMIUM, Egress, free_port, launch, serve, wait_until_idle  # noqa: E402
 
-from turquesa_geo.bench import APP_PAGES, BROWSER_PAGES, filter_changes, peak_rss_mb  # noqa: E402
-from turquesa_geo.store import DB_ENV, connect  # noqa: E402
+from turquesa_geo.bench.runner import APP_PAGES, BROWSER_PAGES, filter_changes, peak_rss_mb  # noqa: E402
+from turquesa_geo.store.connection import DB_ENV, connect  # noqa: E402
 
 APP = ROOT / "app.py"
 #: The sidebar multiselect whose options are picked in the browser.
@@ -105,7 +105,7 @@ st.write(", ".join(picked) or "nothing picked")
 def _store_facts(db: Path) -> tuple[dict, tuple]:
     """Filter choices and case period of the store (read before the app opens it for writing)."""
     from turquesa_geo.corridors import store_period
-    from turquesa_geo.summary import store_choices
+    from turquesa_geo.store.inventory import store_choices
 
     con = connect(db, read_only=True)
     try:
@@ -208,12 +208,12 @@ def _chromium_version() -> str | None:
 
 @contextmanager
 def rollups_bypassed():
-    """Patch ``turquesa_geo.rollups.covers`` to False wherever it was imported by name."""
+    """Patch ``turquesa_geo.store.rollups.covers`` to False wherever it was imported by name."""
     import turquesa_geo.corridors  # noqa: F401  (import the modules that bind covers by name)
-    import turquesa_geo.rollups
+    import turquesa_geo.store.rollups
     import turquesa_geo.trends  # noqa: F401
 
-    original = turquesa_geo.rollups.covers
+    original = turquesa_geo.store.rollups.covers
     bound = [(module, name) for module in list(sys.modules.values())
              if getattr(module, "__name__", "").startswith("turquesa") for name, value in vars(module).items()
              if value is original]

@@ -31,7 +31,7 @@ KEYWORDS = {
 }
 SOURCES = ("app.py", "pages", "turquesa_ui", "turquesa_geo")
 #: Code that never reaches a user's screen or files (benchmarks, demo data, tests of the library).
-SKIP = ("bench.py", "demo.py")
+SKIP = ("turquesa_geo/bench/", "turquesa_geo/demo/generator.py")
 
 
 def extract() -> Catalog:
@@ -44,7 +44,7 @@ def extract() -> Catalog:
         else:
             found = ((Path(source) / f, *rest) for f, *rest in extract_from_dir(
                 path, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
-                strip_comment_tags=True) if Path(f).name not in SKIP)
+                strip_comment_tags=True) if not str(Path(source) / f).startswith(SKIP))
         for filename, lineno, message, comments, context in found:
             catalog.add(message, None, [(str(filename), lineno)], auto_comments=comments, context=context)
     for vocabulary, terms in _vocabularies().items():
@@ -53,7 +53,7 @@ def extract() -> Catalog:
     for english, _spanish, where in _content():
         catalog.add(english, None, [(where, 0)])
     for message in _imported_messages():
-        catalog.add(message, None, [("turquesa_geo/importer.py", 0)])
+        catalog.add(message, None, [("turquesa_geo/ingest/flat.py", 0)])
     from turquesa_geo.vocab import DIMENSION_NAMES
 
     for name in DIMENSION_NAMES.values():
@@ -77,7 +77,7 @@ def _vocabularies():
 
 
 #: The export templates: their phrases are written as English and Spanish pairs in the code.
-EXPORT_MODULES = ("marking.py", "snapshot.py", "pack.py", "extracts.py", "briefing.py")
+EXPORT_MODULES = ("exports/marking.py", "maps/static.py", "exports/pack.py", "exports/tables.py", "exports/dispatch.py")
 
 
 def _export_pairs() -> list[tuple[str, str, str]]:
@@ -96,7 +96,7 @@ def _export_pairs() -> list[tuple[str, str, str]]:
                     found.append((node.values[keys.index("en")], node.values[keys.index("es")]))
             elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_t", "_h") and len(node.args) >= 3:
                 found.append((node.args[1], node.args[2]))
-            elif isinstance(node, ast.Tuple) and name == "pack.py":
+            elif isinstance(node, ast.Tuple) and name.endswith("pack.py"):
                 strings = [e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else None
                            for e in node.elts]
                 if len(strings) == 2 and all(strings):
@@ -107,19 +107,19 @@ def _export_pairs() -> list[tuple[str, str, str]]:
                 if (isinstance(en, ast.Constant) and isinstance(en.value, str) and isinstance(es, ast.Constant)
                         and any(ch.isalpha() for ch in en.value)):
                     pairs.append((en.value, es.value, f"turquesa_geo/{name}"))
-    from turquesa_geo.marking import AUDIENCES
+    from turquesa_geo.exports.marking import AUDIENCES
 
     for audience in AUDIENCES.values():  # written with f-strings: harvested as the running code has them
         for texts in (audience.description, audience.word):
-            pairs.append((texts["en"], texts["es"], "turquesa_geo/marking.py"))
+            pairs.append((texts["en"], texts["es"], "turquesa_geo/exports/marking.py"))
     return pairs
 
 
 def _imported_messages() -> list[str]:
     """The importers' quarantine rules and progress phases, and the aggregate indicators, written as plain data."""
-    from turquesa_geo.glotip import RULES as GLOTIP_RULES
-    from turquesa_geo.htcds import HTCDS_RULES
-    from turquesa_geo.importer import RULES
+    from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
+    from turquesa_geo.ingest.htcds import HTCDS_RULES
+    from turquesa_geo.ingest.flat import RULES
 
     return [*RULES.values(), *HTCDS_RULES.values(), *GLOTIP_RULES.values(),
             "read", "validate", "write", "done"]
@@ -128,11 +128,11 @@ def _imported_messages() -> list[str]:
 def _content() -> list[tuple[str, str, str]]:
     """(English, Spanish, file) of the glossary entries and training exercises, written in both in the code."""
     from turquesa_geo.glossary import TERMS
-    from turquesa_geo.training import EXERCISES
+    from turquesa_geo.demo.training import EXERCISES
 
     texts = [(t.title, "turquesa_geo/glossary.py") for t in TERMS] + [(t.text, "turquesa_geo/glossary.py") for t in TERMS]
-    texts += [(e.question, "turquesa_geo/training.py") for e in EXERCISES]
-    texts += [(h, "turquesa_geo/training.py") for e in EXERCISES for h in e.hints]
+    texts += [(e.question, "turquesa_geo/demo/training.py") for e in EXERCISES]
+    texts += [(h, "turquesa_geo/demo/training.py") for e in EXERCISES for h in e.hints]
     texts += [({"en": t.source}, "turquesa_geo/glossary.py") for t in TERMS if t.source]
     return [(d["en"], d.get("es", ""), where) for d, where in texts] + _export_pairs()
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from turquesa_geo.importer import ImportResult, import_file
-from turquesa_geo.store import connect
+from turquesa_geo.ingest.flat import ImportResult, import_file
+from turquesa_geo.store.connection import connect
 
 #: The import day used by tests, so the future-date rule is deterministic.
 TODAY = dt.date(2026, 11, 29)
@@ -84,7 +84,7 @@ def app_on(monkeypatch):
     (cached values and the cached store connection would otherwise leak between tests); emptied again after."""
     import streamlit as st
 
-    from turquesa_geo.store import DB_ENV
+    from turquesa_geo.store.connection import DB_ENV
 
     def _use(db: Path) -> Path:
         monkeypatch.setenv(DB_ENV, str(db))

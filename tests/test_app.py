@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import GOOD_ROWS, csv_text, run_import
-from turquesa_geo.store import connect
+from turquesa_geo.store.connection import connect
 from turquesa_ui.state import LAST_IMPORTS
 from turquesa_ui.text import md
 
@@ -182,8 +182,8 @@ def test_trends_and_gender_split_by_corridor(app_store):
 
 @pytest.mark.parametrize("page", ["pages/corridor_map.py", "pages/trends.py", "pages/gender.py"])
 def test_export_panel_prepares_a_marked_file_and_logs_it(app_store, page):
-    from turquesa_geo.exports import export_log
-    from turquesa_geo.store import connect, resolve_db_path
+    from turquesa_geo.exports.log import export_log
+    from turquesa_geo.store.connection import connect, resolve_db_path
 
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     at.switch_page(page).run()

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from conftest import GOOD_ROWS, csv_text, run_import
-from turquesa_geo.store import connect
+from turquesa_geo.store.connection import connect
 
 ROWS = 120_000
 KILLS = 8
 
 IMPORT_SCRIPT = """
 import sys
-from turquesa_geo.importer import import_file
-from turquesa_geo.store import connect
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.connection import connect
 con = connect(sys.argv[1])
 print("started", flush=True)
 import_file(con, sys.argv[2])

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from turquesa_geo.bench import (
+from turquesa_geo.bench.runner import (
     Measure,
     default_period,
     filter_changes,
@@ -17,7 +17,7 @@ from turquesa_geo.bench import (
 )
 from turquesa_geo.cli import main
 from turquesa_geo.filters import history_until, previous_period
-from turquesa_geo.rollups import covers
+from turquesa_geo.store.rollups import covers
 
 
 @pytest.mark.parametrize(("values", "q", "expected"), [

@@ -16,16 +16,16 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from test_app import APP, TIMEOUT, _deck_spec, app_store  # noqa: F401  (fixture)
-from turquesa_geo.briefing import export_context, export_file
+from turquesa_geo.exports.dispatch import export_context, export_file
 from turquesa_geo.corridors import corridor_view
-from turquesa_geo.demo import write_demo
-from turquesa_geo.exports import FORMULA_PREFIXES, neutralise_cell
-from turquesa_geo.extracts import COUNT_COLUMNS, tables_xlsx
+from turquesa_geo.demo.generator import write_demo
+from turquesa_geo.exports.log import FORMULA_PREFIXES, neutralise_cell
+from turquesa_geo.exports.tables import COUNT_COLUMNS, tables_xlsx
 from turquesa_geo.filters import Filters, from_query_params
-from turquesa_geo.importer import import_file
-from turquesa_geo.marking import ExportContext, Marking
-from turquesa_geo.snapshot import map_figure
-from turquesa_geo.store import connect, resolve_db_path
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.exports.marking import ExportContext, Marking
+from turquesa_geo.maps.static import map_figure
+from turquesa_geo.store.connection import connect, resolve_db_path
 
 HOSTILE = ["=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd", "=HYPERLINK(\"http://x\",\"y\")",
            "=cmd|' /C calc'!A0", "-", "+", "@"]

@@ -24,8 +24,8 @@ import pytest
 from browser import CHROMIUM, ERROR_SELECTORS, PAGES, ROOT, Egress, free_port, launch, serve, wait_until_idle
 from conftest import TODAY
 from turquesa_geo.cli import main as turquesa
-from turquesa_geo.importer import import_file
-from turquesa_geo.store import connect
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.connection import connect
 from turquesa_ui.text import WORD_JOINER
 
 ARTIFACTS = ROOT / "test-artifacts"

@@ -14,8 +14,8 @@ from test_app import APP, TIMEOUT
 from turquesa_geo import cli
 from turquesa_geo.cooperation import (load_contacts, reporters_by_corridor, reporters_by_place, shared_corridors)
 from turquesa_geo.filters import Filters
-from turquesa_geo.importer import import_file
-from turquesa_geo.store import connect
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.connection import connect
 
 HEADER = "incident_id,source,network,reporting_country,date,crime_type,origin,transit,destination,victims_f_adult"
 

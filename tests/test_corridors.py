@@ -12,9 +12,9 @@ import pytest
 from conftest import TODAY, csv_text
 from turquesa_geo.corridors import corridor_table, corridor_view
 from turquesa_geo.filters import Filters
-from turquesa_geo.importer import import_file
-from turquesa_geo.maps import corridor_deck
-from turquesa_geo.store import connect
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.maps.deck import corridor_deck
+from turquesa_geo.store.connection import connect
 
 HEADER = "incident_id,date,crime_type,origin,transit,destination,detection_country,migrants_f_adult,migrants_m_adult"
 
@@ -107,7 +107,7 @@ def test_flows_are_capped_and_the_payload_stays_under_half_a_megabyte():
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    from turquesa_geo.demo import write_demo
+    from turquesa_geo.demo.generator import write_demo
 
     folder = tmp_path_factory.mktemp("demo")
     path = write_demo(folder / "demo.parquet", rows=20_000, seed=7)
@@ -118,7 +118,7 @@ def demo_store(tmp_path_factory):
 
 
 def test_every_planted_corridor_comes_out_on_top_of_its_filter(demo_store):
-    from turquesa_geo.demo import DEMO_CORRIDORS
+    from turquesa_geo.demo.generator import DEMO_CORRIDORS
     from turquesa_geo.corridors import corridor_graph
 
     graph = corridor_graph(demo_store)
@@ -153,7 +153,7 @@ def test_cli_prints_ranked_corridors_with_the_dashboard_filters(small_store, tmp
 
 
 def test_route_benchmark_compares_like_with_like():
-    from turquesa_geo.bench import bench_routes
+    from turquesa_geo.bench.runner import bench_routes
 
     report = bench_routes(3_000, seed=5)
     # The naive per-case loop and the aggregate-first way must give the same cases per route;

@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from turquesa_geo import columns as col
-from turquesa_geo import demo, vocab
+from turquesa_geo import vocab
+from turquesa_geo.demo import generator as demo
 
 ROWS = 20_000
 ISO3 = re.compile(r"^[A-Z]{3}$")

@@ -14,12 +14,12 @@ import pytest
 
 from conftest import GOOD_ROWS, csv_text, run_import
 from turquesa_geo import cli
-from turquesa_geo.briefing import export_context, export_file
+from turquesa_geo.exports.dispatch import export_context, export_file
 from turquesa_geo.countries import country_table
-from turquesa_geo.exports import export_log
-from turquesa_geo.extracts import EXTRACT_COLUMNS, corridor_extract, extract_bytes, hub_extract, leg_extract, tables_csv
+from turquesa_geo.exports.log import export_log
+from turquesa_geo.exports.tables import EXTRACT_COLUMNS, corridor_extract, extract_bytes, hub_extract, leg_extract, tables_csv
 from turquesa_geo.filters import Filters
-from turquesa_geo.marking import AUDIENCES, ExportContext, Marking
+from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
 
 INTERNAL, EXTERNAL = AUDIENCES["internal"], AUDIENCES["external"]
 

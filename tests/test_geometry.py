@@ -1,4 +1,4 @@
-"""Tests for turquesa_geo.geometry: legs through gateways, great-circle arcs and paths for pydeck."""
+"""Tests for turquesa_geo.maps.legs: legs through gateways, great-circle arcs and paths for pydeck."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from shapely import LineString
 
 from turquesa_geo.countries import country_table
 from turquesa_geo.gateways import gateway_for, gateway_table, main_airports
-from turquesa_geo.geometry import AIR_ARC_POINTS, great_circle, leg_geometries, path_coordinates
+from turquesa_geo.maps.legs import AIR_ARC_POINTS, great_circle, leg_geometries, path_coordinates
 
 COL_REP, PAN_REP = "-72.588 4.109", "-81.479 8.411"
 

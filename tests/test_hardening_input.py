@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 
 from conftest import GOOD_ROWS, HEADER, csv_text, run_import
-from turquesa_geo import readers
-from turquesa_geo.importer import import_file
-from turquesa_geo.readers import MAX_COLUMNS, MAX_RAGGED_CHARS, ImportRefused
+from turquesa_geo.ingest import readers
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.ingest.readers import MAX_COLUMNS, MAX_RAGGED_CHARS, ImportRefused
 
 FIELDS = HEADER.split(",")
 

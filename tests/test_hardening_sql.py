@@ -24,10 +24,10 @@ from turquesa_geo import corridors, gender, trends
 from turquesa_geo.cli import main
 from turquesa_geo.countries import resolve_country
 from turquesa_geo.filters import FILTER_FIELDS, Filters, from_query_params
-from turquesa_geo.importer import import_file
-from turquesa_geo.readers import ImportRefused
-from turquesa_geo.sql import quote_ident
-from turquesa_geo.store import connect
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.store.queries import quote_ident
+from turquesa_geo.store.connection import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import TODAY
-from turquesa_geo.htcds import HTCDS_RULES, import_htcds
-from turquesa_geo.readers import ImportRefused
+from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds
+from turquesa_geo.ingest.readers import ImportRefused
 
 PERSONS = """case_id,prs_Role,prs_Gender,prs_AgeGroup,prs_Age,prs_Nationality,prs_FirstName,prs_Birthdate,vic_MethodOfRecruitment,vic_MethodsOfControl,vic_TypeOfSexExploitation,vic_RecruitmentWebsitesAndApps
 H1,victim,Female,minor,,VE,Ana,2008-01-01,"Internet (social media, online advertisement)",DebtBondage;Threats,Prostitution,Facebook;WhatsApp

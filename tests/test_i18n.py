@@ -135,8 +135,8 @@ def test_the_language_setting_is_documented_in_the_readme():
 # --- exports ---------------------------------------------------------------------------
 
 def test_exports_put_any_two_languages_side_by_side():
-    from turquesa_geo.marking import AUDIENCES, ExportContext, Marking
-    from turquesa_geo.snapshot import TEXTS
+    from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
+    from turquesa_geo.maps.static import TEXTS
 
     assert bilingual("Period", ("pt", "fr")) == "Período / Période"
     context = ExportContext(marking=Marking("TLP:AMBER"), audience=AUDIENCES["external"], langs=("fr", "pt"),
@@ -145,7 +145,7 @@ def test_exports_put_any_two_languages_side_by_side():
     lines = context.footer_lines()
     assert lines[0].startswith("Filtres / Filtros: ") and lines[1].startswith("Période / Período: ")
     assert lines[-1].startswith("Public externe : les effectifs inférieurs à 11")
-    from turquesa_geo.marking import bilingual as pair
+    from turquesa_geo.exports.marking import bilingual as pair
 
     assert pair(TEXTS["legend"], ("es", "pt")) == "Leyenda / Legenda"
 
@@ -153,7 +153,7 @@ def test_exports_put_any_two_languages_side_by_side():
 def test_map_tooltips_and_legend_in_the_language():
     import pandas as pd
 
-    from turquesa_geo.maps import flow_records, map_legend
+    from turquesa_geo.maps.deck import flow_records, map_legend
 
     legs = pd.DataFrame({"from_iso3": ["VEN"], "to_iso3": ["COL"], "cases": [1234], "persons": [2000],
                          "inferred": [True]})
@@ -165,7 +165,7 @@ def test_map_tooltips_and_legend_in_the_language():
 
 def test_cli_speaks_the_language_asked_for(app_store, capsys, tmp_path):  # noqa: F811
     from turquesa_geo.cli import main
-    from turquesa_geo.store import DB_ENV
+    from turquesa_geo.store.connection import DB_ENV
     import os
 
     db = os.environ[DB_ENV]
@@ -275,7 +275,7 @@ PAGES = ("overview", "corridor_map", "trends", "gender", "cooperation", "trainin
 
 
 def _visit(page: str, lang: str | None, monkeypatch, result) -> set[str]:
-    from turquesa_geo.training import TRAINING_ENV
+    from turquesa_geo.demo.training import TRAINING_ENV
     from turquesa_ui.state import LAST_IMPORTS
 
     monkeypatch.setenv(TRAINING_ENV, "1")
@@ -314,7 +314,7 @@ def test_a_pack_in_portuguese_and_french_has_no_english_heading(app_store, tmp_p
     import pypdf
 
     from turquesa_geo.cli import main
-    from turquesa_geo.store import DB_ENV
+    from turquesa_geo.store.connection import DB_ENV
 
     out = tmp_path / "pack.pdf"
     assert main(["export", "pack", "--lang", "pt,fr", "--db", os.environ[DB_ENV], "--out", str(out)]) == 0

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from turquesa_geo import ImportRefused, connect, import_file
 from turquesa_geo.cli import main
 from turquesa_geo.i18n import N_, po_path
-from turquesa_geo.store import StoreBusy
+from turquesa_geo.store.connection import StoreBusy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRANSLATED = ("es", "pt", "fr")

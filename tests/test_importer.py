@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
-from turquesa_geo.importer import RULES
-from turquesa_geo.readers import ImportRefused
+from turquesa_geo.ingest.flat import RULES
+from turquesa_geo.ingest.readers import ImportRefused
 
 FIELDS = HEADER.split(",")
 BASE = dict(zip(FIELDS, GOOD_ROWS[0].split(",")))
@@ -216,7 +216,7 @@ def _matrix_files(write, tmp_path):
 
 
 def test_encoding_delimiter_and_format_matrix_gives_identical_tables(tmp_path, write):
-    from turquesa_geo.store import connect
+    from turquesa_geo.store.connection import connect
 
     tables = {}
     for name, path in _matrix_files(write, tmp_path).items():
@@ -294,7 +294,7 @@ NBSP = "\u00a0"
 
 def test_padded_and_blank_cells_import_like_tidy_ones(tmp_path, write):
     """Cells are trimmed lazily (lookups, casts, messages): the result must equal trimming every cell."""
-    from turquesa_geo.store import connect
+    from turquesa_geo.store.connection import connect
 
     padded = [
         row(incident_id=" P1 ", source=f"{NBSP}PNC ", date=" 2024-03-05", crime_type=" smuggling",
@@ -341,8 +341,8 @@ def test_suspect_rows_cover_every_row_rule():
     """The one-scan prefilter may let through more rows than the rules flag, never fewer."""
     import duckdb
 
-    from turquesa_geo import importer
-    from turquesa_geo.readers import StageInfo
+    from turquesa_geo.ingest import flat as importer
+    from turquesa_geo.ingest.readers import StageInfo
 
     con = duckdb.connect()
     cells = [(i, c, lat, lon) for i, (c, lat, lon) in enumerate(
@@ -380,7 +380,7 @@ SCAN_PIECES = [b"a", b"1", b",", b";", b" ", b"\n", b"\r", b"\r\n", b"\t", "é".
 
 def _scan_reference(data: bytes):
     """What decoding the whole file says: the plain UTF-8 verdict, data lines and blankness."""
-    from turquesa_geo.readers import ImportRefused, _data_lines, detect_encoding
+    from turquesa_geo.ingest.readers import ImportRefused, _data_lines, detect_encoding
 
     try:
         encoding, bom = detect_encoding(data)
@@ -395,7 +395,7 @@ def _scan_reference(data: bytes):
 @given(pieces=st.lists(st.sampled_from(SCAN_PIECES), min_size=1, max_size=40),
        chunk=st.sampled_from([1, 2, 3, 7, 64]))
 def test_chunked_scan_matches_whole_file_decoding(tmp_path_factory, monkeypatch_module, pieces, chunk):
-    from turquesa_geo import readers
+    from turquesa_geo.ingest import readers
 
     data = b"".join(pieces)
     path = tmp_path_factory.mktemp("scan") / "f.csv"

@@ -11,11 +11,11 @@ import pytest
 from matplotlib.text import Text
 
 from conftest import GOOD_ROWS, csv_text, run_import
-from turquesa_geo.briefing import export_context, export_file, pack_data
+from turquesa_geo.exports.dispatch import export_context, export_file, pack_data
 from turquesa_geo.corridors import corridor_view
 from turquesa_geo.filters import Filters
-from turquesa_geo.marking import Marking
-from turquesa_geo.pack import pack_pages
+from turquesa_geo.exports.marking import Marking
+from turquesa_geo.exports.pack import pack_pages
 
 PERIOD = (dt.date(2023, 12, 1), dt.date(2024, 3, 31))
 FILTERS = Filters(start=PERIOD[0], end=PERIOD[1])

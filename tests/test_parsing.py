@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from turquesa_geo.parsing import DateOrderError, decide_date_order, parse_date, parse_dates, parse_multi, parse_route
+from turquesa_geo.ingest.parsing import DateOrderError, decide_date_order, parse_date, parse_dates, parse_multi, parse_route
 from turquesa_geo.vocab import VOCABULARIES, codes
 
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2029, 12, 31))

@@ -36,9 +36,9 @@ from streamlit.testing.v1 import AppTest
 
 from turquesa_geo.cli import main
 from turquesa_geo.gender import SPLITS
-from turquesa_geo.importer import import_file
+from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.privacy import SECONDARY_MARK, SMALL_CELL_K
-from turquesa_geo.store import DB_ENV, connect
+from turquesa_geo.store.connection import DB_ENV, connect
 from turquesa_geo.trends import TREND_DIMENSIONS
 from turquesa_geo.vocab import codes
 from turquesa_ui.state import LAST_IMPORTS

@@ -20,13 +20,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import run_import
-from turquesa_geo import aggregates, ctdc, glotip, mmp, outcomes
+from turquesa_geo import outcomes
+from turquesa_geo import references as aggregates
+from turquesa_geo.ingest.profiles import ctdc
+from turquesa_geo.ingest.profiles import glotip
+from turquesa_geo.ingest.profiles import mmp
 from turquesa_geo.cli import main
 from turquesa_geo.filters import Filters
-from turquesa_geo.glotip import parse_value
-from turquesa_geo.profiles import (allocate_persons, clean_text, coordinate_precision, looks_like, note_text,
+from turquesa_geo.ingest.profiles.glotip import parse_value
+from turquesa_geo.ingest.profiles.common import (allocate_persons, clean_text, coordinate_precision, looks_like, note_text,
                                    parse_coordinates)
-from turquesa_geo.readers import ImportRefused
+from turquesa_geo.ingest.readers import ImportRefused
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "profiles"
 MMP_CSV, MMP_JSON = FIXTURES / "mmp_incidents.csv", FIXTURES / "mmp_incidents.json"
@@ -398,7 +402,7 @@ def test_cli_imports_each_public_file_with_one_command(tmp_path, capsys):
 
 @pytest.fixture
 def public_store(tmp_path, app_on):
-    from turquesa_geo.store import connect
+    from turquesa_geo.store.connection import connect
 
     db = tmp_path / "public.duckdb"
     con = connect(db)
@@ -512,7 +516,7 @@ def test_cases_that_name_no_country_count_but_sit_on_no_corridor(public_store):
 
 
 def test_import_page_offers_the_profiles_and_shows_what_was_not_mapped(tmp_path, app_on):
-    from turquesa_geo.store import connect
+    from turquesa_geo.store.connection import connect
     from turquesa_ui.state import LAST_IMPORTS
 
     db = tmp_path / "page.duckdb"
@@ -573,7 +577,7 @@ def test_public_data_sections_speak_spanish_portuguese_and_french(public_store, 
     from turquesa_ui.state import LAST_IMPORTS
 
     period = {"from": "2014-01-01", "to": "2023-12-31"}
-    result = run_import(__import__("turquesa_geo.store", fromlist=["connect"]).connect(tmp_path / "x.duckdb"),
+    result = run_import(__import__("turquesa_geo.store.connection", fromlist=["connect"]).connect(tmp_path / "x.duckdb"),
                         CTDC_SYNTHETIC, profile="ctdc")
 
     def visit(lang: str) -> set[str]:

@@ -8,7 +8,7 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from turquesa_geo.readers import _arrow_text, _text_array
+from turquesa_geo.ingest.readers import _arrow_text, _text_array
 
 
 def _as_list(values) -> list:

@@ -10,12 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import GOOD_ROWS, TODAY, csv_text, run_import
-from turquesa_geo import rollups, sql
-from turquesa_geo.demo import write_demo
+from turquesa_geo.store import rollups
+from turquesa_geo.store import queries as sql
+from turquesa_geo.demo.generator import write_demo
 from turquesa_geo.filters import Filters, previous_period
-from turquesa_geo.importer import import_file
-from turquesa_geo.rollups import refresh
-from turquesa_geo.store import connect
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.rollups import refresh
+from turquesa_geo.store.connection import connect
 
 MEASURES = ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex"]
 SIGNATURE = ["nationality", "origin", "transit", "destination", "detection_country"]
@@ -168,7 +169,7 @@ def test_an_import_that_changes_nothing_leaves_the_rollups_alone(store, write):
 
 
 def test_an_htcds_import_keeps_the_rollups_exact(store, tmp_path):
-    from turquesa_geo.htcds import import_htcds
+    from turquesa_geo.ingest.htcds import import_htcds
 
     persons = tmp_path / "persons.csv"
     events = tmp_path / "events.csv"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from turquesa_geo import demo
+from turquesa_geo.demo import generator as demo
 from turquesa_geo import routes as r
 
 DARIEN = "VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA"

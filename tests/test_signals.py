@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from turquesa_geo import columns as col
-from turquesa_geo import demo
+from turquesa_geo.demo import generator as demo
 from turquesa_geo import signals as sg
 
 D = dt.date

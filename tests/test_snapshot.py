@@ -14,8 +14,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.text import Text
 from PIL import Image
 
-from turquesa_geo.marking import AUDIENCES, ExportContext, Marking
-from turquesa_geo.snapshot import (FONT, SIZES, _lane_offsets, export_metadata, map_figure, render_pdf, render_png,
+from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
+from turquesa_geo.maps.static import (FONT, SIZES, _lane_offsets, export_metadata, map_figure, render_pdf, render_png,
                                    snapshot_bytes)
 
 from conftest import TODAY
@@ -318,10 +318,10 @@ def test_bad_inputs_are_named():
 def test_demo_store_snapshot_is_written_for_review(tmp_path):
     """Writes test-artifacts/snapshot-*.png and .pdf from a 20,000-row demo store, to look at."""
     from turquesa_geo.corridors import corridor_view
-    from turquesa_geo.demo import write_demo
+    from turquesa_geo.demo.generator import write_demo
     from turquesa_geo.filters import Filters, describe
-    from turquesa_geo.importer import import_file
-    from turquesa_geo.store import connect, data_version
+    from turquesa_geo.ingest.flat import import_file
+    from turquesa_geo.store.connection import connect, data_version
 
     con = connect(tmp_path / "demo.duckdb")
     import_file(con, write_demo(tmp_path / "demo.parquet", rows=20_000, seed=7), today=TODAY)

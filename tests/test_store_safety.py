@@ -19,9 +19,9 @@ import pytest
 
 from conftest import GOOD_ROWS, TODAY, csv_text, run_import
 from turquesa_geo import cli
-from turquesa_geo.demo import write_demo
-from turquesa_geo.importer import import_file
-from turquesa_geo.store import StoreBusy, connect
+from turquesa_geo.demo.generator import write_demo
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.connection import StoreBusy, connect
 
 # --- lockdown -------------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ def test_the_dashboard_connection_is_the_locked_one(tmp_path, app_on):
 
 HOLDER = """
 import sys, time
-from turquesa_geo.store import connect
+from turquesa_geo.store.connection import connect
 con = connect(sys.argv[1])
 print("open", flush=True)
 sys.stdin.readline()

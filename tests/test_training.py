@@ -11,12 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import TODAY
 from test_app import APP, TIMEOUT
-from turquesa_geo import demo
+from turquesa_geo.demo import generator as demo
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
 from turquesa_geo.glossary import TERM_IDS, TERMS, term
-from turquesa_geo.importer import import_file
-from turquesa_geo.store import connect
-from turquesa_geo.training import EXERCISES, TRAINING_ENV, exercise
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.connection import connect
+from turquesa_geo.demo.training import EXERCISES, TRAINING_ENV, exercise
 
 
 def _right_answers(item) -> list[str]:

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import TODAY, csv_text
 from turquesa_geo.filters import Filters
-from turquesa_geo.importer import import_file
-from turquesa_geo.store import connect
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.connection import connect
 from turquesa_geo.trends import key_figures, modus_series, yearly_change
 
 HEADER = "incident_id,date,crime_type,origin,destination,recruitment_method,victims_f_adult,victims_m_adult"
@@ -59,7 +59,7 @@ def test_key_figures_with_the_previous_period(store):
 
 
 def _demo_store(tmp_path_factory, planted: bool):
-    from turquesa_geo.demo import write_demo
+    from turquesa_geo.demo.generator import write_demo
 
     folder = tmp_path_factory.mktemp("planted" if planted else "control")
     path = write_demo(folder / "demo.parquet", rows=40_000, seed=11, planted=planted)

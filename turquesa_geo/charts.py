@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .i18n import format_month, N_, translator
-from .vocab import label
+from turquesa_geo.i18n import format_month, N_, translator
+from turquesa_geo.vocab import label
 
 __all__ = ["OKABE_ITO", "CRIME_STYLE", "cases_by_year_figure", "corridor_sankey", "trend_figure", "sex_age_figure",
            "linked_crimes_figure",
@@ -60,7 +60,7 @@ def cases_by_year_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, l
 def corridor_sankey(corridors: pd.DataFrame, *, title: str, how_to_read: str, lang: str = "en", k: int = 5,
                     top: int = 15) -> go.Figure:
     """Origin → first transit country → destination for the top corridors (cases; small cells left out)."""
-    from .countries import country_name
+    from turquesa_geo.countries import country_name
 
     rows = corridors[corridors["cases"] >= k].head(top)
     _ = translator(lang).gettext
@@ -98,7 +98,7 @@ MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 
 
 def _pandemic_band(figure: go.Figure, lang: str = "en") -> None:
-    from .trends import PANDEMIC
+    from turquesa_geo.trends import PANDEMIC
 
     figure.add_vrect(x0=PANDEMIC[0], x1=PANDEMIC[1], fillcolor="#999999", opacity=0.15, line_width=0,
                      annotation_text="COVID-19", annotation_position="top left",

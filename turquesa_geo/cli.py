@@ -19,14 +19,14 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import sql
-from .exports import csv_bytes
-from .i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
-from .profiles import note_text
-from .importer import PROFILES, ImportResult, import_file
-from .privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
-from .readers import ImportRefused
-from .store import DB_ENV, StoreBusy, connect, resolve_db_path
+from turquesa_geo.store import queries as sql
+from turquesa_geo.exports.log import csv_bytes
+from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
+from turquesa_geo.ingest.profiles.common import note_text
+from turquesa_geo.ingest.flat import PROFILES, ImportResult, import_file
+from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
+from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.store.connection import DB_ENV, StoreBusy, connect, resolve_db_path
 
 __all__ = ["main", "build_parser", "format_table"]
 
@@ -144,7 +144,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.profile == "htcds":
         if len(args.files) != 2:
             raise CliError(_("--profile htcds takes two files (persons and events), got {n}").format(n=len(args.files)))
-        from .htcds import import_htcds
+        from turquesa_geo.ingest.htcds import import_htcds
 
         results = list(import_htcds(con, *args.files, source=args.source, date_format=args.date_format))
         if args.format == "table":
@@ -161,7 +161,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import write_demo
+    from turquesa_geo.demo.generator import write_demo
 
     con = connect(args.db)
     with tempfile.TemporaryDirectory() as tmp:
@@ -221,7 +221,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
                                                                                    db=resolve_db_path(args.db)))
     headers, rows = _query(con, sql.quarantine_rows(args.import_id))
     if args.out:
-        from .exports import write_quarantine_csv
+        from turquesa_geo.exports.log import write_quarantine_csv
 
         write_quarantine_csv(rows, headers, args.out)
         print(_("{n} quarantine entries of import {id} written to {out}").format(n=len(rows), id=args.import_id,
@@ -235,7 +235,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
 def _filters_from_args(args: argparse.Namespace):
     """Filters from the same keys as the dashboard's URL; an unknown value is an error, not a guess."""
-    from .filters import FILTER_FIELDS, from_query_params
+    from turquesa_geo.filters import FILTER_FIELDS, from_query_params
 
     params = {f.key: getattr(args, f"filter_{f.name}") for f in FILTER_FIELDS
               if getattr(args, f"filter_{f.name}", None)}
@@ -249,7 +249,7 @@ def cmd_corridors(args: argparse.Namespace) -> int:
     import numpy as np
     import pandas as pd
 
-    from .corridors import corridor_graph, corridor_table, corridor_view
+    from turquesa_geo.corridors import corridor_graph, corridor_table, corridor_view
 
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
@@ -269,10 +269,10 @@ def cmd_corridors(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .briefing import EXPORT_KINDS, export_context, export_file
-    from .corridors import corridor_graph, store_period
-    from .filters import to_query_params
-    from .marking import Marking
+    from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_file
+    from turquesa_geo.corridors import corridor_graph, store_period
+    from turquesa_geo.filters import to_query_params
+    from turquesa_geo.exports.marking import Marking
 
     fmt = args.as_format or _format_from_suffix(args.out, args.kind)
     if fmt not in EXPORT_KINDS[args.kind]:
@@ -317,8 +317,8 @@ def _format_from_suffix(out: str, kind: str) -> str:
 
 
 def cmd_cooperation(args: argparse.Namespace) -> int:
-    from .cooperation import quarter_label, reporters_by_corridor, shared_corridors
-    from .corridors import corridor_graph
+    from turquesa_geo.cooperation import quarter_label, reporters_by_corridor, shared_corridors
+    from turquesa_geo.corridors import corridor_graph
 
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
@@ -341,7 +341,7 @@ def cmd_cooperation(args: argparse.Namespace) -> int:
 
 
 def cmd_exports(args: argparse.Namespace) -> int:
-    from .exports import export_log
+    from turquesa_geo.exports.log import export_log
 
     con = connect(args.db, read_only=True)
     log = export_log(con, args.last)
@@ -355,8 +355,8 @@ def cmd_exports(args: argparse.Namespace) -> int:
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    from .corridors import corridor_graph
-    from .trends import modus_series, modus_series_by_corridor
+    from turquesa_geo.corridors import corridor_graph
+    from turquesa_geo.trends import modus_series, modus_series_by_corridor
 
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
@@ -379,8 +379,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
-    from .corridors import corridor_graph, store_period
-    from .trends import emerging_signals, signal_baseline, signal_table
+    from turquesa_geo.corridors import corridor_graph, store_period
+    from turquesa_geo.trends import emerging_signals, signal_baseline, signal_table
 
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
@@ -401,7 +401,7 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
 def filters_to_text(filters) -> str:
     """The filters in words."""
-    from .filters import describe
+    from turquesa_geo.filters import describe
 
     return describe(filters)
 
@@ -412,7 +412,7 @@ DEFAULT_TRAINING_DB = Path("data") / "training.duckdb"
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Build a fresh synthetic training store, then serve the dashboard on it in training mode."""
-    from .training import TRAINING_ENV
+    from turquesa_geo.demo.training import TRAINING_ENV
 
     db = Path(args.db or DEFAULT_TRAINING_DB)
     for stale in (db, db.with_name(db.name + ".wal")):
@@ -433,7 +433,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import bench_all, bench_import, bench_routes, report_table
+    from turquesa_geo.bench.runner import bench_all, bench_import, bench_routes, report_table
 
     if args.bench == "all":
         report = bench_all(args.rows, seed=args.seed, changes=args.changes, browser_changes=args.browser_changes,
@@ -605,7 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     """One option per dashboard filter, named as in the dashboard's URL (e.g. --via PAN)."""
-    from .filters import FILTER_FIELDS
+    from turquesa_geo.filters import FILTER_FIELDS
 
     for f in FILTER_FIELDS:
         hint = "YYYY-MM-DD" if f.kind == "date" else "comma-separated " + (

@@ -14,11 +14,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import sql
-from .rollups import covers, whole_months
-from .filters import Filters, previous_period
-from .privacy import SMALL_CELL_K
-from .routes import SIGNATURE_COLUMNS, CorridorGraph, learn_corridor_graph, reconstruct_routes, route_legs
+from turquesa_geo.store import queries as sql
+from turquesa_geo.store.rollups import covers, whole_months
+from turquesa_geo.filters import Filters, previous_period
+from turquesa_geo.privacy import SMALL_CELL_K
+from turquesa_geo.routes import SIGNATURE_COLUMNS, CorridorGraph, learn_corridor_graph, reconstruct_routes, route_legs
 
 __all__ = ["MAX_FLOWS", "CorridorView", "route_signatures", "corridor_graph", "corridor_view", "store_period",
            "corridor_table", "routes_of"]
@@ -60,7 +60,7 @@ def route_signatures(con: duckdb.DuckDBPyConnection, filters: Filters,
     """Cases and persons per distinct reported route for the filters (one SQL query).
 
     Answered from the route rollup when it holds the filters and whole-month periods
-    (:func:`turquesa_geo.rollups.covers`), else from the case tables; same result.
+    (:func:`turquesa_geo.store.rollups.covers`), else from the case tables; same result.
     """
     previous = previous_period(filters)
     build = sql.route_signatures_rollup if covers(filters, period, previous) else sql.route_signatures
@@ -209,8 +209,8 @@ def corridor_table(corridors: pd.DataFrame, lang: str = "en", k: int = SMALL_CEL
 
     Counts from 1 to k-1 read "<k"; a change or share built on such a count is left blank.
     """
-    from .countries import country_name
-    from .privacy import format_count
+    from turquesa_geo.countries import country_name
+    from turquesa_geo.privacy import format_count
 
     frame = corridors.head(top) if top else corridors
     change = (100 * (frame["cases"] - frame["cases_prev"]) / frame["cases_prev"].where(frame["cases_prev"] > 0))

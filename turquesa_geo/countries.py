@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import pycountry
 
-from .vocab import normalize_key
+from turquesa_geo.vocab import normalize_key
 
 __all__ = [
     "LANGS",

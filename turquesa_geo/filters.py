@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
-from .i18n import N_, gettext
-from .vocab import MULTI_VALUED, VOCABULARIES
+from turquesa_geo.i18n import N_, gettext
+from turquesa_geo.vocab import MULTI_VALUED, VOCABULARIES
 
 __all__ = ["Filters", "FilterField", "FILTER_FIELDS", "ROUTE_ROLES", "to_query_params", "from_query_params",
            "previous_period", "describe", "fit_to_store", "add_months"]
@@ -116,7 +116,7 @@ def from_query_params(params: Mapping[str, str], lang: str = "en") -> tuple[Filt
     >>> problems
     ["from: '2024-13-01' is not a date (YYYY-MM-DD)", "crime: 'piracy' is not a known value"]
     """
-    from .countries import resolve_country
+    from turquesa_geo.countries import resolve_country
 
     values: dict[str, object] = {}
     problems: list[str] = []
@@ -187,8 +187,8 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
     >>> describe(Filters())
     'All cases'
     """
-    from .countries import country_name
-    from .vocab import label
+    from turquesa_geo.countries import country_name
+    from turquesa_geo.vocab import label
 
     parts = []
     for f in FILTER_FIELDS:
@@ -196,7 +196,7 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
         if not value or (f.kind == "date" and not with_period):
             continue
         if f.kind == "date":
-            from .i18n import format_date
+            from turquesa_geo.i18n import format_date
 
             text = value.isoformat() if lang == "en" else format_date(value, lang)
         elif f.kind == "countries":

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .countries import country_table
-from .vocab import codes
+from turquesa_geo.countries import country_table
+from turquesa_geo.vocab import codes
 
 __all__ = [
     "GATEWAY_COLUMNS",

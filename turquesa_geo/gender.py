@@ -9,10 +9,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import sql
-from .filters import Filters
-from .privacy import SMALL_CELL_K, format_protected, is_small
-from .vocab import label
+from turquesa_geo.store import queries as sql
+from turquesa_geo.filters import Filters
+from turquesa_geo.privacy import SMALL_CELL_K, format_protected, is_small
+from turquesa_geo.vocab import label
 
 __all__ = ["SPLITS", "persons_by", "persons_by_corridor", "women_girls_share", "women_girls_series",
            "women_girls_table"]
@@ -65,8 +65,8 @@ def persons_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, graph=
                         ) -> pd.DataFrame:
     """Persons by rebuilt corridor (``category`` holds the route), role, gender and age group,
     for the ``top`` corridors by persons."""
-    from .corridors import routes_of
-    from .routes import SIGNATURE_COLUMNS
+    from turquesa_geo.corridors import routes_of
+    from turquesa_geo.routes import SIGNATURE_COLUMNS
 
     frame = con.execute(*sql.persons_by_signature(filters)).df()
     columns = ["period", "category", "role", "gender", "age_group", "persons"]

@@ -34,7 +34,7 @@ class Term:
 
 
 def _in(texts: dict[str, str], lang: str) -> str:
-    from .i18n import gettext
+    from turquesa_geo.i18n import gettext
 
     english = texts["en"]
     return english if lang == "en" else gettext(lang, english)

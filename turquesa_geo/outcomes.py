@@ -13,12 +13,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import sql
-from .countries import country_name
-from .filters import Filters
-from .i18n import format_number, gettext
-from .privacy import SMALL_CELL_K, format_count
-from .vocab import label
+from turquesa_geo.store import queries as sql
+from turquesa_geo.countries import country_name
+from turquesa_geo.filters import Filters
+from turquesa_geo.i18n import format_number, gettext
+from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.vocab import label
 
 __all__ = ["PERSON_COLUMNS", "outcomes", "outcomes_by_country", "precision_shares", "quality_shares"]
 

@@ -179,7 +179,7 @@ def format_count(value: int | None, k: int = SMALL_CELL_K, grouping: bool = True
         return str(int(value))
     if lang == "en":
         return f"{int(value):,}"
-    from .i18n import format_number
+    from turquesa_geo.i18n import format_number
 
     return format_number(int(value), lang)
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from . import sql
-from .columns import MODUS_DIMENSIONS
-from .rollups import covers
-from .filters import Filters, previous_period
-from .i18n import N_, gettext, translator
-from .privacy import SMALL_CELL_K, format_count
-from .vocab import label
+from turquesa_geo.store import queries as sql
+from turquesa_geo.columns import MODUS_DIMENSIONS
+from turquesa_geo.store.rollups import covers
+from turquesa_geo.filters import Filters, previous_period
+from turquesa_geo.i18n import N_, gettext, translator
+from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.vocab import label
 
 __all__ = ["PANDEMIC", "TREND_DIMENSIONS", "modus_series", "KeyFigures", "key_figures", "yearly_change",
            "signal_counts", "emerging_signals", "signal_table", "signal_baseline"]
@@ -116,7 +116,7 @@ def signal_counts(con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.da
                   graph=None) -> pd.DataFrame:
     """Monthly counts for :func:`turquesa_geo.signals.detect_signals`: modus-operandi shares,
     rebuilt corridors and hubs as rates."""
-    from .routes import reconstruct_routes
+    from turquesa_geo.routes import reconstruct_routes
 
     # From the rollups when they hold the filters and whole months: the case tables cost seconds at 1M cases.
     build = sql.monthly_modus_rollup if covers(filters, (first, last)) else sql.monthly_modus
@@ -141,7 +141,7 @@ def signal_counts(con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.da
                                     "total": float("nan")}))
         hubs = routes.assign(country=routes["route"].str.split(">")).explode("country")
         hubs = hubs.groupby(["country", "month"], as_index=False)["cases"].sum()
-        from .countries import country_name
+        from turquesa_geo.countries import country_name
 
         frames.append(pd.DataFrame({"kind": "hub", "key": hubs["country"],
                                     "label": [country_name(c) for c in hubs["country"]],
@@ -154,8 +154,8 @@ def signal_counts(con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.da
 
 def _corridor_modus_counts(con, filters: Filters, first: dt.date, last: dt.date, graph) -> pd.DataFrame:
     """Shares of each modus-operandi code among the cases of a rebuilt corridor, per month."""
-    from .corridors import routes_of
-    from .routes import SIGNATURE_COLUMNS
+    from turquesa_geo.corridors import routes_of
+    from turquesa_geo.routes import SIGNATURE_COLUMNS
 
     coded = con.execute(*sql.monthly_signature_modus(filters, first, last)).df()
     totals = con.execute(*sql.monthly_signature_modus(filters, first, last, reporting=True)).df()
@@ -176,7 +176,7 @@ def _corridor_modus_counts(con, filters: Filters, first: dt.date, last: dt.date,
 def emerging_signals(con: duckdb.DuckDBPyConnection, filters: Filters, latest: tuple[dt.date, dt.date],
                      baseline: tuple[dt.date, dt.date], graph=None) -> pd.DataFrame:
     """Signals of the latest period against the baseline, for corridors, hubs and modus operandi."""
-    from .signals import detect_signals
+    from turquesa_geo.signals import detect_signals
 
     counts = signal_counts(con, filters, baseline[0], latest[1], graph)
     if counts.empty:
@@ -213,8 +213,8 @@ def signal_what(kind: str, key: str, lang: str = "en") -> str:
     >>> signal_what("corridor_modus", "VEN>COL platform:tiktok")
     'TikTok on VEN>COL'
     """
-    from .countries import country_name
-    from .vocab import dimension_name
+    from turquesa_geo.countries import country_name
+    from turquesa_geo.vocab import dimension_name
 
     if kind == "modus" and ":" in key:
         dimension, code = key.split(":", 1)
@@ -261,8 +261,8 @@ def signal_table(signals: pd.DataFrame, latest: tuple[dt.date, dt.date], baselin
 def modus_series_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y",
                              graph=None) -> pd.DataFrame:
     """Like :func:`modus_series`, split by rebuilt corridor (``group`` holds the route)."""
-    from .corridors import routes_of
-    from .routes import SIGNATURE_COLUMNS
+    from turquesa_geo.corridors import routes_of
+    from turquesa_geo.routes import SIGNATURE_COLUMNS
 
     if dimension not in TREND_DIMENSIONS:
         raise ValueError(f"dimension {dimension!r} is not one of {', '.join(TREND_DIMENSIONS)}")

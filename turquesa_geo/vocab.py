@@ -357,7 +357,7 @@ def label(vocabulary: str, code: str, lang: str = "en") -> str:
     >>> label("crime_type", "smuggling", "fr")
     'Trafic illicite de migrants'
     """
-    from .i18n import pgettext
+    from turquesa_geo.i18n import pgettext
 
     for term in VOCABULARIES[vocabulary]:
         if term.code == code:
@@ -378,6 +378,6 @@ def dimension_name(dimension: str, lang: str = "en") -> str:
     >>> dimension_name("transport_mode"), dimension_name("transport_mode", "es")
     ('Transport mode', 'Modo de transporte')
     """
-    from .i18n import pgettext
+    from turquesa_geo.i18n import pgettext
 
     return pgettext(lang, "dimension", DIMENSION_NAMES.get(dimension, dimension.replace("_", " ").capitalize()))

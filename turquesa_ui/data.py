@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from turquesa_geo import corridors, summary
+from turquesa_geo import corridors
+
+from turquesa_geo.store import inventory as summary
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
 from turquesa_ui.store import current_data_version, store_cursor
 
@@ -166,7 +168,7 @@ def contacts():
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _reference(version: str, key, indicator: str, dimension: str):
-    from turquesa_geo import aggregates
+    from turquesa_geo import references as aggregates
 
     return aggregates.reference_counts(store_cursor(), _filters(key), indicator, dimension)
 
@@ -178,7 +180,7 @@ def reference_counts(filters: Filters, indicator: str = "detected_victims", dime
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reference_sources(version: str):
-    from turquesa_geo import aggregates
+    from turquesa_geo import references as aggregates
 
     return aggregates.reference_sources(store_cursor())
 

@@ -1,6 +1,6 @@
 """The export panel of the analysis pages: marking, audience and language, then a file to download.
 
-The file is built by :func:`turquesa_geo.briefing.export_file`, which writes the
+The file is built by :func:`turquesa_geo.exports.dispatch.export_file`, which writes the
 export log row before the bytes reach the download button.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from turquesa_geo.briefing import EXPORT_KINDS, export_context, export_file
+from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_file
 from turquesa_geo.filters import Filters, to_query_params
 from turquesa_geo.i18n import LANGUAGE_NAMES, LANGUAGES, N_, format_number
-from turquesa_geo.marking import AUDIENCES, DEFAULT_TLP, TLP_LEVELS, Marking
+from turquesa_geo.exports.marking import AUDIENCES, DEFAULT_TLP, TLP_LEVELS, Marking
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import URL_KEY, current_lang, tr
 from turquesa_ui.store import store_cursor

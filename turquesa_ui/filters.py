@@ -16,7 +16,7 @@ from turquesa_geo.filters import (
     to_query_params,
 )
 from turquesa_geo.i18n import N_, format_date, gettext
-from turquesa_geo.rollups import whole_months
+from turquesa_geo.store.rollups import whole_months
 from turquesa_geo.vocab import codes, dimension_name, label
 from turquesa_ui.lang import URL_KEY, current_lang, tr
 from turquesa_ui.text import md
@@ -80,7 +80,7 @@ def _modus_label(option: str, lang: str) -> str:
 def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     """The last twelve whole months of data (or all of it when shorter): what a manager asks first.
 
-    Whole months are what the rollups answer at once (see turquesa_geo.rollups).
+    Whole months are what the rollups answer at once (see turquesa_geo.store.rollups).
     """
     first, last = whole_months(*period)
     return max(first, add_months(last, -11)), last

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from turquesa_geo import summary
-from turquesa_geo.exports import csv_bytes, quarantine_for_correction
-from turquesa_geo.htcds import HTCDS_RULES, import_htcds
-from turquesa_geo.glotip import RULES as GLOTIP_RULES
-from turquesa_geo.importer import RULES, import_file
-from turquesa_geo.profiles import note_text
-from turquesa_geo.readers import ImportRefused
+from turquesa_geo.store import inventory as summary
+from turquesa_geo.exports.log import csv_bytes, quarantine_for_correction
+from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds
+from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
+from turquesa_geo.ingest.flat import RULES, import_file
+from turquesa_geo.ingest.profiles.common import note_text
+from turquesa_geo.ingest.readers import ImportRefused
 from turquesa_geo.i18n import N_, format_number
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.store import store_cursor, upload_folder

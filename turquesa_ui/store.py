@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from turquesa_geo.store import connect, data_version, resolve_db_path
+from turquesa_geo.store.connection import connect, data_version, resolve_db_path
 
 
 @st.cache_resource(show_spinner=False)

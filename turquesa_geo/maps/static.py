@@ -5,9 +5,9 @@ DejaVu Sans, and the gazetteer's own country polygons; no tile server, no networ
 
 Counts are protected for the export's audience before anything is drawn: legs and hubs
 under its threshold are dropped, and every number printed goes through
-:meth:`~turquesa_geo.marking.Audience.format`. Each image carries its handling marking
+:meth:`~turquesa_geo.exports.marking.Audience.format`. Each image carries its handling marking
 at top and bottom, a legend, a reading guide and the facts of
-:meth:`~turquesa_geo.marking.ExportContext.footer_lines`.
+:meth:`~turquesa_geo.exports.marking.ExportContext.footer_lines`.
 """
 
 from __future__ import annotations
@@ -30,11 +30,11 @@ from matplotlib.patheffects import withStroke
 from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox
 
-from .countries import country_name, country_shapes, country_table
-from .geometry import leg_geometries
-from .maps import ARROW_COLOUR, HUB_COLOUR, INFERRED_COLOUR, OBSERVED_COLOUR
-from .i18n import LANGUAGES, format_number, regroup
-from .marking import Audience, ExportContext, bilingual, in_language
+from turquesa_geo.countries import country_name, country_shapes, country_table
+from turquesa_geo.maps.legs import leg_geometries
+from turquesa_geo.maps.deck import ARROW_COLOUR, HUB_COLOUR, INFERRED_COLOUR, OBSERVED_COLOUR
+from turquesa_geo.i18n import LANGUAGES, format_number, regroup
+from turquesa_geo.exports.marking import Audience, ExportContext, bilingual, in_language
 
 __all__ = ["PageSize", "SIZES", "FORMATS", "FONT", "TEXTS", "map_figure", "render_png", "render_pdf", "export_metadata",
            "snapshot_bytes"]
@@ -92,7 +92,7 @@ _DASHES = (0, (3.0, 1.6))
 _HUB_FILL = tuple(c / 255 for c in (*HUB_COLOUR[:3], 215))
 
 #: Every phrase printed, in English and Spanish; Portuguese and French come from the gettext catalogs
-#: (see :func:`turquesa_geo.marking.in_language`).
+#: (see :func:`turquesa_geo.exports.marking.in_language`).
 TEXTS = {
     "title": {"en": "Corridor map", "es": "Mapa de corredores"},
     "legend": {"en": "Legend", "es": "Leyenda"},
@@ -746,7 +746,7 @@ def _edge_points(ax, legs: pd.DataFrame, paths: list[np.ndarray], lang: str) -> 
 def _width_samples(top: int, audience: Audience) -> list[int]:
     """Up to three round counts for the width legend, each one the audience may see as it is.
 
-    >>> from turquesa_geo.marking import AUDIENCES
+    >>> from turquesa_geo.exports.marking import AUDIENCES
     >>> _width_samples(8305, AUDIENCES["internal"]), _width_samples(40, AUDIENCES["external"])
     ([8000, 2000, 300], [40])
     """

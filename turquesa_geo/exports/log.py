@@ -99,7 +99,7 @@ def current_user() -> str | None:
 def log_export(con: duckdb.DuckDBPyConnection, context, kind: str, file_name: str, data: bytes) -> int:
     """Record an export in the store's log before it is handed over; return its id.
 
-    ``context`` is a :class:`~turquesa_geo.marking.ExportContext`; the row keeps the
+    ``context`` is a :class:`~turquesa_geo.exports.marking.ExportContext`; the row keeps the
     time, user, kind, file name, filters, link, marking, audience, data version and
     the SHA-256 and size of ``data``.
     """

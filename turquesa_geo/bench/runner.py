@@ -42,10 +42,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .filters import Filters, history_until, previous_period
-from .importer import import_file
-from .rollups import whole_months
-from .store import connect
+from turquesa_geo.filters import Filters, history_until, previous_period
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.rollups import whole_months
+from turquesa_geo.store.connection import connect
 
 __all__ = ["IMPORT_TARGET_ROWS_PER_S", "ROUTES_TARGET_RATIO", "Measure", "bench_import", "bench_routes", "bench_all",
            "percentile", "improvement", "filter_changes", "default_period", "report_table"]
@@ -75,7 +75,7 @@ NAIVE_LINE_ROWS = 20_000
 APP_PAGES = ("pages/overview.py", "pages/corridor_map.py", "pages/trends.py", "pages/gender.py")
 #: Pages whose filter changes are timed in the browser (URL paths).
 BROWSER_PAGES = ("corridor_map", "trends")
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench_browser.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "bench_browser.py"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -210,7 +210,7 @@ def machine_info() -> dict:
 
 def code_version() -> dict:
     """The commit measured, and the files of the working tree that differ from it."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
 
     def git(*args: str) -> str | None:
         try:
@@ -267,7 +267,7 @@ def filter_changes(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
 
     Whole-month periods of 1 to 24 months, a subset of crime types, up to three
     nationalities and up to two reporting sources (``choices`` as
-    :func:`turquesa_geo.summary.store_choices` gives them). Distinct even without their
+    :func:`turquesa_geo.store.inventory.store_choices` gives them). Distinct even without their
     start (what the trends page asks for), so every one is a cache miss in the dashboard.
 
     >>> period = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
@@ -275,7 +275,7 @@ def filter_changes(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
     >>> len(set(changes)), all(f.start.day == 1 and f.start.year == 2024 for f in changes)
     (5, True)
     """
-    from .vocab import codes
+    from turquesa_geo.vocab import codes
 
     rng = random.Random(seed)
     months = _month_starts(*whole_months(*period))
@@ -367,7 +367,7 @@ def bench_import(rows: int, seed: int = 7) -> dict:
     over plain-load time: the price of validation) and ``phase_s``, the validated
     import's seconds per phase (fingerprint, read, validate, write).
     """
-    from .demo import write_demo
+    from turquesa_geo.demo.generator import write_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / f"bench-{rows}.csv"
@@ -394,9 +394,9 @@ def bench_import(rows: int, seed: int = 7) -> dict:
 def _naive_validate(frame: pd.DataFrame, today: dt.date) -> int:
     """The straightforward way: a Python loop over the rows checking date, crime type and countries
     with the same parsers the importer's rules use; returns the number of bad rows."""
-    from .countries import resolve_country
-    from .parsing import parse_date, parse_route
-    from .vocab import resolve_term
+    from turquesa_geo.countries import resolve_country
+    from turquesa_geo.ingest.parsing import parse_date, parse_route
+    from turquesa_geo.vocab import resolve_term
 
     def text(value) -> str | None:
         return value if isinstance(value, str) and value.strip() else None
@@ -460,16 +460,16 @@ def _import_measures(rows: int, csv_path: Path, parquet_path: Path, store: Path,
 # --- 2. query time per page: Turquesa and pandas -----------------------------------
 
 def _trend_dimension(i: int) -> str:
-    from .trends import TREND_DIMENSIONS
+    from turquesa_geo.trends import TREND_DIMENSIONS
 
     return TREND_DIMENSIONS[i % len(TREND_DIMENSIONS)]
 
 
 def _page_queries(con, graph) -> dict[str, Callable[[int, Filters], object]]:
     """What each page asks the store for after a filter change (i: the change's number)."""
-    from .corridors import corridor_view, route_signatures
-    from .gender import persons_by
-    from .trends import emerging_signals, key_figures, modus_series, signal_baseline
+    from turquesa_geo.corridors import corridor_view, route_signatures
+    from turquesa_geo.gender import persons_by
+    from turquesa_geo.trends import emerging_signals, key_figures, modus_series, signal_baseline
 
     return {
         "corridor": lambda i, f: route_signatures(con, f, (f.start, f.end)),
@@ -501,9 +501,9 @@ def _turquesa_query_times(con, graph, changes: Sequence[Filters], warm: Filters)
 
 def _reference_totals(con, f: Filters) -> dict[str, int]:
     """Totals of the first change, for checking that the pandas baseline computes the same thing."""
-    from .corridors import route_signatures
-    from .gender import persons_by
-    from .trends import key_figures, modus_series
+    from turquesa_geo.corridors import route_signatures
+    from turquesa_geo.gender import persons_by
+    from turquesa_geo.trends import key_figures, modus_series
 
     return {"corridor": int(route_signatures(con, f, (f.start, f.end))["cases"].sum()),
             "trends": int(modus_series(con, history_until(f), _trend_dimension(0), "Y")["cases"].sum()),
@@ -562,8 +562,8 @@ def _pd_cases(t: _Tables, f: Filters, first: dt.date | None, last: dt.date | Non
 
 def _pd_route_signatures(t: _Tables, f: Filters) -> pd.DataFrame:
     """route_signatures the pandas way: filter, per-case persons, group by the reported route."""
-    from .routes import SIGNATURE_COLUMNS
-    from .sql import DEFAULT_PERSON_ROLES
+    from turquesa_geo.routes import SIGNATURE_COLUMNS
+    from turquesa_geo.store.queries import DEFAULT_PERSON_ROLES
 
     previous = previous_period(f)
     cases = _pd_cases(t, f, previous[0] if previous else f.start, f.end)
@@ -704,8 +704,8 @@ def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = Non
     LineString built for it in a Python loop, then grouped by route."""
     from shapely.geometry import LineString
 
-    from .countries import country_table
-    from .routes import _resolve, _signature_points
+    from turquesa_geo.countries import country_table
+    from turquesa_geo.routes import _resolve, _signature_points
 
     cases = con.execute(_naive_cases_sql(limited=limit is not None), [] if limit is None else [limit]).df()
     where = country_table().set_index("iso3")[["rep_lon", "rep_lat"]]
@@ -726,8 +726,8 @@ def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = Non
 def _fast_routes(con: duckdb.DuckDBPyConnection, graph):
     """The Turquesa way: DuckDB sums cases per distinct route, routes are rebuilt for those
     signatures only, and geometry is built for the distinct legs (vectorised)."""
-    from .corridors import corridor_view
-    from .geometry import leg_geometries
+    from turquesa_geo.corridors import corridor_view
+    from turquesa_geo.maps.legs import leg_geometries
 
     view = corridor_view(con, Filters(), graph=graph, k=1)
     leg_geometries(view.legs[["from_iso3", "to_iso3"]].assign(mode=None))
@@ -740,8 +740,8 @@ def bench_routes(rows: int, seed: int = 7) -> dict:
     Returns both timings, their ``ratio`` (naive over Turquesa) and whether the case
     counts per route agree.
     """
-    from .corridors import corridor_graph
-    from .demo import write_demo
+    from turquesa_geo.corridors import corridor_graph
+    from turquesa_geo.demo.generator import write_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"bench-{rows}.parquet"
@@ -770,7 +770,7 @@ def bench_routes(rows: int, seed: int = 7) -> dict:
 
 def _naive_routes_sampled(store: str, limit: int) -> dict:
     """Baseline (child process): the naive per-case route loop on the first ``limit`` cases."""
-    from .corridors import corridor_graph
+    from turquesa_geo.corridors import corridor_graph
 
     con = connect(store, read_only=True)
     try:
@@ -800,7 +800,7 @@ def _routes_measure(fast_s: float, view, naive: dict, rows: int) -> Measure:
 def _case_arcs(con, period: tuple[dt.date, dt.date], limit: int) -> tuple[int, pd.DataFrame]:
     """Cases of the period with both ends known, and the first ``limit`` of them as per-case arcs
     (start: origin or nationality; end: destination or detection country; representative points)."""
-    from .countries import country_table
+    from turquesa_geo.countries import country_table
 
     total = con.execute(_period_arcs_sql(count=True), list(period)).fetchall()[0][0]
     arcs = con.execute(_period_arcs_sql(count=False), [*period, limit]).df()
@@ -831,8 +831,8 @@ def _naive_payload(store: str, period: tuple[dt.date, dt.date], limit: int) -> d
 
 def _payload_parts(con, graph, view) -> dict:
     """Everything of the payload measure that needs the store, computed while it is open."""
-    from .corridors import corridor_view
-    from .maps import corridor_deck
+    from turquesa_geo.corridors import corridor_view
+    from turquesa_geo.maps.deck import corridor_deck
 
     corridor_deck(view.legs, view.hubs).to_json()  # the base polygons are built once per process
     seconds, text = _timed(lambda: corridor_deck(view.legs, view.hubs).to_json())
@@ -892,7 +892,7 @@ def _naive_snapshot(store: str, period: tuple[dt.date, dt.date], limit: int) -> 
 
 
 def _snapshot_parts(con, graph, f: Filters) -> dict:
-    from .briefing import export_context, export_file
+    from turquesa_geo.exports.dispatch import export_context, export_file
 
     context = export_context(con, f, (f.start, f.end))
     seconds, (_, data) = _timed(lambda: export_file(con, f, "snapshot", "png", context, graph=graph))
@@ -920,7 +920,7 @@ def _whole_year(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
 
 def _reopen_ms(store: Path, year: tuple[dt.date, dt.date], times: int = 5) -> list[float]:
     """Open the store read-only and answer one corridor query, ``times`` times (each closed after)."""
-    from .corridors import route_signatures
+    from turquesa_geo.corridors import route_signatures
 
     def once() -> None:
         con = connect(store, read_only=True)
@@ -933,7 +933,7 @@ def _reopen_ms(store: Path, year: tuple[dt.date, dt.date], times: int = 5) -> li
 def _pandas_reopen(parquet: str, year: tuple[dt.date, dt.date]) -> dict:
     """Baseline (child process): read the demo Parquet file with pandas and group the year's
     cases and persons by reported route (no previous period: less work than Turquesa does)."""
-    from .routes import SIGNATURE_COLUMNS
+    from turquesa_geo.routes import SIGNATURE_COLUMNS
 
     def answer() -> pd.DataFrame:
         frame = pd.read_parquet(parquet)
@@ -1123,7 +1123,7 @@ def _measure_everything(run: _Run) -> tuple[list[Measure], dict]:
 
 
 def _write_demo_files(run: _Run) -> dict:
-    from .demo import write_demo
+    from turquesa_geo.demo.generator import write_demo
 
     _say(f"writing {run.rows:,} demo cases as CSV and Parquet in {run.folder}")
     seconds = [_timed(lambda p=p: write_demo(p, rows=run.rows, seed=run.seed))[0] for p in (run.csv, run.parquet)]
@@ -1173,9 +1173,9 @@ def _dashboard_measures(run: _Run) -> tuple[list[Measure], dict[str, float | Non
 
 def _in_process_measures(run: _Run) -> dict:
     """Queries, routes, payload and snapshot on one writable connection (closed before any child runs)."""
-    from .corridors import corridor_graph, corridor_view, store_period
-    from .rollups import covers
-    from .summary import store_choices
+    from turquesa_geo.corridors import corridor_graph, corridor_view, store_period
+    from turquesa_geo.store.rollups import covers
+    from turquesa_geo.store.inventory import store_choices
 
     con = connect(run.store)
     try:
@@ -1203,7 +1203,7 @@ def _in_process_measures(run: _Run) -> dict:
 
 
 def _filter_text(f: Filters) -> str:
-    from .filters import to_query_params
+    from turquesa_geo.filters import to_query_params
 
     return "&".join(f"{k}={v}" for k, v in to_query_params(f).items())
 

@@ -18,15 +18,15 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from . import columns as C
-from .countries import country_table, resolve_country, suggest_countries
-from .i18n import N_, Translatable
-from .parsing import DateOrderError, parse_dates, parse_multi, parse_route
-from .profiles import PROFILE_NAMES, Profile, as_text, check_profile, looks_like, text_array
-from .rollups import refresh as refresh_rollups
-from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
-from .sql import copy_to_temp_sql, drop_temp_sql, name_literal, plain_ident, select_all_sql, touched_months_sql
-from .sql import quote_ident as q
+from turquesa_geo import columns as C
+from turquesa_geo.countries import country_table, resolve_country, suggest_countries
+from turquesa_geo.i18n import N_, Translatable
+from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_route
+from turquesa_geo.ingest.profiles.common import PROFILE_NAMES, Profile, as_text, check_profile, looks_like, text_array
+from turquesa_geo.store.rollups import refresh as refresh_rollups
+from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
+from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql, name_literal, plain_ident, select_all_sql, touched_months_sql
+from turquesa_geo.store.queries import quote_ident as q
 
 __all__ = ["RULES", "ImportResult", "import_file", "PROFILES", "ProgressCallback"]
 
@@ -110,7 +110,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
     Parameters
     ----------
     con : duckdb connection
-        A writable store connection (see :func:`turquesa_geo.store.connect`).
+        A writable store connection (see :func:`turquesa_geo.store.connection.connect`).
     path : path
         CSV (``,`` ``;`` tab or ``|``; UTF-8, UTF-8 BOM, UTF-16 BOM or Windows-1252),
         Parquet, XLSX or JSON file in the flat incident format, or in a public format.
@@ -167,7 +167,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
         else:
             chosen = check_profile(profile, info.columns, name)
             if chosen.kind == "aggregates":
-                from .glotip import import_counts
+                from turquesa_geo.ingest.profiles.glotip import import_counts
 
                 progress("validate", 0.35)
                 import_counts(con, info, result, source or chosen.source, started)

@@ -5,7 +5,7 @@ flat incident format (see :mod:`turquesa_geo.columns`), plus the few transformat
 the source needs. Case-level profiles (IOM Missing Migrants, CTDC) turn each source
 row into exactly one flat row with the same line number, and the flat importer then
 validates, quarantines, reconciles and upserts it as it does any file. Aggregate
-profiles (UNODC GLOTIP) write counts, not cases (see :mod:`turquesa_geo.glotip`).
+profiles (UNODC GLOTIP) write counts, not cases (see :mod:`turquesa_geo.ingest.profiles.glotip`).
 
 Every profile also knows the columns that mark its files, so that a file given the
 wrong profile is refused with the name of the profile it looks like.
@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .countries import resolve_country
-from .i18n import N_, Translatable, gettext
-from .parsing import parse_date
-from .readers import ImportRefused
+from turquesa_geo.countries import resolve_country
+from turquesa_geo.i18n import N_, Translatable, gettext
+from turquesa_geo.ingest.parsing import parse_date
+from turquesa_geo.ingest.readers import ImportRefused
 
 __all__ = ["Profile", "Mapping", "PROFILE_NAMES", "profile", "register", "marker_score", "looks_like",
            "check_profile", "clean_text", "iso_dates", "parse_coordinates", "coordinate_precision",

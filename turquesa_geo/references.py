@@ -10,12 +10,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import sql
-from .countries import country_name
-from .filters import Filters
-from .i18n import N_, gettext, ngettext
-from .privacy import SMALL_CELL_K, format_count
-from .vocab import label
+from turquesa_geo.store import queries as sql
+from turquesa_geo.countries import country_name
+from turquesa_geo.filters import Filters
+from turquesa_geo.i18n import N_, gettext, ngettext
+from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.vocab import label
 
 __all__ = ["INDICATOR_LABELS", "reference_counts", "citizenship_flows", "yearly_series", "sex_age_series",
            "shown_value", "reference_sources", "SEX_AGE_GROUPS", "as_trend_series", "as_sex_age_frame",

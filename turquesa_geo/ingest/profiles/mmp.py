@@ -6,7 +6,7 @@ and the JSON records (``web_id``, ``reported_date``, ``number_dead``,
 ``location_coodinates`` [sic]...) both map here. Each incident becomes one
 smuggling-context case detected in the country of the incident, with its point, the
 source's route name, its dead, missing and survivors, and the dead and missing as
-migrants by sex and age (see :func:`turquesa_geo.profiles.allocate_persons`).
+migrants by sex and age (see :func:`turquesa_geo.ingest.profiles.common.allocate_persons`).
 
 Licence of the data: CC BY 4.0 (IOM Missing Migrants Project, missingmigrants.iom.int).
 """
@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import columns as C
-from .countries import country_shapes
-from .i18n import N_
-from .profiles import (Mapping, Profile, allocate_persons, clean_text, coordinate_precision, first_column,
+from turquesa_geo import columns as C
+from turquesa_geo.countries import country_shapes
+from turquesa_geo.i18n import N_
+from turquesa_geo.ingest.profiles.common import (Mapping, Profile, allocate_persons, clean_text, coordinate_precision, first_column,
                        iso_dates, parse_coordinates, register, resolve_countries, whole_numbers)
 
 __all__ = ["PROFILE", "FIELDS", "ROUTE_LABELS", "to_flat"]

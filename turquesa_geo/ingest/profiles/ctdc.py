@@ -17,7 +17,7 @@ the country of exploitation. What does not fit the model is reported, not invent
 regions are not countries (synthetic rows are not drawn on the corridor map),
 perpetrator (``IP_``) columns describe a victim–perpetrator pair (counting them as
 suspects would count a perpetrator once per victim), and the records carry no id
-(each gets a digest of its content, see :func:`turquesa_geo.profiles.content_ids`).
+(each gets a digest of its content, see :func:`turquesa_geo.ingest.profiles.common.content_ids`).
 
 Terms of use of the data: CTDC's (ctdatacollaborative.org).
 """
@@ -28,11 +28,11 @@ import re
 
 import pandas as pd
 
-from . import columns as C
-from .i18n import N_
-from .profiles import (Mapping, Profile, clean_text, content_ids, first_column, flag_set, register,
+from turquesa_geo import columns as C
+from turquesa_geo.i18n import N_
+from turquesa_geo.ingest.profiles.common import (Mapping, Profile, clean_text, content_ids, first_column, flag_set, register,
                        resolve_countries)
-from .vocab import normalize_key, resolve_term
+from turquesa_geo.vocab import normalize_key, resolve_term
 
 __all__ = ["PROFILE", "FIELDS", "FLAG_PREFIXES", "FLAGS", "to_flat"]
 

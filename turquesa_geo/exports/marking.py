@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .privacy import SMALL_CELL_K
+from turquesa_geo.privacy import SMALL_CELL_K
 
 __all__ = ["TLP_LEVELS", "DEFAULT_TLP", "TLP_COLOURS", "TLP_MEANING", "Marking", "Audience", "AUDIENCES",
            "EXTERNAL_K", "ExportContext", "bilingual", "in_language"]
@@ -130,7 +130,7 @@ class Audience:
         >>> AUDIENCES["internal"].total(14), AUDIENCES["internal"].total(3), AUDIENCES["external"].total(14)
         (15, None, 10)
         """
-        from .privacy import guard_total
+        from turquesa_geo.privacy import guard_total
 
         return guard_total(int(n), k=self.k) if self.round_to == 1 else self.count(n)
 
@@ -215,7 +215,7 @@ def in_language(texts: dict[str, str], lang: str) -> str:
     """
     if lang in texts:
         return texts[lang]
-    from .i18n import gettext
+    from turquesa_geo.i18n import gettext
 
     english = texts["en"]
     return gettext(lang, english)

@@ -24,8 +24,8 @@ import datetime as dt
 
 import duckdb
 
-from . import sql
-from .filters import Filters
+from turquesa_geo.store import queries as sql
+from turquesa_geo.filters import Filters
 
 __all__ = ["covers", "month_aligned", "refresh", "whole_months"]
 
@@ -62,7 +62,7 @@ def refresh(con: duckdb.DuckDBPyConnection, months: str | None = None) -> None:
     """Rebuild the rollups from the case tables (call inside the import's write transaction).
 
     ``months`` names an internal relation of (month DATE): only those months are
-    rebuilt (see :func:`turquesa_geo.sql.refresh_rollups`); None rebuilds everything.
+    rebuilt (see :func:`turquesa_geo.store.queries.refresh_rollups`); None rebuilds everything.
     """
     for text, params in sql.refresh_rollups(months):
         con.execute(text, params)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .columns import MODUS_DIMENSIONS
+from turquesa_geo.columns import MODUS_DIMENSIONS
 
 __all__ = ["Query", "quote_ident", "plain_ident", "name_literal", "drop_temp_sql", "copy_to_temp_sql",
            "status_by_crime_year", "recent_imports", "quarantine_by_rule", "store_totals",
@@ -436,7 +436,7 @@ def view_sources(filters) -> Query:
             "GROUP BY c.source ORDER BY cases DESC, c.source", params)
 
 
-# --- rollups: pre-aggregated tables kept by every import (see turquesa_geo.rollups) ------------
+# --- rollups: pre-aggregated tables kept by every import (see turquesa_geo.store.rollups) ------------
 
 #: Group keys of ``rollup_routes``: month and the reported route, with the case filters' columns.
 ROUTE_ROLLUP_KEYS = ("crime_type", "source", "nationality", "origin", "transit", "destination", "detection_country")

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import columns as C
-from .countries import country_table, resolve_country, suggest_countries
-from .importer import (ImportResult, ProgressCallback, _count_lines_sql, _quarantine_by_rule, _quarantine_ragged,
+from turquesa_geo import columns as C
+from turquesa_geo.countries import country_table, resolve_country, suggest_countries
+from turquesa_geo.ingest.flat import (ImportResult, ProgressCallback, _count_lines_sql, _quarantine_by_rule, _quarantine_ragged,
                        _record_import, _register)
-from .i18n import N_
-from .parsing import DateOrderError, parse_dates, parse_multi
-from .rollups import refresh as refresh_rollups
-from .readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
-from .sql import drop_temp_sql, name_literal, plain_ident, touched_months_sql
-from .sql import quote_ident as q
-from .vocab import resolve_term
+from turquesa_geo.i18n import N_
+from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi
+from turquesa_geo.store.rollups import refresh as refresh_rollups
+from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
+from turquesa_geo.store.queries import drop_temp_sql, name_literal, plain_ident, touched_months_sql
+from turquesa_geo.store.queries import quote_ident as q
+from turquesa_geo.vocab import resolve_term
 
 __all__ = ["HTCDS_RULES", "PERSON_COLUMNS", "EVENT_COLUMNS", "VICTIM_CONTEXT", "import_htcds"]
 
@@ -98,7 +98,7 @@ def import_htcds(con, persons_path: str | Path, events_path: str | Path, *, sour
     (ImportResult, ImportResult)
         Reconciliation of the persons file and of the events file.
     """
-    from .importer import _previous_import, _sha256
+    from turquesa_geo.ingest.flat import _previous_import, _sha256
 
     progress = progress or (lambda _phase, _fraction: None)
     today = today or dt.date.today()
@@ -467,7 +467,7 @@ def _cases_to_write_sql() -> str:
 # --- writing -----------------------------------------------------------------------
 
 def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
-    from .importer import _next_import_id
+    from turquesa_geo.ingest.flat import _next_import_id
 
     con.execute("BEGIN TRANSACTION")
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import sql
+from turquesa_geo.store import queries as sql
 
 __all__ = ["cases_by_crime_year", "sources", "recent_imports", "quarantine_by_rule", "quarantine_entries",
            "store_totals"]

@@ -1,7 +1,7 @@
 """Guided exercises for the training mode, checked against the planted truth of the demo generator.
 
 The training store (``turquesa train``) is a fresh synthetic store from
-:mod:`turquesa_geo.demo`; its corridors, mixes and trends are known
+:mod:`turquesa_geo.demo.generator`; its corridors, mixes and trends are known
 (``data/DEMO.md``). Each exercise asks what a trainee should read off a page,
 offers hints, and checks an answer against that planted truth (never against a
 hard-coded string): the corridor weights, person mixes, online-recruitment rise,
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import demo
-from .countries import country_name
-from .i18n import N_
+from turquesa_geo.demo import generator as demo
+from turquesa_geo.countries import country_name
+from turquesa_geo.i18n import N_
 
 __all__ = ["Exercise", "EXERCISES", "exercise", "TRAINING_ENV"]
 
@@ -44,8 +44,8 @@ class Exercise:
 
     def choice_label(self, code: str, lang: str = "en") -> str:
         """An answer code as the trainee reads it, in ``lang``; checks compare codes, never labels."""
-        from .i18n import gettext
-        from .vocab import VOCABULARIES, label
+        from turquesa_geo.i18n import gettext
+        from turquesa_geo.vocab import VOCABULARIES, label
 
         if self.vocabulary == "country":
             return country_name(code, lang)
@@ -67,7 +67,7 @@ class Exercise:
 
 
 def _in(texts: dict[str, str], lang: str) -> str:
-    from .i18n import gettext
+    from turquesa_geo.i18n import gettext
 
     english = texts["en"]
     return english if lang == "en" else gettext(lang, english)

@@ -1,11 +1,11 @@
 """The briefing pack: a marked, multi-page PDF built from the current view, drawn offline with matplotlib.
 
-Pages: cover; the corridor map (:mod:`turquesa_geo.snapshot`); the top corridors;
+Pages: cover; the corridor map (:mod:`turquesa_geo.maps.static`); the top corridors;
 key figures with change; modus-operandi trends; gender and age; emerging signals;
 data notes. Every page carries the handling marking at top and bottom, the page
 number and the link that reopens the view; the PDF's metadata carry title, marking
 and data version. Every count goes through the export's audience
-(:class:`~turquesa_geo.marking.Audience`): under its threshold nothing is drawn or
+(:class:`~turquesa_geo.exports.marking.Audience`): under its threshold nothing is drawn or
 printed, and for external audiences counts are rounded down to a multiple of 5.
 """
 
@@ -21,11 +21,11 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from .charts import OKABE_ITO
-from .extracts import corridor_extract
-from .i18n import regroup
-from .marking import TLP_MEANING, ExportContext, bilingual, in_language
-from .vocab import label
+from turquesa_geo.charts import OKABE_ITO
+from turquesa_geo.exports.tables import corridor_extract
+from turquesa_geo.i18n import regroup
+from turquesa_geo.exports.marking import TLP_MEANING, ExportContext, bilingual, in_language
+from turquesa_geo.vocab import label
 
 __all__ = ["PackData", "A4_LANDSCAPE", "pack_pages", "pack_pdf", "PACK_TREND_DIMENSIONS"]
 
@@ -295,7 +295,7 @@ def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
 
 def pack_pages(data: PackData, context: ExportContext) -> list[Figure]:
     """The pack's pages as matplotlib figures, in order."""
-    from .snapshot import map_figure
+    from turquesa_geo.maps.static import map_figure
 
     total = 8
     map_page = map_figure(data.view.legs, data.view.hubs, context, size="print", hidden_legs=data.view.hidden_flows)

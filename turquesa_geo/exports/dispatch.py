@@ -2,7 +2,7 @@
 
 :func:`export_file` is the one entry point of the CLI and the app: it builds the
 bytes of a map snapshot, a briefing pack or a data extract for a view, writes the
-export log row (:func:`turquesa_geo.exports.log_export`), and only then returns
+export log row (:func:`turquesa_geo.exports.log.log_export`), and only then returns
 them.
 """
 
@@ -13,14 +13,14 @@ from dataclasses import replace
 
 import duckdb
 
-from . import sql
-from .corridors import CorridorView, corridor_view
-from .exports import current_user, log_export
-from .extracts import EXTRACT_FORMATS, extract_bytes
-from .filters import Filters, describe, history_until
-from .marking import AUDIENCES, ExportContext, Marking
-from .privacy import SMALL_CELL_K
-from .store import data_version
+from turquesa_geo.store import queries as sql
+from turquesa_geo.corridors import CorridorView, corridor_view
+from turquesa_geo.exports.log import current_user, log_export
+from turquesa_geo.exports.tables import EXTRACT_FORMATS, extract_bytes
+from turquesa_geo.filters import Filters, describe, history_until
+from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
+from turquesa_geo.privacy import SMALL_CELL_K
+from turquesa_geo.store.connection import data_version
 
 __all__ = ["EXPORT_KINDS", "export_context", "pack_data", "export_file", "file_name_for"]
 
@@ -51,8 +51,9 @@ def export_context(con: duckdb.DuckDBPyConnection, filters: Filters, period: tup
 
 def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorView, graph=None, lang: str = "en"):
     """Everything the briefing pack draws for the view, aggregated in the store (signals worded in ``lang``)."""
-    from . import gender, trends
-    from .pack import PACK_TREND_DIMENSIONS, PackData
+    from turquesa_geo import gender
+    from turquesa_geo import trends
+    from turquesa_geo.exports.pack import PACK_TREND_DIMENSIONS, PackData
 
     latest = view.period
     baseline = trends.signal_baseline(latest)
@@ -91,11 +92,11 @@ def export_file(con: duckdb.DuckDBPyConnection, filters: Filters, kind: str, fmt
     if view is None or k != SMALL_CELL_K:
         view = corridor_view(con, filters, graph=graph, k=k)
     if kind == "snapshot":
-        from .snapshot import snapshot_bytes
+        from turquesa_geo.maps.static import snapshot_bytes
 
         data = snapshot_bytes(view.legs, view.hubs, context, fmt, hidden_legs=view.hidden_flows)
     elif kind == "pack":
-        from .pack import pack_pdf
+        from turquesa_geo.exports.pack import pack_pdf
 
         data = pack_pdf(pack_data(con, filters, view, graph, context.langs[0]), context)
     else:

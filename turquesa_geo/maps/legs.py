@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .countries import country_table
-from .gateways import MODES, gateway_lookup, gateway_table, main_airports
+from turquesa_geo.countries import country_table
+from turquesa_geo.gateways import MODES, gateway_lookup, gateway_table, main_airports
 
 __all__ = [
     "FROM_ISO3",

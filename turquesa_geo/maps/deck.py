@@ -15,10 +15,10 @@ import pandas as pd
 import pydeck as pdk
 import shapely
 
-from .countries import country_name, country_shapes, country_table
-from .geometry import leg_geometries, path_coordinates
-from .i18n import N_, translator
-from .privacy import SMALL_CELL_K, format_count
+from turquesa_geo.countries import country_name, country_shapes, country_table
+from turquesa_geo.maps.legs import leg_geometries, path_coordinates
+from turquesa_geo.i18n import N_, translator
+from turquesa_geo.privacy import SMALL_CELL_K, format_count
 
 __all__ = ["CompactDeck", "OBSERVED_COLOUR", "INFERRED_COLOUR", "HUB_COLOUR", "base_polygons", "flow_records", "hub_records",
            "corridor_deck", "MAP_LEGEND", "map_legend", "reference_records"]
@@ -164,7 +164,7 @@ def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "e
 
     A flow resting only on censored values (``<5``) is not drawn: its size is unknown.
     """
-    from .aggregates import shown_value
+    from turquesa_geo.references import shown_value
 
     drawn = flows[flows["value"] >= k] if len(flows) else flows
     if drawn.empty:
@@ -194,7 +194,7 @@ def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k
     ``view`` is (longitude, latitude, zoom) of the initial view. ``linked_legs`` (legs of
     the cases flagged with linked crimes) are drawn on top as a thin dotted
     vermillion layer, each as wide as its own cases. ``reference_flows`` (aggregate
-    counts by citizenship, see :func:`turquesa_geo.aggregates.citizenship_flows`) are
+    counts by citizenship, see :func:`turquesa_geo.references.citizenship_flows`) are
     drawn under the legs as long-dashed green lines on their own width scale.
     """
     flows = flow_records(legs, lang, k)

@@ -22,12 +22,12 @@ import re
 import pandas as pd
 import pyarrow as pa
 
-from .countries import resolve_country
-from .i18n import N_
-from .profiles import Mapping, Profile, as_text, clean_text, first_column, register, text_array
-from .readers import LINE_COLUMN, StageInfo
-from .sql import drop_temp_sql, select_all_sql
-from .vocab import resolve_term
+from turquesa_geo.countries import resolve_country
+from turquesa_geo.i18n import N_
+from turquesa_geo.ingest.profiles.common import Mapping, Profile, as_text, clean_text, first_column, register, text_array
+from turquesa_geo.ingest.readers import LINE_COLUMN, StageInfo
+from turquesa_geo.store.queries import drop_temp_sql, select_all_sql
+from turquesa_geo.vocab import resolve_term
 
 __all__ = ["PROFILE", "INDICATORS", "DIMENSIONS", "RULES", "parse_value", "import_counts", "to_counts"]
 
@@ -186,7 +186,7 @@ _COUNT_COLUMNS = ["source", "indicator", "dimension", "category", "country", "ar
 
 def import_counts(con, info: StageInfo, result, source: str, started: dt.datetime) -> None:
     """Validate the staged GLOTIP file and write its counts, quarantine and import record in one transaction."""
-    from .importer import _next_import_id, _quarantine_by_rule, _quarantine_ragged, _record_and_commit, _register
+    from turquesa_geo.ingest.flat import _next_import_id, _quarantine_by_rule, _quarantine_ragged, _record_and_commit, _register
 
     frame = as_text(con.execute(select_all_sql(info.cells)).df())
     accepted, problems, mapping = to_counts(frame)
@@ -256,7 +256,7 @@ def _insert_counts_sql() -> str:
 def _quarantine_problems(con, import_id: int, problems: pd.DataFrame, records: pd.DataFrame) -> None:
     if problems.empty:
         return
-    from .importer import insert_quarantine
+    from turquesa_geo.ingest.flat import insert_quarantine
 
     record = [json.dumps({k: v for k, v in records.loc[line].items() if v is not None and v == v},
                          ensure_ascii=False) for line in problems["line"]]

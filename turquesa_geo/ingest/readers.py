@@ -29,8 +29,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .i18n import N_, LocalizedError, Translatable
-from .sql import copy_to_temp_sql, drop_temp_sql, plain_ident, quote_ident
+from turquesa_geo.i18n import N_, LocalizedError, Translatable
+from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql, plain_ident, quote_ident
 
 __all__ = [
     "ImportRefused",
@@ -781,7 +781,7 @@ def insertion_order(con: duckdb.DuckDBPyConnection, *, preserve: bool) -> Iterat
 
 
 def _locked(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the connection's configuration is locked (see :func:`turquesa_geo.store.lock_down`)."""
+    """True when the connection's configuration is locked (see :func:`turquesa_geo.store.connection.lock_down`)."""
     return bool(con.execute("SELECT current_setting('lock_configuration')").fetchall()[0][0])
 
 

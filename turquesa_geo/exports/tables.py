@@ -1,7 +1,7 @@
 """Data extracts of a view: aggregated tables as CSV and XLSX, corridors and hubs as GeoJSON and GeoPackage.
 
 What leaves the dashboard here is only what the view shows, after protection for the
-export's audience (:mod:`turquesa_geo.marking`):
+export's audience (:mod:`turquesa_geo.exports.marking`):
 
 - columns come from an allow-list (:data:`EXTRACT_COLUMNS`): aggregated counts and
   names, never a case id, a personal field or an incident's coordinates (legs join
@@ -10,7 +10,7 @@ export's audience (:mod:`turquesa_geo.marking`):
   other count below the threshold reads ``<k`` (external: counts rounded down to a
   multiple of 5);
 - every text cell a spreadsheet would run as a formula is neutralised
-  (:func:`turquesa_geo.exports.neutralise_cell`);
+  (:func:`turquesa_geo.exports.log.neutralise_cell`);
 - every file carries its handling marking and the facts of the view.
 """
 
@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .countries import country_name, country_table
-from .exports import csv_bytes, neutralise_cell
-from .geometry import leg_geometries
-from .marking import Audience, ExportContext, bilingual
+from turquesa_geo.countries import country_name, country_table
+from turquesa_geo.exports.log import csv_bytes, neutralise_cell
+from turquesa_geo.maps.legs import leg_geometries
+from turquesa_geo.exports.marking import Audience, ExportContext, bilingual
 
 __all__ = ["EXTRACT_COLUMNS", "COUNT_COLUMNS", "EXTRACT_FORMATS", "corridor_extract", "leg_extract", "hub_extract",
            "view_tables", "about_rows", "tables_csv", "tables_xlsx", "geo_layers", "layers_geojson",

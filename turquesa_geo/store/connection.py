@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from .i18n import N_, LocalizedError
+from turquesa_geo.i18n import N_, LocalizedError
 
 __all__ = [
     "DEFAULT_DB",
@@ -166,16 +166,16 @@ MIGRATIONS = (*MIGRATIONS, (3, (
 )))
 
 def _rollup_tables() -> list[str]:
-    from .sql import rollup_tables
+    from turquesa_geo.store.queries import rollup_tables
 
     return rollup_tables()
 
 
-# Version 4: the rollups that keep corridor and trend queries fast (turquesa_geo.rollups),
+# Version 4: the rollups that keep corridor and trend queries fast (turquesa_geo.store.rollups),
 # filled here for stores that already hold cases and rebuilt by every import.
 MIGRATIONS = (*MIGRATIONS, (4, (*_rollup_tables(), "REFRESH ROLLUPS")))
 
-# Version 5: public reference data (turquesa_geo.profiles). Cases gain the details public
+# Version 5: public reference data (turquesa_geo.ingest.profiles.common). Cases gain the details public
 # incident sources give (IOM Missing Migrants: dead, missing, survivors; the source's
 # own route name and quality grade; how exact the date and the point are), and
 # aggregate counts (UNODC GLOTIP: detected victims by year, country, citizenship, form
@@ -315,7 +315,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         try:
             for statement in statements:
                 if statement == "REFRESH ROLLUPS":
-                    from .rollups import refresh
+                    from turquesa_geo.store.rollups import refresh
 
                     refresh(con)
                 else:

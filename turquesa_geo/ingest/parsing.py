@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .i18n import N_, LocalizedError
-from .vocab import normalize_key, resolve_term
+from turquesa_geo.i18n import N_, LocalizedError
+from turquesa_geo.vocab import normalize_key, resolve_term
 
 __all__ = [
     "DateOrderError",
@@ -220,7 +220,7 @@ def parse_route(text: str) -> ParsedRoute:
     >>> parse_route("COL>Atlantis")
     ParsedRoute(countries=(), bad_token='Atlantis')
     """
-    from .countries import resolve_country
+    from turquesa_geo.countries import resolve_country
 
     codes: list[str] = []
     for token in ROUTE_SPLIT.split(text.strip()):

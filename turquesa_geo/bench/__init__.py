@@ -1,0 +1,1 @@
+"""Benchmarks run on demand (``turquesa bench``), never imported by the app or the library."""
