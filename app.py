@@ -4,8 +4,8 @@ import os
 
 import streamlit as st
 
-from turquesa_geo.store.connection import StoreBusy
 from turquesa_geo.demo.training import TRAINING_ENV
+from turquesa_geo.store.connection import StoreBusy
 from turquesa_ui.lang import language_selector, tr
 from turquesa_ui.state import init_state
 from turquesa_ui.store import store_cursor
@@ -33,7 +33,8 @@ PAGES = [
 ]
 
 if os.environ.get(TRAINING_ENV) == "1":
-    st.warning(_("**Training mode**: synthetic data from the demo generator, not real cases."),
-               icon=":material/school:")
+    st.warning(
+        _("**Training mode**: synthetic data from the demo generator, not real cases."), icon=":material/school:"
+    )
 
 st.navigation(PAGES).run()

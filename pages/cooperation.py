@@ -30,13 +30,24 @@ view_period = (filters.start or period[0], filters.end or period[1])
 st.caption(period_caption(filters, view_period, None))
 
 c1, c2 = st.columns([1, 2])
-by = c1.segmented_control(_("Shared between"), ["reporting_country", "network"], key="coop_by",
-                          default="reporting_country",
-                          format_func={"reporting_country": _("Countries"), "network": _("Networks")}.get
-                          ) or "reporting_country"
-networks = c2.multiselect(_("Source networks"), codes("network"), key="coop_networks",
-                          format_func=lambda n: label("network", n, lang), placeholder=_("Choose options"),
-                          help=_("Keep only the cases reported through these networks (e.g. ISON, HTEG, REDTRAM)"))
+by = (
+    c1.segmented_control(
+        _("Shared between"),
+        ["reporting_country", "network"],
+        key="coop_by",
+        default="reporting_country",
+        format_func={"reporting_country": _("Countries"), "network": _("Networks")}.get,
+    )
+    or "reporting_country"
+)
+networks = c2.multiselect(
+    _("Source networks"),
+    codes("network"),
+    key="coop_networks",
+    format_func=lambda n: label("network", n, lang),
+    placeholder=_("Choose options"),
+    help=_("Keep only the cases reported through these networks (e.g. ISON, HTEG, REDTRAM)"),
+)
 if networks:
     reporters = reporters[reporters["network"].isin(networks)]
 NOT_STATED = _("Not stated")
@@ -55,28 +66,45 @@ def _count(value) -> str:
 
 
 st.subheader(_("Shared corridors"))
-st.caption(_("How to read: corridors where two or more reporting countries (or networks) hold cases in the same "
-             "quarter — candidates for a joint investigation or a coordination meeting; latest quarter first. A "
-             "reporter is listed only with at least {k} cases on the corridor in that quarter; cases are rounded to "
-             "the nearest 5.").format(k=SMALL_CELL_K))
+st.caption(
+    _(
+        "How to read: corridors where two or more reporting countries (or networks) hold cases in the same "
+        "quarter — candidates for a joint investigation or a coordination meeting; latest quarter first. A "
+        "reporter is listed only with at least {k} cases on the corridor in that quarter; cases are rounded to "
+        "the nearest 5."
+    ).format(k=SMALL_CELL_K)
+)
 shared = shared_corridors(reporters, by=by)
 if shared.empty:
-    st.info(_("No corridor is shared in this period: no two reporters hold enough cases on the same corridor in the "
-              "same quarter."))
+    st.info(
+        _(
+            "No corridor is shared in this period: no two reporters hold enough cases on the same corridor in the "
+            "same quarter."
+        )
+    )
 else:
-    st.dataframe({
-        _("Corridor"): [_corridor(r) for r in shared["route"]],
-        _("Quarter"): [quarter_label(q, lang) for q in shared["quarter"]],
-        _("Reported by"): [", ".join(_who(c) for c in r) for r in shared["reporters"]],
-        _("Reporters"): shared["n_reporters"].tolist(),
-        _("Cases"): [_count(v) for v in shared["cases"]],
-        _("Last case"): [format_date(d, lang) for d in shared["last_case"]],
-    }, hide_index=True, placeholder="–", width="stretch")
+    st.dataframe(
+        {
+            _("Corridor"): [_corridor(r) for r in shared["route"]],
+            _("Quarter"): [quarter_label(q, lang) for q in shared["quarter"]],
+            _("Reported by"): [", ".join(_who(c) for c in r) for r in shared["reporters"]],
+            _("Reporters"): shared["n_reporters"].tolist(),
+            _("Cases"): [_count(v) for v in shared["cases"]],
+            _("Last case"): [format_date(d, lang) for d in shared["last_case"]],
+        },
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+    )
 
 st.subheader(_("Corridors by reporting country"))
-st.caption(_("How to read: cases of each of the largest corridors held by each reporting country over the period, "
-             "with totals; counts under {k} read <{k}, and a cell marked · is hidden too so that no small count can "
-             "be worked out from the totals.").format(k=SMALL_CELL_K))
+st.caption(
+    _(
+        "How to read: cases of each of the largest corridors held by each reporting country over the period, "
+        "with totals; counts under {k} read <{k}, and a cell marked · is hidden too so that no small count can "
+        "be worked out from the totals."
+    ).format(k=SMALL_CELL_K)
+)
 matrix = corridor_matrix(reporters)
 if matrix is not None:
     shown = matrix.display()
@@ -84,34 +112,61 @@ if matrix is not None:
         shown = shown.map(lambda v: regroup(v, lang) if isinstance(v, str) else v)
     total = gettext(lang, TOTAL_LABEL)
     shown.index = [_corridor(r) if r != TOTAL_LABEL else total for r in shown.index]
-    shown.columns = [country_name(c, lang) if c not in ("—", TOTAL_LABEL) else (NOT_STATED if c == "—" else total)
-                     for c in shown.columns]
+    shown.columns = [
+        country_name(c, lang) if c not in ("—", TOTAL_LABEL) else (NOT_STATED if c == "—" else total)
+        for c in shown.columns
+    ]
     st.dataframe(shown, width="stretch", placeholder="–")
 
 st.subheader(_("Who reports on each hub and leg"))
-st.caption(_("How to read: for each country on a route (hub) and each leg between two countries, the reporters "
-             "(country and network) holding at least {k} cases on corridors through it.").format(k=SMALL_CELL_K))
+st.caption(
+    _(
+        "How to read: for each country on a route (hub) and each leg between two countries, the reporters "
+        "(country and network) holding at least {k} cases on corridors through it."
+    ).format(k=SMALL_CELL_K)
+)
 places = reporters_by_place(reporters)
 if not places.empty:
     hubs = places[places["kind"] == "hub"].head(20)
-    st.dataframe({
-        _("Hub"): [country_name(p, lang) for p in hubs["place"]],
-        _("Reporters"): ["; ".join(f"{country_name(c, lang) if c else NOT_STATED} "
-                                   f"({label('network', n, lang) if n else '—'})" for c, n in r)
-                         for r in hubs["reporters"]],
-        _("Cases"): [_count(v) for v in hubs["cases"]],
-    }, hide_index=True, placeholder="–", width="stretch")
+    st.dataframe(
+        {
+            _("Hub"): [country_name(p, lang) for p in hubs["place"]],
+            _("Reporters"): [
+                "; ".join(
+                    f"{country_name(c, lang) if c else NOT_STATED} ({label('network', n, lang) if n else '—'})"
+                    for c, n in r
+                )
+                for r in hubs["reporters"]
+            ],
+            _("Cases"): [_count(v) for v in hubs["cases"]],
+        },
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+    )
 
 st.subheader(_("Points of contact"))
-st.caption(_("How to read: offices and channels of the countries on the shared corridors, from the deployment's "
-             "contacts file (roles and offices, no personal names)."))
+st.caption(
+    _(
+        "How to read: offices and channels of the countries on the shared corridors, from the deployment's "
+        "contacts file (roles and offices, no personal names)."
+    )
+)
 directory = contacts()
 countries = {c for r in shared["route"] for c in r.split(">")} if not shared.empty else set()
 listed = directory[directory["country"].isin(countries)] if countries else directory
 if listed.empty:
     st.info(_("No point of contact is listed for these countries (the deployment edits data/contacts.csv)."))
 else:
-    st.dataframe({_("Country"): [country_name(c, lang) for c in listed["country"]],
-                  _("Network"): [label("network", n, lang) if n in codes("network") else n for n in listed["network"]],
-                  _("Role"): listed["role"].tolist(), _("Office"): listed["office"].tolist(),
-                  _("Channel"): listed["channel"].tolist()}, hide_index=True, placeholder="–", width="stretch")
+    st.dataframe(
+        {
+            _("Country"): [country_name(c, lang) for c in listed["country"]],
+            _("Network"): [label("network", n, lang) if n in codes("network") else n for n in listed["network"]],
+            _("Role"): listed["role"].tolist(),
+            _("Office"): listed["office"].tolist(),
+            _("Channel"): listed["channel"].tolist(),
+        },
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+    )

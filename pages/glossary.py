@@ -12,13 +12,18 @@ lang = current_lang()
 _ = tr(lang)
 
 st.title(_("Glossary"))
-st.caption(_("How to read: each term in the interface language, with a second language beside it; the pages link "
-             "here from where a term is used. Sources are the United Nations protocols (Palermo, 2000) and the "
-             "standards named under each term."))
+st.caption(
+    _(
+        "How to read: each term in the interface language, with a second language beside it; the pages link "
+        "here from where a term is used. Sources are the United Nations protocols (Palermo, 2000) and the "
+        "standards named under each term."
+    )
+)
 others = [code for code in LANGUAGES if code != lang]
 # No second language unless asked: a reader meets only the language they chose.
-other = st.segmented_control(_("Second language"), others, key="glossary_lang", default=None,
-                             format_func=LANGUAGE_NAMES.get)
+other = st.segmented_control(
+    _("Second language"), others, key="glossary_lang", default=None, format_func=LANGUAGE_NAMES.get
+)
 wanted = st.query_params.get("term")
 order = sorted(TERMS, key=lambda t: t.id != wanted) if wanted in TERM_IDS else TERMS
 for entry in order:

@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from turquesa_geo.store import inventory as summary
-from turquesa_geo.references import INDICATOR_LABELS, reference_sources
 from turquesa_geo.charts import cases_by_year_figure
 from turquesa_geo.i18n import format_number, gettext, regroup
 from turquesa_geo.privacy import (
@@ -13,6 +11,8 @@ from turquesa_geo.privacy import (
     protect_long,
     protected_total,
 )
+from turquesa_geo.references import INDICATOR_LABELS, reference_sources
+from turquesa_geo.store import inventory as summary
 from turquesa_geo.vocab import label
 from turquesa_ui.filters import EMPTY_STORE
 from turquesa_ui.lang import current_lang, tr
@@ -27,15 +27,23 @@ _ = tr(lang)
 @st.cache_data(show_spinner=False)
 def load(version: str):
     con = store_cursor()
-    return (summary.store_totals(con), summary.cases_by_crime_year(con), summary.sources(con),
-            summary.recent_imports(con), reference_sources(con))
+    return (
+        summary.store_totals(con),
+        summary.cases_by_crime_year(con),
+        summary.sources(con),
+        summary.recent_imports(con),
+        reference_sources(con),
+    )
 
 
 st.title(_("Turquesa: what the store holds"))
-st.caption(_("Cases of trafficking in persons and smuggling of migrants, by the sources that reported them. "
-             "Counts from 1 to {k_minus_1} are shown as <{k} to protect victims; {mark} marks a count hidden so "
-             "that such a count cannot be worked out from a total.").format(k_minus_1=SMALL_CELL_K - 1,
-                                                                             k=SMALL_CELL_K, mark=SECONDARY_MARK))
+st.caption(
+    _(
+        "Cases of trafficking in persons and smuggling of migrants, by the sources that reported them. "
+        "Counts from 1 to {k_minus_1} are shown as <{k} to protect victims; {mark} marks a count hidden so "
+        "that such a count cannot be worked out from a total."
+    ).format(k_minus_1=SMALL_CELL_K - 1, k=SMALL_CELL_K, mark=SECONDARY_MARK)
+)
 totals, by_year, sources, imports, references = load(current_data_version())
 if totals["cases"] == 0:
     st.info(gettext(lang, EMPTY_STORE))
@@ -45,22 +53,32 @@ if totals["cases"] == 0:
 # with its margins, so the total minus the shown cells never gives a hidden one back.
 by_year_total = protected_total(by_year, "cases", "crime_type", "year")
 cols = st.columns(5)
-cols[0].metric(_("Cases"), regroup(by_year_total, lang) if by_year_total == protected_total(sources, "cases") else SECONDARY_MARK,
-               help=_("{mark} when showing it would give away a count under {k}").format(mark=SECONDARY_MARK,
-                                                                                        k=SMALL_CELL_K))
+cols[0].metric(
+    _("Cases"),
+    regroup(by_year_total, lang) if by_year_total == protected_total(sources, "cases") else SECONDARY_MARK,
+    help=_("{mark} when showing it would give away a count under {k}").format(mark=SECONDARY_MARK, k=SMALL_CELL_K),
+)
 cols[1].metric(_("Victims"), format_count(totals["victims"], lang=lang))
 cols[2].metric(_("Smuggled migrants"), format_count(totals["migrants"], lang=lang))
 cols[3].metric(_("Suspects"), format_count(totals["suspects"], lang=lang))
-cols[4].metric(_("Imports"), format_number(totals["imports"], lang),
-               help=_("{n} rows in quarantine").format(n=format_number(totals["quarantined"], lang)))
+cols[4].metric(
+    _("Imports"),
+    format_number(totals["imports"], lang),
+    help=_("{n} rows in quarantine").format(n=format_number(totals["quarantined"], lang)),
+)
 
 st.plotly_chart(
     cases_by_year_figure(
-        protect_long(by_year, "cases", "crime_type", "year", text=False), title=_("Cases per year, by crime type"),
+        protect_long(by_year, "cases", "crime_type", "year", text=False),
+        title=_("Cases per year, by crime type"),
         lang=lang,
-        how_to_read=_("Each bar is one year; its parts are crime types. Years with fewer than {k} cases of a type "
-                      "leave that part out, and so may another part that would give it away.").format(k=SMALL_CELL_K)),
-    width="stretch", config={"displaylogo": False},
+        how_to_read=_(
+            "Each bar is one year; its parts are crime types. Years with fewer than {k} cases of a type "
+            "leave that part out, and so may another part that would give it away."
+        ).format(k=SMALL_CELL_K),
+    ),
+    width="stretch",
+    config={"displaylogo": False},
 )
 left, right = st.columns([3, 2])
 with left:
@@ -68,27 +86,65 @@ with left:
     shown = protect_long(sources, "cases")
     shown["network"] = [label("network", n, lang) if isinstance(n, str) else n for n in shown["network"]]
     shown["cases"] = [regroup(v, lang) if isinstance(v, str) else v for v in shown["cases"]]
-    st.dataframe(shown, hide_index=True, placeholder="–", width="stretch", column_config={
-        "source": _("Source"), "network": _("Network"), "cases": _("Cases"),
-        "first_case": st.column_config.DateColumn(_("First case")),
-        "last_case": st.column_config.DateColumn(_("Last case")),
-    })
+    st.dataframe(
+        shown,
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+        column_config={
+            "source": _("Source"),
+            "network": _("Network"),
+            "cases": _("Cases"),
+            "first_case": st.column_config.DateColumn(_("First case")),
+            "last_case": st.column_config.DateColumn(_("Last case")),
+        },
+    )
 with right:
     st.subheader(_("Last imports"))
-    st.dataframe(imports, hide_index=True, placeholder="–", width="stretch",
-                 column_order=["import_id", "file_name", "rows_read", "rows_accepted", "rows_quarantined",
-                               "rows_updated", "finished"],
-                 column_config={"import_id": _("Import"), "file_name": _("File"), "rows_read": _("Read"),
-                                "rows_accepted": _("Accepted"), "rows_quarantined": _("Quarantined"),
-                                "rows_updated": _("Updated"), "finished": st.column_config.DatetimeColumn(_("Finished"))})
+    st.dataframe(
+        imports,
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+        column_order=[
+            "import_id",
+            "file_name",
+            "rows_read",
+            "rows_accepted",
+            "rows_quarantined",
+            "rows_updated",
+            "finished",
+        ],
+        column_config={
+            "import_id": _("Import"),
+            "file_name": _("File"),
+            "rows_read": _("Read"),
+            "rows_accepted": _("Accepted"),
+            "rows_quarantined": _("Quarantined"),
+            "rows_updated": _("Updated"),
+            "finished": st.column_config.DatetimeColumn(_("Finished")),
+        },
+    )
 
 if not references.empty:
     st.subheader(_("Reference counts"))
-    st.caption(_("How to read: aggregate counts published by country and year (e.g. UNODC GLOTIP), imported beside "
-                 "the cases and never added to them: one row per source and indicator, with the years covered and "
-                 "the number of published values."))
-    st.dataframe(references.assign(indicator=[gettext(lang, INDICATOR_LABELS[i]) for i in references["indicator"]]),
-                 hide_index=True, placeholder="–", width="stretch", column_config={
-                     "source": _("Source"), "indicator": _("Indicator"),
-                     "first_year": st.column_config.NumberColumn(_("From"), format="%d"),
-                     "last_year": st.column_config.NumberColumn(_("To"), format="%d"), "rows": _("Values")})
+    st.caption(
+        _(
+            "How to read: aggregate counts published by country and year (e.g. UNODC GLOTIP), imported beside "
+            "the cases and never added to them: one row per source and indicator, with the years covered and "
+            "the number of published values."
+        )
+    )
+    st.dataframe(
+        references.assign(indicator=[gettext(lang, INDICATOR_LABELS[i]) for i in references["indicator"]]),
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+        column_config={
+            "source": _("Source"),
+            "indicator": _("Indicator"),
+            "first_year": st.column_config.NumberColumn(_("From"), format="%d"),
+            "last_year": st.column_config.NumberColumn(_("To"), format="%d"),
+            "rows": _("Values"),
+        },
+    )

@@ -16,17 +16,27 @@ _ = tr(lang)
 MAX_UPLOAD_MB = 200
 
 st.title(_("Import incident files"))
-st.caption(_("CSV (comma, semicolon or tab; UTF-8 or Windows-1252), Parquet, XLSX or JSON. Each file is imported "
-             "whole or not at all; rows that break a rule go to quarantine with the reason, and importing the same "
-             "file twice adds nothing."))
+st.caption(
+    _(
+        "CSV (comma, semicolon or tab; UTF-8 or Windows-1252), Parquet, XLSX or JSON. Each file is imported "
+        "whole or not at all; rows that break a rule go to quarantine with the reason, and importing the same "
+        "file twice adds nothing."
+    )
+)
 with st.form("import_form"):
-    files = st.file_uploader(_("Files"), type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], accept_multiple_files=True,
-                             key="import_files", max_upload_size=MAX_UPLOAD_MB)
+    files = st.file_uploader(
+        _("Files"),
+        type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+        accept_multiple_files=True,
+        key="import_files",
+        max_upload_size=MAX_UPLOAD_MB,
+    )
     c1, c2, c3 = st.columns(3)
     profile = c1.selectbox(_("Format"), IMPORT_PROFILES, key="import_profile", format_func=lambda p: _(PROFILE_HELP[p]))
     source = c2.text_input(_("Reporting source (for rows without one)"), key="import_source")
-    date_format = c3.text_input(_("Date format, if the file's dates are ambiguous"), key="import_date_format",
-                                placeholder="%d/%m/%Y")
+    date_format = c3.text_input(
+        _("Date format, if the file's dates are ambiguous"), key="import_date_format", placeholder="%d/%m/%Y"
+    )
     submitted = st.form_submit_button(pgettext(lang, "button", "Import"), type="primary")
 
 if submitted and files:

@@ -46,8 +46,10 @@ APP = ROOT / "app.py"
 #: The sidebar multiselect whose options are picked in the browser.
 LABEL = "Nationality"
 QUIET_MS = 500
-DEFINITION = (f"timed from pointer-down on the option until the script has finished and the page is quiet (no DOM "
-              f"change, long task or frame over 50 ms for {QUIET_MS} ms), to the last such event")
+DEFINITION = (
+    f"timed from pointer-down on the option until the script has finished and the page is quiet (no DOM "
+    f"change, long task or frame over 50 ms for {QUIET_MS} ms), to the last such event"
+)
 
 # Installed in the page after it loads: records the script state, DOM changes, long tasks,
 # slow frames and the moment the option is pressed.
@@ -85,21 +87,21 @@ IDLE_JS = """() => {
   // A quick rerun may never show as 'running' (React batches both states): a change of the page counts too.
   if (!b || b.t0 === null || !(b.ran || b.last > b.t0) || !app
       || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  return performance.now() - Math.max(b.last, b.busyEnd) > %d;
-}""" % QUIET_MS
+  return performance.now() - Math.max(b.last, b.busyEnd) > QUIET_MS;
+}""".replace("QUIET_MS", str(QUIET_MS))
 STATE_JS = """() => ({...window.__bench, now: performance.now(),
   state: document.querySelector("[data-testid='stApp']")?.getAttribute('data-test-script-state')})"""
 #: Milliseconds from the pick to the quiet page, and to the end of the script run (the server's part).
 ELAPSED_JS = """() => { const b = window.__bench, end = Math.max(b.last, b.busyEnd);
   return [end - b.t0, (b.done > b.t0 ? b.done : end) - b.t0]; }"""
 
-FLOOR_PAGE = '''import streamlit as st
+FLOOR_PAGE = """import streamlit as st
 
 OPTIONS = {options!r}
 picked = st.sidebar.multiselect({label!r}, OPTIONS, key="picked")
 st.title("Empty page")
 st.write(", ".join(picked) or "nothing picked")
-'''
+"""
 
 
 def _store_facts(db: Path) -> tuple[dict, tuple]:
@@ -116,15 +118,32 @@ def _store_facts(db: Path) -> tuple[dict, tuple]:
 
 # --- browser ------------------------------------------------------------------------
 
+
 def _serve_floor(folder: Path, options: list[str]) -> tuple[subprocess.Popen, int]:
     """Serve a trivial page with the same sidebar multiselect: the floor of any filter change."""
     script = folder / "floor.py"
     script.write_text(FLOOR_PAGE.format(options=options, label=LABEL))
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -155,7 +174,7 @@ def _time_picks(page, url: str, labels: list[str]) -> dict[str, list[float]]:
         option.click()
         try:
             page.wait_for_function(IDLE_JS, polling=50, timeout=120_000)
-        except Exception as exc:  # noqa: BLE001  say where it stuck, then give up
+        except Exception as exc:
             state = page.evaluate(STATE_JS)
             raise RuntimeError(f"{url}: no quiet page 120 s after picking {label!r}: {state}") from exc
         quiet, done = page.evaluate(ELAPSED_JS)
@@ -193,8 +212,15 @@ def run_browser(db: Path, changes: int, seed: int) -> dict:
             for process in (server, floor):
                 process.terminate()
                 process.wait(timeout=30)
-    return {"pages": pages, "floor": floor_times, "picked": picks, "definition": DEFINITION,
-            "chromium": _chromium_version(), "server_peak_rss_mb": server_peak, "requests_blocked": egress.outside}
+    return {
+        "pages": pages,
+        "floor": floor_times,
+        "picked": picks,
+        "definition": DEFINITION,
+        "chromium": _chromium_version(),
+        "server_peak_rss_mb": server_peak,
+        "requests_blocked": egress.outside,
+    }
 
 
 def _chromium_version() -> str | None:
@@ -206,17 +232,22 @@ def _chromium_version() -> str | None:
 
 # --- AppTest ------------------------------------------------------------------------
 
+
 @contextmanager
 def rollups_bypassed():
     """Patch ``turquesa_geo.store.rollups.covers`` to False wherever it was imported by name."""
-    import turquesa_geo.corridors  # noqa: F401  (import the modules that bind covers by name)
+    import turquesa_geo.corridors
     import turquesa_geo.store.rollups
-    import turquesa_geo.trends  # noqa: F401
+    import turquesa_geo.trends
 
     original = turquesa_geo.store.rollups.covers
-    bound = [(module, name) for module in list(sys.modules.values())
-             if getattr(module, "__name__", "").startswith("turquesa") for name, value in vars(module).items()
-             if value is original]
+    bound = [
+        (module, name)
+        for module in list(sys.modules.values())
+        if getattr(module, "__name__", "").startswith("turquesa")
+        for name, value in vars(module).items()
+        if value is original
+    ]
     for module, name in bound:
         setattr(module, name, lambda *args, **kwargs: False)
     try:
@@ -260,7 +291,7 @@ def run_apptest(db: Path, changes: int, seed: int) -> dict:
     os.environ[DB_ENV] = str(db.resolve())
     choices, period = _store_facts(db)
     every = filter_changes(choices, period, changes * len(APP_PAGES), seed + 1)
-    plan = {page: every[i * changes:(i + 1) * changes] for i, page in enumerate(APP_PAGES)}
+    plan = {page: every[i * changes : (i + 1) * changes] for i, page in enumerate(APP_PAGES)}
     pages: dict[str, dict] = {Path(p).stem: {} for p in APP_PAGES}
     patched: list[str] = []
     for label, bypass in (("rollups", False), ("case_tables", True)):
@@ -271,8 +302,11 @@ def run_apptest(db: Path, changes: int, seed: int) -> dict:
                 timed = _time_page(page, plan[page])
                 pages[Path(page).stem][label] = timed["times_ms"]
                 pages[Path(page).stem].setdefault("first_run_ms", timed["first_run_ms"])
-                print(f"{label} {page}: p50 {sorted(timed['times_ms'])[len(timed['times_ms']) // 2]:.0f} ms",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"{label} {page}: p50 {sorted(timed['times_ms'])[len(timed['times_ms']) // 2]:.0f} ms",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return {"pages": pages, "patched": patched, "peak_rss_mb": peak_rss_mb()}
 
 

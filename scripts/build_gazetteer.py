@@ -26,7 +26,9 @@ import shapely.affinity
 from shapely.geometry import MultiPolygon, Polygon, box
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, installed or not
-from turquesa_geo.countries import DATA_DIR, LANGS, REGIONS, SHAPES_FILE, TABLE_COLUMNS, TABLE_FILE  # noqa: E402
+import itertools
+
+from turquesa_geo.countries import DATA_DIR, LANGS, REGIONS, SHAPES_FILE, TABLE_COLUMNS, TABLE_FILE
 
 WORLD_ATLAS = "world-atlas@2.0.2"
 SOURCE_FILE = "countries-50m.json"
@@ -40,18 +42,71 @@ SIMPLIFY_TOLERANCE = 0.01  # used on non-Americas shapes only if the file is too
 POINT_BOX_HALF = 0.25  # half-size of the bbox around a curated point
 
 #: UN M49 region 019 "Americas": North, Central, South America and the Caribbean.
-AMERICAS = frozenset({
-    # Caribbean
-    "AIA", "ATG", "ABW", "BHS", "BRB", "BES", "VGB", "CYM", "CUB", "CUW", "DMA", "DOM", "GRD", "GLP",
-    "HTI", "JAM", "MTQ", "MSR", "PRI", "BLM", "KNA", "LCA", "MAF", "VCT", "SXM", "TTO", "TCA", "VIR",
-    # Central America
-    "BLZ", "CRI", "SLV", "GTM", "HND", "MEX", "NIC", "PAN",
-    # South America
-    "ARG", "BOL", "BVT", "BRA", "CHL", "COL", "ECU", "FLK", "GUF", "GUY", "PRY", "PER", "SGS", "SUR",
-    "URY", "VEN",
-    # Northern America
-    "BMU", "CAN", "GRL", "SPM", "USA",
-})
+AMERICAS = frozenset(
+    {
+        # Caribbean
+        "AIA",
+        "ATG",
+        "ABW",
+        "BHS",
+        "BRB",
+        "BES",
+        "VGB",
+        "CYM",
+        "CUB",
+        "CUW",
+        "DMA",
+        "DOM",
+        "GRD",
+        "GLP",
+        "HTI",
+        "JAM",
+        "MTQ",
+        "MSR",
+        "PRI",
+        "BLM",
+        "KNA",
+        "LCA",
+        "MAF",
+        "VCT",
+        "SXM",
+        "TTO",
+        "TCA",
+        "VIR",
+        # Central America
+        "BLZ",
+        "CRI",
+        "SLV",
+        "GTM",
+        "HND",
+        "MEX",
+        "NIC",
+        "PAN",
+        # South America
+        "ARG",
+        "BOL",
+        "BVT",
+        "BRA",
+        "CHL",
+        "COL",
+        "ECU",
+        "FLK",
+        "GUF",
+        "GUY",
+        "PRY",
+        "PER",
+        "SGS",
+        "SUR",
+        "URY",
+        "VEN",
+        # Northern America
+        "BMU",
+        "CAN",
+        "GRL",
+        "SPM",
+        "USA",
+    }
+)
 
 #: Natural Earth features without an ISO numeric id: name -> ISO-3, or None to drop.
 UNNUMBERED = {
@@ -93,14 +148,25 @@ CURATED_POINTS = {
 #: misspelt; languages left out fall back to the ISO short name.
 SHORT_NAMES: dict[str, dict[str, str]] = {
     "RUS": {"en": "Russia", "es": "Rusia", "pt": "Rússia", "fr": "Russie"},
-    "COD": {"en": "Democratic Republic of the Congo", "es": "República Democrática del Congo",
-            "pt": "República Democrática do Congo", "fr": "République démocratique du Congo"},
-    "COG": {"en": "Republic of the Congo", "es": "República del Congo", "pt": "República do Congo",
-            "fr": "République du Congo"},
+    "COD": {
+        "en": "Democratic Republic of the Congo",
+        "es": "República Democrática del Congo",
+        "pt": "República Democrática do Congo",
+        "fr": "République démocratique du Congo",
+    },
+    "COG": {
+        "en": "Republic of the Congo",
+        "es": "República del Congo",
+        "pt": "República do Congo",
+        "fr": "République du Congo",
+    },
     "CIV": {"es": "Costa de Marfil"},
     "VGB": {"en": "British Virgin Islands", "es": "Islas Vírgenes Británicas"},
-    "VIR": {"en": "U.S. Virgin Islands", "es": "Islas Vírgenes de los Estados Unidos",
-            "fr": "Îles Vierges des États-Unis"},
+    "VIR": {
+        "en": "U.S. Virgin Islands",
+        "es": "Islas Vírgenes de los Estados Unidos",
+        "fr": "Îles Vierges des États-Unis",
+    },
     "PSE": {"en": "Palestine", "es": "Palestina", "pt": "Palestina", "fr": "Palestine"},
     "FSM": {"en": "Micronesia", "es": "Micronesia", "pt": "Micronésia", "fr": "Micronésie"},
     "MAF": {"pt": "São Martinho (parte francesa)"},
@@ -135,8 +201,14 @@ def read_features(source: Path) -> gpd.GeoDataFrame:
     if unknown:
         raise ValueError(f"Natural Earth ids with no ISO country: {unknown}")
     frame = frame.assign(iso3=iso3).dropna(subset=["iso3"])
-    geoms = [_polygonal(shapely.make_valid(MultiPolygon(
-        [piece for part in shapely.get_parts(g) for piece in _cut_at_antimeridian(part)]))) for g in frame.geometry]
+    geoms = [
+        _polygonal(
+            shapely.make_valid(
+                MultiPolygon([piece for part in shapely.get_parts(g) for piece in _cut_at_antimeridian(part)])
+            )
+        )
+        for g in frame.geometry
+    ]
     return frame.assign(geometry=geoms)[["iso3", "geometry"]]
 
 
@@ -149,7 +221,7 @@ def add_antarctic_cap(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _unwrap(coords: list[tuple[float, float]]) -> tuple[list[tuple[float, float]], int]:
     """Make a ring's longitudes continuous; also return its net shift (non-zero around a pole)."""
     out, shift = [coords[0]], 0
-    for (x0, _), (x, y) in zip(coords, coords[1:]):
+    for (x0, _), (x, y) in itertools.pairwise(coords):
         if x - x0 > 180:
             shift -= 360
         elif x0 - x > 180:
@@ -267,10 +339,19 @@ def country_rows(shapes: gpd.GeoDataFrame) -> pd.DataFrame:
         else:
             raise ValueError(f"country {code} has neither a polygon nor a curated point")
         names = short_names(country)
-        rows.append([code, country.alpha_2, *(names[lang] for lang in LANGS),
-                     AMERICAS_REGION if code in AMERICAS else OTHER_REGION, lon, lat, *bounds])
+        rows.append(
+            [
+                code,
+                country.alpha_2,
+                *(names[lang] for lang in LANGS),
+                AMERICAS_REGION if code in AMERICAS else OTHER_REGION,
+                lon,
+                lat,
+                *bounds,
+            ]
+        )
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    numeric = list(TABLE_COLUMNS[TABLE_COLUMNS.index("rep_lon"):])
+    numeric = list(TABLE_COLUMNS[TABLE_COLUMNS.index("rep_lon") :])
     table[numeric] = table[numeric].round(TABLE_DECIMALS)
     return table
 
@@ -306,8 +387,10 @@ def main() -> None:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     table.to_csv(TABLE_FILE, index=False, lineterminator="\n")
     write_shapes(shapes, SHAPES_FILE)
-    print(f"{TABLE_FILE}: {len(table)} countries; {SHAPES_FILE}: {len(shapes)} shapes, "
-          f"{SHAPES_FILE.stat().st_size:,} bytes")
+    print(
+        f"{TABLE_FILE}: {len(table)} countries; {SHAPES_FILE}: {len(shapes)} shapes, "
+        f"{SHAPES_FILE.stat().st_size:,} bytes"
+    )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,13 @@ from turquesa_geo.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, po_path  # noqa: E4
 
 #: Function names whose string arguments are messages, Babel's keyword specs.
 KEYWORDS = {
-    "_": None, "N_": None, "gettext": (2,), "pgettext": ((2, "c"), 3), "ngettext": (2, 3),
-    "_p": ((1, "c"), 2), "_n": (1, 2),
+    "_": None,
+    "N_": None,
+    "gettext": (2,),
+    "pgettext": ((2, "c"), 3),
+    "ngettext": (2, 3),
+    "_p": ((1, "c"), 2),
+    "_n": (1, 2),
 }
 SOURCES = ("app.py", "pages", "turquesa_ui", "turquesa_geo")
 #: Code that never reaches a user's screen or files (benchmarks, demo data, tests of the library).
@@ -42,9 +47,17 @@ def extract() -> Catalog:
         if path.is_file():
             found = _extract_file(path)
         else:
-            found = ((Path(source) / f, *rest) for f, *rest in extract_from_dir(
-                path, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
-                strip_comment_tags=True) if not str(Path(source) / f).startswith(SKIP))
+            found = (
+                (Path(source) / f, *rest)
+                for f, *rest in extract_from_dir(
+                    path,
+                    method_map=[("**.py", "python")],
+                    keywords=KEYWORDS,
+                    comment_tags=("TRANSLATORS:",),
+                    strip_comment_tags=True,
+                )
+                if not str(Path(source) / f).startswith(SKIP)
+            )
         for filename, lineno, message, comments, context in found:
             catalog.add(message, None, [(str(filename), lineno)], auto_comments=comments, context=context)
     for vocabulary, terms in _vocabularies().items():
@@ -65,8 +78,9 @@ def _extract_file(path: Path):
     from babel.messages.extract import extract
 
     with path.open("rb") as handle:
-        for lineno, message, comments, context in extract("python", handle, keywords=KEYWORDS,
-                                                          comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+        for lineno, message, comments, context in extract(
+            "python", handle, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
+        ):
             yield path.name, lineno, message, comments, context
 
 
@@ -97,15 +111,20 @@ def _export_pairs() -> list[tuple[str, str, str]]:
             elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_t", "_h") and len(node.args) >= 3:
                 found.append((node.args[1], node.args[2]))
             elif isinstance(node, ast.Tuple) and name.endswith("pack.py"):
-                strings = [e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else None
-                           for e in node.elts]
+                strings = [
+                    e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else None for e in node.elts
+                ]
                 if len(strings) == 2 and all(strings):
                     found.append(tuple(node.elts))
                 elif len(strings) == 6 and strings[2] and strings[3]:  # _SEX_AGE rows
                     found.append((node.elts[2], node.elts[3]))
             for en, es in found:
-                if (isinstance(en, ast.Constant) and isinstance(en.value, str) and isinstance(es, ast.Constant)
-                        and any(ch.isalpha() for ch in en.value)):
+                if (
+                    isinstance(en, ast.Constant)
+                    and isinstance(en.value, str)
+                    and isinstance(es, ast.Constant)
+                    and any(ch.isalpha() for ch in en.value)
+                ):
                     pairs.append((en.value, es.value, f"turquesa_geo/{name}"))
     from turquesa_geo.exports.marking import AUDIENCES
 
@@ -117,20 +136,21 @@ def _export_pairs() -> list[tuple[str, str, str]]:
 
 def _imported_messages() -> list[str]:
     """The importers' quarantine rules and progress phases, and the aggregate indicators, written as plain data."""
-    from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
-    from turquesa_geo.ingest.htcds import HTCDS_RULES
     from turquesa_geo.ingest.flat import RULES
+    from turquesa_geo.ingest.htcds import HTCDS_RULES
+    from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 
-    return [*RULES.values(), *HTCDS_RULES.values(), *GLOTIP_RULES.values(),
-            "read", "validate", "write", "done"]
+    return [*RULES.values(), *HTCDS_RULES.values(), *GLOTIP_RULES.values(), "read", "validate", "write", "done"]
 
 
 def _content() -> list[tuple[str, str, str]]:
     """(English, Spanish, file) of the glossary entries and training exercises, written in both in the code."""
-    from turquesa_geo.glossary import TERMS
     from turquesa_geo.demo.training import EXERCISES
+    from turquesa_geo.glossary import TERMS
 
-    texts = [(t.title, "turquesa_geo/glossary.py") for t in TERMS] + [(t.text, "turquesa_geo/glossary.py") for t in TERMS]
+    texts = [(t.title, "turquesa_geo/glossary.py") for t in TERMS] + [
+        (t.text, "turquesa_geo/glossary.py") for t in TERMS
+    ]
     texts += [(e.question, "turquesa_geo/demo/training.py") for e in EXERCISES]
     texts += [(h, "turquesa_geo/demo/training.py") for e in EXERCISES for h in e.hints]
     texts += [({"en": t.source}, "turquesa_geo/glossary.py") for t in TERMS if t.source]
@@ -161,8 +181,11 @@ def update(template: Catalog) -> dict[str, list[str]]:
         for message in catalog:
             if message.id and not message.string and lang == "es":
                 message.string = _spanish_label(message.context, message.id) or ""
-        missing[lang] = [m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and not
-                         (m.string if isinstance(m.string, (str, type(None))) else all(m.string))]
+        missing[lang] = [
+            m.id if isinstance(m.id, str) else m.id[0]
+            for m in catalog
+            if m.id and not (m.string if isinstance(m.string, (str, type(None))) else all(m.string))
+        ]
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, width=116, omit_header=False, sort_output=False, include_previous=False)

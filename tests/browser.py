@@ -19,13 +19,29 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("TURQUESA_CHROMIUM", "/usr/bin/chromium"))
 #: Flags that stop Chromium's own background traffic (updates, sync, field trials).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-features=OptimizationHints,MediaRouter,Translate", "--metrics-recording-only"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-features=OptimizationHints,MediaRouter,Translate",
+    "--metrics-recording-only",
+]
 #: Page name -> URL path, in the order of the navigation.
-PAGES = {"overview": "", "corridor_map": "corridor_map", "trends": "trends", "gender": "gender",
-         "cooperation": "cooperation", "training": "training", "glossary": "glossary", "store": "home",
-         "import": "import_files"}
+PAGES = {
+    "overview": "",
+    "corridor_map": "corridor_map",
+    "trends": "trends",
+    "gender": "gender",
+    "cooperation": "cooperation",
+    "training": "training",
+    "glossary": "glossary",
+    "store": "home",
+    "import": "import_files",
+}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ERROR_SELECTORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
@@ -41,9 +57,24 @@ def serve(db: Path, port: int, log: Path | None = None) -> subprocess.Popen:
     env = dict(os.environ, TURQUESA_DB=str(db.resolve()))
     out = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -93,8 +124,11 @@ def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
     # Elements still loading their code (lazy chunks) show skeletons: a screenshot then shows nothing.
-    page.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSkeletonElement'], "
-                           "[data-testid='stAppSkeleton']\")", timeout=timeout_ms)
+    page.wait_for_function(
+        "!document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSkeletonElement'], "
+        "[data-testid='stAppSkeleton']\")",
+        timeout=timeout_ms,
+    )
 
 
 def launch(playwright):

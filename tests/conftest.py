@@ -13,9 +13,11 @@ from turquesa_geo.store.connection import connect
 #: The import day used by tests, so the future-date rule is deterministic.
 TODAY = dt.date(2026, 11, 29)
 
-HEADER = ("incident_id,source,date,crime_type,nationality,origin,transit,destination,detection_country,"
-          "lat,lon,place,transport_mode,recruitment_method,exploitation_forms,victims_f_adult,victims_f_minor,"
-          "migrants_m_adult,suspects_m_adult")
+HEADER = (
+    "incident_id,source,date,crime_type,nationality,origin,transit,destination,detection_country,"
+    "lat,lon,place,transport_mode,recruitment_method,exploitation_forms,victims_f_adult,victims_f_minor,"
+    "migrants_m_adult,suspects_m_adult"
+)
 
 #: Three valid cases, with literal answers asserted in the tests.
 GOOD_ROWS = (

@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import GOOD_ROWS, csv_text, run_import
 from streamlit.testing.v1 import AppTest
 
-from conftest import GOOD_ROWS, csv_text, run_import
 from turquesa_geo.store.connection import connect
 from turquesa_ui.state import LAST_IMPORTS
 from turquesa_ui.text import md

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-
 from browser import CHROMIUM, ERROR_SELECTORS, PAGES, ROOT, Egress, free_port, launch, serve, wait_until_idle
 from conftest import TODAY
+
 from turquesa_geo.cli import main as turquesa
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.store.connection import connect
@@ -36,8 +36,10 @@ SERVED: dict[str, Path] = {}
 
 if not CHROMIUM.exists():
     if os.environ.get("CI") == "true":
-        raise RuntimeError(f"the browser suite must run in CI, but there is no Chromium at {CHROMIUM} "
-                           "(make test installs Debian's chromium package)")
+        raise RuntimeError(
+            f"the browser suite must run in CI, but there is no Chromium at {CHROMIUM} "
+            "(make test installs Debian's chromium package)"
+        )
     pytest.skip(f"no Chromium at {CHROMIUM}; `make test` installs it", allow_module_level=True)
 
 pytestmark = pytest.mark.timeout(300)
@@ -52,8 +54,10 @@ def server(tmp_path_factory):
     hostile = folder / "hostile.csv"
     hostile.write_text(
         "incident_id,source,date,crime_type,origin,destination,detection_country,place,victims_f_adult\n"
-        f"H1,\"{HOSTILE_SOURCE}\",2024-01-10,trafficking,VEN,COL,COL,\"{HOSTILE_PLACE}\",6\n"
-        f"H2,\"{MARKDOWN_SOURCE}\",2024-01-11,trafficking,VEN,COL,COL,Cúcuta,6\n", encoding="utf-8")
+        f'H1,"{HOSTILE_SOURCE}",2024-01-10,trafficking,VEN,COL,COL,"{HOSTILE_PLACE}",6\n'
+        f'H2,"{MARKDOWN_SOURCE}",2024-01-11,trafficking,VEN,COL,COL,Cúcuta,6\n',
+        encoding="utf-8",
+    )
     con = connect(db)
     import_file(con, hostile, today=TODAY)
     con.close()
@@ -168,8 +172,11 @@ def test_hostile_text_in_imported_data_shows_as_text(page, server):
     # (markdown) and in the sidebar's chip. It must read as text and never run.
     _open(page, server, "", "from=2016-01-01&src=" + quote(HOSTILE_SOURCE))
     assert _errors(page) == []
-    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").filter(
-        has_text="Reporting source").first.inner_text()
+    caption = (
+        page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']")
+        .filter(has_text="Reporting source")
+        .first.inner_text()
+    )
     assert f"Reporting source: {HOSTILE_SOURCE}" in caption
     chip = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Reporting source")
     assert HOSTILE_SOURCE in chip.inner_text()
@@ -180,8 +187,11 @@ def test_markdown_in_imported_text_or_in_a_link_shows_as_text_and_fetches_nothin
     _, egress = browser_context
     # Markdown from the data (a source name) in the page caption ...
     _open(page, server, "", "from=2016-01-01&src=" + quote(MARKDOWN_SOURCE))
-    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").filter(
-        has_text="Reporting source").first
+    caption = (
+        page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']")
+        .filter(has_text="Reporting source")
+        .first
+    )
     # (Web addresses carry an invisible word joiner, so the renderer does not link them.)
     assert f"Reporting source: {MARKDOWN_SOURCE}" in caption.inner_text().replace(WORD_JOINER, "")
     assert caption.locator("img, a, strong").count() == 0
@@ -199,7 +209,9 @@ def test_upload_reconciles_and_the_quarantine_download_opens(page, server, tmp_p
         "incident_id,source,date,crime_type,origin,destination,victims_f_adult\n"
         "U1,Upload test,2024-02-01,trafficking,PRY,ARG,6\n"
         "U2,Upload test,2024-02-31,trafficking,PRY,ARG,2\n"
-        "U3,Upload test,2024-02-03,trata,Atlantis,ARG,1\n", encoding="utf-8")
+        "U3,Upload test,2024-02-03,trata,Atlantis,ARG,1\n",
+        encoding="utf-8",
+    )
     _open(page, server, "import_files")
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload))
     page.wait_for_timeout(500)
@@ -245,7 +257,7 @@ def _choose(page, label: str, option: str) -> None:
         try:
             choice.wait_for(state="visible", timeout=3_000)
             break
-        except Exception:  # noqa: BLE001  retried
+        except Exception:
             page.keyboard.press("Escape")
     choice.click()
     page.wait_for_timeout(200)
@@ -318,10 +330,17 @@ def test_a_link_to_a_page_opened_first_after_a_server_start_gets_the_app_frame(b
 
 
 #: Each page's title in Spanish: the Spanish pass checks the page really is in Spanish.
-SPANISH_TITLES = {"overview": "Resumen", "corridor_map": "Mapa de corredores",
-                  "trends": "Tendencias del modus operandi", "gender": "Género y edad", "cooperation": "Cooperación",
-                  "training": "Ejercicios de formación", "glossary": "Glosario",
-                  "store": "Turquesa: qué contienen los datos", "import": "Importar archivos de incidentes"}
+SPANISH_TITLES = {
+    "overview": "Resumen",
+    "corridor_map": "Mapa de corredores",
+    "trends": "Tendencias del modus operandi",
+    "gender": "Género y edad",
+    "cooperation": "Cooperación",
+    "training": "Ejercicios de formación",
+    "glossary": "Glosario",
+    "store": "Turquesa: qué contienen los datos",
+    "import": "Importar archivos de incidentes",
+}
 
 
 @pytest.mark.parametrize("name", list(PAGES))

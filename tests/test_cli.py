@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from conftest import GOOD_ROWS, csv_text
+
 from turquesa_geo.cli import main
 
 
@@ -23,8 +24,13 @@ def test_import_json_holds_id_counts_and_dropped_columns(tmp_path, write, capsys
     path = write("c.csv", csv_text("X1,2024-01-01,tip,555-1234", header=header))
     assert main(["import", str(path), "--db", str(tmp_path / "s.duckdb"), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)["imports"][0]
-    assert (report["import_id"], report["rows_read"], report["rows_accepted"], report["rows_quarantined"],
-            report["rows_updated"]) == (1, 1, 1, 0, 0)
+    assert (
+        report["import_id"],
+        report["rows_read"],
+        report["rows_accepted"],
+        report["rows_quarantined"],
+        report["rows_updated"],
+    ) == (1, 1, 1, 0, 0)
     assert report["dropped_columns"] == ["telefono"]
     assert main(["import", str(path), "--db", str(tmp_path / "s.duckdb")]) == 0
     assert "already imported as import 1" in capsys.readouterr().out
@@ -75,6 +81,7 @@ def test_status_protects_cells_beside_another_breakdown_of_the_total(tmp_path, w
 
 def test_help_works_for_every_command():
     for command in ("import", "demo", "status", "quarantine", "serve", "bench"):
-        done = subprocess.run([sys.executable, "-m", "turquesa_geo.cli", command, "--help"],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "turquesa_geo.cli", command, "--help"], capture_output=True, text=True
+        )
         assert done.returncode == 0 and "usage: turquesa" in done.stdout, command

@@ -11,22 +11,35 @@ from pathlib import Path
 from turquesa_geo.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
-OPTIONS = ("server.address", "server.headless", "server.maxUploadSize", "server.enableXsrfProtection",
-           "server.enableCORS", "browser.gatherUsageStats", "browser.serverAddress", "global.developmentMode")
+OPTIONS = (
+    "server.address",
+    "server.headless",
+    "server.maxUploadSize",
+    "server.enableXsrfProtection",
+    "server.enableCORS",
+    "browser.gatherUsageStats",
+    "browser.serverAddress",
+    "global.developmentMode",
+)
 
 
 def _effective_options() -> dict[str, object]:
     """The options a `streamlit run` from the project folder gets (read in a fresh process)."""
-    code = ("import json; from streamlit import config; config.get_config_options(force_reparse=True); "
-            f"print(json.dumps({{k: config.get_option(k) for k in {list(OPTIONS)!r}}}))")
+    code = (
+        "import json; from streamlit import config; config.get_config_options(force_reparse=True); "
+        f"print(json.dumps({{k: config.get_option(k) for k in {list(OPTIONS)!r}}}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _page_upload_limit() -> int:
     tree = ast.parse((ROOT / "pages" / "import_files.py").read_text())
-    return next(node.value.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
-                and getattr(node.targets[0], "id", None) == "MAX_UPLOAD_MB")
+    return next(
+        node.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "MAX_UPLOAD_MB"
+    )
 
 
 def test_streamlit_serves_this_machine_only_and_sends_no_usage_statistics():

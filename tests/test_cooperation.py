@@ -7,12 +7,12 @@ import json
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import TODAY
+from streamlit.testing.v1 import AppTest
 from test_app import APP, TIMEOUT
+
 from turquesa_geo import cli
-from turquesa_geo.cooperation import (load_contacts, reporters_by_corridor, reporters_by_place, shared_corridors)
+from turquesa_geo.cooperation import load_contacts, reporters_by_corridor, reporters_by_place, shared_corridors
 from turquesa_geo.filters import Filters
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.store.connection import connect
@@ -23,15 +23,23 @@ HEADER = "incident_id,source,network,reporting_country,date,crime_type,origin,tr
 def _rows() -> list[str]:
     rows = []
     # Colombia and Peru each report 5 cases of Venezuela > Colombia > Peru in 2024-Q1: shared.
-    rows += [f"C{i},Policía Nacional de Colombia,national_police,COL,2024-02-{i + 1:02d},trafficking,VEN,COL,PER,1"
-             for i in range(5)]
-    rows += [f"P{i},Policía Nacional del Perú,national_police,PER,2024-03-{i + 1:02d},trafficking,VEN,COL,PER,1"
-             for i in range(5)]
+    rows += [
+        f"C{i},Policía Nacional de Colombia,national_police,COL,2024-02-{i + 1:02d},trafficking,VEN,COL,PER,1"
+        for i in range(5)
+    ]
+    rows += [
+        f"P{i},Policía Nacional del Perú,national_police,PER,2024-03-{i + 1:02d},trafficking,VEN,COL,PER,1"
+        for i in range(5)
+    ]
     # Ecuador alone reports Ecuador > United States (6 cases); Colombia only 2 there: not shared.
-    rows += [f"E{i},Policía Nacional del Ecuador,national_police,ECU,2024-01-{i + 1:02d},smuggling,ECU,,USA,1"
-             for i in range(6)]
-    rows += [f"X{i},Policía Nacional de Colombia,national_police,COL,2024-01-{i + 10:02d},smuggling,ECU,,USA,1"
-             for i in range(2)]
+    rows += [
+        f"E{i},Policía Nacional del Ecuador,national_police,ECU,2024-01-{i + 1:02d},smuggling,ECU,,USA,1"
+        for i in range(6)
+    ]
+    rows += [
+        f"X{i},Policía Nacional de Colombia,national_police,COL,2024-01-{i + 10:02d},smuggling,ECU,,USA,1"
+        for i in range(2)
+    ]
     # Peru again on Venezuela > Colombia > Peru, but a quarter later, with ISON: not shared in Q2 (alone).
     rows += [f"Q{i},INTERPOL ISON,ison,PER,2024-05-{i + 1:02d},trafficking,VEN,COL,PER,1" for i in range(5)]
     return rows
@@ -58,7 +66,8 @@ def test_two_countries_on_a_corridor_in_a_quarter_are_shared_and_a_lone_one_is_n
     con.close()
     shared = shared_corridors(reporters)
     assert shared[["route", "reporters", "n_reporters", "cases"]].values.tolist() == [
-        ["VEN>COL>PER", ("COL", "PER"), 2, 10]]
+        ["VEN>COL>PER", ("COL", "PER"), 2, 10]
+    ]
     assert shared["quarter"].tolist() == [pd.Timestamp("2024-01-01")]
     assert shared["last_case"].tolist() == [pd.Timestamp("2024-03-05")]
 
@@ -76,8 +85,11 @@ def test_reporters_per_hub_and_leg(coop_db):
     con = connect(coop_db, read_only=True)
     places = reporters_by_place(reporters_by_corridor(con, FILTERS)).set_index(["kind", "place"])
     con.close()
-    assert places.loc[("leg", "COL>PER"), "reporters"] == (("COL", "national_police"), ("PER", "ison"),
-                                                             ("PER", "national_police"))
+    assert places.loc[("leg", "COL>PER"), "reporters"] == (
+        ("COL", "national_police"),
+        ("PER", "ison"),
+        ("PER", "national_police"),
+    )
     assert places.loc[("leg", "COL>PER"), "cases"] == 15
     assert places.loc[("hub", "USA"), "reporters"] == (("ECU", "national_police"),)  # Colombia's 2 are under 5
 
@@ -95,17 +107,39 @@ def test_contacts_file_holds_offices_not_people(tmp_path):
 
 
 def test_cli_lists_the_shared_corridor(coop_db, capsys):
-    code = cli.main(["cooperation", "--db", str(coop_db), "--from", "2024-01-01", "--to", "2024-06-30",
-                     "--format", "json"])
+    code = cli.main(
+        ["cooperation", "--db", str(coop_db), "--from", "2024-01-01", "--to", "2024-06-30", "--format", "json"]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["shared_corridors"] == [{"route": "VEN>COL>PER", "quarter": "2024-Q1", "reporters": "COL;PER",
-                                         "n_reporters": 2, "cases": "10", "last_case": "2024-03-05"}]
+    assert data["shared_corridors"] == [
+        {
+            "route": "VEN>COL>PER",
+            "quarter": "2024-Q1",
+            "reporters": "COL;PER",
+            "n_reporters": 2,
+            "cases": "10",
+            "last_case": "2024-03-05",
+        }
+    ]
 
 
 def test_cli_network_option_keeps_only_those_networks(coop_db, capsys):
-    code = cli.main(["cooperation", "--db", str(coop_db), "--from", "2024-01-01", "--to", "2024-06-30",
-                     "--network", "ison", "--format", "json"])
+    code = cli.main(
+        [
+            "cooperation",
+            "--db",
+            str(coop_db),
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-06-30",
+            "--network",
+            "ison",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0 and json.loads(capsys.readouterr().out)["shared_corridors"] == []
 
 
@@ -142,9 +176,11 @@ def test_corridor_by_country_matrix_is_protected_with_its_margins(coop_db):
 
 def test_reporters_without_a_stated_country_or_network_are_named_not_stated(tmp_path):
     path = tmp_path / "c.csv"
-    path.write_text("incident_id,source,date,crime_type,origin,destination,victims_f_adult\n"
-                    + "".join(f"N{i},Anon,2024-02-{i + 1:02d},trafficking,VEN,COL,1\n" for i in range(6)),
-                    encoding="utf-8")
+    path.write_text(
+        "incident_id,source,date,crime_type,origin,destination,victims_f_adult\n"
+        + "".join(f"N{i},Anon,2024-02-{i + 1:02d},trafficking,VEN,COL,1\n" for i in range(6)),
+        encoding="utf-8",
+    )
     con = connect(tmp_path / "s.duckdb")
     import_file(con, path, today=TODAY)
     places = reporters_by_place(reporters_by_corridor(con, FILTERS)).set_index(["kind", "place"])

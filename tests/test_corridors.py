@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import TODAY, csv_text
+
 from turquesa_geo.corridors import corridor_table, corridor_view
 from turquesa_geo.filters import Filters
 from turquesa_geo.ingest.flat import import_file
@@ -41,12 +41,20 @@ def test_partial_records_are_completed_and_counted_apart(small_store):
     view = corridor_view(small_store, Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)))
     corridors = view.corridors.set_index("route")
     assert corridors.loc["VEN>COL>PAN>USA", ["cases", "cases_inferred", "persons", "women_girls"]].tolist() == [
-        9, 3, 90, 24]
+        9,
+        3,
+        90,
+        24,
+    ]
     assert corridors.loc["HTI>DOM", ["cases", "cases_prev", "persons", "women_girls"]].tolist() == [5, 1, 25, 10]
     legs = view.legs.set_index(["from_iso3", "to_iso3", "inferred"])["cases"].to_dict()
     # The partial records saw VEN, PAN (detection) and USA: PAN>USA is reported, VEN>COL>PAN is inferred.
-    assert legs == {("VEN", "COL", False): 6, ("COL", "PAN", False): 6, ("PAN", "USA", False): 9,
-                    ("HTI", "DOM", False): 5}
+    assert legs == {
+        ("VEN", "COL", False): 6,
+        ("COL", "PAN", False): 6,
+        ("PAN", "USA", False): 9,
+        ("HTI", "DOM", False): 5,
+    }
     # The two inferred legs have 3 cases each, a small cell: not drawn, but counted.
     assert (view.hidden_flows, view.hidden_cases) == (2, 6)
     hubs = view.hubs.set_index("iso3")
@@ -97,8 +105,10 @@ def test_flows_are_capped_and_the_payload_stays_under_half_a_megabyte():
     codes = country_table()["iso3"].tolist()
     rng = np.random.default_rng(3)
     pairs = {(a, b) for a, b in rng.choice(codes, size=(6000, 2)) if a != b}
-    legs = pd.DataFrame([(a, b, False, 10, 20) for a, b in sorted(pairs)],
-                        columns=["from_iso3", "to_iso3", "inferred", "cases", "persons"]).head(2000)
+    legs = pd.DataFrame(
+        [(a, b, False, 10, 20) for a, b in sorted(pairs)],
+        columns=["from_iso3", "to_iso3", "inferred", "cases", "persons"],
+    ).head(2000)
     hubs = pd.DataFrame(columns=["iso3", "cases_out", "cases_in", "cases_through", "throughput"])
     size = len(corridor_deck(legs, hubs).to_json().encode())
     assert len(legs) == 2000
@@ -118,15 +128,18 @@ def demo_store(tmp_path_factory):
 
 
 def test_every_planted_corridor_comes_out_on_top_of_its_filter(demo_store):
-    from turquesa_geo.demo.generator import DEMO_CORRIDORS
     from turquesa_geo.corridors import corridor_graph
+    from turquesa_geo.demo.generator import DEMO_CORRIDORS
 
     graph = corridor_graph(demo_store)
     misses = []
     for corridor in DEMO_CORRIDORS:
         route = corridor.route
-        view = corridor_view(demo_store, Filters(crime_types=(corridor.crime_type,), origin=(route[0],),
-                                                 destination=(route[-1],)), graph=graph)
+        view = corridor_view(
+            demo_store,
+            Filters(crime_types=(corridor.crime_type,), origin=(route[0],), destination=(route[-1],)),
+            graph=graph,
+        )
         top = view.corridors["route"].iloc[0] if len(view.corridors) else None
         if top != ">".join(route):
             misses.append((corridor.key, top))
@@ -136,13 +149,17 @@ def test_every_planted_corridor_comes_out_on_top_of_its_filter(demo_store):
 def test_cli_prints_ranked_corridors_with_the_dashboard_filters(small_store, tmp_path, capsys):
     from turquesa_geo.cli import main
 
-    db = small_store.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-                             ).fetchall()[0][0]
+    db = small_store.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[
+        0
+    ][0]
     small_store.close()
     assert main(["corridors", "--db", db, "--from", "2024-01-01", "--to", "2024-12-31", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines == ["rank,route,cases,persons,inferred_pct,change_pct,women_girls_pct",
-                     "1,VEN>COL>PAN>USA,9,90,,,27", "2,HTI>DOM,5,25,0,,40"]
+    assert lines == [
+        "rank,route,cases,persons,inferred_pct,change_pct,women_girls_pct",
+        "1,VEN>COL>PAN>USA,9,90,,,27",
+        "2,HTI>DOM,5,25,0,,40",
+    ]
     assert main(["corridors", "--db", db, "--dest", "DOM", "--format", "json"]) == 0
     import json
 

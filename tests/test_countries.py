@@ -24,8 +24,22 @@ from turquesa_geo.countries import (
 from turquesa_geo.vocab import normalize_key
 
 SMALL_CARIBBEAN_STATES = ["BRB", "GRD", "KNA", "DMA", "LCA", "VCT", "ATG", "BHS", "TTO"]
-CARIBBEAN_TERRITORIES = ["PRI", "CUW", "ABW", "GUF", "GLP", "MTQ", "CYM", "TCA", "VGB", "VIR", "AIA", "MSR",
-                         "SXM", "BMU"]
+CARIBBEAN_TERRITORIES = [
+    "PRI",
+    "CUW",
+    "ABW",
+    "GUF",
+    "GLP",
+    "MTQ",
+    "CYM",
+    "TCA",
+    "VGB",
+    "VIR",
+    "AIA",
+    "MSR",
+    "SXM",
+    "BMU",
+]
 REP_POINT_SLACK_DEG = 0.05
 
 
@@ -41,45 +55,121 @@ def shapes():
 
 # --- resolve_country -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "iso3"), [
-    ("EE.UU.", "USA"), ("EEUU", "USA"), ("USA", "USA"), ("Estados Unidos de América", "USA"),
-    ("United States of America", "USA"), ("Brasil", "BRA"), ("República Dominicana", "DOM"),
-    ("Haïti", "HTI"), ("Curazao", "CUW"), ("Perú", "PER"), ("Venezuela", "VEN"),
-    ("Venezuela (Bolivarian Republic of)", "VEN"), ("Bolivia", "BOL"), ("Bolivia (Plurinational State of)", "BOL"),
-    ("Trinidad y Tobago", "TTO"), ("Trinité-et-Tobago", "TTO"), ("San Cristóbal y Nieves", "KNA"),
-    ("Guayana Francesa", "GUF"), ("Guyane", "GUF"), ("Puerto Rico", "PRI"), ("Costa de Marfil", "CIV"),
-    ("Congo RD", "COD"), ("RDC", "COD"), ("DR Congo", "COD"), ("Reino Unido", "GBR"), ("Rusia", "RUS"),
-    ("China", "CHN"), ("India", "IND"), ("Afganistán", "AFG"), ("Nepal", "NPL"), ("Camerún", "CMR"),
-    ("Angola", "AGO"), ("Senegal", "SEN"), ("Bangladesh", "BGD"), ("Uzbekistán", "UZB"),
-    ("Congo", "COG"), ("Guinea", "GIN"), ("Guinea-Bissau", "GNB"), ("Dominica", "DMA"),
-    ("Estados Unidos", "USA"), ("États-Unis", "USA"), ("Méjico", "MEX"), ("  méxico ", "MEX"),
-    ("Sint Maarten", "SXM"), ("Bonaire", "BES"), ("Martinica", "MTQ"), ("Guadeloupe", "GLP"),
-    ("Islas Caimán", "CYM"), ("Islas Turcas y Caicos", "TCA"), ("Islas Vírgenes Británicas", "VGB"),
-    ("Islas Vírgenes de los Estados Unidos", "VIR"), ("Türkiye", "TUR"), ("Viet Nam", "VNM"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("EE.UU.", "USA"),
+        ("EEUU", "USA"),
+        ("USA", "USA"),
+        ("Estados Unidos de América", "USA"),
+        ("United States of America", "USA"),
+        ("Brasil", "BRA"),
+        ("República Dominicana", "DOM"),
+        ("Haïti", "HTI"),
+        ("Curazao", "CUW"),
+        ("Perú", "PER"),
+        ("Venezuela", "VEN"),
+        ("Venezuela (Bolivarian Republic of)", "VEN"),
+        ("Bolivia", "BOL"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("Trinidad y Tobago", "TTO"),
+        ("Trinité-et-Tobago", "TTO"),
+        ("San Cristóbal y Nieves", "KNA"),
+        ("Guayana Francesa", "GUF"),
+        ("Guyane", "GUF"),
+        ("Puerto Rico", "PRI"),
+        ("Costa de Marfil", "CIV"),
+        ("Congo RD", "COD"),
+        ("RDC", "COD"),
+        ("DR Congo", "COD"),
+        ("Reino Unido", "GBR"),
+        ("Rusia", "RUS"),
+        ("China", "CHN"),
+        ("India", "IND"),
+        ("Afganistán", "AFG"),
+        ("Nepal", "NPL"),
+        ("Camerún", "CMR"),
+        ("Angola", "AGO"),
+        ("Senegal", "SEN"),
+        ("Bangladesh", "BGD"),
+        ("Uzbekistán", "UZB"),
+        ("Congo", "COG"),
+        ("Guinea", "GIN"),
+        ("Guinea-Bissau", "GNB"),
+        ("Dominica", "DMA"),
+        ("Estados Unidos", "USA"),
+        ("États-Unis", "USA"),
+        ("Méjico", "MEX"),
+        ("  méxico ", "MEX"),
+        ("Sint Maarten", "SXM"),
+        ("Bonaire", "BES"),
+        ("Martinica", "MTQ"),
+        ("Guadeloupe", "GLP"),
+        ("Islas Caimán", "CYM"),
+        ("Islas Turcas y Caicos", "TCA"),
+        ("Islas Vírgenes Británicas", "VGB"),
+        ("Islas Vírgenes de los Estados Unidos", "VIR"),
+        ("Türkiye", "TUR"),
+        ("Viet Nam", "VNM"),
+    ],
+)
 def test_resolve_country_names(text, iso3):
     assert resolve_country(text) == iso3
 
 
-@pytest.mark.parametrize(("text", "iso3"), [
-    ("pa", "PAN"), ("PAN", "PAN"), ("Pan", "PAN"), (" us ", "USA"), ("GBR", "GBR"), ("cw", "CUW"),
-    ("NAM", "NAM"), ("Namibia", "NAM"),
-])
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("pa", "PAN"),
+        ("PAN", "PAN"),
+        ("Pan", "PAN"),
+        (" us ", "USA"),
+        ("GBR", "GBR"),
+        ("cw", "CUW"),
+        ("NAM", "NAM"),
+        ("Namibia", "NAM"),
+    ],
+)
 def test_resolve_country_codes(text, iso3):
     assert resolve_country(text) == iso3
 
 
-@pytest.mark.parametrize("text", ["Panamaa", "Panamá City", "Colombai", "Kosovo", "Atlantis", "America", "",
-                                  "   ", "--", "N/A", "NA", "S/D", "ZZ", "XXX", "Saint Martin"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Panamaa",
+        "Panamá City",
+        "Colombai",
+        "Kosovo",
+        "Atlantis",
+        "America",
+        "",
+        "   ",
+        "--",
+        "N/A",
+        "NA",
+        "S/D",
+        "ZZ",
+        "XXX",
+        "Saint Martin",
+    ],
+)
 def test_resolve_country_unknown_is_none(text):
     assert resolve_country(text) is None
 
 
-@pytest.mark.parametrize(("text", "suggestion"), [
-    ("Panamá City", "Panama (PAN)"), ("Panamaa", "Panama (PAN)"), ("Colombai", "Colombia (COL)"),
-    ("Venezula", "Venezuela (VEN)"), ("Guatemla", "Guatemala (GTM)"),
-    ("Republica Dominicna", "Dominican Republic (DOM)"),
-])
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("Panamá City", "Panama (PAN)"),
+        ("Panamaa", "Panama (PAN)"),
+        ("Colombai", "Colombia (COL)"),
+        ("Venezula", "Venezuela (VEN)"),
+        ("Guatemla", "Guatemala (GTM)"),
+        ("Republica Dominicna", "Dominican Republic (DOM)"),
+    ],
+)
 def test_suggest_countries_contains_the_country(text, suggestion):
     suggestions = suggest_countries(text)
     assert suggestion in suggestions
@@ -122,8 +212,14 @@ def _unshared_names() -> list[tuple[str, str]]:
     for row in rows:
         for lang in LANGS:
             owners.setdefault(normalize_key(row[f"name_{lang}"]), set()).add(row["iso3"])
-    return sorted({(row[f"name_{lang}"], row["iso3"]) for row in rows for lang in LANGS
-                   if len(owners[normalize_key(row[f"name_{lang}"])]) == 1})
+    return sorted(
+        {
+            (row[f"name_{lang}"], row["iso3"])
+            for row in rows
+            for lang in LANGS
+            if len(owners[normalize_key(row[f"name_{lang}"])]) == 1
+        }
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -135,13 +231,27 @@ def test_resolve_country_accepts_every_table_name(pair, upper):
 
 # --- country_name ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("iso3", "lang", "name"), [
-    ("USA", "en", "United States"), ("USA", "es", "Estados Unidos"), ("USA", "pt", "Estados Unidos"),
-    ("USA", "fr", "États-Unis"), ("DOM", "es", "República Dominicana"), ("BOL", "en", "Bolivia"),
-    ("VEN", "es", "Venezuela"), ("COD", "es", "República Democrática del Congo"), ("CIV", "es", "Costa de Marfil"),
-    ("GUF", "es", "Guayana Francesa"), ("GUF", "fr", "Guyane française"), ("BRA", "pt", "Brasil"),
-    ("HTI", "fr", "Haïti"), ("RUS", "en", "Russia"), ("pan", "es", "Panamá"),
-])
+
+@pytest.mark.parametrize(
+    ("iso3", "lang", "name"),
+    [
+        ("USA", "en", "United States"),
+        ("USA", "es", "Estados Unidos"),
+        ("USA", "pt", "Estados Unidos"),
+        ("USA", "fr", "États-Unis"),
+        ("DOM", "es", "República Dominicana"),
+        ("BOL", "en", "Bolivia"),
+        ("VEN", "es", "Venezuela"),
+        ("COD", "es", "República Democrática del Congo"),
+        ("CIV", "es", "Costa de Marfil"),
+        ("GUF", "es", "Guayana Francesa"),
+        ("GUF", "fr", "Guyane française"),
+        ("BRA", "pt", "Brasil"),
+        ("HTI", "fr", "Haïti"),
+        ("RUS", "en", "Russia"),
+        ("pan", "es", "Panamá"),
+    ],
+)
 def test_country_name(iso3, lang, name):
     assert country_name(iso3, lang) == name
 
@@ -153,6 +263,7 @@ def test_country_name_falls_back_to_code_and_rejects_unknown_language():
 
 
 # --- country_table ---------------------------------------------------------------------
+
 
 def test_table_has_every_iso_country_once(table):
     assert tuple(table.columns) == TABLE_COLUMNS
@@ -171,8 +282,21 @@ def test_table_is_a_copy():
 def test_americas_region(table):
     americas = set(table.loc[table["region"] == "americas", "iso3"])
     assert len(americas) == 57
-    assert {"USA", "CAN", "MEX", "BRA", "ARG", "GRL", *SMALL_CARIBBEAN_STATES, *CARIBBEAN_TERRITORIES, "BES", "MAF",
-            "BLM", "FLK", "SPM"} <= americas
+    assert {
+        "USA",
+        "CAN",
+        "MEX",
+        "BRA",
+        "ARG",
+        "GRL",
+        *SMALL_CARIBBEAN_STATES,
+        *CARIBBEAN_TERRITORIES,
+        "BES",
+        "MAF",
+        "BLM",
+        "FLK",
+        "SPM",
+    } <= americas
     assert not {"ESP", "FRA", "NLD", "GBR", "CHN"} & americas
 
 
@@ -183,24 +307,34 @@ def test_bbox_contains_rep_point_and_never_spans_the_globe_in_the_americas(table
     assert ((americas["max_lon"] - americas["min_lon"]) < 120).all()
 
 
-@pytest.mark.parametrize(("iso3", "lon", "lat"), [
-    ("USA", -77.04, 38.91), ("USA", -149.90, 61.22), ("USA", -157.86, 21.31), ("RUS", 37.62, 55.75),
-    ("FJI", 178.44, -18.14), ("NZL", 174.78, -41.29), ("GUF", -52.33, 4.92), ("FRA", 2.35, 48.86),
-    ("ECU", -90.31, -0.74), ("BES", -68.27, 12.15),
-])
+@pytest.mark.parametrize(
+    ("iso3", "lon", "lat"),
+    [
+        ("USA", -77.04, 38.91),
+        ("USA", -149.90, 61.22),
+        ("USA", -157.86, 21.31),
+        ("RUS", 37.62, 55.75),
+        ("FJI", 178.44, -18.14),
+        ("NZL", 174.78, -41.29),
+        ("GUF", -52.33, 4.92),
+        ("FRA", 2.35, 48.86),
+        ("ECU", -90.31, -0.74),
+        ("BES", -68.27, 12.15),
+    ],
+)
 def test_bbox_contains_known_place(table, iso3, lon, lat):
     row = table.set_index("iso3").loc[iso3]
     assert row["min_lon"] <= lon <= row["max_lon"] and row["min_lat"] <= lat <= row["max_lat"]
 
 
-@pytest.mark.parametrize(("iso3", "lon", "lat"), [("FRA", -52.33, 4.92), ("NLD", -68.27, 12.15),
-                                                  ("USA", 173.2, 52.9)])
+@pytest.mark.parametrize(("iso3", "lon", "lat"), [("FRA", -52.33, 4.92), ("NLD", -68.27, 12.15), ("USA", 173.2, 52.9)])
 def test_bbox_leaves_out_split_or_far_side_parts(table, iso3, lon, lat):
     row = table.set_index("iso3").loc[iso3]
     assert not (row["min_lon"] <= lon <= row["max_lon"] and row["min_lat"] <= lat <= row["max_lat"])
 
 
 # --- country_shapes --------------------------------------------------------------------
+
 
 def test_shapes_are_valid_unique_and_in_the_table(shapes, table):
     assert country_shapes().crs.to_epsg() == 4326
@@ -215,10 +349,19 @@ def test_small_caribbean_countries_have_a_polygon(shapes, iso3):
     assert shapes.loc[iso3, "geometry"].area > 0
 
 
-@pytest.mark.parametrize(("iso3", "lon", "lat"), [
-    ("GUF", -52.33, 4.92), ("GLP", -61.68, 16.17), ("MTQ", -61.0, 14.65), ("BES", -68.27, 12.15),
-    ("BRB", -59.55, 13.15), ("TTO", -61.25, 10.45), ("PRI", -66.1, 18.4), ("CUW", -68.93, 12.13),
-])
+@pytest.mark.parametrize(
+    ("iso3", "lon", "lat"),
+    [
+        ("GUF", -52.33, 4.92),
+        ("GLP", -61.68, 16.17),
+        ("MTQ", -61.0, 14.65),
+        ("BES", -68.27, 12.15),
+        ("BRB", -59.55, 13.15),
+        ("TTO", -61.25, 10.45),
+        ("PRI", -66.1, 18.4),
+        ("CUW", -68.93, 12.13),
+    ],
+)
 def test_split_territories_hold_an_inland_point(shapes, iso3, lon, lat):
     assert shapes.loc[iso3, "geometry"].contains(Point(lon, lat))
     others = shapes.drop(index=iso3).geometry

@@ -25,15 +25,64 @@ SLACK_DEG = 0.05
 CROSSING_KINDS = ("land_crossing", "river_crossing")
 
 REQUIRED_IDS = [
-    "necocli-acandi", "darien-gap", "paso-canoas", "penas-blancas", "guasaule", "el-espino", "trojes",
-    "las-manos", "el-florido", "agua-caliente", "corinto", "tecun-uman", "tapachula", "el-ceibo",
-    "ciudad-juarez", "tijuana", "reynosa", "matamoros", "piedras-negras", "nuevo-laredo", "nogales",
-    "san-luis-rio-colorado", "rumichaca", "huaquillas", "cucuta", "paraguachon", "arauca", "pacaraima",
-    "dajabon", "jimani", "elias-pina", "desaguadero", "chacalluta", "colchane", "ciudad-del-este",
-    "encarnacion", "clorinda", "la-quiaca", "tabatinga-leticia", "guiria-cedros",
+    "necocli-acandi",
+    "darien-gap",
+    "paso-canoas",
+    "penas-blancas",
+    "guasaule",
+    "el-espino",
+    "trojes",
+    "las-manos",
+    "el-florido",
+    "agua-caliente",
+    "corinto",
+    "tecun-uman",
+    "tapachula",
+    "el-ceibo",
+    "ciudad-juarez",
+    "tijuana",
+    "reynosa",
+    "matamoros",
+    "piedras-negras",
+    "nuevo-laredo",
+    "nogales",
+    "san-luis-rio-colorado",
+    "rumichaca",
+    "huaquillas",
+    "cucuta",
+    "paraguachon",
+    "arauca",
+    "pacaraima",
+    "dajabon",
+    "jimani",
+    "elias-pina",
+    "desaguadero",
+    "chacalluta",
+    "colchane",
+    "ciudad-del-este",
+    "encarnacion",
+    "clorinda",
+    "la-quiaca",
+    "tabatinga-leticia",
+    "guiria-cedros",
 ]
-REQUIRED_AIRPORTS = ["BOG", "PTY", "GRU", "UIO", "MGA", "HAV", "MEX", "CUN", "LIM", "SDQ", "CCS", "EZE", "MIA",
-                     "PAP", "SAL"]
+REQUIRED_AIRPORTS = [
+    "BOG",
+    "PTY",
+    "GRU",
+    "UIO",
+    "MGA",
+    "HAV",
+    "MEX",
+    "CUN",
+    "LIM",
+    "SDQ",
+    "CCS",
+    "EZE",
+    "MIA",
+    "PAP",
+    "SAL",
+]
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +181,13 @@ def test_returned_row_is_the_table_row():
     row = gateway_for("PAN", "CRI")
     assert list(row.index) == list(GATEWAY_COLUMNS)
     assert row[["gateway_id", "kind", "lon", "lat", "country_a", "country_b"]].tolist() == [
-        "paso-canoas", "land_crossing", -82.838, 8.528, "PAN", "CRI"]
+        "paso-canoas",
+        "land_crossing",
+        -82.838,
+        8.528,
+        "PAN",
+        "CRI",
+    ]
 
 
 def test_land_leg_mexico_usa_is_a_land_crossing():
@@ -162,11 +217,14 @@ def test_pairs_without_gateway_and_same_country():
     assert gateway_for("COL", "COL", "land") is None
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("COL", "XXX"), "unknown ISO-3 country code 'XXX'"),
-    (("col", "PAN"), "unknown ISO-3 country code 'col'"),
-    (("COL", "PAN", "boat"), "unknown mode 'boat'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("COL", "XXX"), "unknown ISO-3 country code 'XXX'"),
+        (("col", "PAN"), "unknown ISO-3 country code 'col'"),
+        (("COL", "PAN", "boat"), "unknown mode 'boat'"),
+    ],
+)
 def test_bad_arguments_raise_naming_the_value(args, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         gateway_for(*args)

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-
 from conftest import GOOD_ROWS, HEADER, csv_text, run_import
+
 from turquesa_geo.ingest import readers
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.ingest.readers import MAX_COLUMNS, MAX_RAGGED_CHARS, ImportRefused
@@ -38,6 +38,7 @@ def _nothing_written(con) -> bool:
 
 
 # --- XLSX: zip bombs -------------------------------------------------------------------
+
 
 def _workbook_bytes(*rows: tuple) -> bytes:
     book = openpyxl.Workbook()
@@ -67,7 +68,7 @@ def _declare_size(archive: bytes, name: str, size: int) -> bytes:
         start = 0
         while (start := data.find(signature, start)) >= 0:
             length = struct.unpack_from("<H", data, start + name_length_at)[0]
-            if bytes(data[start + name_at:start + name_at + length]) == encoded:
+            if bytes(data[start + name_at : start + name_at + length]) == encoded:
                 struct.pack_into("<I", data, start + size_at, size)
             start += 4
     return bytes(data)
@@ -78,6 +79,7 @@ def _zeros(megabytes: int):
         block = bytes(1 << 20)
         for _ in range(megabytes):
             handle.write(block)
+
     return write
 
 
@@ -108,8 +110,11 @@ def test_an_archive_declaring_more_than_the_limit_is_refused(store, write):
 def test_a_large_but_plausibly_compressed_entry_is_not_a_bomb(store, write):
     # 9 MiB of random bytes barely compress: big, yet nothing like a bomb.
     noise = np.random.default_rng(7).integers(0, 256, 9 << 20, dtype=np.uint8).tobytes()
-    book = _with_entry(_workbook_bytes(("incident_id", "date", "crime_type"), ("X1", "2024-01-02", "smuggling")),
-                       "xl/media/noise.bin", lambda h: h.write(noise))
+    book = _with_entry(
+        _workbook_bytes(("incident_id", "date", "crime_type"), ("X1", "2024-01-02", "smuggling")),
+        "xl/media/noise.bin",
+        lambda h: h.write(noise),
+    )
     result = run_import(store, write("noise.xlsx", book))
     assert (result.rows_read, result.rows_accepted) == (1, 1)
 
@@ -122,14 +127,18 @@ def test_an_xlsx_that_is_not_a_zip_archive_is_refused(store, write, content):
 
 # --- XLSX: entity expansion ------------------------------------------------------------
 
-LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
-          + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>\n")
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    + "]>\n"
+)
 
 
 def _book_with_laughs(sheet_text: str) -> bytes:
     """A one-sheet workbook whose first data cell is ``&lol9;``: a billion "lol"s if expanded."""
-    source = zipfile.ZipFile(io.BytesIO(_workbook_bytes(("incident_id", "date", "crime_type"),
-                                                        ("CELL", "2024-01-02", "smuggling"))))
+    source = zipfile.ZipFile(
+        io.BytesIO(_workbook_bytes(("incident_id", "date", "crime_type"), ("CELL", "2024-01-02", "smuggling")))
+    )
     sheet = source.read("xl/worksheets/sheet1.xml").decode()
     assert "<t>CELL</t>" in sheet
     out = io.BytesIO()
@@ -170,14 +179,16 @@ def test_xlsx_is_refused_when_openpyxl_would_not_use_defusedxml(store, write, mo
 
 
 def test_an_ordinary_workbook_still_imports(store, write):
-    book = _workbook_bytes(("incident_id", "date", "crime_type", "place"),
-                           ("X1", "2024-01-02", "smuggling", "<script>alert(1)</script>"))
+    book = _workbook_bytes(
+        ("incident_id", "date", "crime_type", "place"), ("X1", "2024-01-02", "smuggling", "<script>alert(1)</script>")
+    )
     result = run_import(store, write("ok.xlsx", book))
     assert (result.rows_accepted, result.file_format) == (1, "xlsx")
     assert store.execute("SELECT place FROM cases").fetchall() == [("<script>alert(1)</script>",)]
 
 
 # --- CSV: wide headers and rows --------------------------------------------------------
+
 
 @pytest.mark.timeout(30)
 def test_a_header_of_a_million_columns_is_refused_without_reading_the_file(store, write, monkeypatch):
@@ -190,8 +201,10 @@ def test_a_header_of_a_million_columns_is_refused_without_reading_the_file(store
     monkeypatch.setattr(Path, "read_bytes", no_whole_reads)
     monkeypatch.setattr(Path, "read_text", no_whole_reads)
     message, seconds = _refusal(store, path)
-    assert message == (f"wide.csv: the header line is longer than {readers.MAX_HEADER_BYTES:,} bytes "
-                       f"(at most {MAX_COLUMNS} columns are accepted)")
+    assert message == (
+        f"wide.csv: the header line is longer than {readers.MAX_HEADER_BYTES:,} bytes "
+        f"(at most {MAX_COLUMNS} columns are accepted)"
+    )
     assert seconds < 2 and _nothing_written(store)
 
 
@@ -218,8 +231,10 @@ def test_a_row_of_a_million_fields_is_quarantined_quickly_with_a_bounded_record(
     assert (result.rows_read, result.rows_accepted, result.quarantine_by_rule) == (5, 4, {"ragged_row": 1})
     line, message, record = store.execute("SELECT line, message, record FROM quarantine").fetchall()[0]
     assert line == 5
-    assert message == (f"ragged row: expected {len(FIELDS)} fields, found 1000000 "
-                       f"(only the first {MAX_RAGGED_CHARS} characters of the line are kept)")
+    assert message == (
+        f"ragged row: expected {len(FIELDS)} fields, found 1000000 "
+        f"(only the first {MAX_RAGGED_CHARS} characters of the line are kept)"
+    )
     assert json.loads(record) == {"_line": 5, "raw": wide[:MAX_RAGGED_CHARS]}
     assert seconds < 5
 
@@ -276,7 +291,10 @@ def test_markup_in_cells_is_stored_as_written(store, write):
     result = run_import(store, write("markup.csv", csv_text(*rows)))
     assert result.rows_accepted == 3
     assert store.execute("SELECT incident_id, source, place FROM cases ORDER BY incident_id").fetchall() == [
-        ("M0", "PNC", MARKUP[0]), ("M1", "PNC", MARKUP[1]), ("M9", MARKUP[1], "Lima")]
+        ("M0", "PNC", MARKUP[0]),
+        ("M1", "PNC", MARKUP[1]),
+        ("M9", MARKUP[1], "Lima"),
+    ]
 
 
 def test_markup_in_a_quarantined_cell_is_kept_as_written(store, write):
@@ -289,8 +307,15 @@ def test_markup_in_a_quarantined_cell_is_kept_as_written(store, write):
 
 # --- JSON ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"records": ' * 100_000 + "[]" + "}" * 100_000,
-                                  '{"a": 1}\n' + "[" * 100_000 + "]" * 100_000])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"records": ' * 100_000 + "[]" + "}" * 100_000,
+        '{"a": 1}\n' + "[" * 100_000 + "]" * 100_000,
+    ],
+)
 def test_deeply_nested_json_is_refused(store, write, text):
     message, seconds = _refusal(store, write("deep.json", text))
     assert message == "deep.json: JSON nested too deeply to hold records"

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
+
 from turquesa_geo import corridors, gender, trends
 from turquesa_geo.cli import main
 from turquesa_geo.countries import resolve_country
 from turquesa_geo.filters import FILTER_FIELDS, Filters, from_query_params
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.ingest.readers import ImportRefused
-from turquesa_geo.store.queries import quote_ident
 from turquesa_geo.store.connection import connect
+from turquesa_geo.store.queries import quote_ident
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,30 +128,40 @@ def test_no_sql_text_is_built_at_a_call_site():
     assert len(files) > 20 and calls > 60
 
 
-@pytest.mark.parametrize("snippet, how", [
-    ("con.execute(f'SELECT * FROM {table}')", "an f-string"),
-    ("con.execute('SELECT * FROM cases WHERE id = %s' % value)", "a % or + expression"),
-    ("con.execute('SELECT * FROM ' + table, [])", "a % or + expression"),
-    ("con.executemany('INSERT INTO {} VALUES (?)'.format(table), rows)", "a .format() call"),
-    ("duckdb.sql(f'SELECT {x}')", "an f-string"),
-    ("con.query(query='SELECT ' + column)", "a % or + expression"),
-    ("rel = con.from_query(f'SELECT {x}')", "an f-string"),
-    ("def f(con, t):\n    text = f'DROP TABLE {t}'\n    con.execute(text)", "an f-string assigned to text"),
-    ("def f(con, t):\n    text = 'SELECT 1'\n    text += t\n    con.execute(text)", "a += expression assigned to text"),
-])
+@pytest.mark.parametrize(
+    "snippet, how",
+    [
+        ("con.execute(f'SELECT * FROM {table}')", "an f-string"),
+        ("con.execute('SELECT * FROM cases WHERE id = %s' % value)", "a % or + expression"),
+        ("con.execute('SELECT * FROM ' + table, [])", "a % or + expression"),
+        ("con.executemany('INSERT INTO {} VALUES (?)'.format(table), rows)", "a .format() call"),
+        ("duckdb.sql(f'SELECT {x}')", "an f-string"),
+        ("con.query(query='SELECT ' + column)", "a % or + expression"),
+        ("rel = con.from_query(f'SELECT {x}')", "an f-string"),
+        ("def f(con, t):\n    text = f'DROP TABLE {t}'\n    con.execute(text)", "an f-string assigned to text"),
+        (
+            "def f(con, t):\n    text = 'SELECT 1'\n    text += t\n    con.execute(text)",
+            "a += expression assigned to text",
+        ),
+    ],
+)
 def test_the_static_check_catches_planted_sql_building(snippet, how):
-    assert sql_built_at_call_site(snippet) == [f"<snippet>:{snippet.count(chr(10)) + 1}: SQL built at the call site "
-                                               f"with {how}"]
+    assert sql_built_at_call_site(snippet) == [
+        f"<snippet>:{snippet.count(chr(10)) + 1}: SQL built at the call site with {how}"
+    ]
 
 
-@pytest.mark.parametrize("snippet", [
-    "con.execute('SELECT 1')",
-    "con.execute(statement_sql(table), [value])",
-    "text, params = sql.key_figures(f, p, q)\ncon.execute(text, params)",
-    "con.execute(*sql.monthly_modus(f, a, b))",
-    "print(f'{x}' + y)",  # not SQL
-    "def f(con):\n    text = f'{x}'\n\ndef g(con, text):\n    con.execute(text)",  # another function's name
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "con.execute('SELECT 1')",
+        "con.execute(statement_sql(table), [value])",
+        "text, params = sql.key_figures(f, p, q)\ncon.execute(text, params)",
+        "con.execute(*sql.monthly_modus(f, a, b))",
+        "print(f'{x}' + y)",  # not SQL
+        "def f(con):\n    text = f'{x}'\n\ndef g(con, text):\n    con.execute(text)",  # another function's name
+    ],
+)
 def test_the_static_check_passes_builders_and_constants(snippet):
     assert sql_built_at_call_site(snippet) == []
 
@@ -192,8 +202,7 @@ def _files_state(paths=WATCHED) -> dict[str, tuple[bool, int]]:
 
 def store_fingerprint(con) -> dict[str, object]:
     """Databases, tables with their row counts and a hash of their contents, and the watched files."""
-    tables = con.execute(
-        "SELECT database_name, schema_name, table_name FROM duckdb_tables() ORDER BY ALL").fetchall()
+    tables = con.execute("SELECT database_name, schema_name, table_name FROM duckdb_tables() ORDER BY ALL").fetchall()
     contents = {}
     for database, schema, table in tables:
         name = ".".join(quote_ident(part) for part in (database, schema, table))
@@ -204,8 +213,10 @@ def store_fingerprint(con) -> dict[str, object]:
 
 
 #: The three good cases and a corridor that grows in 2025, so that every entry point has something to show.
-STORE_ROWS = (*GOOD_ROWS, *(GOOD_ROWS[0].replace("A1,", f"G{m},").replace("2024-03-05", f"2025-{m:02d}-10")
-                            for m in range(1, 13)))
+STORE_ROWS = (
+    *GOOD_ROWS,
+    *(GOOD_ROWS[0].replace("A1,", f"G{m},").replace("2024-03-05", f"2025-{m:02d}-10") for m in range(1, 13)),
+)
 
 
 @pytest.fixture(scope="module")
@@ -325,6 +336,7 @@ def test_corpus_in_the_url_is_dropped_by_name_or_kept_as_text(aimed_store, graph
 
 # --- the command line ----------------------------------------------------------------
 
+
 @pytest.fixture
 def cli_store(tmp_path, monkeypatch):
     """A store file with the fifteen cases, the working folder set to an empty folder beside it."""
@@ -378,8 +390,11 @@ def test_corpus_in_filter_options_is_refused_in_one_line_or_matches_nothing(cli_
             assert "Traceback" not in err
             if kinds[key] == "text":
                 assert (code, err) == (0, ""), (key, value, err)
-                no_match = {"corridors": "(no corridor matches)", "trends": '"series": []',
-                            "signals": "(no emerging signal)"}[command[0]]
+                no_match = {
+                    "corridors": "(no corridor matches)",
+                    "trends": '"series": []',
+                    "signals": "(no emerging signal)",
+                }[command[0]]
                 assert no_match in out, (key, value, out)
             else:
                 assert code == 1 and err.startswith(f"turquesa: error: --{key}: "), (key, value, err)
@@ -391,8 +406,13 @@ def test_corpus_in_filter_options_is_refused_in_one_line_or_matches_nothing(cli_
 def test_corpus_in_choice_and_number_options_is_a_usage_error(cli_store, capsys):
     before = _fingerprint_file(cli_store)
     for value in CORPUS:
-        for argv in (["trends", "--dimension", value], ["trends", "--dimension", "platform", "--freq", value],
-                     ["quarantine", "--import", value], ["status", "--last", value], ["status", "--format", value]):
+        for argv in (
+            ["trends", "--dimension", value],
+            ["trends", "--dimension", "platform", "--freq", value],
+            ["quarantine", "--import", value],
+            ["status", "--last", value],
+            ["status", "--format", value],
+        ):
             code, _, err = _run([*argv, "--db", str(cli_store)], capsys)
             assert code == 2 and "Traceback" not in err and "error: argument" in err, (argv, err)
     assert _fingerprint_file(cli_store) == before
@@ -412,7 +432,7 @@ def test_corpus_as_an_export_path_writes_that_file_or_fails_in_one_line(cli_stor
         folder = Path.cwd() / f"out{i}"
         folder.mkdir()
         monkeypatch.chdir(folder)
-        code, out, err = _run(["quarantine", "--import", "1", "--out", value, "--db", str(cli_store)], capsys)
+        code, _out, err = _run(["quarantine", "--import", "1", "--out", value, "--db", str(cli_store)], capsys)
         assert "Traceback" not in err
         if code == 0:
             assert [p.name for p in folder.rglob("*") if p.is_file()] == [Path(value).name], value
@@ -436,7 +456,8 @@ def test_import_stores_the_source_option_literally(tmp_path, capsys):
         assert store_fingerprint(con)["databases"] == [f"s{i}", "system", "temp"]
         con.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["nosource.csv", *(f"s{i}.duckdb" for i in range(len(CORPUS)))])
+        ["nosource.csv", *(f"s{i}.duckdb" for i in range(len(CORPUS)))]
+    )
 
 
 # --- imported text -------------------------------------------------------------------
@@ -465,13 +486,22 @@ def test_corpus_in_cells_is_stored_literally(store, write):
     assert _files_state() == before_files
 
 
-@pytest.mark.parametrize("column, rule", [("nationality", "unknown_country"), ("date", "bad_date"),
-                                          ("lat", "bad_coordinate"), ("crime_type", "unknown_term")])
+@pytest.mark.parametrize(
+    "column, rule",
+    [
+        ("nationality", "unknown_country"),
+        ("date", "bad_date"),
+        ("lat", "bad_coordinate"),
+        ("crime_type", "unknown_term"),
+    ],
+)
 def test_corpus_in_checked_cells_is_quarantined_with_the_text_as_read(store, write, column, rule):
     rows = [BASE | {"incident_id": f"Q{i}", column: v} for i, v in enumerate(CORPUS)]
     result = run_import(store, write("checked.csv", _csv(rows)))
-    quarantined = {json.loads(record)["incident_id"]: (r, json.loads(record)[column]) for r, record in store.execute(
-        "SELECT rule, record FROM quarantine WHERE column_name = ?", [column]).fetchall()}
+    quarantined = {
+        json.loads(record)["incident_id"]: (r, json.loads(record)[column])
+        for r, record in store.execute("SELECT rule, record FROM quarantine WHERE column_name = ?", [column]).fetchall()
+    }
     for i, value in enumerate(CORPUS):
         if column == "nationality" and resolve_country(value) is not None:
             continue  # e.g. full-width VEN is Venezuela: accepted, as it should be

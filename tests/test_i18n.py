@@ -13,8 +13,8 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
-
 from test_app import APP, TIMEOUT, app_store  # noqa: F401  (fixture)
+
 from turquesa_geo.countries import country_table
 from turquesa_geo.i18n import (
     LANG_ENV,
@@ -32,18 +32,66 @@ TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 
 #: Proper names and codes: the same in every language.
 PROPER_NAMES = {
-    "Turquesa", "INTERPOL ISON", "INTERPOL HTEG", "HTEG", "ISON", "REDTRAM", "UNODC", "COVID-19", "CSV", "Excel (XLSX)",
-    "GeoJSON", "GeoPackage", "Facebook", "Facebook Messenger", "Instagram", "WhatsApp", "Telegram", "Viber",
-    "Snapchat", "LINE", "WeChat", "TikTok", "X (Twitter)", "Total", *LANGUAGE_NAMES.values(),
-    "TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED",
+    "Turquesa",
+    "INTERPOL ISON",
+    "INTERPOL HTEG",
+    "HTEG",
+    "ISON",
+    "REDTRAM",
+    "UNODC",
+    "COVID-19",
+    "CSV",
+    "Excel (XLSX)",
+    "GeoJSON",
+    "GeoPackage",
+    "Facebook",
+    "Facebook Messenger",
+    "Instagram",
+    "WhatsApp",
+    "Telegram",
+    "Viber",
+    "Snapchat",
+    "LINE",
+    "WeChat",
+    "TikTok",
+    "X (Twitter)",
+    "Total",
+    *LANGUAGE_NAMES.values(),
+    "TLP:CLEAR",
+    "TLP:GREEN",
+    "TLP:AMBER",
+    "TLP:AMBER+STRICT",
+    "TLP:RED",
 }
 #: Words spelt the same in a language as in English: the explicit, short list of allowed identical texts.
 SAME_IN = {
     "es": {"Modus operandi", "No", "error", "{file}: {error}"},  # a refusal wrapping another error's text
     "pt": {"Modus operandi", "via", "{file}: {error}"},
-    "fr": {"Modus operandi", "Correct.", "Corridor", "Corridors", "Destination", "Dimension", "Exploitation",
-           "Export", "Familial", "Format", "Incidents", "Interception", "Message", "Protection", "Route", "Route (ISO)", "Source", "Sources",
-           "Suspect", "Suspects", "Transit", "direct", "via"},
+    "fr": {
+        "Modus operandi",
+        "Correct.",
+        "Corridor",
+        "Corridors",
+        "Destination",
+        "Dimension",
+        "Exploitation",
+        "Export",
+        "Familial",
+        "Format",
+        "Incidents",
+        "Interception",
+        "Message",
+        "Protection",
+        "Route",
+        "Route (ISO)",
+        "Source",
+        "Sources",
+        "Suspect",
+        "Suspects",
+        "Transit",
+        "direct",
+        "via",
+    },
 }
 
 
@@ -63,6 +111,7 @@ def _catalogs_script():
 
 
 # --- catalogs -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_catalog_compiles_with_no_fuzzy_entry(lang):
@@ -107,9 +156,14 @@ def test_spanish_vocabulary_labels_are_the_ones_written_in_vocab_py():
 
 # --- formats and settings --------------------------------------------------------------
 
+
 def test_numbers_and_dates_follow_the_language():
     assert [format_number(1234567, lang) for lang in LANGUAGES] == [
-        "1,234,567", "1.234.567", "1.234.567", "1\u202f234\u202f567"]
+        "1,234,567",
+        "1.234.567",
+        "1.234.567",
+        "1\u202f234\u202f567",
+    ]
     day = dt.date(2024, 3, 5)
     assert [format_date(day, lang) for lang in LANGUAGES] == ["05 Mar 2024", "05/03/2024", "05/03/2024", "05/03/2024"]
 
@@ -134,13 +188,18 @@ def test_the_language_setting_is_documented_in_the_readme():
 
 # --- exports ---------------------------------------------------------------------------
 
+
 def test_exports_put_any_two_languages_side_by_side():
     from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
     from turquesa_geo.maps.static import TEXTS
 
     assert bilingual("Period", ("pt", "fr")) == "Período / Période"
-    context = ExportContext(marking=Marking("TLP:AMBER"), audience=AUDIENCES["external"], langs=("fr", "pt"),
-                            period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    context = ExportContext(
+        marking=Marking("TLP:AMBER"),
+        audience=AUDIENCES["external"],
+        langs=("fr", "pt"),
+        period=(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    )
     assert context.banner == "TLP:AMBER · EXTERNE / EXTERNO"
     lines = context.footer_lines()
     assert lines[0].startswith("Filtres / Filtros: ") and lines[1].startswith("Période / Período: ")
@@ -155,18 +214,21 @@ def test_map_tooltips_and_legend_in_the_language():
 
     from turquesa_geo.maps.deck import flow_records, map_legend
 
-    legs = pd.DataFrame({"from_iso3": ["VEN"], "to_iso3": ["COL"], "cases": [1234], "persons": [2000],
-                         "inferred": [True]})
+    legs = pd.DataFrame(
+        {"from_iso3": ["VEN"], "to_iso3": ["COL"], "cases": [1234], "persons": [2000], "inferred": [True]}
+    )
     assert flow_records(legs, "fr")[0]["tooltip"] == "VEN→COL: 1\u202f234 cas, 2\u202f000 personnes (déduit)"
     assert map_legend("es")["arrow"] == "Las puntas de flecha van del origen hacia el destino"
 
 
 # --- command line ----------------------------------------------------------------------
 
+
 def test_cli_speaks_the_language_asked_for(app_store, capsys, tmp_path):  # noqa: F811
+    import os
+
     from turquesa_geo.cli import main
     from turquesa_geo.store.connection import DB_ENV
-    import os
 
     db = os.environ[DB_ENV]
     assert main(["--lang", "es", "status", "--db", db]) == 0
@@ -174,15 +236,20 @@ def test_cli_speaks_the_language_asked_for(app_store, capsys, tmp_path):  # noqa
     assert "Casos por tipo de delito y año:" in out and "Fuentes:" in out
     assert main(["corridors", "--lang", "fr", "--db", db]) == 0
     assert "Rang" in capsys.readouterr().out.splitlines()[0]
-    assert main(["--lang", "pt", "export", "snapshot", "--lang", "pt,fr", "--db", db,
-                 "--out", str(tmp_path / "s.png")]) == 0
+    assert (
+        main(["--lang", "pt", "export", "snapshot", "--lang", "pt,fr", "--db", db, "--out", str(tmp_path / "s.png")])
+        == 0
+    )
     assert "público internal; registrado como" in capsys.readouterr().out
-    assert main(["--lang", "fr", "export", "snapshot", "--lang", "pt,de", "--db", db,
-                 "--out", str(tmp_path / "t.png")]) == 1
+    assert (
+        main(["--lang", "fr", "export", "snapshot", "--lang", "pt,de", "--db", db, "--out", str(tmp_path / "t.png")])
+        == 1
+    )
     assert "--lang accepte une ou deux valeurs" in capsys.readouterr().err
 
 
 # --- the app ---------------------------------------------------------------------------
+
 
 def _app(lang: str | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
@@ -201,7 +268,10 @@ def test_language_comes_from_the_url_and_holds_across_pages(app_store):  # noqa:
     at.switch_page("pages/corridor_map.py").run()
     assert at.title[0].value == "Mapa de corredores"
     at.multiselect(key="flt_crime_types").set_value(["smuggling"]).run()
-    assert (at.query_params["crime"], at.query_params["lang"]) in ((["smuggling"], ["pt"]), ("smuggling", "pt"))  # beside the filters
+    assert (at.query_params["crime"], at.query_params["lang"]) in (
+        (["smuggling"], ["pt"]),
+        ("smuggling", "pt"),
+    )  # beside the filters
     assert _app("xx").title[0].value == "Overview"  # unknown: the setting's default (English here)
     assert _app().title[0].value == "Overview"
 
@@ -217,8 +287,19 @@ def _texts(at: AppTest) -> set[str]:
 
     def walk(node) -> None:
         kind = type(node).__name__
-        if kind in ("Title", "Header", "Subheader", "Markdown", "Caption", "Info", "Warning", "Error", "Success",
-                    "Text", "Toast"):
+        if kind in (
+            "Title",
+            "Header",
+            "Subheader",
+            "Markdown",
+            "Caption",
+            "Info",
+            "Warning",
+            "Error",
+            "Success",
+            "Text",
+            "Toast",
+        ):
             add(node.value)
         for attribute in ("label", "help", "placeholder"):
             add(getattr(node, attribute, None) if kind not in ("Markdown",) else None)
@@ -270,8 +351,7 @@ def _country_names() -> set[str]:
     return names
 
 
-PAGES = ("overview", "corridor_map", "trends", "gender", "cooperation", "training", "glossary", "home",
-         "import_files")
+PAGES = ("overview", "corridor_map", "trends", "gender", "cooperation", "training", "glossary", "home", "import_files")
 
 
 def _visit(page: str, lang: str | None, monkeypatch, result) -> set[str]:
@@ -303,8 +383,9 @@ def test_every_string_a_page_shows_is_translated(page, app_store, monkeypatch): 
         shown = _visit(page, lang, monkeypatch, app_store)
         problems += [(lang, text) for text in shown if text in english and not _allowed(text, lang, names)]
         same = {m.id for m in _catalog(lang) if m.string == m.id}
-        problems += [(lang, phrase) for phrase in phrases if phrase not in same
-                     and any(phrase in text for text in shown)]
+        problems += [
+            (lang, phrase) for phrase in phrases if phrase not in same and any(phrase in text for text in shown)
+        ]
     assert problems == []
 
 
@@ -319,8 +400,12 @@ def test_a_pack_in_portuguese_and_french_has_no_english_heading(app_store, tmp_p
     out = tmp_path / "pack.pdf"
     assert main(["export", "pack", "--lang", "pt,fr", "--db", os.environ[DB_ENV], "--out", str(out)]) == 0
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
-    for heading in ("Relatório de corredores / Dossier sur les corridors", "Números-chave / Chiffres clés",
-                    "Notas sobre os dados / Notes sur les données", "Legenda / Légende"):
+    for heading in (
+        "Relatório de corredores / Dossier sur les corridors",
+        "Números-chave / Chiffres clés",
+        "Notas sobre os dados / Notes sur les données",
+        "Legenda / Légende",
+    ):
         assert heading in text
     for english in ("Corridor briefing", "Key figures", "Data notes", "Legend", "How to read", "Handling", "Filters"):
         assert not re.search(rf"\b{english}\b", text), english

@@ -75,8 +75,13 @@ def test_a_plain_refusal_is_translated_whole_or_kept():
 
 
 def test_store_busy_is_translated():
-    exc = StoreBusy(N_("store busy: {path} is open in another process, e.g. the dashboard or an import; "
-                       "wait for it to finish, or stop it, then try again"), path="data/t.duckdb")
+    exc = StoreBusy(
+        N_(
+            "store busy: {path} is open in another process, e.g. the dashboard or an import; "
+            "wait for it to finish, or stop it, then try again"
+        ),
+        path="data/t.duckdb",
+    )
     assert str(exc).startswith("store busy: data/t.duckdb is open")
     assert all(exc.text(lang) != str(exc) and "data/t.duckdb" in exc.text(lang) for lang in TRANSLATED)
 

@@ -45,8 +45,9 @@ def long_counts(counts: list[list[int]]) -> pd.DataFrame:
     """Long frame of a two-way table: rows r0, r1, ..., columns c0, c1, ..., value n."""
     array = np.asarray(counts, dtype=np.int64)
     rows, cols = np.indices(array.shape)
-    return pd.DataFrame({"row": [f"r{i}" for i in rows.ravel()], "col": [f"c{j}" for j in cols.ravel()],
-                         "n": array.ravel()})
+    return pd.DataFrame(
+        {"row": [f"r{i}" for i in rows.ravel()], "col": [f"c{j}" for j in cols.ravel()], "n": array.ravel()}
+    )
 
 
 def protect(counts: list[list[int]], **kwargs) -> ProtectedTable:
@@ -120,8 +121,9 @@ def linearly_fixed(hidden: np.ndarray) -> np.ndarray:
     return fixed
 
 
-def attacker_intervals(grid: np.ndarray, hidden: np.ndarray, small: np.ndarray,
-                       targets: np.ndarray) -> dict[tuple[int, int], tuple[float, float]]:
+def attacker_intervals(
+    grid: np.ndarray, hidden: np.ndarray, small: np.ndarray, targets: np.ndarray
+) -> dict[tuple[int, int], tuple[float, float]]:
     """Smallest and largest whole value of each hidden target, by integer programming.
 
     The attacker knows the shown entries, the equations, that ``<k`` (``small``) holds
@@ -143,8 +145,9 @@ def attacker_intervals(grid: np.ndarray, hidden: np.ndarray, small: np.ndarray,
         objective[index] = 1.0
         ends = []
         for sign in (1.0, -1.0):
-            result = milp(sign * objective, constraints=constraint, bounds=Bounds(low, high),
-                          integrality=np.ones(unknown.sum()))
+            result = milp(
+                sign * objective, constraints=constraint, bounds=Bounds(low, high), integrality=np.ones(unknown.sum())
+            )
             ends.append(sign * result.fun if result.success else np.inf)
         out[tuple(spot)] = (ends[0], ends[1])
     return out
@@ -192,8 +195,9 @@ def test_seeded_cells_two_way():
 
 
 def test_rectangle_and_labels():
-    long = pd.DataFrame({"nationality": ["VEN", "VEN", "COL", "COL"], "sex": ["f", "m", "f", "m"],
-                         "victims": [3, 12, 8, 20]})
+    long = pd.DataFrame(
+        {"nationality": ["VEN", "VEN", "COL", "COL"], "sex": ["f", "m", "f", "m"], "victims": [3, 12, 8, 20]}
+    )
     table = protect_table(long, "victims", "nationality", "sex")
     assert table.values.index.tolist() == ["COL", "VEN", TOTAL_LABEL]
     assert table.values.columns.tolist() == ["f", "m", TOTAL_LABEL]
@@ -237,8 +241,14 @@ def test_without_totals_same_pattern():
 
 
 def test_several_row_keys():
-    long = pd.DataFrame({"year": [2023, 2023, 2024, 2024], "nat": ["VEN", "COL", "VEN", "COL"],
-                         "sex": ["f", "f", "m", "m"], "n": [2, 10, 30, 0]})
+    long = pd.DataFrame(
+        {
+            "year": [2023, 2023, 2024, 2024],
+            "nat": ["VEN", "COL", "VEN", "COL"],
+            "sex": ["f", "f", "m", "m"],
+            "n": [2, 10, 30, 0],
+        }
+    )
     table = protect_table(long, "n", ["year", "nat"], "sex")
     assert table.values.index.names == ["year", "nat"]
     assert table.values.index[-1] == (TOTAL_LABEL, "")

@@ -50,45 +50,94 @@ TIMEOUT = 30
 # --- what counts as a count ---------------------------------------------------------------
 
 #: Table columns (by name, on every page and in every report) that hold counts of cases or persons.
-COUNT_COLUMNS = frozenset({
-    "cases",       # cases per corridor, source, crime type and year, category and year, signal
-    "Cases",       # cooperation page: cases of a shared corridor, of a hub's reporters
-    "cases_prev",  # cases the year before (trends page)
-    "persons",     # persons per corridor, or per crime type and year (status)
-    "known_sex",   # persons of known sex per year and role (gender page)
-    "unknown",     # persons of unknown sex per year and role (gender page)
-    "reporting",   # cases reporting a dimension per period (trends CLI)
-})
+COUNT_COLUMNS = frozenset(
+    {
+        "cases",  # cases per corridor, source, crime type and year, category and year, signal
+        "Cases",  # cooperation page: cases of a shared corridor, of a hub's reporters
+        "cases_prev",  # cases the year before (trends page)
+        "persons",  # persons per corridor, or per crime type and year (status)
+        "known_sex",  # persons of known sex per year and role (gender page)
+        "unknown",  # persons of unknown sex per year and role (gender page)
+        "reporting",  # cases reporting a dimension per period (trends CLI)
+    }
+)
 
 #: Every other column a page or report shows, with why it is not a count of cases or persons.
 #: A column in neither list fails the test: each new column needs a decision.
 NOT_COUNT_COLUMNS = {
-    "rank": "a position in a ranking", "year": "a year", "period": "a date",
+    "rank": "a position in a ranking",
+    "year": "a year",
+    "period": "a date",
     # Cooperation page.
-    "Corridor": "names", "Quarter": "a quarter", "Reported by": "names", "Reporters": "how many reporters",
-    "Last case": "a date", "Hub": "a name", "Country": "a name", "Network": "a name", "Role": "an office's role",
-    "Office": "a name", "Channel": "a channel",
-    "corridor": "names", "route": "ISO codes", "category": "a label", "group": "a label", "role": "a label",
-    "crime_type": "a label", "code": "a code", "kind": "a label", "what": "a label", "direction": "a word",
-    "source": "a name", "network": "a name", "first_case": "a date", "last_case": "a date", "rule": "a rule",
-    "change_pct": "a percentage", "women_girls_pct": "a percentage", "inferred_pct": "a percentage",
-    "share": "a percentage", "share_pct": "a percentage", "q_value": "a q-value",
+    "Corridor": "names",
+    "Quarter": "a quarter",
+    "Reported by": "names",
+    "Reporters": "how many reporters",
+    "Last case": "a date",
+    "Hub": "a name",
+    "Country": "a name",
+    "Network": "a name",
+    "Role": "an office's role",
+    "Office": "a name",
+    "Channel": "a channel",
+    "corridor": "names",
+    "route": "ISO codes",
+    "category": "a label",
+    "group": "a label",
+    "role": "a label",
+    "crime_type": "a label",
+    "code": "a code",
+    "kind": "a label",
+    "what": "a label",
+    "direction": "a word",
+    "source": "a name",
+    "network": "a name",
+    "first_case": "a date",
+    "last_case": "a date",
+    "rule": "a rule",
+    "change_pct": "a percentage",
+    "women_girls_pct": "a percentage",
+    "inferred_pct": "a percentage",
+    "share": "a percentage",
+    "share_pct": "a percentage",
+    "q_value": "a q-value",
     "reason": "text: its counts are read by SIGNAL_REASON",
     # Import bookkeeping: rows of the files a data manager imported, not cases or persons.
-    "rows": "file rows", "problems": "file problems", "import_id": "an id", "file_name": "a name",
-    "profile": "a word", "status": "a word", "started": "a time", "finished": "a time",
-    "rows_read": "file rows", "rows_accepted": "file rows", "rows_quarantined": "file rows",
-    "rows_inserted": "file rows", "rows_updated": "file rows", "rows_unchanged": "file rows",
+    "rows": "file rows",
+    "problems": "file problems",
+    "import_id": "an id",
+    "file_name": "a name",
+    "profile": "a word",
+    "status": "a word",
+    "started": "a time",
+    "finished": "a time",
+    "rows_read": "file rows",
+    "rows_accepted": "file rows",
+    "rows_quarantined": "file rows",
+    "rows_inserted": "file rows",
+    "rows_updated": "file rows",
+    "rows_unchanged": "file rows",
     # The quarantine listing: the rejected file's own cells, shown back to who uploaded it.
-    "line": "a line number", "column_name": "a name", "value": "a rejected cell", "message": "text",
+    "line": "a line number",
+    "column_name": "a name",
+    "value": "a rejected cell",
+    "message": "text",
 }
 
 #: Metric labels that are counts of cases or persons; the others are counted as NOT_COUNT_METRICS says.
 COUNT_METRICS = frozenset({"Cases", "Victims", "Smuggled migrants", "Suspects"})
 NOT_COUNT_METRICS = {
-    "Women and girls": "a percentage", "Corridors": "routes", "Legs drawn": "legs", "Hubs": "countries",
-    "Imports": "imports", "Read": "file rows", "Accepted": "file rows", "Quarantined": "file rows",
-    "New": "file rows", "Updated": "file rows", "Unchanged": "file rows",
+    "Women and girls": "a percentage",
+    "Corridors": "routes",
+    "Legs drawn": "legs",
+    "Hubs": "countries",
+    "Imports": "imports",
+    "Read": "file rows",
+    "Accepted": "file rows",
+    "Quarantined": "file rows",
+    "New": "file rows",
+    "Updated": "file rows",
+    "Unchanged": "file rows",
 }
 
 #: Axis titles under which chart values are counts (share axes are percentages).
@@ -105,22 +154,46 @@ GUARDED = "Rounded to the nearest"
 
 # --- the store ----------------------------------------------------------------------------
 
-HEADER = ("incident_id,source,date,crime_type,nationality,origin,transit,destination,detection_country,"
-          "transport_mode,recruitment_method,control_methods,exploitation_forms,concealment,platforms,"
-          "document_fraud,linked_crimes,victims_f_adult,victims_f_minor,victims_m_adult,migrants_f_adult,"
-          "migrants_m_adult,migrants_u_u,suspects_m_adult")
+HEADER = (
+    "incident_id,source,date,crime_type,nationality,origin,transit,destination,detection_country,"
+    "transport_mode,recruitment_method,control_methods,exploitation_forms,concealment,platforms,"
+    "document_fraud,linked_crimes,victims_f_adult,victims_f_minor,victims_m_adult,migrants_f_adult,"
+    "migrants_m_adult,migrants_u_u,suspects_m_adult"
+)
 
 SMUGGLING_LAND = {"transport_mode": "land;river", "concealment": "clandestine_trail", "document_fraud": "none"}
-SMUGGLING_AIR = {"transport_mode": "air;land", "concealment": "false_tourist", "document_fraud": "counterfeit",
-                 "platforms": "whatsapp;tiktok", "linked_crimes": "drugs"}
-SEXUAL = {"recruitment_method": "job_offer", "control_methods": "debt_bondage;threats",
-          "exploitation_forms": "sexual", "platforms": "facebook"}
-LABOUR = {"transport_mode": "land", "recruitment_method": "job_offer", "control_methods": "withholds_documents",
-          "exploitation_forms": "forced_labour_agriculture"}
-MARRIAGE = {"recruitment_method": "internet", "control_methods": "threats", "exploitation_forms": "forced_marriage",
-            "platforms": "instagram"}
-BOTH = {"transport_mode": "land", "concealment": "cargo_truck", "document_fraud": "altered",
-        "linked_crimes": "firearms", "recruitment_method": "smuggling_ransom"}
+SMUGGLING_AIR = {
+    "transport_mode": "air;land",
+    "concealment": "false_tourist",
+    "document_fraud": "counterfeit",
+    "platforms": "whatsapp;tiktok",
+    "linked_crimes": "drugs",
+}
+SEXUAL = {
+    "recruitment_method": "job_offer",
+    "control_methods": "debt_bondage;threats",
+    "exploitation_forms": "sexual",
+    "platforms": "facebook",
+}
+LABOUR = {
+    "transport_mode": "land",
+    "recruitment_method": "job_offer",
+    "control_methods": "withholds_documents",
+    "exploitation_forms": "forced_labour_agriculture",
+}
+MARRIAGE = {
+    "recruitment_method": "internet",
+    "control_methods": "threats",
+    "exploitation_forms": "forced_marriage",
+    "platforms": "instagram",
+}
+BOTH = {
+    "transport_mode": "land",
+    "concealment": "cargo_truck",
+    "document_fraud": "altered",
+    "linked_crimes": "firearms",
+    "recruitment_method": "smuggling_ransom",
+}
 
 #: (id prefix, year, cases, crime type, route, source, modus operandi, persons in each case).
 #: In the period (2024): corridors of 11, 11, 6, 4, 4, 1 and 1 cases; on them women 4, girls 1 and 1,
@@ -129,8 +202,16 @@ GROUPS = (
     ("S1A", 2022, 5, "smuggling", "VEN>COL>PAN>USA", "PNC", SMUGGLING_LAND, {"migrants_m_adult": 1}),
     ("S1B", 2023, 6, "smuggling", "VEN>COL>PAN>USA", "PNC", SMUGGLING_LAND, {"migrants_m_adult": 1}),
     ("S1C", 2024, 7, "smuggling", "VEN>COL>PAN>USA", "PNC", SMUGGLING_LAND, {"migrants_m_adult": 1}),
-    ("S1D", 2024, 4, "smuggling", "VEN>COL>PAN>USA", "PNC", {**SMUGGLING_LAND, "linked_crimes": "drugs"},
-     {"migrants_f_adult": 1, "suspects_m_adult": 1}),
+    (
+        "S1D",
+        2024,
+        4,
+        "smuggling",
+        "VEN>COL>PAN>USA",
+        "PNC",
+        {**SMUGGLING_LAND, "linked_crimes": "drugs"},
+        {"migrants_f_adult": 1, "suspects_m_adult": 1},
+    ),
     ("S2A", 2023, 1, "smuggling", "CUB>NIC>MEX>USA", "PNC", SMUGGLING_AIR, {"migrants_m_adult": 1}),
     ("S2B", 2024, 10, "smuggling", "CUB>NIC>MEX>USA", "PNC", SMUGGLING_AIR, {"migrants_m_adult": 1}),
     ("S2C", 2024, 1, "smuggling", "CUB>NIC>MEX>USA", "PNC", SMUGGLING_AIR, {"migrants_m_adult": 1, "migrants_u_u": 6}),
@@ -148,13 +229,21 @@ GROUPS = (
 LAST_DAY = dt.date(2024, 12, 15)
 
 
-def _case_row(incident_id: str, day: dt.date, crime: str, route: str, source: str, modus: dict,
-              persons: dict) -> str:
+def _case_row(incident_id: str, day: dt.date, crime: str, route: str, source: str, modus: dict, persons: dict) -> str:
     stops = route.split(">")
-    cells = {"incident_id": incident_id, "source": source, "date": day.isoformat(), "crime_type": crime,
-             "nationality": stops[0], "origin": stops[0], "transit": ">".join(stops[1:-1]),
-             "destination": stops[-1], "detection_country": stops[-1], **modus,
-             **{column: str(n) for column, n in persons.items()}}
+    cells = {
+        "incident_id": incident_id,
+        "source": source,
+        "date": day.isoformat(),
+        "crime_type": crime,
+        "nationality": stops[0],
+        "origin": stops[0],
+        "transit": ">".join(stops[1:-1]),
+        "destination": stops[-1],
+        "detection_country": stops[-1],
+        **modus,
+        **{column: str(n) for column, n in persons.items()},
+    }
     return ",".join(cells.get(column, "") for column in HEADER.split(","))
 
 
@@ -165,8 +254,9 @@ def seed_rows() -> list[str]:
         for i in range(n):
             day = LAST_DAY if prefix == "Z" else dt.date(year, 1 + (i + len(prefix)) % 11, 10)
             rows.append(_case_row(f"{prefix}-{i}", day, crime, route, source, modus, persons))
-    rows.append(_case_row("BAD-1", dt.date(2024, 1, 1), "smuggling", "VEN>COL", "PNC", {}, {})
-                .replace("2024-01-01", "someday"))
+    rows.append(
+        _case_row("BAD-1", dt.date(2024, 1, 1), "smuggling", "VEN>COL", "PNC", {}, {}).replace("2024-01-01", "someday")
+    )
     return rows
 
 
@@ -240,8 +330,9 @@ class Shown:
 
     def small(self) -> list[str]:
         """Where a count from 1 to k-1 is shown."""
-        return [f"{where} = {value!r}" for where, value in self.counts
-                if (n := as_count(value)) is not None and 1 <= n < K]
+        return [
+            f"{where} = {value!r}" for where, value in self.counts if (n := as_count(value)) is not None and 1 <= n < K
+        ]
 
 
 def _is_country_matrix(frame: pd.DataFrame) -> bool:
@@ -279,16 +370,21 @@ def chart_counts(spec: dict) -> list[tuple[str, object]]:
 
 def deck_tooltips(at: AppTest) -> list[str]:
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    return [record["tooltip"] for layer in spec["layers"] for record in (layer.get("data") or [])
-            if isinstance(record, dict) and "tooltip" in record]
+    return [
+        record["tooltip"]
+        for layer in spec["layers"]
+        for record in (layer.get("data") or [])
+        if isinstance(record, dict) and "tooltip" in record
+    ]
 
 
 def collect_page(at: AppTest, view: str, shown: Shown) -> None:
     """Everything ``at`` shows now, added to ``shown``."""
     assert not at.exception, f"{view}: {at.exception}"
     for metric in at.metric:
-        assert metric.label in COUNT_METRICS or metric.label in NOT_COUNT_METRICS, \
+        assert metric.label in COUNT_METRICS or metric.label in NOT_COUNT_METRICS, (
             f"{view}: decide whether metric {metric.label!r} is a count"
+        )
         if metric.label in COUNT_METRICS:
             shown.add(f"{view} metric {metric.label}", metric.value)
     for i, table in enumerate(at.dataframe):
@@ -323,8 +419,13 @@ def app() -> AppTest:
 TREND_SPLITS = ("none", "crime_type", "corridor")
 
 #: Crime-type filters: each on its own, and neighbours that differ by the 4 cases of "both".
-CRIME_VIEWS = {"all": [], "smuggling": ["smuggling"], "trafficking": ["trafficking"], "both": ["both"],
-               "smuggling+trafficking": ["smuggling", "trafficking"]}
+CRIME_VIEWS = {
+    "all": [],
+    "smuggling": ["smuggling"],
+    "trafficking": ["trafficking"],
+    "both": ["both"],
+    "smuggling+trafficking": ["smuggling", "trafficking"],
+}
 
 
 @dataclass
@@ -338,9 +439,12 @@ class View:
 
     @classmethod
     def of(cls, at: AppTest) -> View:
-        return cls({m.label: (m.value, m.proto.help) for m in at.metric},
-                   [t.value for t in at.dataframe if isinstance(t.value, pd.DataFrame)],
-                   [json.loads(c.proto.spec) for c in at.get("plotly_chart")], [c.value for c in at.caption])
+        return cls(
+            {m.label: (m.value, m.proto.help) for m in at.metric},
+            [t.value for t in at.dataframe if isinstance(t.value, pd.DataFrame)],
+            [json.loads(c.proto.spec) for c in at.get("plotly_chart")],
+            [c.value for c in at.caption],
+        )
 
 
 def goto(at: AppTest, page: str) -> AppTest:
@@ -418,10 +522,14 @@ def cli_reports(db: Path) -> dict[str, object]:
     for dimension, by in itertools.product(TREND_DIMENSIONS, (None, "corridor", "crime_type")):
         split = ["--by", by] if by else []
         name = f"trends {dimension} by={by}"
-        reports[f"{name} json"] = json.loads(cli("trends", "--db", str(db), "--dimension", dimension, *split,
-                                                 "--format", "json"))
-        reports[f"{name} csv"] = list(csv.DictReader(io.StringIO(
-            cli("trends", "--db", str(db), "--dimension", dimension, *split, "--format", "csv"))))
+        reports[f"{name} json"] = json.loads(
+            cli("trends", "--db", str(db), "--dimension", dimension, *split, "--format", "json")
+        )
+        reports[f"{name} csv"] = list(
+            csv.DictReader(
+                io.StringIO(cli("trends", "--db", str(db), "--dimension", dimension, *split, "--format", "csv"))
+            )
+        )
     return reports
 
 
@@ -490,9 +598,13 @@ def everything(seeded):
 def test_the_seed_holds_small_and_large_cells(seeded):
     con = connect(seeded[0], read_only=True)
     by_corridor_year = "GROUP BY c.origin, c.destination, year(c.case_date)"
-    persons = {n for (n,) in con.execute(
-        "SELECT coalesce(sum(p.persons), 0) FROM cases c LEFT JOIN case_persons p USING (case_uid) "
-        f"{by_corridor_year}, p.role, p.gender, p.age_group").fetchall()}
+    persons = {
+        n
+        for (n,) in con.execute(
+            "SELECT coalesce(sum(p.persons), 0) FROM cases c LEFT JOIN case_persons p USING (case_uid) "
+            f"{by_corridor_year}, p.role, p.gender, p.age_group"
+        ).fetchall()
+    }
     cases = {n for (n,) in con.execute(f"SELECT count(*) FROM cases c {by_corridor_year}").fetchall()}
     con.close()
     assert {0, 1, 4, 5, 6, 11} <= persons and {1, 4, 5, 6, 11} <= cases
@@ -507,10 +619,19 @@ def test_no_page_or_report_shows_a_count_from_1_to_4(everything):
 def test_the_collectors_see_small_cells_where_they_are_protected(everything):
     shown, _, _ = everything
     # A protected count reads <5, or is left out of a chart (its value is missing).
-    protected = [where for where, value in shown.counts if str(value) == f"<{K}" or (" chart " in where and
-                                                                                    value is None)]
-    for where in ("corridor_map.py crime=all table", "map tooltip", "trends", "gender", "home metric Suspects",
-                  "status", "corridors json", "signals"):
+    protected = [
+        where for where, value in shown.counts if str(value) == f"<{K}" or (" chart " in where and value is None)
+    ]
+    for where in (
+        "corridor_map.py crime=all table",
+        "map tooltip",
+        "trends",
+        "gender",
+        "home metric Suspects",
+        "status",
+        "corridors json",
+        "signals",
+    ):
         assert any(where in w for w in protected), where
 
 
@@ -534,8 +655,9 @@ def test_no_hidden_part_can_be_worked_out_from_a_total(everything):
     for (page, crime), view in views.items():
         if page == "pages/home.py":
             continue
-        check(f"{page} crime={crime}: Cases beside the corridors", view.metrics["Cases"],
-              view.tables[0]["cases"].tolist())
+        check(
+            f"{page} crime={crime}: Cases beside the corridors", view.metrics["Cases"], view.tables[0]["cases"].tolist()
+        )
         for caption in view.captions:
             if legs := HIDDEN_LEGS.search(caption):  # "N smaller legs (M cases) are not drawn"
                 n, about, cases = int(legs.group(1).replace(",", "")), legs.group(2), legs.group(3)
@@ -564,5 +686,10 @@ def test_neighbouring_filters_reveal_no_small_difference(everything):
                     found.append(f"{page} {label}: {a}={x}, {b}={y}")
     assert not found, "\n".join(found)
     cases = {crime: views["pages/overview.py", crime].metrics["Cases"][0] for crime in CRIME_VIEWS}
-    assert cases == {"all": "40", "smuggling": "20", "trafficking": "10", "both": "<5",  # 38, 22, 12, 4 cases
-                     "smuggling+trafficking": "35"}  # 34 cases
+    assert cases == {
+        "all": "40",
+        "smuggling": "20",
+        "trafficking": "10",
+        "both": "<5",  # 38, 22, 12, 4 cases
+        "smuggling+trafficking": "35",
+    }  # 34 cases

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 from collections import defaultdict
 
@@ -11,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from turquesa_geo.demo import generator as demo
 from turquesa_geo import routes as r
+from turquesa_geo.demo import generator as demo
 
 DARIEN = "VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA"
 
@@ -30,29 +31,34 @@ def complete(route: str, cases: int, detection: str | None = None) -> tuple:
 
 def answer(frame: pd.DataFrame) -> list[tuple]:
     """The added route columns, row by row, as plain tuples."""
-    return [(route, legs, int(n), float(conf), status)
-            for route, legs, n, conf, status in frame[list(r.ROUTE_COLUMNS)].itertuples(index=False)]
+    return [
+        (route, legs, int(n), float(conf), status)
+        for route, legs, n, conf, status in frame[list(r.ROUTE_COLUMNS)].itertuples(index=False)
+    ]
 
 
 # ---------------------------------------------------------------- known points
 
 
-@pytest.mark.parametrize(("record", "expected"), [
-    (("VEN", None, "USA", "VEN", "PAN"), ("VEN", "PAN", "USA")),
-    (("VEN", "COL>PAN", "USA", "VEN", "PAN"), ("VEN", "COL", "PAN", "USA")),
-    (("VEN", "COL>PAN", "USA", "VEN", "MEX"), ("VEN", "COL", "PAN", "MEX", "USA")),
-    (("VEN", "COL", "PER", "VEN", "VEN"), ("VEN", "COL", "PER")),
-    (("VEN", "COL", "PER", "VEN", "PER"), ("VEN", "COL", "PER")),
-    ((None, None, None, "HTI", "DOM"), ("HTI", "DOM")),
-    (("", float("nan"), "", "HTI", "DOM"), ("HTI", "DOM")),
-    ((pd.NA, " ", None, "HTI", "DOM"), ("HTI", "DOM")),
-    (("CUB", None, None, "CUB", "NIC"), ("CUB", "NIC")),
-    (("VEN", None, "VEN", "VEN", "VEN"), ("VEN", "VEN")),
-    (("VEN", None, "VEN", "VEN", "COL"), ("VEN", "COL", "VEN")),
-    ((None, None, None, "HTI", "HTI"), ("HTI",)),
-    (("VEN", "COL>COL", "COL", "VEN", None), ("VEN", "COL")),
-    ((None, None, None, None, None), ()),
-])
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        (("VEN", None, "USA", "VEN", "PAN"), ("VEN", "PAN", "USA")),
+        (("VEN", "COL>PAN", "USA", "VEN", "PAN"), ("VEN", "COL", "PAN", "USA")),
+        (("VEN", "COL>PAN", "USA", "VEN", "MEX"), ("VEN", "COL", "PAN", "MEX", "USA")),
+        (("VEN", "COL", "PER", "VEN", "VEN"), ("VEN", "COL", "PER")),
+        (("VEN", "COL", "PER", "VEN", "PER"), ("VEN", "COL", "PER")),
+        ((None, None, None, "HTI", "DOM"), ("HTI", "DOM")),
+        (("", float("nan"), "", "HTI", "DOM"), ("HTI", "DOM")),
+        ((pd.NA, " ", None, "HTI", "DOM"), ("HTI", "DOM")),
+        (("CUB", None, None, "CUB", "NIC"), ("CUB", "NIC")),
+        (("VEN", None, "VEN", "VEN", "VEN"), ("VEN", "VEN")),
+        (("VEN", None, "VEN", "VEN", "COL"), ("VEN", "COL", "VEN")),
+        ((None, None, None, "HTI", "HTI"), ("HTI",)),
+        (("VEN", "COL>COL", "COL", "VEN", None), ("VEN", "COL")),
+        ((None, None, None, None, None), ()),
+    ],
+)
 def test_known_points(record, expected):
     assert r.known_points(*record) == expected
 
@@ -112,8 +118,9 @@ def test_one_stretch_filled_and_one_unresolved():
 
 
 def test_domestic_and_pointless_records():
-    frame = signatures(("VEN", "VEN", None, "VEN", "VEN", 3), ("HTI", None, None, None, "HTI", 1),
-                       (None, None, None, None, None, 1))
+    frame = signatures(
+        ("VEN", "VEN", None, "VEN", "VEN", 3), ("HTI", None, None, None, "HTI", 1), (None, None, None, None, None, 1)
+    )
     assert answer(r.reconstruct_routes(frame)) == [
         ("VEN>VEN", "0", 0, 0.5, "unresolved"),
         ("HTI", "", 0, 0.5, "unresolved"),
@@ -138,8 +145,10 @@ def test_evidence_from_the_same_journey_comes_first():
 
 def test_missing_values_are_handled_alike():
     base = [complete("VEN>COL>ECU>PER", 3)]
-    outs = [r.reconstruct_routes(signatures(*base, ("VEN", "VEN", missing, "PER", missing, 1)))
-            for missing in (None, float("nan"), "", pd.NA, "  ")]
+    outs = [
+        r.reconstruct_routes(signatures(*base, ("VEN", "VEN", missing, "PER", missing, 1)))
+        for missing in (None, float("nan"), "", pd.NA, "  ")
+    ]
     assert {tuple(answer(out)[1]) for out in outs} == {("VEN>COL>ECU>PER", "111", 3, 1.0, "completed")}
 
 
@@ -158,8 +167,9 @@ def test_empty_frame_gives_the_output_columns():
 
 
 def test_other_columns_and_index_pass_through():
-    frame = signatures(complete("VEN>COL>PAN", 2), ("VEN", "VEN", "", "PAN", None, 3),
-                       ("VEN", "VEN", "", "PAN", None, 4))
+    frame = signatures(
+        complete("VEN>COL>PAN", 2), ("VEN", "VEN", "", "PAN", None, 3), ("VEN", "VEN", "", "PAN", None, 4)
+    )
     frame["crime_type"] = ["smuggling", "smuggling", "both"]
     frame.index = [10, 20, 30]
     out = r.reconstruct_routes(frame)
@@ -190,32 +200,54 @@ def test_missing_columns_are_named():
 
 
 def test_route_legs_sums_cases_and_keeps_inferred_legs_apart():
-    routes = pd.DataFrame({
-        r.ROUTE: ["VEN>COL>PAN", "VEN>COL>PAN", "VEN>COL", "HTI>DOM", "HTI"],
-        r.LEGS_INFERRED: ["00", "11", "0", "0", ""],
-        "cases": [3, 2, 5, 4, 1],
-        "victims": [1, 0, 2, 0, 1],
-    })
-    expected = pd.DataFrame({
-        r.FROM_ISO3: ["COL", "COL", "HTI", "VEN", "VEN"],
-        r.TO_ISO3: ["PAN", "PAN", "DOM", "COL", "COL"],
-        r.LEG_INDEX: [1, 1, 0, 0, 0],
-        r.INFERRED: [False, True, False, False, True],
-        "cases": [3, 2, 4, 8, 2],
-        "victims": [1, 0, 0, 3, 0],
-    })
+    routes = pd.DataFrame(
+        {
+            r.ROUTE: ["VEN>COL>PAN", "VEN>COL>PAN", "VEN>COL", "HTI>DOM", "HTI"],
+            r.LEGS_INFERRED: ["00", "11", "0", "0", ""],
+            "cases": [3, 2, 5, 4, 1],
+            "victims": [1, 0, 2, 0, 1],
+        }
+    )
+    expected = pd.DataFrame(
+        {
+            r.FROM_ISO3: ["COL", "COL", "HTI", "VEN", "VEN"],
+            r.TO_ISO3: ["PAN", "PAN", "DOM", "COL", "COL"],
+            r.LEG_INDEX: [1, 1, 0, 0, 0],
+            r.INFERRED: [False, True, False, False, True],
+            "cases": [3, 2, 4, 8, 2],
+            "victims": [1, 0, 0, 3, 0],
+        }
+    )
     pd.testing.assert_frame_equal(r.route_legs(routes, ("cases", "victims")), expected)
 
 
 def test_route_legs_groups_by_extra_columns():
-    routes = pd.DataFrame({r.ROUTE: ["HTI>DOM", "HTI>DOM"], r.LEGS_INFERRED: ["0", "0"],
-                           "crime_type": ["trafficking", "smuggling"], "cases": [1, 2]})
+    routes = pd.DataFrame(
+        {
+            r.ROUTE: ["HTI>DOM", "HTI>DOM"],
+            r.LEGS_INFERRED: ["0", "0"],
+            "crime_type": ["trafficking", "smuggling"],
+            "cases": [1, 2],
+        }
+    )
     legs = r.route_legs(routes, by=["crime_type"])
     assert legs.to_dict("records") == [
-        {"crime_type": "smuggling", r.FROM_ISO3: "HTI", r.TO_ISO3: "DOM", r.LEG_INDEX: 0, r.INFERRED: False,
-         "cases": 2},
-        {"crime_type": "trafficking", r.FROM_ISO3: "HTI", r.TO_ISO3: "DOM", r.LEG_INDEX: 0, r.INFERRED: False,
-         "cases": 1},
+        {
+            "crime_type": "smuggling",
+            r.FROM_ISO3: "HTI",
+            r.TO_ISO3: "DOM",
+            r.LEG_INDEX: 0,
+            r.INFERRED: False,
+            "cases": 2,
+        },
+        {
+            "crime_type": "trafficking",
+            r.FROM_ISO3: "HTI",
+            r.TO_ISO3: "DOM",
+            r.LEG_INDEX: 0,
+            r.INFERRED: False,
+            "cases": 1,
+        },
     ]
 
 
@@ -228,7 +260,7 @@ def _slow_route_legs(routes: pd.DataFrame) -> dict[tuple[str, str, bool], int]:
     totals: dict[tuple[str, str, bool], int] = defaultdict(int)
     for route, flags, cases in routes[[r.ROUTE, r.LEGS_INFERRED, "cases"]].itertuples(index=False):
         points = route.split(">")
-        for (a, b), flag in zip(zip(points, points[1:]), flags):
+        for (a, b), flag in zip(itertools.pairwise(points), flags):
             totals[(a, b, flag == "1")] += int(cases)
     return dict(totals)
 
@@ -243,8 +275,10 @@ def demo_routes() -> pd.DataFrame:
     out = r.reconstruct_routes(grouped.rename(r.CASES).reset_index())
     truth = {corridor.key: corridor.route for corridor in demo.DEMO_CORRIDORS}
     # Corridors with an origin mix start at the record's nationality.
-    out["true_route"] = [">".join((nationality, *truth[key][1:]))
-                         for nationality, key in zip(out[r.SIGNATURE_COLUMNS[0]], out[demo.TRUTH_CORRIDOR])]
+    out["true_route"] = [
+        ">".join((nationality, *truth[key][1:]))
+        for nationality, key in zip(out[r.SIGNATURE_COLUMNS[0]], out[demo.TRUTH_CORRIDOR])
+    ]
     out["agrees"] = out[r.ROUTE] == out["true_route"]
     out["two_point"] = out["origin"] == ""
     return out
@@ -278,8 +312,10 @@ def test_demo_agreement_per_corridor(demo_routes):
 
 def test_demo_route_legs_match_a_slow_reference(demo_routes):
     legs = r.route_legs(demo_routes)
-    fast = {(a, b, bool(flag)): int(cases)
-            for a, b, flag, cases in legs[[r.FROM_ISO3, r.TO_ISO3, r.INFERRED, r.CASES]].itertuples(index=False)}
+    fast = {
+        (a, b, bool(flag)): int(cases)
+        for a, b, flag, cases in legs[[r.FROM_ISO3, r.TO_ISO3, r.INFERRED, r.CASES]].itertuples(index=False)
+    }
     assert fast == _slow_route_legs(demo_routes)
 
 
@@ -320,14 +356,19 @@ def test_complete_routes_pass_unchanged(records):
 @settings(max_examples=80, deadline=None)
 @given(
     st.lists(st.tuples(complete_journeys, st.integers(1, 9)), max_size=6),
-    st.lists(st.tuples(country, st.one_of(st.none(), country), st.one_of(st.none(), country),
-                       st.one_of(st.none(), country)), min_size=1, max_size=4),
+    st.lists(
+        st.tuples(country, st.one_of(st.none(), country), st.one_of(st.none(), country), st.one_of(st.none(), country)),
+        min_size=1,
+        max_size=4,
+    ),
 )
 def test_inferred_routes_keep_their_known_points(evidence, partial):
     rows = [complete(">".join(route), cases) for route, cases in evidence]
-    rows += [(nationality, origin, None, destination, detection, 1)
-             for nationality, origin, destination, detection in partial]
-    out = r.reconstruct_routes(signatures(*rows)).iloc[len(evidence):]
+    rows += [
+        (nationality, origin, None, destination, detection, 1)
+        for nationality, origin, destination, detection in partial
+    ]
+    out = r.reconstruct_routes(signatures(*rows)).iloc[len(evidence) :]
     for (nationality, origin, destination, detection), row in zip(partial, out.itertuples(index=False)):
         known = r.known_points(origin, None, destination, nationality, detection)
         route = row.route.split(">")

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from turquesa_geo import columns as col
-from turquesa_geo.demo import generator as demo
 from turquesa_geo import signals as sg
+from turquesa_geo.demo import generator as demo
 
 D = dt.date
 FIRST_HALF = (D(2024, 1, 1), D(2024, 6, 30))
@@ -22,13 +22,25 @@ CORRIDORS = {k.key: k for k in demo.DEMO_CORRIDORS}
 EXPLOITED = ("trafficking", "both")  # the crime types that carry the victim context
 
 
-def monthly(key: str, cases: list[int], *, totals: list[int] | None = None, kind: str = "corridor",
-            label: str | None = None, start: str = "2024-01-01") -> pd.DataFrame:
+def monthly(
+    key: str,
+    cases: list[int],
+    *,
+    totals: list[int] | None = None,
+    kind: str = "corridor",
+    label: str | None = None,
+    start: str = "2024-01-01",
+) -> pd.DataFrame:
     """Monthly counts of one key from ``start`` on, one value per month."""
-    frame = pd.DataFrame({
-        sg.KIND: kind, sg.KEY: key, sg.LABEL: label or key,
-        sg.PERIOD_START: pd.date_range(start, periods=len(cases), freq="MS"), sg.CASES: cases,
-    })
+    frame = pd.DataFrame(
+        {
+            sg.KIND: kind,
+            sg.KEY: key,
+            sg.LABEL: label or key,
+            sg.PERIOD_START: pd.date_range(start, periods=len(cases), freq="MS"),
+            sg.CASES: cases,
+        }
+    )
     return frame if totals is None else frame.assign(**{sg.TOTAL: totals})
 
 
@@ -45,11 +57,13 @@ def halves(counts: pd.DataFrame, **options) -> pd.DataFrame:
 
 
 def test_a_rise_from_2_to_8_a_month_is_a_signal_and_flat_or_rare_keys_are_not():
-    counts = pd.concat([
-        monthly("VEN>COL>PER", [2] * 6 + [8] * 6, label="Online recruitment on VEN>COL>PER"),
-        monthly("HTI>DOM", [5] * 12),
-        monthly("PRY>ARG", [1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0]),
-    ])
+    counts = pd.concat(
+        [
+            monthly("VEN>COL>PER", [2] * 6 + [8] * 6, label="Online recruitment on VEN>COL>PER"),
+            monthly("HTI>DOM", [5] * 12),
+            monthly("PRY>ARG", [1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0]),
+        ]
+    )
     signals = halves(counts)
     assert signals.columns.tolist() == list(sg.SIGNAL_COLUMNS)
     assert signals[sg.KEY].tolist() == ["VEN>COL>PER"]
@@ -75,10 +89,12 @@ def test_a_fall_is_a_down_signal_and_up_only_ignores_it():
 
 def test_periods_of_different_lengths_compare_rates_per_month():
     counts = monthly("PAN", [2] * 12 + [8] * 6, kind="hub", label="Panamá")
-    signals = sg.detect_signals(counts, latest=(D(2025, 1, 1), D(2025, 6, 30)),
-                                baseline=(D(2024, 1, 1), D(2024, 12, 31)))
+    signals = sg.detect_signals(
+        counts, latest=(D(2025, 1, 1), D(2025, 6, 30)), baseline=(D(2024, 1, 1), D(2024, 12, 31))
+    )
     assert signals[sg.REASON].tolist() == [
-        "Panamá: 24 cases in 12 months → 48 in 6 months, 2.0 → 8.0 per month, +300 % per month"]
+        "Panamá: 24 cases in 12 months → 48 in 6 months, 2.0 → 8.0 per month, +300 % per month"
+    ]
     # 48 of 72 cases fall in the latest third of the time: the binomial null of equal rates.
     expected = 2 * stats.binomtest(48, 72, 6 / 18, alternative="greater").pvalue
     assert signals[sg.P_VALUE].item() == pytest.approx(expected, rel=1e-9)
@@ -114,13 +130,33 @@ def test_benjamini_hochberg_by_hand_and_against_scipy():
 
 
 #: (baseline, latest) cases of 19 keys without a real change; two of them pass p < 0.05 alone.
-NOISE = ((20, 36), (36, 20), (30, 40), (40, 30), (25, 33), (33, 25), (18, 26), (26, 18), (50, 58), (58, 50),
-         (12, 17), (17, 12), (40, 40), (9, 13), (13, 9), (22, 29), (29, 22), (7, 10), (10, 7))
+NOISE = (
+    (20, 36),
+    (36, 20),
+    (30, 40),
+    (40, 30),
+    (25, 33),
+    (33, 25),
+    (18, 26),
+    (26, 18),
+    (50, 58),
+    (58, 50),
+    (12, 17),
+    (17, 12),
+    (40, 40),
+    (9, 13),
+    (13, 9),
+    (22, 29),
+    (29, 22),
+    (7, 10),
+    (10, 7),
+)
 
 
 def test_one_strong_rise_among_nineteen_noisy_keys_is_the_only_signal():
-    counts = pd.concat([two_periods("strong", 12, 60)]
-                       + [two_periods(f"noise{i:02d}", b, a) for i, (b, a) in enumerate(NOISE)])
+    counts = pd.concat(
+        [two_periods("strong", 12, 60)] + [two_periods(f"noise{i:02d}", b, a) for i, (b, a) in enumerate(NOISE)]
+    )
     table = sg.compare_periods(counts, latest=SECOND_HALF, baseline=FIRST_HALF)
     noise = table[table[sg.KEY] != "strong"]
     assert (noise[sg.P_VALUE] < 0.05).sum() == 2  # a test per key without correction would report them
@@ -137,8 +173,7 @@ def test_a_share_rising_from_10_to_60_percent_of_a_stable_total_is_found():
     row = halves(counts).iloc[0]
     assert (row[sg.MEASURE], row[sg.DIRECTION]) == ("share", "up")
     assert (row[sg.BASELINE_SHARE], row[sg.LATEST_SHARE], row[sg.RATIO]) == pytest.approx((0.1, 0.6, 6.0))
-    assert row[sg.REASON] == ("Online recruitment on VEN>TTO: share 10 % → 60 % (12 of 120 → 72 of 120 cases), "
-                              "+500 %")
+    assert row[sg.REASON] == ("Online recruitment on VEN>TTO: share 10 % → 60 % (12 of 120 → 72 of 120 cases), +500 %")
 
 
 def test_a_key_growing_with_its_total_is_a_rate_signal_but_not_a_share_signal():
@@ -162,11 +197,23 @@ def test_p_values_match_scipy_exact_tests_one_key_at_a_time(pairs):
     assert np.allclose(table[sg.P_VALUE], slow, rtol=1e-9)
 
     totals = [(b + 7, a + 30) for b, a in pairs]
-    shares = pd.concat([monthly(f"s{i}", [b, a], totals=[tb, ta], start="2024-06-01")
-                        for i, ((b, a), (tb, ta)) in enumerate(zip(pairs, totals))])
+    shares = pd.concat(
+        [
+            monthly(f"s{i}", [b, a], totals=[tb, ta], start="2024-06-01")
+            for i, ((b, a), (tb, ta)) in enumerate(zip(pairs, totals))
+        ]
+    )
     table = sg.compare_periods(shares, latest=SECOND_HALF, baseline=FIRST_HALF, min_count=1)
-    slow = [min(1.0, 2 * min(stats.fisher_exact([[a, ta - a], [b, tb - b]], alternative=side).pvalue
-                             for side in ("greater", "less"))) for (b, a), (tb, ta) in zip(pairs, totals)]
+    slow = [
+        min(
+            1.0,
+            2
+            * min(
+                stats.fisher_exact([[a, ta - a], [b, tb - b]], alternative=side).pvalue for side in ("greater", "less")
+            ),
+        )
+        for (b, a), (tb, ta) in zip(pairs, totals)
+    ]
     assert np.allclose(table[sg.P_VALUE], slow, rtol=1e-9)
 
 
@@ -174,27 +221,40 @@ def test_p_values_match_scipy_exact_tests_one_key_at_a_time(pairs):
 
 
 def test_counts_from_cases_by_month_with_labels_and_zero_filled_totals():
-    cases = pd.DataFrame({
-        "date": ["2024-01-05", "2024-01-31", "2024-02-01", "2024-03-15", None, "2024-01-09"],
-        "corridor": ["a", "a", "a", "a", "a", "b"],
-        "route": ["VEN>PER", "VEN>PER", "VEN>PER", "VEN>PER", "VEN>PER", "HTI>DOM"],
-        "online": ["a", "", "a", pd.NA, "a", "b"],
-    })
+    cases = pd.DataFrame(
+        {
+            "date": ["2024-01-05", "2024-01-31", "2024-02-01", "2024-03-15", None, "2024-01-09"],
+            "corridor": ["a", "a", "a", "a", "a", "b"],
+            "route": ["VEN>PER", "VEN>PER", "VEN>PER", "VEN>PER", "VEN>PER", "HTI>DOM"],
+            "online": ["a", "", "a", pd.NA, "a", "b"],
+        }
+    )
     counts = sg.counts_from_cases(cases, "corridor", "online", "date", label_column="route", total_column="corridor")
     assert counts.columns.tolist() == [sg.KIND, sg.KEY, sg.LABEL, sg.PERIOD_START, sg.CASES, sg.TOTAL]
     assert counts.drop(columns=sg.PERIOD_START).values.tolist() == [
-        ["corridor", "a", "VEN>PER", 1, 2], ["corridor", "a", "VEN>PER", 1, 1], ["corridor", "a", "VEN>PER", 0, 1],
-        ["corridor", "b", "HTI>DOM", 1, 1]]
-    assert counts[sg.PERIOD_START].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2024-02-01", "2024-03-01",
-                                                                        "2024-01-01"]
+        ["corridor", "a", "VEN>PER", 1, 2],
+        ["corridor", "a", "VEN>PER", 1, 1],
+        ["corridor", "a", "VEN>PER", 0, 1],
+        ["corridor", "b", "HTI>DOM", 1, 1],
+    ]
+    assert counts[sg.PERIOD_START].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-01",
+        "2024-02-01",
+        "2024-03-01",
+        "2024-01-01",
+    ]
     rates = sg.counts_from_cases(cases, "corridor", "corridor", "date")
-    assert rates[[sg.KEY, sg.LABEL, sg.CASES]].values.tolist() == [["a", "a", 2], ["a", "a", 1], ["a", "a", 1],
-                                                                   ["b", "b", 1]]
+    assert rates[[sg.KEY, sg.LABEL, sg.CASES]].values.tolist() == [
+        ["a", "a", 2],
+        ["a", "a", 1],
+        ["a", "a", 1],
+        ["b", "b", 1],
+    ]
 
 
 def test_counts_from_cases_refuses_a_key_in_two_populations():
     cases = pd.DataFrame({"date": ["2024-01-05", "2024-02-05"], "key": ["x", "x"], "corridor": ["a", "b"]})
-    with pytest.raises(ValueError, match="'x'.*'corridor'"):
+    with pytest.raises(ValueError, match=r"'x'.*'corridor'"):
         sg.counts_from_cases(cases, "modus", "key", "date", total_column="corridor")
 
 
@@ -222,26 +282,32 @@ def test_every_public_function_takes_the_edge_cases(name):
     assert sg.counts_from_cases(cases, "corridor", "key", "date")[sg.CASES].sum() == counts[sg.CASES].sum()
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"latest": FIRST_HALF, "baseline": (D(2024, 6, 1), D(2024, 9, 30))}, "share months"),
-    ({"latest": (D(2024, 7, 2), D(2024, 7, 31)), "baseline": FIRST_HALF}, "no first day of a month"),
-    ({"fdr": 0.0}, "fdr must"),
-    ({"min_count": 0}, "min_count must"),
-    ({"min_ratio": 0.5}, "min_ratio must"),
-    ({"directions": ("sideways",)}, r"directions must be some of \('up', 'down'\)"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"latest": FIRST_HALF, "baseline": (D(2024, 6, 1), D(2024, 9, 30))}, "share months"),
+        ({"latest": (D(2024, 7, 2), D(2024, 7, 31)), "baseline": FIRST_HALF}, "no first day of a month"),
+        ({"fdr": 0.0}, "fdr must"),
+        ({"min_count": 0}, "min_count must"),
+        ({"min_ratio": 0.5}, "min_ratio must"),
+        ({"directions": ("sideways",)}, r"directions must be some of \('up', 'down'\)"),
+    ],
+)
 def test_bad_options_are_named(options, message):
     arguments = {"latest": SECOND_HALF, "baseline": FIRST_HALF, **options}
     with pytest.raises(ValueError, match=message):
         sg.detect_signals(monthly("x", [1] * 12), **arguments)
 
 
-@pytest.mark.parametrize(("counts", "message"), [
-    (monthly("x", [1] * 12).drop(columns=sg.CASES), r"lack the columns \['cases'\]"),
-    (monthly("x", [1, 1], totals=[5, None]), "'x' has a total in some months only"),
-    (monthly("x", [1, 3], totals=[5, 2]), "'x' has 3 cases in the month of 2024-02 against a total of 2"),
-    (monthly("x", [-3, 1]), r"'x' has -3 cases in the month of 2024-01; expected 0 <= cases"),
-])
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        (monthly("x", [1] * 12).drop(columns=sg.CASES), r"lack the columns \['cases'\]"),
+        (monthly("x", [1, 1], totals=[5, None]), "'x' has a total in some months only"),
+        (monthly("x", [1, 3], totals=[5, 2]), "'x' has 3 cases in the month of 2024-02 against a total of 2"),
+        (monthly("x", [-3, 1]), r"'x' has -3 cases in the month of 2024-01; expected 0 <= cases"),
+    ],
+)
 def test_bad_counts_are_named(counts, message):
     with pytest.raises(ValueError, match=message):
         halves(counts)
@@ -260,8 +326,15 @@ def two_period_counts(draw):
         share = draw(st.booleans())
         totals = (before + draw(st.integers(0, 40)), after + draw(st.integers(0, 40))) if share else (None, None)
         for start, cases, total in (("2020-01-01", before, totals[0]), ("2022-01-01", after, totals[1])):
-            rows.append({sg.KIND: "rate" if not share else "share", sg.KEY: f"k{index}", sg.PERIOD_START: start,
-                         sg.CASES: cases, sg.TOTAL: total})
+            rows.append(
+                {
+                    sg.KIND: "rate" if not share else "share",
+                    sg.KEY: f"k{index}",
+                    sg.PERIOD_START: start,
+                    sg.CASES: cases,
+                    sg.TOTAL: total,
+                }
+            )
     counts = pd.DataFrame(rows).astype({sg.PERIOD_START: "datetime64[s]", sg.TOTAL: float})
     baseline = (D(2020, 1, 1), D(2020, baseline_months, 28))
     latest = (D(2022, 1, 1), D(2022, latest_months, 28))
@@ -284,8 +357,9 @@ def test_p_and_q_values_are_probabilities_and_swapping_periods_swaps_directions(
     assert swapped[sg.DIRECTION].tolist() == table[sg.DIRECTION].map(flip).tolist()
     assert swapped[sg.P_VALUE].equals(table[sg.P_VALUE]) and swapped[sg.Q_VALUE].equals(table[sg.Q_VALUE])
     swapped_signals = sg.detect_signals(counts, latest=baseline, baseline=latest, min_count=min_count, fdr=0.2)
-    assert (sorted(zip(swapped_signals[sg.KEY], swapped_signals[sg.DIRECTION].map(flip)))
-            == sorted(zip(signals[sg.KEY], signals[sg.DIRECTION])))
+    assert sorted(zip(swapped_signals[sg.KEY], swapped_signals[sg.DIRECTION].map(flip))) == sorted(
+        zip(signals[sg.KEY], signals[sg.DIRECTION])
+    )
 
 
 # ------------------------------------------------------------------ the demo's planted truth and its control
@@ -311,8 +385,9 @@ def online_share_by_corridor(frame: pd.DataFrame) -> pd.DataFrame:
     corridor = exploited[demo.TRUTH_CORRIDOR]
     route = corridor.map(lambda key: "Online recruitment on " + col.TRANSIT_SEPARATOR.join(CORRIDORS[key].route))
     cases = exploited.assign(online=corridor.where(online, ""), route=route)
-    return sg.counts_from_cases(cases, "corridor", "online", col.DATE, label_column="route",
-                                total_column=demo.TRUTH_CORRIDOR)
+    return sg.counts_from_cases(
+        cases, "corridor", "online", col.DATE, label_column="route", total_column=demo.TRUTH_CORRIDOR
+    )
 
 
 def test_planted_online_surge_is_found_on_the_venezuela_peru_corridor_only(planted, control):
@@ -326,8 +401,15 @@ def test_planted_online_surge_is_found_on_the_venezuela_peru_corridor_only(plant
 def test_planted_rise_of_online_recruitment_across_all_trafficking(planted, control):
     def recruitment(frame):
         exploited = frame[frame[col.CRIME_TYPE].isin(EXPLOITED)].assign(population="trafficking")
-        return sg.counts_from_cases(exploited, "modus", "recruitment_method", col.DATE, total_column="population",
-                                    separator=col.MULTI_SEPARATOR, key_prefix="recruitment_method:")
+        return sg.counts_from_cases(
+            exploited,
+            "modus",
+            "recruitment_method",
+            col.DATE,
+            total_column="population",
+            separator=col.MULTI_SEPARATOR,
+            key_prefix="recruitment_method:",
+        )
 
     periods = {"latest": (D(2024, 1, 1), D(2025, 12, 31)), "baseline": (D(2018, 1, 1), D(2019, 12, 31))}
     signals = sg.detect_signals(recruitment(planted), **periods)
@@ -360,20 +442,34 @@ def corridor_keys(frame: pd.DataFrame, column: str) -> pd.Series:
     for corridor, rows in frame.groupby(demo.TRUTH_CORRIDOR).groups.items():
         prefix = f"{corridor}|{column}:"
         values = frame.loc[rows, column]
-        keys.loc[rows] = (prefix + values.str.replace(col.MULTI_SEPARATOR, col.MULTI_SEPARATOR + prefix,
-                                                      regex=False)).where(values != "", "")
+        keys.loc[rows] = (
+            prefix + values.str.replace(col.MULTI_SEPARATOR, col.MULTI_SEPARATOR + prefix, regex=False)
+        ).where(values != "", "")
     return keys
 
 
 def every_key(frame: pd.DataFrame) -> pd.DataFrame:
     """Rates of corridors, hubs and modus-operandi codes, and each code's share of each corridor's cases."""
-    parts = [sg.counts_from_cases(frame, "corridor", demo.TRUTH_CORRIDOR, col.DATE),
-             sg.counts_from_cases(frame, "hub", col.DETECTION_COUNTRY, col.DATE)]
+    parts = [
+        sg.counts_from_cases(frame, "corridor", demo.TRUTH_CORRIDOR, col.DATE),
+        sg.counts_from_cases(frame, "hub", col.DETECTION_COUNTRY, col.DATE),
+    ]
     for column in col.MULTI_VALUE_COLUMNS:
-        parts.append(sg.counts_from_cases(frame, "modus", column, col.DATE, separator=col.MULTI_SEPARATOR,
-                                          key_prefix=f"{column}:"))
-        parts.append(sg.counts_from_cases(frame.assign(key=corridor_keys(frame, column)), "modus_on_corridor", "key",
-                                          col.DATE, total_column=demo.TRUTH_CORRIDOR, separator=col.MULTI_SEPARATOR))
+        parts.append(
+            sg.counts_from_cases(
+                frame, "modus", column, col.DATE, separator=col.MULTI_SEPARATOR, key_prefix=f"{column}:"
+            )
+        )
+        parts.append(
+            sg.counts_from_cases(
+                frame.assign(key=corridor_keys(frame, column)),
+                "modus_on_corridor",
+                "key",
+                col.DATE,
+                total_column=demo.TRUTH_CORRIDOR,
+                separator=col.MULTI_SEPARATOR,
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 

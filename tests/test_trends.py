@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
 from conftest import TODAY, csv_text
+
 from turquesa_geo.filters import Filters
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.store.connection import connect
@@ -42,16 +42,18 @@ def test_yearly_series_counts_and_shares_of_reporting_cases(store):
 
 def test_yearly_change_is_labelled_and_protected(store):
     table = yearly_change(modus_series(store, Filters(), "recruitment_method", "Y"), "recruitment_method")
-    assert table.values.tolist()[:1] == [["", "Internet (social media, online advertisement)", 2024, "6", "",
-                                          pd.NA]]
+    assert table.values.tolist()[:1] == [["", "Internet (social media, online advertisement)", 2024, "6", "", pd.NA]]
     job = table[table["category"] == "Job offer / advertisement"]
     assert job[["year", "cases", "cases_prev"]].values.tolist() == [[2023, "8", ""], [2024, "<5", "8"]]
     assert job["change_pct"].isna().all()  # built on a small cell: hidden
 
 
 def test_key_figures_with_the_previous_period(store):
-    figures = key_figures(store, Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
-                          (dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    figures = key_figures(
+        store,
+        Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+        (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    )
     assert (figures.cases, figures.cases_prev, figures.victims, figures.victims_prev) == (9, 8, 15, 16)
     assert (figures.women_girls, figures.known_sex, figures.women_girls_share) == (15, 15, 100.0)
     open_ended = key_figures(store, Filters(), (dt.date(2023, 1, 1), dt.date(2024, 12, 31)))
@@ -98,8 +100,7 @@ def test_signals_stay_silent_on_the_stationary_control(tmp_path_factory):
 def test_cli_trends_and_signals(store, capsys):
     from turquesa_geo.cli import main
 
-    db = store.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-                       ).fetchall()[0][0]
+    db = store.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
     store.close()
     assert main(["trends", "--db", db, "--dimension", "recruitment_method", "--freq", "Y"]) == 0
     assert capsys.readouterr().out.splitlines() == [

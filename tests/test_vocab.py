@@ -62,8 +62,20 @@ def test_count_columns_cover_roles_genders_ages():
         C.parse_count_column("victims_f_old")
 
 
-@pytest.mark.parametrize("name", ["nombre", "Apellidos", "passport_number", "telefono", "E-mail", "dob",
-                                  "date_of_birth", "Numero Documento", "cedula"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "nombre",
+        "Apellidos",
+        "passport_number",
+        "telefono",
+        "E-mail",
+        "dob",
+        "date_of_birth",
+        "Numero Documento",
+        "cedula",
+    ],
+)
 def test_personal_columns_are_recognised(name):
     assert C.looks_personal(name)
 

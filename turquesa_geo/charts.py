@@ -6,15 +6,24 @@ series also gets its own bar pattern so a greyscale print keeps them apart.
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from turquesa_geo.i18n import format_month, N_, translator
+from turquesa_geo.i18n import N_, format_month, translator
 from turquesa_geo.vocab import label
 
-__all__ = ["OKABE_ITO", "CRIME_STYLE", "cases_by_year_figure", "corridor_sankey", "trend_figure", "sex_age_figure",
-           "linked_crimes_figure",
-           "SEX_AGE_SEGMENTS"]
+__all__ = [
+    "CRIME_STYLE",
+    "OKABE_ITO",
+    "SEX_AGE_SEGMENTS",
+    "cases_by_year_figure",
+    "corridor_sankey",
+    "linked_crimes_figure",
+    "sex_age_figure",
+    "trend_figure",
+]
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
 
@@ -43,22 +52,33 @@ def cases_by_year_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, l
         part = frame[frame["crime_type"] == crime]
         if part.empty:
             continue
-        figure.add_trace(go.Bar(
-            x=part["year"].to_numpy(), y=part["cases"].astype("float64").to_numpy(), name=label("crime_type", crime, lang),
-            marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.3)),
-            hovertemplate="%{x}: %{y:,} " + _("cases") + "<extra>%{fullData.name}</extra>",
-        ))
+        figure.add_trace(
+            go.Bar(
+                x=part["year"].to_numpy(),
+                y=part["cases"].astype("float64").to_numpy(),
+                name=label("crime_type", crime, lang),
+                marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.3)),
+                hovertemplate="%{x}: %{y:,} " + _("cases") + "<extra>%{fullData.name}</extra>",
+            )
+        )
     figure.update_layout(
-        barmode="stack", font=FONT, separators=SEPARATORS.get(lang, ".,"), template="simple_white", height=380, margin=dict(t=80, b=60, l=60, r=20),
+        barmode="stack",
+        font=FONT,
+        separators=SEPARATORS.get(lang, ".,"),
+        template="simple_white",
+        height=380,
+        margin=dict(t=80, b=60, l=60, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1, title_text=""),
-        xaxis=dict(title=_("Year"), dtick=1), yaxis=dict(title=_("Cases"), separatethousands=True),
+        xaxis=dict(title=_("Year"), dtick=1),
+        yaxis=dict(title=_("Cases"), separatethousands=True),
     )
     return figure
 
 
-def corridor_sankey(corridors: pd.DataFrame, *, title: str, how_to_read: str, lang: str = "en", k: int = 5,
-                    top: int = 15) -> go.Figure:
+def corridor_sankey(
+    corridors: pd.DataFrame, *, title: str, how_to_read: str, lang: str = "en", k: int = 5, top: int = 15
+) -> go.Figure:
     """Origin → first transit country → destination for the top corridors (cases; small cells left out)."""
     from turquesa_geo.countries import country_name
 
@@ -75,20 +95,39 @@ def corridor_sankey(corridors: pd.DataFrame, *, title: str, how_to_read: str, la
         parts = route.split(">")
         middle = parts[1] if len(parts) > 2 else "direct"
         chain = [node("origin", parts[0]), node("transit", middle), node("destination", parts[-1])]
-        for a, b in zip(chain, chain[1:]):
+        for a, b in itertools.pairwise(chain):
             links[(a, b)] = links.get((a, b), 0) + int(cases)
-    names = [_("direct, no transit country") if iso == "direct" else f"{country_name(iso, lang)} ({stages[stage]})"
-             for (stage, iso) in nodes]
-    colours = [CRIME_STYLE["smuggling"][0] if stage == "origin" else "#999999" if stage == "transit"
-               else CRIME_STYLE["trafficking"][0] for (stage, _iso) in nodes]
-    figure = go.Figure(go.Sankey(
-        node=dict(label=names, color=colours, pad=12, thickness=14, line=dict(color="#ffffff", width=0.5)),
-        link=dict(source=[a for a, _ in links], target=[b for _, b in links], value=list(links.values()),
-                  color="rgba(120,120,120,0.35)", hovertemplate="%{source.label} → %{target.label}: %{value:,} " + _("cases") +
-                  "<extra></extra>"),
-    ))
-    figure.update_layout(font=FONT, separators=SEPARATORS.get(lang, ".,"), height=460, margin=dict(t=80, b=20, l=10, r=10),
-                         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"))
+    names = [
+        _("direct, no transit country") if iso == "direct" else f"{country_name(iso, lang)} ({stages[stage]})"
+        for (stage, iso) in nodes
+    ]
+    colours = [
+        CRIME_STYLE["smuggling"][0]
+        if stage == "origin"
+        else "#999999"
+        if stage == "transit"
+        else CRIME_STYLE["trafficking"][0]
+        for (stage, _iso) in nodes
+    ]
+    figure = go.Figure(
+        go.Sankey(
+            node=dict(label=names, color=colours, pad=12, thickness=14, line=dict(color="#ffffff", width=0.5)),
+            link=dict(
+                source=[a for a, _ in links],
+                target=[b for _, b in links],
+                value=list(links.values()),
+                color="rgba(120,120,120,0.35)",
+                hovertemplate="%{source.label} → %{target.label}: %{value:,} " + _("cases") + "<extra></extra>",
+            ),
+        )
+    )
+    figure.update_layout(
+        font=FONT,
+        separators=SEPARATORS.get(lang, ".,"),
+        height=460,
+        margin=dict(t=80, b=20, l=10, r=10),
+        title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
+    )
     return figure
 
 
@@ -100,14 +139,32 @@ MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 def _pandemic_band(figure: go.Figure, lang: str = "en") -> None:
     from turquesa_geo.trends import PANDEMIC
 
-    figure.add_vrect(x0=PANDEMIC[0], x1=PANDEMIC[1], fillcolor="#999999", opacity=0.15, line_width=0,
-                     annotation_text="COVID-19", annotation_position="top left",
-                     annotation_font=dict(size=11, color="#555555"))
+    figure.add_vrect(
+        x0=PANDEMIC[0],
+        x1=PANDEMIC[1],
+        fillcolor="#999999",
+        opacity=0.15,
+        line_width=0,
+        annotation_text="COVID-19",
+        annotation_position="top left",
+        annotation_font=dict(size=11, color="#555555"),
+    )
 
 
-def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read: str, vocabulary: str,
-                 lang: str = "en", k: int = 5, top: int = 6, y_title: str | None = None,
-                 unit: str | None = None, category_labels: dict[str, str] | None = None) -> go.Figure:
+def trend_figure(
+    series: pd.DataFrame,
+    *,
+    measure: str,
+    title: str,
+    how_to_read: str,
+    vocabulary: str,
+    lang: str = "en",
+    k: int = 5,
+    top: int = 6,
+    y_title: str | None = None,
+    unit: str | None = None,
+    category_labels: dict[str, str] | None = None,
+) -> go.Figure:
     """One line per code over time (the ``top`` codes by cases); small cells leave gaps.
 
     ``measure`` is "cases" or "share"; ``unit`` names what is counted in the hover text
@@ -122,22 +179,33 @@ def trend_figure(series: pd.DataFrame, *, measure: str, title: str, how_to_read:
         part = series[series["code"] == code].sort_values("period")
         hidden = ((part["cases"] >= 1) & (part["cases"] < k)) | (part["reporting"] < k)
         values = part[measure].astype("float64").mask(hidden)
-        figure.add_trace(go.Scatter(
-            x=part["period"].to_numpy(), y=values.to_numpy(), mode="lines+markers",
-            name=category_labels.get(code, code) if category_labels else label(vocabulary, code, lang),
-            line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], dash=DASHES[i % len(DASHES)], width=2.5),
-            marker=dict(symbol=MARKERS[i % len(MARKERS)], size=7),
-            hovertemplate="%{x|%Y-%m}: %{y:,}" + ("%" if measure == "share" else " " + (unit or _("cases")))
-            + "<extra>%{fullData.name}</extra>",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=part["period"].to_numpy(),
+                y=values.to_numpy(),
+                mode="lines+markers",
+                name=category_labels.get(code, code) if category_labels else label(vocabulary, code, lang),
+                line=dict(color=OKABE_ITO[i % len(OKABE_ITO)], dash=DASHES[i % len(DASHES)], width=2.5),
+                marker=dict(symbol=MARKERS[i % len(MARKERS)], size=7),
+                hovertemplate="%{x|%Y-%m}: %{y:,}"
+                + ("%" if measure == "share" else " " + (unit or _("cases")))
+                + "<extra>%{fullData.name}</extra>",
+            )
+        )
     _pandemic_band(figure, lang)
     figure.update_layout(
-        font=FONT, separators=SEPARATORS.get(lang, ".,"), template="simple_white", height=420, margin=dict(t=90, b=50, l=60, r=20),
+        font=FONT,
+        separators=SEPARATORS.get(lang, ".,"),
+        template="simple_white",
+        height=420,
+        margin=dict(t=90, b=50, l=60, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, title_text=""),
-        yaxis=dict(title=y_title or (_("Share of cases reporting it (%)") if measure == "share" else _("Cases")),
-                   rangemode="tozero",
-                   separatethousands=True),
+        yaxis=dict(
+            title=y_title or (_("Share of cases reporting it (%)") if measure == "share" else _("Cases")),
+            rangemode="tozero",
+            separatethousands=True,
+        ),
         xaxis=dict(title=None, **_time_ticks(series["period"], lang)),
     )
     return figure
@@ -179,8 +247,16 @@ SEX_AGE_SEGMENTS = (
 )
 
 
-def sex_age_figure(frame: pd.DataFrame, *, category: str, title: str, how_to_read: str, k: int = 5,
-                   category_labels: dict[str, str] | None = None, lang: str = "en") -> go.Figure:
+def sex_age_figure(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    title: str,
+    how_to_read: str,
+    k: int = 5,
+    category_labels: dict[str, str] | None = None,
+    lang: str = "en",
+) -> go.Figure:
     """Horizontal stacked bars: persons per category split into women, girls, men, boys, other, unknown.
 
     ``frame`` has columns category, gender, age_group, persons; cells under k are not drawn
@@ -199,17 +275,27 @@ def sex_age_figure(frame: pd.DataFrame, *, category: str, title: str, how_to_rea
         sums = part.groupby(category)["persons"].sum().reindex(order, fill_value=0)
         sums = sums.astype("float64").mask((sums >= 1) & (sums < k))
         name = _(name)
-        figure.add_trace(go.Bar(
-            y=[labels.get(c, c) for c in order], x=sums.to_numpy(), name=name, orientation="h",
-            marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.35)),
-            hovertemplate="%{y}: %{x:,} " + _("persons") + "<extra>" + name + "</extra>",
-        ))
+        figure.add_trace(
+            go.Bar(
+                y=[labels.get(c, c) for c in order],
+                x=sums.to_numpy(),
+                name=name,
+                orientation="h",
+                marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.35)),
+                hovertemplate="%{y}: %{x:,} " + _("persons") + "<extra>" + name + "</extra>",
+            )
+        )
     figure.update_layout(
-        barmode="stack", font=FONT, separators=SEPARATORS.get(lang, ".,"), template="simple_white", height=max(300, 60 + 34 * len(order)),
+        barmode="stack",
+        font=FONT,
+        separators=SEPARATORS.get(lang, ".,"),
+        template="simple_white",
+        height=max(300, 60 + 34 * len(order)),
         margin=dict(t=90, b=40, l=10, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text="", traceorder="normal"),
-        xaxis=dict(title=_("Persons"), separatethousands=True), yaxis=dict(title=None, automargin=True),
+        xaxis=dict(title=_("Persons"), separatethousands=True),
+        yaxis=dict(title=None, automargin=True),
     )
     return figure
 
@@ -218,8 +304,9 @@ def sex_age_figure(frame: pd.DataFrame, *, category: str, title: str, how_to_rea
 _PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
 
 
-def linked_crimes_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, k: int = 5, top: int = 10,
-                         lang: str = "en") -> go.Figure:
+def linked_crimes_figure(
+    frame: pd.DataFrame, *, title: str, how_to_read: str, k: int = 5, top: int = 10, lang: str = "en"
+) -> go.Figure:
     """Horizontal stacked bars: cases per corridor (the ``top`` largest) split by linked crime.
 
     ``frame`` has columns corridor (a label), code and cases; parts under k are not drawn.
@@ -232,17 +319,29 @@ def linked_crimes_figure(frame: pd.DataFrame, *, title: str, how_to_read: str, k
         sums = frame[frame["code"] == code].groupby("corridor")["cases"].sum().reindex(totals.index, fill_value=0)
         sums = sums.astype("float64").mask((sums >= 1) & (sums < k))
         name = label("linked_crime", code, lang)
-        figure.add_trace(go.Bar(
-            y=list(totals.index), x=sums.to_numpy(), name=name, orientation="h",
-            marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)],
-                        pattern=dict(shape=_PATTERNS[i % len(_PATTERNS)], fgcolor="#ffffff", solidity=0.35)),
-            hovertemplate="%{y}: %{x:,} " + _("cases") + "<extra>" + name + "</extra>",
-        ))
+        figure.add_trace(
+            go.Bar(
+                y=list(totals.index),
+                x=sums.to_numpy(),
+                name=name,
+                orientation="h",
+                marker=dict(
+                    color=OKABE_ITO[i % len(OKABE_ITO)],
+                    pattern=dict(shape=_PATTERNS[i % len(_PATTERNS)], fgcolor="#ffffff", solidity=0.35),
+                ),
+                hovertemplate="%{y}: %{x:,} " + _("cases") + "<extra>" + name + "</extra>",
+            )
+        )
     figure.update_layout(
-        barmode="stack", font=FONT, separators=SEPARATORS.get(lang, ".,"), template="simple_white", height=max(300, 90 + 34 * len(totals)),
+        barmode="stack",
+        font=FONT,
+        separators=SEPARATORS.get(lang, ".,"),
+        template="simple_white",
+        height=max(300, 90 + 34 * len(totals)),
         margin=dict(t=90, b=40, l=10, r=20),
         title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text=""),
-        xaxis=dict(title=_("Cases"), separatethousands=True), yaxis=dict(title=None, automargin=True),
+        xaxis=dict(title=_("Cases"), separatethousands=True),
+        yaxis=dict(title=None, automargin=True),
     )
     return figure

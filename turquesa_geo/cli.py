@@ -19,20 +19,28 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from turquesa_geo.store import queries as sql
 from turquesa_geo.exports.log import csv_bytes
 from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
-from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.flat import PROFILES, ImportResult, import_file
-from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
+from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
+from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import DB_ENV, StoreBusy, connect, resolve_db_path
 
-__all__ = ["main", "build_parser", "format_table"]
+__all__ = ["build_parser", "format_table", "main"]
 
 IMPORT_PROFILES = (*PROFILES, "htcds")
-TREND_DIMENSION_CHOICES = ("recruitment_method", "control_method", "exploitation_form", "transport_mode", "concealment",
-                           "document_fraud", "platform", "linked_crime")
+TREND_DIMENSION_CHOICES = (
+    "recruitment_method",
+    "control_method",
+    "exploitation_form",
+    "transport_mode",
+    "concealment",
+    "document_fraud",
+    "platform",
+    "linked_crime",
+)
 APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
 EXIT_USAGE, EXIT_REFUSED = 2, 1
 
@@ -48,20 +56,52 @@ _lang = "en"
 
 #: Column headings of the table output (JSON and CSV keep the column names).
 HEADINGS = {
-    "rank": N_("Rank"), "route": N_("Route"), "cases": N_("Cases"), "persons": N_("Persons"),
-    "inferred_pct": N_("Inferred %"), "change_pct": N_("Change %"), "women_girls_pct": N_("Women & girls %"),
-    "crime_type": N_("Crime type"), "year": N_("Year"), "source": N_("Source"), "network": N_("Network"),
-    "first_case": N_("First case"), "last_case": N_("Last case"), "import_id": N_("Import"), "file_name": N_("File"),
-    "rows_read": N_("Read"), "rows_accepted": N_("Accepted"), "rows_quarantined": N_("Quarantined"),
-    "rows_updated": N_("Updated"), "finished": N_("Finished"), "rule": N_("Rule"), "rows": N_("Rows"),
-    "problems": N_("Problems"), "quarter": N_("Quarter"), "reporters": N_("Reporters"),
-    "n_reporters": N_("Number of reporters"), "kind": N_("Kind"), "what": N_("What"), "direction": N_("Direction"),
-    "reason": N_("Change"), "export_id": N_("Export"), "exported_at": N_("Exported"), "user_name": N_("User"),
-    "marking": N_("Marking"), "audience": N_("Audience"), "data_version": N_("Data version"), "line": N_("Line"),
-    "reason_text": N_("Reason"), "raw": N_("Raw row"),
+    "rank": N_("Rank"),
+    "route": N_("Route"),
+    "cases": N_("Cases"),
+    "persons": N_("Persons"),
+    "inferred_pct": N_("Inferred %"),
+    "change_pct": N_("Change %"),
+    "women_girls_pct": N_("Women & girls %"),
+    "crime_type": N_("Crime type"),
+    "year": N_("Year"),
+    "source": N_("Source"),
+    "network": N_("Network"),
+    "first_case": N_("First case"),
+    "last_case": N_("Last case"),
+    "import_id": N_("Import"),
+    "file_name": N_("File"),
+    "rows_read": N_("Read"),
+    "rows_accepted": N_("Accepted"),
+    "rows_quarantined": N_("Quarantined"),
+    "rows_updated": N_("Updated"),
+    "finished": N_("Finished"),
+    "rule": N_("Rule"),
+    "rows": N_("Rows"),
+    "problems": N_("Problems"),
+    "quarter": N_("Quarter"),
+    "reporters": N_("Reporters"),
+    "n_reporters": N_("Number of reporters"),
+    "kind": N_("Kind"),
+    "what": N_("What"),
+    "direction": N_("Direction"),
+    "reason": N_("Change"),
+    "export_id": N_("Export"),
+    "exported_at": N_("Exported"),
+    "user_name": N_("User"),
+    "marking": N_("Marking"),
+    "audience": N_("Audience"),
+    "data_version": N_("Data version"),
+    "line": N_("Line"),
+    "reason_text": N_("Reason"),
+    "raw": N_("Raw row"),
 }
-SECTION_TITLES = {"cases_by_crime_type_and_year": N_("Cases by crime type and year"), "sources": N_("Sources"),
-                  "last_imports": N_("Last imports"), "quarantine_by_rule": N_("Quarantine by rule")}
+SECTION_TITLES = {
+    "cases_by_crime_type_and_year": N_("Cases by crime type and year"),
+    "sources": N_("Sources"),
+    "last_imports": N_("Last imports"),
+    "quarantine_by_rule": N_("Quarantine by rule"),
+}
 
 
 def _headings(headers: Sequence[str]) -> list[str]:
@@ -109,31 +149,46 @@ def _progress_printer(name: str):
 
 # --- commands -----------------------------------------------------------------------
 
+
 def _describe_import(result: ImportResult) -> str:
     r = result
     if r.already_imported:
         return _("{file}: already imported as import {id} (format {profile}); 0 rows added").format(
-            file=r.file_name, id=r.import_id, profile=r.profile)
+            file=r.file_name, id=r.import_id, profile=r.profile
+        )
     lines = [
         _("{file}: import {id}").format(file=r.file_name, id=r.import_id),
-        "  " + _("read {read} = accepted {accepted} + quarantined {quarantined}").format(
-            read=r.rows_read, accepted=r.rows_accepted, quarantined=r.rows_quarantined),
-        "  " + _("accepted {accepted} = inserted {inserted} + updated {updated} + unchanged {unchanged}").format(
-            accepted=r.rows_accepted, inserted=r.rows_inserted, updated=r.rows_updated, unchanged=r.rows_unchanged),
+        "  "
+        + _("read {read} = accepted {accepted} + quarantined {quarantined}").format(
+            read=r.rows_read, accepted=r.rows_accepted, quarantined=r.rows_quarantined
+        ),
+        "  "
+        + _("accepted {accepted} = inserted {inserted} + updated {updated} + unchanged {unchanged}").format(
+            accepted=r.rows_accepted, inserted=r.rows_inserted, updated=r.rows_updated, unchanged=r.rows_unchanged
+        ),
     ]
     if r.dropped_columns:
-        lines.append("  " + _("personal columns dropped, not stored: {columns}").format(
-            columns=", ".join(r.dropped_columns)))
+        lines.append(
+            "  " + _("personal columns dropped, not stored: {columns}").format(columns=", ".join(r.dropped_columns))
+        )
     if r.ignored_columns:
-        lines.append("  " + _("columns not in the model, ignored: {columns}").format(columns=", ".join(r.ignored_columns)))
+        lines.append(
+            "  " + _("columns not in the model, ignored: {columns}").format(columns=", ".join(r.ignored_columns))
+        )
     for rule, n in r.quarantine_by_rule.items():
         lines.append("  " + _("quarantined by {rule}: {n}").format(rule=rule, n=n))
     if r.rows_quarantined:
-        lines.append("  " + _("see them with: {command}").format(
-            command=f"turquesa quarantine --import {r.import_id} --out FILE.csv"))
+        lines.append(
+            "  "
+            + _("see them with: {command}").format(command=f"turquesa quarantine --import {r.import_id} --out FILE.csv")
+        )
     for column, codes in r.unmapped_codes.items():
-        lines.append("  " + _("codes not understood in {column} (rows kept, code left out): {codes}").format(
-            column=column, codes=", ".join(codes)))
+        lines.append(
+            "  "
+            + _("codes not understood in {column} (rows kept, code left out): {codes}").format(
+                column=column, codes=", ".join(codes)
+            )
+        )
     lines += ["  " + _("note: {note}").format(note=note_text(note, _lang)) for note in r.notes]
     return "\n".join(lines)
 
@@ -150,8 +205,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.format == "table":
             print("\n".join(_describe_import(r) for r in results))
     for name in args.files if args.profile != "htcds" else ():
-        result = import_file(con, name, profile=args.profile, source=args.source, date_format=args.date_format,
-                             progress=_progress_printer(Path(name).name) if args.format == "table" else None)
+        result = import_file(
+            con,
+            name,
+            profile=args.profile,
+            source=args.source,
+            date_format=args.date_format,
+            progress=_progress_printer(Path(name).name) if args.format == "table" else None,
+        )
         results.append(result)
         if args.format == "table":
             print(_describe_import(result))
@@ -194,13 +255,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         headers, rows = _query(con, query)
         rows = _protected_rows(headers, rows, protected, keys)
         data[title] = [dict(zip(headers, row)) for row in rows]
-        text.append(f"{_(SECTION_TITLES[title])}:\n" + (format_table(rows, _headings(headers)) if rows else _("(none)")))
+        text.append(
+            f"{_(SECTION_TITLES[title])}:\n" + (format_table(rows, _headings(headers)) if rows else _("(none)"))
+        )
     _emit(data, "\n\n".join(text), args.format)
     return 0
 
 
-def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str],
-                    keys: Sequence[str]) -> list[tuple]:
+def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str], keys: Sequence[str]) -> list[tuple]:
     """``rows`` with each of ``columns`` protected as one table (two-way on ``keys``, else one cell per row)."""
     import pandas as pd
 
@@ -209,7 +271,7 @@ def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str
     frame = pd.DataFrame(rows, columns=headers)
     for column in columns:
         shown, at = protect_long(frame, column, *keys)[column].tolist(), headers.index(column)
-        rows = [(*row[:at], value, *row[at + 1:]) for row, value in zip(rows, shown)]
+        rows = [(*row[:at], value, *row[at + 1 :]) for row, value in zip(rows, shown)]
     return rows
 
 
@@ -217,19 +279,25 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
     exists = con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [args.import_id]).fetchall()[0][0]
     if not exists:
-        raise CliError(_("no import {id} in {db}; see 'turquesa status'").format(id=args.import_id,
-                                                                                   db=resolve_db_path(args.db)))
+        raise CliError(
+            _("no import {id} in {db}; see 'turquesa status'").format(id=args.import_id, db=resolve_db_path(args.db))
+        )
     headers, rows = _query(con, sql.quarantine_rows(args.import_id))
     if args.out:
         from turquesa_geo.exports.log import write_quarantine_csv
 
         write_quarantine_csv(rows, headers, args.out)
-        print(_("{n} quarantine entries of import {id} written to {out}").format(n=len(rows), id=args.import_id,
-                                                                                 out=args.out))
+        print(
+            _("{n} quarantine entries of import {id} written to {out}").format(
+                n=len(rows), id=args.import_id, out=args.out
+            )
+        )
         return 0
-    _emit({"import_id": args.import_id, "rows": [dict(zip(headers, r)) for r in rows]},
-          format_table([r[:5] for r in rows], _headings(headers[:5])) if rows else _("(nothing quarantined)"),
-          args.format)
+    _emit(
+        {"import_id": args.import_id, "rows": [dict(zip(headers, r)) for r in rows]},
+        format_table([r[:5] for r in rows], _headings(headers[:5])) if rows else _("(nothing quarantined)"),
+        args.format,
+    )
     return 0
 
 
@@ -237,8 +305,9 @@ def _filters_from_args(args: argparse.Namespace):
     """Filters from the same keys as the dashboard's URL; an unknown value is an error, not a guess."""
     from turquesa_geo.filters import FILTER_FIELDS, from_query_params
 
-    params = {f.key: getattr(args, f"filter_{f.name}") for f in FILTER_FIELDS
-              if getattr(args, f"filter_{f.name}", None)}
+    params = {
+        f.key: getattr(args, f"filter_{f.name}") for f in FILTER_FIELDS if getattr(args, f"filter_{f.name}", None)
+    }
     filters, problems = from_query_params(params)
     if problems:
         raise CliError("; ".join(f"--{p}" for p in problems))
@@ -254,30 +323,38 @@ def cmd_corridors(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
     view = corridor_view(con, filters, graph=corridor_graph(con))
-    table = corridor_table(view.corridors, top=args.top, grouping=args.format == "table",
-                           lang=_lang if args.format == "table" else "en")[
-        ["rank", "route", "cases", "persons", "inferred_pct", "change_pct", "women_girls_pct"]]
-    rows = [[None if pd.isna(v) else int(v) if isinstance(v, np.integer) else v for v in row]
-            for row in table.itertuples(index=False)]
+    table = corridor_table(
+        view.corridors, top=args.top, grouping=args.format == "table", lang=_lang if args.format == "table" else "en"
+    )[["rank", "route", "cases", "persons", "inferred_pct", "change_pct", "women_girls_pct"]]
+    rows = [
+        [None if pd.isna(v) else int(v) if isinstance(v, np.integer) else v for v in row]
+        for row in table.itertuples(index=False)
+    ]
     if args.format == "csv":
         sys.stdout.write(csv_bytes(rows, list(table.columns)).decode("utf-8-sig"))
         return 0
-    data = {"period": [view.period[0], view.period[1]], "filters": filters_to_text(filters),
-            "corridors": [dict(zip(table.columns, r)) for r in rows]}
+    data = {
+        "period": [view.period[0], view.period[1]],
+        "filters": filters_to_text(filters),
+        "corridors": [dict(zip(table.columns, r)) for r in rows],
+    }
     _emit(data, format_table(rows, _headings(table.columns)) if rows else _("(no corridor matches)"), args.format)
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_file
     from turquesa_geo.corridors import corridor_graph, store_period
-    from turquesa_geo.filters import to_query_params
+    from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_file
     from turquesa_geo.exports.marking import Marking
+    from turquesa_geo.filters import to_query_params
 
     fmt = args.as_format or _format_from_suffix(args.out, args.kind)
     if fmt not in EXPORT_KINDS[args.kind]:
-        raise CliError(_("a {kind} comes as {formats}, not {format}").format(
-            kind=args.kind, formats=", ".join(EXPORT_KINDS[args.kind]), format=repr(fmt)))
+        raise CliError(
+            _("a {kind} comes as {formats}, not {format}").format(
+                kind=args.kind, formats=", ".join(EXPORT_KINDS[args.kind]), format=repr(fmt)
+            )
+        )
     try:
         marking = Marking(args.marking, args.agency or "")
     except ValueError as exc:
@@ -289,14 +366,29 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(_("the store is empty: nothing to export"))
     period = (filters.start or whole[0], filters.end or whole[1])
     query = "&".join(f"{k}={v}" for k, v in to_query_params(filters).items())
-    context = export_context(con, filters, period, marking=marking, audience=args.audience,
-                             langs=_caption_languages(args.lang or _lang), view_url=f"?{query}" if query else "")
+    context = export_context(
+        con,
+        filters,
+        period,
+        marking=marking,
+        audience=args.audience,
+        langs=_caption_languages(args.lang or _lang),
+        view_url=f"?{query}" if query else "",
+    )
     name, data = export_file(con, filters, args.kind, fmt, context, graph=corridor_graph(con), table=args.table)
     out = Path(args.out)
     out.write_bytes(data)
-    print(_("{out}: {kind} ({format}, {size} bytes), {marking}, audience {audience}; logged as {name}").format(
-        out=out, kind=args.kind, format=fmt, size=f"{len(data):,}", marking=context.marking.text,
-        audience=context.audience.name, name=name))
+    print(
+        _("{out}: {kind} ({format}, {size} bytes), {marking}, audience {audience}; logged as {name}").format(
+            out=out,
+            kind=args.kind,
+            format=fmt,
+            size=f"{len(data):,}",
+            marking=context.marking.text,
+            audience=context.audience.name,
+            name=name,
+        )
+    )
     return 0
 
 
@@ -304,8 +396,11 @@ def _caption_languages(text: str) -> tuple[str, ...]:
     """``es`` or ``es,en``: one or two of the interface languages, for an export's captions."""
     langs = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     if not 1 <= len(langs) <= 2 or any(lang not in LANGUAGES for lang in langs):
-        raise CliError(_("--lang takes one or two of {choices} (e.g. es,en), got {value}").format(
-            choices=", ".join(LANGUAGES), value=repr(text)))
+        raise CliError(
+            _("--lang takes one or two of {choices} (e.g. es,en), got {value}").format(
+                choices=", ".join(LANGUAGES), value=repr(text)
+            )
+        )
     return langs
 
 
@@ -327,15 +422,25 @@ def cmd_cooperation(args: argparse.Namespace) -> int:
         reporters = reporters[reporters["network"].isin(args.network.split(","))]
     shared = shared_corridors(reporters, by=args.by)
     columns = ["route", "quarter", "reporters", "n_reporters", "cases", "last_case"]
-    rows = [[r.route, quarter_label(r.quarter, _lang if args.format == "table" else "en"), ";".join(r.reporters),
-             int(r.n_reporters),
-             format_guarded_total(int(r.cases), grouping=args.format == "table"), str(r.last_case)[:10]]
-            for r in shared.itertuples(index=False)]
+    rows = [
+        [
+            r.route,
+            quarter_label(r.quarter, _lang if args.format == "table" else "en"),
+            ";".join(r.reporters),
+            int(r.n_reporters),
+            format_guarded_total(int(r.cases), grouping=args.format == "table"),
+            str(r.last_case)[:10],
+        ]
+        for r in shared.itertuples(index=False)
+    ]
     if args.format == "csv":
         sys.stdout.write(csv_bytes(rows, columns).decode("utf-8-sig"))
         return 0
-    data = {"filters": filters_to_text(filters), "shared_by": args.by,
-            "shared_corridors": [dict(zip(columns, r)) for r in rows]}
+    data = {
+        "filters": filters_to_text(filters),
+        "shared_by": args.by,
+        "shared_corridors": [dict(zip(columns, r)) for r in rows],
+    }
     _emit(data, format_table(rows, _headings(columns)) if rows else _("(no shared corridor)"), args.format)
     return 0
 
@@ -345,11 +450,22 @@ def cmd_exports(args: argparse.Namespace) -> int:
 
     con = connect(args.db, read_only=True)
     log = export_log(con, args.last)
-    columns = ["export_id", "exported_at", "user_name", "kind", "file_name", "marking", "audience", "data_version",
-               "sha256"]
-    rows = [[str(v) if k == "exported_at" else v for k, v in zip(columns, row)]
-            for row in log[columns].itertuples(index=False)]
-    data = {"exports": [dict(zip(columns + ["filters"], [*r, f])) for r, f in zip(rows, log["filters"])]}
+    columns = [
+        "export_id",
+        "exported_at",
+        "user_name",
+        "kind",
+        "file_name",
+        "marking",
+        "audience",
+        "data_version",
+        "sha256",
+    ]
+    rows = [
+        [str(v) if k == "exported_at" else v for k, v in zip(columns, row)]
+        for row in log[columns].itertuples(index=False)
+    ]
+    data = {"exports": [dict(zip([*columns, "filters"], [*r, f])) for r, f in zip(rows, log["filters"])]}
     _emit(data, format_table(rows, _headings(columns)) if rows else _("(no export yet)"), args.format)
     return 0
 
@@ -365,16 +481,37 @@ def cmd_trends(args: argparse.Namespace) -> int:
     else:
         series = modus_series(con, filters, args.dimension, args.freq, args.by)
     small = ((series["cases"] >= 1) & (series["cases"] < SMALL_CELL_K)) | (series["reporting"] < SMALL_CELL_K)
-    rows = [[r.period.date().isoformat(), r.group, r.code, format_count(int(r.cases), grouping=False),
-             format_count(int(r.reporting), grouping=False), None if hide else r.share]
-            for r, hide in zip(series.itertuples(index=False), small)]
-    headers = ["period", "corridor" if args.by == "corridor" else "crime_type", "code", "cases", "reporting",
-               "share_pct"]
+    rows = [
+        [
+            r.period.date().isoformat(),
+            r.group,
+            r.code,
+            format_count(int(r.cases), grouping=False),
+            format_count(int(r.reporting), grouping=False),
+            None if hide else r.share,
+        ]
+        for r, hide in zip(series.itertuples(index=False), small)
+    ]
+    headers = [
+        "period",
+        "corridor" if args.by == "corridor" else "crime_type",
+        "code",
+        "cases",
+        "reporting",
+        "share_pct",
+    ]
     if args.format == "csv":
         sys.stdout.write(csv_bytes(rows, headers).decode("utf-8-sig"))
     else:
-        _emit({"dimension": args.dimension, "filters": filters_to_text(filters),
-               "series": [dict(zip(headers, r)) for r in rows]}, "", "json")
+        _emit(
+            {
+                "dimension": args.dimension,
+                "filters": filters_to_text(filters),
+                "series": [dict(zip(headers, r)) for r in rows],
+            },
+            "",
+            "json",
+        )
     return 0
 
 
@@ -390,12 +527,15 @@ def cmd_signals(args: argparse.Namespace) -> int:
     end = filters.end or whole[1]
     latest = (filters.start or (end - dt.timedelta(days=364)), end)
     baseline = signal_baseline(latest, args.baseline_months)
-    table = signal_table(emerging_signals(con, filters, latest, baseline, graph=corridor_graph(con)), latest, baseline,
-                         lang=_lang if args.format == "table" else "en")
+    table = signal_table(
+        emerging_signals(con, filters, latest, baseline, graph=corridor_graph(con)),
+        latest,
+        baseline,
+        lang=_lang if args.format == "table" else "en",
+    )
     rows = table.values.tolist()
     text = format_table([r[:4] for r in rows], _headings(table.columns[:4])) if rows else _("(no emerging signal)")
-    _emit({"latest": list(latest), "baseline": list(baseline), "signals": table.to_dict("records")}, text,
-          args.format)
+    _emit({"latest": list(latest), "baseline": list(baseline), "signals": table.to_dict("records")}, text, args.format)
     return 0
 
 
@@ -426,9 +566,21 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, **{DB_ENV: str(resolve_db_path(args.db).resolve()), LANG_ENV: _lang})
-    command = [sys.executable, "-m", "streamlit", "run", str(APP_PATH), "--server.address", args.address,
-               "--server.port", str(args.port), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_PATH),
+        "--server.address",
+        args.address,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     return subprocess.call(command, env=env, cwd=APP_PATH.parent)
 
 
@@ -436,14 +588,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from turquesa_geo.bench.runner import bench_all, bench_import, bench_routes, report_table
 
     if args.bench == "all":
-        report = bench_all(args.rows, seed=args.seed, changes=args.changes, browser_changes=args.browser_changes,
-                           naive_rows=args.naive_rows, apptest=not args.no_apptest, browser=not args.no_browser,
-                           workdir=args.workdir)
+        report = bench_all(
+            args.rows,
+            seed=args.seed,
+            changes=args.changes,
+            browser_changes=args.browser_changes,
+            naive_rows=args.naive_rows,
+            apptest=not args.no_apptest,
+            browser=not args.no_browser,
+            workdir=args.workdir,
+        )
         headers, rows, notes = report_table(report)
         m = report["machine"]
-        text = "\n".join([f"{report['rows']:,} demo cases on {m['cpu']} ({m['cores']} cores, {m['memory_mb']:,} MiB); "
-                          f"{report['seconds']:.0f} s in all; ratio = times better than the baseline",
-                          "", format_table(rows, headers), "", *notes])
+        text = "\n".join(
+            [
+                f"{report['rows']:,} demo cases on {m['cpu']} ({m['cores']} cores, {m['memory_mb']:,} MiB); "
+                f"{report['seconds']:.0f} s in all; ratio = times better than the baseline",
+                "",
+                format_table(rows, headers),
+                "",
+                *notes,
+            ]
+        )
     else:
         report = (bench_import if args.bench == "import" else bench_routes)(args.rows, seed=args.seed)
         text = "\n".join(f"{k}: {v}" for k, v in report.items())
@@ -455,10 +621,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 # --- parser -------------------------------------------------------------------------
 
+
 def _add_lang(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: a subcommand's --lang, when not given, leaves the one before the command alone.
-    parser.add_argument("--lang", dest="ui_lang", choices=LANGUAGES, default=argparse.SUPPRESS,
-                        help="language of the messages and labels (default: $TURQUESA_LANG, else en)")
+    parser.add_argument(
+        "--lang",
+        dest="ui_lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help="language of the messages and labels (default: $TURQUESA_LANG, else en)",
+    )
 
 
 def _add_common(parser: argparse.ArgumentParser, report: bool = True) -> None:
@@ -470,20 +642,33 @@ def _add_common(parser: argparse.ArgumentParser, report: bool = True) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(prog="turquesa", description="Turquesa: routes and trends of trafficking "
-                                     "in persons and smuggling of migrants.")
-    parser.add_argument("--lang", dest="ui_lang", choices=LANGUAGES, default=None,
-                        help="language of the messages and labels (default: $TURQUESA_LANG, else en)")
+    parser = argparse.ArgumentParser(
+        prog="turquesa", description="Turquesa: routes and trends of trafficking in persons and smuggling of migrants."
+    )
+    parser.add_argument(
+        "--lang",
+        dest="ui_lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the messages and labels (default: $TURQUESA_LANG, else en)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("import", help="import incident files (CSV, Parquet, XLSX, JSON)")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--profile", choices=IMPORT_PROFILES, default="flat",
-                   help="input layout: flat (one row per case, default); htcds (a persons file and an events "
-                   "file); public data as downloaded: mmp (IOM Missing Migrants CSV or JSON), glotip (UNODC GLOTIP "
-                   "country data, CSV or XLSX), ctdc (CTDC victim-level or synthetic victim-perpetrator CSV)")
-    p.add_argument("--source", help="reporting source for rows without one (default: the file name, or the "
-                   "public source's name for mmp, glotip and ctdc)")
+    p.add_argument(
+        "--profile",
+        choices=IMPORT_PROFILES,
+        default="flat",
+        help="input layout: flat (one row per case, default); htcds (a persons file and an events "
+        "file); public data as downloaded: mmp (IOM Missing Migrants CSV or JSON), glotip (UNODC GLOTIP "
+        "country data, CSV or XLSX), ctdc (CTDC victim-level or synthetic victim-perpetrator CSV)",
+    )
+    p.add_argument(
+        "--source",
+        help="reporting source for rows without one (default: the file name, or the "
+        "public source's name for mmp, glotip and ctdc)",
+    )
     p.add_argument("--date-format", help="strptime format settling day/month order, e.g. %%d/%%m/%%Y")
     _add_common(p)
     p.set_defaults(func=cmd_import)
@@ -491,8 +676,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="generate and import the synthetic demo corridors")
     p.add_argument("--rows", type=_positive, default=50_000, help="number of cases (default 50000)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    p.add_argument("--no-plant", dest="planted", action="store_false",
-                   help="stationary control data: no planted trends or pandemic dip")
+    p.add_argument(
+        "--no-plant",
+        dest="planted",
+        action="store_false",
+        help="stationary control data: no planted trends or pandemic dip",
+    )
     _add_common(p)
     p.set_defaults(func=cmd_demo)
 
@@ -534,27 +723,46 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="a marked map snapshot, briefing pack or data extract of a view (logged)")
     p.add_argument("kind", choices=("snapshot", "pack", "extract"))
     _add_filter_options(p)
-    p.add_argument("--out", required=True, help="file to write; its suffix gives the format (.png .pdf .csv .xlsx "
-                                                 ".geojson .gpkg)")
-    p.add_argument("--as", dest="as_format", choices=("png", "png-print", "pdf", "csv", "xlsx", "geojson", "gpkg"),
-                   help="format, when the suffix does not say (png-print: 300 dpi A4)")
-    p.add_argument("--marking", default="TLP:AMBER", help="TLP:CLEAR, TLP:GREEN, TLP:AMBER (default), "
-                                                          "TLP:AMBER+STRICT or TLP:RED")
+    p.add_argument(
+        "--out", required=True, help="file to write; its suffix gives the format (.png .pdf .csv .xlsx .geojson .gpkg)"
+    )
+    p.add_argument(
+        "--as",
+        dest="as_format",
+        choices=("png", "png-print", "pdf", "csv", "xlsx", "geojson", "gpkg"),
+        help="format, when the suffix does not say (png-print: 300 dpi A4)",
+    )
+    p.add_argument(
+        "--marking", default="TLP:AMBER", help="TLP:CLEAR, TLP:GREEN, TLP:AMBER (default), TLP:AMBER+STRICT or TLP:RED"
+    )
     p.add_argument("--agency", help="free-text agency marking printed beside the TLP label")
-    p.add_argument("--audience", choices=("internal", "external"), default="internal",
-                   help="internal: counts under 5 hidden; external: under 11 hidden, rounded down to 5")
-    p.add_argument("--lang", default=None, help="caption language(s): one or two of en, es, pt, fr, e.g. es,en "
-                                                 "(default: the language of the messages)")
+    p.add_argument(
+        "--audience",
+        choices=("internal", "external"),
+        default="internal",
+        help="internal: counts under 5 hidden; external: under 11 hidden, rounded down to 5",
+    )
+    p.add_argument(
+        "--lang",
+        default=None,
+        help="caption language(s): one or two of en, es, pt, fr, e.g. es,en (default: the language of the messages)",
+    )
     p.add_argument("--table", choices=("corridors", "legs", "hubs"), default="corridors", help="table of a CSV extract")
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("cooperation", help="shared corridors: two or more reporters on a corridor in the same quarter")
     _add_filter_options(p)
-    p.add_argument("--by", choices=("reporting_country", "network"), default="reporting_country",
-                   help="who must share the corridor (default: reporting countries)")
-    p.add_argument("--network", help="keep only cases reported through these networks (comma-separated codes, "
-                                     "e.g. ison,hteg,redtram)")
+    p.add_argument(
+        "--by",
+        choices=("reporting_country", "network"),
+        default="reporting_country",
+        help="who must share the corridor (default: reporting countries)",
+    )
+    p.add_argument(
+        "--network",
+        help="keep only cases reported through these networks (comma-separated codes, e.g. ison,hteg,redtram)",
+    )
     _add_lang(p)
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
@@ -582,10 +790,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="benchmarks that print ratios against a naive baseline")
     bench = p.add_subparsers(dest="bench", required=True)
-    for name, text in (("import", "validated import speed versus a plain DuckDB load"),
-                       ("routes", "route reconstruction and aggregation versus the naive per-case way"),
-                       ("all", "every figure of the performance targets, each beside a pandas baseline "
-                               "(docs/benchmarks.md)")):
+    for name, text in (
+        ("import", "validated import speed versus a plain DuckDB load"),
+        ("routes", "route reconstruction and aggregation versus the naive per-case way"),
+        ("all", "every figure of the performance targets, each beside a pandas baseline (docs/benchmarks.md)"),
+    ):
         b = bench.add_parser(name, help=text)
         b.add_argument("--rows", type=_positive, default=1_000_000)
         b.add_argument("--seed", type=int, default=7)
@@ -593,10 +802,18 @@ def build_parser() -> argparse.ArgumentParser:
         _add_common(b)
         b.set_defaults(func=cmd_bench)
     b.add_argument("--changes", type=_positive, default=30, help="filter changes timed per page (default 30)")
-    b.add_argument("--browser-changes", type=_positive, default=15,
-                   help="filter changes timed per page in the browser (default 15)")
-    b.add_argument("--naive-rows", type=_positive, default=500_000,
-                   help="rows the naive per-row import validation runs on before extrapolating (default 500000)")
+    b.add_argument(
+        "--browser-changes",
+        type=_positive,
+        default=15,
+        help="filter changes timed per page in the browser (default 15)",
+    )
+    b.add_argument(
+        "--naive-rows",
+        type=_positive,
+        default=500_000,
+        help="rows the naive per-row import validation runs on before extrapolating (default 500000)",
+    )
     b.add_argument("--no-apptest", action="store_true", help="skip the page reruns under Streamlit's AppTest")
     b.add_argument("--no-browser", action="store_true", help="skip the filter changes in headless Chromium")
     b.add_argument("--workdir", help="keep the demo files and the store in this folder (default: a temporary one)")
@@ -608,9 +825,20 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     from turquesa_geo.filters import FILTER_FIELDS
 
     for f in FILTER_FIELDS:
-        hint = "YYYY-MM-DD" if f.kind == "date" else "comma-separated " + (
-            "ISO-3 codes" if f.kind == "countries" else "dimension:code pairs" if f.kind == "modus"
-            else f"{f.vocabulary} codes" if f.vocabulary else "values")
+        hint = (
+            "YYYY-MM-DD"
+            if f.kind == "date"
+            else "comma-separated "
+            + (
+                "ISO-3 codes"
+                if f.kind == "countries"
+                else "dimension:code pairs"
+                if f.kind == "modus"
+                else f"{f.vocabulary} codes"
+                if f.vocabulary
+                else "values"
+            )
+        )
         parser.add_argument(f"--{f.key}", dest=f"filter_{f.name}", metavar="VALUE", help=f"{f.label} ({hint})")
 
 
@@ -634,7 +862,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = exc.text(_lang) if isinstance(exc, LocalizedError) else str(exc)
         print("turquesa: " + _("error") + f": {reason}", file=sys.stderr)
         return EXIT_REFUSED
-    except Exception as exc:  # noqa: BLE001  one line, never a traceback
+    except Exception as exc:
         print("turquesa: " + _("error") + f": {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
 

@@ -10,12 +10,40 @@ import re
 from itertools import product
 
 __all__ = [
-    "INCIDENT_ID", "SOURCE", "NETWORK", "REPORTING_COUNTRY", "DATE", "CRIME_TYPE", "NATIONALITY",
-    "ORIGIN", "TRANSIT", "DESTINATION", "DETECTION_COUNTRY", "LAT", "LON", "PLACE",
-    "REQUIRED_COLUMNS", "SCALAR_TEXT_COLUMNS", "MODUS_DIMENSIONS", "COUNTRY_COLUMNS", "MULTI_VALUE_COLUMNS", "FLAT_COLUMNS",
-    "COUNT_COLUMNS", "COUNT_ROLE", "COUNT_GENDER", "COUNT_AGE", "count_column", "parse_count_column",
-    "TRANSIT_SEPARATOR", "MULTI_SEPARATOR", "PERSONAL_COLUMN_PATTERN", "looks_personal",
-    "OUTCOME_COLUMNS", "DETAIL_TEXT_COLUMNS", "DETAIL_TERM_COLUMNS", "DETAIL_COLUMNS",
+    "COUNTRY_COLUMNS",
+    "COUNT_AGE",
+    "COUNT_COLUMNS",
+    "COUNT_GENDER",
+    "COUNT_ROLE",
+    "CRIME_TYPE",
+    "DATE",
+    "DESTINATION",
+    "DETAIL_COLUMNS",
+    "DETAIL_TERM_COLUMNS",
+    "DETAIL_TEXT_COLUMNS",
+    "DETECTION_COUNTRY",
+    "FLAT_COLUMNS",
+    "INCIDENT_ID",
+    "LAT",
+    "LON",
+    "MODUS_DIMENSIONS",
+    "MULTI_SEPARATOR",
+    "MULTI_VALUE_COLUMNS",
+    "NATIONALITY",
+    "NETWORK",
+    "ORIGIN",
+    "OUTCOME_COLUMNS",
+    "PERSONAL_COLUMN_PATTERN",
+    "PLACE",
+    "REPORTING_COUNTRY",
+    "REQUIRED_COLUMNS",
+    "SCALAR_TEXT_COLUMNS",
+    "SOURCE",
+    "TRANSIT",
+    "TRANSIT_SEPARATOR",
+    "count_column",
+    "looks_personal",
+    "parse_count_column",
 ]
 
 INCIDENT_ID = "incident_id"
@@ -54,8 +82,16 @@ MULTI_VALUE_COLUMNS: dict[str, str] = {
 }
 
 #: The modus-operandi dimensions (vocabularies of the multi-valued columns) the trends read.
-MODUS_DIMENSIONS: tuple[str, ...] = ("recruitment_method", "control_method", "exploitation_form", "transport_mode",
-                                     "concealment", "document_fraud", "platform", "linked_crime")
+MODUS_DIMENSIONS: tuple[str, ...] = (
+    "recruitment_method",
+    "control_method",
+    "exploitation_form",
+    "transport_mode",
+    "concealment",
+    "document_fraud",
+    "platform",
+    "linked_crime",
+)
 
 #: Outcome counts of an incident, as public incident sources report them (IOM Missing
 #: Migrants: dead, missing, survivors, and the children among the dead and missing, who
@@ -77,7 +113,10 @@ SCALAR_TEXT_COLUMNS: tuple[str, ...] = (INCIDENT_ID, SOURCE, NETWORK, DATE, CRIM
 #: Person-count columns: role word, gender letter, age word.
 COUNT_ROLE: dict[str, str] = {"victims": "victim", "migrants": "migrant", "suspects": "suspect"}
 COUNT_GENDER: dict[str, str] = {
-    "f": "female", "m": "male", "x": "transgender_nonconforming", "u": "unknown",
+    "f": "female",
+    "m": "male",
+    "x": "transgender_nonconforming",
+    "u": "unknown",
 }
 COUNT_AGE: dict[str, str] = {"adult": "adult", "minor": "minor", "u": "unknown"}
 
@@ -94,9 +133,7 @@ def count_column(role: str, gender: str, age_group: str) -> str:
     return f"{role_word}_{gender_letter}_{age_word}"
 
 
-COUNT_COLUMNS: tuple[str, ...] = tuple(
-    f"{r}_{g}_{a}" for r, g, a in product(COUNT_ROLE, COUNT_GENDER, COUNT_AGE)
-)
+COUNT_COLUMNS: tuple[str, ...] = tuple(f"{r}_{g}_{a}" for r, g, a in product(COUNT_ROLE, COUNT_GENDER, COUNT_AGE))
 
 _COUNT_SHAPE = re.compile(r"^(victims|migrants|suspects)_([a-z]+)_([a-z]+)$")
 
@@ -124,8 +161,23 @@ def parse_count_column(name: str) -> tuple[str, str, str] | None:
 
 
 FLAT_COLUMNS: tuple[str, ...] = (
-    INCIDENT_ID, SOURCE, NETWORK, REPORTING_COUNTRY, DATE, CRIME_TYPE, NATIONALITY, ORIGIN, TRANSIT,
-    DESTINATION, DETECTION_COUNTRY, LAT, LON, PLACE, *MULTI_VALUE_COLUMNS, *COUNT_COLUMNS, *DETAIL_COLUMNS,
+    INCIDENT_ID,
+    SOURCE,
+    NETWORK,
+    REPORTING_COUNTRY,
+    DATE,
+    CRIME_TYPE,
+    NATIONALITY,
+    ORIGIN,
+    TRANSIT,
+    DESTINATION,
+    DETECTION_COUNTRY,
+    LAT,
+    LON,
+    PLACE,
+    *MULTI_VALUE_COLUMNS,
+    *COUNT_COLUMNS,
+    *DETAIL_COLUMNS,
 )
 
 #: Column names that look like personal identifiers, in English, Spanish,

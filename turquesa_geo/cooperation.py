@@ -15,19 +15,28 @@ implied by a name in a list.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from turquesa_geo.store import queries as sql
 from turquesa_geo.corridors import _period, routes_of
 from turquesa_geo.filters import Filters
 from turquesa_geo.privacy import SMALL_CELL_K, protect_table
 from turquesa_geo.routes import SIGNATURE_COLUMNS
+from turquesa_geo.store import queries as sql
 
-__all__ = ["reporters_by_corridor", "corridor_matrix", "shared_corridors", "reporters_by_place", "load_contacts",
-           "quarter_label", "CONTACT_COLUMNS", "DEFAULT_CONTACTS"]
+__all__ = [
+    "CONTACT_COLUMNS",
+    "DEFAULT_CONTACTS",
+    "corridor_matrix",
+    "load_contacts",
+    "quarter_label",
+    "reporters_by_corridor",
+    "reporters_by_place",
+    "shared_corridors",
+]
 
 DEFAULT_CONTACTS = Path(__file__).resolve().parent.parent / "data" / "contacts.csv"
 #: Columns of the contacts file: roles and offices, never personal names.
@@ -80,11 +89,13 @@ def shared_corridors(reporters: pd.DataFrame, *, by: str = "reporting_country", 
         raise ValueError(f"by {by!r} is not 'reporting_country' or 'network'")
     columns = ["route", "quarter", "reporters", "n_reporters", "cases", "last_case"]
     frame = reporters.dropna(subset=[by])
-    per = frame.groupby(["route", "quarter", by], as_index=False).agg(cases=("cases", "sum"),
-                                                                     last_case=("last_case", "max"))
+    per = frame.groupby(["route", "quarter", by], as_index=False).agg(
+        cases=("cases", "sum"), last_case=("last_case", "max")
+    )
     per = per[per["cases"] >= k]
-    grouped = per.groupby(["route", "quarter"]).agg(reporters=(by, lambda s: tuple(sorted(s))),
-                                                   cases=("cases", "sum"), last_case=("last_case", "max"))
+    grouped = per.groupby(["route", "quarter"]).agg(
+        reporters=(by, lambda s: tuple(sorted(s))), cases=("cases", "sum"), last_case=("last_case", "max")
+    )
     grouped["n_reporters"] = grouped["reporters"].map(len)
     shared = grouped[grouped["n_reporters"] >= 2].reset_index()
     if shared.empty:
@@ -102,7 +113,7 @@ def reporters_by_place(reporters: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.Dat
         countries = row.route.split(">")
         who = tuple("" if pd.isna(v) else v for v in (row.reporting_country, row.network))  # "" when not stated
         places = [("hub", c) for c in dict.fromkeys(countries)]
-        places += [("leg", f"{a}>{b}") for a, b in zip(countries, countries[1:])]
+        places += [("leg", f"{a}>{b}") for a, b in itertools.pairwise(countries)]
         rows += [(kind, place, who, row.cases) for kind, place in places]
     frame = pd.DataFrame(rows, columns=["kind", "place", "who", "cases"])
     per = frame.groupby(["kind", "place", "who"], as_index=False)["cases"].sum()
@@ -124,12 +135,15 @@ def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in CONTACT_COLUMNS if c not in frame.columns]
     if missing:
-        raise ValueError(f"{path}: contacts file lacks column(s) {', '.join(missing)}; expected "
-                         f"{', '.join(CONTACT_COLUMNS)}")
+        raise ValueError(
+            f"{path}: contacts file lacks column(s) {', '.join(missing)}; expected {', '.join(CONTACT_COLUMNS)}"
+        )
     extra = [c for c in frame.columns if c not in CONTACT_COLUMNS]
     if extra:
-        raise ValueError(f"{path}: unexpected column(s) {', '.join(extra)}; the directory holds roles and offices "
-                         f"only ({', '.join(CONTACT_COLUMNS)})")
+        raise ValueError(
+            f"{path}: unexpected column(s) {', '.join(extra)}; the directory holds roles and offices "
+            f"only ({', '.join(CONTACT_COLUMNS)})"
+        )
     return frame[list(CONTACT_COLUMNS)]
 
 

@@ -14,14 +14,22 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from turquesa_geo.store import queries as sql
-from turquesa_geo.store.rollups import covers, whole_months
 from turquesa_geo.filters import Filters, previous_period
 from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.routes import SIGNATURE_COLUMNS, CorridorGraph, learn_corridor_graph, reconstruct_routes, route_legs
+from turquesa_geo.store import queries as sql
+from turquesa_geo.store.rollups import covers, whole_months
 
-__all__ = ["MAX_FLOWS", "CorridorView", "route_signatures", "corridor_graph", "corridor_view", "store_period",
-           "corridor_table", "routes_of"]
+__all__ = [
+    "MAX_FLOWS",
+    "CorridorView",
+    "corridor_graph",
+    "corridor_table",
+    "corridor_view",
+    "route_signatures",
+    "routes_of",
+    "store_period",
+]
 
 #: At most this many flows are drawn: deck.gl on a CPU stays responsive below it.
 MAX_FLOWS = 2_000
@@ -55,8 +63,7 @@ def store_period(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | No
     return None if first is None else (first, last)
 
 
-def route_signatures(con: duckdb.DuckDBPyConnection, filters: Filters,
-                     period: tuple[dt.date, dt.date]) -> pd.DataFrame:
+def route_signatures(con: duckdb.DuckDBPyConnection, filters: Filters, period: tuple[dt.date, dt.date]) -> pd.DataFrame:
     """Cases and persons per distinct reported route for the filters (one SQL query).
 
     Answered from the route rollup when it holds the filters and whole-month periods
@@ -79,8 +86,7 @@ def corridor_graph(con: duckdb.DuckDBPyConnection) -> CorridorGraph:
     return learn_corridor_graph(route_signatures(con, Filters(), period))
 
 
-def routes_of(frame: pd.DataFrame, graph: CorridorGraph | None = None, filters: Filters | None = None
-              ) -> pd.DataFrame:
+def routes_of(frame: pd.DataFrame, graph: CorridorGraph | None = None, filters: Filters | None = None) -> pd.DataFrame:
     """The rebuilt route of each distinct signature in ``frame`` (signature columns + ``route``),
     kept to the filters' origin / transit / destination countries when ``filters`` is given.
 
@@ -95,8 +101,14 @@ def routes_of(frame: pd.DataFrame, graph: CorridorGraph | None = None, filters: 
     return routes[[*signature, "route"]]
 
 
-def corridor_view(con: duckdb.DuckDBPyConnection, filters: Filters, *, graph: CorridorGraph | None = None,
-                  max_flows: int = MAX_FLOWS, k: int = SMALL_CELL_K) -> CorridorView:
+def corridor_view(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    *,
+    graph: CorridorGraph | None = None,
+    max_flows: int = MAX_FLOWS,
+    k: int = SMALL_CELL_K,
+) -> CorridorView:
     """Ranked corridors, legs and hubs for the filters.
 
     Parameters
@@ -118,11 +130,13 @@ def corridor_view(con: duckdb.DuckDBPyConnection, filters: Filters, *, graph: Co
     routes = routes[placed]
     corridors = _rank_corridors(routes)
     legs, hidden_flows, hidden_cases = _drawable_legs(routes, max_flows, k)
-    return CorridorView(corridors, legs, _hubs(routes), period, previous_period(filters), hidden_flows, hidden_cases,
-                        unplaced)
+    return CorridorView(
+        corridors, legs, _hubs(routes), period, previous_period(filters), hidden_flows, hidden_cases, unplaced
+    )
 
 
 # --- steps -------------------------------------------------------------------------
+
 
 def _period(con, filters: Filters) -> tuple[dt.date, dt.date]:
     """The filters' period; an open end stands for the whole months of the store's first or last case."""
@@ -153,23 +167,36 @@ def _filter_route_roles(routes: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def _rank_corridors(routes: pd.DataFrame) -> pd.DataFrame:
     """One row per rebuilt route: volume, change, share of women and girls, share inferred."""
-    columns = ["route", "cases", "cases_prev", "persons", "women_girls", "persons_known_sex", "cases_inferred",
-               "confidence"]
+    columns = [
+        "route",
+        "cases",
+        "cases_prev",
+        "persons",
+        "women_girls",
+        "persons_known_sex",
+        "cases_inferred",
+        "confidence",
+    ]
     if routes.empty:
         return pd.DataFrame(columns=columns)
-    work = routes.assign(cases_inferred=np.where(routes["n_inferred"] > 0, routes["cases"], 0),
-                         weighted_confidence=routes["confidence"] * routes["cases"])
+    work = routes.assign(
+        cases_inferred=np.where(routes["n_inferred"] > 0, routes["cases"], 0),
+        weighted_confidence=routes["confidence"] * routes["cases"],
+    )
     grouped = work.groupby("route", as_index=False)[
-        ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex", "cases_inferred",
-         "weighted_confidence"]].sum()
+        ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex", "cases_inferred", "weighted_confidence"]
+    ].sum()
     grouped["confidence"] = grouped["weighted_confidence"] / grouped["cases"].where(grouped["cases"] > 0)
     grouped = grouped[grouped["cases"] > 0].drop(columns="weighted_confidence")
     return grouped.sort_values(["cases", "route"], ascending=[False, True], ignore_index=True)[columns]
 
 
 def _drawable_legs(routes: pd.DataFrame, max_flows: int, k: int) -> tuple[pd.DataFrame, int, int]:
-    legs = route_legs(routes[routes["cases"] > 0], measures=("cases", "persons")) if len(routes) else pd.DataFrame(
-        columns=["from_iso3", "to_iso3", "inferred", "cases", "persons"])
+    legs = (
+        route_legs(routes[routes["cases"] > 0], measures=("cases", "persons"))
+        if len(routes)
+        else pd.DataFrame(columns=["from_iso3", "to_iso3", "inferred", "cases", "persons"])
+    )
     legs = legs.sort_values(["cases", "from_iso3", "to_iso3"], ascending=[False, True, True], ignore_index=True)
     drawable = legs[legs["cases"] >= k].head(max_flows)
     hidden = legs.drop(drawable.index)
@@ -189,9 +216,12 @@ def _hubs(routes: pd.DataFrame) -> pd.DataFrame:
     position = np.concatenate([np.arange(n) for n in lengths])
     last = np.repeat(lengths - 1, lengths)
     role = np.where(position == 0, "cases_out", np.where(position == last, "cases_in", "cases_through"))
-    table = (pd.DataFrame({"iso3": countries, "role": role, "cases": cases})
-             .pivot_table(index="iso3", columns="role", values="cases", aggfunc="sum", fill_value=0)
-             .reindex(columns=columns[1:4], fill_value=0).reset_index())
+    table = (
+        pd.DataFrame({"iso3": countries, "role": role, "cases": cases})
+        .pivot_table(index="iso3", columns="role", values="cases", aggfunc="sum", fill_value=0)
+        .reindex(columns=columns[1:4], fill_value=0)
+        .reset_index()
+    )
     table["throughput"] = table[columns[1:4]].sum(axis=1)
     return table.sort_values(["throughput", "iso3"], ascending=[False, True], ignore_index=True)[columns]
 
@@ -203,8 +233,9 @@ def _share(part: pd.Series, whole: pd.Series, k: int) -> pd.Series:
     return (100 * part / whole.where(whole > 0)).round(0).mask(small)
 
 
-def corridor_table(corridors: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K, top: int | None = None,
-                   grouping: bool = True) -> pd.DataFrame:
+def corridor_table(
+    corridors: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K, top: int | None = None, grouping: bool = True
+) -> pd.DataFrame:
     """The ranked corridors as shown: names, protected counts, change and shares in percent.
 
     Counts from 1 to k-1 read "<k"; a change or share built on such a count is left blank.
@@ -213,15 +244,17 @@ def corridor_table(corridors: pd.DataFrame, lang: str = "en", k: int = SMALL_CEL
     from turquesa_geo.privacy import format_count
 
     frame = corridors.head(top) if top else corridors
-    change = (100 * (frame["cases"] - frame["cases_prev"]) / frame["cases_prev"].where(frame["cases_prev"] > 0))
+    change = 100 * (frame["cases"] - frame["cases_prev"]) / frame["cases_prev"].where(frame["cases_prev"] > 0)
     small = (frame["cases"] < k) | (frame["cases_prev"] < k)
-    return pd.DataFrame({
-        "rank": np.arange(1, len(frame) + 1),
-        "corridor": [" → ".join(country_name(c, lang) for c in r.split(">")) for r in frame["route"]],
-        "route": frame["route"].to_numpy(),
-        "cases": [format_count(int(v), k, grouping, lang) for v in frame["cases"]],
-        "change_pct": change.round(0).mask(small).astype("Int64").array,
-        "persons": [format_count(int(v), k, grouping, lang) for v in frame["persons"]],
-        "women_girls_pct": _share(frame["women_girls"], frame["persons_known_sex"], k).astype("Int64").array,
-        "inferred_pct": _share(frame["cases_inferred"], frame["cases"], k).astype("Int64").array,
-    })
+    return pd.DataFrame(
+        {
+            "rank": np.arange(1, len(frame) + 1),
+            "corridor": [" → ".join(country_name(c, lang) for c in r.split(">")) for r in frame["route"]],
+            "route": frame["route"].to_numpy(),
+            "cases": [format_count(int(v), k, grouping, lang) for v in frame["cases"]],
+            "change_pct": change.round(0).mask(small).astype("Int64").array,
+            "persons": [format_count(int(v), k, grouping, lang) for v in frame["persons"]],
+            "women_girls_pct": _share(frame["women_girls"], frame["persons_known_sex"], k).astype("Int64").array,
+            "inferred_pct": _share(frame["cases_inferred"], frame["cases"], k).astype("Int64").array,
+        }
+    )

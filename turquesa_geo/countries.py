@@ -17,15 +17,15 @@ import pycountry
 from turquesa_geo.vocab import normalize_key
 
 __all__ = [
+    "ALIASES",
     "LANGS",
     "REGIONS",
     "TABLE_COLUMNS",
-    "ALIASES",
+    "country_name",
+    "country_shapes",
+    "country_table",
     "resolve_country",
     "suggest_countries",
-    "country_name",
-    "country_table",
-    "country_shapes",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -39,8 +39,16 @@ LANGS: tuple[str, ...] = ("en", "es", "pt", "fr")
 NAME_COLUMNS: dict[str, str] = {lang: f"name_{lang}" for lang in LANGS}
 REGIONS: tuple[str, ...] = ("americas", "other")
 TABLE_COLUMNS: tuple[str, ...] = (
-    ISO3, ISO2, *NAME_COLUMNS.values(), REGION,
-    "rep_lon", "rep_lat", "min_lon", "min_lat", "max_lon", "max_lat",
+    ISO3,
+    ISO2,
+    *NAME_COLUMNS.values(),
+    REGION,
+    "rep_lon",
+    "rep_lat",
+    "min_lon",
+    "min_lat",
+    "max_lon",
+    "max_lat",
 )
 
 #: gettext catalogues of pycountry whose translated ISO names are accepted.
@@ -52,22 +60,63 @@ _SUGGESTION_CUTOFF = 0.6
 #: Curated aliases (ISO-3 -> spellings) beyond the ISO names in en/es/pt/fr: the
 #: Americas, frequent origins and UN-style names. Each must name one country only.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "USA": ("EE.UU.", "EE. UU.", "EEUU", "E.U.A.", "EUA", "U.S.", "U.S.A.", "United States of America",
-            "Estados Unidos de América", "Estados Unidos da América", "Estados Unidos de Norteamérica"),
-    "GBR": ("UK", "U.K.", "Great Britain", "Britain", "Gran Bretaña", "Grã-Bretanha", "Grande-Bretagne",
-            "United Kingdom of Great Britain and Northern Ireland", "Inglaterra", "England", "Angleterre",
-            "Escocia", "Scotland"),
+    "USA": (
+        "EE.UU.",
+        "EE. UU.",
+        "EEUU",
+        "E.U.A.",
+        "EUA",
+        "U.S.",
+        "U.S.A.",
+        "United States of America",
+        "Estados Unidos de América",
+        "Estados Unidos da América",
+        "Estados Unidos de Norteamérica",
+    ),
+    "GBR": (
+        "UK",
+        "U.K.",
+        "Great Britain",
+        "Britain",
+        "Gran Bretaña",
+        "Grã-Bretanha",
+        "Grande-Bretagne",
+        "United Kingdom of Great Britain and Northern Ireland",
+        "Inglaterra",
+        "England",
+        "Angleterre",
+        "Escocia",
+        "Scotland",
+    ),
     "RUS": ("Russia", "Rusia", "Rússia", "Russie", "Russian Federation", "Federación de Rusia"),
     "CHN": ("República Popular China", "People's Republic of China", "China, People's Republic of"),
     "HKG": ("China, Hong Kong SAR", "Hong Kong SAR"),
     "MAC": ("China, Macao SAR", "Macau"),
     "KOR": ("Republic of Korea", "Korea, South", "Corea del Sur"),
     "PRK": ("Korea, North", "Corea del Norte"),
-    "COD": ("Congo RD", "RD Congo", "RDC", "DRC", "DR Congo", "D.R. Congo", "Congo DR", "Congo (Kinshasa)",
-            "Congo-Kinshasa", "Democratic Republic of Congo", "Democratic Republic of the Congo",
-            "Dem. Rep. Congo", "República Democrática del Congo", "Zaire"),
-    "COG": ("Congo (Brazzaville)", "Congo-Brazzaville", "Republic of Congo", "Republic of the Congo",
-            "República del Congo"),
+    "COD": (
+        "Congo RD",
+        "RD Congo",
+        "RDC",
+        "DRC",
+        "DR Congo",
+        "D.R. Congo",
+        "Congo DR",
+        "Congo (Kinshasa)",
+        "Congo-Kinshasa",
+        "Democratic Republic of Congo",
+        "Democratic Republic of the Congo",
+        "Dem. Rep. Congo",
+        "República Democrática del Congo",
+        "Zaire",
+    ),
+    "COG": (
+        "Congo (Brazzaville)",
+        "Congo-Brazzaville",
+        "Republic of Congo",
+        "Republic of the Congo",
+        "República del Congo",
+    ),
     "CIV": ("Ivory Coast", "Costa de Marfil", "Cote d'Ivoire"),
     "DOM": ("Dominican Rep.", "Rep. Dominicana", "República Dominicana"),
     "HTI": ("Haïti", "Haití", "Ayiti"),
@@ -75,15 +124,30 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "PER": ("Perú",),
     "MEX": ("México", "Méjico"),
     "BRA": ("Brasil",),
-    "VEN": ("Venezuela (Bolivarian Republic of)", "República Bolivariana de Venezuela",
-            "Bolivarian Republic of Venezuela"),
+    "VEN": (
+        "Venezuela (Bolivarian Republic of)",
+        "República Bolivariana de Venezuela",
+        "Bolivarian Republic of Venezuela",
+    ),
     "BOL": ("Bolivia (Plurinational State of)", "Estado Plurinacional de Bolivia"),
     "TTO": ("Trinidad y Tobago", "Trinité-et-Tobago", "Trinidad e Tobago", "Trinidad & Tobago"),
-    "KNA": ("San Cristóbal y Nieves", "Saint Kitts", "St. Kitts and Nevis", "St Kitts and Nevis",
-            "St. Kitts & Nevis", "Saint-Kitts-et-Nevis"),
+    "KNA": (
+        "San Cristóbal y Nieves",
+        "Saint Kitts",
+        "St. Kitts and Nevis",
+        "St Kitts and Nevis",
+        "St. Kitts & Nevis",
+        "Saint-Kitts-et-Nevis",
+    ),
     "LCA": ("St. Lucia", "Santa Lucía", "Sainte-Lucie"),
-    "VCT": ("St. Vincent and the Grenadines", "Saint Vincent", "St. Vincent", "San Vicente y las Granadinas",
-            "San Vicente y Granadinas", "St. Vin. and Gren."),
+    "VCT": (
+        "St. Vincent and the Grenadines",
+        "Saint Vincent",
+        "St. Vincent",
+        "San Vicente y las Granadinas",
+        "San Vicente y Granadinas",
+        "St. Vin. and Gren.",
+    ),
     "ATG": ("Antigua and Barbuda", "Antigua y Barbuda", "Antigua & Barbuda", "Antigua and Barb."),
     "GUF": ("Guayana Francesa", "Guyane", "Guyane française", "Guiana Francesa"),
     "PRI": ("Porto Rico",),
@@ -267,8 +331,9 @@ def country_shapes() -> gpd.GeoDataFrame:
 @lru_cache(maxsize=1)
 def _read_table() -> pd.DataFrame:
     # keep_default_na=False: Namibia's ISO-2 code "NA" is not a missing value.
-    return pd.read_csv(TABLE_FILE, keep_default_na=False,
-                       dtype={col: str for col in (ISO3, ISO2, REGION, *NAME_COLUMNS.values())})
+    return pd.read_csv(
+        TABLE_FILE, keep_default_na=False, dtype={col: str for col in (ISO3, ISO2, REGION, *NAME_COLUMNS.values())}
+    )
 
 
 @lru_cache(maxsize=1)
@@ -279,8 +344,7 @@ def _read_shapes() -> gpd.GeoDataFrame:
 @lru_cache(maxsize=1)
 def _names_by_code() -> dict[str, dict[str, str]]:
     table = _read_table()
-    return {row[ISO3]: {lang: row[col] for lang, col in NAME_COLUMNS.items()}
-            for row in table.to_dict("records")}
+    return {row[ISO3]: {lang: row[col] for lang, col in NAME_COLUMNS.items()} for row in table.to_dict("records")}
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,18 @@ from dataclasses import dataclass, field, fields, replace
 from turquesa_geo.i18n import N_, gettext
 from turquesa_geo.vocab import MULTI_VALUED, VOCABULARIES
 
-__all__ = ["Filters", "FilterField", "FILTER_FIELDS", "ROUTE_ROLES", "to_query_params", "from_query_params",
-           "previous_period", "describe", "fit_to_store", "add_months"]
+__all__ = [
+    "FILTER_FIELDS",
+    "ROUTE_ROLES",
+    "FilterField",
+    "Filters",
+    "add_months",
+    "describe",
+    "fit_to_store",
+    "from_query_params",
+    "previous_period",
+    "to_query_params",
+]
 
 #: Where a country sits on a route, for the origin / transit / destination filters.
 ROUTE_ROLES = ("origin", "transit", "destination")
@@ -66,13 +76,26 @@ FILTER_FIELDS: tuple[FilterField, ...] = (
     FilterField("age_groups", "age", N_("Age group"), "codes", "age_group"),
     FilterField("nationalities", "nat", N_("Nationality"), "countries"),
     FilterField("origin", "orig", N_("From country (origin)"), "countries", help=N_("routes that start here")),
-    FilterField("transit", "via", N_("Through country (transit)"), "countries", help=N_("routes that pass through here")),
+    FilterField(
+        "transit", "via", N_("Through country (transit)"), "countries", help=N_("routes that pass through here")
+    ),
     FilterField("destination", "dest", N_("To country (destination)"), "countries", help=N_("routes that end here")),
-    FilterField("modus", "mo", N_("Modus operandi"), "modus",
-                help=N_("transport, recruitment, control, exploitation, concealment, platforms, fraud, linked crimes")),
+    FilterField(
+        "modus",
+        "mo",
+        N_("Modus operandi"),
+        "modus",
+        help=N_("transport, recruitment, control, exploitation, concealment, platforms, fraud, linked crimes"),
+    ),
     FilterField("sources", "src", N_("Reporting source"), "text"),
-    FilterField("linked_crimes", "linked", N_("Linked crimes"), "codes", "linked_crime",
-                help=N_("cases flagged with any of these linked crimes (document fraud, cybercrime, drugs, ...)")),
+    FilterField(
+        "linked_crimes",
+        "linked",
+        N_("Linked crimes"),
+        "codes",
+        "linked_crime",
+        help=N_("cases flagged with any of these linked crimes (document fraud, cybercrime, drugs, ...)"),
+    ),
 )
 
 _SEPARATOR = ","
@@ -128,8 +151,9 @@ def from_query_params(params: Mapping[str, str], lang: str = "en") -> tuple[Filt
             try:
                 values[f.name] = dt.date.fromisoformat(raw)
             except ValueError:
-                problems.append(gettext(lang, "{key}: {value} is not a date (YYYY-MM-DD)").format(
-                    key=f.key, value=repr(raw)))
+                problems.append(
+                    gettext(lang, "{key}: {value} is not a date (YYYY-MM-DD)").format(key=f.key, value=repr(raw))
+                )
             continue
         items = tuple(dict.fromkeys(v.strip() for v in raw.split(_SEPARATOR) if v.strip()))
         if f.kind == "modus":
@@ -142,8 +166,9 @@ def from_query_params(params: Mapping[str, str], lang: str = "en") -> tuple[Filt
         else:
             kept = _codes_valid(items, f.vocabulary)
             dropped = [c for c in items if c not in kept]
-        problems += [gettext(lang, "{key}: {value} is not a known value").format(key=f.key, value=repr(d))
-                     for d in dropped]
+        problems += [
+            gettext(lang, "{key}: {value} is not a known value").format(key=f.key, value=repr(d)) for d in dropped
+        ]
         values[f.name] = kept
     return Filters(**values), problems
 
@@ -211,8 +236,9 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
     return "; ".join(parts) if parts else gettext(lang, "All cases")
 
 
-def fit_to_store(filters: Filters, period: tuple[dt.date, dt.date],
-                 choices: Mapping[str, Sequence[str]], lang: str = "en") -> tuple[Filters, list[str]]:
+def fit_to_store(
+    filters: Filters, period: tuple[dt.date, dt.date], choices: Mapping[str, Sequence[str]], lang: str = "en"
+) -> tuple[Filters, list[str]]:
     """Fit filters (e.g. from a link) to what the store holds; return them and what was changed.
 
     The period is clipped to the store's first and last case date (dropped when it
@@ -231,16 +257,23 @@ def fit_to_store(filters: Filters, period: tuple[dt.date, dt.date],
     notes: list[str] = []
     start, end = filters.start, filters.end
     if (start and start > last) or (end and end < first) or (start and end and start > end):
-        notes.append(gettext(lang, "the period {start} – {end} holds no case (cases run {first} – {last})").format(
-            start=start or "…", end=end or "…", first=first, last=last))
+        notes.append(
+            gettext(lang, "the period {start} – {end} holds no case (cases run {first} – {last})").format(
+                start=start or "…", end=end or "…", first=first, last=last
+            )
+        )
         start = end = None
     if start and start < first:
-        notes.append(gettext(lang, "From {start} is before the first case ({first}): the period starts there").format(
-            start=start, first=first))
+        notes.append(
+            gettext(lang, "From {start} is before the first case ({first}): the period starts there").format(
+                start=start, first=first
+            )
+        )
         start = first
     if end and end > last:
-        notes.append(gettext(lang, "To {end} is after the last case ({last}): the period ends there").format(
-            end=end, last=last))
+        notes.append(
+            gettext(lang, "To {end} is after the last case ({last}): the period ends there").format(end=end, last=last)
+        )
         end = last
     changes: dict[str, object] = {"start": start, "end": end}
     for f in FILTER_FIELDS:
@@ -251,8 +284,11 @@ def fit_to_store(filters: Filters, period: tuple[dt.date, dt.date],
         kept = tuple(v for v in value if (":".join(v) if f.kind == "modus" else v) in allowed)
         for v in value:
             if v not in kept:
-                notes.append(gettext(lang, "{filter}: {value} is not in the store").format(
-                    filter=gettext(lang, f.label), value=":".join(v) if f.kind == "modus" else v))
+                notes.append(
+                    gettext(lang, "{filter}: {value} is not in the store").format(
+                        filter=gettext(lang, f.label), value=":".join(v) if f.kind == "modus" else v
+                    )
+                )
         changes[f.name] = kept
     return replace(filters, **changes), notes
 

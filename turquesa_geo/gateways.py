@@ -5,7 +5,7 @@ Reads only the curated ``turquesa_geo/data/gateways.csv`` (see ``data/README.md`
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -16,11 +16,11 @@ from turquesa_geo.vocab import codes
 __all__ = [
     "GATEWAY_COLUMNS",
     "KINDS",
-    "MODES",
     "KIND_PREFERENCE",
-    "gateway_table",
+    "MODES",
     "gateway_for",
     "gateway_lookup",
+    "gateway_table",
     "main_airports",
 ]
 
@@ -37,7 +37,16 @@ GATEWAY_MODES = "modes"
 RANK = "rank"
 NOTE = "note"
 GATEWAY_COLUMNS: tuple[str, ...] = (
-    GATEWAY_ID, NAME, KIND, LON, LAT, COUNTRY_A, COUNTRY_B, GATEWAY_MODES, RANK, NOTE,
+    GATEWAY_ID,
+    NAME,
+    KIND,
+    LON,
+    LAT,
+    COUNTRY_A,
+    COUNTRY_B,
+    GATEWAY_MODES,
+    RANK,
+    NOTE,
 )
 
 KINDS: tuple[str, ...] = ("land_crossing", "river_crossing", "sea_departure", "airport", "hub")
@@ -161,8 +170,7 @@ def gateway_lookup(mode: str | None = None) -> dict[tuple[str, str], tuple[float
     """
     _check_mode(mode)
     points = _read_gateways().set_index(GATEWAY_ID)[[LON, LAT]]
-    return {pair: (float(points.at[gid, LON]), float(points.at[gid, LAT]), gid)
-            for pair, gid in _choices(mode).items()}
+    return {pair: (float(points.at[gid, LON]), float(points.at[gid, LAT]), gid) for pair, gid in _choices(mode).items()}
 
 
 def main_airports() -> pd.DataFrame:
@@ -189,8 +197,12 @@ def main_airports() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _read_gateways() -> pd.DataFrame:
     # Only an empty cell is missing: no code or name here is read as NaN ("NA" would be Namibia).
-    table = pd.read_csv(GATEWAYS_FILE, keep_default_na=False, na_values={COUNTRY_B: [""]},
-                        dtype={LON: "float64", LAT: "float64", RANK: "int64"})
+    table = pd.read_csv(
+        GATEWAYS_FILE,
+        keep_default_na=False,
+        na_values={COUNTRY_B: [""]},
+        dtype={LON: "float64", LAT: "float64", RANK: "int64"},
+    )
     _check_table(table)
     return table
 
@@ -228,7 +240,7 @@ def _known_codes() -> frozenset[str]:
     return frozenset(country_table()["iso3"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _choices(mode: str | None) -> dict[tuple[str, str], str]:
     """Ordered pair (both orders) -> gateway_id of the preferred gateway for ``mode``."""
     candidates = _pair_candidates(mode)

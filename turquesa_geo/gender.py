@@ -9,20 +9,27 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from turquesa_geo.store import queries as sql
 from turquesa_geo.filters import Filters
 from turquesa_geo.privacy import SMALL_CELL_K, format_protected, is_small
+from turquesa_geo.store import queries as sql
 from turquesa_geo.vocab import label
 
-__all__ = ["SPLITS", "persons_by", "persons_by_corridor", "women_girls_share", "women_girls_series",
-           "women_girls_table"]
+__all__ = [
+    "SPLITS",
+    "persons_by",
+    "persons_by_corridor",
+    "women_girls_series",
+    "women_girls_share",
+    "women_girls_table",
+]
 
 #: What the gender page can split persons by.
 SPLITS = ("none", "crime_type", "nationality", "exploitation_form", "corridor")
 
 
-def persons_by(con: duckdb.DuckDBPyConnection, filters: Filters, split: str = "none",
-               freq: str | None = None) -> pd.DataFrame:
+def persons_by(
+    con: duckdb.DuckDBPyConnection, filters: Filters, split: str = "none", freq: str | None = None
+) -> pd.DataFrame:
     """Persons by role, gender and age group, per ``split`` category (and period when ``freq``)."""
     text, params = sql.persons_by(filters, split, freq)
     frame = con.execute(text, params).df()
@@ -31,8 +38,9 @@ def persons_by(con: duckdb.DuckDBPyConnection, filters: Filters, split: str = "n
     return frame
 
 
-def women_girls_share(con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "Y",
-                      lang: str = "en") -> pd.DataFrame:
+def women_girls_share(
+    con: duckdb.DuckDBPyConnection, filters: Filters, freq: str = "Y", lang: str = "en"
+) -> pd.DataFrame:
     """Per period and role: women and girls, persons of known sex, and the share in percent.
 
     The share is of persons whose sex is known; ``unknown`` gives how many were not recorded.
@@ -40,11 +48,15 @@ def women_girls_share(con: duckdb.DuckDBPyConnection, filters: Filters, freq: st
     """
     frame = persons_by(con, filters, "none", freq)
     frame = frame[frame["role"] != "suspect"] if not filters.roles else frame
-    grouped = frame.assign(
-        women_girls=frame["persons"].where(frame["gender"] == "female", 0),
-        known_sex=frame["persons"].where(frame["gender"] != "unknown", 0),
-        unknown=frame["persons"].where(frame["gender"] == "unknown", 0),
-    ).groupby(["period", "role"], as_index=False)[["women_girls", "known_sex", "unknown", "persons"]].sum()
+    grouped = (
+        frame.assign(
+            women_girls=frame["persons"].where(frame["gender"] == "female", 0),
+            known_sex=frame["persons"].where(frame["gender"] != "unknown", 0),
+            unknown=frame["persons"].where(frame["gender"] == "unknown", 0),
+        )
+        .groupby(["period", "role"], as_index=False)[["women_girls", "known_sex", "unknown", "persons"]]
+        .sum()
+    )
     grouped["share"] = (100 * grouped["women_girls"] / grouped["known_sex"].where(grouped["known_sex"] > 0)).round(1)
     grouped["period"] = pd.to_datetime(grouped["period"])
     grouped["role"] = [label("role", r, lang) for r in grouped["role"]]
@@ -61,8 +73,7 @@ def women_girls_table(shares: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "
     return shown
 
 
-def persons_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, graph=None, top: int = 12
-                        ) -> pd.DataFrame:
+def persons_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, graph=None, top: int = 12) -> pd.DataFrame:
     """Persons by rebuilt corridor (``category`` holds the route), role, gender and age group,
     for the ``top`` corridors by persons."""
     from turquesa_geo.corridors import routes_of
@@ -73,8 +84,12 @@ def persons_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, graph=
     if frame.empty:
         return pd.DataFrame(columns=columns)
     signature = list(SIGNATURE_COLUMNS)
-    frame = frame.merge(routes_of(frame, graph, filters), on=signature).groupby(["route", "role", "gender", "age_group"], as_index=False)[
-        "persons"].sum().rename(columns={"route": "category"})
+    frame = (
+        frame.merge(routes_of(frame, graph, filters), on=signature)
+        .groupby(["route", "role", "gender", "age_group"], as_index=False)["persons"]
+        .sum()
+        .rename(columns={"route": "category"})
+    )
     biggest = frame.groupby("category")["persons"].sum().nlargest(top).index
     frame = frame[frame["category"].isin(biggest)].assign(period=pd.NaT)
     frame["persons"] = frame["persons"].astype("int64")
@@ -86,5 +101,12 @@ def women_girls_series(shares: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.DataFr
     (one line per role), with shares resting on a small count removed."""
     others = shares["known_sex"] - shares["women_girls"]
     hidden = is_small(shares["women_girls"], k) | is_small(others, k) | (shares["known_sex"] < k)
-    return pd.DataFrame({"period": shares["period"], "code": shares["role"], "cases": shares["women_girls"],
-                         "reporting": shares["known_sex"], "share": shares["share"].mask(hidden)})
+    return pd.DataFrame(
+        {
+            "period": shares["period"],
+            "code": shares["role"],
+            "cases": shares["women_girls"],
+            "reporting": shares["known_sex"],
+            "share": shares["share"].mask(hidden),
+        }
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -26,9 +26,29 @@ from babel.numbers import format_decimal, get_group_symbol
 from babel.numbers import format_percent as _babel_percent
 from babel.support import NullTranslations, Translations
 
-__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "LANG_ENV", "DOMAIN", "LOCALE_DIR", "default_lang", "check_lang",
-           "translator", "gettext", "pgettext", "ngettext", "bilingual", "format_number", "format_percent",
-           "format_date", "format_month", "format_datetime", "regroup", "N_", "LocalizedError", "Translatable"]
+__all__ = [
+    "DOMAIN",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "LANG_ENV",
+    "LOCALE_DIR",
+    "N_",
+    "LocalizedError",
+    "Translatable",
+    "bilingual",
+    "check_lang",
+    "default_lang",
+    "format_date",
+    "format_datetime",
+    "format_month",
+    "format_number",
+    "format_percent",
+    "gettext",
+    "ngettext",
+    "pgettext",
+    "regroup",
+    "translator",
+]
 
 #: The interface languages, English first (the message ids are English).
 LANGUAGES: tuple[str, ...] = ("en", "es", "pt", "fr")
@@ -75,7 +95,7 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str) -> NullTranslations:
     """The compiled catalog of ``lang`` (compiled from its .po in memory once per process)."""
     if lang == "en" or not po_path(lang).exists():
@@ -147,9 +167,14 @@ class LocalizedError(Exception):
         translated = gettext(lang, self.msgid)
         if not self.params:
             return translated
-        values = {key: gettext(lang, value) if isinstance(value, Translatable)
-                  else value.text(lang) if isinstance(value, LocalizedError) else value
-                  for key, value in self.params.items()}
+        values = {
+            key: gettext(lang, value)
+            if isinstance(value, Translatable)
+            else value.text(lang)
+            if isinstance(value, LocalizedError)
+            else value
+            for key, value in self.params.items()
+        }
         try:
             return translated.format(**values)
         except (KeyError, IndexError, ValueError):  # a translation with broken placeholders: English

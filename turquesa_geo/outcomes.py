@@ -13,11 +13,11 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from turquesa_geo.store import queries as sql
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import Filters
 from turquesa_geo.i18n import format_number, gettext
 from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.store import queries as sql
 from turquesa_geo.vocab import label
 
 __all__ = ["PERSON_COLUMNS", "outcomes", "outcomes_by_country", "precision_shares", "quality_shares"]
@@ -35,8 +35,11 @@ def outcomes_by_country(frame: pd.DataFrame, lang: str = "en", k: int = SMALL_CE
     """One row per country of incident (at sea: "At sea or unknown"), largest first, counts protected."""
     if frame.empty:
         return pd.DataFrame(columns=["country", "incidents", *PERSON_COLUMNS])
-    by = frame.assign(country=frame["country"].fillna("")).groupby("country", as_index=False)[
-        ["incidents", *PERSON_COLUMNS]].sum()
+    by = (
+        frame.assign(country=frame["country"].fillna(""))
+        .groupby("country", as_index=False)[["incidents", *PERSON_COLUMNS]]
+        .sum()
+    )
     by = by.sort_values(["dead", "missing", "incidents"], ascending=False, ignore_index=True)
     at_sea = gettext(lang, "At sea or unknown")
     shown = pd.DataFrame({"country": [country_name(c, lang) if c else at_sea for c in by["country"]]})

@@ -149,8 +149,9 @@ def suppress_small_cells(frame: pd.DataFrame, columns: Sequence[str], k: int = S
     return out
 
 
-def format_protected(frame: pd.DataFrame, columns: Sequence[str], k: int = SMALL_CELL_K,
-                     lang: str = "en") -> pd.DataFrame:
+def format_protected(
+    frame: pd.DataFrame, columns: Sequence[str], k: int = SMALL_CELL_K, lang: str = "en"
+) -> pd.DataFrame:
     """Return a copy for display: small counts read ``<k``, others as whole numbers.
 
     >>> format_protected(pd.DataFrame({"n": [0, 3, 1234]}), ["n"])["n"].tolist()
@@ -365,8 +366,15 @@ def protect_long(
     return out
 
 
-def protected_total(frame: pd.DataFrame, value: str, rows: str | None = None, cols: str | None = None, *,
-                    k: int = SMALL_CELL_K, grouping: bool = True) -> str:
+def protected_total(
+    frame: pd.DataFrame,
+    value: str,
+    rows: str | None = None,
+    cols: str | None = None,
+    *,
+    k: int = SMALL_CELL_K,
+    grouping: bool = True,
+) -> str:
     """The grand total of the table :func:`protect_long` protects, as it may be shown beside it.
 
     A whole number, or ``·`` when the protection hides it (see :class:`ProtectedTable`).
@@ -379,12 +387,12 @@ def protected_total(frame: pd.DataFrame, value: str, rows: str | None = None, co
     return _protect_long_table(frame, value, rows, cols, k, with_totals=True).display(grouping).iloc[-1, -1]
 
 
-def _protect_long_table(frame: pd.DataFrame, value: str, rows: str | None, cols: str | None, k: int,
-                        with_totals: bool = False) -> ProtectedTable:
+def _protect_long_table(
+    frame: pd.DataFrame, value: str, rows: str | None, cols: str | None, k: int, with_totals: bool = False
+) -> ProtectedTable:
     """``protect_table`` on the frame's own keys, or with one cell per row when there are none."""
     if cols is None:
-        return protect_table(frame.assign(_cell=np.arange(len(frame))), value, "_cell", k=k,
-                             with_totals=with_totals)
+        return protect_table(frame.assign(_cell=np.arange(len(frame))), value, "_cell", k=k, with_totals=with_totals)
     return protect_table(frame, value, rows, cols, k=k, with_totals=with_totals)
 
 
@@ -433,8 +441,11 @@ def shares(
     with np.errstate(divide="ignore", invalid="ignore"):
         percent = 100.0 * counts / denominator
     unsafe = (
-        np.isnan(percent) | (denominator == 0)
-        | _small(counts, k) | _small(denominator, k) | _small(denominator - counts, k)
+        np.isnan(percent)
+        | (denominator == 0)
+        | _small(counts, k)
+        | _small(denominator, k)
+        | _small(denominator - counts, k)
     )
     out = pd.DataFrame(percent, index=table.values.index, columns=table.values.columns).astype("Float64")
     return out.mask(unsafe)
@@ -485,8 +496,9 @@ def guard_totals(values: pd.Series, *, k: int = SMALL_CELL_K, base: int | None =
     return rounded.mask((counts == 0).fillna(False), 0).mask(is_small(counts, k))
 
 
-def format_guarded_total(value: int, *, k: int = SMALL_CELL_K, base: int | None = None,
-                         grouping: bool = True, lang: str = "en") -> str:
+def format_guarded_total(
+    value: int, *, k: int = SMALL_CELL_K, base: int | None = None, grouping: bool = True, lang: str = "en"
+) -> str:
     """``guard_total`` for display: ``<k`` when small, thousands grouped.
 
     >>> format_guarded_total(3), format_guarded_total(0), format_guarded_total(12344)
@@ -532,8 +544,11 @@ def _pivot_counts(frame: pd.DataFrame, value: str, row_keys: list[str], cols: st
     if cols is None:
         return counts.to_frame(value)
     if counts.empty:
-        index = pd.MultiIndex.from_arrays([[] for _ in row_keys], names=row_keys) if len(row_keys) > 1 \
+        index = (
+            pd.MultiIndex.from_arrays([[] for _ in row_keys], names=row_keys)
+            if len(row_keys) > 1
             else pd.Index([], name=row_keys[0])
+        )
         return pd.DataFrame(index=index, columns=pd.Index([], name=cols), dtype="int64")
     return counts.unstack(cols, fill_value=0)
 
@@ -641,8 +656,9 @@ def _attacker_bounds(grid: np.ndarray, primary: np.ndarray, k: int, two_way: boo
     return np.minimum(low, grid), high
 
 
-def _settle_lines(grid: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray, k: int,
-                  two_way: bool) -> np.ndarray:
+def _settle_lines(
+    grid: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray, k: int, two_way: bool
+) -> np.ndarray:
     """Passes over rows, then columns, until every line is safe (rules 1-3 of the module docstring)."""
     while True:
         before = hidden
@@ -714,8 +730,9 @@ def _determined_entries(hidden: np.ndarray, two_way: bool) -> np.ndarray:
     return out
 
 
-def _pinned_cells(grid: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray, two_way: bool,
-                  among: np.ndarray) -> np.ndarray:
+def _pinned_cells(
+    grid: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray, two_way: bool, among: np.ndarray
+) -> np.ndarray:
     """Cells of ``among`` whose hidden count a reader can pin to one value.
 
     The reader knows the shown entries, the line equations and the bounds of
@@ -737,8 +754,9 @@ def _pinned_cells(grid: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: n
     return pinned
 
 
-def _room_to_move(grid: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray,
-                  two_way: bool) -> tuple[np.ndarray, np.ndarray]:
+def _room_to_move(
+    grid: np.ndarray, hidden: np.ndarray, low: np.ndarray, high: np.ndarray, two_way: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Where a hidden entry can gain one and lose one, with totals counted negatively.
 
     Moving totals to the other side of their equations (-1) makes every line

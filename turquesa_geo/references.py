@@ -10,16 +10,28 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from turquesa_geo.store import queries as sql
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import Filters
 from turquesa_geo.i18n import N_, gettext, ngettext
 from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.store import queries as sql
 from turquesa_geo.vocab import label
 
-__all__ = ["INDICATOR_LABELS", "reference_counts", "citizenship_flows", "yearly_series", "sex_age_series",
-           "shown_value", "reference_sources", "SEX_AGE_GROUPS", "as_trend_series", "as_sex_age_frame",
-           "flows_table", "series_table", "sex_age_table"]
+__all__ = [
+    "INDICATOR_LABELS",
+    "SEX_AGE_GROUPS",
+    "as_sex_age_frame",
+    "as_trend_series",
+    "citizenship_flows",
+    "flows_table",
+    "reference_counts",
+    "reference_sources",
+    "series_table",
+    "sex_age_series",
+    "sex_age_table",
+    "shown_value",
+    "yearly_series",
+]
 
 #: Indicator codes and their names (English message ids).
 INDICATOR_LABELS = {
@@ -30,14 +42,19 @@ INDICATOR_LABELS = {
 }
 
 #: The sex × age groups the gender page draws, in order (English message ids, also the table's column keys).
-SEX_AGE_GROUPS = {("female", "adult"): N_("Women"), ("female", "minor"): N_("Girls"), ("male", "adult"): N_("Men"),
-                  ("male", "minor"): N_("Boys")}
+SEX_AGE_GROUPS = {
+    ("female", "adult"): N_("Women"),
+    ("female", "minor"): N_("Girls"),
+    ("male", "adult"): N_("Men"),
+    ("male", "minor"): N_("Boys"),
+}
 
 _COLUMNS = ["source", "year", "country", "area", "category", "sex", "age_group", "unit", "value", "censored"]
 
 
-def reference_counts(con: duckdb.DuckDBPyConnection, filters: Filters, indicator: str = "detected_victims",
-                     dimension: str = "total") -> pd.DataFrame:
+def reference_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters, indicator: str = "detected_victims", dimension: str = "total"
+) -> pd.DataFrame:
     """The stored counts of one indicator and dimension the filters select (see :func:`sql.aggregate_counts`)."""
     frame = con.execute(*sql.aggregate_counts(filters, indicator, dimension)).df()
     if frame.empty:
@@ -48,8 +65,11 @@ def reference_counts(con: duckdb.DuckDBPyConnection, filters: Filters, indicator
 
 def reference_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Which aggregate sources the store holds: source, indicator, first and last year, rows."""
-    return con.execute(*sql.aggregate_sources()).df().set_axis(
-        ["source", "indicator", "first_year", "last_year", "rows"], axis=1)
+    return (
+        con.execute(*sql.aggregate_sources())
+        .df()
+        .set_axis(["source", "indicator", "first_year", "last_year", "rows"], axis=1)
+    )
 
 
 def _summed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -57,9 +77,16 @@ def _summed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=[*keys, "value", "censored", "first_year", "last_year"])
     counts = frame[frame["unit"].str.lower().str.startswith("count")]
-    grouped = counts.assign(is_censored=counts["censored"].notna()).groupby(keys, as_index=False).agg(
-        value=("value", lambda v: int(v.fillna(0).sum())), censored=("is_censored", "sum"),
-        first_year=("year", "min"), last_year=("year", "max"))
+    grouped = (
+        counts.assign(is_censored=counts["censored"].notna())
+        .groupby(keys, as_index=False)
+        .agg(
+            value=("value", lambda v: int(v.fillna(0).sum())),
+            censored=("is_censored", "sum"),
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+        )
+    )
     grouped["censored"] = grouped["censored"].astype("int64")
     return grouped
 
@@ -71,9 +98,13 @@ def citizenship_flows(counts: pd.DataFrame) -> pd.DataFrame:
     left out), first_year, last_year; domestic rows (citizens detected at home) and
     rows of a region are left out: a flow needs two countries.
     """
-    known = counts[counts["country"].notna() & (counts["category"].str.len() == 3)
-                   & (counts["category"] != counts["country"]) & (counts["sex"] == "total")
-                   & (counts["age_group"] == "total")]
+    known = counts[
+        counts["country"].notna()
+        & (counts["category"].str.len() == 3)
+        & (counts["category"] != counts["country"])
+        & (counts["sex"] == "total")
+        & (counts["age_group"] == "total")
+    ]
     flows = _summed(known.rename(columns={"category": "from_iso3", "country": "to_iso3"}), ["from_iso3", "to_iso3"])
     return flows.sort_values(["value", "censored"], ascending=False, ignore_index=True)
 
@@ -100,15 +131,26 @@ def as_trend_series(series: pd.DataFrame) -> pd.DataFrame:
 
     Censored values count as not drawn: a year whose only value is ``<5`` leaves a gap.
     """
-    return pd.DataFrame({"period": pd.to_datetime(series["year"].astype(int).astype(str) + "-01-01"),
-                         "code": series.iloc[:, 1], "cases": series["value"].astype("int64"),
-                         "reporting": series["value"].astype("int64")})
+    return pd.DataFrame(
+        {
+            "period": pd.to_datetime(series["year"].astype(int).astype(str) + "-01-01"),
+            "code": series.iloc[:, 1],
+            "cases": series["value"].astype("int64"),
+            "reporting": series["value"].astype("int64"),
+        }
+    )
 
 
 def as_sex_age_frame(series: pd.DataFrame) -> pd.DataFrame:
     """A :func:`sex_age_series` in the shape :func:`turquesa_geo.charts.sex_age_figure` draws (one bar per year)."""
-    return pd.DataFrame({"category": series["year"].astype(int).astype(str), "gender": series["sex"],
-                         "age_group": series["age_group"], "persons": series["value"].astype("int64")})
+    return pd.DataFrame(
+        {
+            "category": series["year"].astype(int).astype(str),
+            "gender": series["sex"],
+            "age_group": series["age_group"],
+            "persons": series["value"].astype("int64"),
+        }
+    )
 
 
 def shown_value(value: int, censored: int = 0, k: int = SMALL_CELL_K, lang: str = "en") -> str:
@@ -128,22 +170,32 @@ def shown_value(value: int, censored: int = 0, k: int = SMALL_CELL_K, lang: str 
 
 def flows_table(flows: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> pd.DataFrame:
     """Citizenship flows ready to show: names, years and protected values."""
-    return pd.DataFrame({
-        "citizenship": [country_name(c, lang) for c in flows["from_iso3"]],
-        "detected_in": [country_name(c, lang) for c in flows["to_iso3"]],
-        "years": [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(flows["first_year"], flows["last_year"])],
-        "victims": [shown_value(v, c, k, lang) for v, c in zip(flows["value"], flows["censored"])],
-    })
+    return pd.DataFrame(
+        {
+            "citizenship": [country_name(c, lang) for c in flows["from_iso3"]],
+            "detected_in": [country_name(c, lang) for c in flows["to_iso3"]],
+            "years": [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(flows["first_year"], flows["last_year"])],
+            "victims": [shown_value(v, c, k, lang) for v, c in zip(flows["value"], flows["censored"])],
+        }
+    )
 
 
-def series_table(series: pd.DataFrame, vocabulary: str | None = None, lang: str = "en",
-                 k: int = SMALL_CELL_K) -> pd.DataFrame:
+def series_table(
+    series: pd.DataFrame, vocabulary: str | None = None, lang: str = "en", k: int = SMALL_CELL_K
+) -> pd.DataFrame:
     """A yearly series ready to show, one row per year and category."""
     every = gettext(lang, "All")
-    names = [(label(vocabulary, c, lang) if vocabulary and c != "total" else every if c == "total" else c)
-             for c in series.iloc[:, 1]]
-    return pd.DataFrame({"year": series["year"].astype(int), "category": names,
-                         "value": [shown_value(v, c, k, lang) for v, c in zip(series["value"], series["censored"])]})
+    names = [
+        (label(vocabulary, c, lang) if vocabulary and c != "total" else every if c == "total" else c)
+        for c in series.iloc[:, 1]
+    ]
+    return pd.DataFrame(
+        {
+            "year": series["year"].astype(int),
+            "category": names,
+            "value": [shown_value(v, c, k, lang) for v, c in zip(series["value"], series["censored"])],
+        }
+    )
 
 
 def sex_age_table(series: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "en") -> pd.DataFrame:

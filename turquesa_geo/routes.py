@@ -41,24 +41,24 @@ import pandas as pd
 from turquesa_geo import columns as col
 
 __all__ = [
-    "SIGNATURE_COLUMNS",
     "CASES",
-    "ROUTE",
-    "LEGS_INFERRED",
-    "N_INFERRED",
-    "CONFIDENCE",
-    "ROUTE_STATUS",
-    "ROUTE_COLUMNS",
-    "FROM_ISO3",
-    "TO_ISO3",
-    "LEG_INDEX",
-    "INFERRED",
-    "OBSERVED",
     "COMPLETED",
-    "UNRESOLVED",
-    "ROUTE_STATUSES",
-    "UNRESOLVED_CONFIDENCE",
+    "CONFIDENCE",
+    "FROM_ISO3",
+    "INFERRED",
+    "LEGS_INFERRED",
+    "LEG_INDEX",
+    "N_INFERRED",
+    "OBSERVED",
+    "ROUTE",
+    "ROUTE_COLUMNS",
     "ROUTE_SEPARATOR",
+    "ROUTE_STATUS",
+    "ROUTE_STATUSES",
+    "SIGNATURE_COLUMNS",
+    "TO_ISO3",
+    "UNRESOLVED",
+    "UNRESOLVED_CONFIDENCE",
     "CorridorGraph",
     "known_points",
     "learn_corridor_graph",
@@ -66,8 +66,7 @@ __all__ = [
     "route_legs",
 ]
 
-SIGNATURE_COLUMNS: tuple[str, ...] = (col.NATIONALITY, col.ORIGIN, col.TRANSIT, col.DESTINATION,
-                                      col.DETECTION_COUNTRY)
+SIGNATURE_COLUMNS: tuple[str, ...] = (col.NATIONALITY, col.ORIGIN, col.TRANSIT, col.DESTINATION, col.DETECTION_COUNTRY)
 #: The measure column counting the cases of each signature (the weight when learning).
 CASES = "cases"
 
@@ -117,8 +116,9 @@ def _split_transit(transit: str | None) -> Route:
     return tuple(part.strip() for part in transit.split(ROUTE_SEPARATOR) if part.strip())
 
 
-def _points(nationality: str | None, origin: str | None, transits: Route, destination: str | None,
-            detection: str | None) -> Route:
+def _points(
+    nationality: str | None, origin: str | None, transits: Route, destination: str | None, detection: str | None
+) -> Route:
     """Known points from cleaned values (see the module rules)."""
     start = origin or nationality
     end = destination or detection
@@ -133,16 +133,18 @@ def _points(nationality: str | None, origin: str | None, transits: Route, destin
     return tuple(collapsed)
 
 
-def _signature_points(nationality: str, origin: str, transit: str, destination: str, detection: str
-                      ) -> tuple[Route, bool]:
+def _signature_points(
+    nationality: str, origin: str, transit: str, destination: str, detection: str
+) -> tuple[Route, bool]:
     """Known points of a cleaned signature ('' = missing) and whether it is complete (has transits)."""
     transits = _split_transit(transit)
     points = _points(nationality or None, origin or None, transits, destination or None, detection or None)
     return points, bool(transits)
 
 
-def known_points(origin: object, transit: object, destination: object, nationality: object = None,
-                 detection_country: object = None) -> tuple[str, ...]:
+def known_points(
+    origin: object, transit: object, destination: object, nationality: object = None, detection_country: object = None
+) -> tuple[str, ...]:
     """Return the ordered observed waypoints of one record.
 
     Parameters
@@ -174,8 +176,13 @@ def known_points(origin: object, transit: object, destination: object, nationali
     ()
     """
     cleaned_transit = _clean(transit)
-    return _points(_clean(nationality), _clean(origin), _split_transit(cleaned_transit), _clean(destination),
-                   _clean(detection_country))
+    return _points(
+        _clean(nationality),
+        _clean(origin),
+        _split_transit(cleaned_transit),
+        _clean(destination),
+        _clean(detection_country),
+    )
 
 
 # ---------------------------------------------------------------- the corridor graph
@@ -247,8 +254,9 @@ class CorridorGraph:
                 return {_split_transit(seq): float(n) for seq, n in zip(found[_INTERMEDIATE], found[CASES])}
         return {}
 
-    def most_probable(self, a: str, b: str, start: str | None = None, end: str | None = None
-                      ) -> tuple[Route, float] | None:
+    def most_probable(
+        self, a: str, b: str, start: str | None = None, end: str | None = None
+    ) -> tuple[Route, float] | None:
         """The most frequent intermediate sequence from a to b and its share, or None without evidence.
 
         Ties go to the lexicographically smallest sequence (codes joined by ``>``), so the
@@ -266,14 +274,17 @@ def _shortest_stretches(route: Route) -> dict[tuple[str, str], Route]:
     stretches: dict[tuple[str, str], Route] = {}
     for gap in range(1, len(route)):
         for i in range(len(route) - gap):
-            stretches.setdefault((route[i], route[i + gap]), route[i + 1:i + gap])
+            stretches.setdefault((route[i], route[i + gap]), route[i + 1 : i + gap])
     return stretches
 
 
 def _stretch_table(routes: dict[Route, float]) -> pd.DataFrame:
     """Cases per (start, end, a, b, intermediate), with journey start and end also pooled ('')."""
-    records = [(route[0], route[-1], a, b, ROUTE_SEPARATOR.join(intermediate), cases)
-               for route, cases in routes.items() for (a, b), intermediate in _shortest_stretches(route).items()]
+    records = [
+        (route[0], route[-1], a, b, ROUTE_SEPARATOR.join(intermediate), cases)
+        for route, cases in routes.items()
+        for (a, b), intermediate in _shortest_stretches(route).items()
+    ]
     frame = pd.DataFrame.from_records(records, columns=[*_STRETCH_KEY, _INTERMEDIATE, CASES])
     frame = frame.astype({name: "str" for name in (*_STRETCH_KEY, _INTERMEDIATE)} | {CASES: "float64"})
     scoped = pd.concat([frame, frame.assign(end=_ANY), frame.assign(start=_ANY), frame.assign(start=_ANY, end=_ANY)])
@@ -319,8 +330,9 @@ def learn_corridor_graph(signatures: pd.DataFrame, weight: str = CASES) -> Corri
     complete = clean[col.TRANSIT] != ""
     routes: dict[Route, float] = defaultdict(float)
     rows = clean[complete]
-    for *values, cases in zip(*(rows[name].to_numpy() for name in SIGNATURE_COLUMNS),
-                              signatures.loc[complete, weight].to_numpy()):
+    for *values, cases in zip(
+        *(rows[name].to_numpy() for name in SIGNATURE_COLUMNS), signatures.loc[complete, weight].to_numpy()
+    ):
         points, is_complete = _signature_points(*values)
         if is_complete and len(points) >= 2 and cases > 0:
             routes[points] += float(cases)
@@ -333,8 +345,9 @@ def learn_corridor_graph(signatures: pd.DataFrame, weight: str = CASES) -> Corri
 def _check_columns(frame: pd.DataFrame, required: Sequence[str], name: str) -> None:
     missing = [column for column in required if column not in frame.columns]
     if missing:
-        raise ValueError(f"{name} lacks columns {missing}; expected at least {list(required)}, "
-                         f"got {list(frame.columns)}")
+        raise ValueError(
+            f"{name} lacks columns {missing}; expected at least {list(required)}, got {list(frame.columns)}"
+        )
 
 
 def _clean_signatures(frame: pd.DataFrame) -> pd.DataFrame:
@@ -375,8 +388,7 @@ def _resolve(points: Route, graph: CorridorGraph, memo: dict) -> tuple[str, str,
         flags.append("1" * (len(intermediate) + 1) if intermediate else "0")
         confidence *= share
     legs = "".join(flags)
-    return (ROUTE_SEPARATOR.join(route), legs, legs.count("1"), confidence,
-            UNRESOLVED if unresolved else COMPLETED)
+    return (ROUTE_SEPARATOR.join(route), legs, legs.count("1"), confidence, UNRESOLVED if unresolved else COMPLETED)
 
 
 def _reconstruct_distinct(distinct: pd.DataFrame, graph: CorridorGraph) -> pd.DataFrame:
@@ -393,8 +405,9 @@ def _reconstruct_distinct(distinct: pd.DataFrame, graph: CorridorGraph) -> pd.Da
 
 
 def _typed(routes: pd.DataFrame) -> pd.DataFrame:
-    return routes.astype({ROUTE: "str", LEGS_INFERRED: "str", N_INFERRED: "int64", CONFIDENCE: "float64",
-                          ROUTE_STATUS: "str"})
+    return routes.astype(
+        {ROUTE: "str", LEGS_INFERRED: "str", N_INFERRED: "int64", CONFIDENCE: "float64", ROUTE_STATUS: "str"}
+    )
 
 
 def reconstruct_routes(signatures: pd.DataFrame, graph: CorridorGraph | None = None) -> pd.DataFrame:
@@ -447,15 +460,16 @@ def _exploded_legs(routes: pd.DataFrame) -> pd.DataFrame:
     points = routes[ROUTE].fillna("").astype(str).reset_index(drop=True).str.split(ROUTE_SEPARATOR).explode()
     points = points[points.notna() & (points != "")]
     following = points.groupby(level=0).shift(-1)
-    legs = pd.DataFrame({"row": points.index.to_numpy(), FROM_ISO3: points.to_numpy(),
-                         TO_ISO3: following.to_numpy()})
+    legs = pd.DataFrame({"row": points.index.to_numpy(), FROM_ISO3: points.to_numpy(), TO_ISO3: following.to_numpy()})
     legs[LEG_INDEX] = legs.groupby("row").cumcount()
     legs = legs[legs[TO_ISO3].notna()].reset_index(drop=True)
     # Flags are one character per leg, in the same row-then-leg order as the exploded legs.
     flags = "".join(routes[LEGS_INFERRED].fillna("").astype(str))
     if len(flags) != len(legs):
-        raise ValueError(f"legs_inferred holds {len(flags)} flags for {len(legs)} legs: "
-                         "expected one '0' or '1' per leg of each route")
+        raise ValueError(
+            f"legs_inferred holds {len(flags)} flags for {len(legs)} legs: "
+            "expected one '0' or '1' per leg of each route"
+        )
     legs[INFERRED] = np.frombuffer(flags.encode("ascii"), dtype=np.uint8) == ord("1")
     return legs
 
@@ -494,6 +508,7 @@ def route_legs(routes: pd.DataFrame, measures: Sequence[str] = (CASES,), by: Seq
     legs = pd.concat([legs.drop(columns="row"), values], axis=1)
     keys = [*by, FROM_ISO3, TO_ISO3, INFERRED]
     summed = legs.groupby(keys, sort=True, dropna=False).agg(
-        **{LEG_INDEX: (LEG_INDEX, "min")}, **{name: (name, "sum") for name in measures})
+        **{LEG_INDEX: (LEG_INDEX, "min")}, **{name: (name, "sum") for name in measures}
+    )
     summed = summed.reset_index()
     return summed[[*by, FROM_ISO3, TO_ISO3, LEG_INDEX, INFERRED, *measures]]

@@ -28,9 +28,24 @@ import pandas as pd
 from scipy import stats
 
 __all__ = [
-    "CASES", "COMPARISON_COLUMNS", "DEFAULT_FDR", "DIRECTIONS", "KEY", "KIND", "KINDS", "LABEL", "MEASURES",
-    "MIN_COUNT", "MIN_RATIO", "PERIOD_START", "SIGNAL_COLUMNS", "TOTAL",
-    "benjamini_hochberg", "compare_periods", "counts_from_cases", "detect_signals",
+    "CASES",
+    "COMPARISON_COLUMNS",
+    "DEFAULT_FDR",
+    "DIRECTIONS",
+    "KEY",
+    "KIND",
+    "KINDS",
+    "LABEL",
+    "MEASURES",
+    "MIN_COUNT",
+    "MIN_RATIO",
+    "PERIOD_START",
+    "SIGNAL_COLUMNS",
+    "TOTAL",
+    "benjamini_hochberg",
+    "compare_periods",
+    "counts_from_cases",
+    "detect_signals",
 ]
 
 # Input: monthly counts, one row per key and month.
@@ -75,8 +90,23 @@ TESTED = "tested"
 REASON = "reason"
 
 SIGNAL_COLUMNS: tuple[str, ...] = (
-    KIND, KEY, LABEL, MEASURE, DIRECTION, BASELINE_CASES, LATEST_CASES, BASELINE_RATE, LATEST_RATE,
-    BASELINE_TOTAL, LATEST_TOTAL, BASELINE_SHARE, LATEST_SHARE, RATIO, P_VALUE, Q_VALUE, REASON,
+    KIND,
+    KEY,
+    LABEL,
+    MEASURE,
+    DIRECTION,
+    BASELINE_CASES,
+    LATEST_CASES,
+    BASELINE_RATE,
+    LATEST_RATE,
+    BASELINE_TOTAL,
+    LATEST_TOTAL,
+    BASELINE_SHARE,
+    LATEST_SHARE,
+    RATIO,
+    P_VALUE,
+    Q_VALUE,
+    REASON,
 )
 #: Every key, tested or not: the signal columns plus ``tested``.
 COMPARISON_COLUMNS: tuple[str, ...] = (*SIGNAL_COLUMNS[:-1], TESTED, REASON)
@@ -119,9 +149,17 @@ def benjamini_hochberg(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- counts from case-level frames
 
 
-def counts_from_cases(frame: pd.DataFrame, kind: str, key_column: str, date_column: str,
-                      label_column: str | None = None, total_column: str | None = None, *,
-                      separator: str | None = None, key_prefix: str = "") -> pd.DataFrame:
+def counts_from_cases(
+    frame: pd.DataFrame,
+    kind: str,
+    key_column: str,
+    date_column: str,
+    label_column: str | None = None,
+    total_column: str | None = None,
+    *,
+    separator: str | None = None,
+    key_prefix: str = "",
+) -> pd.DataFrame:
     """Monthly counts per key, in the long format :func:`detect_signals` reads.
 
     Parameters
@@ -171,8 +209,7 @@ def counts_from_cases(frame: pd.DataFrame, kind: str, key_column: str, date_colu
     """
     months = _month_start(frame[date_column])
     dated = months.notna()
-    keyed = _keyed_cases(frame[dated], months[dated], key_column, label_column, total_column, separator,
-                         key_prefix)
+    keyed = _keyed_cases(frame[dated], months[dated], key_column, label_column, total_column, separator, key_prefix)
     counts = keyed.groupby([KEY, PERIOD_START]).size().rename(CASES).reset_index()
     if total_column is not None:
         counts = _with_totals(counts, keyed, frame.loc[dated, total_column], months[dated], total_column)
@@ -187,16 +224,25 @@ def _month_start(dates: pd.Series) -> pd.Series:
     return days.dt.to_period("M").dt.start_time.astype("datetime64[s]")
 
 
-def _keyed_cases(frame: pd.DataFrame, months: pd.Series, key_column: str, label_column: str | None,
-                 total_column: str | None, separator: str | None, key_prefix: str) -> pd.DataFrame:
+def _keyed_cases(
+    frame: pd.DataFrame,
+    months: pd.Series,
+    key_column: str,
+    label_column: str | None,
+    total_column: str | None,
+    separator: str | None,
+    key_prefix: str,
+) -> pd.DataFrame:
     """One row per case and key it counts under, with its month, label and population."""
     keys = frame[key_column].astype("string")
-    keyed = pd.DataFrame({
-        KEY: keys.str.split(separator, regex=False) if separator else keys,
-        PERIOD_START: months,
-        **({LABEL: frame[label_column].astype("string")} if label_column else {}),
-        **({_GROUP: frame[total_column]} if total_column else {}),
-    })
+    keyed = pd.DataFrame(
+        {
+            KEY: keys.str.split(separator, regex=False) if separator else keys,
+            PERIOD_START: months,
+            **({LABEL: frame[label_column].astype("string")} if label_column else {}),
+            **({_GROUP: frame[total_column]} if total_column else {}),
+        }
+    )
     if separator:
         keyed = keyed.explode(KEY)
     keyed = keyed[keyed[KEY].notna() & (keyed[KEY].str.strip() != "")]
@@ -209,15 +255,18 @@ def _labels(keyed: pd.DataFrame, keys: pd.Series) -> pd.Series:
     return labels.where(labels.notna(), keys)
 
 
-def _with_totals(counts: pd.DataFrame, keyed: pd.DataFrame, groups: pd.Series, months: pd.Series,
-                 total_column: str) -> pd.DataFrame:
+def _with_totals(
+    counts: pd.DataFrame, keyed: pd.DataFrame, groups: pd.Series, months: pd.Series, total_column: str
+) -> pd.DataFrame:
     """Add each key's population total, on every month its population has cases."""
     totals = pd.DataFrame({_GROUP: groups, PERIOD_START: months}).groupby([_GROUP, PERIOD_START]).size()
     key_groups = keyed[[KEY, _GROUP]].drop_duplicates()
     spanning = key_groups[KEY][key_groups[KEY].duplicated()]
     if len(spanning):
-        raise ValueError(f"key {spanning.iloc[0]!r} belongs to several values of {total_column!r}; "
-                         f"expected one reference population per key")
+        raise ValueError(
+            f"key {spanning.iloc[0]!r} belongs to several values of {total_column!r}; "
+            f"expected one reference population per key"
+        )
     grid = key_groups.merge(totals.rename(TOTAL).reset_index(), on=_GROUP)
     merged = grid.merge(counts, on=[KEY, PERIOD_START], how="left")
     merged[CASES] = merged[CASES].fillna(0)
@@ -227,8 +276,14 @@ def _with_totals(counts: pd.DataFrame, keyed: pd.DataFrame, groups: pd.Series, m
 # ---------------------------------------------------------------- the comparison
 
 
-def compare_periods(counts: pd.DataFrame, *, latest: Period, baseline: Period, min_count: int = MIN_COUNT,
-                    directions: Sequence[str] = DIRECTIONS) -> pd.DataFrame:
+def compare_periods(
+    counts: pd.DataFrame,
+    *,
+    latest: Period,
+    baseline: Period,
+    min_count: int = MIN_COUNT,
+    directions: Sequence[str] = DIRECTIONS,
+) -> pd.DataFrame:
     """Compare every key's latest period with its baseline: counts, rates, p- and q-values.
 
     A month belongs to a period when its first day does; a period's length is its
@@ -271,9 +326,16 @@ def compare_periods(counts: pd.DataFrame, *, latest: Period, baseline: Period, m
     return _comparison(counts, latest, baseline, min_count, directions)[list(COMPARISON_COLUMNS)]
 
 
-def detect_signals(counts: pd.DataFrame, *, latest: Period, baseline: Period, fdr: float = DEFAULT_FDR,
-                   min_count: int = MIN_COUNT, min_ratio: float = MIN_RATIO,
-                   directions: Sequence[str] = DIRECTIONS) -> pd.DataFrame:
+def detect_signals(
+    counts: pd.DataFrame,
+    *,
+    latest: Period,
+    baseline: Period,
+    fdr: float = DEFAULT_FDR,
+    min_count: int = MIN_COUNT,
+    min_ratio: float = MIN_RATIO,
+    directions: Sequence[str] = DIRECTIONS,
+) -> pd.DataFrame:
     """The keys whose latest period differs from the baseline beyond chance: emerging signals.
 
     A signal is a tested key (see :func:`compare_periods`) whose q-value is at most
@@ -322,8 +384,12 @@ def detect_signals(counts: pd.DataFrame, *, latest: Period, baseline: Period, fd
     """
     _check_thresholds(fdr, min_ratio)
     table = _comparison(counts, latest, baseline, min_count, directions)
-    found = (table[TESTED] & (table[Q_VALUE] <= fdr) & table[DIRECTION].isin(list(directions))
-             & (table[_LOG_RATIO].abs() >= np.log(min_ratio)))
+    found = (
+        table[TESTED]
+        & (table[Q_VALUE] <= fdr)
+        & table[DIRECTION].isin(list(directions))
+        & (table[_LOG_RATIO].abs() >= np.log(min_ratio))
+    )
     signals = table[found]
     signals = signals.assign(_size=signals[_LOG_RATIO].abs())
     signals = signals.sort_values(["_size", Q_VALUE, KIND, KEY], ascending=[False, True, True, True])
@@ -335,8 +401,9 @@ def detect_signals(counts: pd.DataFrame, *, latest: Period, baseline: Period, fd
 # ---------------------------------------------------------------- steps
 
 
-def _comparison(counts: pd.DataFrame, latest: Period, baseline: Period, min_count: int,
-                directions: Sequence[str]) -> pd.DataFrame:
+def _comparison(
+    counts: pd.DataFrame, latest: Period, baseline: Period, min_count: int, directions: Sequence[str]
+) -> pd.DataFrame:
     """The comparison table of :func:`compare_periods`, with the private log ratio."""
     latest_span, baseline_span = _check_options(counts, latest, baseline, min_count, directions)
     _check_counts(counts)
@@ -352,13 +419,16 @@ def _comparison(counts: pd.DataFrame, latest: Period, baseline: Period, min_coun
     return table
 
 
-def _check_options(counts: pd.DataFrame, latest: Period, baseline: Period, min_count: int,
-                   directions: Sequence[str]) -> tuple[MonthSpan, MonthSpan]:
+def _check_options(
+    counts: pd.DataFrame, latest: Period, baseline: Period, min_count: int, directions: Sequence[str]
+) -> tuple[MonthSpan, MonthSpan]:
     """Validate the options; return the first and last month start of the latest and baseline periods."""
     missing = [name for name in (KIND, KEY, PERIOD_START, CASES) if name not in counts.columns]
     if missing:
-        raise ValueError(f"counts lack the columns {missing}; expected {KIND}, {KEY}, {PERIOD_START}, {CASES} "
-                         f"and optionally {LABEL}, {TOTAL}")
+        raise ValueError(
+            f"counts lack the columns {missing}; expected {KIND}, {KEY}, {PERIOD_START}, {CASES} "
+            f"and optionally {LABEL}, {TOTAL}"
+        )
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
         raise ValueError(f"min_count must be a positive integer, got {min_count!r}")
     if not directions or any(d not in DIRECTIONS for d in directions):
@@ -383,16 +453,20 @@ def _check_counts(counts: pd.DataFrame) -> None:
     if bad.any():
         first = counts[bad].iloc[0]
         against = "" if pd.isna(total[bad].iloc[0]) else f" against a total of {total[bad].iloc[0]:g}"
-        raise ValueError(f"key {first[KEY]!r} has {first[CASES]:g} cases in the month of "
-                         f"{pd.Timestamp(first[PERIOD_START]):%Y-%m}{against}; expected 0 <= cases (<= total)")
+        raise ValueError(
+            f"key {first[KEY]!r} has {first[CASES]:g} cases in the month of "
+            f"{pd.Timestamp(first[PERIOD_START]):%Y-%m}{against}; expected 0 <= cases (<= total)"
+        )
 
 
 def _month_span(period: Period, name: str) -> MonthSpan:
     """First and last month start within the period (a month belongs to it when its first day does)."""
     starts = pd.date_range(pd.Timestamp(period[0]), pd.Timestamp(period[1]), freq="MS")
     if len(starts) == 0:
-        raise ValueError(f"{name} period {period!r} contains no first day of a month; "
-                         f"expected (first day, last day) covering at least one month")
+        raise ValueError(
+            f"{name} period {period!r} contains no first day of a month; "
+            f"expected (first day, last day) covering at least one month"
+        )
     return starts[0], starts[-1]
 
 
@@ -407,13 +481,19 @@ def _period_sums(counts: pd.DataFrame, latest_span: MonthSpan, baseline_span: Mo
     in_latest, in_baseline = starts.between(*latest_span).to_numpy(), starts.between(*baseline_span).to_numpy()
     cases = counts[CASES].to_numpy(dtype=float)
     total = counts[TOTAL].to_numpy(dtype=float) if TOTAL in counts.columns else np.full(len(counts), np.nan)
-    grouped = pd.DataFrame({
-        KIND: counts[KIND].to_numpy(), KEY: counts[KEY].to_numpy(),
-        LABEL: (counts[LABEL] if LABEL in counts.columns else counts[KEY]).to_numpy(),
-        LATEST_CASES: cases * in_latest, BASELINE_CASES: cases * in_baseline,
-        LATEST_TOTAL: np.where(in_latest, total, 0.0), BASELINE_TOTAL: np.where(in_baseline, total, 0.0),
-        "_rate_months": np.isnan(total), "_months": 1,
-    }).groupby([KIND, KEY], sort=True)
+    grouped = pd.DataFrame(
+        {
+            KIND: counts[KIND].to_numpy(),
+            KEY: counts[KEY].to_numpy(),
+            LABEL: (counts[LABEL] if LABEL in counts.columns else counts[KEY]).to_numpy(),
+            LATEST_CASES: cases * in_latest,
+            BASELINE_CASES: cases * in_baseline,
+            LATEST_TOTAL: np.where(in_latest, total, 0.0),
+            BASELINE_TOTAL: np.where(in_baseline, total, 0.0),
+            "_rate_months": np.isnan(total),
+            "_months": 1,
+        }
+    ).groupby([KIND, KEY], sort=True)
     sums = grouped[[BASELINE_CASES, LATEST_CASES, BASELINE_TOTAL, LATEST_TOTAL, "_rate_months", "_months"]].sum()
     _check_totals(sums)
     sums.insert(0, LABEL, grouped[LABEL].first())
@@ -427,8 +507,10 @@ def _period_sums(counts: pd.DataFrame, latest_span: MonthSpan, baseline_span: Mo
 def _check_totals(sums: pd.DataFrame) -> None:
     mixed = sums[(sums["_rate_months"] > 0) & (sums["_rate_months"] < sums["_months"])]
     if len(mixed):
-        raise ValueError(f"key {mixed.index[0][1]!r} has a {TOTAL} in some months only; expected it in all "
-                         f"months (a share) or in none (a rate)")
+        raise ValueError(
+            f"key {mixed.index[0][1]!r} has a {TOTAL} in some months only; expected it in all "
+            f"months (a share) or in none (a rate)"
+        )
 
 
 def _measures(table: pd.DataFrame, latest_months: int, baseline_months: int) -> pd.DataFrame:
@@ -456,8 +538,7 @@ def _guard(table: pd.DataFrame, min_count: int) -> pd.Series:
     return enough & populated
 
 
-def _p_values(table: pd.DataFrame, latest_months: int, baseline_months: int, directions: Sequence[str]
-              ) -> np.ndarray:
+def _p_values(table: pd.DataFrame, latest_months: int, baseline_months: int, directions: Sequence[str]) -> np.ndarray:
     """One p-value per key: one-sided for one direction, doubled smaller one-sided for both."""
     share = table[MEASURE].eq("share").to_numpy()
     latest, baseline = table[LATEST_CASES].to_numpy(), table[BASELINE_CASES].to_numpy()
@@ -471,8 +552,9 @@ def _p_values(table: pd.DataFrame, latest_months: int, baseline_months: int, dir
     return up if directions[0] == "up" else down
 
 
-def _upper_tail(mine: np.ndarray, other: np.ndarray, my_exposure: np.ndarray, other_exposure: np.ndarray,
-                share: np.ndarray) -> np.ndarray:
+def _upper_tail(
+    mine: np.ndarray, other: np.ndarray, my_exposure: np.ndarray, other_exposure: np.ndarray, share: np.ndarray
+) -> np.ndarray:
     """P(at least ``mine`` of the ``mine + other`` cases fall in my period if nothing changed).
 
     Rates: Binomial(n, my months / all months). Shares: hypergeometric draw of my
@@ -487,10 +569,7 @@ def _upper_tail(mine: np.ndarray, other: np.ndarray, my_exposure: np.ndarray, ot
 
 def _reasons(table: pd.DataFrame, latest_months: int, baseline_months: int, min_count: int) -> list[str]:
     """Plain-language reason per key."""
-    return [
-        _reason(row, latest_months, baseline_months, min_count)
-        for row in table.to_dict("records")
-    ]
+    return [_reason(row, latest_months, baseline_months, min_count) for row in table.to_dict("records")]
 
 
 def _reason(row: dict, latest_months: int, baseline_months: int, min_count: int) -> str:
@@ -501,12 +580,16 @@ def _reason(row: dict, latest_months: int, baseline_months: int, min_count: int)
         return f"{row[LABEL]}: not tested, no reference cases in one of the periods"
     change = _percent_change(row[RATIO])
     if row[MEASURE] == "share":
-        return (f"{row[LABEL]}: share {_percent(row[BASELINE_SHARE])} → {_percent(row[LATEST_SHARE])} ({before} of "
-                f"{row[BASELINE_TOTAL]:.0f} → {after} of {row[LATEST_TOTAL]:.0f} cases), {change}")
+        return (
+            f"{row[LABEL]}: share {_percent(row[BASELINE_SHARE])} → {_percent(row[LATEST_SHARE])} ({before} of "
+            f"{row[BASELINE_TOTAL]:.0f} → {after} of {row[LATEST_TOTAL]:.0f} cases), {change}"
+        )
     if latest_months == baseline_months:
         return f"{row[LABEL]}: {before} → {after} cases, {change}"
-    return (f"{row[LABEL]}: {before} cases in {baseline_months} months → {after} in {latest_months} months, "
-            f"{row[BASELINE_RATE]:.1f} → {row[LATEST_RATE]:.1f} per month, {change} per month")
+    return (
+        f"{row[LABEL]}: {before} cases in {baseline_months} months → {after} in {latest_months} months, "
+        f"{row[BASELINE_RATE]:.1f} → {row[LATEST_RATE]:.1f} per month, {change} per month"
+    )
 
 
 def _percent(share: float) -> str:

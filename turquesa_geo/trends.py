@@ -12,16 +12,26 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from turquesa_geo.store import queries as sql
 from turquesa_geo.columns import MODUS_DIMENSIONS
-from turquesa_geo.store.rollups import covers
 from turquesa_geo.filters import Filters, previous_period
 from turquesa_geo.i18n import N_, gettext, translator
 from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.store import queries as sql
+from turquesa_geo.store.rollups import covers
 from turquesa_geo.vocab import label
 
-__all__ = ["PANDEMIC", "TREND_DIMENSIONS", "modus_series", "KeyFigures", "key_figures", "yearly_change",
-           "signal_counts", "emerging_signals", "signal_table", "signal_baseline"]
+__all__ = [
+    "PANDEMIC",
+    "TREND_DIMENSIONS",
+    "KeyFigures",
+    "emerging_signals",
+    "key_figures",
+    "modus_series",
+    "signal_baseline",
+    "signal_counts",
+    "signal_table",
+    "yearly_change",
+]
 
 #: The COVID-19 period marked on every time axis (first day, last day).
 PANDEMIC = (dt.date(2020, 3, 1), dt.date(2021, 12, 31))
@@ -30,8 +40,9 @@ PANDEMIC = (dt.date(2020, 3, 1), dt.date(2021, 12, 31))
 TREND_DIMENSIONS = MODUS_DIMENSIONS
 
 
-def modus_series(con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y",
-                 by: str | None = None) -> pd.DataFrame:
+def modus_series(
+    con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y", by: str | None = None
+) -> pd.DataFrame:
     """Cases per period and code of ``dimension``, with their share of the cases reporting it.
 
     Returns columns period, group (crime type when ``by='crime_type'``, else None), code,
@@ -55,20 +66,25 @@ def yearly_change(series: pd.DataFrame, vocabulary: str, lang: str = "en", k: in
     Counts from 1 to k-1 read "<k" and a change built on one is left blank; categories
     are labelled. Columns: group, category, year, cases, cases_prev, change_pct.
     """
-    yearly = series.assign(year=series["period"].dt.year).groupby(["group", "code", "year"], dropna=False,
-                                                                   as_index=False)["cases"].sum()
+    yearly = (
+        series.assign(year=series["period"].dt.year)
+        .groupby(["group", "code", "year"], dropna=False, as_index=False)["cases"]
+        .sum()
+    )
     yearly = yearly.sort_values(["group", "code", "year"])
     yearly["cases_prev"] = yearly.groupby(["group", "code"], dropna=False)["cases"].shift(1)
     small = (yearly["cases"] < k) | (yearly["cases_prev"] < k) | yearly["cases_prev"].isna()
     change = (100 * (yearly["cases"] - yearly["cases_prev"]) / yearly["cases_prev"]).round(0).mask(small)
-    return pd.DataFrame({
-        "group": [label("crime_type", g, lang) if isinstance(g, str) else "" for g in yearly["group"]],
-        "category": [label(vocabulary, c, lang) for c in yearly["code"]],
-        "year": yearly["year"].to_numpy(),
-        "cases": [format_count(int(v), k, lang=lang) for v in yearly["cases"]],
-        "cases_prev": ["" if pd.isna(v) else format_count(int(v), k, lang=lang) for v in yearly["cases_prev"]],
-        "change_pct": change.astype("Int64").array,
-    })
+    return pd.DataFrame(
+        {
+            "group": [label("crime_type", g, lang) if isinstance(g, str) else "" for g in yearly["group"]],
+            "category": [label(vocabulary, c, lang) for c in yearly["code"]],
+            "year": yearly["year"].to_numpy(),
+            "cases": [format_count(int(v), k, lang=lang) for v in yearly["cases"]],
+            "cases_prev": ["" if pd.isna(v) else format_count(int(v), k, lang=lang) for v in yearly["cases_prev"]],
+            "change_pct": change.astype("Int64").array,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -96,8 +112,23 @@ def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters, period: tuple[
     """Cases, victims, smuggled migrants, suspects and women-and-girls, with the previous period."""
     previous = previous_period(filters)
     text, params = sql.key_figures(filters, period, previous)
-    row = dict(zip(("cases", "cases_prev", "victims", "victims_prev", "migrants", "migrants_prev", "suspects",
-                    "suspects_prev", "women_girls", "known_sex"), con.execute(text, params).fetchall()[0]))
+    row = dict(
+        zip(
+            (
+                "cases",
+                "cases_prev",
+                "victims",
+                "victims_prev",
+                "migrants",
+                "migrants_prev",
+                "suspects",
+                "suspects_prev",
+                "women_girls",
+                "known_sex",
+            ),
+            con.execute(text, params).fetchall()[0],
+        )
+    )
     if previous is None:
         row.update({k: None for k in row if k.endswith("_prev")})
     return KeyFigures(**{k: (None if v is None else int(v)) for k, v in row.items()})
@@ -109,11 +140,13 @@ def _month_grid(frame: pd.DataFrame, keys: list[str], group: list[str]) -> pd.Da
     keyset = frame[[*group, *keys]].drop_duplicates()
     grid = totals.merge(keyset, on=group)
     return grid.merge(frame[["month", *group, *keys, "cases"]], on=["month", *group, *keys], how="left").fillna(
-        {"cases": 0})
+        {"cases": 0}
+    )
 
 
-def signal_counts(con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.date, last: dt.date,
-                  graph=None) -> pd.DataFrame:
+def signal_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.date, last: dt.date, graph=None
+) -> pd.DataFrame:
     """Monthly counts for :func:`turquesa_geo.signals.detect_signals`: modus-operandi shares,
     rebuilt corridors and hubs as rates."""
     from turquesa_geo.routes import reconstruct_routes
@@ -125,28 +158,54 @@ def signal_counts(con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.da
     frames = []
     if len(modus):
         modus = _month_grid(modus, ["code"], ["dimension"])
-        frames.append(pd.DataFrame({
-            "kind": "modus", "key": modus["dimension"] + ":" + modus["code"],
-            "label": [f"{d.replace('_', ' ').capitalize()}: {label(d, c)}" for d, c in zip(modus["dimension"],
-                                                                                      modus["code"])],
-            "period_start": pd.to_datetime(modus["month"]), "cases": modus["cases"].astype("int64"),
-            "total": modus["total"].astype("int64")}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "modus",
+                    "key": modus["dimension"] + ":" + modus["code"],
+                    "label": [
+                        f"{d.replace('_', ' ').capitalize()}: {label(d, c)}"
+                        for d, c in zip(modus["dimension"], modus["code"])
+                    ],
+                    "period_start": pd.to_datetime(modus["month"]),
+                    "cases": modus["cases"].astype("int64"),
+                    "total": modus["total"].astype("int64"),
+                }
+            )
+        )
     text, params = sql.monthly_signatures(filters, first, last)
     signatures = con.execute(text, params).df()
     if len(signatures):
         routes = reconstruct_routes(signatures, graph)
         corridors = routes.groupby(["route", "month"], as_index=False)["cases"].sum()
-        frames.append(pd.DataFrame({"kind": "corridor", "key": corridors["route"], "label": corridors["route"],
-                                    "period_start": pd.to_datetime(corridors["month"]), "cases": corridors["cases"],
-                                    "total": float("nan")}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "corridor",
+                    "key": corridors["route"],
+                    "label": corridors["route"],
+                    "period_start": pd.to_datetime(corridors["month"]),
+                    "cases": corridors["cases"],
+                    "total": float("nan"),
+                }
+            )
+        )
         hubs = routes.assign(country=routes["route"].str.split(">")).explode("country")
         hubs = hubs.groupby(["country", "month"], as_index=False)["cases"].sum()
         from turquesa_geo.countries import country_name
 
-        frames.append(pd.DataFrame({"kind": "hub", "key": hubs["country"],
-                                    "label": [country_name(c) for c in hubs["country"]],
-                                    "period_start": pd.to_datetime(hubs["month"]), "cases": hubs["cases"],
-                                    "total": float("nan")}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "hub",
+                    "key": hubs["country"],
+                    "label": [country_name(c) for c in hubs["country"]],
+                    "period_start": pd.to_datetime(hubs["month"]),
+                    "cases": hubs["cases"],
+                    "total": float("nan"),
+                }
+            )
+        )
         frames.append(_corridor_modus_counts(con, filters, first, last, graph))
     columns = ["kind", "key", "label", "period_start", "cases", "total"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
@@ -161,33 +220,65 @@ def _corridor_modus_counts(con, filters: Filters, first: dt.date, last: dt.date,
     totals = con.execute(*sql.monthly_signature_modus(filters, first, last, reporting=True)).df()
     signature = list(SIGNATURE_COLUMNS)
     route_of = routes_of(totals, graph)
-    coded = coded.merge(route_of, on=signature, how="left").groupby(
-        ["month", "route", "dimension", "code"], as_index=False)["cases"].sum()
-    totals = totals.merge(route_of, on=signature, how="left").groupby(
-        ["month", "route", "dimension"], as_index=False)["cases"].sum().rename(columns={"cases": "total"})
+    coded = (
+        coded.merge(route_of, on=signature, how="left")
+        .groupby(["month", "route", "dimension", "code"], as_index=False)["cases"]
+        .sum()
+    )
+    totals = (
+        totals.merge(route_of, on=signature, how="left")
+        .groupby(["month", "route", "dimension"], as_index=False)["cases"]
+        .sum()
+        .rename(columns={"cases": "total"})
+    )
     frame = _month_grid(coded.merge(totals, on=["month", "route", "dimension"]), ["code"], ["route", "dimension"])
-    return pd.DataFrame({
-        "kind": "corridor_modus", "key": frame["route"] + " " + frame["dimension"] + ":" + frame["code"],
-        "label": [f"{label(d, c)} on {r}" for r, d, c in zip(frame["route"], frame["dimension"], frame["code"])],
-        "period_start": pd.to_datetime(frame["month"]), "cases": frame["cases"].astype("int64"),
-        "total": frame["total"].astype("int64")})
+    return pd.DataFrame(
+        {
+            "kind": "corridor_modus",
+            "key": frame["route"] + " " + frame["dimension"] + ":" + frame["code"],
+            "label": [f"{label(d, c)} on {r}" for r, d, c in zip(frame["route"], frame["dimension"], frame["code"])],
+            "period_start": pd.to_datetime(frame["month"]),
+            "cases": frame["cases"].astype("int64"),
+            "total": frame["total"].astype("int64"),
+        }
+    )
 
 
-def emerging_signals(con: duckdb.DuckDBPyConnection, filters: Filters, latest: tuple[dt.date, dt.date],
-                     baseline: tuple[dt.date, dt.date], graph=None) -> pd.DataFrame:
+def emerging_signals(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    latest: tuple[dt.date, dt.date],
+    baseline: tuple[dt.date, dt.date],
+    graph=None,
+) -> pd.DataFrame:
     """Signals of the latest period against the baseline, for corridors, hubs and modus operandi."""
     from turquesa_geo.signals import detect_signals
 
     counts = signal_counts(con, filters, baseline[0], latest[1], graph)
     if counts.empty:
-        return pd.DataFrame(columns=["kind", "key", "label", "direction", "baseline_cases", "latest_cases",
-                                     "ratio", "q_value", "measure"])
+        return pd.DataFrame(
+            columns=[
+                "kind",
+                "key",
+                "label",
+                "direction",
+                "baseline_cases",
+                "latest_cases",
+                "ratio",
+                "q_value",
+                "measure",
+            ]
+        )
     return detect_signals(counts, latest=latest, baseline=baseline)
 
 
 #: How each kind of signal key reads on screen.
-SIGNAL_KINDS = {"corridor": N_("Corridor"), "hub": N_("Country (hub)"), "modus": N_("Modus operandi"),
-                "corridor_modus": N_("Modus operandi on a corridor")}
+SIGNAL_KINDS = {
+    "corridor": N_("Corridor"),
+    "hub": N_("Country (hub)"),
+    "modus": N_("Modus operandi"),
+    "corridor_modus": N_("Modus operandi on a corridor"),
+}
 
 
 def signal_baseline(latest: tuple[dt.date, dt.date], months: int = 24) -> tuple[dt.date, dt.date]:
@@ -228,8 +319,13 @@ def signal_what(kind: str, key: str, lang: str = "en") -> str:
     return key
 
 
-def signal_table(signals: pd.DataFrame, latest: tuple[dt.date, dt.date], baseline: tuple[dt.date, dt.date],
-                 k: int = SMALL_CELL_K, lang: str = "en") -> pd.DataFrame:
+def signal_table(
+    signals: pd.DataFrame,
+    latest: tuple[dt.date, dt.date],
+    baseline: tuple[dt.date, dt.date],
+    k: int = SMALL_CELL_K,
+    lang: str = "en",
+) -> pd.DataFrame:
     """Signals as shown: what, direction and a reason whose counts pass small-cell protection.
 
     When either period holds 1 to k-1 cases, the counts read "<k" and the percent change
@@ -245,21 +341,34 @@ def signal_table(signals: pd.DataFrame, latest: tuple[dt.date, dt.date], baselin
         if small:
             change = arrow
         elif s.measure == "share":
-            change = _("share of the cases {before}% → {after}%").format(before=f"{100 * s.baseline_share:.0f}",
-                                                                        after=f"{100 * s.latest_share:.0f}")
+            change = _("share of the cases {before}% → {after}%").format(
+                before=f"{100 * s.baseline_share:.0f}", after=f"{100 * s.latest_share:.0f}"
+            )
         else:
             change = _("new") if before == 0 else f"{100 * (s.ratio - 1):+.0f}%"
-        counts = span.format(before=format_count(before, k, lang=lang), months_before=_months(baseline),
-                             after=format_count(after, k, lang=lang), months_after=_months(latest))
+        counts = span.format(
+            before=format_count(before, k, lang=lang),
+            months_before=_months(baseline),
+            after=format_count(after, k, lang=lang),
+            months_after=_months(latest),
+        )
         if s.measure == "rate" and not small and before:
             change = _("{change} per month").format(change=change)
-        rows.append({"kind": _(SIGNAL_KINDS.get(s.kind, s.kind)), "what": signal_what(s.kind, s.key, lang),
-                     "direction": arrow, "reason": f"{change}{counts}", "q_value": float(s.q_value)})
+        rows.append(
+            {
+                "kind": _(SIGNAL_KINDS.get(s.kind, s.kind)),
+                "what": signal_what(s.kind, s.key, lang),
+                "direction": arrow,
+                "reason": f"{change}{counts}",
+                "q_value": float(s.q_value),
+            }
+        )
     return pd.DataFrame(rows, columns=["kind", "what", "direction", "reason", "q_value"])
 
 
-def modus_series_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y",
-                             graph=None) -> pd.DataFrame:
+def modus_series_by_corridor(
+    con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y", graph=None
+) -> pd.DataFrame:
     """Like :func:`modus_series`, split by rebuilt corridor (``group`` holds the route)."""
     from turquesa_geo.corridors import routes_of
     from turquesa_geo.routes import SIGNATURE_COLUMNS

@@ -11,18 +11,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 __all__ = [
-    "Term",
-    "VOCABULARIES",
+    "DIMENSION_NAMES",
     "MULTI_VALUED",
+    "VOCABULARIES",
+    "Term",
+    "codes",
+    "dimension_name",
+    "label",
     "normalize_key",
     "resolve_term",
-    "label",
-    "codes",
-    "DIMENSION_NAMES",
-    "dimension_name",
 ]
 
 
@@ -41,9 +41,20 @@ def _t(code: str, en: str, es: str, *aliases: str) -> Term:
 
 
 CRIME_TYPE = [
-    _t("trafficking", "Trafficking in persons", "Trata de personas", "tip", "trafficking", "human trafficking", "trata"),
-    _t("smuggling", "Smuggling of migrants", "Tráfico ilícito de migrantes", "som", "smuggling", "migrant smuggling",
-       "trafico de migrantes", "trafico ilicito de migrantes", "trafico"),
+    _t(
+        "trafficking", "Trafficking in persons", "Trata de personas", "tip", "trafficking", "human trafficking", "trata"
+    ),
+    _t(
+        "smuggling",
+        "Smuggling of migrants",
+        "Tráfico ilícito de migrantes",
+        "som",
+        "smuggling",
+        "migrant smuggling",
+        "trafico de migrantes",
+        "trafico ilicito de migrantes",
+        "trafico",
+    ),
     _t("both", "Trafficking and smuggling", "Trata y tráfico", "tip+som", "tip/som", "trata y trafico", "ambos"),
 ]
 
@@ -57,8 +68,17 @@ ROLE = [
 GENDER = [
     _t("female", "Female", "Mujer", "f", "woman", "femenino", "mujer", "feminino"),
     _t("male", "Male", "Hombre", "m", "man", "masculino", "hombre"),
-    _t("transgender_nonconforming", "Transgender or non-conforming", "Transgénero o no conforme", "x",
-       "transgender/nonconforming", "transgender", "nonconforming", "non-binary", "trans"),
+    _t(
+        "transgender_nonconforming",
+        "Transgender or non-conforming",
+        "Transgénero o no conforme",
+        "x",
+        "transgender/nonconforming",
+        "transgender",
+        "nonconforming",
+        "non-binary",
+        "trans",
+    ),
     _t("unknown", "Unknown", "Desconocido", "u", "desconocido", "no reportado", "not reported", "n/a"),
 ]
 
@@ -94,14 +114,38 @@ RECRUITMENT_METHOD = [
     _t("abduction", "Abduction", "Secuestro", "secuestro"),
     _t("educational_facility", "Educational facility", "Centro educativo"),
     _t("familial", "Familial", "Familiar", "family"),
-    _t("internet", "Internet (social media, online advertisement)", "Internet (redes sociales, anuncios en línea)",
-       "online", "social media", "redes sociales", "en linea"),
-    _t("marriage_broker", "International marriage broker", "Agencia matrimonial internacional", "imb",
-       "International Marriage Broker (IMB)"),
-    _t("intimate_partner", "Intimate partner / marriage proposition", "Pareja íntima / propuesta de matrimonio",
-       "lover boy", "loverboy", "pareja"),
-    _t("job_offer", "Job offer / advertisement", "Oferta de empleo / anuncio", "job offer", "oferta de trabajo",
-       "oferta laboral"),
+    _t(
+        "internet",
+        "Internet (social media, online advertisement)",
+        "Internet (redes sociales, anuncios en línea)",
+        "online",
+        "social media",
+        "redes sociales",
+        "en linea",
+    ),
+    _t(
+        "marriage_broker",
+        "International marriage broker",
+        "Agencia matrimonial internacional",
+        "imb",
+        "International Marriage Broker (IMB)",
+    ),
+    _t(
+        "intimate_partner",
+        "Intimate partner / marriage proposition",
+        "Pareja íntima / propuesta de matrimonio",
+        "lover boy",
+        "loverboy",
+        "pareja",
+    ),
+    _t(
+        "job_offer",
+        "Job offer / advertisement",
+        "Oferta de empleo / anuncio",
+        "job offer",
+        "oferta de trabajo",
+        "oferta laboral",
+    ),
     _t("posing_as_benefactor", "Posing as benefactor", "Haciéndose pasar por benefactor"),
     _t("public_area", "Public area", "Espacio público"),
     _t("offer_of_accommodation", "Offer of accommodation", "Oferta de alojamiento"),
@@ -129,29 +173,65 @@ CONTROL_METHOD = [
     _t("uses_children", "Uses children", "Uso de hijos", "useschildren"),
     _t("threat_of_law_enforcement", "Threat of law enforcement", "Amenaza de denuncia a la autoridad"),
     _t("withholds_necessities", "Withholds necessities", "Privación de necesidades básicas"),
-    _t("withholds_documents", "Withholds documents", "Retención de documentos", "withholdsdocuments",
-       "retencion de pasaporte"),
+    _t(
+        "withholds_documents",
+        "Withholds documents",
+        "Retención de documentos",
+        "withholdsdocuments",
+        "retencion de pasaporte",
+    ),
     _t("other", "Other", "Otro"),
 ]
 
 # HTCDS types of sexual and labour exploitation, grouped as the UN protocol's forms.
 EXPLOITATION_FORM = [
-    _t("sexual", "Sexual exploitation", "Explotación sexual", "sex", "prostitution", "explotacion sexual",
-       "pornography", "remote interactive services", "private sexual services"),
-    _t("forced_labour_agriculture", "Forced labour: agriculture", "Trabajo forzoso: agricultura", "agriculture",
-       "agricultura"),
-    _t("forced_labour_mining", "Forced labour: mining", "Trabajo forzoso: minería", "mining", "mineria",
-       "mining or drilling"),
+    _t(
+        "sexual",
+        "Sexual exploitation",
+        "Explotación sexual",
+        "sex",
+        "prostitution",
+        "explotacion sexual",
+        "pornography",
+        "remote interactive services",
+        "private sexual services",
+    ),
+    _t(
+        "forced_labour_agriculture",
+        "Forced labour: agriculture",
+        "Trabajo forzoso: agricultura",
+        "agriculture",
+        "agricultura",
+    ),
+    _t(
+        "forced_labour_mining",
+        "Forced labour: mining",
+        "Trabajo forzoso: minería",
+        "mining",
+        "mineria",
+        "mining or drilling",
+    ),
     _t("forced_labour_construction", "Forced labour: construction", "Trabajo forzoso: construcción", "construction"),
-    _t("forced_labour_domestic", "Forced labour: domestic work", "Trabajo forzoso: trabajo doméstico",
-       "domestic work", "servidumbre domestica"),
-    _t("forced_labour_fishing", "Forced labour: fishing", "Trabajo forzoso: pesca", "fishing", "pesca",
-       "aquafarming"),
-    _t("forced_labour_manufacturing", "Forced labour: manufacturing", "Trabajo forzoso: manufactura",
-       "manufacturing"),
+    _t(
+        "forced_labour_domestic",
+        "Forced labour: domestic work",
+        "Trabajo forzoso: trabajo doméstico",
+        "domestic work",
+        "servidumbre domestica",
+    ),
+    _t("forced_labour_fishing", "Forced labour: fishing", "Trabajo forzoso: pesca", "fishing", "pesca", "aquafarming"),
+    _t("forced_labour_manufacturing", "Forced labour: manufacturing", "Trabajo forzoso: manufactura", "manufacturing"),
     _t("forced_labour_hospitality", "Forced labour: hospitality", "Trabajo forzoso: hostelería", "hospitality"),
-    _t("forced_labour_other", "Forced labour: other sector", "Trabajo forzoso: otro sector", "forced labour",
-       "forced labor", "trabajo forzoso", "peddling", "transportation"),
+    _t(
+        "forced_labour_other",
+        "Forced labour: other sector",
+        "Trabajo forzoso: otro sector",
+        "forced labour",
+        "forced labor",
+        "trabajo forzoso",
+        "peddling",
+        "transportation",
+    ),
     _t("forced_criminality", "Forced criminality", "Criminalidad forzada", "illicit activities"),
     _t("begging", "Forced begging", "Mendicidad forzada", "mendicidad"),
     _t("forced_marriage", "Forced marriage", "Matrimonio forzado", "matrimonio servil"),
@@ -184,8 +264,7 @@ DOCUMENT_FRAUD = [
     _t("fraudulently_obtained", "Fraudulently obtained genuine document", "Documento auténtico obtenido con fraude"),
     _t("impostor", "Impostor (look-alike)", "Impostor (suplantación)", "look-alike", "suplantacion"),
     _t("stolen_blank", "Stolen blank document", "Documento en blanco robado"),
-    _t("yes_unspecified", "Document fraud, type not stated", "Fraude documental sin especificar", "yes", "si",
-       "true"),
+    _t("yes_unspecified", "Document fraud, type not stated", "Fraude documental sin especificar", "yes", "si", "true"),
 ]
 
 # HTCDS vic_RecruitmentWebsitesAndApps.
@@ -241,8 +320,13 @@ DATE_PRECISION = [
 LOCATION_PRECISION = [
     _t("exact", "Exact point (3 or more decimals)", "Punto exacto (3 o más decimales)", "point"),
     _t("approximate", "Approximate point (1 or 2 decimals)", "Punto aproximado (1 o 2 decimales)"),
-    _t("whole_degree", "Rounded to whole degrees (about 100 km)", "Redondeado a grados enteros (unos 100 km)",
-       "degree", "rounded"),
+    _t(
+        "whole_degree",
+        "Rounded to whole degrees (about 100 km)",
+        "Redondeado a grados enteros (unos 100 km)",
+        "degree",
+        "rounded",
+    ),
     _t("country", "Country only", "Solo país"),
 ]
 
@@ -299,7 +383,7 @@ def normalize_key(text: str) -> str:
     return _NON_ALNUM.sub("", stripped)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lookup(vocabulary: str) -> dict[str, str]:
     table: dict[str, str] = {}
     for term in VOCABULARIES[vocabulary]:
@@ -366,10 +450,16 @@ def label(vocabulary: str, code: str, lang: str = "en") -> str:
 
 
 #: The modus-operandi dimensions by name (English message ids of the catalogs).
-DIMENSION_NAMES = {"recruitment_method": "Recruitment method", "control_method": "Control method",
-                   "exploitation_form": "Exploitation form", "transport_mode": "Transport mode",
-                   "concealment": "Concealment", "document_fraud": "Document fraud",
-                   "platform": "Platform", "linked_crime": "Linked crime"}
+DIMENSION_NAMES = {
+    "recruitment_method": "Recruitment method",
+    "control_method": "Control method",
+    "exploitation_form": "Exploitation form",
+    "transport_mode": "Transport mode",
+    "concealment": "Concealment",
+    "document_fraud": "Document fraud",
+    "platform": "Platform",
+    "linked_crime": "Linked crime",
+}
 
 
 def dimension_name(dimension: str, lang: str = "en") -> str:

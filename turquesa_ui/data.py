@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from turquesa_geo import corridors
-
-from turquesa_geo.store import inventory as summary
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
+from turquesa_geo.store import inventory as summary
 from turquesa_ui.store import current_data_version, store_cursor
 
 

@@ -86,8 +86,9 @@ def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     return max(first, add_months(last, -11)), last
 
 
-def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], page: str,
-                   lang: str = "en") -> Filters:
+def filter_sidebar(
+    choices: dict[str, list[str]], period: tuple[dt.date, dt.date], page: str, lang: str = "en"
+) -> Filters:
     """Draw the filters in the sidebar and return the selection; the URL follows every change."""
     _seed_widgets(period, page, choices, lang)
     _ = tr(lang)
@@ -95,8 +96,13 @@ def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
     with st.sidebar:
         st.header(_("Filters"))
         first, last = whole_months(*period)
-        chosen = st.date_input(_("Period"), min_value=first, max_value=last, key=KEY_PREFIX + "period",
-                               format="YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY")
+        chosen = st.date_input(
+            _("Period"),
+            min_value=first,
+            max_value=last,
+            key=KEY_PREFIX + "period",
+            format="YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY",
+        )
         if isinstance(chosen, (tuple, list)) and len(chosen) == 2:
             values["start"], values["end"] = chosen
         for f in FILTER_FIELDS:
@@ -110,9 +116,15 @@ def filter_sidebar(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
                 options, fmt = choices["sources"], str
             else:
                 options, fmt = codes(f.vocabulary), lambda c, v=f.vocabulary: label(v, c, lang)
-            picked = st.multiselect(_(f.label), options, key=KEY_PREFIX + f.name, format_func=fmt,
-                                    help=_(f.help) if f.help else None, placeholder=_("Choose options"))
-            values[f.name] = (tuple(tuple(p.split(":", 1)) for p in picked) if f.kind == "modus" else tuple(picked))
+            picked = st.multiselect(
+                _(f.label),
+                options,
+                key=KEY_PREFIX + f.name,
+                format_func=fmt,
+                help=_(f.help) if f.help else None,
+                placeholder=_("Choose options"),
+            )
+            values[f.name] = tuple(tuple(p.split(":", 1)) for p in picked) if f.kind == "modus" else tuple(picked)
     filters = Filters(**values)
     st.session_state[STATE] = to_query_params(filters)
     st.query_params.from_dict({**st.session_state[STATE], URL_KEY: lang})
@@ -144,9 +156,12 @@ def period_caption(filters: Filters, view_period, previous) -> str:
 
     lang = current_lang()
     _ = tr(lang)
-    text = (f"{md(describe(filters, lang, with_period=False))} · "
-            f"{format_date(view_period[0], lang)} – {format_date(view_period[1], lang)}")
+    text = (
+        f"{md(describe(filters, lang, with_period=False))} · "
+        f"{format_date(view_period[0], lang)} – {format_date(view_period[1], lang)}"
+    )
     if previous:
-        text += " · " + _("change against {start} – {end}").format(start=format_date(previous[0], lang),
-                                                                   end=format_date(previous[1], lang))
+        text += " · " + _("change against {start} – {end}").format(
+            start=format_date(previous[0], lang), end=format_date(previous[1], lang)
+        )
     return text + " · " + _("counts under {k} show as <{k}").format(k=SMALL_CELL_K)

@@ -15,6 +15,10 @@ def glossary_links(*term_ids: str, lang: str = "en") -> None:
         columns = st.columns([1, 2, 2, 2])
         if start == 0:
             columns[0].caption(gettext(lang, "Terms on this page:"))
-        for column, term_id in zip(columns[1:], term_ids[start:start + 3]):
-            column.page_link("pages/glossary.py", label=term(term_id).title_in(lang), icon=":material/menu_book:",
-                             query_params={"term": term_id})
+        for column, term_id in zip(columns[1:], term_ids[start : start + 3]):
+            column.page_link(
+                "pages/glossary.py",
+                label=term(term_id).title_in(lang),
+                icon=":material/menu_book:",
+                query_params={"term": term_id},
+            )

@@ -44,8 +44,9 @@ def language_selector() -> str:
     """
     lang = current_lang()
     _ = tr(lang)
-    chosen = st.sidebar.selectbox(_("Language"), LANGUAGES, index=LANGUAGES.index(lang), key=SELECTOR,
-                                  format_func=LANGUAGE_NAMES.get)
+    chosen = st.sidebar.selectbox(
+        _("Language"), LANGUAGES, index=LANGUAGES.index(lang), key=SELECTOR, format_func=LANGUAGE_NAMES.get
+    )
     if chosen in LANGUAGES and chosen != lang:
         st.session_state[LANG] = lang = chosen
         st.rerun()  # the frame above the selector (page titles) was drawn in the old language

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["md", "WORD_JOINER"]
+__all__ = ["WORD_JOINER", "md"]
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
 _AUTOLINKS = re.compile(r"(?i)(https?|ftp|mailto|www|@)")

@@ -22,6 +22,7 @@ and memory, value / baseline for rates.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -44,11 +45,22 @@ import pandas as pd
 
 from turquesa_geo.filters import Filters, history_until, previous_period
 from turquesa_geo.ingest.flat import import_file
-from turquesa_geo.store.rollups import whole_months
 from turquesa_geo.store.connection import connect
+from turquesa_geo.store.rollups import whole_months
 
-__all__ = ["IMPORT_TARGET_ROWS_PER_S", "ROUTES_TARGET_RATIO", "Measure", "bench_import", "bench_routes", "bench_all",
-           "percentile", "improvement", "filter_changes", "default_period", "report_table"]
+__all__ = [
+    "IMPORT_TARGET_ROWS_PER_S",
+    "ROUTES_TARGET_RATIO",
+    "Measure",
+    "bench_all",
+    "bench_import",
+    "bench_routes",
+    "default_period",
+    "filter_changes",
+    "improvement",
+    "percentile",
+    "report_table",
+]
 
 IMPORT_TARGET_ROWS_PER_S = 500_000
 PARQUET_TARGET_ROWS_PER_S = 1_000_000
@@ -80,6 +92,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 # --- figures: percentiles, ratios, one measure ---------------------------------------
+
 
 def percentile(values: Sequence[float], q: float) -> float:
     """The ``q``-th percentile of ``values``, interpolated linearly between ranks (numpy's default).
@@ -187,6 +200,7 @@ def peak_rss_mb(pid: int | str = "self") -> float | None:
 
 # --- the machine -------------------------------------------------------------------
 
+
 def machine_info() -> dict:
     """CPU model, cores, memory and the versions that shape the figures."""
     from importlib.metadata import PackageNotFoundError, version
@@ -197,15 +211,28 @@ def machine_info() -> dict:
         except PackageNotFoundError:
             return None
 
-    cpu = next((line.split(":", 1)[1].strip() for line in _read_lines("/proc/cpuinfo")
-                if line.startswith("model name")), platform.processor() or None)
-    memory = next((int(line.split()[1]) // 1024 for line in _read_lines("/proc/meminfo")
-                   if line.startswith("MemTotal")), None)
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "os": platform.platform(),
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
-            **{name: installed(name) for name in ("pyarrow", "streamlit", "geopandas", "shapely", "pydeck",
-                                                  "matplotlib", "playwright")},
-            "chromium": _chromium_version(), "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in _read_lines("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor() or None,
+    )
+    memory = next(
+        (int(line.split()[1]) // 1024 for line in _read_lines("/proc/meminfo") if line.startswith("MemTotal")), None
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pd.__version__,
+        **{
+            name: installed(name)
+            for name in ("pyarrow", "streamlit", "geopandas", "shapely", "pydeck", "matplotlib", "playwright")
+        },
+        "chromium": _chromium_version(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def code_version() -> dict:
@@ -242,6 +269,7 @@ def _chromium_version() -> str | None:
 
 # --- filter changes ----------------------------------------------------------------
 
+
 def default_period(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     """The dashboard's default period: the last twelve whole months of data (as ``turquesa_ui.filters``).
 
@@ -261,8 +289,9 @@ def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
-def filter_changes(choices: dict[str, list[str]], period: tuple[dt.date, dt.date], n: int, seed: int = 7
-                   ) -> list[Filters]:
+def filter_changes(
+    choices: dict[str, list[str]], period: tuple[dt.date, dt.date], n: int, seed: int = 7
+) -> list[Filters]:
     """``n`` distinct random filter settings an analyst might pick, as the rollups answer them.
 
     Whole-month periods of 1 to 24 months, a subset of crime types, up to three
@@ -289,10 +318,12 @@ def filter_changes(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
         end = rng.randrange(length - 1, len(months))
         last = whole_months(months[end], months[end])[1]
         candidate = Filters(
-            start=months[end - length + 1], end=last,
+            start=months[end - length + 1],
+            end=last,
             crime_types=tuple(sorted(rng.sample(crimes, rng.randint(0, len(crimes) - 1)))),
             nationalities=tuple(sorted(rng.sample(countries, min(len(countries), rng.choice((0, 0, 1, 1, 2, 3)))))),
-            sources=tuple(sorted(rng.sample(sources, min(len(sources), rng.choice((0, 0, 0, 1, 2)))))))
+            sources=tuple(sorted(rng.sample(sources, min(len(sources), rng.choice((0, 0, 0, 1, 2)))))),
+        )
         if history_until(candidate) not in histories:
             changes.append(candidate)
             histories.add(history_until(candidate))
@@ -302,6 +333,7 @@ def filter_changes(choices: dict[str, list[str]], period: tuple[dt.date, dt.date
 
 
 # --- child processes for the baselines -----------------------------------------------
+
 
 def _in_child(func: Callable, *args):
     """Run ``func(*args)`` in a fresh (spawned) process and return its result.
@@ -314,6 +346,7 @@ def _in_child(func: Callable, *args):
 
 
 # --- 1. import ---------------------------------------------------------------------
+
 
 def _plain_load_sql(reader: str) -> str:
     """The plain, unvalidated load of a file into table ``t`` with DuckDB's ``reader`` (the path is a parameter)."""
@@ -348,7 +381,7 @@ def _phase_clock(start: float) -> tuple[list[tuple[str, float]], Callable[[str, 
 
 def _phase_seconds(marks: list[tuple[str, float]]) -> dict[str, float]:
     """Seconds from each progress call to the next, named by the phase it starts."""
-    return {name: round(end - begin, 3) for (name, begin), (_, end) in zip(marks, marks[1:])}
+    return {name: round(end - begin, 3) for (name, begin), (_, end) in itertools.pairwise(marks)}
 
 
 def _validated_import(source: Path, db: Path) -> tuple[float, object, dict[str, float]]:
@@ -423,41 +456,72 @@ def _pandas_import(path: str, limit: int) -> dict:
     validate_s, bad = _timed(lambda: _naive_validate(sample, dt.date.today()))
     rows = len(frame)
     total_s = read_s + validate_s * rows / max(len(sample), 1)
-    return {"rows": rows, "read_s": round(read_s, 3), "validated_rows": len(sample),
-            "validate_sample_s": round(validate_s, 3), "estimated_total_s": round(total_s, 3), "bad_rows": bad,
-            "extrapolated": len(sample) < rows, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "rows": rows,
+        "read_s": round(read_s, 3),
+        "validated_rows": len(sample),
+        "validate_sample_s": round(validate_s, 3),
+        "estimated_total_s": round(total_s, 3),
+        "bad_rows": bad,
+        "extrapolated": len(sample) < rows,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
-def _import_measures(rows: int, csv_path: Path, parquet_path: Path, store: Path, naive_rows: int
-                     ) -> tuple[list[Measure], dict]:
+def _import_measures(
+    rows: int, csv_path: Path, parquet_path: Path, store: Path, naive_rows: int
+) -> tuple[list[Measure], dict]:
     """Validated import of both files (the Parquet one is kept as the store), each against
     pandas + naive validation, with DuckDB's plain unvalidated load as the floor."""
     measures, details = [], {}
-    for source, target, label in ((csv_path, IMPORT_TARGET_ROWS_PER_S, "CSV"),
-                                  (parquet_path, PARQUET_TARGET_ROWS_PER_S, "Parquet")):
+    for source, target, label in (
+        (csv_path, IMPORT_TARGET_ROWS_PER_S, "CSV"),
+        (parquet_path, PARQUET_TARGET_ROWS_PER_S, "Parquet"),
+    ):
         db = store if source == parquet_path else store.with_name("csv-store.duckdb")
         seconds, result, phases = _validated_import(source, db)
         if db != store:
             db.unlink(missing_ok=True)
         plain_s = _plain_load_s(source, store.with_name("plain.duckdb"))
         naive = _in_child(_pandas_import, str(source), naive_rows)
-        sampled = (f"; the naive validation ran on the first {naive['validated_rows']:,} rows "
-                   f"({naive['validate_sample_s']} s) and is extrapolated linearly to {rows:,}"
-                   if naive["extrapolated"] else "")
-        measures.append(Measure(
-            f"import {label} (validated)", "rows/s", round(rows / seconds), target, True,
-            round(rows / naive["estimated_total_s"]), f"pandas read ({naive['read_s']} s) + per-row Python validation",
-            note=(f"{source.stat().st_size / 1e6:.0f} MB, {seconds:.2f} s (phases {phases}); DuckDB's plain "
-                  f"unvalidated load of the same file: {plain_s:.2f} s = {rows / plain_s:,.0f} rows/s{sampled}"),
-            extra={"seconds": round(seconds, 3), "phase_s": phases, "plain_duckdb_load_s": round(plain_s, 3),
-                   "plain_rows_per_s": round(rows / plain_s), "accepted": result.rows_accepted,
-                   "quarantined": result.rows_quarantined, "file_mb": round(source.stat().st_size / 1e6, 1),
-                   "bench_peak_rss_mb_after": peak_rss_mb(), "baseline": naive}))
+        sampled = (
+            f"; the naive validation ran on the first {naive['validated_rows']:,} rows "
+            f"({naive['validate_sample_s']} s) and is extrapolated linearly to {rows:,}"
+            if naive["extrapolated"]
+            else ""
+        )
+        measures.append(
+            Measure(
+                f"import {label} (validated)",
+                "rows/s",
+                round(rows / seconds),
+                target,
+                True,
+                round(rows / naive["estimated_total_s"]),
+                f"pandas read ({naive['read_s']} s) + per-row Python validation",
+                note=(
+                    f"{source.stat().st_size / 1e6:.0f} MB, {seconds:.2f} s (phases {phases}); DuckDB's plain "
+                    f"unvalidated load of the same file: {plain_s:.2f} s = {rows / plain_s:,.0f} rows/s{sampled}"
+                ),
+                extra={
+                    "seconds": round(seconds, 3),
+                    "phase_s": phases,
+                    "plain_duckdb_load_s": round(plain_s, 3),
+                    "plain_rows_per_s": round(rows / plain_s),
+                    "accepted": result.rows_accepted,
+                    "quarantined": result.rows_quarantined,
+                    "file_mb": round(source.stat().st_size / 1e6, 1),
+                    "bench_peak_rss_mb_after": peak_rss_mb(),
+                    "baseline": naive,
+                },
+            )
+        )
         details[f"import_{label.lower()}"] = measures[-1].extra
     return measures, details
 
 
 # --- 2. query time per page: Turquesa and pandas -----------------------------------
+
 
 def _trend_dimension(i: int) -> str:
     from turquesa_geo.trends import TREND_DIMENSIONS
@@ -477,15 +541,16 @@ def _page_queries(con, graph) -> dict[str, Callable[[int, Filters], object]]:
         "gender": lambda i, f: (persons_by(con, f, "none"), persons_by(con, history_until(f), "none", "Y")),
         "overview": lambda i, f: key_figures(con, f, (f.start, f.end)),
         "corridor view": lambda i, f: corridor_view(con, f, graph=graph),
-        "overview signals": lambda i, f: emerging_signals(con, f, (f.start, f.end), signal_baseline((f.start, f.end)),
-                                                          graph=graph),
+        "overview signals": lambda i, f: emerging_signals(
+            con, f, (f.start, f.end), signal_baseline((f.start, f.end)), graph=graph
+        ),
     }
 
 
 def _time_each(query: Callable[[int, Filters], object], changes: Sequence[Filters]) -> list[float]:
     times = []
     for i, f in enumerate(changes):
-        seconds, _ = _timed(lambda: query(i, f))
+        seconds, _ = _timed(lambda i=i, f=f: query(i, f))
         times.append(_ms(seconds))
     return times
 
@@ -505,10 +570,12 @@ def _reference_totals(con, f: Filters) -> dict[str, int]:
     from turquesa_geo.gender import persons_by
     from turquesa_geo.trends import key_figures, modus_series
 
-    return {"corridor": int(route_signatures(con, f, (f.start, f.end))["cases"].sum()),
-            "trends": int(modus_series(con, history_until(f), _trend_dimension(0), "Y")["cases"].sum()),
-            "gender": int(persons_by(con, f, "none")["persons"].sum()),
-            "overview": int(key_figures(con, f, (f.start, f.end)).cases)}
+    return {
+        "corridor": int(route_signatures(con, f, (f.start, f.end))["cases"].sum()),
+        "trends": int(modus_series(con, history_until(f), _trend_dimension(0), "Y")["cases"].sum()),
+        "gender": int(persons_by(con, f, "none")["persons"].sum()),
+        "overview": int(key_figures(con, f, (f.start, f.end)).cases),
+    }
 
 
 @dataclass
@@ -526,11 +593,17 @@ def _load_tables(store: str) -> _Tables:
     (so the ratios against it are conservative)."""
     con = connect(store, read_only=True)
     try:
-        return _Tables(*(_categorical_frame(con.sql(text).to_arrow_table()) for text in (
-            "SELECT case_uid, case_date, crime_type, source, nationality, origin, transit, destination, "
-            "detection_country FROM cases",
-            "SELECT case_uid, role, gender, age_group, persons FROM case_persons",
-            "SELECT case_uid, dimension, code FROM case_attributes")))
+        return _Tables(
+            *(
+                _categorical_frame(con.sql(text).to_arrow_table())
+                for text in (
+                    "SELECT case_uid, case_date, crime_type, source, nationality, origin, transit, destination, "
+                    "detection_country FROM cases",
+                    "SELECT case_uid, role, gender, age_group, persons FROM case_persons",
+                    "SELECT case_uid, dimension, code FROM case_attributes",
+                )
+            )
+        )
     finally:
         con.close()
 
@@ -541,8 +614,12 @@ def _categorical_frame(table) -> pd.DataFrame:
     def text(kind) -> bool:
         return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
 
-    encoded = pa.table({name: column.dictionary_encode() if text(column.type) else column
-                        for name, column in zip(table.column_names, table.columns)})
+    encoded = pa.table(
+        {
+            name: column.dictionary_encode() if text(column.type) else column
+            for name, column in zip(table.column_names, table.columns)
+        }
+    )
     return encoded.to_pandas(date_as_object=False)
 
 
@@ -568,16 +645,24 @@ def _pd_route_signatures(t: _Tables, f: Filters) -> pd.DataFrame:
     previous = previous_period(f)
     cases = _pd_cases(t, f, previous[0] if previous else f.start, f.end)
     moved = t.persons[t.persons["role"].isin(DEFAULT_PERSON_ROLES) & t.persons["case_uid"].isin(cases["case_uid"])]
-    per_case = moved.assign(female=moved["persons"].where(moved["gender"] == "female", 0),
-                            known_sex=moved["persons"].where(moved["gender"] != "unknown", 0)
-                            ).groupby("case_uid")[["persons", "female", "known_sex"]].sum()
+    per_case = (
+        moved.assign(
+            female=moved["persons"].where(moved["gender"] == "female", 0),
+            known_sex=moved["persons"].where(moved["gender"] != "unknown", 0),
+        )
+        .groupby("case_uid")[["persons", "female", "known_sex"]]
+        .sum()
+    )
     cases = cases.join(per_case, on="case_uid")
     current = cases["case_date"] >= pd.Timestamp(f.start)
     before = cases["case_date"] <= pd.Timestamp(previous[1]) if previous else current & False
     work = cases[list(SIGNATURE_COLUMNS)].assign(
-        cases=current.astype("int64"), cases_prev=before.astype("int64"),
-        persons=cases["persons"].fillna(0).where(current, 0), women_girls=cases["female"].fillna(0).where(current, 0),
-        persons_known_sex=cases["known_sex"].fillna(0).where(current, 0))
+        cases=current.astype("int64"),
+        cases_prev=before.astype("int64"),
+        persons=cases["persons"].fillna(0).where(current, 0),
+        women_girls=cases["female"].fillna(0).where(current, 0),
+        persons_known_sex=cases["known_sex"].fillna(0).where(current, 0),
+    )
     return work.groupby(list(SIGNATURE_COLUMNS), dropna=False, as_index=False).sum()
 
 
@@ -610,8 +695,13 @@ def _pd_key_figures(t: _Tables, f: Filters) -> dict[str, int]:
     """key_figures the pandas way: cases and persons by role, this period and the one before."""
     previous = previous_period(f)
     cases = _pd_cases(t, f, previous[0] if previous else f.start, f.end)
-    flags = pd.DataFrame({"case_uid": cases["case_uid"], "now": cases["case_date"] >= pd.Timestamp(f.start),
-                          "before": (cases["case_date"] <= pd.Timestamp(previous[1])) if previous else False})
+    flags = pd.DataFrame(
+        {
+            "case_uid": cases["case_uid"],
+            "now": cases["case_date"] >= pd.Timestamp(f.start),
+            "before": (cases["case_date"] <= pd.Timestamp(previous[1])) if previous else False,
+        }
+    )
     joined = t.persons.merge(flags, on="case_uid")
     figures = {"cases": int(flags["now"].sum()), "cases_prev": int(flags["before"].sum())}
     for role, name in (("victim", "victims"), ("migrant", "migrants"), ("suspect", "suspects")):
@@ -637,14 +727,22 @@ def _pandas_query_times(store: str, changes: list[Filters], reference: dict[str,
     page's aggregation for every change; check the first change's totals against Turquesa's."""
     load_s, tables = _timed(lambda: _load_tables(store))
     first = changes[0]
-    totals = {"corridor": int(_pd_route_signatures(tables, first)["cases"].sum()),
-              "trends": int(_pd_modus_series(tables, history_until(first), _trend_dimension(0))["cases"].sum()),
-              "gender": int(_pd_persons_by(tables, first)["persons"].sum()),
-              "overview": _pd_key_figures(tables, first)["cases"]}
-    times = {name: _time_each(lambda i, f, q=query: q(tables, i, f), changes) for name, query in _PANDAS_QUERIES.items()}
-    return {"times_ms": times, "load_s": round(load_s, 2), "same_totals": {k: totals[k] == reference[k] for k in totals},
-            "frames_mb": round(sum(x.memory_usage(deep=True).sum() for x in vars(tables).values()) / 2**20),
-            "peak_rss_mb": peak_rss_mb()}
+    totals = {
+        "corridor": int(_pd_route_signatures(tables, first)["cases"].sum()),
+        "trends": int(_pd_modus_series(tables, history_until(first), _trend_dimension(0))["cases"].sum()),
+        "gender": int(_pd_persons_by(tables, first)["persons"].sum()),
+        "overview": _pd_key_figures(tables, first)["cases"],
+    }
+    times = {
+        name: _time_each(lambda i, f, q=query: q(tables, i, f), changes) for name, query in _PANDAS_QUERIES.items()
+    }
+    return {
+        "times_ms": times,
+        "load_s": round(load_s, 2),
+        "same_totals": {k: totals[k] == reference[k] for k in totals},
+        "frames_mb": round(sum(x.memory_usage(deep=True).sum() for x in vars(tables).values()) / 2**20),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 _QUERY_NOTES = {
@@ -653,9 +751,9 @@ _QUERY_NOTES = {
     "gender": "persons_by for the period, and by year over the history (the page's two queries)",
     "overview": "key_figures: cases and persons by role, this period and the one before",
     "corridor view": "corridor_view: signatures + rebuilt routes + ranked corridors, legs and hubs (the graph cached, "
-                     "as the app does)",
+    "as the app does)",
     "overview signals": "emerging_signals of the period against the 24 months before (the Overview page computes "
-                        "them on every filter change)",
+    "them on every filter change)",
 }
 
 
@@ -664,38 +762,58 @@ def _query_measures(times: dict[str, list[float]], baseline: dict, uses_rollups:
     for name, values in times.items():
         base = baseline["times_ms"].get(name)
         targeted = name in ("corridor", "trends")
-        source = ("answered from the rollups" if uses_rollups and name in ("corridor", "trends", "corridor view")
-                  else "reads the case tables")
+        source = (
+            "answered from the rollups"
+            if uses_rollups and name in ("corridor", "trends", "corridor view")
+            else "reads the case tables"
+        )
         check = baseline["same_totals"].get(name)
-        note = (f"{_QUERY_NOTES[name]}; {source}; {len(values)} random filter changes after one warm-up"
-                + ("" if check is None else f"; pandas totals equal Turquesa's on the first change: {check}"))
-        measures.append(Measure(
-            f"query: {name} (p95)", "ms", percentile(values, 95), QUERY_TARGET_MS if targeted else None,
-            baseline=None if base is None else percentile(base, 95),
-            baseline_label="pandas groupby on the case tables in memory" if base else "",
-            ratio_target=QUERY_TARGET_RATIO if targeted else None, target_at_rows=10_000_000 if targeted else None,
-            note=note, p50=percentile(values, 50), baseline_p50=None if base is None else percentile(base, 50),
-            extra={"times_ms": values, "baseline_times_ms": base}))
+        note = f"{_QUERY_NOTES[name]}; {source}; {len(values)} random filter changes after one warm-up" + (
+            "" if check is None else f"; pandas totals equal Turquesa's on the first change: {check}"
+        )
+        measures.append(
+            Measure(
+                f"query: {name} (p95)",
+                "ms",
+                percentile(values, 95),
+                QUERY_TARGET_MS if targeted else None,
+                baseline=None if base is None else percentile(base, 95),
+                baseline_label="pandas groupby on the case tables in memory" if base else "",
+                ratio_target=QUERY_TARGET_RATIO if targeted else None,
+                target_at_rows=10_000_000 if targeted else None,
+                note=note,
+                p50=percentile(values, 50),
+                baseline_p50=None if base is None else percentile(base, 50),
+                extra={"times_ms": values, "baseline_times_ms": base},
+            )
+        )
     return measures
 
 
 # --- 4. routes ---------------------------------------------------------------------
 
+
 def _period_arcs_sql(count: bool) -> str:
     """Cases of a period (two ``?``) with both ends known: their count, or the first ``?`` as (a, b) ends."""
-    ends = ("FROM cases WHERE case_date BETWEEN ? AND ? AND coalesce(origin, nationality) IS NOT NULL "
-            "AND coalesce(destination, detection_country) IS NOT NULL")
+    ends = (
+        "FROM cases WHERE case_date BETWEEN ? AND ? AND coalesce(origin, nationality) IS NOT NULL "
+        "AND coalesce(destination, detection_country) IS NOT NULL"
+    )
     if count:
         return f"SELECT count(*) {ends}"
-    return (f"SELECT coalesce(origin, nationality) AS a, coalesce(destination, detection_country) AS b {ends} "
-            "ORDER BY case_uid LIMIT ?")
+    return (
+        f"SELECT coalesce(origin, nationality) AS a, coalesce(destination, detection_country) AS b {ends} "
+        "ORDER BY case_uid LIMIT ?"
+    )
 
 
 def _naive_cases_sql(limited: bool) -> str:
     """Every case's reported route and persons (victims and migrants), the first ``?`` only when ``limited``."""
-    text = ("SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, "
-            "coalesce(p.persons, 0) AS persons FROM cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
-            "FROM case_persons WHERE role <> 'suspect' GROUP BY case_uid) p ON p.case_uid = c.case_uid")
+    text = (
+        "SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, "
+        "coalesce(p.persons, 0) AS persons FROM cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
+        "FROM case_persons WHERE role <> 'suspect' GROUP BY case_uid) p ON p.case_uid = c.case_uid"
+    )
     return text + (" ORDER BY c.case_uid LIMIT ?" if limited else "")
 
 
@@ -711,16 +829,19 @@ def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = Non
     where = country_table().set_index("iso3")[["rep_lon", "rep_lat"]]
     rows = []
     for case in cases.itertuples(index=False):
-        values = [None if pd.isna(v) else v for v in (case.nationality, case.origin, case.transit,
-                                                      case.destination, case.detection_country)]
+        values = [
+            None if pd.isna(v) else v
+            for v in (case.nationality, case.origin, case.transit, case.destination, case.detection_country)
+        ]
         points, complete = _signature_points(*values)
         route = ">".join(points) if complete else _resolve(points, graph, {})[0]
         countries = route.split(">")
         line = LineString([tuple(where.loc[c]) for c in countries]) if len(countries) > 1 else None
         rows.append((route, case.persons, line))
     frame = pd.DataFrame(rows, columns=["route", "persons", "geometry"])
-    return frame.groupby("route").agg(cases=("route", "size"), persons=("persons", "sum"),
-                                      geometry=("geometry", "first"))
+    return frame.groupby("route").agg(
+        cases=("route", "size"), persons=("persons", "sum"), geometry=("geometry", "first")
+    )
 
 
 def _fast_routes(con: duckdb.DuckDBPyConnection, graph):
@@ -762,8 +883,8 @@ def bench_routes(rows: int, seed: int = 7) -> dict:
         "ratio": round(naive_s / fast_s, 1),
         "target_ratio": ROUTES_TARGET_RATIO,
         "meets_target": naive_s / fast_s >= ROUTES_TARGET_RATIO,
-        "routes": int(len(fast_counts)),
-        "legs": int(len(view.legs)),
+        "routes": len(fast_counts),
+        "legs": len(view.legs),
         "same_counts_per_route": bool(same),
     }
 
@@ -780,22 +901,40 @@ def _naive_routes_sampled(store: str, limit: int) -> dict:
     finally:
         con.close()
     done = int(routes["cases"].sum())
-    return {"cases": done, "seconds": round(seconds, 3), "estimated_s": round(seconds * total / max(done, 1), 3),
-            "extrapolated": done < total, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "cases": done,
+        "seconds": round(seconds, 3),
+        "estimated_s": round(seconds * total / max(done, 1), 3),
+        "extrapolated": done < total,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _routes_measure(fast_s: float, view, naive: dict, rows: int) -> Measure:
-    sampled = (f"; the naive loop ran on the first {naive['cases']:,} cases ({naive['seconds']} s) and is "
-               f"extrapolated linearly to {rows:,}" if naive["extrapolated"] else "")
-    return Measure("route reconstruction", "s", round(fast_s, 3), baseline=naive["estimated_s"],
-                   baseline_label="a route and a shapely LineString per case in a pandas loop, then grouped",
-                   ratio_target=ROUTES_TARGET_RATIO,
-                   note=(f"every case of the store: {len(view.corridors):,} routes, {len(view.legs):,} legs "
-                         f"(DuckDB sums per reported route, routes rebuilt per distinct signature, "
-                         f"leg geometry vectorised){sampled}"), extra={"baseline": naive})
+    sampled = (
+        f"; the naive loop ran on the first {naive['cases']:,} cases ({naive['seconds']} s) and is "
+        f"extrapolated linearly to {rows:,}"
+        if naive["extrapolated"]
+        else ""
+    )
+    return Measure(
+        "route reconstruction",
+        "s",
+        round(fast_s, 3),
+        baseline=naive["estimated_s"],
+        baseline_label="a route and a shapely LineString per case in a pandas loop, then grouped",
+        ratio_target=ROUTES_TARGET_RATIO,
+        note=(
+            f"every case of the store: {len(view.corridors):,} routes, {len(view.legs):,} legs "
+            f"(DuckDB sums per reported route, routes rebuilt per distinct signature, "
+            f"leg geometry vectorised){sampled}"
+        ),
+        extra={"baseline": naive},
+    )
 
 
 # --- 5. map payload ----------------------------------------------------------------
+
 
 def _case_arcs(con, period: tuple[dt.date, dt.date], limit: int) -> tuple[int, pd.DataFrame]:
     """Cases of the period with both ends known, and the first ``limit`` of them as per-case arcs
@@ -805,8 +944,14 @@ def _case_arcs(con, period: tuple[dt.date, dt.date], limit: int) -> tuple[int, p
     total = con.execute(_period_arcs_sql(count=True), list(period)).fetchall()[0][0]
     arcs = con.execute(_period_arcs_sql(count=False), [*period, limit]).df()
     where = country_table().set_index("iso3")
-    return total, pd.DataFrame({"source_lon": arcs["a"].map(where["rep_lon"]), "source_lat": arcs["a"].map(where["rep_lat"]),
-                                "target_lon": arcs["b"].map(where["rep_lon"]), "target_lat": arcs["b"].map(where["rep_lat"])})
+    return total, pd.DataFrame(
+        {
+            "source_lon": arcs["a"].map(where["rep_lon"]),
+            "source_lat": arcs["a"].map(where["rep_lat"]),
+            "target_lon": arcs["b"].map(where["rep_lon"]),
+            "target_lat": arcs["b"].map(where["rep_lat"]),
+        }
+    )
 
 
 def _naive_payload(store: str, period: tuple[dt.date, dt.date], limit: int) -> dict:
@@ -819,14 +964,26 @@ def _naive_payload(store: str, period: tuple[dt.date, dt.date], limit: int) -> d
         total, arcs = _case_arcs(con, period, limit)
     finally:
         con.close()
-    layer = pdk.Layer("ArcLayer", arcs, get_source_position=["source_lon", "source_lat"],
-                      get_target_position=["target_lon", "target_lat"], get_width=1)
-    seconds, text = _timed(lambda: json.dumps(json.loads(pdk.Deck(layers=[layer], map_provider=None).to_json()),
-                                              separators=(",", ":")))
+    layer = pdk.Layer(
+        "ArcLayer",
+        arcs,
+        get_source_position=["source_lon", "source_lat"],
+        get_target_position=["target_lon", "target_lat"],
+        get_width=1,
+    )
+    seconds, text = _timed(
+        lambda: json.dumps(json.loads(pdk.Deck(layers=[layer], map_provider=None).to_json()), separators=(",", ":"))
+    )
     size = len(text.encode())
-    return {"cases": total, "sample": len(arcs), "sample_bytes": size, "to_json_s": round(seconds, 3),
-            "estimated_bytes": round(size * total / max(len(arcs), 1)), "extrapolated": len(arcs) < total,
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "cases": total,
+        "sample": len(arcs),
+        "sample_bytes": size,
+        "to_json_s": round(seconds, 3),
+        "estimated_bytes": round(size * total / max(len(arcs), 1)),
+        "extrapolated": len(arcs) < total,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _payload_parts(con, graph, view) -> dict:
@@ -837,29 +994,54 @@ def _payload_parts(con, graph, view) -> dict:
     corridor_deck(view.legs, view.hubs).to_json()  # the base polygons are built once per process
     seconds, text = _timed(lambda: corridor_deck(view.legs, view.hubs).to_json())
     uncapped = corridor_view(con, Filters(start=view.period[0], end=view.period[1]), graph=graph, max_flows=10**9, k=1)
-    return {"bytes": len(text.encode()), "to_json_ms": _ms(seconds), "flows": len(view.legs),
-            "hidden_flows": view.hidden_flows, "uncapped_legs": len(uncapped.legs), "period": view.period}
+    return {
+        "bytes": len(text.encode()),
+        "to_json_ms": _ms(seconds),
+        "flows": len(view.legs),
+        "hidden_flows": view.hidden_flows,
+        "uncapped_legs": len(uncapped.legs),
+        "period": view.period,
+    }
 
 
 def _payload_measures_from(context: dict, naive: dict) -> list[Measure]:
     p = context["payload"]
-    scaled = (f"; per-case arcs serialised for {naive['sample']:,} of them ({naive['sample_bytes']:,} bytes) and "
-              "extrapolated linearly" if naive["extrapolated"] else "")
+    scaled = (
+        f"; per-case arcs serialised for {naive['sample']:,} of them ({naive['sample_bytes']:,} bytes) and "
+        "extrapolated linearly"
+        if naive["extrapolated"]
+        else ""
+    )
     where = f"default view {p['period'][0]} – {p['period'][1]} (last twelve whole months, no filter)"
     return [
-        Measure("map payload (deck JSON)", "bytes", p["bytes"], PAYLOAD_TARGET_BYTES, baseline=naive["estimated_bytes"],
-                baseline_label="pydeck ArcLayer with one arc per case (coordinates only, compact JSON)",
-                note=f"{where}; corridor_deck(...).to_json() in {p['to_json_ms']:.0f} ms{scaled}",
-                extra={"to_json_ms": p["to_json_ms"], "baseline": naive}),
-        Measure("map flows drawn", "flows", p["flows"], FLOWS_TARGET, baseline=naive["cases"],
-                baseline_label="one arc per case of the period",
-                note=(f"{where}; {p['hidden_flows']:,} legs not drawn (under the small-cell threshold or beyond the "
-                      f"cap); every distinct leg, uncapped and unprotected, would be {p['uncapped_legs']:,}"),
-                extra={"uncapped_distinct_legs": p["uncapped_legs"], "hidden_flows": p["hidden_flows"]}),
+        Measure(
+            "map payload (deck JSON)",
+            "bytes",
+            p["bytes"],
+            PAYLOAD_TARGET_BYTES,
+            baseline=naive["estimated_bytes"],
+            baseline_label="pydeck ArcLayer with one arc per case (coordinates only, compact JSON)",
+            note=f"{where}; corridor_deck(...).to_json() in {p['to_json_ms']:.0f} ms{scaled}",
+            extra={"to_json_ms": p["to_json_ms"], "baseline": naive},
+        ),
+        Measure(
+            "map flows drawn",
+            "flows",
+            p["flows"],
+            FLOWS_TARGET,
+            baseline=naive["cases"],
+            baseline_label="one arc per case of the period",
+            note=(
+                f"{where}; {p['hidden_flows']:,} legs not drawn (under the small-cell threshold or beyond the "
+                f"cap); every distinct leg, uncapped and unprotected, would be {p['uncapped_legs']:,}"
+            ),
+            extra={"uncapped_distinct_legs": p["uncapped_legs"], "hidden_flows": p["hidden_flows"]},
+        ),
     ]
 
 
 # --- 6. snapshot export ------------------------------------------------------------
+
 
 def _naive_snapshot(store: str, period: tuple[dt.date, dt.date], limit: int) -> dict:
     """Baseline (child process): matplotlib draws one line per case (``ax.plot`` each) for a sample
@@ -886,9 +1068,15 @@ def _naive_snapshot(store: str, period: tuple[dt.date, dt.date], limit: int) -> 
         return buffer.tell()
 
     seconds, size = _timed(draw)
-    return {"cases": total, "sample": len(arcs), "sample_s": round(seconds, 3), "png_bytes": size,
-            "estimated_s": round(seconds * total / max(len(arcs), 1), 3), "extrapolated": len(arcs) < total,
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "cases": total,
+        "sample": len(arcs),
+        "sample_s": round(seconds, 3),
+        "png_bytes": size,
+        "estimated_s": round(seconds * total / max(len(arcs), 1), 3),
+        "extrapolated": len(arcs) < total,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def _snapshot_parts(con, graph, f: Filters) -> dict:
@@ -901,16 +1089,28 @@ def _snapshot_parts(con, graph, f: Filters) -> dict:
 
 def _snapshot_from(context: dict, naive: dict) -> Measure:
     s = context["snapshot"]
-    scaled = (f"; drawn for {naive['sample']:,} cases in {naive['sample_s']} s and extrapolated linearly to "
-              f"{naive['cases']:,}" if naive["extrapolated"] else "")
-    return Measure("snapshot export (PNG)", "s", round(s["seconds"], 3), baseline=naive["estimated_s"],
-                   baseline_label="matplotlib, one ax.plot line per case, 1600x1000 PNG",
-                   note=(f"export_file(..., 'snapshot', 'png') of the default view, corridor view included "
-                         f"(graph cached, as the app passes it), export logged; {s['png_bytes']:,} bytes{scaled}"),
-                   extra={"png_bytes": s["png_bytes"], "baseline": naive})
+    scaled = (
+        f"; drawn for {naive['sample']:,} cases in {naive['sample_s']} s and extrapolated linearly to "
+        f"{naive['cases']:,}"
+        if naive["extrapolated"]
+        else ""
+    )
+    return Measure(
+        "snapshot export (PNG)",
+        "s",
+        round(s["seconds"], 3),
+        baseline=naive["estimated_s"],
+        baseline_label="matplotlib, one ax.plot line per case, 1600x1000 PNG",
+        note=(
+            f"export_file(..., 'snapshot', 'png') of the default view, corridor view included "
+            f"(graph cached, as the app passes it), export logged; {s['png_bytes']:,} bytes{scaled}"
+        ),
+        extra={"png_bytes": s["png_bytes"], "baseline": naive},
+    )
 
 
 # --- 7. reopening the store --------------------------------------------------------
+
 
 def _whole_year(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     """The last calendar year the store covers entirely (or its last year when none is whole)."""
@@ -941,14 +1141,16 @@ def _pandas_reopen(parquet: str, year: tuple[dt.date, dt.date]) -> dict:
         frame = frame[(day >= pd.Timestamp(year[0])) & (day <= pd.Timestamp(year[1]))]
         moved = [c for c in frame.columns if c.startswith(("victims_", "migrants_"))]
         frame = frame.assign(persons=frame[moved].sum(axis=1))
-        return frame.groupby(list(SIGNATURE_COLUMNS), dropna=False).agg(cases=("persons", "size"),
-                                                                         persons=("persons", "sum"))
+        return frame.groupby(list(SIGNATURE_COLUMNS), dropna=False).agg(
+            cases=("persons", "size"), persons=("persons", "sum")
+        )
 
     seconds, routes = _timed(answer)
     return {"ms": _ms(seconds), "routes": len(routes), "peak_rss_mb": peak_rss_mb()}
 
 
 # --- 3 and 9: the dashboard, in subprocesses -----------------------------------------
+
 
 def _run_script(args: list[str], out: Path, timeout: float) -> dict:
     """Run ``scripts/bench_browser.py`` with ``args`` writing JSON to ``out``; its report, or an error."""
@@ -957,8 +1159,13 @@ def _run_script(args: list[str], out: Path, timeout: float) -> dict:
     log = out.with_suffix(".log")
     try:
         with log.open("wb") as sink:
-            done = subprocess.run([sys.executable, str(SCRIPT), *args, "--json", str(out)], stdout=sink,
-                                  stderr=subprocess.STDOUT, timeout=timeout, cwd=SCRIPT.parent.parent)
+            done = subprocess.run(
+                [sys.executable, str(SCRIPT), *args, "--json", str(out)],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                cwd=SCRIPT.parent.parent,
+            )
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
     if done.returncode != 0 or not out.exists():
@@ -971,60 +1178,101 @@ def _rerun_measures(report: dict) -> list[Measure]:
     """Server-side reruns per page under AppTest: with the rollups, against the case tables."""
     names = [Path(p).stem for p in APP_PAGES]
     if "error" in report:
-        return [_not_measured(f"page rerun: {n} (p95)", "ms", report["error"], target=RERUN_TARGET_MS,
-                              target_at_rows=1_000_000) for n in names]
+        return [
+            _not_measured(
+                f"page rerun: {n} (p95)", "ms", report["error"], target=RERUN_TARGET_MS, target_at_rows=1_000_000
+            )
+            for n in names
+        ]
     measures = []
     for name in names:
         page = report["pages"][name]
         fast, slow = page["rollups"], page["case_tables"]
-        measures.append(Measure(
-            f"page rerun: {name} (p95)", "ms", percentile(fast, 95), RERUN_TARGET_MS,
-            baseline=percentile(slow, 95), baseline_label="the same reruns with the rollups bypassed (case tables)",
-            target_at_rows=1_000_000, p50=percentile(fast, 50), baseline_p50=percentile(slow, 50),
-            note=(f"AppTest, {len(fast)} distinct filter changes (period, crime types, nationalities, sources; "
-                  "each a cache miss, applied in one rerun); case tables: turquesa_geo's covers() patched to "
-                  "False, data caches cleared, same changes"),
-            extra={"times_ms": fast, "baseline_times_ms": slow, "first_run_ms": page["first_run_ms"]}))
+        measures.append(
+            Measure(
+                f"page rerun: {name} (p95)",
+                "ms",
+                percentile(fast, 95),
+                RERUN_TARGET_MS,
+                baseline=percentile(slow, 95),
+                baseline_label="the same reruns with the rollups bypassed (case tables)",
+                target_at_rows=1_000_000,
+                p50=percentile(fast, 50),
+                baseline_p50=percentile(slow, 50),
+                note=(
+                    f"AppTest, {len(fast)} distinct filter changes (period, crime types, nationalities, sources; "
+                    "each a cache miss, applied in one rerun); case tables: turquesa_geo's covers() patched to "
+                    "False, data caches cleared, same changes"
+                ),
+                extra={"times_ms": fast, "baseline_times_ms": slow, "first_run_ms": page["first_run_ms"]},
+            )
+        )
     return measures
 
 
 def _browser_measures(report: dict) -> list[Measure]:
     if "error" in report:
-        return [_not_measured(f"browser: {p} filter change (p95)", "ms", report["error"], target=BROWSER_TARGET_MS)
-                for p in BROWSER_PAGES]
+        return [
+            _not_measured(f"browser: {p} filter change (p95)", "ms", report["error"], target=BROWSER_TARGET_MS)
+            for p in BROWSER_PAGES
+        ]
     floor = report["floor"]["times_ms"]
     measures = []
     for name in BROWSER_PAGES:
         times = report["pages"][name]["times_ms"]
-        measures.append(Measure(
-            f"browser: {name} filter change (p95)", "ms", percentile(times, 95), BROWSER_TARGET_MS,
-            baseline=percentile(floor, 95),
-            baseline_label="floor: a trivial Streamlit page with the same multiselect (ratio < 1 by construction)",
-            p50=percentile(times, 50), baseline_p50=percentile(floor, 50),
-            note=(f"headless {report.get('chromium') or 'Chromium'}, no GPU; {len(times)} picks of a new "
-                  f"nationality in the sidebar, each a cache miss; {report['definition']}; the script run "
-                  f"itself ended after p50 {percentile(report['pages'][name]['script_done_ms'], 50):.0f} ms"),
-            extra={"times_ms": times, "floor_times_ms": floor,
-                   "script_done_ms": report["pages"][name]["script_done_ms"],
-                   "floor_script_done_ms": report["floor"]["script_done_ms"]}))
+        measures.append(
+            Measure(
+                f"browser: {name} filter change (p95)",
+                "ms",
+                percentile(times, 95),
+                BROWSER_TARGET_MS,
+                baseline=percentile(floor, 95),
+                baseline_label="floor: a trivial Streamlit page with the same multiselect (ratio < 1 by construction)",
+                p50=percentile(times, 50),
+                baseline_p50=percentile(floor, 50),
+                note=(
+                    f"headless {report.get('chromium') or 'Chromium'}, no GPU; {len(times)} picks of a new "
+                    f"nationality in the sidebar, each a cache miss; {report['definition']}; the script run "
+                    f"itself ended after p50 {percentile(report['pages'][name]['script_done_ms'], 50):.0f} ms"
+                ),
+                extra={
+                    "times_ms": times,
+                    "floor_times_ms": floor,
+                    "script_done_ms": report["pages"][name]["script_done_ms"],
+                    "floor_script_done_ms": report["floor"]["script_done_ms"],
+                },
+            )
+        )
     return measures
 
 
 # --- 8. memory ---------------------------------------------------------------------
 
+
 def _memory_measure(own_mb: float, parts: dict[str, float | None], baselines: dict[str, float]) -> Measure:
     """Peak resident memory of the Turquesa processes against the largest pandas baseline process."""
-    peaks = {"bench process (demo files, imports, queries, export)": own_mb,
-             **{k: v for k, v in parts.items() if v is not None}}
-    return Measure("peak memory", "MiB", max(peaks.values()), MEMORY_TARGET_MB,
-                   baseline=max(baselines.values()) if baselines else None,
-                   baseline_label="the largest pandas baseline process", target_at_rows=10_000_000,
-                   note="ru_maxrss per process: " + "; ".join(f"{k} {v:,.0f}" for k, v in peaks.items())
-                        + "; baselines: " + "; ".join(f"{k} {v:,.0f}" for k, v in baselines.items()),
-                   extra={"turquesa_mb": peaks, "baselines_mb": baselines})
+    peaks = {
+        "bench process (demo files, imports, queries, export)": own_mb,
+        **{k: v for k, v in parts.items() if v is not None},
+    }
+    return Measure(
+        "peak memory",
+        "MiB",
+        max(peaks.values()),
+        MEMORY_TARGET_MB,
+        baseline=max(baselines.values()) if baselines else None,
+        baseline_label="the largest pandas baseline process",
+        target_at_rows=10_000_000,
+        note="ru_maxrss per process: "
+        + "; ".join(f"{k} {v:,.0f}" for k, v in peaks.items())
+        + "; baselines: "
+        + "; ".join(f"{k} {v:,.0f}" for k, v in baselines.items()),
+        extra={"turquesa_mb": peaks, "baselines_mb": baselines},
+    )
 
 
 # --- the whole run -----------------------------------------------------------------
+
 
 @dataclass
 class _Run:
@@ -1056,9 +1304,17 @@ def _say(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-def bench_all(rows: int, seed: int = 7, *, changes: int = 30, browser_changes: int = 15,
-              naive_rows: int = NAIVE_VALIDATION_ROWS, apptest: bool = True, browser: bool = True,
-              workdir: str | os.PathLike[str] | None = None) -> dict:
+def bench_all(
+    rows: int,
+    seed: int = 7,
+    *,
+    changes: int = 30,
+    browser_changes: int = 15,
+    naive_rows: int = NAIVE_VALIDATION_ROWS,
+    apptest: bool = True,
+    browser: bool = True,
+    workdir: str | os.PathLike[str] | None = None,
+) -> dict:
     """Every figure of the performance issue at ``rows`` demo cases, each beside its baseline.
 
     Parameters
@@ -1090,10 +1346,16 @@ def bench_all(rows: int, seed: int = 7, *, changes: int = 30, browser_changes: i
     finally:
         if not workdir:
             shutil.rmtree(folder, ignore_errors=True)
-    return {"rows": rows, "seed": seed, "date": dt.date.today().isoformat(), "code": code,
-            "machine": machine | {"load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-            "measures": [m.to_dict() for m in measures], "details": details,
-            "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "rows": rows,
+        "seed": seed,
+        "date": dt.date.today().isoformat(),
+        "code": code,
+        "machine": machine | {"load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "measures": [m.to_dict() for m in measures],
+        "details": details,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def _measure_everything(run: _Run) -> tuple[list[Measure], dict]:
@@ -1113,12 +1375,21 @@ def _measure_everything(run: _Run) -> tuple[list[Measure], dict]:
     measures += _analysis_measures(run, context, baselines, reopen, year)
     dashboard, parts, dashboard_details = _dashboard_measures(run)
     measures += dashboard
-    baseline_peaks = {f"pandas {m.name.split()[1]} import": m.extra["baseline"]["peak_rss_mb"] for m in measures
-                      if m.name.startswith("import")} | {k: v["peak_rss_mb"] for k, v in baselines.items()}
+    baseline_peaks = {
+        f"pandas {m.name.split()[1]} import": m.extra["baseline"]["peak_rss_mb"]
+        for m in measures
+        if m.name.startswith("import")
+    } | {k: v["peak_rss_mb"] for k, v in baselines.items()}
     measures.append(_memory_measure(peak_rss_mb(), parts, baseline_peaks))
-    details.update(import_details | context["details"] | dashboard_details | {
-        "peak_rss_mb_of_the_bench_process": peaks,
-        "query_baseline": {k: v for k, v in baselines["pandas queries"].items() if k != "times_ms"}})
+    details.update(
+        import_details
+        | context["details"]
+        | dashboard_details
+        | {
+            "peak_rss_mb_of_the_bench_process": peaks,
+            "query_baseline": {k: v for k, v in baselines["pandas queries"].items() if k != "times_ms"},
+        }
+    )
     return _ordered(measures), details
 
 
@@ -1144,8 +1415,9 @@ def _baselines(run: _Run, context: dict, year: tuple[dt.date, dt.date]) -> dict[
     }
 
 
-def _analysis_measures(run: _Run, context: dict, baselines: dict[str, dict], reopen: list[float],
-                       year: tuple[dt.date, dt.date]) -> list[Measure]:
+def _analysis_measures(
+    run: _Run, context: dict, baselines: dict[str, dict], reopen: list[float], year: tuple[dt.date, dt.date]
+) -> list[Measure]:
     """Queries, routes, payload, snapshot and reopening, each beside its baseline."""
     reopen_base = baselines["pandas reopen"]
     return [
@@ -1153,11 +1425,19 @@ def _analysis_measures(run: _Run, context: dict, baselines: dict[str, dict], reo
         _routes_measure(context["routes_s"], context["routes_view"], baselines["naive routes"], run.rows),
         *_payload_measures_from(context, baselines["per-case arcs"]),
         _snapshot_from(context, baselines["per-case lines"]),
-        Measure("reopen read-only + first corridor query", "ms", percentile(reopen, 50), REOPEN_TARGET_MS,
-                baseline=reopen_base["ms"], baseline_label="pandas read_parquet of the demo file + the same groupby",
-                note=(f"connect(read_only=True) + route_signatures for {year[0]} – {year[1]}, median of {len(reopen)} "
-                      f"(each after close; slowest {max(reopen):.0f} ms); the OS file cache is warm"),
-                extra={"times_ms": reopen, "baseline": reopen_base}),
+        Measure(
+            "reopen read-only + first corridor query",
+            "ms",
+            percentile(reopen, 50),
+            REOPEN_TARGET_MS,
+            baseline=reopen_base["ms"],
+            baseline_label="pandas read_parquet of the demo file + the same groupby",
+            note=(
+                f"connect(read_only=True) + route_signatures for {year[0]} – {year[1]}, median of {len(reopen)} "
+                f"(each after close; slowest {max(reopen):.0f} ms); the OS file cache is warm"
+            ),
+            extra={"times_ms": reopen, "baseline": reopen_base},
+        ),
     ]
 
 
@@ -1165,17 +1445,18 @@ def _dashboard_measures(run: _Run) -> tuple[list[Measure], dict[str, float | Non
     """Page reruns (AppTest) and filter changes in the browser, both in subprocesses; their peak memory."""
     apptest = _dashboard_reruns(run)
     browser = _browser_run(run)
-    parts = {"AppTest process (dashboard pages in-process)": apptest.get("peak_rss_mb"),
-             "dashboard server (browser run)": browser.get("server_peak_rss_mb")}
-    return [*_rerun_measures(apptest), *_browser_measures(browser)], parts, {"apptest": apptest,
-                                                                                         "browser": browser}
+    parts = {
+        "AppTest process (dashboard pages in-process)": apptest.get("peak_rss_mb"),
+        "dashboard server (browser run)": browser.get("server_peak_rss_mb"),
+    }
+    return [*_rerun_measures(apptest), *_browser_measures(browser)], parts, {"apptest": apptest, "browser": browser}
 
 
 def _in_process_measures(run: _Run) -> dict:
     """Queries, routes, payload and snapshot on one writable connection (closed before any child runs)."""
     from turquesa_geo.corridors import corridor_graph, corridor_view, store_period
-    from turquesa_geo.store.rollups import covers
     from turquesa_geo.store.inventory import store_choices
+    from turquesa_geo.store.rollups import covers
 
     con = connect(run.store)
     try:
@@ -1194,11 +1475,23 @@ def _in_process_measures(run: _Run) -> dict:
         snapshot = _snapshot_parts(con, graph, warm)
     finally:
         con.close()
-    context = {"period": period, "default": default, "changes": changes, "reference": reference, "times": times,
-               "rollups": all(covers(f, (f.start, f.end), previous_period(f)) for f in changes),
-               "routes_s": routes_s, "routes_view": routes_view, "payload": payload, "snapshot": snapshot,
-               "details": {"store_period": [str(period[0]), str(period[1])], "default_period": [str(d) for d in default],
-                           "filter_changes": [_filter_text(f) for f in changes]}}
+    context = {
+        "period": period,
+        "default": default,
+        "changes": changes,
+        "reference": reference,
+        "times": times,
+        "rollups": all(covers(f, (f.start, f.end), previous_period(f)) for f in changes),
+        "routes_s": routes_s,
+        "routes_view": routes_view,
+        "payload": payload,
+        "snapshot": snapshot,
+        "details": {
+            "store_period": [str(period[0]), str(period[1])],
+            "default_period": [str(d) for d in default],
+            "filter_changes": [_filter_text(f) for f in changes],
+        },
+    }
     return context
 
 
@@ -1212,8 +1505,11 @@ def _dashboard_reruns(run: _Run) -> dict:
     if not run.apptest:
         return {"error": "skipped (--no-apptest)"}
     _say(f"page reruns under AppTest ({run.changes} changes per page, rollups then case tables)")
-    return _run_script(["apptest", "--db", str(run.store), "--changes", str(run.changes), "--seed", str(run.seed)],
-                       run.folder / "apptest.json", timeout=3600)
+    return _run_script(
+        ["apptest", "--db", str(run.store), "--changes", str(run.changes), "--seed", str(run.seed)],
+        run.folder / "apptest.json",
+        timeout=3600,
+    )
 
 
 def _browser_run(run: _Run) -> dict:
@@ -1222,8 +1518,11 @@ def _browser_run(run: _Run) -> dict:
     if not CHROMIUM.exists():
         return {"error": f"no chromium at {CHROMIUM}"}
     _say(f"filter changes in the browser ({run.browser_changes} per page, and the empty-page floor)")
-    return _run_script(["browser", "--db", str(run.store), "--changes", str(run.browser_changes)],
-                       run.folder / "browser.json", timeout=3600)
+    return _run_script(
+        ["browser", "--db", str(run.store), "--changes", str(run.browser_changes)],
+        run.folder / "browser.json",
+        timeout=3600,
+    )
 
 
 _ORDER = ("import", "query", "page rerun", "route", "map", "snapshot", "reopen", "peak", "browser")
@@ -1234,6 +1533,7 @@ def _ordered(measures: list[Measure]) -> list[Measure]:
 
 
 # --- the printed table ---------------------------------------------------------------
+
 
 def _figure(value: float | None, unit: str) -> str:
     if value is None:
@@ -1249,13 +1549,31 @@ def report_table(report: dict) -> tuple[list[str], list[list[str]], list[str]]:
     rows, notes = [], []
     for i, m in enumerate(report["measures"], 1):
         op = "≥" if m["higher_is_better"] else "≤"
-        target = " and ".join(filter(None, [
-            m["target"] is not None and f"{op} {_figure(m['target'], m['unit'])}",
-            m["ratio_target"] is not None and f"≥ {m['ratio_target']}× baseline"])) or "—"
+        target = (
+            " and ".join(
+                filter(
+                    None,
+                    [
+                        m["target"] is not None and f"{op} {_figure(m['target'], m['unit'])}",
+                        m["ratio_target"] is not None and f"≥ {m['ratio_target']}× baseline",
+                    ],
+                )
+            )
+            or "—"
+        )
         if m["target_at_rows"]:
             target += f" (at {m['target_at_rows']:,})"
         met = {True: "yes", False: "NO", None: "—"}[m["met"]]
-        rows.append([f"{m['name']} [{i}]", _figure(m["value"], m["unit"]), _figure(m["p50"], m["unit"]), target,
-                     _figure(m["baseline"], m["unit"]), "—" if m["ratio"] is None else f"{m['ratio']:,.1f}×", met])
+        rows.append(
+            [
+                f"{m['name']} [{i}]",
+                _figure(m["value"], m["unit"]),
+                _figure(m["p50"], m["unit"]),
+                target,
+                _figure(m["baseline"], m["unit"]),
+                "—" if m["ratio"] is None else f"{m['ratio']:,.1f}×",
+                met,
+            ]
+        )
         notes.append(f"[{i}] {m['note']}" + (f" Baseline: {m['baseline_label']}." if m["baseline_label"] else ""))
     return headers, rows, notes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,37 +21,37 @@ from turquesa_geo import columns as col
 from turquesa_geo import vocab
 
 __all__ = [
-    "Place",
-    "Source",
-    "Corridor",
-    "DEMO_START",
+    "BOTH_SHARE",
+    "CYBERCRIME_SHARE_OFFLINE",
+    "CYBERCRIME_SHARE_ONLINE",
+    "DEMO_CORRIDORS",
+    "DEMO_COUNTRY_NAMES",
+    "DEMO_COUNT_COLUMNS",
     "DEMO_END",
     "DEMO_PLACES",
     "DEMO_SOURCES",
-    "DEMO_CORRIDORS",
-    "DEMO_COUNTRY_NAMES",
-    "PERSON_CELLS",
-    "SUSPECT_CELLS",
-    "DEMO_COUNT_COLUMNS",
-    "TRUTH_CORRIDOR",
-    "BOTH_SHARE",
-    "TWO_POINT_SHARE",
+    "DEMO_START",
     "EMPTY_TRANSIT_SHARE",
-    "VOLUME_GROWTH_PER_YEAR",
-    "PANDEMIC_FACTORS",
-    "ONLINE_SHARE_BEFORE",
-    "ONLINE_SHARE_AFTER",
-    "ONLINE_RAMP",
-    "ONLINE_SHARE_STATIONARY",
-    "ONLINE_RECRUITMENT",
-    "PLATFORM_MIX",
     "FRAUD_TYPE_MIX",
-    "CYBERCRIME_SHARE_ONLINE",
-    "CYBERCRIME_SHARE_OFFLINE",
     "JITTER_DEGREES",
+    "ONLINE_RAMP",
+    "ONLINE_RECRUITMENT",
+    "ONLINE_SHARE_AFTER",
+    "ONLINE_SHARE_BEFORE",
+    "ONLINE_SHARE_STATIONARY",
+    "PANDEMIC_FACTORS",
+    "PERSON_CELLS",
+    "PLATFORM_MIX",
+    "SUSPECT_CELLS",
+    "TRUTH_CORRIDOR",
+    "TWO_POINT_SHARE",
+    "VOLUME_GROWTH_PER_YEAR",
+    "Corridor",
+    "Place",
+    "Source",
     "expected_online_share",
-    "iter_demo_chunks",
     "generate_demo",
+    "iter_demo_chunks",
     "write_demo",
 ]
 
@@ -87,21 +87,36 @@ ONLINE_RAMP = ("2020-01-01", "2025-01-01")
 ONLINE_SHARE_STATIONARY = 0.35
 ONLINE_RECRUITMENT: Mix = (("internet", 0.65), ("internet;job_offer", 0.25), ("internet;intimate_partner", 0.10))
 PLATFORM_MIX: Mix = (
-    ("whatsapp", 0.22), ("facebook", 0.18), ("facebook;whatsapp", 0.14), ("tiktok", 0.12),
-    ("tiktok;whatsapp", 0.08), ("instagram", 0.08), ("telegram", 0.05), ("facebook_messenger", 0.04),
-    ("job_portal", 0.05), ("dating_site", 0.04),
+    ("whatsapp", 0.22),
+    ("facebook", 0.18),
+    ("facebook;whatsapp", 0.14),
+    ("tiktok", 0.12),
+    ("tiktok;whatsapp", 0.08),
+    ("instagram", 0.08),
+    ("telegram", 0.05),
+    ("facebook_messenger", 0.04),
+    ("job_portal", 0.05),
+    ("dating_site", 0.04),
 )
 FRAUD_TYPE_MIX: Mix = (
-    ("counterfeit", 0.40), ("altered", 0.20), ("fraudulently_obtained", 0.15), ("impostor", 0.15),
-    ("stolen_blank", 0.05), ("yes_unspecified", 0.05),
+    ("counterfeit", 0.40),
+    ("altered", 0.20),
+    ("fraudulently_obtained", 0.15),
+    ("impostor", 0.15),
+    ("stolen_blank", 0.05),
+    ("yes_unspecified", 0.05),
 )
 CYBERCRIME_SHARE_ONLINE = 0.30
 CYBERCRIME_SHARE_OFFLINE = 0.01
 
 #: (gender, age_group) cells of victims and migrants, and of suspects.
 PERSON_CELLS: tuple[tuple[str, str], ...] = (
-    ("female", "adult"), ("female", "minor"), ("male", "adult"), ("male", "minor"),
-    ("transgender_nonconforming", "adult"), ("unknown", "unknown"),
+    ("female", "adult"),
+    ("female", "minor"),
+    ("male", "adult"),
+    ("male", "minor"),
+    ("transgender_nonconforming", "adult"),
+    ("unknown", "unknown"),
 )
 SUSPECT_CELLS: tuple[tuple[str, str], ...] = (("female", "adult"), ("male", "adult"), ("unknown", "unknown"))
 _SUSPECT_UNKNOWN_SHARE = 0.05
@@ -109,8 +124,10 @@ _LARGE_GROUP_LOG_MEDIAN = 3.2
 _LARGE_GROUP_MIN = 5
 
 DEMO_COUNT_COLUMNS: tuple[str, ...] = tuple(
-    name for name in col.COUNT_COLUMNS
-    if col.parse_count_column(name) in {
+    name
+    for name in col.COUNT_COLUMNS
+    if col.parse_count_column(name)
+    in {
         *(("victim", g, a) for g, a in PERSON_CELLS),
         *(("migrant", g, a) for g, a in PERSON_CELLS),
         *(("suspect", g, a) for g, a in SUSPECT_CELLS),
@@ -196,12 +213,33 @@ class Corridor:
 
 
 DEMO_COUNTRY_NAMES: dict[str, str] = {
-    "AFG": "Afganistán", "AGO": "Angola", "ARG": "Argentina", "BGD": "Bangladés", "BOL": "Bolivia",
-    "BRA": "Brasil", "CHL": "Chile", "CHN": "China", "CMR": "Camerún", "COL": "Colombia",
-    "CRI": "Costa Rica", "CUB": "Cuba", "DOM": "República Dominicana", "ECU": "Ecuador",
-    "GTM": "Guatemala", "HND": "Honduras", "HTI": "Haití", "IND": "India", "MEX": "México",
-    "NIC": "Nicaragua", "NPL": "Nepal", "PAN": "Panamá", "PER": "Perú", "PRY": "Paraguay",
-    "TTO": "Trinidad y Tobago", "USA": "Estados Unidos", "VEN": "Venezuela",
+    "AFG": "Afganistán",
+    "AGO": "Angola",
+    "ARG": "Argentina",
+    "BGD": "Bangladés",
+    "BOL": "Bolivia",
+    "BRA": "Brasil",
+    "CHL": "Chile",
+    "CHN": "China",
+    "CMR": "Camerún",
+    "COL": "Colombia",
+    "CRI": "Costa Rica",
+    "CUB": "Cuba",
+    "DOM": "República Dominicana",
+    "ECU": "Ecuador",
+    "GTM": "Guatemala",
+    "HND": "Honduras",
+    "HTI": "Haití",
+    "IND": "India",
+    "MEX": "México",
+    "NIC": "Nicaragua",
+    "NPL": "Nepal",
+    "PAN": "Panamá",
+    "PER": "Perú",
+    "PRY": "Paraguay",
+    "TTO": "Trinidad y Tobago",
+    "USA": "Estados Unidos",
+    "VEN": "Venezuela",
 }
 
 # Each point was checked against Natural Earth 1:10m countries: inside its country
@@ -262,8 +300,24 @@ DEMO_PLACES: tuple[Place, ...] = (
     Place("ARG", "Buenos Aires", -58.4200, -34.6100),
 )
 
-_REDTRAM_MEMBERS = ("ARG", "BOL", "BRA", "CHL", "COL", "CRI", "DOM", "ECU", "GTM", "HND", "MEX", "NIC", "PAN",
-                    "PER", "PRY", "VEN")
+_REDTRAM_MEMBERS = (
+    "ARG",
+    "BOL",
+    "BRA",
+    "CHL",
+    "COL",
+    "CRI",
+    "DOM",
+    "ECU",
+    "GTM",
+    "HND",
+    "MEX",
+    "NIC",
+    "PAN",
+    "PER",
+    "PRY",
+    "VEN",
+)
 
 DEMO_SOURCES: tuple[Source, ...] = (
     Source("INTERPOL ISON", "ison", None),
@@ -322,12 +376,29 @@ DEMO_SOURCES: tuple[Source, ...] = (
 #: network's share is split evenly among its agencies in the detection country
 #: and shares of networks absent there go to the others in proportion.
 _NETWORK_SHARES: dict[str, dict[str, float]] = {
-    "smuggling": {"ison": 0.12, "international_org": 0.04, "immigration": 0.50, "national_police": 0.25,
-                  "prosecution": 0.09},
-    "trafficking": {"hteg": 0.10, "redtram": 0.10, "ngo": 0.05, "national_police": 0.35, "prosecution": 0.30,
-                    "immigration": 0.10},
-    "both": {"ison": 0.06, "hteg": 0.06, "redtram": 0.08, "national_police": 0.35, "prosecution": 0.25,
-             "immigration": 0.20},
+    "smuggling": {
+        "ison": 0.12,
+        "international_org": 0.04,
+        "immigration": 0.50,
+        "national_police": 0.25,
+        "prosecution": 0.09,
+    },
+    "trafficking": {
+        "hteg": 0.10,
+        "redtram": 0.10,
+        "ngo": 0.05,
+        "national_police": 0.35,
+        "prosecution": 0.30,
+        "immigration": 0.10,
+    },
+    "both": {
+        "ison": 0.06,
+        "hteg": 0.06,
+        "redtram": 0.08,
+        "national_police": 0.35,
+        "prosecution": 0.25,
+        "immigration": 0.20,
+    },
 }
 
 # Person mixes over PERSON_CELLS: female adult, female minor, male adult, male minor,
@@ -337,238 +408,508 @@ _ADULT_TRAVELLERS = (0.42, 0.02, 0.50, 0.02, 0.01, 0.03)
 _WOMEN_AND_GIRLS = (0.60, 0.24, 0.04, 0.04, 0.06, 0.02)
 _MEN_AT_WORK = (0.20, 0.06, 0.58, 0.12, 0.00, 0.04)
 
-_SEXUAL_RECRUITMENT: Mix = (("job_offer", 0.45), ("intimate_partner", 0.20), ("familial", 0.10),
-                            ("posing_as_benefactor", 0.10), ("offer_of_accommodation", 0.10), ("public_area", 0.05))
+_SEXUAL_RECRUITMENT: Mix = (
+    ("job_offer", 0.45),
+    ("intimate_partner", 0.20),
+    ("familial", 0.10),
+    ("posing_as_benefactor", 0.10),
+    ("offer_of_accommodation", 0.10),
+    ("public_area", 0.05),
+)
 _LABOUR_RECRUITMENT: Mix = (("job_offer", 0.60), ("work", 0.15), ("familial", 0.15), ("public_area", 0.10))
-_SMUGGLING_RECRUITMENT: Mix = (("smuggling_ransom", 0.40), ("job_offer", 0.30), ("public_area", 0.20),
-                               ("offer_of_accommodation", 0.10))
-_SEXUAL_CONTROL: Mix = (("debt_bondage;withholds_documents", 0.30), ("threats;psychological_abuse", 0.20),
-                        ("debt_bondage;threats", 0.20), ("physical_abuse;sexual_abuse", 0.10),
-                        ("debt_bondage;psychoactive_substances", 0.10), ("takes_earnings;restricts_movement", 0.10))
-_LABOUR_CONTROL: Mix = (("debt_bondage;excessive_working_hours", 0.35), ("takes_earnings;withholds_documents", 0.20),
-                        ("threats;restricts_movement", 0.20), ("excessive_working_hours;withholds_necessities", 0.15),
-                        ("threats;physical_abuse", 0.10))
-_SMUGGLING_CONTROL: Mix = (("debt_bondage", 0.30), ("threats;restricts_movement", 0.40),
-                           ("physical_abuse;sexual_abuse", 0.20), ("withholds_documents", 0.10))
+_SMUGGLING_RECRUITMENT: Mix = (
+    ("smuggling_ransom", 0.40),
+    ("job_offer", 0.30),
+    ("public_area", 0.20),
+    ("offer_of_accommodation", 0.10),
+)
+_SEXUAL_CONTROL: Mix = (
+    ("debt_bondage;withholds_documents", 0.30),
+    ("threats;psychological_abuse", 0.20),
+    ("debt_bondage;threats", 0.20),
+    ("physical_abuse;sexual_abuse", 0.10),
+    ("debt_bondage;psychoactive_substances", 0.10),
+    ("takes_earnings;restricts_movement", 0.10),
+)
+_LABOUR_CONTROL: Mix = (
+    ("debt_bondage;excessive_working_hours", 0.35),
+    ("takes_earnings;withholds_documents", 0.20),
+    ("threats;restricts_movement", 0.20),
+    ("excessive_working_hours;withholds_necessities", 0.15),
+    ("threats;physical_abuse", 0.10),
+)
+_SMUGGLING_CONTROL: Mix = (
+    ("debt_bondage", 0.30),
+    ("threats;restricts_movement", 0.40),
+    ("physical_abuse;sexual_abuse", 0.20),
+    ("withholds_documents", 0.10),
+)
 _NORTHBOUND = ("COL", "PAN", "CRI", "NIC", "HND", "GTM", "MEX", "USA")
 
 DEMO_CORRIDORS: tuple[Corridor, ...] = (
     Corridor(
-        "darien_north", "Darién route: Venezuela to the United States", "smuggling", ("VEN", *_NORTHBOUND), 0.230,
-        detection=(("Necoclí", 0.14), ("Metetí", 0.26), ("Paso Canoas", 0.10), ("Peñas Blancas", 0.06),
-                   ("Danlí", 0.07), ("Esquipulas", 0.05), ("Tecún Umán", 0.04), ("Tapachula", 0.14),
-                   ("Ciudad Juárez", 0.08), ("El Paso", 0.06)),
-        person_mix=_FAMILIES_WITH_CHILDREN, group_mean=4.0, large_group_share=0.03,
+        "darien_north",
+        "Darién route: Venezuela to the United States",
+        "smuggling",
+        ("VEN", *_NORTHBOUND),
+        0.230,
+        detection=(
+            ("Necoclí", 0.14),
+            ("Metetí", 0.26),
+            ("Paso Canoas", 0.10),
+            ("Peñas Blancas", 0.06),
+            ("Danlí", 0.07),
+            ("Esquipulas", 0.05),
+            ("Tecún Umán", 0.04),
+            ("Tapachula", 0.14),
+            ("Ciudad Juárez", 0.08),
+            ("El Paso", 0.06),
+        ),
+        person_mix=_FAMILIES_WITH_CHILDREN,
+        group_mean=4.0,
+        large_group_share=0.03,
         transport=(("land;sea", 0.55), ("land", 0.35), ("land;river", 0.10)),
-        concealment=(("clandestine_trail", 0.55), ("boat;clandestine_trail", 0.25), ("none", 0.12),
-                     ("cargo_truck", 0.08)),
-        exploitation=(("sexual", 0.50), ("forced_labour_other", 0.20), ("forced_criminality", 0.20),
-                      ("sexual;forced_labour_domestic", 0.10)),
-        recruitment=_SMUGGLING_RECRUITMENT, control=_SMUGGLING_CONTROL,
-        suspects_mean=0.8, document_fraud_share=0.08, drugs_share=0.06, firearms_share=0.02,
-    ),
-    Corridor(
-        "cuba_air_nicaragua", "Cuba by air to Nicaragua, then north by land", "smuggling",
-        ("CUB", "NIC", "HND", "GTM", "MEX", "USA"), 0.105,
-        detection=(("Managua", 0.20), ("Danlí", 0.12), ("Tegucigalpa", 0.05), ("Esquipulas", 0.08),
-                   ("Ciudad de Guatemala", 0.05), ("Tapachula", 0.20), ("Ciudad Juárez", 0.10), ("Reynosa", 0.05),
-                   ("El Paso", 0.09), ("McAllen", 0.06)),
-        person_mix=_ADULT_TRAVELLERS, group_mean=1.8,
-        transport=(("air;land", 0.90), ("air", 0.10)),
-        concealment=(("false_tourist", 0.45), ("none", 0.30), ("cargo_truck", 0.15), ("vehicle_compartment", 0.10)),
-        exploitation=(("forced_labour_other", 0.40), ("sexual", 0.40), ("forced_criminality", 0.20)),
-        recruitment=_SMUGGLING_RECRUITMENT, control=_SMUGGLING_CONTROL,
-        suspects_mean=0.6, document_fraud_share=0.12,
-    ),
-    Corridor(
-        "haiti_dominican_smuggling", "Haiti to the Dominican Republic: smuggling", "smuggling", ("HTI", "DOM"), 0.088,
-        detection=(("Dajabón", 0.45), ("Santiago de los Caballeros", 0.20), ("Santo Domingo", 0.20),
-                   ("Ouanaminthe", 0.15)),
-        person_mix=(0.30, 0.08, 0.50, 0.08, 0.01, 0.03), group_mean=3.0, large_group_share=0.05,
-        transport=(("land", 0.90), ("land;river", 0.10)),
-        concealment=(("clandestine_trail", 0.45), ("cargo_truck", 0.25), ("vehicle_compartment", 0.15),
-                     ("none", 0.15)),
-        exploitation=(("forced_labour_agriculture", 0.50), ("forced_labour_construction", 0.30), ("sexual", 0.20)),
-        recruitment=_SMUGGLING_RECRUITMENT, control=_SMUGGLING_CONTROL,
-        suspects_mean=1.0, document_fraud_share=0.15, drugs_share=0.04, illicit_goods_share=0.05,
-    ),
-    Corridor(
-        "guatemala_minors_north", "Guatemala to the United States: children", "smuggling", ("GTM", "MEX", "USA"),
-        0.075,
-        detection=(("Tecún Umán", 0.15), ("Ciudad de Guatemala", 0.05), ("Tapachula", 0.25),
-                   ("Ciudad de México", 0.10), ("Reynosa", 0.20), ("McAllen", 0.15), ("Ciudad Juárez", 0.05),
-                   ("El Paso", 0.05)),
-        person_mix=(0.08, 0.27, 0.12, 0.48, 0.00, 0.05), group_mean=2.2, large_group_share=0.04,
-        transport=(("land", 0.85), ("land;river", 0.15)),
-        concealment=(("cargo_truck", 0.35), ("clandestine_trail", 0.25), ("vehicle_compartment", 0.15),
-                     ("none", 0.25)),
-        exploitation=(("forced_criminality", 0.40), ("forced_labour_agriculture", 0.30), ("sexual", 0.30)),
-        recruitment=(("familial", 0.40), ("smuggling_ransom", 0.30), ("job_offer", 0.30)),
-        control=_SMUGGLING_CONTROL, suspects_mean=1.0, document_fraud_share=0.06, drugs_share=0.07,
-    ),
-    Corridor(
-        "venezuela_colombia_sexual", "Venezuela to Colombia: sexual exploitation", "trafficking", ("VEN", "COL"),
-        0.070,
-        detection=(("Cúcuta", 0.35), ("Bogotá", 0.30), ("Medellín", 0.20), ("San Antonio del Táchira", 0.15)),
-        person_mix=_WOMEN_AND_GIRLS, group_mean=1.8,
-        transport=(("land", 0.90), ("land;river", 0.10)),
-        concealment=(("none", 0.60), ("clandestine_trail", 0.40)),
-        exploitation=(("sexual", 0.80), ("sexual;forced_criminality", 0.10), ("forced_marriage", 0.05),
-                      ("begging", 0.05)),
-        recruitment=_SEXUAL_RECRUITMENT, control=_SEXUAL_CONTROL,
-        suspects_mean=1.6, suspect_female_share=0.40, document_fraud_share=0.08, drugs_share=0.05,
-    ),
-    Corridor(
-        "venezuela_peru_sexual", "Venezuela to Peru via Colombia and Ecuador: sexual exploitation", "trafficking",
-        ("VEN", "COL", "ECU", "PER"), 0.065,
-        detection=(("Cúcuta", 0.12), ("Ipiales", 0.10), ("Tulcán", 0.08), ("Quito", 0.10), ("Huaquillas", 0.08),
-                   ("Tumbes", 0.15), ("Lima", 0.37)),
-        person_mix=_WOMEN_AND_GIRLS, group_mean=2.0,
-        transport=(("land", 0.90), ("air", 0.10)),
-        concealment=(("none", 0.60), ("clandestine_trail", 0.30), ("vehicle_compartment", 0.10)),
-        exploitation=(("sexual", 0.85), ("sexual;forced_labour_hospitality", 0.10), ("forced_labour_domestic", 0.05)),
-        recruitment=_SEXUAL_RECRUITMENT, control=_SEXUAL_CONTROL,
-        suspects_mean=1.8, suspect_female_share=0.40, document_fraud_share=0.12, drugs_share=0.04,
-        online_surge=("2026-01-01", 0.85),
-    ),
-    Corridor(
-        "extracontinental_brazil", "Extra-continental migrants entering through Brazil", "smuggling",
-        ("IND", "BRA", "PER", "ECU", *_NORTHBOUND), 0.055,
-        detection=(("Guarulhos", 0.20), ("Rio Branco", 0.10), ("Puerto Maldonado", 0.06), ("Tumbes", 0.06),
-                   ("Huaquillas", 0.06), ("Tulcán", 0.05), ("Ipiales", 0.05), ("Necoclí", 0.10), ("Metetí", 0.15),
-                   ("Paso Canoas", 0.04), ("Tapachula", 0.05), ("Ciudad Juárez", 0.03), ("El Paso", 0.05)),
-        person_mix=(0.15, 0.04, 0.72, 0.05, 0.00, 0.04), group_mean=1.8,
-        origin_mix=(("IND", 0.25), ("NPL", 0.20), ("BGD", 0.15), ("AFG", 0.15), ("AGO", 0.13), ("CMR", 0.12)),
-        transport=(("air;land;sea", 0.50), ("air;land", 0.40), ("air;land;river", 0.10)),
-        concealment=(("false_tourist", 0.30), ("clandestine_trail", 0.35), ("boat;clandestine_trail", 0.15),
-                     ("none", 0.20)),
-        exploitation=(("forced_labour_other", 0.50), ("sexual", 0.30), ("forced_labour_construction", 0.20)),
-        recruitment=_SMUGGLING_RECRUITMENT, control=_SMUGGLING_CONTROL,
-        suspects_mean=0.7, document_fraud_share=0.35,
-    ),
-    Corridor(
-        "ecuador_mexico_air", "Ecuador by air to Mexico, then by land to the United States", "smuggling",
-        ("ECU", "MEX", "USA"), 0.050,
-        detection=(("Quito", 0.15), ("Cancún", 0.15), ("Ciudad de México", 0.20), ("Ciudad Juárez", 0.20),
-                   ("El Paso", 0.15), ("Reynosa", 0.08), ("McAllen", 0.07)),
-        person_mix=(0.33, 0.12, 0.40, 0.12, 0.01, 0.02), group_mean=2.5,
-        transport=(("air;land", 0.85), ("air", 0.15)),
-        concealment=(("false_tourist", 0.55), ("cargo_truck", 0.15), ("none", 0.30)),
-        exploitation=(("sexual", 0.40), ("forced_labour_other", 0.40), ("forced_criminality", 0.20)),
-        recruitment=_SMUGGLING_RECRUITMENT, control=_SMUGGLING_CONTROL,
-        suspects_mean=0.8, document_fraud_share=0.20, drugs_share=0.10,
-    ),
-    Corridor(
-        "extracontinental_ecuador", "Extra-continental migrants entering through Ecuador", "smuggling",
-        ("CHN", "ECU", *_NORTHBOUND), 0.045,
-        detection=(("Quito", 0.25), ("Tulcán", 0.08), ("Ipiales", 0.07), ("Necoclí", 0.12), ("Metetí", 0.18),
-                   ("Paso Canoas", 0.05), ("Peñas Blancas", 0.03), ("Danlí", 0.04), ("Tapachula", 0.10),
-                   ("Ciudad Juárez", 0.04), ("El Paso", 0.04)),
-        person_mix=(0.22, 0.04, 0.66, 0.04, 0.00, 0.04), group_mean=1.6,
-        origin_mix=(("CHN", 0.45), ("IND", 0.15), ("CMR", 0.15), ("AGO", 0.10), ("AFG", 0.15)),
-        transport=(("air;land;sea", 0.55), ("air;land", 0.45)),
-        concealment=(("false_tourist", 0.30), ("clandestine_trail", 0.35), ("boat;clandestine_trail", 0.15),
-                     ("none", 0.20)),
-        exploitation=(("forced_labour_other", 0.50), ("sexual", 0.30), ("forced_labour_construction", 0.20)),
-        recruitment=_SMUGGLING_RECRUITMENT, control=_SMUGGLING_CONTROL,
-        suspects_mean=0.7, document_fraud_share=0.30,
-    ),
-    Corridor(
-        "venezuela_chile_andes", "Venezuela to Chile along the Andes", "smuggling",
-        ("VEN", "COL", "ECU", "PER", "BOL", "CHL"), 0.040,
-        detection=(("San Antonio del Táchira", 0.08), ("Cúcuta", 0.12), ("Ipiales", 0.10), ("Tulcán", 0.08),
-                   ("Huaquillas", 0.08), ("Tumbes", 0.10), ("Lima", 0.06), ("Juliaca", 0.08), ("La Paz", 0.05),
-                   ("Oruro", 0.05), ("Colchane", 0.15), ("Iquique", 0.05)),
-        person_mix=(0.32, 0.14, 0.36, 0.14, 0.01, 0.03), group_mean=3.0,
-        transport=(("land", 1.0),),
-        concealment=(("clandestine_trail", 0.60), ("none", 0.30), ("vehicle_compartment", 0.10)),
-        exploitation=(("sexual", 0.50), ("forced_labour_other", 0.30), ("forced_criminality", 0.20)),
-        recruitment=_SMUGGLING_RECRUITMENT, control=_SMUGGLING_CONTROL,
-        suspects_mean=0.6, document_fraud_share=0.05,
-    ),
-    Corridor(
-        "haiti_dominican_labour", "Haiti to the Dominican Republic: forced labour", "trafficking", ("HTI", "DOM"),
-        0.035,
-        detection=(("Dajabón", 0.25), ("Santiago de los Caballeros", 0.35), ("Santo Domingo", 0.30),
-                   ("Ouanaminthe", 0.10)),
-        person_mix=(0.14, 0.12, 0.48, 0.22, 0.00, 0.04), group_mean=2.5,
-        transport=(("land", 1.0),),
-        concealment=(("none", 0.50), ("clandestine_trail", 0.30), ("cargo_truck", 0.20)),
-        exploitation=(("forced_labour_agriculture", 0.45), ("forced_labour_construction", 0.25), ("begging", 0.15),
-                      ("forced_labour_domestic", 0.15)),
-        recruitment=(("job_offer", 0.40), ("familial", 0.30), ("public_area", 0.20), ("abduction", 0.10)),
-        control=_LABOUR_CONTROL, suspects_mean=1.4, suspect_female_share=0.20, document_fraud_share=0.12,
-    ),
-    Corridor(
-        "bolivia_argentina_labour", "Bolivia to Argentina: forced labour in agriculture and textiles", "trafficking",
-        ("BOL", "ARG"), 0.032,
-        detection=(("Villazón", 0.15), ("La Quiaca", 0.20), ("San Salvador de Jujuy", 0.10), ("Mendoza", 0.20),
-                   ("Buenos Aires", 0.35)),
-        person_mix=_MEN_AT_WORK, group_mean=3.5,
-        transport=(("land", 1.0),),
-        concealment=(("none", 0.60), ("cargo_truck", 0.25), ("vehicle_compartment", 0.15)),
-        exploitation=(("forced_labour_agriculture", 0.55), ("forced_labour_manufacturing", 0.35),
-                      ("forced_labour_domestic", 0.10)),
-        recruitment=_LABOUR_RECRUITMENT, control=_LABOUR_CONTROL,
-        suspects_mean=1.5, suspect_female_share=0.25, document_fraud_share=0.10, illicit_goods_share=0.03,
-    ),
-    Corridor(
-        "paraguay_argentina_sexual", "Paraguay to Argentina: sexual exploitation", "trafficking", ("PRY", "ARG"),
-        0.028,
-        detection=(("Asunción", 0.15), ("Ciudad del Este", 0.10), ("Clorinda", 0.20), ("Posadas", 0.15),
-                   ("Buenos Aires", 0.40)),
-        person_mix=(0.54, 0.30, 0.03, 0.04, 0.07, 0.02), group_mean=1.7,
-        transport=(("land", 0.70), ("river", 0.15), ("land;river", 0.15)),
-        concealment=(("none", 0.70), ("vehicle_compartment", 0.15), ("boat", 0.15)),
-        exploitation=(("sexual", 0.85), ("forced_labour_domestic", 0.15)),
-        recruitment=_SEXUAL_RECRUITMENT, control=_SEXUAL_CONTROL,
-        suspects_mean=1.6, suspect_female_share=0.40, document_fraud_share=0.06, drugs_share=0.05,
-    ),
-    Corridor(
-        "venezuela_trinidad_sea", "Venezuela to Trinidad and Tobago by sea: sexual exploitation", "trafficking",
-        ("VEN", "TTO"), 0.025,
-        detection=(("Tucupita", 0.15), ("Port of Spain", 0.45), ("San Fernando", 0.40)),
-        person_mix=(0.64, 0.20, 0.04, 0.04, 0.06, 0.02), group_mean=2.2,
-        transport=(("sea", 0.85), ("land;sea", 0.15)),
-        concealment=(("boat", 0.90), ("none", 0.10)),
-        exploitation=(("sexual", 0.90), ("sexual;forced_labour_hospitality", 0.10)),
-        recruitment=_SEXUAL_RECRUITMENT, control=_SEXUAL_CONTROL,
-        suspects_mean=1.5, suspect_female_share=0.35, document_fraud_share=0.05, drugs_share=0.04,
+        concealment=(
+            ("clandestine_trail", 0.55),
+            ("boat;clandestine_trail", 0.25),
+            ("none", 0.12),
+            ("cargo_truck", 0.08),
+        ),
+        exploitation=(
+            ("sexual", 0.50),
+            ("forced_labour_other", 0.20),
+            ("forced_criminality", 0.20),
+            ("sexual;forced_labour_domestic", 0.10),
+        ),
+        recruitment=_SMUGGLING_RECRUITMENT,
+        control=_SMUGGLING_CONTROL,
+        suspects_mean=0.8,
+        document_fraud_share=0.08,
+        drugs_share=0.06,
         firearms_share=0.02,
     ),
     Corridor(
-        "venezuela_mining", "Venezuela, Orinoco Mining Arc: forced labour in mining", "trafficking", ("VEN", "VEN"),
+        "cuba_air_nicaragua",
+        "Cuba by air to Nicaragua, then north by land",
+        "smuggling",
+        ("CUB", "NIC", "HND", "GTM", "MEX", "USA"),
+        0.105,
+        detection=(
+            ("Managua", 0.20),
+            ("Danlí", 0.12),
+            ("Tegucigalpa", 0.05),
+            ("Esquipulas", 0.08),
+            ("Ciudad de Guatemala", 0.05),
+            ("Tapachula", 0.20),
+            ("Ciudad Juárez", 0.10),
+            ("Reynosa", 0.05),
+            ("El Paso", 0.09),
+            ("McAllen", 0.06),
+        ),
+        person_mix=_ADULT_TRAVELLERS,
+        group_mean=1.8,
+        transport=(("air;land", 0.90), ("air", 0.10)),
+        concealment=(("false_tourist", 0.45), ("none", 0.30), ("cargo_truck", 0.15), ("vehicle_compartment", 0.10)),
+        exploitation=(("forced_labour_other", 0.40), ("sexual", 0.40), ("forced_criminality", 0.20)),
+        recruitment=_SMUGGLING_RECRUITMENT,
+        control=_SMUGGLING_CONTROL,
+        suspects_mean=0.6,
+        document_fraud_share=0.12,
+    ),
+    Corridor(
+        "haiti_dominican_smuggling",
+        "Haiti to the Dominican Republic: smuggling",
+        "smuggling",
+        ("HTI", "DOM"),
+        0.088,
+        detection=(
+            ("Dajabón", 0.45),
+            ("Santiago de los Caballeros", 0.20),
+            ("Santo Domingo", 0.20),
+            ("Ouanaminthe", 0.15),
+        ),
+        person_mix=(0.30, 0.08, 0.50, 0.08, 0.01, 0.03),
+        group_mean=3.0,
+        large_group_share=0.05,
+        transport=(("land", 0.90), ("land;river", 0.10)),
+        concealment=(("clandestine_trail", 0.45), ("cargo_truck", 0.25), ("vehicle_compartment", 0.15), ("none", 0.15)),
+        exploitation=(("forced_labour_agriculture", 0.50), ("forced_labour_construction", 0.30), ("sexual", 0.20)),
+        recruitment=_SMUGGLING_RECRUITMENT,
+        control=_SMUGGLING_CONTROL,
+        suspects_mean=1.0,
+        document_fraud_share=0.15,
+        drugs_share=0.04,
+        illicit_goods_share=0.05,
+    ),
+    Corridor(
+        "guatemala_minors_north",
+        "Guatemala to the United States: children",
+        "smuggling",
+        ("GTM", "MEX", "USA"),
+        0.075,
+        detection=(
+            ("Tecún Umán", 0.15),
+            ("Ciudad de Guatemala", 0.05),
+            ("Tapachula", 0.25),
+            ("Ciudad de México", 0.10),
+            ("Reynosa", 0.20),
+            ("McAllen", 0.15),
+            ("Ciudad Juárez", 0.05),
+            ("El Paso", 0.05),
+        ),
+        person_mix=(0.08, 0.27, 0.12, 0.48, 0.00, 0.05),
+        group_mean=2.2,
+        large_group_share=0.04,
+        transport=(("land", 0.85), ("land;river", 0.15)),
+        concealment=(("cargo_truck", 0.35), ("clandestine_trail", 0.25), ("vehicle_compartment", 0.15), ("none", 0.25)),
+        exploitation=(("forced_criminality", 0.40), ("forced_labour_agriculture", 0.30), ("sexual", 0.30)),
+        recruitment=(("familial", 0.40), ("smuggling_ransom", 0.30), ("job_offer", 0.30)),
+        control=_SMUGGLING_CONTROL,
+        suspects_mean=1.0,
+        document_fraud_share=0.06,
+        drugs_share=0.07,
+    ),
+    Corridor(
+        "venezuela_colombia_sexual",
+        "Venezuela to Colombia: sexual exploitation",
+        "trafficking",
+        ("VEN", "COL"),
+        0.070,
+        detection=(("Cúcuta", 0.35), ("Bogotá", 0.30), ("Medellín", 0.20), ("San Antonio del Táchira", 0.15)),
+        person_mix=_WOMEN_AND_GIRLS,
+        group_mean=1.8,
+        transport=(("land", 0.90), ("land;river", 0.10)),
+        concealment=(("none", 0.60), ("clandestine_trail", 0.40)),
+        exploitation=(
+            ("sexual", 0.80),
+            ("sexual;forced_criminality", 0.10),
+            ("forced_marriage", 0.05),
+            ("begging", 0.05),
+        ),
+        recruitment=_SEXUAL_RECRUITMENT,
+        control=_SEXUAL_CONTROL,
+        suspects_mean=1.6,
+        suspect_female_share=0.40,
+        document_fraud_share=0.08,
+        drugs_share=0.05,
+    ),
+    Corridor(
+        "venezuela_peru_sexual",
+        "Venezuela to Peru via Colombia and Ecuador: sexual exploitation",
+        "trafficking",
+        ("VEN", "COL", "ECU", "PER"),
+        0.065,
+        detection=(
+            ("Cúcuta", 0.12),
+            ("Ipiales", 0.10),
+            ("Tulcán", 0.08),
+            ("Quito", 0.10),
+            ("Huaquillas", 0.08),
+            ("Tumbes", 0.15),
+            ("Lima", 0.37),
+        ),
+        person_mix=_WOMEN_AND_GIRLS,
+        group_mean=2.0,
+        transport=(("land", 0.90), ("air", 0.10)),
+        concealment=(("none", 0.60), ("clandestine_trail", 0.30), ("vehicle_compartment", 0.10)),
+        exploitation=(("sexual", 0.85), ("sexual;forced_labour_hospitality", 0.10), ("forced_labour_domestic", 0.05)),
+        recruitment=_SEXUAL_RECRUITMENT,
+        control=_SEXUAL_CONTROL,
+        suspects_mean=1.8,
+        suspect_female_share=0.40,
+        document_fraud_share=0.12,
+        drugs_share=0.04,
+        online_surge=("2026-01-01", 0.85),
+    ),
+    Corridor(
+        "extracontinental_brazil",
+        "Extra-continental migrants entering through Brazil",
+        "smuggling",
+        ("IND", "BRA", "PER", "ECU", *_NORTHBOUND),
+        0.055,
+        detection=(
+            ("Guarulhos", 0.20),
+            ("Rio Branco", 0.10),
+            ("Puerto Maldonado", 0.06),
+            ("Tumbes", 0.06),
+            ("Huaquillas", 0.06),
+            ("Tulcán", 0.05),
+            ("Ipiales", 0.05),
+            ("Necoclí", 0.10),
+            ("Metetí", 0.15),
+            ("Paso Canoas", 0.04),
+            ("Tapachula", 0.05),
+            ("Ciudad Juárez", 0.03),
+            ("El Paso", 0.05),
+        ),
+        person_mix=(0.15, 0.04, 0.72, 0.05, 0.00, 0.04),
+        group_mean=1.8,
+        origin_mix=(("IND", 0.25), ("NPL", 0.20), ("BGD", 0.15), ("AFG", 0.15), ("AGO", 0.13), ("CMR", 0.12)),
+        transport=(("air;land;sea", 0.50), ("air;land", 0.40), ("air;land;river", 0.10)),
+        concealment=(
+            ("false_tourist", 0.30),
+            ("clandestine_trail", 0.35),
+            ("boat;clandestine_trail", 0.15),
+            ("none", 0.20),
+        ),
+        exploitation=(("forced_labour_other", 0.50), ("sexual", 0.30), ("forced_labour_construction", 0.20)),
+        recruitment=_SMUGGLING_RECRUITMENT,
+        control=_SMUGGLING_CONTROL,
+        suspects_mean=0.7,
+        document_fraud_share=0.35,
+    ),
+    Corridor(
+        "ecuador_mexico_air",
+        "Ecuador by air to Mexico, then by land to the United States",
+        "smuggling",
+        ("ECU", "MEX", "USA"),
+        0.050,
+        detection=(
+            ("Quito", 0.15),
+            ("Cancún", 0.15),
+            ("Ciudad de México", 0.20),
+            ("Ciudad Juárez", 0.20),
+            ("El Paso", 0.15),
+            ("Reynosa", 0.08),
+            ("McAllen", 0.07),
+        ),
+        person_mix=(0.33, 0.12, 0.40, 0.12, 0.01, 0.02),
+        group_mean=2.5,
+        transport=(("air;land", 0.85), ("air", 0.15)),
+        concealment=(("false_tourist", 0.55), ("cargo_truck", 0.15), ("none", 0.30)),
+        exploitation=(("sexual", 0.40), ("forced_labour_other", 0.40), ("forced_criminality", 0.20)),
+        recruitment=_SMUGGLING_RECRUITMENT,
+        control=_SMUGGLING_CONTROL,
+        suspects_mean=0.8,
+        document_fraud_share=0.20,
+        drugs_share=0.10,
+    ),
+    Corridor(
+        "extracontinental_ecuador",
+        "Extra-continental migrants entering through Ecuador",
+        "smuggling",
+        ("CHN", "ECU", *_NORTHBOUND),
+        0.045,
+        detection=(
+            ("Quito", 0.25),
+            ("Tulcán", 0.08),
+            ("Ipiales", 0.07),
+            ("Necoclí", 0.12),
+            ("Metetí", 0.18),
+            ("Paso Canoas", 0.05),
+            ("Peñas Blancas", 0.03),
+            ("Danlí", 0.04),
+            ("Tapachula", 0.10),
+            ("Ciudad Juárez", 0.04),
+            ("El Paso", 0.04),
+        ),
+        person_mix=(0.22, 0.04, 0.66, 0.04, 0.00, 0.04),
+        group_mean=1.6,
+        origin_mix=(("CHN", 0.45), ("IND", 0.15), ("CMR", 0.15), ("AGO", 0.10), ("AFG", 0.15)),
+        transport=(("air;land;sea", 0.55), ("air;land", 0.45)),
+        concealment=(
+            ("false_tourist", 0.30),
+            ("clandestine_trail", 0.35),
+            ("boat;clandestine_trail", 0.15),
+            ("none", 0.20),
+        ),
+        exploitation=(("forced_labour_other", 0.50), ("sexual", 0.30), ("forced_labour_construction", 0.20)),
+        recruitment=_SMUGGLING_RECRUITMENT,
+        control=_SMUGGLING_CONTROL,
+        suspects_mean=0.7,
+        document_fraud_share=0.30,
+    ),
+    Corridor(
+        "venezuela_chile_andes",
+        "Venezuela to Chile along the Andes",
+        "smuggling",
+        ("VEN", "COL", "ECU", "PER", "BOL", "CHL"),
+        0.040,
+        detection=(
+            ("San Antonio del Táchira", 0.08),
+            ("Cúcuta", 0.12),
+            ("Ipiales", 0.10),
+            ("Tulcán", 0.08),
+            ("Huaquillas", 0.08),
+            ("Tumbes", 0.10),
+            ("Lima", 0.06),
+            ("Juliaca", 0.08),
+            ("La Paz", 0.05),
+            ("Oruro", 0.05),
+            ("Colchane", 0.15),
+            ("Iquique", 0.05),
+        ),
+        person_mix=(0.32, 0.14, 0.36, 0.14, 0.01, 0.03),
+        group_mean=3.0,
+        transport=(("land", 1.0),),
+        concealment=(("clandestine_trail", 0.60), ("none", 0.30), ("vehicle_compartment", 0.10)),
+        exploitation=(("sexual", 0.50), ("forced_labour_other", 0.30), ("forced_criminality", 0.20)),
+        recruitment=_SMUGGLING_RECRUITMENT,
+        control=_SMUGGLING_CONTROL,
+        suspects_mean=0.6,
+        document_fraud_share=0.05,
+    ),
+    Corridor(
+        "haiti_dominican_labour",
+        "Haiti to the Dominican Republic: forced labour",
+        "trafficking",
+        ("HTI", "DOM"),
+        0.035,
+        detection=(
+            ("Dajabón", 0.25),
+            ("Santiago de los Caballeros", 0.35),
+            ("Santo Domingo", 0.30),
+            ("Ouanaminthe", 0.10),
+        ),
+        person_mix=(0.14, 0.12, 0.48, 0.22, 0.00, 0.04),
+        group_mean=2.5,
+        transport=(("land", 1.0),),
+        concealment=(("none", 0.50), ("clandestine_trail", 0.30), ("cargo_truck", 0.20)),
+        exploitation=(
+            ("forced_labour_agriculture", 0.45),
+            ("forced_labour_construction", 0.25),
+            ("begging", 0.15),
+            ("forced_labour_domestic", 0.15),
+        ),
+        recruitment=(("job_offer", 0.40), ("familial", 0.30), ("public_area", 0.20), ("abduction", 0.10)),
+        control=_LABOUR_CONTROL,
+        suspects_mean=1.4,
+        suspect_female_share=0.20,
+        document_fraud_share=0.12,
+    ),
+    Corridor(
+        "bolivia_argentina_labour",
+        "Bolivia to Argentina: forced labour in agriculture and textiles",
+        "trafficking",
+        ("BOL", "ARG"),
+        0.032,
+        detection=(
+            ("Villazón", 0.15),
+            ("La Quiaca", 0.20),
+            ("San Salvador de Jujuy", 0.10),
+            ("Mendoza", 0.20),
+            ("Buenos Aires", 0.35),
+        ),
+        person_mix=_MEN_AT_WORK,
+        group_mean=3.5,
+        transport=(("land", 1.0),),
+        concealment=(("none", 0.60), ("cargo_truck", 0.25), ("vehicle_compartment", 0.15)),
+        exploitation=(
+            ("forced_labour_agriculture", 0.55),
+            ("forced_labour_manufacturing", 0.35),
+            ("forced_labour_domestic", 0.10),
+        ),
+        recruitment=_LABOUR_RECRUITMENT,
+        control=_LABOUR_CONTROL,
+        suspects_mean=1.5,
+        suspect_female_share=0.25,
+        document_fraud_share=0.10,
+        illicit_goods_share=0.03,
+    ),
+    Corridor(
+        "paraguay_argentina_sexual",
+        "Paraguay to Argentina: sexual exploitation",
+        "trafficking",
+        ("PRY", "ARG"),
+        0.028,
+        detection=(
+            ("Asunción", 0.15),
+            ("Ciudad del Este", 0.10),
+            ("Clorinda", 0.20),
+            ("Posadas", 0.15),
+            ("Buenos Aires", 0.40),
+        ),
+        person_mix=(0.54, 0.30, 0.03, 0.04, 0.07, 0.02),
+        group_mean=1.7,
+        transport=(("land", 0.70), ("river", 0.15), ("land;river", 0.15)),
+        concealment=(("none", 0.70), ("vehicle_compartment", 0.15), ("boat", 0.15)),
+        exploitation=(("sexual", 0.85), ("forced_labour_domestic", 0.15)),
+        recruitment=_SEXUAL_RECRUITMENT,
+        control=_SEXUAL_CONTROL,
+        suspects_mean=1.6,
+        suspect_female_share=0.40,
+        document_fraud_share=0.06,
+        drugs_share=0.05,
+    ),
+    Corridor(
+        "venezuela_trinidad_sea",
+        "Venezuela to Trinidad and Tobago by sea: sexual exploitation",
+        "trafficking",
+        ("VEN", "TTO"),
+        0.025,
+        detection=(("Tucupita", 0.15), ("Port of Spain", 0.45), ("San Fernando", 0.40)),
+        person_mix=(0.64, 0.20, 0.04, 0.04, 0.06, 0.02),
+        group_mean=2.2,
+        transport=(("sea", 0.85), ("land;sea", 0.15)),
+        concealment=(("boat", 0.90), ("none", 0.10)),
+        exploitation=(("sexual", 0.90), ("sexual;forced_labour_hospitality", 0.10)),
+        recruitment=_SEXUAL_RECRUITMENT,
+        control=_SEXUAL_CONTROL,
+        suspects_mean=1.5,
+        suspect_female_share=0.35,
+        document_fraud_share=0.05,
+        drugs_share=0.04,
+        firearms_share=0.02,
+    ),
+    Corridor(
+        "venezuela_mining",
+        "Venezuela, Orinoco Mining Arc: forced labour in mining",
+        "trafficking",
+        ("VEN", "VEN"),
         0.022,
         detection=(("El Callao", 0.50), ("Tumeremo", 0.50)),
-        person_mix=(0.14, 0.08, 0.66, 0.08, 0.00, 0.04), group_mean=3.0,
+        person_mix=(0.14, 0.08, 0.66, 0.08, 0.00, 0.04),
+        group_mean=3.0,
         transport=(("land", 0.60), ("land;river", 0.40)),
         concealment=(("none", 1.0),),
         exploitation=(("forced_labour_mining", 0.75), ("sexual", 0.15), ("forced_labour_mining;sexual", 0.10)),
-        recruitment=_LABOUR_RECRUITMENT, control=_LABOUR_CONTROL,
-        suspects_mean=1.8, suspect_female_share=0.15, document_fraud_share=0.02, drugs_share=0.10,
-        firearms_share=0.08, illicit_goods_share=0.15,
+        recruitment=_LABOUR_RECRUITMENT,
+        control=_LABOUR_CONTROL,
+        suspects_mean=1.8,
+        suspect_female_share=0.15,
+        document_fraud_share=0.02,
+        drugs_share=0.10,
+        firearms_share=0.08,
+        illicit_goods_share=0.15,
     ),
     Corridor(
-        "peru_gold_mining", "Peru, Madre de Dios illegal gold mining", "trafficking", ("PER", "PER"), 0.020,
+        "peru_gold_mining",
+        "Peru, Madre de Dios illegal gold mining",
+        "trafficking",
+        ("PER", "PER"),
+        0.020,
         detection=(("Puerto Maldonado", 0.70), ("Juliaca", 0.15), ("Lima", 0.15)),
-        person_mix=(0.12, 0.16, 0.56, 0.12, 0.00, 0.04), group_mean=2.5,
+        person_mix=(0.12, 0.16, 0.56, 0.12, 0.00, 0.04),
+        group_mean=2.5,
         transport=(("land", 0.55), ("land;river", 0.45)),
         concealment=(("none", 0.85), ("cargo_truck", 0.15)),
         exploitation=(("forced_labour_mining", 0.70), ("sexual", 0.25), ("forced_labour_hospitality", 0.05)),
-        recruitment=_LABOUR_RECRUITMENT, control=_LABOUR_CONTROL,
-        suspects_mean=1.6, suspect_female_share=0.20, document_fraud_share=0.04, drugs_share=0.08,
-        firearms_share=0.05, illicit_goods_share=0.20,
+        recruitment=_LABOUR_RECRUITMENT,
+        control=_LABOUR_CONTROL,
+        suspects_mean=1.6,
+        suspect_female_share=0.20,
+        document_fraud_share=0.04,
+        drugs_share=0.08,
+        firearms_share=0.05,
+        illicit_goods_share=0.20,
     ),
     Corridor(
-        "dominican_argentina_sexual", "Dominican Republic to Argentina by air: sexual exploitation", "trafficking",
-        ("DOM", "ARG"), 0.015,
+        "dominican_argentina_sexual",
+        "Dominican Republic to Argentina by air: sexual exploitation",
+        "trafficking",
+        ("DOM", "ARG"),
+        0.015,
         detection=(("Santo Domingo", 0.35), ("Buenos Aires", 0.65)),
-        person_mix=(0.78, 0.08, 0.04, 0.02, 0.06, 0.02), group_mean=1.5,
+        person_mix=(0.78, 0.08, 0.04, 0.02, 0.06, 0.02),
+        group_mean=1.5,
         transport=(("air", 1.0),),
         concealment=(("false_tourist", 0.80), ("none", 0.20)),
         exploitation=(("sexual", 0.90), ("forced_labour_domestic", 0.10)),
-        recruitment=_SEXUAL_RECRUITMENT, control=_SEXUAL_CONTROL,
-        suspects_mean=1.4, suspect_female_share=0.45, document_fraud_share=0.30,
+        recruitment=_SEXUAL_RECRUITMENT,
+        control=_SEXUAL_CONTROL,
+        suspects_mean=1.4,
+        suspect_female_share=0.45,
+        document_fraud_share=0.30,
     ),
 )
 
@@ -609,8 +950,10 @@ def _categorical(mixes: Sequence[Mix]) -> _Categorical:
         code_parts.append([values.setdefault(value, len(values)) for value, _ in mix])
         last.append(sum(len(part) for part in cdf_parts) - 1)
     return _Categorical(
-        values=tuple(values), cdf=np.concatenate(cdf_parts),
-        codes=np.concatenate(code_parts).astype(np.int32), last=np.array(last),
+        values=tuple(values),
+        cdf=np.concatenate(cdf_parts),
+        codes=np.concatenate(code_parts).astype(np.int32),
+        last=np.array(last),
     )
 
 
@@ -658,8 +1001,13 @@ class _Tables:
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    countries = ("", *sorted({c for k in DEMO_CORRIDORS for c in (*k.route, *(o for o, _ in k.origin_mix))}
-                             | {p.iso3 for p in DEMO_PLACES}))
+    countries = (
+        "",
+        *sorted(
+            {c for k in DEMO_CORRIDORS for c in (*k.route, *(o for o, _ in k.origin_mix))}
+            | {p.iso3 for p in DEMO_PLACES}
+        ),
+    )
     weights = np.array([k.weight for k in DEMO_CORRIDORS])
     return _Tables(
         countries=countries,
@@ -746,8 +1094,13 @@ def _source_tables(countries: tuple[str, ...]) -> dict[str, object]:
             candidates = [s for s in DEMO_SOURCES if s.iso3 in (None, country)]
             shares = _NETWORK_SHARES[crime]
             per_network = {n: sum(s.network == n for s in candidates) for n in shares}
-            mixes.append(tuple((s.name, shares.get(s.network, 0.0) / per_network[s.network])
-                               for s in candidates if shares.get(s.network, 0.0) > 0))
+            mixes.append(
+                tuple(
+                    (s.name, shares.get(s.network, 0.0) / per_network[s.network])
+                    for s in candidates
+                    if shares.get(s.network, 0.0) > 0
+                )
+            )
     source = _categorical(mixes)
     by_name = {s.name: s for s in DEMO_SOURCES}
     regional = np.array([v == "" or by_name[v].iso3 is None for v in source.values])
@@ -755,12 +1108,12 @@ def _source_tables(countries: tuple[str, ...]) -> dict[str, object]:
     return {"source": source, "source_regional": regional, "source_country": country_of}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _days() -> np.ndarray:
     return np.arange(np.datetime64(DEMO_START), np.datetime64(DEMO_END) + 1, dtype="datetime64[D]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _day_text() -> pa.Array:
     return pa.array(_days().astype(str), type=pa.large_string())
 
@@ -875,8 +1228,9 @@ def _online(rng: np.random.Generator, corridor: np.ndarray, day: np.ndarray, pla
     return rng.random(len(corridor)) < share
 
 
-def _modus_operandi(rng: np.random.Generator, corridor: np.ndarray, crime: np.ndarray, online: np.ndarray
-                    ) -> dict[str, np.ndarray]:
+def _modus_operandi(
+    rng: np.random.Generator, corridor: np.ndarray, crime: np.ndarray, online: np.ndarray
+) -> dict[str, np.ndarray]:
     """Value indices per multi-valued vocabulary; victim-context values stay empty for smuggling."""
     t = _tables()
     exploited = crime != _SMUGGLING
@@ -894,8 +1248,7 @@ def _modus_operandi(rng: np.random.Generator, corridor: np.ndarray, crime: np.nd
     return codes
 
 
-def _linked_crimes(rng: np.random.Generator, corridor: np.ndarray, fraud: np.ndarray, online: np.ndarray
-                   ) -> np.ndarray:
+def _linked_crimes(rng: np.random.Generator, corridor: np.ndarray, fraud: np.ndarray, online: np.ndarray) -> np.ndarray:
     """Bit mask over _LINKED_FLAGS; document fraud follows the document_fraud column."""
     t = _tables()
     drawn = rng.random((len(corridor), 3)) < t.linked_share[corridor]
@@ -919,8 +1272,9 @@ def _split_cells(rng: np.random.Generator, total: np.ndarray, mix: np.ndarray) -
     return [*counts, remaining]
 
 
-def _role_totals(rng: np.random.Generator, corridor: np.ndarray, crime: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _role_totals(
+    rng: np.random.Generator, corridor: np.ndarray, crime: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Victims, migrants and suspects per record; 'both' records split their persons between roles."""
     t = _tables()
     n = len(corridor)
@@ -934,8 +1288,9 @@ def _role_totals(rng: np.random.Generator, corridor: np.ndarray, crime: np.ndarr
     return victims, persons - victims, suspects
 
 
-def _person_counts(rng: np.random.Generator, corridor: np.ndarray, crime: np.ndarray, exploitation: np.ndarray
-                   ) -> dict[str, np.ndarray]:
+def _person_counts(
+    rng: np.random.Generator, corridor: np.ndarray, crime: np.ndarray, exploitation: np.ndarray
+) -> dict[str, np.ndarray]:
     """Count columns by role, sex and age.
 
     Victims of sexual exploitation in 'both' records of smuggling corridors follow the
@@ -946,8 +1301,11 @@ def _person_counts(rng: np.random.Generator, corridor: np.ndarray, crime: np.nda
     mix = t.person_mix[corridor]
     sexual_on_smuggling = (crime == _BOTH) & t.exploitation_sexual[exploitation] & (t.crime[corridor] == _SMUGGLING)
     victim_mix = np.where(sexual_on_smuggling[:, None], np.array(_WOMEN_AND_GIRLS), mix)
-    roles = (("victim", victims, PERSON_CELLS, victim_mix), ("migrant", migrants, PERSON_CELLS, mix),
-             ("suspect", suspects, SUSPECT_CELLS, t.suspect_mix[corridor]))
+    roles = (
+        ("victim", victims, PERSON_CELLS, victim_mix),
+        ("migrant", migrants, PERSON_CELLS, mix),
+        ("suspect", suspects, SUSPECT_CELLS, t.suspect_mix[corridor]),
+    )
     counts: dict[str, np.ndarray] = {}
     for role, total, cells, role_mix in roles:
         for (gender, age), values in zip(cells, _split_cells(rng, total, role_mix)):
@@ -980,8 +1338,9 @@ def _text(values: Sequence[str], codes: np.ndarray) -> pa.Array:
     return pa.array(values, type=pa.large_string()).take(pa.array(codes))
 
 
-def _chunk_table(rng: np.random.Generator, first_id: int, n: int, digits: int, planted: bool, with_truth: bool
-                 ) -> pa.Table:
+def _chunk_table(
+    rng: np.random.Generator, first_id: int, n: int, digits: int, planted: bool, with_truth: bool
+) -> pa.Table:
     """Generate one chunk of ``n`` records as an Arrow table in flat-format column order."""
     t = _tables()
     corridor, day = _draw_corridor_and_day(rng, n, planted)
@@ -1014,16 +1373,22 @@ def _chunk_table(rng: np.random.Generator, first_id: int, n: int, digits: int, p
     return pa.table(ordered)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _network_of(source_name: str) -> str:
     return next((s.network for s in DEMO_SOURCES if s.name == source_name), "")
 
 
 def _values_of(vocabulary: str) -> tuple[str, ...]:
     t = _tables()
-    tables = {"transport_mode": t.transport, "recruitment_method": t.recruitment, "control_method": t.control,
-              "exploitation_form": t.exploitation, "concealment": t.concealment, "platform": t.platform,
-              "document_fraud": t.document_fraud}
+    tables = {
+        "transport_mode": t.transport,
+        "recruitment_method": t.recruitment,
+        "control_method": t.control,
+        "exploitation_form": t.exploitation,
+        "concealment": t.concealment,
+        "platform": t.platform,
+        "document_fraud": t.document_fraud,
+    }
     return t.linked_values if vocabulary == "linked_crime" else tables[vocabulary].values
 
 
@@ -1051,8 +1416,9 @@ def _empty_table(with_truth: bool) -> pa.Table:
     return _chunk_table(rng, 1, 0, _MIN_ID_DIGITS, True, with_truth)
 
 
-def iter_demo_chunks(rows: int, seed: int = 7, planted: bool = True, chunk_rows: int = _DEFAULT_CHUNK_ROWS, *,
-                     with_truth: bool = False) -> Iterator[pd.DataFrame]:
+def iter_demo_chunks(
+    rows: int, seed: int = 7, planted: bool = True, chunk_rows: int = _DEFAULT_CHUNK_ROWS, *, with_truth: bool = False
+) -> Iterator[pd.DataFrame]:
     """Yield synthetic demo incidents in the flat format, ``chunk_rows`` at a time.
 
     Parameters
@@ -1076,8 +1442,7 @@ def iter_demo_chunks(rows: int, seed: int = 7, planted: bool = True, chunk_rows:
         yield table.to_pandas()
 
 
-def generate_demo(rows: int = 20_000, seed: int = 7, planted: bool = True, *, with_truth: bool = False
-                  ) -> pd.DataFrame:
+def generate_demo(rows: int = 20_000, seed: int = 7, planted: bool = True, *, with_truth: bool = False) -> pd.DataFrame:
     """Return ``rows`` synthetic demo incidents in the flat format as one frame.
 
     See :func:`iter_demo_chunks` for the parameters.
@@ -1092,8 +1457,15 @@ def generate_demo(rows: int = 20_000, seed: int = 7, planted: bool = True, *, wi
     return pa.concat_tables(tables).to_pandas()
 
 
-def write_demo(path: str | Path, rows: int, seed: int = 7, planted: bool = True, *,
-               chunk_rows: int = _DEFAULT_CHUNK_ROWS, with_truth: bool = False) -> Path:
+def write_demo(
+    path: str | Path,
+    rows: int,
+    seed: int = 7,
+    planted: bool = True,
+    *,
+    chunk_rows: int = _DEFAULT_CHUNK_ROWS,
+    with_truth: bool = False,
+) -> Path:
     """Write ``rows`` synthetic demo incidents to a CSV or Parquet file, chunk by chunk.
 
     Parameters
@@ -1115,8 +1487,11 @@ def write_demo(path: str | Path, rows: int, seed: int = 7, planted: bool = True,
     _check_sizes(rows, chunk_rows)  # before the file is opened, so a bad call leaves no file behind
     tables = _iter_tables(rows, seed, planted, chunk_rows, with_truth)
     schema = _empty_table(with_truth).schema
-    writer = (pa_csv.CSVWriter(str(target), schema, write_options=pa_csv.WriteOptions(quoting_style="needed"))
-              if suffix == ".csv" else pq.ParquetWriter(str(target), schema))
+    writer = (
+        pa_csv.CSVWriter(str(target), schema, write_options=pa_csv.WriteOptions(quoting_style="needed"))
+        if suffix == ".csv"
+        else pq.ParquetWriter(str(target), schema)
+    )
     with writer:
         for table in tables:
             writer.write_table(table)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from turquesa_geo.demo import generator as demo
 from turquesa_geo.countries import country_name
+from turquesa_geo.demo import generator as demo
 from turquesa_geo.i18n import N_
 
-__all__ = ["Exercise", "EXERCISES", "exercise", "TRAINING_ENV"]
+__all__ = ["EXERCISES", "TRAINING_ENV", "Exercise", "exercise"]
 
 #: Environment variable that opens the dashboard in training mode (set by ``turquesa train``).
 TRAINING_ENV = "TURQUESA_TRAINING"
@@ -105,17 +105,30 @@ def _check_pack(_answer: object, export_log: pd.DataFrame | None = None, since: 
     log = export_log
     if since is not None:
         log = log[pd.to_datetime(log["exported_at"]) >= pd.Timestamp(since)]
-    return bool(((log["kind"] == "pack:pdf") & log["marking"].str.startswith("TLP:AMBER")
-                 & (log["audience"] == "external")).any())
+    return bool(
+        (
+            (log["kind"] == "pack:pdf") & log["marking"].str.startswith("TLP:AMBER") & (log["audience"] == "external")
+        ).any()
+    )
 
 
 #: The words of the answer codes that are not a vocabulary's, a country or a corridor (English message ids).
 CHOICE_LABELS = {
-    "one_to_four": N_("There were between 1 and 4 cases"), "no_cases": N_("There were no cases"),
-    "exactly_five": N_("There were exactly 5 cases"), "missing": N_("The data are missing"),
-    "smuggling": N_("Smuggling of migrants"), "trafficking": N_("Trafficking in persons"), "both": N_("Both"),
-    "neither": N_("Neither"), "tenth": N_("About a tenth"), "third": N_("About a third"), "half": N_("About half"),
-    "nearly_all": N_("Nearly all"), "yes": N_("Yes"), "no": N_("No"), "done": N_("Done"),
+    "one_to_four": N_("There were between 1 and 4 cases"),
+    "no_cases": N_("There were no cases"),
+    "exactly_five": N_("There were exactly 5 cases"),
+    "missing": N_("The data are missing"),
+    "smuggling": N_("Smuggling of migrants"),
+    "trafficking": N_("Trafficking in persons"),
+    "both": N_("Both"),
+    "neither": N_("Neither"),
+    "tenth": N_("About a tenth"),
+    "third": N_("About a third"),
+    "half": N_("About half"),
+    "nearly_all": N_("Nearly all"),
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "done": N_("Done"),
 }
 _SMALL_CELL_CHOICES = ["one_to_four", "no_cases", "exactly_five", "missing"]
 _TIP_SOM_CHOICES = ["smuggling", "trafficking", "both", "neither"]
@@ -128,7 +141,7 @@ def _closest_transit_choice() -> str:
 
 
 def _pandemic_year() -> int:
-    start, _, factor = min(demo.PANDEMIC_FACTORS, key=lambda p: p[2])
+    start, _, _factor = min(demo.PANDEMIC_FACTORS, key=lambda p: p[2])
     return int(start[:4])
 
 
@@ -141,83 +154,206 @@ def _rising_method() -> str:
 
 
 EXERCISES: tuple[Exercise, ...] = (
-    Exercise("largest_corridor", N_("Corridor map"),
-             {"en": "Over the whole period, which corridor carries the most cases?",
-              "es": "En todo el período, ¿qué corredor reúne más casos?"},
-             ({"en": "Set the period to all the data, then read the ranked table under the map.",
-               "es": "Ponga el período en todos los datos y lea la tabla ordenada bajo el mapa."},
-              {"en": "Line width on the map is the number of cases on a leg.",
-               "es": "El grosor de la línea es el número de casos del tramo."}),
-             _top_routes, lambda a: a == _route_key(_largest().route), ("corridor",), "route"),
-    Exercise("darien_transit", N_("Corridor map"),
-             {"en": "Smuggled migrants leaving Venezuela for the United States: which country do they cross right "
-                    "after Colombia?",
-              "es": "Migrantes objeto de tráfico que salen de Venezuela hacia Estados Unidos: ¿qué país cruzan justo "
-                    "después de Colombia?"},
-             ({"en": "Filter the origin to Venezuela and the destination to the United States.",
-               "es": "Filtre el origen en Venezuela y el destino en Estados Unidos."},
-              {"en": "Follow the widest line south of Central America; hover it for its figures.",
-               "es": "Siga la línea más ancha al sur de Centroamérica; pase el cursor para ver sus cifras."}),
-             lambda: ["PAN", "ECU", "CRI", "BRA"],
-             lambda a: a == _largest().route[_largest().route.index("COL") + 1], ("corridor",), "country"),
-    Exercise("online_rise", N_("Modus-operandi trends"),
-             {"en": "Which recruitment method rises steadily from 2020 on?",
-              "es": "¿Qué método de captación crece de forma sostenida desde 2020?"},
-             ({"en": "Dimension: recruitment method; show the share, yearly.",
-               "es": "Dimensión: método de captación; muestre el porcentaje, por año."},
-              {"en": "Look for the line that crosses the others after the grey pandemic band.",
-               "es": "Busque la línea que cruza a las demás después de la banda gris de la pandemia."}),
-             lambda: ["internet", "job_offer", "intimate_partner", "familial"],
-             lambda a: a == _rising_method(), ("signals",), "recruitment_method"),
-    Exercise("pandemic_dip", N_("Overview / Modus-operandi trends"),
-             {"en": "In which year did the number of cases drop sharply?",
-              "es": "¿En qué año cayó bruscamente el número de casos?"},
-             ({"en": "Show cases (not shares) per year on the trends page.",
-               "es": "Muestre casos (no porcentajes) por año en la página de tendencias."},),
-             lambda: ["2019", "2020", "2022", "2024"], lambda a: str(a) == str(_pandemic_year())),
-    Exercise("women_girls", N_("Gender and age"),
-             {"en": "Among victims trafficked from Venezuela to Colombia, are most women or girls?",
-              "es": "Entre las víctimas de trata de Venezuela a Colombia, ¿la mayoría son mujeres o niñas?"},
-             ({"en": "Filter origin Venezuela, destination Colombia, crime type trafficking.",
-               "es": "Filtre origen Venezuela, destino Colombia, tipo de delito trata."},),
-             lambda: ["yes", "no"], lambda a: (a == "yes") == (_female_share(_corridor("venezuela_colombia_sexual")) > 0.5),
-             ("trafficking",), "choice"),
-    Exercise("minors_corridor", N_("Gender and age"),
-             {"en": "On which corridor are most smuggled migrants children?",
-              "es": "¿En qué corredor la mayoría de los migrantes objeto de tráfico son niñas y niños?"},
-             ({"en": "Split by corridor and look at the hatched parts of the bars.",
-               "es": "Divida por corredor y mire las partes rayadas de las barras."},),
-             lambda: [_route_key(_corridor(k).route) for k in ("guatemala_minors_north", "darien_north",
-                                                                "cuba_air_nicaragua", "haiti_dominican_smuggling")],
-             lambda a: a == _route_key(max((c for c in demo.DEMO_CORRIDORS if c.crime_type == "smuggling"),
-                                            key=_minor_share).route), ("smuggling",), "route"),
-    Exercise("missing_transit", N_("Corridor map"),
-             {"en": "About what share of records do not say which countries were crossed (the map infers them)?",
-              "es": "¿Qué proporción de registros no indica los países de tránsito (el mapa los infiere)?"},
-             ({"en": "The 'Inferred %' column tells, per corridor, how many cases rest on inferred legs.",
-               "es": "La columna 'Inferido %' indica, por corredor, cuántos casos dependen de tramos inferidos."},),
-             lambda: list(_TRANSIT_CHOICES), lambda a: a == _closest_transit_choice(), ("inferred_route",), "choice"),
-    Exercise("small_cells", N_("Any page"),
-             {"en": "A table shows <5 in a cell. What does it tell you?",
-              "es": "Una tabla muestra <5 en una celda. ¿Qué le indica?"},
-             ({"en": "Read the glossary entry on small-cell protection.",
-               "es": "Lea la entrada del glosario sobre la protección de celdas pequeñas."},),
-             lambda: list(_SMALL_CELL_CHOICES), lambda a: a == _SMALL_CELL_CHOICES[0], ("small_cells",), "choice"),
-    Exercise("tip_or_som", N_("Glossary"),
-             {"en": "A woman pays to be taken across a border without papers and is free on arrival. Under the "
-                    "Palermo protocols this is…",
-              "es": "Una mujer paga para cruzar una frontera sin documentos y queda libre al llegar. Según los "
-                    "protocolos de Palermo, esto es…"},
-             ({"en": "Smuggling is about illegal entry for a benefit; trafficking is about exploitation.",
-               "es": "El tráfico ilícito es la entrada ilegal a cambio de un beneficio; la trata es la explotación."},),
-             lambda: list(_TIP_SOM_CHOICES), lambda a: a == _TIP_SOM_CHOICES[0], ("smuggling", "trafficking"),
-             "choice"),
-    Exercise("briefing_pack", N_("Corridor map → Export this view"),
-             {"en": "Prepare a briefing pack marked TLP:AMBER for an external audience (a partner agency).",
-              "es": "Prepare un informe marcado TLP:AMBER para una audiencia externa (una agencia asociada)."},
-             ({"en": "Open 'Export this view', choose Briefing pack, PDF, TLP:AMBER and External; prepare the file.",
-               "es": "Abra 'Export this view', elija Briefing pack, PDF, TLP:AMBER y External; prepare el archivo."},),
-             lambda: ["done"], _check_pack, ("tlp", "small_cells"), "choice"),
+    Exercise(
+        "largest_corridor",
+        N_("Corridor map"),
+        {
+            "en": "Over the whole period, which corridor carries the most cases?",
+            "es": "En todo el período, ¿qué corredor reúne más casos?",
+        },
+        (
+            {
+                "en": "Set the period to all the data, then read the ranked table under the map.",
+                "es": "Ponga el período en todos los datos y lea la tabla ordenada bajo el mapa.",
+            },
+            {
+                "en": "Line width on the map is the number of cases on a leg.",
+                "es": "El grosor de la línea es el número de casos del tramo.",
+            },
+        ),
+        _top_routes,
+        lambda a: a == _route_key(_largest().route),
+        ("corridor",),
+        "route",
+    ),
+    Exercise(
+        "darien_transit",
+        N_("Corridor map"),
+        {
+            "en": "Smuggled migrants leaving Venezuela for the United States: which country do they cross right "
+            "after Colombia?",
+            "es": "Migrantes objeto de tráfico que salen de Venezuela hacia Estados Unidos: ¿qué país cruzan justo "
+            "después de Colombia?",
+        },
+        (
+            {
+                "en": "Filter the origin to Venezuela and the destination to the United States.",
+                "es": "Filtre el origen en Venezuela y el destino en Estados Unidos.",
+            },
+            {
+                "en": "Follow the widest line south of Central America; hover it for its figures.",
+                "es": "Siga la línea más ancha al sur de Centroamérica; pase el cursor para ver sus cifras.",
+            },
+        ),
+        lambda: ["PAN", "ECU", "CRI", "BRA"],
+        lambda a: a == _largest().route[_largest().route.index("COL") + 1],
+        ("corridor",),
+        "country",
+    ),
+    Exercise(
+        "online_rise",
+        N_("Modus-operandi trends"),
+        {
+            "en": "Which recruitment method rises steadily from 2020 on?",
+            "es": "¿Qué método de captación crece de forma sostenida desde 2020?",
+        },
+        (
+            {
+                "en": "Dimension: recruitment method; show the share, yearly.",
+                "es": "Dimensión: método de captación; muestre el porcentaje, por año.",
+            },
+            {
+                "en": "Look for the line that crosses the others after the grey pandemic band.",
+                "es": "Busque la línea que cruza a las demás después de la banda gris de la pandemia.",
+            },
+        ),
+        lambda: ["internet", "job_offer", "intimate_partner", "familial"],
+        lambda a: a == _rising_method(),
+        ("signals",),
+        "recruitment_method",
+    ),
+    Exercise(
+        "pandemic_dip",
+        N_("Overview / Modus-operandi trends"),
+        {
+            "en": "In which year did the number of cases drop sharply?",
+            "es": "¿En qué año cayó bruscamente el número de casos?",
+        },
+        (
+            {
+                "en": "Show cases (not shares) per year on the trends page.",
+                "es": "Muestre casos (no porcentajes) por año en la página de tendencias.",
+            },
+        ),
+        lambda: ["2019", "2020", "2022", "2024"],
+        lambda a: str(a) == str(_pandemic_year()),
+    ),
+    Exercise(
+        "women_girls",
+        N_("Gender and age"),
+        {
+            "en": "Among victims trafficked from Venezuela to Colombia, are most women or girls?",
+            "es": "Entre las víctimas de trata de Venezuela a Colombia, ¿la mayoría son mujeres o niñas?",
+        },
+        (
+            {
+                "en": "Filter origin Venezuela, destination Colombia, crime type trafficking.",
+                "es": "Filtre origen Venezuela, destino Colombia, tipo de delito trata.",
+            },
+        ),
+        lambda: ["yes", "no"],
+        lambda a: (a == "yes") == (_female_share(_corridor("venezuela_colombia_sexual")) > 0.5),
+        ("trafficking",),
+        "choice",
+    ),
+    Exercise(
+        "minors_corridor",
+        N_("Gender and age"),
+        {
+            "en": "On which corridor are most smuggled migrants children?",
+            "es": "¿En qué corredor la mayoría de los migrantes objeto de tráfico son niñas y niños?",
+        },
+        (
+            {
+                "en": "Split by corridor and look at the hatched parts of the bars.",
+                "es": "Divida por corredor y mire las partes rayadas de las barras.",
+            },
+        ),
+        lambda: [
+            _route_key(_corridor(k).route)
+            for k in ("guatemala_minors_north", "darien_north", "cuba_air_nicaragua", "haiti_dominican_smuggling")
+        ],
+        lambda a: (
+            a
+            == _route_key(max((c for c in demo.DEMO_CORRIDORS if c.crime_type == "smuggling"), key=_minor_share).route)
+        ),
+        ("smuggling",),
+        "route",
+    ),
+    Exercise(
+        "missing_transit",
+        N_("Corridor map"),
+        {
+            "en": "About what share of records do not say which countries were crossed (the map infers them)?",
+            "es": "¿Qué proporción de registros no indica los países de tránsito (el mapa los infiere)?",
+        },
+        (
+            {
+                "en": "The 'Inferred %' column tells, per corridor, how many cases rest on inferred legs.",
+                "es": "La columna 'Inferido %' indica, por corredor, cuántos casos dependen de tramos inferidos.",
+            },
+        ),
+        lambda: list(_TRANSIT_CHOICES),
+        lambda a: a == _closest_transit_choice(),
+        ("inferred_route",),
+        "choice",
+    ),
+    Exercise(
+        "small_cells",
+        N_("Any page"),
+        {
+            "en": "A table shows <5 in a cell. What does it tell you?",
+            "es": "Una tabla muestra <5 en una celda. ¿Qué le indica?",
+        },
+        (
+            {
+                "en": "Read the glossary entry on small-cell protection.",
+                "es": "Lea la entrada del glosario sobre la protección de celdas pequeñas.",
+            },
+        ),
+        lambda: list(_SMALL_CELL_CHOICES),
+        lambda a: a == _SMALL_CELL_CHOICES[0],
+        ("small_cells",),
+        "choice",
+    ),
+    Exercise(
+        "tip_or_som",
+        N_("Glossary"),
+        {
+            "en": "A woman pays to be taken across a border without papers and is free on arrival. Under the "
+            "Palermo protocols this is…",
+            "es": "Una mujer paga para cruzar una frontera sin documentos y queda libre al llegar. Según los "
+            "protocolos de Palermo, esto es…",
+        },
+        (
+            {
+                "en": "Smuggling is about illegal entry for a benefit; trafficking is about exploitation.",
+                "es": "El tráfico ilícito es la entrada ilegal a cambio de un beneficio; la trata es la explotación.",
+            },
+        ),
+        lambda: list(_TIP_SOM_CHOICES),
+        lambda a: a == _TIP_SOM_CHOICES[0],
+        ("smuggling", "trafficking"),
+        "choice",
+    ),
+    Exercise(
+        "briefing_pack",
+        N_("Corridor map → Export this view"),
+        {
+            "en": "Prepare a briefing pack marked TLP:AMBER for an external audience (a partner agency).",
+            "es": "Prepare un informe marcado TLP:AMBER para una audiencia externa (una agencia asociada).",
+        },
+        (
+            {
+                "en": "Open 'Export this view', choose Briefing pack, PDF, TLP:AMBER and External; prepare the file.",
+                "es": "Abra 'Export this view', elija Briefing pack, PDF, TLP:AMBER y External; prepare el archivo.",
+            },
+        ),
+        lambda: ["done"],
+        _check_pack,
+        ("tlp", "small_cells"),
+        "choice",
+    ),
 )
 
 

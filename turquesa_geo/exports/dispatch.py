@@ -13,16 +13,16 @@ from dataclasses import replace
 
 import duckdb
 
-from turquesa_geo.store import queries as sql
 from turquesa_geo.corridors import CorridorView, corridor_view
 from turquesa_geo.exports.log import current_user, log_export
+from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
 from turquesa_geo.exports.tables import EXTRACT_FORMATS, extract_bytes
 from turquesa_geo.filters import Filters, describe, history_until
-from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
 from turquesa_geo.privacy import SMALL_CELL_K
+from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import data_version
 
-__all__ = ["EXPORT_KINDS", "export_context", "pack_data", "export_file", "file_name_for"]
+__all__ = ["EXPORT_KINDS", "export_context", "export_file", "file_name_for", "pack_data"]
 
 #: kind -> the formats it comes in.
 EXPORT_KINDS = {
@@ -30,29 +30,50 @@ EXPORT_KINDS = {
     "pack": ("pdf",),
     "extract": EXTRACT_FORMATS,
 }
-_SUFFIX = {"png": "png", "png-print": "png", "pdf": "pdf", "csv": "csv", "xlsx": "xlsx", "geojson": "geojson",
-           "gpkg": "gpkg"}
+_SUFFIX = {
+    "png": "png",
+    "png-print": "png",
+    "pdf": "pdf",
+    "csv": "csv",
+    "xlsx": "xlsx",
+    "geojson": "geojson",
+    "gpkg": "gpkg",
+}
 
 
-def export_context(con: duckdb.DuckDBPyConnection, filters: Filters, period: tuple[dt.date, dt.date], *,
-                   marking: Marking | None = None, audience: str = "internal", langs: tuple[str, ...] = ("en",),
-                   view_url: str = "", user: str | None = None) -> ExportContext:
+def export_context(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    period: tuple[dt.date, dt.date],
+    *,
+    marking: Marking | None = None,
+    audience: str = "internal",
+    langs: tuple[str, ...] = ("en",),
+    view_url: str = "",
+    user: str | None = None,
+) -> ExportContext:
     """What an export of this view states: marking, audience, filters in words, period, data version, sources."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     scoped = replace(filters, start=period[0], end=period[1])
     text, params = sql.view_sources(scoped)
     sources = tuple(row[0] for row in con.execute(text, params).fetchall())
-    return ExportContext(marking=marking or Marking(), audience=AUDIENCES[audience],
-                         filters_text=describe(filters, langs[0], with_period=False), period=period,
-                         data_version=data_version(con), sources=sources, view_url=view_url, langs=langs,
-                         user=user if user is not None else current_user())
+    return ExportContext(
+        marking=marking or Marking(),
+        audience=AUDIENCES[audience],
+        filters_text=describe(filters, langs[0], with_period=False),
+        period=period,
+        data_version=data_version(con),
+        sources=sources,
+        view_url=view_url,
+        langs=langs,
+        user=user if user is not None else current_user(),
+    )
 
 
 def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorView, graph=None, lang: str = "en"):
     """Everything the briefing pack draws for the view, aggregated in the store (signals worded in ``lang``)."""
-    from turquesa_geo import gender
-    from turquesa_geo import trends
+    from turquesa_geo import gender, trends
     from turquesa_geo.exports.pack import PACK_TREND_DIMENSIONS, PackData
 
     latest = view.period
@@ -63,8 +84,9 @@ def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorVi
         figures=trends.key_figures(con, filters, latest),
         trends={d: trends.modus_series(con, history, d, "Y") for d in PACK_TREND_DIMENSIONS},
         persons=gender.persons_by(con, replace(filters, start=latest[0], end=latest[1]), "none"),
-        signals=trends.signal_table(trends.emerging_signals(con, filters, latest, baseline, graph=graph),
-                                    latest, baseline, lang=lang),
+        signals=trends.signal_table(
+            trends.emerging_signals(con, filters, latest, baseline, graph=graph), latest, baseline, lang=lang
+        ),
     )
 
 
@@ -76,8 +98,17 @@ def file_name_for(kind: str, fmt: str, context: ExportContext) -> str:
     return f"turquesa-{kind}{extra}-{tlp}-{context.audience.name}-{stamp}.{_SUFFIX[fmt]}"
 
 
-def export_file(con: duckdb.DuckDBPyConnection, filters: Filters, kind: str, fmt: str, context: ExportContext, *,
-                view: CorridorView | None = None, graph=None, table: str = "corridors") -> tuple[str, bytes]:
+def export_file(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    kind: str,
+    fmt: str,
+    context: ExportContext,
+    *,
+    view: CorridorView | None = None,
+    graph=None,
+    table: str = "corridors",
+) -> tuple[str, bytes]:
     """Build one export of the view, log it, and return (file name, bytes).
 
     The view is protected for ``context.audience`` (its threshold decides which legs

@@ -18,8 +18,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "neutralise_cell", "csv_bytes", "write_csv", "quarantine_for_correction",
-           "write_quarantine_csv", "log_export", "export_log", "current_user"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "csv_bytes",
+    "current_user",
+    "export_log",
+    "log_export",
+    "neutralise_cell",
+    "quarantine_for_correction",
+    "write_csv",
+    "write_quarantine_csv",
+]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -75,8 +84,7 @@ def quarantine_for_correction(rows: Sequence[Sequence[object]], headers: Sequenc
         fields.update(dict.fromkeys(record))
     out_headers = ["quarantine_line", "quarantine_rules", "quarantine_messages", *fields]
     out_rows = [
-        [line, ";".join(dict.fromkeys(e["rules"])), " | ".join(e["messages"]),
-         *[e["record"].get(f) for f in fields]]
+        [line, ";".join(dict.fromkeys(e["rules"])), " | ".join(e["messages"]), *[e["record"].get(f) for f in fields]]
         for line, e in sorted(by_line.items())
     ]
     return out_headers, out_rows
@@ -109,8 +117,20 @@ def log_export(con: duckdb.DuckDBPyConnection, context, kind: str, file_name: st
         export_id = con.execute("SELECT coalesce(max(export_id), 0) + 1 FROM exports").fetchall()[0][0]
         con.execute(
             "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [export_id, context.exported_at, context.user, kind, file_name, context.filters_text, context.view_url,
-             context.marking.text, context.audience.name, context.data_version, digest, len(data)],
+            [
+                export_id,
+                context.exported_at,
+                context.user,
+                kind,
+                file_name,
+                context.filters_text,
+                context.view_url,
+                context.marking.text,
+                context.audience.name,
+                context.data_version,
+                digest,
+                len(data),
+            ],
         )
         con.execute("COMMIT")
     except BaseException:
@@ -123,4 +143,6 @@ def export_log(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     """The latest exports, newest first."""
     return con.execute(
         "SELECT export_id, exported_at, user_name, kind, file_name, marking, audience, data_version, filters, "
-        "sha256, bytes FROM exports ORDER BY export_id DESC LIMIT ?", [limit]).df()
+        "sha256, bytes FROM exports ORDER BY export_id DESC LIMIT ?",
+        [limit],
+    ).df()

@@ -21,8 +21,19 @@ from dataclasses import dataclass, field
 
 from turquesa_geo.privacy import SMALL_CELL_K
 
-__all__ = ["TLP_LEVELS", "DEFAULT_TLP", "TLP_COLOURS", "TLP_MEANING", "Marking", "Audience", "AUDIENCES",
-           "EXTERNAL_K", "ExportContext", "bilingual", "in_language"]
+__all__ = [
+    "AUDIENCES",
+    "DEFAULT_TLP",
+    "EXTERNAL_K",
+    "TLP_COLOURS",
+    "TLP_LEVELS",
+    "TLP_MEANING",
+    "Audience",
+    "ExportContext",
+    "Marking",
+    "bilingual",
+    "in_language",
+]
 
 #: Traffic Light Protocol 2.0 labels, least to most restricted.
 TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
@@ -38,14 +49,22 @@ TLP_COLOURS = {
 #: What each label allows, in English and Spanish (FIRST TLP 2.0 wording, shortened).
 TLP_MEANING = {
     "TLP:CLEAR": {"en": "Disclosure is not limited.", "es": "La difusión no está limitada."},
-    "TLP:GREEN": {"en": "Limited disclosure: within the community, not public.",
-                  "es": "Difusión limitada: dentro de la comunidad, no pública."},
-    "TLP:AMBER": {"en": "Limited disclosure: recipients' organisations and their clients, need to know.",
-                  "es": "Difusión limitada: organizaciones de los destinatarios y sus clientes, según necesidad."},
-    "TLP:AMBER+STRICT": {"en": "Limited disclosure: recipients' organisation only.",
-                         "es": "Difusión limitada: solo la organización de los destinatarios."},
-    "TLP:RED": {"en": "For the eyes and ears of individual recipients only; no further disclosure.",
-                "es": "Solo para los destinatarios individuales; ninguna difusión adicional."},
+    "TLP:GREEN": {
+        "en": "Limited disclosure: within the community, not public.",
+        "es": "Difusión limitada: dentro de la comunidad, no pública.",
+    },
+    "TLP:AMBER": {
+        "en": "Limited disclosure: recipients' organisations and their clients, need to know.",
+        "es": "Difusión limitada: organizaciones de los destinatarios y sus clientes, según necesidad.",
+    },
+    "TLP:AMBER+STRICT": {
+        "en": "Limited disclosure: recipients' organisation only.",
+        "es": "Difusión limitada: solo la organización de los destinatarios.",
+    },
+    "TLP:RED": {
+        "en": "For the eyes and ears of individual recipients only; no further disclosure.",
+        "es": "Solo para los destinatarios individuales; ninguna difusión adicional.",
+    },
 }
 #: Threshold of the external audience: counts under it are never shown.
 EXTERNAL_K = 11
@@ -145,17 +164,29 @@ class Audience:
 
 
 AUDIENCES = {
-    "internal": Audience("internal", SMALL_CELL_K, 1, word={"en": "INTERNAL", "es": "INTERNO"}, description={
-        "en": f"Internal audience: counts under {SMALL_CELL_K} persons or cases are not shown (<{SMALL_CELL_K}).",
-        "es": f"Audiencia interna: no se muestran cifras de menos de {SMALL_CELL_K} personas o casos "
-              f"(<{SMALL_CELL_K}).",
-    }),
-    "external": Audience("external", EXTERNAL_K, 5, word={"en": "EXTERNAL", "es": "EXTERNO"}, description={
-        "en": f"External audience: counts under {EXTERNAL_K} are not shown (<{EXTERNAL_K}); every count is "
-              "rounded down to a multiple of 5.",
-        "es": f"Audiencia externa: no se muestran cifras de menos de {EXTERNAL_K} (<{EXTERNAL_K}); cada cifra "
-              "se redondea hacia abajo a un múltiplo de 5.",
-    }),
+    "internal": Audience(
+        "internal",
+        SMALL_CELL_K,
+        1,
+        word={"en": "INTERNAL", "es": "INTERNO"},
+        description={
+            "en": f"Internal audience: counts under {SMALL_CELL_K} persons or cases are not shown (<{SMALL_CELL_K}).",
+            "es": f"Audiencia interna: no se muestran cifras de menos de {SMALL_CELL_K} personas o casos "
+            f"(<{SMALL_CELL_K}).",
+        },
+    ),
+    "external": Audience(
+        "external",
+        EXTERNAL_K,
+        5,
+        word={"en": "EXTERNAL", "es": "EXTERNO"},
+        description={
+            "en": f"External audience: counts under {EXTERNAL_K} are not shown (<{EXTERNAL_K}); every count is "
+            "rounded down to a multiple of 5.",
+            "es": f"Audiencia externa: no se muestran cifras de menos de {EXTERNAL_K} (<{EXTERNAL_K}); cada cifra "
+            "se redondea hacia abajo a un múltiplo de 5.",
+        },
+    ),
 }
 
 
@@ -195,7 +226,8 @@ class ExportContext:
             bilingual({"en": "Filters", "es": "Filtros"}, self.langs) + f": {self.filters_text}",
             bilingual({"en": "Period", "es": "Período"}, self.langs) + f": {self.period_text()}",
             bilingual({"en": "Data version", "es": "Versión de datos"}, self.langs)
-            + f": {self.data_version} · " + bilingual({"en": "exported", "es": "exportado"}, self.langs)
+            + f": {self.data_version} · "
+            + bilingual({"en": "exported", "es": "exportado"}, self.langs)
             + f" {self.exported_at:%d/%m/%Y %H:%M}",
             bilingual({"en": "Sources", "es": "Fuentes"}, self.langs) + f": {sources or '—'}",
             bilingual(self.audience.description, self.langs),

@@ -22,25 +22,31 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from turquesa_geo.charts import OKABE_ITO
+from turquesa_geo.exports.marking import TLP_MEANING, ExportContext, bilingual, in_language
 from turquesa_geo.exports.tables import corridor_extract
 from turquesa_geo.i18n import regroup
-from turquesa_geo.exports.marking import TLP_MEANING, ExportContext, bilingual, in_language
 from turquesa_geo.vocab import label
 
-__all__ = ["PackData", "A4_LANDSCAPE", "pack_pages", "pack_pdf", "PACK_TREND_DIMENSIONS"]
+__all__ = ["A4_LANDSCAPE", "PACK_TREND_DIMENSIONS", "PackData", "pack_pages", "pack_pdf"]
 
 A4_LANDSCAPE = (11.69, 8.27)
 PACK_TREND_DIMENSIONS = ("recruitment_method", "exploitation_form", "transport_mode", "platform")
-_DIMENSION_NAMES = {"recruitment_method": ("Recruitment method", "Método de captación"),
-                    "exploitation_form": ("Form of exploitation", "Forma de explotación"),
-                    "transport_mode": ("Transport mode", "Medio de transporte"),
-                    "platform": ("Online platform", "Plataforma en línea")}
+_DIMENSION_NAMES = {
+    "recruitment_method": ("Recruitment method", "Método de captación"),
+    "exploitation_form": ("Form of exploitation", "Forma de explotación"),
+    "transport_mode": ("Transport mode", "Medio de transporte"),
+    "platform": ("Online platform", "Plataforma en línea"),
+}
 _LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)))
 _MARKERS = ("o", "s", "^", "D", "v", "P")
-_SEX_AGE = (("female", "adult", "Women", "Mujeres", OKABE_ITO[1], ""), ("female", "minor", "Girls", "Niñas", OKABE_ITO[1], "///"),
-            ("male", "adult", "Men", "Hombres", OKABE_ITO[0], ""), ("male", "minor", "Boys", "Niños", OKABE_ITO[0], "///"),
-            ("transgender", None, "Transgender / non-conforming", "Trans / no conforme", OKABE_ITO[2], "..."),
-            ("unknown", None, "Unknown sex", "Sexo desconocido", "#999999", "xx"))
+_SEX_AGE = (
+    ("female", "adult", "Women", "Mujeres", OKABE_ITO[1], ""),
+    ("female", "minor", "Girls", "Niñas", OKABE_ITO[1], "///"),
+    ("male", "adult", "Men", "Hombres", OKABE_ITO[0], ""),
+    ("male", "minor", "Boys", "Niños", OKABE_ITO[0], "///"),
+    ("transgender", None, "Transgender / non-conforming", "Trans / no conforme", OKABE_ITO[2], "..."),
+    ("unknown", None, "Unknown sex", "Sexo desconocido", "#999999", "xx"),
+)
 
 
 @dataclass(frozen=True)
@@ -67,29 +73,48 @@ def _guide(fig: Figure, text: str, y: float = 0.885) -> None:
     fig.text(0.04, y, textwrap.fill(text, 190), fontsize=8.5, color="#444444", va="top", linespacing=1.4)
 
 
-def _page(context: ExportContext, number: int, total: int, title: tuple[str, str],
-          guide: tuple[str, str] | None = None) -> Figure:
+def _page(
+    context: ExportContext, number: int, total: int, title: tuple[str, str], guide: tuple[str, str] | None = None
+) -> Figure:
     """An A4 landscape page with banners, title (en, es), reading guide (en, es), page number and the view's link."""
     fig = Figure(figsize=A4_LANDSCAPE)
     if guide:
         _guide(fig, _t(context, *guide))
     fg, bg = context.marking.colours
     for y, va in ((0.985, "top"), (0.015, "bottom")):
-        fig.text(0.5, y, f"  {context.banner}  ", ha="center", va=va, fontsize=11, fontweight="bold",
-                 color=fg, bbox=dict(facecolor=bg, edgecolor=bg, boxstyle="square,pad=0.3"), gid="marking")
+        fig.text(
+            0.5,
+            y,
+            f"  {context.banner}  ",
+            ha="center",
+            va=va,
+            fontsize=11,
+            fontweight="bold",
+            color=fg,
+            bbox=dict(facecolor=bg, edgecolor=bg, boxstyle="square,pad=0.3"),
+            gid="marking",
+        )
     fig.text(0.04, 0.925, _t(context, *title), fontsize=17, fontweight="bold", color="#222222", va="top")
     fig.text(0.96, 0.045, f"{number} / {total}", ha="right", fontsize=9, color="#444444", gid="page-number")
     link = context.view_url or "—"
     fig.text(0.04, 0.045, _t(context, "View", "Vista") + f": {link[:150]}", fontsize=7, color="#444444")
-    fig.text(0.04, 0.065, _t(context, "Data version", "Versión de datos") + f" {context.data_version} · "
-             f"{context.period_text()} · {context.filters_text[:140]}", fontsize=7, color="#444444")
+    fig.text(
+        0.04,
+        0.065,
+        _t(context, "Data version", "Versión de datos") + f" {context.data_version} · "
+        f"{context.period_text()} · {context.filters_text[:140]}",
+        fontsize=7,
+        color="#444444",
+    )
     return fig
 
 
 def _cover(context: ExportContext, total: int) -> Figure:
     fig = _page(context, 1, total, ("Corridor briefing", "Informe de corredores"))
-    lines = context.footer_lines() + [
-        _t(context, "Handling", "Manejo") + f": {context.marking.text} — "
+    lines = [
+        *context.footer_lines(),
+        _t(context, "Handling", "Manejo")
+        + f": {context.marking.text} — "
         + (bilingual(TLP_MEANING[context.marking.tlp], context.langs) if context.marking.tlp else ""),
         _t(context, "Prepared by", "Preparado por") + f": {context.user or '—'} · Turquesa",
     ]
@@ -107,10 +132,13 @@ def _table(fig: Figure, rect: tuple[float, float, float, float], frame: pd.DataF
     if frame.empty:
         ax.text(0, 1, "—", va="top")
         return
-    cells = [["" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in row]
-             for row in frame.astype(object).itertuples(index=False)]
-    table = ax.table(cellText=cells, colLabels=list(frame.columns), colWidths=widths, loc="upper left",
-                     cellLoc="left", colLoc="left")
+    cells = [
+        ["" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in row]
+        for row in frame.astype(object).itertuples(index=False)
+    ]
+    table = ax.table(
+        cellText=cells, colLabels=list(frame.columns), colWidths=widths, loc="upper left", cellLoc="left", colLoc="left"
+    )
     table.auto_set_font_size(False)
     table.set_fontsize(8)
     table.scale(1, 1.35)
@@ -133,19 +161,30 @@ def _short(text: str, width: int) -> str:
 
 
 def _corridor_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, ("Top corridors", "Principales corredores"), (
-        "How to read: one row per rebuilt route, largest first; change compares with the "
-        "previous period of the same length; blank where a count is protected.",
-        "Cómo leer: una fila por ruta reconstruida, de mayor a menor; el cambio compara con el "
-        "período anterior de igual duración; vacío donde una cifra está protegida."))
+    fig = _page(
+        context,
+        number,
+        total,
+        ("Top corridors", "Principales corredores"),
+        (
+            "How to read: one row per rebuilt route, largest first; change compares with the "
+            "previous period of the same length; blank where a count is protected.",
+            "Cómo leer: una fila por ruta reconstruida, de mayor a menor; el cambio compara con el "
+            "período anterior de igual duración; vacío donde una cifra está protegida.",
+        ),
+    )
     table = corridor_extract(data.view.corridors, context.audience, context.langs[0]).head(15)
-    shown = pd.DataFrame({
-        "#": table["rank"], _h(context, "Corridor", "Corredor"): [_short(c, 105) for c in table["corridor"]],
-        _h(context, "Cases", "Casos"): table["cases"], _h(context, "Change %", "Cambio %"): table["change_pct"],
-        _h(context, "Persons", "Personas"): table["persons"],
-        _h(context, "Women & girls %", "Mujeres y niñas %"): table["women_girls_pct"],
-        _h(context, "Inferred %", "Inferido %"): table["inferred_pct"],
-    })
+    shown = pd.DataFrame(
+        {
+            "#": table["rank"],
+            _h(context, "Corridor", "Corredor"): [_short(c, 105) for c in table["corridor"]],
+            _h(context, "Cases", "Casos"): table["cases"],
+            _h(context, "Change %", "Cambio %"): table["change_pct"],
+            _h(context, "Persons", "Personas"): table["persons"],
+            _h(context, "Women & girls %", "Mujeres y niñas %"): table["women_girls_pct"],
+            _h(context, "Inferred %", "Inferido %"): table["inferred_pct"],
+        }
+    )
     _table(fig, (0.04, 0.10, 0.92, 0.74), shown, [0.03, 0.57, 0.07, 0.07, 0.07, 0.11, 0.08])
     return fig
 
@@ -153,24 +192,39 @@ def _corridor_page(context: ExportContext, data: PackData, number: int, total: i
 def _figures_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
     fig = _page(context, number, total, ("Key figures", "Cifras clave"))
     f, audience, lang = data.figures, context.audience, context.langs[0]
-    rows = [(_t(context, "Cases", "Casos"), f.cases, f.cases_prev),
-            (_t(context, "Victims", "Víctimas"), f.victims, f.victims_prev),
-            (_t(context, "Smuggled migrants", "Migrantes objeto de tráfico"), f.migrants, f.migrants_prev),
-            (_t(context, "Suspects", "Sospechosos"), f.suspects, f.suspects_prev)]
-    frame = pd.DataFrame({
-        _h(context, "Figure", "Cifra"): [r[0] for r in rows],
-        _h(context, "This period", "Este período"): [regroup(audience.format_total(r[1]), lang) for r in rows],
-        _h(context, "Previous period", "Período anterior"): ["—" if r[2] is None
-                                                             else regroup(audience.format_total(r[2]), lang)
-                                                             for r in rows],
-        _h(context, "Change", "Cambio"): [_change(r[1], r[2], context) for r in rows],
-    })
+    rows = [
+        (_t(context, "Cases", "Casos"), f.cases, f.cases_prev),
+        (_t(context, "Victims", "Víctimas"), f.victims, f.victims_prev),
+        (_t(context, "Smuggled migrants", "Migrantes objeto de tráfico"), f.migrants, f.migrants_prev),
+        (_t(context, "Suspects", "Sospechosos"), f.suspects, f.suspects_prev),
+    ]
+    frame = pd.DataFrame(
+        {
+            _h(context, "Figure", "Cifra"): [r[0] for r in rows],
+            _h(context, "This period", "Este período"): [regroup(audience.format_total(r[1]), lang) for r in rows],
+            _h(context, "Previous period", "Período anterior"): [
+                "—" if r[2] is None else regroup(audience.format_total(r[2]), lang) for r in rows
+            ],
+            _h(context, "Change", "Cambio"): [_change(r[1], r[2], context) for r in rows],
+        }
+    )
     _table(fig, (0.04, 0.45, 0.7, 0.40), frame, [0.4, 0.2, 0.2, 0.2])
-    share = (None if not f.known_sex or audience.count(f.women_girls) is None or audience.count(f.known_sex) is None
-             else 100 * f.women_girls / f.known_sex)  # a share (not a count), shown only when both counts are
-    fig.text(0.04, 0.38, _t(context, "Women and girls among victims and migrants of known sex",
-                            "Mujeres y niñas entre víctimas y migrantes de sexo conocido")
-             + f": {'—' if share is None else f'{share:.0f}%'}", fontsize=11)
+    share = (
+        None
+        if not f.known_sex or audience.count(f.women_girls) is None or audience.count(f.known_sex) is None
+        else 100 * f.women_girls / f.known_sex
+    )  # a share (not a count), shown only when both counts are
+    fig.text(
+        0.04,
+        0.38,
+        _t(
+            context,
+            "Women and girls among victims and migrants of known sex",
+            "Mujeres y niñas entre víctimas y migrantes de sexo conocido",
+        )
+        + f": {'—' if share is None else f'{share:.0f}%'}",
+        fontsize=11,
+    )
     return fig
 
 
@@ -198,10 +252,16 @@ def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context
         hidden = (part["cases"] < k) | (part["reporting"] < k)  # protected points are not drawn
         values = part["share"].astype("float64").mask(hidden)
         # Wrapped, not cut: French and Portuguese labels run longer than the panel is wide.
-        ax.plot(pd.to_datetime(part["period"]), values,
-                label=textwrap.fill(label(dimension, code, context.langs[0]), 38),
-                color=OKABE_ITO[i % len(OKABE_ITO)], linestyle=_LINE_STYLES[i], marker=_MARKERS[i], markersize=3,
-                linewidth=1.6)
+        ax.plot(
+            pd.to_datetime(part["period"]),
+            values,
+            label=textwrap.fill(label(dimension, code, context.langs[0]), 38),
+            color=OKABE_ITO[i % len(OKABE_ITO)],
+            linestyle=_LINE_STYLES[i],
+            marker=_MARKERS[i],
+            markersize=3,
+            linewidth=1.6,
+        )
     ax.axvspan(pd.Timestamp("2020-03-01"), pd.Timestamp("2021-12-31"), color="#dddddd", zorder=0)
     ax.set_ylabel(_h(context, "% of cases", "% de casos"), fontsize=8)
     ax.tick_params(labelsize=7)
@@ -210,11 +270,18 @@ def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context
 
 
 def _trends_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, ("Modus-operandi trends", "Tendencias del modus operandi"), (
-        "How to read: share of the cases reporting the dimension that show each code, per "
-        "year; grey band: COVID-19 pandemic; years resting on few cases are not drawn.",
-        "Cómo leer: porcentaje de los casos que informan la dimensión que muestran cada código, por "
-        "año; banda gris: pandemia de COVID-19; no se dibujan años con pocos casos."))
+    fig = _page(
+        context,
+        number,
+        total,
+        ("Modus-operandi trends", "Tendencias del modus operandi"),
+        (
+            "How to read: share of the cases reporting the dimension that show each code, per "
+            "year; grey band: COVID-19 pandemic; years resting on few cases are not drawn.",
+            "Cómo leer: porcentaje de los casos que informan la dimensión que muestran cada código, por "
+            "año; banda gris: pandemia de COVID-19; no se dibujan años con pocos casos.",
+        ),
+    )
     rects = [(0.07, 0.50, 0.40, 0.32), (0.56, 0.50, 0.40, 0.32), (0.07, 0.11, 0.40, 0.32), (0.56, 0.11, 0.40, 0.32)]
     for rect, (dimension, series) in zip(rects, data.trends.items()):
         _trend_axes(fig, rect, series, dimension, context)
@@ -222,11 +289,18 @@ def _trends_page(context: ExportContext, data: PackData, number: int, total: int
 
 
 def _gender_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, ("Gender and age", "Género y edad"), (
-        "How to read: persons per role split by sex and age; hatched parts are children; "
-        "protected parts are not drawn.",
-        "Cómo leer: personas por rol según sexo y edad; las partes rayadas son niñas y niños; no se "
-        "dibujan las partes protegidas."))
+    fig = _page(
+        context,
+        number,
+        total,
+        ("Gender and age", "Género y edad"),
+        (
+            "How to read: persons per role split by sex and age; hatched parts are children; "
+            "protected parts are not drawn.",
+            "Cómo leer: personas por rol según sexo y edad; las partes rayadas son niñas y niños; no se "
+            "dibujan las partes protegidas.",
+        ),
+    )
     ax = fig.add_axes((0.22, 0.22, 0.72, 0.58))
     persons = data.persons
     roles = [r for r in ("victim", "migrant", "suspect") if r in set(persons["role"])]
@@ -239,11 +313,19 @@ def _gender_page(context: ExportContext, data: PackData, number: int, total: int
             part = part[part["age_group"] != "minor"]
         raw = [int(part.loc[part["role"] == r, "persons"].sum()) for r in roles]
         values = np.array([context.audience.count(v) or 0 for v in raw], dtype=float)
-        ax.barh(range(len(roles)), values, left=left, color=colour, hatch=hatch, edgecolor="white",
-                label=_t(context, en, es))
+        ax.barh(
+            range(len(roles)),
+            values,
+            left=left,
+            color=colour,
+            hatch=hatch,
+            edgecolor="white",
+            label=_t(context, en, es),
+        )
         left += values
-    ax.set_yticks(range(len(roles)), ["\n".join(dict.fromkeys(label("role", r, lang) for lang in context.langs))
-                                      for r in roles])
+    ax.set_yticks(
+        range(len(roles)), ["\n".join(dict.fromkeys(label("role", r, lang) for lang in context.langs)) for r in roles]
+    )
     ax.set_xlabel(_t(context, "Persons", "Personas"))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
@@ -251,18 +333,29 @@ def _gender_page(context: ExportContext, data: PackData, number: int, total: int
 
 
 def _signals_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, ("Emerging signals", "Señales emergentes"), (
-        "How to read: changes against the baseline that passed an exact test with false "
-        "discoveries controlled at 5%.",
-        "Cómo leer: cambios frente a la línea de base que superaron una prueba exacta con control "
-        "de falsos descubrimientos al 5%."))
+    fig = _page(
+        context,
+        number,
+        total,
+        ("Emerging signals", "Señales emergentes"),
+        (
+            "How to read: changes against the baseline that passed an exact test with false "
+            "discoveries controlled at 5%.",
+            "Cómo leer: cambios frente a la línea de base que superaron una prueba exacta con control "
+            "de falsos descubrimientos al 5%.",
+        ),
+    )
     signals = data.signals.head(12)
     if context.audience.name != "internal":
         # Reasons quote exact counts; an external pack names the signal without them.
         signals = signals.assign(reason=signals["direction"])
-    frame = pd.DataFrame({_h(context, "Kind", "Tipo"): signals["kind"],
-                          _h(context, "What", "Qué"): [_short(w, 75) for w in signals["what"]],
-                          _h(context, "Change", "Cambio"): [_short(r, 85) for r in signals["reason"]]})
+    frame = pd.DataFrame(
+        {
+            _h(context, "Kind", "Tipo"): signals["kind"],
+            _h(context, "What", "Qué"): [_short(w, 75) for w in signals["what"]],
+            _h(context, "Change", "Cambio"): [_short(r, 85) for r in signals["reason"]],
+        }
+    )
     _table(fig, (0.04, 0.12, 0.92, 0.74), frame, [0.2, 0.4, 0.4])
     return fig
 
@@ -271,19 +364,31 @@ def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
     fig = _page(context, number, total, ("Data notes", "Notas sobre los datos"))
     notes = [
         _t(context, "Sources", "Fuentes") + ": " + (", ".join(context.sources) or "—"),
-        _t(context, "Coverage: only cases reported to the sources above; absence of cases is not absence of crime.",
-           "Cobertura: solo casos informados a las fuentes anteriores; la ausencia de casos no es ausencia de delito."),
-        _t(context, "Inferred legs: transit legs a record did not report, filled in from complete records of the same "
-                    "corridor (shown dashed).",
-           "Tramos inferidos: tramos de tránsito que un registro no informó, completados con registros completos del "
-           "mismo corredor (punteados)."),
+        _t(
+            context,
+            "Coverage: only cases reported to the sources above; absence of cases is not absence of crime.",
+            "Cobertura: solo casos informados a las fuentes anteriores; la ausencia de casos no es ausencia de delito.",
+        ),
+        _t(
+            context,
+            "Inferred legs: transit legs a record did not report, filled in from complete records of the same "
+            "corridor (shown dashed).",
+            "Tramos inferidos: tramos de tránsito que un registro no informó, completados con registros completos del "
+            "mismo corredor (punteados).",
+        ),
         bilingual(context.audience.description, context.langs),
-        _t(context, "Totals of filtered views are rounded so that neighbouring filters cannot be subtracted to recover "
-                    "a small count.",
-           "Los totales de vistas filtradas se redondean para que no puedan restarse filtros vecinos y recuperar una "
-           "cifra pequeña."),
-        _t(context, "No personal identifier is stored or shown.", "No se almacena ni muestra ningún identificador "
-                                                                  "personal."),
+        _t(
+            context,
+            "Totals of filtered views are rounded so that neighbouring filters cannot be subtracted to recover "
+            "a small count.",
+            "Los totales de vistas filtradas se redondean para que no puedan restarse filtros vecinos y recuperar una "
+            "cifra pequeña.",
+        ),
+        _t(
+            context,
+            "No personal identifier is stored or shown.",
+            "No se almacena ni muestra ningún identificador personal.",
+        ),
     ]
     y = 0.84
     for note in notes:
@@ -300,8 +405,7 @@ def pack_pages(data: PackData, context: ExportContext) -> list[Figure]:
     total = 8
     map_page = map_figure(data.view.legs, data.view.hubs, context, size="print", hidden_legs=data.view.hidden_flows)
     # Inside the bottom banner (white on black), clear of the footer lines.
-    map_page.text(0.985, 0.006, f"2 / {total}", ha="right", va="bottom", fontsize=8, color="#FFFFFF",
-                  gid="page-number")
+    map_page.text(0.985, 0.006, f"2 / {total}", ha="right", va="bottom", fontsize=8, color="#FFFFFF", gid="page-number")
     return [
         _cover(context, total),
         map_page,
@@ -322,8 +426,7 @@ def pack_pdf(data: PackData, context: ExportContext) -> bytes:
         "Subject": context.marking.text,
         "Keywords": f"{context.marking.text}; data version {context.data_version}; audience {context.audience.name}",
         "Creator": "Turquesa",
-        "CreationDate": dt.datetime.combine(context.exported_at.date(), context.exported_at.time(),
-                                            tzinfo=dt.timezone.utc),
+        "CreationDate": dt.datetime.combine(context.exported_at.date(), context.exported_at.time(), tzinfo=dt.UTC),
     }
     with PdfPages(buffer, metadata=metadata) as pdf:
         for figure in pack_pages(data, context):

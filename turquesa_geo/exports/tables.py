@@ -28,17 +28,39 @@ import shapely
 
 from turquesa_geo.countries import country_name, country_table
 from turquesa_geo.exports.log import csv_bytes, neutralise_cell
-from turquesa_geo.maps.legs import leg_geometries
 from turquesa_geo.exports.marking import Audience, ExportContext, bilingual
+from turquesa_geo.maps.legs import leg_geometries
 
-__all__ = ["EXTRACT_COLUMNS", "COUNT_COLUMNS", "EXTRACT_FORMATS", "corridor_extract", "leg_extract", "hub_extract",
-           "view_tables", "about_rows", "tables_csv", "tables_xlsx", "geo_layers", "layers_geojson",
-           "layers_gpkg", "extract_bytes"]
+__all__ = [
+    "COUNT_COLUMNS",
+    "EXTRACT_COLUMNS",
+    "EXTRACT_FORMATS",
+    "about_rows",
+    "corridor_extract",
+    "extract_bytes",
+    "geo_layers",
+    "hub_extract",
+    "layers_geojson",
+    "layers_gpkg",
+    "leg_extract",
+    "tables_csv",
+    "tables_xlsx",
+    "view_tables",
+]
 
 #: The only columns an extract may hold, per table (anything else is dropped).
 EXTRACT_COLUMNS = {
-    "corridors": ("rank", "corridor", "route", "cases", "cases_previous_period", "change_pct", "persons",
-                  "women_girls_pct", "inferred_pct"),
+    "corridors": (
+        "rank",
+        "corridor",
+        "route",
+        "cases",
+        "cases_previous_period",
+        "change_pct",
+        "persons",
+        "women_girls_pct",
+        "inferred_pct",
+    ),
     "legs": ("from_iso3", "from_country", "to_iso3", "to_country", "inferred", "cases", "persons"),
     "hubs": ("iso3", "country", "cases_start", "cases_end", "cases_through", "throughput"),
 }
@@ -60,8 +82,10 @@ def _protect(frame: pd.DataFrame, table: str, audience: Audience) -> pd.DataFram
     keep = np.array([audience.count(v) is not None for v in frame[counts[0]]], dtype=bool)
     out = frame.loc[keep].copy()
     for column in counts:
-        out[column] = pd.array([audience.count(v) if audience.count(v) is not None else f"<{audience.k}"
-                                for v in out[column]], dtype=object)
+        out[column] = pd.array(
+            [audience.count(v) if audience.count(v) is not None else f"<{audience.k}" for v in out[column]],
+            dtype=object,
+        )
     return out.reset_index(drop=True)
 
 
@@ -77,17 +101,19 @@ def corridor_extract(corridors: pd.DataFrame, audience: Audience, lang: str = "e
     c = corridors.reset_index(drop=True)
     prev = c["cases_prev"]
     both = [audience.count(a) is not None and audience.count(b) is not None and b > 0 for a, b in zip(c["cases"], prev)]
-    frame = pd.DataFrame({
-        "rank": np.arange(1, len(c) + 1),
-        "corridor": [" → ".join(country_name(x, lang) for x in r.split(">")) for r in c["route"]],
-        "route": c["route"].to_numpy(),
-        "cases": c["cases"].to_numpy(),
-        "cases_previous_period": prev.to_numpy(),
-        "change_pct": (100 * (c["cases"] - prev) / prev.where(prev > 0)).round(0).where(both).astype("Int64"),
-        "persons": c["persons"].to_numpy(),
-        "women_girls_pct": _share(c["women_girls"], c["persons_known_sex"], audience),
-        "inferred_pct": _share(c["cases_inferred"], c["cases"], audience),
-    })
+    frame = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(c) + 1),
+            "corridor": [" → ".join(country_name(x, lang) for x in r.split(">")) for r in c["route"]],
+            "route": c["route"].to_numpy(),
+            "cases": c["cases"].to_numpy(),
+            "cases_previous_period": prev.to_numpy(),
+            "change_pct": (100 * (c["cases"] - prev) / prev.where(prev > 0)).round(0).where(both).astype("Int64"),
+            "persons": c["persons"].to_numpy(),
+            "women_girls_pct": _share(c["women_girls"], c["persons_known_sex"], audience),
+            "inferred_pct": _share(c["cases_inferred"], c["cases"], audience),
+        }
+    )
     out = _protect(frame, "corridors", audience)
     out["rank"] = np.arange(1, len(out) + 1)
     return out[list(EXTRACT_COLUMNS["corridors"])]
@@ -95,30 +121,42 @@ def corridor_extract(corridors: pd.DataFrame, audience: Audience, lang: str = "e
 
 def leg_extract(legs: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.DataFrame:
     """The drawn legs between countries, protected (legs the audience may not see are left out)."""
-    frame = pd.DataFrame({
-        "from_iso3": legs["from_iso3"].to_numpy(), "from_country": [country_name(x, lang) for x in legs["from_iso3"]],
-        "to_iso3": legs["to_iso3"].to_numpy(), "to_country": [country_name(x, lang) for x in legs["to_iso3"]],
-        "inferred": legs["inferred"].astype(bool).to_numpy(),
-        "cases": legs["cases"].to_numpy(), "persons": legs["persons"].to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "from_iso3": legs["from_iso3"].to_numpy(),
+            "from_country": [country_name(x, lang) for x in legs["from_iso3"]],
+            "to_iso3": legs["to_iso3"].to_numpy(),
+            "to_country": [country_name(x, lang) for x in legs["to_iso3"]],
+            "inferred": legs["inferred"].astype(bool).to_numpy(),
+            "cases": legs["cases"].to_numpy(),
+            "persons": legs["persons"].to_numpy(),
+        }
+    )
     return _protect(frame, "legs", audience)[list(EXTRACT_COLUMNS["legs"])]
 
 
 def hub_extract(hubs: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.DataFrame:
     """Countries where corridors start, pass or end, protected."""
-    frame = pd.DataFrame({
-        "iso3": hubs["iso3"].to_numpy(), "country": [country_name(x, lang) for x in hubs["iso3"]],
-        "cases_start": hubs["cases_out"].to_numpy(), "cases_end": hubs["cases_in"].to_numpy(),
-        "cases_through": hubs["cases_through"].to_numpy(), "throughput": hubs["throughput"].to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "iso3": hubs["iso3"].to_numpy(),
+            "country": [country_name(x, lang) for x in hubs["iso3"]],
+            "cases_start": hubs["cases_out"].to_numpy(),
+            "cases_end": hubs["cases_in"].to_numpy(),
+            "cases_through": hubs["cases_through"].to_numpy(),
+            "throughput": hubs["throughput"].to_numpy(),
+        }
+    )
     return _protect(frame, "hubs", audience)[list(EXTRACT_COLUMNS["hubs"])]
 
 
 def view_tables(view, audience: Audience, lang: str = "en") -> dict[str, pd.DataFrame]:
     """The three tables of a corridor view, protected for the audience."""
-    return {"corridors": corridor_extract(view.corridors, audience, lang),
-            "legs": leg_extract(view.legs, audience, lang),
-            "hubs": hub_extract(view.hubs, audience, lang)}
+    return {
+        "corridors": corridor_extract(view.corridors, audience, lang),
+        "legs": leg_extract(view.legs, audience, lang),
+        "hubs": hub_extract(view.hubs, audience, lang),
+    }
 
 
 def about_rows(context: ExportContext) -> list[tuple[str, str]]:
@@ -214,12 +252,15 @@ def geo_layers(view, audience: Audience, lang: str = "en") -> dict[str, gpd.GeoD
     shown = legs.loc[[audience.count(v) is not None for v in legs["cases"]]].reset_index(drop=True)
     lines = leg_geometries(shown[["from_iso3", "to_iso3"]].assign(mode=None)) if len(shown) else None
     leg_table = leg_extract(shown, audience, lang)
-    leg_layer = gpd.GeoDataFrame(leg_table, geometry=lines.geometry.to_numpy() if lines is not None else [],
-                                 crs="EPSG:4326")
+    leg_layer = gpd.GeoDataFrame(
+        leg_table, geometry=lines.geometry.to_numpy() if lines is not None else [], crs="EPSG:4326"
+    )
     hub_table = hub_extract(view.hubs, audience, lang)
     where = country_table().set_index("iso3")
-    points = shapely.points(where.loc[hub_table["iso3"], "rep_lon"].to_numpy(dtype=float),
-                            where.loc[hub_table["iso3"], "rep_lat"].to_numpy(dtype=float))
+    points = shapely.points(
+        where.loc[hub_table["iso3"], "rep_lon"].to_numpy(dtype=float),
+        where.loc[hub_table["iso3"], "rep_lat"].to_numpy(dtype=float),
+    )
     hub_layer = gpd.GeoDataFrame(hub_table, geometry=points, crs="EPSG:4326")
     return {"legs": leg_layer, "hubs": hub_layer}
 
@@ -234,11 +275,19 @@ def layers_geojson(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) 
         table = _allowed(name, layer.drop(columns="geometry"))
         for row, geom in zip(_rows(table), layer.geometry):
             properties = {"layer": name, **dict(zip(table.columns, row))}
-            features.append({"type": "Feature", "properties": properties,
-                             "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-4)))})
-    document = {"type": "FeatureCollection", "name": "turquesa_corridors",
-                "turquesa": {"marking": context.banner, **{k: v for k, v in about_rows(context)}},
-                "features": features}
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": properties,
+                    "geometry": json.loads(shapely.to_geojson(shapely.set_precision(geom, 1e-4))),
+                }
+            )
+    document = {
+        "type": "FeatureCollection",
+        "name": "turquesa_corridors",
+        "turquesa": {"marking": context.banner, **{k: v for k, v in about_rows(context)}},
+        "features": features,
+    }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -250,8 +299,9 @@ def layers_gpkg(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) -> 
         path = Path(tmp) / "extract.gpkg"
         for name, layer in layers.items():
             table = _allowed(name, layer.drop(columns="geometry"))
-            out = gpd.GeoDataFrame(pd.DataFrame(_rows(table), columns=table.columns), geometry=layer.geometry.to_numpy(),
-                                   crs="EPSG:4326")
+            out = gpd.GeoDataFrame(
+                pd.DataFrame(_rows(table), columns=table.columns), geometry=layer.geometry.to_numpy(), crs="EPSG:4326"
+            )
             pyogrio.write_dataframe(out, path, layer=name, driver="GPKG")
         about = pd.DataFrame(about_rows(context), columns=["field", "value"])
         pyogrio.write_dataframe(about, path, layer="about", driver="GPKG")

@@ -23,12 +23,19 @@ from turquesa_geo.countries import country_table, resolve_country, suggest_count
 from turquesa_geo.i18n import N_, Translatable
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_route
 from turquesa_geo.ingest.profiles.common import PROFILE_NAMES, Profile, as_text, check_profile, looks_like, text_array
-from turquesa_geo.store.rollups import refresh as refresh_rollups
 from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
-from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql, name_literal, plain_ident, select_all_sql, touched_months_sql
+from turquesa_geo.store.queries import (
+    copy_to_temp_sql,
+    drop_temp_sql,
+    name_literal,
+    plain_ident,
+    select_all_sql,
+    touched_months_sql,
+)
 from turquesa_geo.store.queries import quote_ident as q
+from turquesa_geo.store.rollups import refresh as refresh_rollups
 
-__all__ = ["RULES", "ImportResult", "import_file", "PROFILES", "ProgressCallback"]
+__all__ = ["PROFILES", "RULES", "ImportResult", "ProgressCallback", "import_file"]
 
 #: Quarantine rules: code and what it means.
 RULES: dict[str, str] = {
@@ -90,8 +97,10 @@ class ImportResult:
     @property
     def reconciles(self) -> bool:
         """True when rows read = accepted + quarantined and accepted = inserted + updated + unchanged."""
-        return (self.rows_read == self.rows_accepted + self.rows_quarantined
-                and self.rows_accepted == self.rows_inserted + self.rows_updated + self.rows_unchanged)
+        return (
+            self.rows_read == self.rows_accepted + self.rows_quarantined
+            and self.rows_accepted == self.rows_inserted + self.rows_updated + self.rows_unchanged
+        )
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict."""
@@ -102,9 +111,17 @@ def _noop(_phase: str, _fraction: float) -> None:
     return None
 
 
-def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: str = "flat",
-                source: str | None = None, date_format: str | None = None, today: dt.date | None = None,
-                progress: ProgressCallback | None = None, file_name: str | None = None) -> ImportResult:
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    *,
+    profile: str = "flat",
+    source: str | None = None,
+    date_format: str | None = None,
+    today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+    file_name: str | None = None,
+) -> ImportResult:
     """Import one file into the store as one transaction.
 
     Parameters
@@ -145,8 +162,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
     name = file_name or path.name
     progress = progress or _noop
     if profile not in PROFILES:
-        raise ImportRefused(N_("unknown profile {profile!r}; expected one of {expected}"),
-                            profile=profile, expected=", ".join(PROFILES))
+        raise ImportRefused(
+            N_("unknown profile {profile!r}; expected one of {expected}"), profile=profile, expected=", ".join(PROFILES)
+        )
     sha = _sha256(path)
     previous = _previous_import(con, sha)
     if previous is not None:
@@ -160,8 +178,17 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
         # one transaction below, so a crash anywhere leaves all or none of the file.
         progress("read", 0.05)
         info = load_stage(con, path)
-        result = ImportResult(0, name, sha, profile, source, file_format=info.file_format,
-                              encoding=info.encoding, delimiter=info.delimiter, rows_read=info.rows_read)
+        result = ImportResult(
+            0,
+            name,
+            sha,
+            profile,
+            source,
+            file_format=info.file_format,
+            encoding=info.encoding,
+            delimiter=info.delimiter,
+            rows_read=info.rows_read,
+        )
         if profile == "flat":
             result.dropped_columns, result.ignored_columns = _drop_unusable_columns(con, info, name)
         else:
@@ -188,8 +215,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, *, profile: st
     return result
 
 
-def _write_in_one_transaction(con, result: ImportResult, info: StageInfo, default_source: str,
-                              started: dt.datetime) -> None:
+def _write_in_one_transaction(
+    con, result: ImportResult, info: StageInfo, default_source: str, started: dt.datetime
+) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         result.import_id = _next_import_id(con)
@@ -203,6 +231,7 @@ def _write_in_one_transaction(con, result: ImportResult, info: StageInfo, defaul
 
 
 # --- bookkeeping -------------------------------------------------------------------
+
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
@@ -218,9 +247,7 @@ def _sha256(path: Path) -> str:
 
 
 def _previous_import(con, sha: str) -> int | None:
-    row = con.execute(
-        "SELECT min(import_id) FROM imports WHERE sha256 = ? AND status = 'done'", [sha]
-    ).fetchall()[0]
+    row = con.execute("SELECT min(import_id) FROM imports WHERE sha256 = ? AND status = 'done'", [sha]).fetchall()[0]
     return None if row[0] is None else int(row[0])
 
 
@@ -245,15 +272,38 @@ def _record_and_commit(con, result: ImportResult, started: dt.datetime) -> None:
 def _record_import(con, result: ImportResult, started: dt.datetime) -> None:
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'done')",
-        [result.import_id, result.file_name, result.sha256, result.profile, result.source, result.rows_read,
-         result.rows_accepted, result.rows_quarantined, result.rows_inserted, result.rows_updated,
-         result.rows_unchanged, json.dumps(result.dropped_columns), json.dumps(result.ignored_columns),
-         started, dt.datetime.now()],
+        [
+            result.import_id,
+            result.file_name,
+            result.sha256,
+            result.profile,
+            result.source,
+            result.rows_read,
+            result.rows_accepted,
+            result.rows_quarantined,
+            result.rows_inserted,
+            result.rows_updated,
+            result.rows_unchanged,
+            json.dumps(result.dropped_columns),
+            json.dumps(result.ignored_columns),
+            started,
+            dt.datetime.now(),
+        ],
     )
 
 
-_TEMP_TABLES = ("errs", "ins", "m_date", "m_country", "m_route", "m_term", "m_bbox", "m_source", "pstage_cells",
-                "touched_months")
+_TEMP_TABLES = (
+    "errs",
+    "ins",
+    "m_date",
+    "m_country",
+    "m_route",
+    "m_term",
+    "m_bbox",
+    "m_source",
+    "pstage_cells",
+    "touched_months",
+)
 
 
 def _drop_temp_tables(con) -> None:
@@ -283,16 +333,29 @@ def _apply_profile(con, chosen: Profile, info: StageInfo, result: ImportResult) 
     mapping = chosen.to_flat(frame)
     flat = mapping.flat
     kept = [c for c in frame.columns if c != LINE_COLUMN]
-    flat[SOURCE_RECORD] = frame[kept].to_json(orient="records", lines=True, force_ascii=False).splitlines() \
-        if len(frame) else []
+    flat[SOURCE_RECORD] = (
+        frame[kept].to_json(orient="records", lines=True, force_ascii=False).splitlines() if len(frame) else []
+    )
     result.dropped_columns = personal
     result.ignored_columns = [c for c in kept if c not in mapping.used]
     result.unmapped_codes, result.notes = mapping.unmapped, mapping.notes
-    _register(con, _PROFILE_STAGE, pa.table(
-        {LINE_COLUMN: pa.array(flat[LINE_COLUMN].astype("int64"))}
-        | {c: text_array(flat[c]) for c in flat.columns if c != LINE_COLUMN}))
-    return StageInfo(info.file_format, [c for c in flat.columns if c != LINE_COLUMN], info.rows,
-                     encoding=info.encoding, delimiter=None, ragged=info.ragged, cells=_PROFILE_STAGE)
+    _register(
+        con,
+        _PROFILE_STAGE,
+        pa.table(
+            {LINE_COLUMN: pa.array(flat[LINE_COLUMN].astype("int64"))}
+            | {c: text_array(flat[c]) for c in flat.columns if c != LINE_COLUMN}
+        ),
+    )
+    return StageInfo(
+        info.file_format,
+        [c for c in flat.columns if c != LINE_COLUMN],
+        info.rows,
+        encoding=info.encoding,
+        delimiter=None,
+        ragged=info.ragged,
+        cells=_PROFILE_STAGE,
+    )
 
 
 def _fold_first_cell(frame: pd.DataFrame, chosen: Profile) -> pd.DataFrame:
@@ -307,6 +370,7 @@ def _fold_first_cell(frame: pd.DataFrame, chosen: Profile) -> pd.DataFrame:
 
 # --- columns -----------------------------------------------------------------------
 
+
 def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[str], list[str]]:
     """Drop personal-identifier columns and note columns the model does not use."""
     missing = [c for c in C.REQUIRED_COLUMNS if c not in info.columns]
@@ -314,9 +378,15 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
         likely = looks_like(info.columns)
         found = {"file": file_name, "missing": ", ".join(missing), "found": ", ".join(info.columns)}
         if likely and likely.name != "flat":
-            raise ImportRefused(N_("{file}: missing required column(s) {missing}; found: {found}; "
-                                   "it looks like {title}: choose the format {profile} (--profile {profile})"),
-                                title=Translatable(likely.title), profile=likely.name, **found)
+            raise ImportRefused(
+                N_(
+                    "{file}: missing required column(s) {missing}; found: {found}; "
+                    "it looks like {title}: choose the format {profile} (--profile {profile})"
+                ),
+                title=Translatable(likely.title),
+                profile=likely.name,
+                **found,
+            )
         raise ImportRefused(N_("{file}: missing required column(s) {missing}; found: {found}"), **found)
     dropped, ignored = [], []
     for column in info.columns:
@@ -373,8 +443,10 @@ def _distinct_cells_sql(info: StageInfo, columns: list[str]) -> str:
 
     Each column's name comes back as a parameter (one ``?`` per column, in order).
     """
-    parts = [f"SELECT DISTINCT CAST(? AS VARCHAR) AS col, {q(c)} AS cell FROM {info.cells} WHERE {q(c)} IS NOT NULL"
-             for c in columns]
+    parts = [
+        f"SELECT DISTINCT CAST(? AS VARCHAR) AS col, {q(c)} AS cell FROM {info.cells} WHERE {q(c)} IS NOT NULL"
+        for c in columns
+    ]
     return f"SELECT col, cell, {_text_sql('cell')} FROM ({' UNION ALL '.join(parts)})"
 
 
@@ -399,8 +471,11 @@ def _build_maps(con, info: StageInfo, date_format: str | None, file_name: str) -
     _build_term_map(con, {column: cells[column] for column in _TERM_COLUMNS})
     _build_source_map(con, info)
     table = country_table()
-    _register(con, "m_bbox", pa.Table.from_pandas(
-        table[["iso3", "min_lon", "min_lat", "max_lon", "max_lat"]], preserve_index=False))
+    _register(
+        con,
+        "m_bbox",
+        pa.Table.from_pandas(table[["iso3", "min_lon", "min_lat", "max_lon", "max_lat"]], preserve_index=False),
+    )
     info.decimal_comma = _uses_decimal_comma(con, info)
 
 
@@ -411,32 +486,53 @@ def _build_date_map(con, cells: _Cells, date_format: str | None, file_name: str)
         dates = parse_dates(sorted({t for t in cells.values() if t is not None}), date_format)
     except DateOrderError as exc:
         raise ImportRefused(N_("{file}: {error}"), file=file_name, error=exc) from None
-    _register(con, "m_date", pa.table({
-        "cell": text_array(cells), "text": text_array(cells.values()),
-        "d": pa.array([dates.get(t) for t in cells.values()], pa.date32()),
-    }))
+    _register(
+        con,
+        "m_date",
+        pa.table(
+            {
+                "cell": text_array(cells),
+                "text": text_array(cells.values()),
+                "d": pa.array([dates.get(t) for t in cells.values()], pa.date32()),
+            }
+        ),
+    )
 
 
 def _build_country_map(con, cells: _Cells) -> None:
     texts = {t for t in cells.values() if t is not None}
     isos = {t: resolve_country(t) for t in texts}
     suggestions = {t: _suggestion(t) for t in texts if isos[t] is None}
-    _register(con, "m_country", pa.table({
-        "cell": text_array(cells), "text": text_array(cells.values()),
-        "iso3": text_array(isos.get(t) for t in cells.values()),
-        "suggestion": text_array(suggestions.get(t) for t in cells.values()),
-    }))
+    _register(
+        con,
+        "m_country",
+        pa.table(
+            {
+                "cell": text_array(cells),
+                "text": text_array(cells.values()),
+                "iso3": text_array(isos.get(t) for t in cells.values()),
+                "suggestion": text_array(suggestions.get(t) for t in cells.values()),
+            }
+        ),
+    )
 
 
 def _build_route_map(con, cells: _Cells) -> None:
     routes = {t: parse_route(t) for t in set(cells.values()) if t is not None}
     parsed = [routes.get(t) for t in cells.values()]
-    _register(con, "m_route", pa.table({
-        "cell": text_array(cells), "text": text_array(cells.values()),
-        "path": text_array(">".join(r.countries) or None if r else None for r in parsed),
-        "bad": text_array(r.bad_token if r else None for r in parsed),
-        "suggestion": text_array(_suggestion(r.bad_token) if r and r.bad_token else None for r in parsed),
-    }))
+    _register(
+        con,
+        "m_route",
+        pa.table(
+            {
+                "cell": text_array(cells),
+                "text": text_array(cells.values()),
+                "path": text_array(">".join(r.countries) or None if r else None for r in parsed),
+                "bad": text_array(r.bad_token if r else None for r in parsed),
+                "suggestion": text_array(_suggestion(r.bad_token) if r and r.bad_token else None for r in parsed),
+            }
+        ),
+    )
 
 
 def _build_term_map(con, cells_by_column: dict[str, _Cells]) -> None:
@@ -458,8 +554,10 @@ def _build_source_map(con, info: StageInfo) -> None:
 
 def _source_map_sql(info: StageInfo) -> str:
     """Statement of table ``m_source``: each distinct source cell and its text."""
-    return (f"CREATE OR REPLACE TEMP TABLE m_source AS SELECT cell, {_text_sql('cell')} AS text "
-            f"FROM (SELECT DISTINCT {q(C.SOURCE)} AS cell FROM {info.cells} WHERE {q(C.SOURCE)} IS NOT NULL)")
+    return (
+        f"CREATE OR REPLACE TEMP TABLE m_source AS SELECT cell, {_text_sql('cell')} AS text "
+        f"FROM (SELECT DISTINCT {q(C.SOURCE)} AS cell FROM {info.cells} WHERE {q(C.SOURCE)} IS NOT NULL)"
+    )
 
 
 def _resolve_terms(column: str, vocabulary: str, text: str) -> tuple[str | None, str | None]:
@@ -480,8 +578,10 @@ def _uses_decimal_comma(con, info: StageInfo) -> bool:
 
 def _decimal_separators_sql() -> str:
     """Query of (latitudes written with a decimal comma, latitudes written with a point) in the stage."""
-    return (f"SELECT count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+,[0-9]+')), "
-            f"count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+\\.[0-9]+')) FROM stage")
+    return (
+        f"SELECT count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+,[0-9]+')), "
+        f"count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+\\.[0-9]+')) FROM stage"
+    )
 
 
 # --- canonical rows and the rules ----------------------------------------------------
@@ -489,6 +589,7 @@ def _decimal_separators_sql() -> str:
 # Canonical rows are never materialized whole: the rules read a cheap projection of
 # the staged cells ("checked") and the lookups, and the accepted rows are resolved
 # once, straight into the table of rows to write (see _write_cases).
+
 
 def _present(info: StageInfo, column: str) -> bool:
     return column in info.columns
@@ -528,10 +629,13 @@ def _own_values(info: StageInfo) -> list[str]:
     Number columns keep their cell beside the value, for the messages of the few
     rows that break a rule.
     """
-    selects = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(info, C.INCIDENT_ID))} AS _incident_id",
-               f"{_text_sql(_cell(info, C.PLACE))} AS _place",
-               f"{_cell(info, C.DETECTION_COUNTRY)} AS _detection_country_cell",
-               *(f"{_text_sql(_cell(info, c))} AS _{c}" for c in C.DETAIL_TEXT_COLUMNS)]
+    selects = [
+        f"s.{LINE_COLUMN}",
+        f"{_text_sql(_cell(info, C.INCIDENT_ID))} AS _incident_id",
+        f"{_text_sql(_cell(info, C.PLACE))} AS _place",
+        f"{_cell(info, C.DETECTION_COUNTRY)} AS _detection_country_cell",
+        *(f"{_text_sql(_cell(info, c))} AS _{c}" for c in C.DETAIL_TEXT_COLUMNS),
+    ]
     for column in (C.LAT, C.LON, *_counts(info), *C.OUTCOME_COLUMNS):
         selects += [f"{_cell(info, column)} AS _{column}_cell", f"{_number_sql(info, column)} AS _{column}"]
     return selects
@@ -544,12 +648,15 @@ def _with_source(info: StageInfo, selects: list[str]) -> str:
     """
     if not _present(info, C.SOURCE):
         return f"SELECT {', '.join(selects)}, $source AS _source FROM {info.cells} s"
-    return (f"SELECT {', '.join(selects)}, coalesce(src.text, $source) AS _source FROM {info.cells} s "
-            f"LEFT JOIN m_source src ON src.cell = s.{q(C.SOURCE)}")
+    return (
+        f"SELECT {', '.join(selects)}, coalesce(src.text, $source) AS _source FROM {info.cells} s "
+        f"LEFT JOIN m_source src ON src.cell = s.{q(C.SOURCE)}"
+    )
 
 
-def _looked_up(info: StageInfo, column: str, lookup: str, value: str, alias: str,
-               condition: str = "") -> tuple[str, str | None]:
+def _looked_up(
+    info: StageInfo, column: str, lookup: str, value: str, alias: str, condition: str = ""
+) -> tuple[str, str | None]:
     """Select expression ``_{column}`` and the join that resolves the column's cells in ``lookup``."""
     if not _present(info, column):
         return f"CAST(NULL AS VARCHAR) AS _{column}", None
@@ -562,8 +669,7 @@ def _canonical_sql(info: StageInfo) -> str:
     looked_up = [("d.d AS _date", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}")]
     looked_up += [_looked_up(info, c, "m_country", "iso3", f"k_{c}") for c in C.COUNTRY_COLUMNS]
     looked_up.append(_looked_up(info, C.TRANSIT, "m_route", "path", "r"))
-    looked_up += [_looked_up(info, c, "m_term", "codes", f"t_{c}", f"t_{c}.col = '{c}' AND ")
-                  for c in _TERM_COLUMNS]
+    looked_up += [_looked_up(info, c, "m_term", "codes", f"t_{c}", f"t_{c}.col = '{c}' AND ") for c in _TERM_COLUMNS]
     selects = _own_values(info) + [select for select, _ in looked_up]
     joins = " ".join(join for _, join in looked_up if join)
     return f"{_with_source(info, selects)} {joins}"
@@ -585,23 +691,25 @@ class _RowRule:
 
     def select(self, relation: str) -> str:
         column_sql = f"'{self.column}'" if self.column else "NULL"
-        return (f"SELECT {LINE_COLUMN}, {column_sql} AS column_name, '{self.rule}' AS rule, {self.value} AS value, "
-                f"{self.message} AS message FROM {relation} WHERE {self.where}")
+        return (
+            f"SELECT {LINE_COLUMN}, {column_sql} AS column_name, '{self.rule}' AS rule, {self.value} AS value, "
+            f"{self.message} AS message FROM {relation} WHERE {self.where}"
+        )
 
 
-def _lookup_rule(info: StageInfo, rule: str, column: str, lookup: str, value: str, message: str,
-                 where: str) -> str:
+def _lookup_rule(info: StageInfo, rule: str, column: str, lookup: str, value: str, message: str, where: str) -> str:
     """A rule checked once per distinct value: rows whose cell's lookup entry ``m`` matches ``where``.
 
     ``where`` reads the small lookup only, so on a clean file each such rule is an
     empty join.
     """
-    return (f"SELECT s.{LINE_COLUMN}, '{column}' AS column_name, '{rule}' AS rule, {value} AS value, "
-            f"{message} AS message FROM {info.cells} s JOIN {lookup} m ON m.cell = s.{q(column)} WHERE {where}")
+    return (
+        f"SELECT s.{LINE_COLUMN}, '{column}' AS column_name, '{rule}' AS rule, {value} AS value, "
+        f"{message} AS message FROM {info.cells} s JOIN {lookup} m ON m.cell = s.{q(column)} WHERE {where}"
+    )
 
 
-def _empty_rules(info: StageInfo, rule: str, column: str, message: str, lookup: str,
-                 condition: str = "") -> list[str]:
+def _empty_rules(info: StageInfo, rule: str, column: str, message: str, lookup: str, condition: str = "") -> list[str]:
     """A required column's rule for empty cells: NULL, or blank (text NULL in the lookup)."""
     return [
         f"SELECT {LINE_COLUMN}, '{column}', '{rule}', NULL, {message} FROM {info.cells} WHERE {q(column)} IS NULL",
@@ -626,9 +734,14 @@ def _errors_sql(info: StageInfo) -> str:
         _outside_country_rule(),
         _duplicate_rule(),
         *_date_rules(info),
-        *_empty_rules(info, "missing_crime_type", C.CRIME_TYPE,
-                      "'crime_type is empty (expected trafficking, smuggling or both)'",
-                      "m_term", f"m.col = '{C.CRIME_TYPE}' AND "),
+        *_empty_rules(
+            info,
+            "missing_crime_type",
+            C.CRIME_TYPE,
+            "'crime_type is empty (expected trafficking, smuggling or both)'",
+            "m_term",
+            f"m.col = '{C.CRIME_TYPE}' AND ",
+        ),
         *_term_rules(info),
         *_country_rules(info),
     ]
@@ -638,9 +751,11 @@ def _errors_sql(info: StageInfo) -> str:
 def _checked_ctes(info: StageInfo) -> str:
     """WITH clause of the rows the rules read: ``checked``, ``keyed`` (line, source, id) and ``suspect``."""
     keys = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(info, C.INCIDENT_ID))} AS _incident_id"]
-    return (f"WITH checked AS NOT MATERIALIZED (SELECT {', '.join(_own_values(info))} FROM {info.cells} s), "
-            f"keyed AS NOT MATERIALIZED ({_with_source(info, keys)}), "
-            f"suspect AS MATERIALIZED (SELECT * FROM checked WHERE {_suspect_sql(_numbers(info))})")
+    return (
+        f"WITH checked AS NOT MATERIALIZED (SELECT {', '.join(_own_values(info))} FROM {info.cells} s), "
+        f"keyed AS NOT MATERIALIZED ({_with_source(info, keys)}), "
+        f"suspect AS MATERIALIZED (SELECT * FROM checked WHERE {_suspect_sql(_numbers(info))})"
+    )
 
 
 def _row_rules(info: StageInfo) -> list[_RowRule]:
@@ -683,12 +798,24 @@ def _duplicate_rule() -> str:
 def _date_rules(info: StageInfo) -> list[str]:
     return [
         *_empty_rules(info, "missing_date", C.DATE, "'date is empty'", "m_date"),
-        _lookup_rule(info, "bad_date", C.DATE, "m_date", "m.text",
-                     f"'date ' || {_quoted('m.text')} || ' is not a valid date (expected e.g. 2024-03-31)'",
-                     "m.text IS NOT NULL AND m.d IS NULL"),
-        _lookup_rule(info, "future_date", C.DATE, "m_date", "m.text",
-                     f"'date ' || {_quoted('m.text')} || ' is after the import day ' || CAST($today AS VARCHAR)",
-                     "m.d > $today"),
+        _lookup_rule(
+            info,
+            "bad_date",
+            C.DATE,
+            "m_date",
+            "m.text",
+            f"'date ' || {_quoted('m.text')} || ' is not a valid date (expected e.g. 2024-03-31)'",
+            "m.text IS NOT NULL AND m.d IS NULL",
+        ),
+        _lookup_rule(
+            info,
+            "future_date",
+            C.DATE,
+            "m_date",
+            "m.text",
+            f"'date ' || {_quoted('m.text')} || ' is after the import day ' || CAST($today AS VARCHAR)",
+            "m.d > $today",
+        ),
     ]
 
 
@@ -698,29 +825,48 @@ def _term_rules(info: StageInfo) -> list[str]:
         if not _present(info, column):
             continue
         vocabulary = C.MULTI_VALUE_COLUMNS.get(column, column)
-        rules.append(_lookup_rule(
-            info, "unknown_term", column, "m_term", "m.bad",
-            f"{_quoted('m.bad')} || ' is not a known {vocabulary.replace('_', ' ')} (see the {vocabulary} vocabulary)'",
-            f"m.col = '{column}' AND m.bad IS NOT NULL",
-        ))
+        rules.append(
+            _lookup_rule(
+                info,
+                "unknown_term",
+                column,
+                "m_term",
+                "m.bad",
+                f"{_quoted('m.bad')} || ' is not a known {vocabulary.replace('_', ' ')} (see the {vocabulary} vocabulary)'",
+                f"m.col = '{column}' AND m.bad IS NOT NULL",
+            )
+        )
     return rules
 
 
 def _country_rules(info: StageInfo) -> list[str]:
     rules = [
-        _lookup_rule(info, "unknown_country", column, "m_country", "m.text",
-                     f"'unknown country ' || {_quoted('m.text')} || ' in {column}' || "
-                     "coalesce('; did you mean ' || m.suggestion || '?', '')",
-                     "m.text IS NOT NULL AND m.iso3 IS NULL")
-        for column in C.COUNTRY_COLUMNS if _present(info, column)
+        _lookup_rule(
+            info,
+            "unknown_country",
+            column,
+            "m_country",
+            "m.text",
+            f"'unknown country ' || {_quoted('m.text')} || ' in {column}' || "
+            "coalesce('; did you mean ' || m.suggestion || '?', '')",
+            "m.text IS NOT NULL AND m.iso3 IS NULL",
+        )
+        for column in C.COUNTRY_COLUMNS
+        if _present(info, column)
     ]
     if _present(info, C.TRANSIT):
-        rules.append(_lookup_rule(
-            info, "unknown_country", C.TRANSIT, "m_route", "m.bad",
-            f"'unknown country ' || {_quoted('m.bad')} || ' in transit' || "
-            "coalesce('; did you mean ' || m.suggestion || '?', '')",
-            "m.bad IS NOT NULL",
-        ))
+        rules.append(
+            _lookup_rule(
+                info,
+                "unknown_country",
+                C.TRANSIT,
+                "m_route",
+                "m.bad",
+                f"'unknown country ' || {_quoted('m.bad')} || ' in transit' || "
+                "coalesce('; did you mean ' || m.suggestion || '?', '')",
+                "m.bad IS NOT NULL",
+            )
+        )
     return rules
 
 
@@ -734,24 +880,50 @@ def _coordinate_rules() -> list[_RowRule]:
     # A number implies a text: only rows lacking one trim the cell to tell blank from bad.
     lat_given, lon_given = f"(_lat IS NOT NULL OR {lat} IS NOT NULL)", f"(_lon IS NOT NULL OR {lon} IS NOT NULL)"
     return [
-        _RowRule("bad_coordinate", C.LAT, lat, f"'lat ' || {_quoted(lat)} || ' is not a number'",
-                 f"_lat IS NULL AND {lat} IS NOT NULL"),
-        _RowRule("bad_coordinate", C.LON, lon, f"'lon ' || {_quoted(lon)} || ' is not a number'",
-                 f"_lon IS NULL AND {lon} IS NOT NULL"),
-        _RowRule("incomplete_coordinates", C.LAT, f"coalesce({lat}, {lon})", "'only one of lat and lon is given'",
-                 f"(_lat IS NULL OR _lon IS NULL) AND {lat_given} <> {lon_given}"),
-        _RowRule("coordinates_out_of_range", C.LAT, _POINT,
-                 f"'point ' || {_POINT} || ' is outside lat [-90, 90] / lon [-180, 180]'",
-                 f"{_BOTH_NUMBERS} AND NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180)"),
-        _RowRule("null_island", C.LAT, _POINT, "'point (0, 0) is a placeholder, not a place'",
-                 f"{_BOTH_NUMBERS} AND _lat = 0 AND _lon = 0"),
+        _RowRule(
+            "bad_coordinate",
+            C.LAT,
+            lat,
+            f"'lat ' || {_quoted(lat)} || ' is not a number'",
+            f"_lat IS NULL AND {lat} IS NOT NULL",
+        ),
+        _RowRule(
+            "bad_coordinate",
+            C.LON,
+            lon,
+            f"'lon ' || {_quoted(lon)} || ' is not a number'",
+            f"_lon IS NULL AND {lon} IS NOT NULL",
+        ),
+        _RowRule(
+            "incomplete_coordinates",
+            C.LAT,
+            f"coalesce({lat}, {lon})",
+            "'only one of lat and lon is given'",
+            f"(_lat IS NULL OR _lon IS NULL) AND {lat_given} <> {lon_given}",
+        ),
+        _RowRule(
+            "coordinates_out_of_range",
+            C.LAT,
+            _POINT,
+            f"'point ' || {_POINT} || ' is outside lat [-90, 90] / lon [-180, 180]'",
+            f"{_BOTH_NUMBERS} AND NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180)",
+        ),
+        _RowRule(
+            "null_island",
+            C.LAT,
+            _POINT,
+            "'point (0, 0) is a placeholder, not a place'",
+            f"{_BOTH_NUMBERS} AND _lat = 0 AND _lon = 0",
+        ),
     ]
 
 
 def _inside_bbox(y: str, x: str) -> str:
     margin = BBOX_MARGIN_DEG
-    return (f"({y} BETWEEN b.min_lat - {margin} AND b.max_lat + {margin} "
-            f"AND {x} BETWEEN b.min_lon - {margin} AND b.max_lon + {margin})")
+    return (
+        f"({y} BETWEEN b.min_lat - {margin} AND b.max_lat + {margin} "
+        f"AND {x} BETWEEN b.min_lon - {margin} AND b.max_lon + {margin})"
+    )
 
 
 def _outside_country_rule() -> str:
@@ -760,8 +932,9 @@ def _outside_country_rule() -> str:
     One join for both rules; m_bbox has one row per country, so joining it is the
     same as asking whether the country has a box containing the point.
     """
-    in_range = (f"{_BOTH_NUMBERS} AND _lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180 "
-                "AND NOT (_lat = 0 AND _lon = 0)")
+    in_range = (
+        f"{_BOTH_NUMBERS} AND _lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180 AND NOT (_lat = 0 AND _lon = 0)"
+    )
     swapped_msg = f"'point ' || {_POINT} || ' is outside ' || iso3 || ' but inside it with lat and lon swapped'"
     outside_msg = f"'point ' || {_POINT} || ' is more than {BBOX_MARGIN_DEG:g} degree outside ' || iso3"
     return (
@@ -778,20 +951,46 @@ def _count_rules(counts: list[str]) -> list[_RowRule]:
     rules = []
     for column in counts:
         number, text = f"_{column}", _text_sql(f"_{column}_cell")
-        rules.append(_RowRule("bad_count", column, text, f"'{column} ' || {_quoted(text)} || ' is not a whole number'",
-                              f"({number} IS NULL AND {text} IS NOT NULL) OR {number} <> floor({number})"))
-        rules.append(_RowRule("negative_count", column, text, f"'{column} ' || {_quoted(text)} || ' is negative'",
-                              f"{number} < 0 AND {number} = floor({number})"))
+        rules.append(
+            _RowRule(
+                "bad_count",
+                column,
+                text,
+                f"'{column} ' || {_quoted(text)} || ' is not a whole number'",
+                f"({number} IS NULL AND {text} IS NOT NULL) OR {number} <> floor({number})",
+            )
+        )
+        rules.append(
+            _RowRule(
+                "negative_count",
+                column,
+                text,
+                f"'{column} ' || {_quoted(text)} || ' is negative'",
+                f"{number} < 0 AND {number} = floor({number})",
+            )
+        )
     return rules
 
 
 # --- writing -----------------------------------------------------------------------
 
+
 def _canonical_columns(counts: list[str]) -> list[str]:
     """The columns of a canonical row (what is written), without the raw text kept for messages."""
-    return [LINE_COLUMN, "_source", "_incident_id", "_date", "_place", "_lat", "_lon", "_transit",
-            *(f"_{c}" for c in C.COUNTRY_COLUMNS), *(f"_{c}" for c in _TERM_COLUMNS),
-            *(f"_{c}" for c in (*C.DETAIL_TEXT_COLUMNS, *C.OUTCOME_COLUMNS)), *(f"_{c}" for c in counts)]
+    return [
+        LINE_COLUMN,
+        "_source",
+        "_incident_id",
+        "_date",
+        "_place",
+        "_lat",
+        "_lon",
+        "_transit",
+        *(f"_{c}" for c in C.COUNTRY_COLUMNS),
+        *(f"_{c}" for c in _TERM_COLUMNS),
+        *(f"_{c}" for c in (*C.DETAIL_TEXT_COLUMNS, *C.OUTCOME_COLUMNS)),
+        *(f"_{c}" for c in counts),
+    ]
 
 
 def _hash_expr(counts: list[str]) -> str:
@@ -859,18 +1058,30 @@ def _write_cases(con, import_id: int, info: StageInfo, default_source: str, resu
 
 #: Columns of ``cases`` and the ``ins`` values that fill them; the import id is the parameter.
 _CASE_VALUES = {
-    "case_uid": "case_uid", "source": "_source", "incident_id": "_incident_id", "network": "_network",
-    "reporting_country": "_reporting_country", "crime_type": "_crime_type", "case_date": "_date",
-    "nationality": "_nationality", "origin": "_origin", "transit": "_transit", "destination": "_destination",
-    "detection_country": "_detection_country", "place": "_place", "lat": "_lat", "lon": "_lon", "import_id": "?",
-    "row_hash": "_hash", **{c: f"_{c}" for c in C.DETAIL_COLUMNS},
+    "case_uid": "case_uid",
+    "source": "_source",
+    "incident_id": "_incident_id",
+    "network": "_network",
+    "reporting_country": "_reporting_country",
+    "crime_type": "_crime_type",
+    "case_date": "_date",
+    "nationality": "_nationality",
+    "origin": "_origin",
+    "transit": "_transit",
+    "destination": "_destination",
+    "detection_country": "_detection_country",
+    "place": "_place",
+    "lat": "_lat",
+    "lon": "_lon",
+    "import_id": "?",
+    "row_hash": "_hash",
+    **{c: f"_{c}" for c in C.DETAIL_COLUMNS},
 }
 
 
 def _insert_cases_sql() -> str:
     """Statement inserting the cases of ``ins`` (parameter: import id)."""
-    return (f"INSERT INTO cases ({', '.join(_CASE_VALUES)}) "
-            f"SELECT {', '.join(_CASE_VALUES.values())} FROM ins")
+    return f"INSERT INTO cases ({', '.join(_CASE_VALUES)}) SELECT {', '.join(_CASE_VALUES.values())} FROM ins"
 
 
 def _write_persons(con, counts: list[str]) -> None:
@@ -889,8 +1100,10 @@ def _persons_sql(counts: list[str]) -> str:
         if column not in C.COUNT_COLUMNS:
             raise ValueError(f"{column!r} is not a count column")
         role, gender, age = (name_literal(code) for code in C.parse_count_column(column))
-        parts.append(f"SELECT case_uid, {role} AS role, {gender} AS gender, {age} AS age_group, "
-                     f"_nationality AS nationality, CAST(_{column} AS INTEGER) AS persons FROM ins WHERE _{column} > 0")
+        parts.append(
+            f"SELECT case_uid, {role} AS role, {gender} AS gender, {age} AS age_group, "
+            f"_nationality AS nationality, CAST(_{column} AS INTEGER) AS persons FROM ins WHERE _{column} > 0"
+        )
     return f"INSERT INTO case_persons {' UNION ALL '.join(parts)}"
 
 
@@ -900,8 +1113,11 @@ def _write_attributes(con) -> None:
 
 def _attributes_sql() -> str:
     """Statement inserting the modus-operandi codes of ``ins``: one row per case, dimension and code."""
-    parts = [f"SELECT case_uid, {name_literal(vocabulary)} AS dimension, unnest(string_split(_{column}, ';')) AS code "
-             f"FROM ins WHERE _{column} IS NOT NULL" for column, vocabulary in C.MULTI_VALUE_COLUMNS.items()]
+    parts = [
+        f"SELECT case_uid, {name_literal(vocabulary)} AS dimension, unnest(string_split(_{column}, ';')) AS code "
+        f"FROM ins WHERE _{column} IS NOT NULL"
+        for column, vocabulary in C.MULTI_VALUE_COLUMNS.items()
+    ]
     return f"INSERT INTO case_attributes {' UNION ALL '.join(parts)}"
 
 
@@ -909,8 +1125,9 @@ def _write_quarantine(con, import_id: int, info: StageInfo, result: ImportResult
     con.execute(_quarantine_sql(info), [import_id])
     _quarantine_ragged(con, import_id, info.ragged)
     result.quarantine_by_rule = _quarantine_by_rule(con, import_id)
-    result.rows_quarantined = int(con.execute(
-        "SELECT count(DISTINCT line) FROM quarantine WHERE import_id = ?", [import_id]).fetchall()[0][0])
+    result.rows_quarantined = int(
+        con.execute("SELECT count(DISTINCT line) FROM quarantine WHERE import_id = ?", [import_id]).fetchall()[0][0]
+    )
 
 
 def _quarantine_sql(info: StageInfo) -> str:
@@ -920,21 +1137,31 @@ def _quarantine_sql(info: StageInfo) -> str:
     trimming happens after the join, so only quarantined rows pay for it.
     """
     record = "json_object(" + ", ".join(f"{name_literal(c)}, {_text_sql(f's.{q(c)}')}" for c in info.columns) + ")"
-    return (f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
-            f"{record} FROM errs e JOIN {info.cells} s USING ({LINE_COLUMN})")
+    return (
+        f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
+        f"{record} FROM errs e JOIN {info.cells} s USING ({LINE_COLUMN})"
+    )
 
 
 def _quarantine_ragged(con, import_id: int, ragged) -> None:
     """Quarantine the rows that could not be split into the header's fields, as read."""
     if ragged:
-        insert_quarantine(con, import_id, pa.table({
-            "line": pa.array([r.line for r in ragged], pa.int64()),
-            "column_name": text_array(None for _ in ragged),
-            "rule": text_array("ragged_row" for _ in ragged),
-            "value": text_array(None for _ in ragged),
-            "message": text_array(r.message for r in ragged),
-            "record": text_array(json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False) for r in ragged),
-        }))
+        insert_quarantine(
+            con,
+            import_id,
+            pa.table(
+                {
+                    "line": pa.array([r.line for r in ragged], pa.int64()),
+                    "column_name": text_array(None for _ in ragged),
+                    "rule": text_array("ragged_row" for _ in ragged),
+                    "value": text_array(None for _ in ragged),
+                    "message": text_array(r.message for r in ragged),
+                    "record": text_array(
+                        json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False) for r in ragged
+                    ),
+                }
+            ),
+        )
 
 
 def insert_quarantine(con, import_id: int, rows: pa.Table) -> None:
@@ -944,8 +1171,10 @@ def insert_quarantine(con, import_id: int, rows: pa.Table) -> None:
     """
     con.register("_quarantined", rows)
     try:
-        con.execute("INSERT INTO quarantine SELECT ?, line, column_name, rule, value, message, record "
-                    "FROM _quarantined", [import_id])
+        con.execute(
+            "INSERT INTO quarantine SELECT ?, line, column_name, rule, value, message, record FROM _quarantined",
+            [import_id],
+        )
     finally:
         con.unregister("_quarantined")
 

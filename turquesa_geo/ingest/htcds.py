@@ -16,17 +16,24 @@ import pyarrow as pa
 
 from turquesa_geo import columns as C
 from turquesa_geo.countries import country_table, resolve_country, suggest_countries
-from turquesa_geo.ingest.flat import (ImportResult, ProgressCallback, _count_lines_sql, _quarantine_by_rule, _quarantine_ragged,
-                       _record_import, _register)
 from turquesa_geo.i18n import N_
+from turquesa_geo.ingest.flat import (
+    ImportResult,
+    ProgressCallback,
+    _count_lines_sql,
+    _quarantine_by_rule,
+    _quarantine_ragged,
+    _record_import,
+    _register,
+)
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi
-from turquesa_geo.store.rollups import refresh as refresh_rollups
 from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, load_stage
 from turquesa_geo.store.queries import drop_temp_sql, name_literal, plain_ident, touched_months_sql
 from turquesa_geo.store.queries import quote_ident as q
+from turquesa_geo.store.rollups import refresh as refresh_rollups
 from turquesa_geo.vocab import resolve_term
 
-__all__ = ["HTCDS_RULES", "PERSON_COLUMNS", "EVENT_COLUMNS", "VICTIM_CONTEXT", "import_htcds"]
+__all__ = ["EVENT_COLUMNS", "HTCDS_RULES", "PERSON_COLUMNS", "VICTIM_CONTEXT", "import_htcds"]
 
 #: Rules of this format on top of the flat format's (see ``importer.RULES``).
 HTCDS_RULES: dict[str, str] = {
@@ -46,8 +53,14 @@ CASE_ID = "case_id"
 CASE_ID_ALIASES = ("case_id", "cas_caseid", "cas_casenumber", "cas_id", "incident_id")
 
 #: Person fields: model name -> HTCDS column (normalised to snake case).
-PERSON_COLUMNS = {"role": "prs_role", "gender": "prs_gender", "age_group": "prs_agegroup", "age": "prs_age",
-                  "nationality": "prs_nationality", "crime_type": "crime_type"}
+PERSON_COLUMNS = {
+    "role": "prs_role",
+    "gender": "prs_gender",
+    "age_group": "prs_agegroup",
+    "age": "prs_age",
+    "nationality": "prs_nationality",
+    "crime_type": "crime_type",
+}
 #: HTCDS victim-context multiselects and the vocabulary each feeds.
 VICTIM_CONTEXT = {
     "vic_methodofrecruitment": "recruitment_method",
@@ -57,15 +70,42 @@ VICTIM_CONTEXT = {
     "vic_recruitmentwebsitesandapps": "platform",
     "vic_exploitationwebsitesandapps": "platform",
 }
-EVENT_COLUMNS = {"type": "hte_type", "country": "hte_country", "city": "hte_city", "date": "hte_date",
-                 "lat": "hte_latitude", "lon": "hte_longitude", "seq": "hte_sequence"}
+EVENT_COLUMNS = {
+    "type": "hte_type",
+    "country": "hte_country",
+    "city": "hte_city",
+    "date": "hte_date",
+    "lat": "hte_latitude",
+    "lon": "hte_longitude",
+    "seq": "hte_sequence",
+}
 
 #: Where each HTCDS event type sits on a route.
-ROUTE_ROLE_OF_EVENT = {"recruitment": "origin", "departure": "origin", "transit": "transit",
-                       "interception": "detection", "arrival": "destination", "exploitation": "destination"}
+ROUTE_ROLE_OF_EVENT = {
+    "recruitment": "origin",
+    "departure": "origin",
+    "transit": "transit",
+    "interception": "detection",
+    "arrival": "destination",
+    "exploitation": "destination",
+}
 
-_TEMP = ("hp_err", "he_err", "h_map", "h_persons", "h_events", "h_ev", "h_pe", "h_attr", "h_cases", "h_ins",
-         "h_uid", "h_bbox", "h_written", "touched_months")
+_TEMP = (
+    "hp_err",
+    "he_err",
+    "h_map",
+    "h_persons",
+    "h_events",
+    "h_ev",
+    "h_pe",
+    "h_attr",
+    "h_cases",
+    "h_ins",
+    "h_uid",
+    "h_bbox",
+    "h_written",
+    "touched_months",
+)
 
 
 @dataclass
@@ -78,9 +118,17 @@ class _Side:
     result: ImportResult
 
 
-def import_htcds(con, persons_path: str | Path, events_path: str | Path, *, source: str | None = None,
-                 crime_type: str = "trafficking", date_format: str | None = None, today: dt.date | None = None,
-                 progress: ProgressCallback | None = None) -> tuple[ImportResult, ImportResult]:
+def import_htcds(
+    con,
+    persons_path: str | Path,
+    events_path: str | Path,
+    *,
+    source: str | None = None,
+    crime_type: str = "trafficking",
+    date_format: str | None = None,
+    today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[ImportResult, ImportResult]:
     """Import an HTCDS persons file and events file as one transaction.
 
     Parameters
@@ -135,21 +183,36 @@ def _already_imported(con, previous: list[int], paths: tuple[Path, ...], shas: l
     found = []
     for import_id, path, sha in zip(previous, paths, shas):
         profile, source = con.execute(
-            "SELECT profile, source FROM imports WHERE import_id = ?", [import_id]).fetchall()[0]
+            "SELECT profile, source FROM imports WHERE import_id = ?", [import_id]
+        ).fetchall()[0]
         found.append(ImportResult(import_id, path.name, sha, profile, source, already_imported=True))
     return tuple(sorted(found, key=lambda r: r.profile != "htcds-persons"))
 
 
 # --- staging -----------------------------------------------------------------------
 
+
 def _stage(con, path: Path, table: str, sha: str, source: str, profile: str) -> _Side:
     info = load_stage(con, path, table)
     alias = next((c for c in CASE_ID_ALIASES if c in info.columns), None)
     if alias is None:
-        raise ImportRefused(N_("{file}: no case id column (one of {aliases}); found: {found}"),
-                            file=path.name, aliases=", ".join(CASE_ID_ALIASES), found=", ".join(info.columns))
-    result = ImportResult(0, path.name, sha, profile, source, rows_read=info.rows_read,
-                          file_format=info.file_format, encoding=info.encoding, delimiter=info.delimiter)
+        raise ImportRefused(
+            N_("{file}: no case id column (one of {aliases}); found: {found}"),
+            file=path.name,
+            aliases=", ".join(CASE_ID_ALIASES),
+            found=", ".join(info.columns),
+        )
+    result = ImportResult(
+        0,
+        path.name,
+        sha,
+        profile,
+        source,
+        rows_read=info.rows_read,
+        file_format=info.file_format,
+        encoding=info.encoding,
+        delimiter=info.delimiter,
+    )
     known = {alias, *PERSON_COLUMNS.values(), *VICTIM_CONTEXT, *EVENT_COLUMNS.values()}
     result.dropped_columns = [c for c in info.columns if c not in known and C.looks_personal(c)]
     result.ignored_columns = [c for c in info.columns if c not in known and c not in result.dropped_columns]
@@ -163,12 +226,14 @@ def _case_view_sql(table: str, alias: str, columns: list[str]) -> str:
     """View ``{table}_v`` of the staged text: the kept ``columns``, the case id column renamed ``case_id``."""
     kept = ", ".join(q(c) for c in columns if c != alias)
     table = plain_ident(table)
-    return (f"CREATE OR REPLACE TEMP VIEW {table}_v AS SELECT {LINE_COLUMN}, {q(alias)} AS {CASE_ID}, {kept} "
-            f"FROM {table}")
+    return (
+        f"CREATE OR REPLACE TEMP VIEW {table}_v AS SELECT {LINE_COLUMN}, {q(alias)} AS {CASE_ID}, {kept} FROM {table}"
+    )
 
 
 def _check_columns(persons: _Side, events: _Side) -> tuple[_Side, _Side]:
     """Check both files, accepting them in either order; return (persons, events)."""
+
     def is_persons(side: _Side) -> bool:
         return any(c.startswith("prs_") for c in side.info.columns)
 
@@ -176,11 +241,17 @@ def _check_columns(persons: _Side, events: _Side) -> tuple[_Side, _Side]:
         persons, events = events, persons
     for column in (EVENT_COLUMNS["type"], EVENT_COLUMNS["country"]):
         if column not in events.info.columns:
-            raise ImportRefused(N_("{file}: missing required column {column}; found: {found}"),
-                                file=events.path.name, column=column, found=", ".join(events.info.columns))
+            raise ImportRefused(
+                N_("{file}: missing required column {column}; found: {found}"),
+                file=events.path.name,
+                column=column,
+                found=", ".join(events.info.columns),
+            )
     if not any(c.startswith("prs_") for c in persons.info.columns):
-        raise ImportRefused(N_("{file}: no HTCDS person column (prs_Gender, prs_Nationality, ...): "
-                               "is it the persons file?"), file=persons.path.name)
+        raise ImportRefused(
+            N_("{file}: no HTCDS person column (prs_Gender, prs_Nationality, ...): is it the persons file?"),
+            file=persons.path.name,
+        )
     return persons, events
 
 
@@ -200,6 +271,7 @@ def _distinct_sql(side: _Side, column: str) -> str:
 
 
 # --- lookups -----------------------------------------------------------------------
+
 
 def _build_lookups(con, persons: _Side, events: _Side, date_format: str | None) -> None:
     """One lookup table of (kind, raw) -> code / date / suggestion, built from distinct values."""
@@ -223,11 +295,20 @@ def _build_lookups(con, persons: _Side, events: _Side, date_format: str | None) 
     def multi(vocabulary: str):
         def resolve(value: str):
             parsed = parse_multi(vocabulary, value)
-            return (";".join(parsed.codes) or None, parsed.bad_token) if not parsed.bad_token else (None, parsed.bad_token)
+            return (
+                (";".join(parsed.codes) or None, parsed.bad_token) if not parsed.bad_token else (None, parsed.bad_token)
+            )
+
         return resolve
 
-    add("country", sorted(set(_distinct(con, persons, PERSON_COLUMNS["nationality"]))
-                          | set(_distinct(con, events, EVENT_COLUMNS["country"]))), country)
+    add(
+        "country",
+        sorted(
+            set(_distinct(con, persons, PERSON_COLUMNS["nationality"]))
+            | set(_distinct(con, events, EVENT_COLUMNS["country"]))
+        ),
+        country,
+    )
     add("role", _distinct(con, persons, PERSON_COLUMNS["role"]), term("role"))
     add("gender", _distinct(con, persons, PERSON_COLUMNS["gender"]), term("gender"))
     add("age_group", _distinct(con, persons, PERSON_COLUMNS["age_group"]), term("age_group"))
@@ -241,10 +322,25 @@ def _build_lookups(con, persons: _Side, events: _Side, date_format: str | None) 
     except DateOrderError as exc:
         raise ImportRefused(N_("{file}: {error}"), file=events.path.name, error=exc) from None
     add("date", list(dates), lambda v: (dates[v].isoformat() if dates[v] else None, None))
-    _register(con, "h_map", pa.table({"kind": pa.array(kinds, pa.string()), "raw": pa.array(raws, pa.string()),
-                                      "code": pa.array(codes, pa.string()), "note": pa.array(notes, pa.string())}))
-    _register(con, "h_bbox", pa.Table.from_pandas(
-        country_table()[["iso3", "min_lon", "min_lat", "max_lon", "max_lat"]], preserve_index=False))
+    _register(
+        con,
+        "h_map",
+        pa.table(
+            {
+                "kind": pa.array(kinds, pa.string()),
+                "raw": pa.array(raws, pa.string()),
+                "code": pa.array(codes, pa.string()),
+                "note": pa.array(notes, pa.string()),
+            }
+        ),
+    )
+    _register(
+        con,
+        "h_bbox",
+        pa.Table.from_pandas(
+            country_table()[["iso3", "min_lon", "min_lat", "max_lon", "max_lat"]], preserve_index=False
+        ),
+    )
 
 
 def _age_group_of_age(value: str) -> tuple[str | None, None]:
@@ -263,9 +359,12 @@ def _lookup(kind: str, expr: str, alias: str) -> str:
 
 # --- rules -------------------------------------------------------------------------
 
+
 def _error(table: str, rule: str, column: str, value: str, message: str, where: str) -> str:
-    return (f"SELECT {LINE_COLUMN}, '{column}' AS column_name, '{rule}' AS rule, {value} AS value, "
-            f"{message} AS message FROM {table} WHERE {where}")
+    return (
+        f"SELECT {LINE_COLUMN}, '{column}' AS column_name, '{rule}' AS rule, {value} AS value, "
+        f"{message} AS message FROM {table} WHERE {where}"
+    )
 
 
 def _event_errors(con, events: _Side, today: dt.date) -> None:
@@ -293,27 +392,57 @@ def _events_sql(events: _Side) -> str:
 def _event_errors_sql() -> str:
     """Statement of table ``he_err``: the events file's problems (parameter ``$today``)."""
     e = EVENT_COLUMNS
-    inside = ("EXISTS (SELECT 1 FROM h_bbox b WHERE b.iso3 = h_events.country AND lat BETWEEN b.min_lat - 1 "
-              "AND b.max_lat + 1 AND lon BETWEEN b.min_lon - 1 AND b.max_lon + 1)")
+    inside = (
+        "EXISTS (SELECT 1 FROM h_bbox b WHERE b.iso3 = h_events.country AND lat BETWEEN b.min_lat - 1 "
+        "AND b.max_lat + 1 AND lon BETWEEN b.min_lon - 1 AND b.max_lon + 1)"
+    )
     rules = [
         _error("h_events", "missing_id", CASE_ID, "NULL", "'case_id is empty'", f"{CASE_ID} IS NULL"),
-        _error("h_events", "unknown_term", e["type"], "type_raw",
-               "'''' || coalesce(type_raw, '') || ''' is not an event type (Recruitment, Transit, Exploitation, "
-               "Departure, Interception, Arrival)'", "event_type IS NULL"),
+        _error(
+            "h_events",
+            "unknown_term",
+            e["type"],
+            "type_raw",
+            "'''' || coalesce(type_raw, '') || ''' is not an event type (Recruitment, Transit, Exploitation, "
+            "Departure, Interception, Arrival)'",
+            "event_type IS NULL",
+        ),
         _error("h_events", "missing_country", e["country"], "NULL", "'hte_Country is empty'", "country_raw IS NULL"),
-        _error("h_events", "unknown_country", e["country"], "country_raw",
-               "'unknown country ''' || country_raw || '''' || coalesce('; did you mean ' || sugg || '?', '')",
-               "country_raw IS NOT NULL AND country IS NULL"),
-        _error("h_events", "bad_date", e["date"], "date_raw", "'date ''' || date_raw || ''' is not a valid date'",
-               "date_raw IS NOT NULL AND event_date IS NULL"),
-        _error("h_events", "future_date", e["date"], "date_raw",
-               "'date ''' || date_raw || ''' is after the import day'", "event_date > $today"),
-        _error("h_events", "bad_coordinate", e["lat"], "coalesce(lat_raw, '') || ', ' || coalesce(lon_raw, '')",
-               "'point (' || coalesce(lat_raw, '') || ', ' || coalesce(lon_raw, '') || ') is not a valid point "
-               "in ' || coalesce(country, '?')",
-               "(lat_raw IS NOT NULL OR lon_raw IS NOT NULL) AND (lat IS NULL OR lon IS NULL OR "
-               "NOT (lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180) OR (lat = 0 AND lon = 0) OR "
-               f"(country IN (SELECT iso3 FROM h_bbox) AND NOT {inside}))"),
+        _error(
+            "h_events",
+            "unknown_country",
+            e["country"],
+            "country_raw",
+            "'unknown country ''' || country_raw || '''' || coalesce('; did you mean ' || sugg || '?', '')",
+            "country_raw IS NOT NULL AND country IS NULL",
+        ),
+        _error(
+            "h_events",
+            "bad_date",
+            e["date"],
+            "date_raw",
+            "'date ''' || date_raw || ''' is not a valid date'",
+            "date_raw IS NOT NULL AND event_date IS NULL",
+        ),
+        _error(
+            "h_events",
+            "future_date",
+            e["date"],
+            "date_raw",
+            "'date ''' || date_raw || ''' is after the import day'",
+            "event_date > $today",
+        ),
+        _error(
+            "h_events",
+            "bad_coordinate",
+            e["lat"],
+            "coalesce(lat_raw, '') || ', ' || coalesce(lon_raw, '')",
+            "'point (' || coalesce(lat_raw, '') || ', ' || coalesce(lon_raw, '') || ') is not a valid point "
+            "in ' || coalesce(country, '?')",
+            "(lat_raw IS NOT NULL OR lon_raw IS NOT NULL) AND (lat IS NULL OR lon IS NULL OR "
+            "NOT (lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180) OR (lat = 0 AND lon = 0) OR "
+            f"(country IN (SELECT iso3 FROM h_bbox) AND NOT {inside}))",
+        ),
     ]
     return f"CREATE OR REPLACE TEMP TABLE he_err AS {' UNION ALL '.join(rules)}"
 
@@ -337,21 +466,37 @@ def _person_errors(con, persons: _Side) -> None:
 def _persons_sql(persons: _Side) -> str:
     """Statement of table ``h_persons``: each person row with its raw texts and looked-up values."""
     p = PERSON_COLUMNS
-    selects = [f"s.{LINE_COLUMN}", f"s.{CASE_ID}", f"{_col(persons, p['role'])} AS role_raw", "r.code AS role",
-               f"{_col(persons, p['gender'])} AS gender_raw", "g.code AS gender",
-               f"{_col(persons, p['age_group'])} AS age_group_raw", f"{_col(persons, p['age'])} AS age_raw",
-               "coalesce(a.code, y.code) AS age_group", f"{_col(persons, p['nationality'])} AS nationality_raw",
-               "k.code AS nationality", "k.note AS sugg", f"{_col(persons, p['crime_type'])} AS crime_raw",
-               "c.code AS crime_type"]
-    joins = [_lookup("role", _col(persons, p["role"]), "r"), _lookup("gender", _col(persons, p["gender"]), "g"),
-             _lookup("age_group", _col(persons, p["age_group"]), "a"), _lookup("age", _col(persons, p["age"]), "y"),
-             _lookup("country", _col(persons, p["nationality"]), "k"),
-             _lookup("crime_type", _col(persons, p["crime_type"]), "c")]
+    selects = [
+        f"s.{LINE_COLUMN}",
+        f"s.{CASE_ID}",
+        f"{_col(persons, p['role'])} AS role_raw",
+        "r.code AS role",
+        f"{_col(persons, p['gender'])} AS gender_raw",
+        "g.code AS gender",
+        f"{_col(persons, p['age_group'])} AS age_group_raw",
+        f"{_col(persons, p['age'])} AS age_raw",
+        "coalesce(a.code, y.code) AS age_group",
+        f"{_col(persons, p['nationality'])} AS nationality_raw",
+        "k.code AS nationality",
+        "k.note AS sugg",
+        f"{_col(persons, p['crime_type'])} AS crime_raw",
+        "c.code AS crime_type",
+    ]
+    joins = [
+        _lookup("role", _col(persons, p["role"]), "r"),
+        _lookup("gender", _col(persons, p["gender"]), "g"),
+        _lookup("age_group", _col(persons, p["age_group"]), "a"),
+        _lookup("age", _col(persons, p["age"]), "y"),
+        _lookup("country", _col(persons, p["nationality"]), "k"),
+        _lookup("crime_type", _col(persons, p["crime_type"]), "c"),
+    ]
     for i, column in enumerate(VICTIM_CONTEXT):
         selects += [f"{_col(persons, column)} AS {column}_raw", f"v{i}.code AS {column}", f"v{i}.note AS {column}_bad"]
         joins.append(_lookup(column, _col(persons, column), f"v{i}"))
-    return (f"CREATE OR REPLACE TEMP TABLE h_persons AS SELECT {', '.join(selects)} "
-            f"FROM {plain_ident(persons.table)}_v s {' '.join(joins)}")
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_persons AS SELECT {', '.join(selects)} "
+        f"FROM {plain_ident(persons.table)}_v s {' '.join(joins)}"
+    )
 
 
 def _person_errors_sql() -> str:
@@ -359,24 +504,58 @@ def _person_errors_sql() -> str:
     p = PERSON_COLUMNS
     rules = [
         _error("h_persons", "missing_id", CASE_ID, "NULL", "'case_id is empty'", f"{CASE_ID} IS NULL"),
-        _error("h_persons", "unknown_term", p["role"], "role_raw",
-               "'''' || role_raw || ''' is not a role (victim, migrant, suspect)'", "role_raw IS NOT NULL AND role IS NULL"),
-        _error("h_persons", "invalid_gender", p["gender"], "gender_raw",
-               "'''' || gender_raw || ''' is not a gender (Female, Male, Transgender/NonConforming, Unknown)'",
-               "gender_raw IS NOT NULL AND gender IS NULL"),
-        _error("h_persons", "invalid_age", p["age_group"], "coalesce(age_group_raw, age_raw)",
-               "'''' || coalesce(age_group_raw, age_raw) || ''' is not an age group (adult, minor, unknown) or an age'",
-               "(age_group_raw IS NOT NULL OR age_raw IS NOT NULL) AND age_group IS NULL"),
-        _error("h_persons", "unknown_country", p["nationality"], "nationality_raw",
-               "'unknown country ''' || nationality_raw || '''' || coalesce('; did you mean ' || sugg || '?', '')",
-               "nationality_raw IS NOT NULL AND nationality IS NULL"),
-        _error("h_persons", "unknown_term", p["crime_type"], "crime_raw",
-               "'''' || crime_raw || ''' is not a crime type'", "crime_raw IS NOT NULL AND crime_type IS NULL"),
+        _error(
+            "h_persons",
+            "unknown_term",
+            p["role"],
+            "role_raw",
+            "'''' || role_raw || ''' is not a role (victim, migrant, suspect)'",
+            "role_raw IS NOT NULL AND role IS NULL",
+        ),
+        _error(
+            "h_persons",
+            "invalid_gender",
+            p["gender"],
+            "gender_raw",
+            "'''' || gender_raw || ''' is not a gender (Female, Male, Transgender/NonConforming, Unknown)'",
+            "gender_raw IS NOT NULL AND gender IS NULL",
+        ),
+        _error(
+            "h_persons",
+            "invalid_age",
+            p["age_group"],
+            "coalesce(age_group_raw, age_raw)",
+            "'''' || coalesce(age_group_raw, age_raw) || ''' is not an age group (adult, minor, unknown) or an age'",
+            "(age_group_raw IS NOT NULL OR age_raw IS NOT NULL) AND age_group IS NULL",
+        ),
+        _error(
+            "h_persons",
+            "unknown_country",
+            p["nationality"],
+            "nationality_raw",
+            "'unknown country ''' || nationality_raw || '''' || coalesce('; did you mean ' || sugg || '?', '')",
+            "nationality_raw IS NOT NULL AND nationality IS NULL",
+        ),
+        _error(
+            "h_persons",
+            "unknown_term",
+            p["crime_type"],
+            "crime_raw",
+            "'''' || crime_raw || ''' is not a crime type'",
+            "crime_raw IS NOT NULL AND crime_type IS NULL",
+        ),
     ]
     for column in VICTIM_CONTEXT:
-        rules.append(_error("h_persons", "unknown_term", column, f"{column}_bad",
-                            f"'''' || {column}_bad || ''' is not a known value of {column}'",
-                            f"{column}_bad IS NOT NULL"))
+        rules.append(
+            _error(
+                "h_persons",
+                "unknown_term",
+                column,
+                f"{column}_bad",
+                f"'''' || {column}_bad || ''' is not a known value of {column}'",
+                f"{column}_bad IS NOT NULL",
+            )
+        )
     return f"CREATE OR REPLACE TEMP TABLE hp_err AS {' UNION ALL '.join(rules)}"
 
 
@@ -391,6 +570,7 @@ def _undated_persons_sql() -> str:
 
 
 # --- assembling cases ----------------------------------------------------------------
+
 
 def _assemble(con, persons: _Side, events: _Side, source: str, default_crime: str) -> None:
     """Cases from accepted rows: route from ordered events, counts from persons."""
@@ -426,7 +606,8 @@ def _case_attributes_sql() -> str:
     attributes = " UNION ALL ".join(
         f"SELECT {CASE_ID}, {name_literal(v)} AS dimension, unnest(string_split({plain_ident(c)}, ';')) AS code "
         f"FROM h_pe WHERE {c} IS NOT NULL"
-        for c, v in VICTIM_CONTEXT.items())
+        for c, v in VICTIM_CONTEXT.items()
+    )
     return f"CREATE OR REPLACE TEMP TABLE h_attr AS SELECT DISTINCT * FROM ({attributes})"
 
 
@@ -465,6 +646,7 @@ def _cases_to_write_sql() -> str:
 
 
 # --- writing -----------------------------------------------------------------------
+
 
 def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
     from turquesa_geo.ingest.flat import _next_import_id
@@ -512,9 +694,11 @@ def _case_uids_sql() -> str:
 
 def _written_sql() -> str:
     """Statement of table ``h_written``: the date of each new or changed case, and the uid it replaces."""
-    return (f"CREATE OR REPLACE TEMP TABLE h_written AS SELECT h.case_date AS _date, "
-            f"CASE WHEN NOT coalesce(u.same, false) THEN u.old_uid END AS _old_uid "
-            f"FROM h_ins h JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}")
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_written AS SELECT h.case_date AS _date, "
+        f"CASE WHEN NOT coalesce(u.same, false) THEN u.old_uid END AS _old_uid "
+        f"FROM h_ins h JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}"
+    )
 
 
 def _delete_replaced_sql(table: str) -> str:
@@ -591,5 +775,7 @@ def _record(con, side: _Side, errors: str, started: dt.datetime) -> None:
 def _quarantine_sql(side: _Side, errors: str) -> str:
     """Statement quarantining the problems in ``errors`` with each row's record (parameter: import id)."""
     record = "json_object(" + ", ".join(f"{name_literal(c)}, s.{q(c)}" for c in side.info.columns) + ")"
-    return (f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, {record} "
-            f"FROM {plain_ident(errors)} e JOIN {plain_ident(side.table)}_v s USING ({LINE_COLUMN})")
+    return (
+        f"INSERT INTO quarantine SELECT ?, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, {record} "
+        f"FROM {plain_ident(errors)} e JOIN {plain_ident(side.table)}_v s USING ({LINE_COLUMN})"
+    )

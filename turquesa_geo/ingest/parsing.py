@@ -15,15 +15,15 @@ from turquesa_geo.i18n import N_, LocalizedError
 from turquesa_geo.vocab import normalize_key, resolve_term
 
 __all__ = [
+    "MULTI_SPLIT",
     "DateOrderError",
+    "ParsedList",
+    "ParsedRoute",
     "decide_date_order",
     "parse_date",
     "parse_dates",
     "parse_multi",
-    "ParsedList",
     "parse_route",
-    "ParsedRoute",
-    "MULTI_SPLIT",
 ]
 
 MULTI_SPLIT = re.compile(r"[;|]")
@@ -99,15 +99,26 @@ def decide_date_order(values: Iterable[str]) -> str | None:
         elif a != b and a <= 12 and b <= 12:
             undecided = undecided or value
     if day_first and month_first:
-        raise DateOrderError(N_("dates are both day-first ({day_first!r}) and month-first ({month_first!r}); "
-                                "fix the file or give --date-format"), day_first=day_first, month_first=month_first)
+        raise DateOrderError(
+            N_(
+                "dates are both day-first ({day_first!r}) and month-first ({month_first!r}); "
+                "fix the file or give --date-format"
+            ),
+            day_first=day_first,
+            month_first=month_first,
+        )
     if day_first:
         return "dmy"
     if month_first:
         return "mdy"
     if undecided:
-        raise DateOrderError(N_("cannot tell whether {value!r} is day-first or month-first: no date in the file has "
-                                "a day above 12; give --date-format (e.g. %d/%m/%Y)"), value=undecided)
+        raise DateOrderError(
+            N_(
+                "cannot tell whether {value!r} is day-first or month-first: no date in the file has "
+                "a day above 12; give --date-format (e.g. %d/%m/%Y)"
+            ),
+            value=undecided,
+        )
     return None
 
 

@@ -33,16 +33,16 @@ from turquesa_geo.i18n import N_, LocalizedError, Translatable
 from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql, plain_ident, quote_ident
 
 __all__ = [
+    "SUPPORTED_SUFFIXES",
     "ImportRefused",
     "RaggedRow",
     "StageInfo",
-    "SUPPORTED_SUFFIXES",
-    "detect_encoding",
     "detect_delimiter",
-    "normalize_column_name",
-    "load_stage",
+    "detect_encoding",
     "drop_stage",
     "insertion_order",
+    "load_stage",
+    "normalize_column_name",
 ]
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".xlsx", ".json", ".jsonl")
@@ -179,9 +179,12 @@ def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage")
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ImportRefused(N_("{file}: unsupported file type {suffix!r}; expected one of {expected}"),
-                            file=path.name, suffix=suffix or Translatable(N_("(none)")),
-                            expected=", ".join(SUPPORTED_SUFFIXES))
+        raise ImportRefused(
+            N_("{file}: unsupported file type {suffix!r}; expected one of {expected}"),
+            file=path.name,
+            suffix=suffix or Translatable(N_("(none)")),
+            expected=", ".join(SUPPORTED_SUFFIXES),
+        )
     if not path.exists():
         raise ImportRefused(N_("{path}: no such file"), path=str(path))
     if path.stat().st_size == 0:
@@ -199,6 +202,7 @@ def load_stage(con: duckdb.DuckDBPyConnection, path: Path, table: str = "stage")
 
 # --- CSV ---------------------------------------------------------------------------
 
+
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageInfo:
     plain = _scan_plain_utf8(path)
     if plain is None:
@@ -208,8 +212,9 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> StageI
         raise ImportRefused(N_("{file}: the file is empty"), file=path.name)
     with path.open("rb") as handle:
         header_line = _header_line(handle.read(MAX_HEADER_BYTES + 1), path.name).decode("utf-8")
-    return _stage_utf8_csv(con, path, path.name, table, header_line, plain.lines,
-                           lambda: path.read_bytes().decode("utf-8"), "utf-8")
+    return _stage_utf8_csv(
+        con, path, path.name, table, header_line, plain.lines, lambda: path.read_bytes().decode("utf-8"), "utf-8"
+    )
 
 
 #: Bytes per chunk when scanning a file: small enough for its decoded text to stay in cache.
@@ -272,12 +277,15 @@ def _stage_csv_decoded(con: duckdb.DuckDBPyConnection, path: Path, table: str) -
     data = path.read_bytes()
     encoding, bom = detect_encoding(data)
     body = memoryview(data)[bom:]
-    if not body.nbytes or bytes(body[:4096]).isspace() and data[bom:].isspace():
+    if not body.nbytes or (bytes(body[:4096]).isspace() and data[bom:].isspace()):
         raise ImportRefused(N_("{file}: the file is empty"), file=path.name)
     # Large files stay bytes: only non-UTF-8 files are decoded whole (to re-encode).
     text = None if encoding == "utf-8" else bytes(body).decode(encoding)
-    first = (_header_line(text[:MAX_HEADER_BYTES + 1], path.name) if text is not None
-             else _header_line(bytes(body[:MAX_HEADER_BYTES + 1]), path.name).decode("utf-8"))
+    first = (
+        _header_line(text[: MAX_HEADER_BYTES + 1], path.name)
+        if text is not None
+        else _header_line(bytes(body[: MAX_HEADER_BYTES + 1]), path.name).decode("utf-8")
+    )
     utf8_path = None
     try:
         # DuckDB reads UTF-8 without BOM: write such a copy, beside the file when DuckDB
@@ -306,10 +314,13 @@ def _header_line(head: bytes | str, name: str) -> bytes | str:
     newline = "\n" if isinstance(head, str) else b"\n"
     end = head.find(newline)
     if end < 0 and len(head) > MAX_HEADER_BYTES:
-        raise ImportRefused(N_("{file}: the header line is longer than {limit:,} bytes "
-                               "(at most {columns} columns are accepted)"),
-                            file=name, limit=MAX_HEADER_BYTES, columns=MAX_COLUMNS)
-    return head[:end if end >= 0 else len(head)].rstrip("\r" if isinstance(head, str) else b"\r")
+        raise ImportRefused(
+            N_("{file}: the header line is longer than {limit:,} bytes (at most {columns} columns are accepted)"),
+            file=name,
+            limit=MAX_HEADER_BYTES,
+            columns=MAX_COLUMNS,
+        )
+    return head[: end if end >= 0 else len(head)].rstrip("\r" if isinstance(head, str) else b"\r")
 
 
 def _split_header(header_line: str, name: str) -> tuple[str, list[str]]:
@@ -321,8 +332,16 @@ def _split_header(header_line: str, name: str) -> tuple[str, list[str]]:
         raise ImportRefused(N_("{file}: unreadable header line ({error})"), file=name, error=str(exc)) from None
 
 
-def _stage_utf8_csv(con, utf8_path: Path, name: str, table: str, header_line: str, lines: int,
-                    full_text: Callable[[], str], encoding: str) -> StageInfo:
+def _stage_utf8_csv(
+    con,
+    utf8_path: Path,
+    name: str,
+    table: str,
+    header_line: str,
+    lines: int,
+    full_text: Callable[[], str],
+    encoding: str,
+) -> StageInfo:
     """Stage a UTF-8 CSV without BOM whose header line and data line count are known."""
     delimiter, header = _split_header(header_line, name)
     columns = _checked_header(header, name)
@@ -335,8 +354,9 @@ def _stage_utf8_csv(con, utf8_path: Path, name: str, table: str, header_line: st
 
 def _checked_header(header: list[str], name: str) -> list[str]:
     if len(header) > MAX_COLUMNS:
-        raise ImportRefused(N_("{file}: {count} columns; at most {limit} are accepted"),
-                            file=name, count=len(header), limit=MAX_COLUMNS)
+        raise ImportRefused(
+            N_("{file}: {count} columns; at most {limit} are accepted"), file=name, count=len(header), limit=MAX_COLUMNS
+        )
     columns = [normalize_column_name(h) for h in header]
     seen: set[str] = set()
     for raw, col in zip(header, columns):
@@ -352,13 +372,14 @@ def _data_lines(data: bytes | str) -> int:
     """Physical lines after the header, trailing line breaks ignored (no copy of the data)."""
     newline, breaks = ("\n", "\r\n") if isinstance(data, str) else (b"\n", b"\r\n")
     end = len(data)
-    while end > 0 and data[end - 1:end] in (breaks[:1], breaks[1:]):
+    while end > 0 and data[end - 1 : end] in (breaks[:1], breaks[1:]):
         end -= 1
     return data.count(newline, 0, end)
 
 
-def _stage_csv_duckdb(con, path: Path, name: str, table: str, delimiter: str, columns: list[str], data_lines: int,
-                      full_text) -> StageInfo:
+def _stage_csv_duckdb(
+    con, path: Path, name: str, table: str, delimiter: str, columns: list[str], data_lines: int, full_text
+) -> StageInfo:
     """Fast path: DuckDB's parallel reader; exact lines unless records span lines.
 
     A clean file is read once. A file with rejected lines is read again with DuckDB's
@@ -378,8 +399,10 @@ def _stage_csv_duckdb(con, path: Path, name: str, table: str, delimiter: str, co
     if rejects is None or n_good + len(rejects) != data_lines:
         # Quoted fields with line breaks, or blank lines: line numbers need the exact reader.
         return _stage_csv_python(con, full_text(), name, table, delimiter, columns)
-    ragged = [_ragged_row(int(line), str(csv_line), _ragged_message(kind, message, len(columns)))
-              for line, csv_line, kind, message in rejects]
+    ragged = [
+        _ragged_row(int(line), str(csv_line), _ragged_message(kind, message, len(columns)))
+        for line, csv_line, kind, message in rejects
+    ]
     if rejects:
         rejected_index = np.array([r[0] - 2 for r in rejects], dtype=np.int64)
         good_lines = np.delete(np.arange(data_lines, dtype=np.int64), rejected_index) + 2
@@ -455,12 +478,12 @@ def _reject_work(path: Path, delimiter: str, fields: int) -> float:
             if ends.size:
                 starts = np.concatenate(([0], ends[:-1] + 1))
                 lengths = ends - starts + 1
-                delimiters = np.add.reduceat(data[:ends[-1] + 1] == delim, starts, dtype=np.int64)
+                delimiters = np.add.reduceat(data[: ends[-1] + 1] == delim, starts, dtype=np.int64)
                 lengths[0] += carry_length
                 delimiters[0] += carry_delimiters
                 work += _lines_work(lengths[header:], delimiters[header:], fields)
                 header = False
-                data = data[ends[-1] + 1:]
+                data = data[ends[-1] + 1 :]
                 carry_length = carry_delimiters = 0
             carry_length += data.size
             carry_delimiters += int(np.count_nonzero(data == delim))
@@ -524,16 +547,22 @@ def _stage_csv_python(con, text: str, name: str, table: str, delimiter: str, col
                 start = reader.line_num + 1
                 continue
             if len(record) != len(columns):
-                ragged.append(_ragged_row(start, delimiter.join(record),
-                                          f"ragged row: expected {len(columns)} fields, found {len(record)}"))
+                ragged.append(
+                    _ragged_row(
+                        start,
+                        delimiter.join(record),
+                        f"ragged row: expected {len(columns)} fields, found {len(record)}",
+                    )
+                )
             else:
                 lines.append(start)
                 for column, value in zip(values, record):
                     column.append(value if value != "" else None)
             start = reader.line_num + 1
     except csv.Error as exc:  # a field longer than the csv module's limit
-        raise ImportRefused(N_("{file}: unreadable CSV at line {line} ({error})"),
-                            file=name, line=reader.line_num, error=str(exc)) from None
+        raise ImportRefused(
+            N_("{file}: unreadable CSV at line {line} ({error})"), file=name, line=reader.line_num, error=str(exc)
+        ) from None
     arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
     arrays.update({col: pa.array(vals, pa.string()) for col, vals in zip(columns, values)})
     info = _stage_arrow(con, pa.table(arrays), table, "csv")
@@ -543,13 +572,16 @@ def _stage_csv_python(con, text: str, name: str, table: str, delimiter: str, col
 
 # --- Parquet, XLSX, JSON --------------------------------------------------------------
 
+
 def _read_parquet(path: Path) -> pa.Table:
     import pyarrow.parquet as pq
 
     try:
         source = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for corrupt files
-        raise ImportRefused(N_("{file}: not a readable Parquet file ({error})"), file=path.name, error=str(exc)) from None
+        raise ImportRefused(
+            N_("{file}: not a readable Parquet file ({error})"), file=path.name, error=str(exc)
+        ) from None
     columns = _checked_header(source.column_names, path.name)
     arrays = {LINE_COLUMN: pa.array(np.arange(1, source.num_rows + 1, dtype=np.int64))}
     for name, col in zip(columns, source.columns):
@@ -575,7 +607,7 @@ def _arrow_text(col: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     if pa.types.is_boolean(kind):
         return pc.if_else(col, "true", "false")
     if pa.types.is_floating(kind):
-        finite = pc.and_(pc.is_finite(col), pc.less(pc.abs(col), 2.0 ** 53))
+        finite = pc.and_(pc.is_finite(col), pc.less(pc.abs(col), 2.0**53))
         whole = pc.and_(finite, pc.equal(pc.floor(col), col))
         as_int = pc.cast(pc.cast(pc.if_else(whole, col, 0.0), pa.int64()), pa.string())
         text = pc.if_else(whole, as_int, pc.cast(col, pa.string()))
@@ -607,8 +639,16 @@ def _text_array(values: list[object]) -> pa.Array:
 
 
 #: What a damaged or hostile workbook raises while openpyxl reads it (defusedxml's refusals are ValueErrors).
-_XLSX_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, OSError, ValueError, SyntaxError,
-                EOFError)
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+)
 
 
 def _read_xlsx(path: Path) -> pa.Table:
@@ -620,7 +660,9 @@ def _read_xlsx(path: Path) -> pa.Table:
     except ImportRefused:
         raise
     except _XLSX_ERRORS as exc:
-        raise ImportRefused(N_("{file}: not a readable XLSX workbook ({error})"), file=path.name, error=str(exc)) from None
+        raise ImportRefused(
+            N_("{file}: not a readable XLSX workbook ({error})"), file=path.name, error=str(exc)
+        ) from None
     finally:
         book.close()
     arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
@@ -638,19 +680,33 @@ def _check_xlsx_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportRefused(N_("{file}: not a readable XLSX workbook (not a zip archive: {error})"),
-                            file=path.name, error=str(exc)) from None
+        raise ImportRefused(
+            N_("{file}: not a readable XLSX workbook (not a zip archive: {error})"), file=path.name, error=str(exc)
+        ) from None
     total = sum(e.file_size for e in entries)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise ImportRefused(N_("{file}: the workbook would inflate to {size:,} bytes; at most "
-                               "{limit:,} are accepted (is it a zip bomb?)"),
-                            file=path.name, size=total, limit=MAX_XLSX_UNCOMPRESSED)
+        raise ImportRefused(
+            N_(
+                "{file}: the workbook would inflate to {size:,} bytes; at most "
+                "{limit:,} are accepted (is it a zip bomb?)"
+            ),
+            file=path.name,
+            size=total,
+            limit=MAX_XLSX_UNCOMPRESSED,
+        )
     for e in entries:
         ratio = e.file_size // max(e.compress_size, 1)
         if e.file_size > MAX_XLSX_RATIO_FLOOR and ratio > MAX_XLSX_RATIO:
-            raise ImportRefused(N_("{file}: entry {entry!r} inflates {ratio:,} times; at most "
-                                   "{limit} times is accepted (is it a zip bomb?)"),
-                                file=path.name, entry=e.filename, ratio=ratio, limit=MAX_XLSX_RATIO)
+            raise ImportRefused(
+                N_(
+                    "{file}: entry {entry!r} inflates {ratio:,} times; at most "
+                    "{limit} times is accepted (is it a zip bomb?)"
+                ),
+                file=path.name,
+                entry=e.filename,
+                ratio=ratio,
+                limit=MAX_XLSX_RATIO,
+            )
 
 
 def _open_workbook(path: Path):
@@ -659,12 +715,15 @@ def _open_workbook(path: Path):
 
     if not openpyxl.xml.DEFUSEDXML:
         # Without defusedxml (or with OPENPYXL_DEFUSEDXML=False) entity expansion is not refused.
-        raise ImportRefused(N_("{file}: XLSX import needs openpyxl to parse through defusedxml, which is off"),
-                            file=path.name)
+        raise ImportRefused(
+            N_("{file}: XLSX import needs openpyxl to parse through defusedxml, which is off"), file=path.name
+        )
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except _XLSX_ERRORS as exc:
-        raise ImportRefused(N_("{file}: not a readable XLSX workbook ({error})"), file=path.name, error=str(exc)) from None
+        raise ImportRefused(
+            N_("{file}: not a readable XLSX workbook ({error})"), file=path.name, error=str(exc)
+        ) from None
 
 
 def _sheet_values(sheet, name: str) -> tuple[list[str], list[int], list[list[object]]]:
@@ -713,8 +772,12 @@ def _json_records(text: str, name: str) -> object:
         except json.JSONDecodeError:
             return [json.loads(line) for line in text.splitlines() if line.strip()]
     except json.JSONDecodeError as exc:
-        raise ImportRefused(N_("{file}: not valid JSON or JSON Lines ({error} at line {line})"),
-                            file=name, error=exc.msg, line=exc.lineno) from None
+        raise ImportRefused(
+            N_("{file}: not valid JSON or JSON Lines ({error} at line {line})"),
+            file=name,
+            error=exc.msg,
+            line=exc.lineno,
+        ) from None
     except RecursionError:
         raise ImportRefused(N_("{file}: JSON nested too deeply to hold records"), file=name) from None
     return document.get("records", document.get("data")) if isinstance(document, dict) else document

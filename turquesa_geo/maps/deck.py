@@ -16,19 +16,30 @@ import pydeck as pdk
 import shapely
 
 from turquesa_geo.countries import country_name, country_shapes, country_table
-from turquesa_geo.maps.legs import leg_geometries, path_coordinates
 from turquesa_geo.i18n import N_, translator
+from turquesa_geo.maps.legs import leg_geometries, path_coordinates
 from turquesa_geo.privacy import SMALL_CELL_K, format_count
 
-__all__ = ["CompactDeck", "OBSERVED_COLOUR", "INFERRED_COLOUR", "HUB_COLOUR", "base_polygons", "flow_records", "hub_records",
-           "corridor_deck", "MAP_LEGEND", "map_legend", "reference_records"]
+__all__ = [
+    "HUB_COLOUR",
+    "INFERRED_COLOUR",
+    "MAP_LEGEND",
+    "OBSERVED_COLOUR",
+    "CompactDeck",
+    "base_polygons",
+    "corridor_deck",
+    "flow_records",
+    "hub_records",
+    "map_legend",
+    "reference_records",
+]
 
-OBSERVED_COLOUR = [0, 90, 160, 230]     # Okabe-Ito blue, darkened: observed legs
-INFERRED_COLOUR = [230, 159, 0, 210]    # Okabe-Ito orange: legs inferred from the corridor graph
-HUB_COLOUR = [204, 121, 167, 170]       # Okabe-Ito reddish purple
-LINKED_COLOUR = [213, 94, 0, 235]       # Okabe-Ito vermillion, dotted: legs of cases with linked crimes
-REFERENCE_COLOUR = [0, 158, 115, 200]   # Okabe-Ito bluish green, long dashes: aggregate reference flows
-ARROW_COLOUR = [35, 35, 35, 230]        # near black: arrowheads read on both line colours
+OBSERVED_COLOUR = [0, 90, 160, 230]  # Okabe-Ito blue, darkened: observed legs
+INFERRED_COLOUR = [230, 159, 0, 210]  # Okabe-Ito orange: legs inferred from the corridor graph
+HUB_COLOUR = [204, 121, 167, 170]  # Okabe-Ito reddish purple
+LINKED_COLOUR = [213, 94, 0, 235]  # Okabe-Ito vermillion, dotted: legs of cases with linked crimes
+REFERENCE_COLOUR = [0, 158, 115, 200]  # Okabe-Ito bluish green, long dashes: aggregate reference flows
+ARROW_COLOUR = [35, 35, 35, 230]  # near black: arrowheads read on both line colours
 BASE_FILL = [232, 232, 228, 255]
 BASE_LINE = [255, 255, 255, 255]
 MAX_WIDTH_PX = 18
@@ -45,9 +56,11 @@ MAP_LEGEND = {
     "arrow": N_("Arrowheads point from origin towards destination"),
     "hubs": N_("Circles: countries sized by the cases that start, pass through or end there"),
     "linked": N_("Vermillion, dotted (when shown): legs of the cases flagged with linked crimes"),
-    "reference": N_("Green, long dashes (when shown): detected victims by citizenship from aggregate reference "
-                    "counts (UNODC GLOTIP), from the country of citizenship to the detecting country, on their own "
-                    "width scale"),
+    "reference": N_(
+        "Green, long dashes (when shown): detected victims by citizenship from aggregate reference "
+        "counts (UNODC GLOTIP), from the country of citizenship to the detecting country, on their own "
+        "width scale"
+    ),
 }
 
 
@@ -124,15 +137,20 @@ def flow_records(legs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) ->
     records = []
     for leg, path, width in zip(legs.itertuples(index=False), paths, widths):
         inferred = bool(leg.inferred)
-        records.append({
-            "path": path,
-            "width": float(width),
-            "arrow": _arrowhead(path, 0.7 + 0.06 * width),
-            "inferred": inferred,
-            "tooltip": f"{leg.from_iso3}→{leg.to_iso3}: " + _("{cases} cases, {persons} persons").format(
-                cases=format_count(int(leg.cases), k, lang=lang), persons=format_count(int(leg.persons), k, lang=lang))
-            + (" " + _("(inferred)") if inferred else ""),
-        })
+        records.append(
+            {
+                "path": path,
+                "width": float(width),
+                "arrow": _arrowhead(path, 0.7 + 0.06 * width),
+                "inferred": inferred,
+                "tooltip": f"{leg.from_iso3}→{leg.to_iso3}: "
+                + _("{cases} cases, {persons} persons").format(
+                    cases=format_count(int(leg.cases), k, lang=lang),
+                    persons=format_count(int(leg.persons), k, lang=lang),
+                )
+                + (" " + _("(inferred)") if inferred else ""),
+            }
+        )
     return records
 
 
@@ -147,15 +165,19 @@ def hub_records(hubs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> 
     records = []
     for _index, hub in hubs.iterrows():
         where = table.loc[hub["iso3"]]
-        records.append({
-            "position": [round(float(where["rep_lon"]), 3), round(float(where["rep_lat"]), 3)],
-            "radius": float(round(4 + 12 * np.sqrt(hub["throughput"] / top), 1)),
-            "tooltip": country_name(hub["iso3"], lang) + "\n" + _(
-                "out (origin): {out}\nthrough (transit): {through}\nin (destination): {into}").format(
-                out=format_count(int(hub["cases_out"]), k, lang=lang),
-                through=format_count(int(hub["cases_through"]), k, lang=lang),
-                into=format_count(int(hub["cases_in"]), k, lang=lang)),
-        })
+        records.append(
+            {
+                "position": [round(float(where["rep_lon"]), 3), round(float(where["rep_lat"]), 3)],
+                "radius": float(round(4 + 12 * np.sqrt(hub["throughput"] / top), 1)),
+                "tooltip": country_name(hub["iso3"], lang)
+                + "\n"
+                + _("out (origin): {out}\nthrough (transit): {through}\nin (destination): {into}").format(
+                    out=format_count(int(hub["cases_out"]), k, lang=lang),
+                    through=format_count(int(hub["cases_through"]), k, lang=lang),
+                    into=format_count(int(hub["cases_in"]), k, lang=lang),
+                ),
+            }
+        )
     return records
 
 
@@ -176,19 +198,31 @@ def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "e
     for record, flow in zip(records, drawn.itertuples(index=False)):
         record.pop("arrow")
         # Their own, thinner scale: these are victims counted by year, not cases on a leg.
-        record["width"] = float(round(MIN_WIDTH_PX + (REFERENCE_MAX_WIDTH_PX - MIN_WIDTH_PX)
-                                      * np.sqrt(flow.value / top), 1))
+        record["width"] = float(
+            round(MIN_WIDTH_PX + (REFERENCE_MAX_WIDTH_PX - MIN_WIDTH_PX) * np.sqrt(flow.value / top), 1)
+        )
         years = f"{flow.first_year}" if flow.first_year == flow.last_year else f"{flow.first_year}–{flow.last_year}"
-        record["tooltip"] = _("Reference (aggregate counts) · {citizens} citizens detected in {country}, {years}: "
-                              "{victims} victims").format(
-            citizens=flow.from_iso3, country=flow.to_iso3, years=years,
-            victims=shown_value(int(flow.value), int(flow.censored), k, lang))
+        record["tooltip"] = _(
+            "Reference (aggregate counts) · {citizens} citizens detected in {country}, {years}: {victims} victims"
+        ).format(
+            citizens=flow.from_iso3,
+            country=flow.to_iso3,
+            years=years,
+            victims=shown_value(int(flow.value), int(flow.censored), k, lang),
+        )
     return records
 
 
-def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k: int = SMALL_CELL_K,
-                  view: tuple[float, float, float] = (-75.0, -2.0, 2.15),
-                  linked_legs: pd.DataFrame | None = None, reference_flows: pd.DataFrame | None = None) -> pdk.Deck:
+def corridor_deck(
+    legs: pd.DataFrame,
+    hubs: pd.DataFrame,
+    *,
+    lang: str = "en",
+    k: int = SMALL_CELL_K,
+    view: tuple[float, float, float] = (-75.0, -2.0, 2.15),
+    linked_legs: pd.DataFrame | None = None,
+    reference_flows: pd.DataFrame | None = None,
+) -> pdk.Deck:
     """The corridor map: base polygons, legs (observed solid, inferred dashed), arrowheads and hubs.
 
     ``view`` is (longitude, latitude, zoom) of the initial view. ``linked_legs`` (legs of
@@ -202,40 +236,96 @@ def corridor_deck(legs: pd.DataFrame, hubs: pd.DataFrame, *, lang: str = "en", k
     observed, inferred = [], []
     for flow in flows:
         (inferred if flow.pop("inferred") else observed).append(flow)
-    path_style = dict(get_path="path", get_width="width", width_units=PIXELS, cap_rounded=True, joint_rounded=True,
-                      pickable=True)
+    path_style = dict(
+        get_path="path", get_width="width", width_units=PIXELS, cap_rounded=True, joint_rounded=True, pickable=True
+    )
     layers = [
-        pdk.Layer("PolygonLayer", base_polygons(), id="countries", get_polygon="polygon", get_fill_color=BASE_FILL,
-                  get_line_color=BASE_LINE, line_width_min_pixels=0.6, stroked=True, filled=True, pickable=False),
+        pdk.Layer(
+            "PolygonLayer",
+            base_polygons(),
+            id="countries",
+            get_polygon="polygon",
+            get_fill_color=BASE_FILL,
+            get_line_color=BASE_LINE,
+            line_width_min_pixels=0.6,
+            stroked=True,
+            filled=True,
+            pickable=False,
+        ),
         pdk.Layer("PathLayer", observed, id="flows", get_color=OBSERVED_COLOUR, **path_style),
         # Inferred legs: dashed, and offset so they run beside reported legs of the same pair.
-        pdk.Layer("PathLayer", inferred, id="inferred_flows", get_color=INFERRED_COLOUR, get_dash_array=[3, 2],
-                  dash_justified=True, get_offset=1.2,
-                  extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}], **path_style),
-        pdk.Layer("PolygonLayer", arrows, id="arrows", get_polygon="polygon", get_fill_color=ARROW_COLOUR,
-                  stroked=False, pickable=False),
-        pdk.Layer("ScatterplotLayer", hub_records(hubs, lang, k), id="hubs", get_position="position",
-                  get_radius="radius", radius_units=PIXELS, get_fill_color=HUB_COLOUR, stroked=True,
-                  get_line_color=[255, 255, 255, 255], line_width_min_pixels=1, pickable=True),
+        pdk.Layer(
+            "PathLayer",
+            inferred,
+            id="inferred_flows",
+            get_color=INFERRED_COLOUR,
+            get_dash_array=[3, 2],
+            dash_justified=True,
+            get_offset=1.2,
+            extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}],
+            **path_style,
+        ),
+        pdk.Layer(
+            "PolygonLayer",
+            arrows,
+            id="arrows",
+            get_polygon="polygon",
+            get_fill_color=ARROW_COLOUR,
+            stroked=False,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            hub_records(hubs, lang, k),
+            id="hubs",
+            get_position="position",
+            get_radius="radius",
+            radius_units=PIXELS,
+            get_fill_color=HUB_COLOUR,
+            stroked=True,
+            get_line_color=[255, 255, 255, 255],
+            line_width_min_pixels=1,
+            pickable=True,
+        ),
     ]
     if linked_legs is not None and len(linked_legs):
         linked = flow_records(linked_legs, lang, k)
         for flow in linked:
             flow.pop("arrow")
             flow["tooltip"] = translator(lang).gettext("Linked crimes") + " · " + flow["tooltip"]
-        layers.insert(4, pdk.Layer("PathLayer", linked, id="linked_crimes", get_color=LINKED_COLOUR,
-                                   get_dash_array=[1, 1.5], dash_justified=True,
-                                   extensions=[{"@@type": "PathStyleExtension", "dash": True}], **path_style))
+        layers.insert(
+            4,
+            pdk.Layer(
+                "PathLayer",
+                linked,
+                id="linked_crimes",
+                get_color=LINKED_COLOUR,
+                get_dash_array=[1, 1.5],
+                dash_justified=True,
+                extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+                **path_style,
+            ),
+        )
     if reference_flows is not None and len(reference_flows):
-        layers.insert(1, pdk.Layer("PathLayer", reference_records(reference_flows, k, lang), id="reference_flows",
-                                   get_color=REFERENCE_COLOUR, get_dash_array=[8, 4], dash_justified=True,
-                                   get_offset=-1.2,
-                                   extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}],
-                                   **path_style))
+        layers.insert(
+            1,
+            pdk.Layer(
+                "PathLayer",
+                reference_records(reference_flows, k, lang),
+                id="reference_flows",
+                get_color=REFERENCE_COLOUR,
+                get_dash_array=[8, 4],
+                dash_justified=True,
+                get_offset=-1.2,
+                extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}],
+                **path_style,
+            ),
+        )
     return CompactDeck(
         # map_provider=None with the default map_style sentinel: Streamlit then draws no
         # basemap at all (map_style=None would make it fetch a Carto style).
-        layers=layers, map_provider=None,
+        layers=layers,
+        map_provider=None,
         initial_view_state=pdk.ViewState(longitude=view[0], latitude=view[1], zoom=view[2], pitch=0, bearing=0),
         tooltip={"text": "{tooltip}"},
     )

@@ -16,14 +16,14 @@ from turquesa_geo.countries import country_table
 from turquesa_geo.gateways import MODES, gateway_lookup, gateway_table, main_airports
 
 __all__ = [
-    "FROM_ISO3",
-    "TO_ISO3",
-    "MODE",
-    "VIA_GATEWAY",
     "AIR_ARC_POINTS",
+    "FROM_ISO3",
+    "MODE",
     "PATH_DECIMALS",
-    "leg_geometries",
+    "TO_ISO3",
+    "VIA_GATEWAY",
     "great_circle",
+    "leg_geometries",
     "path_coordinates",
 ]
 

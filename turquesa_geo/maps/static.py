@@ -31,13 +31,23 @@ from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox
 
 from turquesa_geo.countries import country_name, country_shapes, country_table
-from turquesa_geo.maps.legs import leg_geometries
-from turquesa_geo.maps.deck import ARROW_COLOUR, HUB_COLOUR, INFERRED_COLOUR, OBSERVED_COLOUR
-from turquesa_geo.i18n import LANGUAGES, format_number, regroup
 from turquesa_geo.exports.marking import Audience, ExportContext, bilingual, in_language
+from turquesa_geo.i18n import LANGUAGES, format_number, regroup
+from turquesa_geo.maps.deck import ARROW_COLOUR, HUB_COLOUR, INFERRED_COLOUR, OBSERVED_COLOUR
+from turquesa_geo.maps.legs import leg_geometries
 
-__all__ = ["PageSize", "SIZES", "FORMATS", "FONT", "TEXTS", "map_figure", "render_png", "render_pdf", "export_metadata",
-           "snapshot_bytes"]
+__all__ = [
+    "FONT",
+    "FORMATS",
+    "SIZES",
+    "TEXTS",
+    "PageSize",
+    "export_metadata",
+    "map_figure",
+    "render_pdf",
+    "render_png",
+    "snapshot_bytes",
+]
 
 
 @dataclass(frozen=True)
@@ -98,37 +108,64 @@ TEXTS = {
     "legend": {"en": "Legend", "es": "Leyenda"},
     "widths": {"en": "Cases on the leg (line width)", "es": "Casos en el tramo (grosor de la línea)"},
     "observed": {"en": "Reported leg (solid)", "es": "Tramo reportado (continuo)"},
-    "inferred": {"en": "Inferred leg (dashed): from complete records of the same corridor",
-                 "es": "Tramo inferido (discontinuo): de registros completos del mismo corredor"},
-    "arrow": {"en": "Arrowhead: direction, origin to destination",
-              "es": "Punta de flecha: sentido, de origen a destino"},
-    "hubs": {"en": "Country: cases that start, pass through or end there (circle area)",
-             "es": "País: casos que empiezan, pasan o terminan allí (área del círculo)"},
-    "edge": {"en": "Grey italic name at the frame edge: a leg from or to a country off the map",
-             "es": "Nombre gris en cursiva en el borde: tramo desde o hacia un país fuera del mapa"},
+    "inferred": {
+        "en": "Inferred leg (dashed): from complete records of the same corridor",
+        "es": "Tramo inferido (discontinuo): de registros completos del mismo corredor",
+    },
+    "arrow": {
+        "en": "Arrowhead: direction, origin to destination",
+        "es": "Punta de flecha: sentido, de origen a destino",
+    },
+    "hubs": {
+        "en": "Country: cases that start, pass through or end there (circle area)",
+        "es": "País: casos que empiezan, pasan o terminan allí (área del círculo)",
+    },
+    "edge": {
+        "en": "Grey italic name at the frame edge: a leg from or to a country off the map",
+        "es": "Nombre gris en cursiva en el borde: tramo desde o hacia un país fuera del mapa",
+    },
     "how_to_read": {
         "en": "How to read: line width = cases on the leg; arrowheads point from origin to destination; "
-              "dashed orange legs are inferred, not reported.",
+        "dashed orange legs are inferred, not reported.",
         "es": "Cómo leer: grosor de la línea = casos del tramo; las flechas van del origen al destino; "
-              "los tramos naranjas discontinuos son inferidos, no reportados."},
-    "not_drawn": {"en": "{n} legs not drawn: too few cases for this audience, or beyond the drawing limit.",
-                  "es": "{n} tramos sin dibujar: muy pocos casos para esta audiencia, o fuera del límite de dibujo."},
-    "not_drawn_one": {"en": "1 leg not drawn: too few cases for this audience, or beyond the drawing limit.",
-                      "es": "1 tramo sin dibujar: muy pocos casos para esta audiencia, o fuera del límite de dibujo."},
+        "los tramos naranjas discontinuos son inferidos, no reportados.",
+    },
+    "not_drawn": {
+        "en": "{n} legs not drawn: too few cases for this audience, or beyond the drawing limit.",
+        "es": "{n} tramos sin dibujar: muy pocos casos para esta audiencia, o fuera del límite de dibujo.",
+    },
+    "not_drawn_one": {
+        "en": "1 leg not drawn: too few cases for this audience, or beyond the drawing limit.",
+        "es": "1 tramo sin dibujar: muy pocos casos para esta audiencia, o fuera del límite de dibujo.",
+    },
     "all_drawn": {"en": "Every leg is drawn.", "es": "Se dibujan todos los tramos."},
-    "domestic": {"en": "{n} legs within one country are counted in its circle only.",
-                 "es": "{n} tramos dentro de un país se cuentan solo en su círculo."},
-    "domestic_one": {"en": "1 leg within one country is counted in its circle only.",
-                     "es": "1 tramo dentro de un país se cuenta solo en su círculo."},
-    "no_legs": {"en": "No leg to draw for these filters and this audience.",
-                "es": "Ningún tramo que dibujar para estos filtros y esta audiencia."},
+    "domestic": {
+        "en": "{n} legs within one country are counted in its circle only.",
+        "es": "{n} tramos dentro de un país se cuentan solo en su círculo.",
+    },
+    "domestic_one": {
+        "en": "1 leg within one country is counted in its circle only.",
+        "es": "1 tramo dentro de un país se cuenta solo en su círculo.",
+    },
+    "no_legs": {
+        "en": "No leg to draw for these filters and this audience.",
+        "es": "Ningún tramo que dibujar para estos filtros y esta audiencia.",
+    },
 }
 
 
 # --- public API --------------------------------------------------------------------
 
-def map_figure(legs: pd.DataFrame, hubs: pd.DataFrame, context: ExportContext, *, title: str | None = None,
-               size: str = "screen", hidden_legs: int = 0) -> Figure:
+
+def map_figure(
+    legs: pd.DataFrame,
+    hubs: pd.DataFrame,
+    context: ExportContext,
+    *,
+    title: str | None = None,
+    size: str = "screen",
+    hidden_legs: int = 0,
+) -> Figure:
     """The corridor map as a static briefing page: marked, legended, protected for the audience.
 
     Draws what the interactive corridor map shows (base countries, legs as the same
@@ -186,8 +223,17 @@ def map_figure(legs: pd.DataFrame, hubs: pd.DataFrame, context: ExportContext, *
     _draw_hubs(map_ax, shown_hubs, scale)
     edge_labels = _label_map(map_ax, drawn, paths, shown_hubs, context, scale)
     if drawn.empty:
-        _text(map_ax, 0.5, 0.5, bilingual(TEXTS["no_legs"], context.langs), 13 * scale, gid="no-legs",
-              transform=map_ax.transAxes, ha="center", color=_MUTED)
+        _text(
+            map_ax,
+            0.5,
+            0.5,
+            bilingual(TEXTS["no_legs"], context.langs),
+            13 * scale,
+            gid="no-legs",
+            transform=map_ax.transAxes,
+            ha="center",
+            color=_MUTED,
+        )
     _draw_legend(legend_ax, drawn, context, scale, dropped + int(hidden_legs), domestic, edge_labels > 0)
     _draw_caption(fig, map_ax, caption, scale)
     _draw_footer(fig, footer, scale)
@@ -200,8 +246,9 @@ def render_png(fig: Figure, dpi: float | None = None, metadata: dict[str, str] |
     ``metadata`` goes into the PNG's text chunks (e.g. Title, Description = marking).
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi, facecolor="white",
-                metadata={"Software": None, **(metadata or {})})
+    fig.savefig(
+        buffer, format="png", dpi=dpi or fig.dpi, facecolor="white", metadata={"Software": None, **(metadata or {})}
+    )
     return buffer.getvalue()
 
 
@@ -223,8 +270,14 @@ def export_metadata(context: ExportContext, title: str | None = None) -> dict[st
     >>> meta["Subject"], "data version v7" in meta["Keywords"]
     ('TLP:AMBER', True)
     """
-    keywords = ["Turquesa", "corridor map", context.marking.text, f"data version {context.data_version or '-'}",
-                f"audience {context.audience.name}", f"exported {context.exported_at:%Y-%m-%d %H:%M}"]
+    keywords = [
+        "Turquesa",
+        "corridor map",
+        context.marking.text,
+        f"data version {context.data_version or '-'}",
+        f"audience {context.audience.name}",
+        f"exported {context.exported_at:%Y-%m-%d %H:%M}",
+    ]
     return {
         "Title": f"{title or bilingual(TEXTS['title'], context.langs)} [{context.marking.text}]",
         "Subject": context.marking.text,
@@ -233,8 +286,15 @@ def export_metadata(context: ExportContext, title: str | None = None) -> dict[st
     }
 
 
-def snapshot_bytes(legs: pd.DataFrame, hubs: pd.DataFrame, context: ExportContext, fmt: str = "png", *,
-                   title: str | None = None, hidden_legs: int = 0) -> bytes:
+def snapshot_bytes(
+    legs: pd.DataFrame,
+    hubs: pd.DataFrame,
+    context: ExportContext,
+    fmt: str = "png",
+    *,
+    title: str | None = None,
+    hidden_legs: int = 0,
+) -> bytes:
     """The corridor map rendered to a file's bytes: ``"png"`` (screen), ``"png-print"`` (A4, 300 dpi) or ``"pdf"``.
 
     >>> snapshot_bytes(pd.DataFrame(), pd.DataFrame(), ExportContext(), "svg")
@@ -250,12 +310,19 @@ def snapshot_bytes(legs: pd.DataFrame, hubs: pd.DataFrame, context: ExportContex
     if kind == "pdf":
         return render_pdf(fig, metadata)
     # PNG text chunks: what the page prints, readable by tools without looking at the image.
-    return render_png(fig, metadata={"Title": metadata["Title"], "Description": context.banner,
-                                     "Comment": "\n".join(context.footer_lines()),
-                                     "Source": context.view_url or "Turquesa"})
+    return render_png(
+        fig,
+        metadata={
+            "Title": metadata["Title"],
+            "Description": context.banner,
+            "Comment": "\n".join(context.footer_lines()),
+            "Source": context.view_url or "Turquesa",
+        },
+    )
 
 
 # --- checks and protection ---------------------------------------------------------
+
 
 def _page(size: str) -> PageSize:
     if size not in SIZES:
@@ -264,8 +331,10 @@ def _page(size: str) -> PageSize:
 
 
 def _check_frames(legs: pd.DataFrame, hubs: pd.DataFrame) -> None:
-    for name, frame, columns in (("legs", legs, ("from_iso3", "to_iso3", "inferred", "cases")),
-                                 ("hubs", hubs, ("iso3", "throughput"))):
+    for name, frame, columns in (
+        ("legs", legs, ("from_iso3", "to_iso3", "inferred", "cases")),
+        ("hubs", hubs, ("iso3", "throughput")),
+    ):
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise ValueError(f"{name} need columns {list(columns)}; missing {missing}")
@@ -290,6 +359,7 @@ def _protected_hubs(hubs: pd.DataFrame, audience: Audience) -> pd.DataFrame:
 
 # --- page frame --------------------------------------------------------------------
 
+
 def _blank_page(page: PageSize) -> tuple[Figure, float]:
     fig = Figure(figsize=(page.width_in, page.height_in), dpi=page.dpi, facecolor="white")
     FigureCanvasAgg(fig)
@@ -304,8 +374,9 @@ def _height_share(fig: Figure, points: float) -> float:
 def _text(target, x: float, y: float, text: str, size: float, *, gid: str, **style):
     """Text in DejaVu Sans with a gid naming its part of the page (tests and SVG readers find it by gid)."""
     # parse_math=False: a "$" in an agency marking or a filter is printed, never read as mathtext.
-    return target.text(x, y, text, fontsize=size, fontfamily=FONT, gid=gid, parse_math=False,
-                       **{"color": _INK, **style})
+    return target.text(
+        x, y, text, fontsize=size, fontfamily=FONT, gid=gid, parse_math=False, **{"color": _INK, **style}
+    )
 
 
 def _banner_height(scale: float) -> float:
@@ -317,10 +388,29 @@ def _draw_banners(fig: Figure, context: ExportContext, scale: float) -> None:
     colour, background = context.marking.colours
     height = _height_share(fig, _banner_height(scale))
     for where, y in (("top", 1 - height), ("bottom", 0.0)):
-        fig.add_artist(Rectangle((0, y), 1, height, transform=fig.transFigure, facecolor=background,
-                                 edgecolor="none", gid=f"banner-{where}-band"))
-        _text(fig, 0.5, y + height / 2, context.banner, 12 * scale, gid=f"banner-{where}", color=colour,
-              fontweight="bold", ha="center", va="center")
+        fig.add_artist(
+            Rectangle(
+                (0, y),
+                1,
+                height,
+                transform=fig.transFigure,
+                facecolor=background,
+                edgecolor="none",
+                gid=f"banner-{where}-band",
+            )
+        )
+        _text(
+            fig,
+            0.5,
+            y + height / 2,
+            context.banner,
+            12 * scale,
+            gid=f"banner-{where}",
+            color=colour,
+            fontweight="bold",
+            ha="center",
+            va="center",
+        )
 
 
 def _left_margin(fig: Figure, scale: float) -> float:
@@ -422,8 +512,17 @@ def _draw_footer(fig: Figure, lines: list[tuple[str, bool]], scale: float) -> No
     left = _left_margin(fig, scale)
     y = _height_share(fig, _banner_height(scale) + 6 * scale)
     for line, is_notice in reversed(lines):
-        _text(fig, left, y, line, _FOOTER_SIZE_PT * scale, gid="footer", va="bottom",
-              color=_INK if is_notice else _MUTED, fontweight="bold" if is_notice else "normal")
+        _text(
+            fig,
+            left,
+            y,
+            line,
+            _FOOTER_SIZE_PT * scale,
+            gid="footer",
+            va="bottom",
+            color=_INK if is_notice else _MUTED,
+            fontweight="bold" if is_notice else "normal",
+        )
         y += _height_share(fig, _FOOTER_SIZE_PT * _LINE_SPACING * scale)
 
 
@@ -437,8 +536,16 @@ def _caption(fig: Figure, context: ExportContext, scale: float) -> str:
 
 def _draw_caption(fig: Figure, map_ax, caption: str, scale: float) -> None:
     box = map_ax.get_position()
-    _text(fig, box.x0, box.y0 - _height_share(fig, 5 * scale), caption, _CAPTION_SIZE_PT * scale, gid="caption",
-          va="top", linespacing=_LINE_SPACING)
+    _text(
+        fig,
+        box.x0,
+        box.y0 - _height_share(fig, 5 * scale),
+        caption,
+        _CAPTION_SIZE_PT * scale,
+        gid="caption",
+        va="top",
+        linespacing=_LINE_SPACING,
+    )
 
 
 def _below_map_pt(footer: list, caption: str, scale: float) -> float:
@@ -449,6 +556,7 @@ def _below_map_pt(footer: list, caption: str, scale: float) -> float:
 
 
 # --- geometry and frame ------------------------------------------------------------
+
 
 def _mercator(coords: np.ndarray) -> np.ndarray:
     """Web Mercator, as the interactive map, with x kept in degrees of longitude (one scale on both axes)."""
@@ -494,11 +602,11 @@ def _frame_box(paths: list[np.ndarray]) -> tuple[float, float, float, float]:
     if not paths:
         return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
     points = np.concatenate(paths)
-    inside = points[(points[:, 0] >= lo[0]) & (points[:, 0] <= hi[0]) & (points[:, 1] >= lo[1])
-                    & (points[:, 1] <= hi[1])]
+    inside = points[
+        (points[:, 0] >= lo[0]) & (points[:, 0] <= hi[0]) & (points[:, 1] >= lo[1]) & (points[:, 1] <= hi[1])
+    ]
     points = inside if len(inside) else points
-    return (float(points[:, 0].min()), float(points[:, 1].min()), float(points[:, 0].max()),
-            float(points[:, 1].max()))
+    return (float(points[:, 0].min()), float(points[:, 1].min()), float(points[:, 0].max()), float(points[:, 1].max()))
 
 
 @lru_cache(maxsize=1)
@@ -517,11 +625,17 @@ def _base_rings() -> tuple[np.ndarray, ...]:
 def _draw_base(ax, scale: float) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    visible = [ring for ring in _base_rings()
-               if ring[:, 0].max() >= x0 and ring[:, 0].min() <= x1 and ring[:, 1].max() >= y0
-               and ring[:, 1].min() <= y1]
-    ax.add_collection(PolyCollection(visible, facecolors=_LAND, edgecolors=_BORDER, linewidths=0.7 * scale,
-                                     gid="countries", zorder=1), autolim=False)
+    visible = [
+        ring
+        for ring in _base_rings()
+        if ring[:, 0].max() >= x0 and ring[:, 0].min() <= x1 and ring[:, 1].max() >= y0 and ring[:, 1].min() <= y1
+    ]
+    ax.add_collection(
+        PolyCollection(
+            visible, facecolors=_LAND, edgecolors=_BORDER, linewidths=0.7 * scale, gid="countries", zorder=1
+        ),
+        autolim=False,
+    )
 
 
 def _points_per_unit(ax) -> float:
@@ -532,6 +646,7 @@ def _points_per_unit(ax) -> float:
 
 
 # --- legs, arrows, hubs ------------------------------------------------------------
+
 
 def _widths(shown: pd.Series, scale: float, top: float | None = None) -> np.ndarray:
     """Line width in points on a square-root scale of the shown count, as on the interactive map."""
@@ -595,17 +710,34 @@ def _draw_legs(ax, legs: pd.DataFrame, paths: list[np.ndarray], widths: np.ndarr
     offsets = _lane_offsets(legs, widths, scale)
     lines = [_offset_path(p, o * per_point) for p, o in zip(paths, offsets)]
     inferred = legs["inferred"].to_numpy()
-    for flag, colour, style, gid in ((False, OBSERVED_COLOUR, "solid", "legs-observed"),
-                                     (True, INFERRED_COLOUR, _DASHES, "legs-inferred")):
+    for flag, colour, style, gid in (
+        (False, OBSERVED_COLOUR, "solid", "legs-observed"),
+        (True, INFERRED_COLOUR, _DASHES, "legs-inferred"),
+    ):
         chosen = np.flatnonzero(inferred == flag)
-        collection = LineCollection([lines[i] for i in chosen], linewidths=widths[chosen], colors=[_rgba(colour)],
-                                    linestyles=style, capstyle="butt", joinstyle="round", gid=gid,
-                                    zorder=3 if flag else 2)
+        collection = LineCollection(
+            [lines[i] for i in chosen],
+            linewidths=widths[chosen],
+            colors=[_rgba(colour)],
+            linestyles=style,
+            capstyle="butt",
+            joinstyle="round",
+            gid=gid,
+            zorder=3 if flag else 2,
+        )
         ax.add_collection(collection, autolim=False)
     arrows = [_arrowhead(line, (2.6 * scale + 0.55 * w) * per_point) for line, w in zip(lines, widths)]
-    ax.add_collection(PolyCollection([a for a in arrows if a is not None], facecolors=[_rgba(ARROW_COLOUR)],
-                                     edgecolors="white", linewidths=0.3 * scale, gid="arrowheads", zorder=4),
-                      autolim=False)
+    ax.add_collection(
+        PolyCollection(
+            [a for a in arrows if a is not None],
+            facecolors=[_rgba(ARROW_COLOUR)],
+            edgecolors="white",
+            linewidths=0.3 * scale,
+            gid="arrowheads",
+            zorder=4,
+        ),
+        autolim=False,
+    )
 
 
 def _arrowhead(path: np.ndarray, size: float) -> np.ndarray | None:
@@ -639,14 +771,24 @@ def _draw_hubs(ax, hubs: pd.DataFrame, scale: float) -> None:
         return
     xy = _hub_positions(hubs)
     radii = _hub_radii(hubs["shown"], scale)
-    ax.scatter(xy[:, 0], xy[:, 1], s=(2 * radii) ** 2, color=_HUB_FILL,
-               edgecolors="white", linewidths=0.9 * scale, zorder=5, gid="hubs")
+    ax.scatter(
+        xy[:, 0],
+        xy[:, 1],
+        s=(2 * radii) ** 2,
+        color=_HUB_FILL,
+        edgecolors="white",
+        linewidths=0.9 * scale,
+        zorder=5,
+        gid="hubs",
+    )
 
 
 # --- labels ------------------------------------------------------------------------
 
-def _label_map(ax, legs: pd.DataFrame, paths: list[np.ndarray], hubs: pd.DataFrame, context: ExportContext,
-               scale: float) -> int:
+
+def _label_map(
+    ax, legs: pd.DataFrame, paths: list[np.ndarray], hubs: pd.DataFrame, context: ExportContext, scale: float
+) -> int:
     """Names (and shown counts) of the main hubs, then names of off-map countries at the frame edge;
     returns how many of the latter were placed.
 
@@ -663,14 +805,27 @@ def _label_map(ax, legs: pd.DataFrame, paths: list[np.ndarray], hubs: pd.DataFra
         rows = zip(hubs["iso3"], hubs["throughput"], _hub_positions(hubs), _hub_radii(hubs["shown"], scale))
         for own, (iso3, n, xy, radius) in enumerate(list(rows)[:_MAX_HUB_LABELS]):
             label = f"{country_name(iso3, lang)}\n{regroup(context.audience.format(int(n)), lang)}"
-            obstacles = taken + circles[:own] + circles[own + 1:]
+            obstacles = taken + circles[:own] + circles[own + 1 :]
             placed = _place_label(ax, renderer, frame, obstacles, xy, radius, label, 10 * scale, "hub-label", scale)
             if placed is not None:
                 taken.append(placed)
     obstacles, edge_labels = taken + circles, 0
     for xy, name in _edge_points(ax, legs, paths, context.langs[0]):
-        placed = _place_label(ax, renderer, frame, obstacles, xy, 0.0, name, 9 * scale, "edge-label", scale,
-                              leaders=False, color=_MUTED, fontstyle="italic")
+        placed = _place_label(
+            ax,
+            renderer,
+            frame,
+            obstacles,
+            xy,
+            0.0,
+            name,
+            9 * scale,
+            "edge-label",
+            scale,
+            leaders=False,
+            color=_MUTED,
+            fontstyle="italic",
+        )
         if placed is not None:
             obstacles.append(placed)
             edge_labels += 1
@@ -687,20 +842,40 @@ def _circle_boxes(ax, hubs: pd.DataFrame, scale: float) -> list[Bbox]:
 
 
 #: Where a label may sit around its point: direction (x, y) and the text's alignment, best first.
-_LABEL_SPOTS = ((1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
-                (0, -1, "center", "top"), (0.7, 0.7, "left", "bottom"), (-0.7, 0.7, "right", "bottom"),
-                (0.7, -0.7, "left", "top"), (-0.7, -0.7, "right", "top"))
+_LABEL_SPOTS = (
+    (1, 0, "left", "center"),
+    (-1, 0, "right", "center"),
+    (0, 1, "center", "bottom"),
+    (0, -1, "center", "top"),
+    (0.7, 0.7, "left", "bottom"),
+    (-0.7, 0.7, "right", "bottom"),
+    (0.7, -0.7, "left", "top"),
+    (-0.7, -0.7, "right", "top"),
+)
 _LEADER_PT = 22
 
 
-def _place_label(ax, renderer, frame: Bbox, obstacles: list[Bbox], xy, radius: float, label: str, size: float,
-                 gid: str, scale: float, leaders: bool = True, **style) -> Bbox | None:
+def _place_label(
+    ax,
+    renderer,
+    frame: Bbox,
+    obstacles: list[Bbox],
+    xy,
+    radius: float,
+    label: str,
+    size: float,
+    gid: str,
+    scale: float,
+    leaders: bool = True,
+    **style,
+) -> Bbox | None:
     """Put the label at the first free spot around ``xy`` (a circle of ``radius`` points); its box, or None."""
     rings = [(radius + 2 * scale, False)] + ([(radius + _LEADER_PT * scale, True)] if leaders else [])
     for distance, leader in rings:
         for dx, dy, ha, va in _LABEL_SPOTS:
-            spot = dict(xytext=(dx * distance, dy * distance), ha=ha, va=va,
-                        multialignment=ha if ha != "center" else "center")
+            spot = dict(
+                xytext=(dx * distance, dy * distance), ha=ha, va=va, multialignment=ha if ha != "center" else "center"
+            )
             text = _annotate(ax, xy, label, size, gid, spot, style)
             box = text.get_window_extent(renderer).expanded(1.04, 1.08)
             text.remove()
@@ -708,8 +883,18 @@ def _place_label(ax, renderer, frame: Bbox, obstacles: list[Bbox], xy, radius: f
             if inside and not any(box.overlaps(other) for other in obstacles):
                 # The leader leaves the text from its corner nearest the circle, so it reads as that label's.
                 corner = ({"left": 0, "center": 0.5, "right": 1}[ha], {"bottom": 0, "center": 0.5, "top": 1}[va])
-                arrow = dict(arrowstyle="-", color=_INK, linewidth=0.8 * scale, shrinkA=1, relpos=corner,
-                             shrinkB=radius + 0.5 * scale) if leader else None
+                arrow = (
+                    dict(
+                        arrowstyle="-",
+                        color=_INK,
+                        linewidth=0.8 * scale,
+                        shrinkA=1,
+                        relpos=corner,
+                        shrinkB=radius + 0.5 * scale,
+                    )
+                    if leader
+                    else None
+                )
                 _annotate(ax, xy, label, size, gid, spot, style, arrow)
                 return box
     return None
@@ -717,9 +902,22 @@ def _place_label(ax, renderer, frame: Bbox, obstacles: list[Bbox], xy, radius: f
 
 def _annotate(ax, xy, label: str, size: float, gid: str, spot: dict, style: dict, arrow: dict | None = None):
     """A label offset from its point by ``spot`` (in points), with a white halo, optionally a leader line."""
-    return ax.annotate(label, xy=tuple(xy), textcoords="offset points", fontsize=size, fontfamily=FONT,
-                       parse_math=False, gid=gid, linespacing=1.0, path_effects=_HALO, zorder=6,
-                       annotation_clip=False, arrowprops=arrow, **spot, **{"color": _INK, **style})
+    return ax.annotate(
+        label,
+        xy=tuple(xy),
+        textcoords="offset points",
+        fontsize=size,
+        fontfamily=FONT,
+        parse_math=False,
+        gid=gid,
+        linespacing=1.0,
+        path_effects=_HALO,
+        zorder=6,
+        annotation_clip=False,
+        arrowprops=arrow,
+        **spot,
+        **{"color": _INK, **style},
+    )
 
 
 def _edge_points(ax, legs: pd.DataFrame, paths: list[np.ndarray], lang: str) -> list[tuple[tuple, str]]:
@@ -743,6 +941,7 @@ def _edge_points(ax, legs: pd.DataFrame, paths: list[np.ndarray], lang: str) -> 
 
 # --- legend, caption, footer -------------------------------------------------------
 
+
 def _width_samples(top: int, audience: Audience) -> list[int]:
     """Up to three round counts for the width legend, each one the audience may see as it is.
 
@@ -755,7 +954,7 @@ def _width_samples(top: int, audience: Audience) -> list[int]:
         value = top * share
         if value < 1:
             continue
-        magnitude = 10 ** int(math.floor(math.log10(value)))
+        magnitude = 10 ** math.floor(math.log10(value))
         nice = int(value // magnitude * magnitude)
         if audience.count(nice) == nice and nice not in samples:
             samples.append(nice)
@@ -785,8 +984,9 @@ class _Cursor:
         self.y_pt += (wrapped.count("\n") + 1) * size * 1.2 + 4 * self.scale
 
 
-def _draw_legend(ax, legs: pd.DataFrame, context: ExportContext, scale: float, not_drawn: int, domestic: int,
-                 edge_labels: bool) -> None:
+def _draw_legend(
+    ax, legs: pd.DataFrame, context: ExportContext, scale: float, not_drawn: int, domestic: int, edge_labels: bool
+) -> None:
     """The legend panel: sample widths, reported / inferred, arrowhead, hub, off-map names, and what is not drawn."""
     cursor = _Cursor(ax, scale)
     cursor.write(bilingual(TEXTS["legend"], context.langs), 13 * scale, "legend", fontweight="bold")
@@ -814,11 +1014,25 @@ def _legend_widths(cursor: _Cursor, legs: pd.DataFrame, context: ExportContext) 
         width = float(_widths(pd.Series([sample]), scale, top=max(top, 1))[0])
         row = max(width, 10 * scale) / 2 + 3 * scale
         y = cursor.y(row)
-        cursor.ax.add_line(Line2D([0, cursor.x(_SAMPLE_PT * scale)], [y, y], linewidth=width,
-                                  color=_rgba(OBSERVED_COLOUR), solid_capstyle="butt", gid="legend-width"))
-        _text(cursor.ax, cursor.x(_INDENT_PT * scale), y, regroup(context.audience.format(sample), context.langs[0]),
-              10 * scale,
-              gid="legend", va="center")
+        cursor.ax.add_line(
+            Line2D(
+                [0, cursor.x(_SAMPLE_PT * scale)],
+                [y, y],
+                linewidth=width,
+                color=_rgba(OBSERVED_COLOUR),
+                solid_capstyle="butt",
+                gid="legend-width",
+            )
+        )
+        _text(
+            cursor.ax,
+            cursor.x(_INDENT_PT * scale),
+            y,
+            regroup(context.audience.format(sample), context.langs[0]),
+            10 * scale,
+            gid="legend",
+            va="center",
+        )
         cursor.y_pt += 2 * row
     cursor.y_pt += 6 * scale
 
@@ -829,20 +1043,53 @@ def _legend_symbols(cursor: _Cursor, langs: tuple[str, ...], edge_labels: bool) 
     left, right = 0, cursor.x(_SAMPLE_PT * scale)
     for key, colour, style in (("observed", OBSERVED_COLOUR, "solid"), ("inferred", INFERRED_COLOUR, _DASHES)):
         y = cursor.y(7 * scale)
-        ax.add_line(Line2D([left, right], [y, y], linewidth=4.5 * scale, color=_rgba(colour), linestyle=style,
-                           solid_capstyle="butt", gid=f"legend-{key}"))
+        ax.add_line(
+            Line2D(
+                [left, right],
+                [y, y],
+                linewidth=4.5 * scale,
+                color=_rgba(colour),
+                linestyle=style,
+                solid_capstyle="butt",
+                gid=f"legend-{key}",
+            )
+        )
         _legend_row(cursor, TEXTS[key], langs)
     y = cursor.y(7 * scale)
     ax.add_line(Line2D([left, right], [y, y], linewidth=2 * scale, color=_rgba(OBSERVED_COLOUR)))
-    ax.add_patch(Polygon(_legend_arrow(cursor, y, scale), closed=True, facecolor=_rgba(ARROW_COLOUR),
-                         edgecolor="none", gid="legend-arrow"))
+    ax.add_patch(
+        Polygon(
+            _legend_arrow(cursor, y, scale),
+            closed=True,
+            facecolor=_rgba(ARROW_COLOUR),
+            edgecolor="none",
+            gid="legend-arrow",
+        )
+    )
     _legend_row(cursor, TEXTS["arrow"], langs)
-    ax.scatter([right / 2], [cursor.y(9 * scale)], s=(14 * scale) ** 2, color=_HUB_FILL, edgecolors="white",
-               linewidths=0.9 * scale, gid="legend-hub")
+    ax.scatter(
+        [right / 2],
+        [cursor.y(9 * scale)],
+        s=(14 * scale) ** 2,
+        color=_HUB_FILL,
+        edgecolors="white",
+        linewidths=0.9 * scale,
+        gid="legend-hub",
+    )
     _legend_row(cursor, TEXTS["hubs"], langs)
     if edge_labels:
-        _text(ax, right / 2, cursor.y(6 * scale), "Aa", 9 * scale, gid="legend-edge-sample", color=_MUTED,
-              fontstyle="italic", ha="center", va="center")
+        _text(
+            ax,
+            right / 2,
+            cursor.y(6 * scale),
+            "Aa",
+            9 * scale,
+            gid="legend-edge-sample",
+            color=_MUTED,
+            fontstyle="italic",
+            ha="center",
+            va="center",
+        )
         _legend_row(cursor, TEXTS["edge"], langs)
 
 

@@ -17,17 +17,17 @@ import duckdb
 from turquesa_geo.i18n import N_, LocalizedError
 
 __all__ = [
-    "DEFAULT_DB",
     "DB_ENV",
-    "StoreBusy",
+    "DEFAULT_DB",
     "MIGRATIONS",
     "SCHEMA_VERSION",
-    "resolve_db_path",
+    "StoreBusy",
     "connect",
+    "data_version",
     "lock_down",
     "migrate",
+    "resolve_db_path",
     "schema_version",
-    "data_version",
 ]
 
 DEFAULT_DB = Path("data") / "turquesa.duckdb"
@@ -119,8 +119,12 @@ MIGRATIONS: Sequence[tuple[int, Sequence[str]]] = (
 # Version 2: every case's route as events. Flat records keep their route in the
 # cases table (origin, transit, destination, detection point) and are expanded
 # here on read; HTCDS records store their detailed events in case_events.
-MIGRATIONS = (*MIGRATIONS, (2, (
-    """CREATE VIEW route_events AS
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        2,
+        (
+            """CREATE VIEW route_events AS
     SELECT case_uid, seq, event_type, route_role, country, place, lat, lon, event_date, precision
     FROM case_events
     UNION ALL
@@ -143,13 +147,19 @@ MIGRATIONS = (*MIGRATIONS, (2, (
            CASE WHEN lat IS NOT NULL THEN 'point' WHEN place IS NOT NULL THEN 'place' ELSE 'country' END
     FROM cases WHERE (detection_country IS NOT NULL OR lat IS NOT NULL OR place IS NOT NULL)
           AND case_uid NOT IN (SELECT case_uid FROM case_events)""",
-)))
+        ),
+    ),
+)
 
 # Version 3: the export log. Every file handed over is recorded first: when, by whom
 # (if known), what, for which view and audience, under which marking, from which data,
 # and the SHA-256 of its bytes.
-MIGRATIONS = (*MIGRATIONS, (3, (
-    """CREATE TABLE exports (
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        3,
+        (
+            """CREATE TABLE exports (
         export_id INTEGER PRIMARY KEY,
         exported_at TIMESTAMP NOT NULL,
         user_name VARCHAR,
@@ -163,7 +173,10 @@ MIGRATIONS = (*MIGRATIONS, (3, (
         sha256 VARCHAR NOT NULL,
         bytes BIGINT NOT NULL
     )""",
-)))
+        ),
+    ),
+)
+
 
 def _rollup_tables() -> list[str]:
     from turquesa_geo.store.queries import rollup_tables
@@ -180,16 +193,20 @@ MIGRATIONS = (*MIGRATIONS, (4, (*_rollup_tables(), "REFRESH ROLLUPS")))
 # own route name and quality grade; how exact the date and the point are), and
 # aggregate counts (UNODC GLOTIP: detected victims by year, country, citizenship, form
 # of exploitation, sex and age) get their own table: they are counts, not cases.
-MIGRATIONS = (*MIGRATIONS, (5, (
-    "ALTER TABLE cases ADD COLUMN dead INTEGER",
-    "ALTER TABLE cases ADD COLUMN missing INTEGER",
-    "ALTER TABLE cases ADD COLUMN survivors INTEGER",
-    "ALTER TABLE cases ADD COLUMN children INTEGER",
-    "ALTER TABLE cases ADD COLUMN route_label VARCHAR",
-    "ALTER TABLE cases ADD COLUMN source_quality VARCHAR",
-    "ALTER TABLE cases ADD COLUMN date_precision VARCHAR",
-    "ALTER TABLE cases ADD COLUMN location_precision VARCHAR",
-    """CREATE TABLE aggregate_counts (
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        5,
+        (
+            "ALTER TABLE cases ADD COLUMN dead INTEGER",
+            "ALTER TABLE cases ADD COLUMN missing INTEGER",
+            "ALTER TABLE cases ADD COLUMN survivors INTEGER",
+            "ALTER TABLE cases ADD COLUMN children INTEGER",
+            "ALTER TABLE cases ADD COLUMN route_label VARCHAR",
+            "ALTER TABLE cases ADD COLUMN source_quality VARCHAR",
+            "ALTER TABLE cases ADD COLUMN date_precision VARCHAR",
+            "ALTER TABLE cases ADD COLUMN location_precision VARCHAR",
+            """CREATE TABLE aggregate_counts (
         source VARCHAR NOT NULL,
         indicator VARCHAR NOT NULL,
         dimension VARCHAR NOT NULL,
@@ -205,7 +222,9 @@ MIGRATIONS = (*MIGRATIONS, (5, (
         import_id INTEGER NOT NULL,
         row_hash VARCHAR NOT NULL
     )""",
-)))
+        ),
+    ),
+)
 
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
@@ -234,9 +253,13 @@ class StoreBusy(LocalizedError, RuntimeError):
     """
 
 
-def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False,
-            external_access: bool = True, allowed_directories: Sequence[str | os.PathLike[str]] = ()
-            ) -> duckdb.DuckDBPyConnection:
+def connect(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    external_access: bool = True,
+    allowed_directories: Sequence[str | os.PathLike[str]] = (),
+) -> duckdb.DuckDBPyConnection:
     """Open the store, creating and migrating it unless ``read_only``.
 
     Parameters
@@ -270,11 +293,21 @@ def connect(db: str | os.PathLike[str] | None = None, *, read_only: bool = False
             raise
         holder = re.search(r"\(PID (\d+)\)", str(exc))
         if holder:
-            raise StoreBusy(N_("store busy: {path} is open in another process (process {pid}), e.g. the dashboard "
-                               "or an import; wait for it to finish, or stop it, then try again"),
-                            path=path, pid=holder.group(1)) from None
-        raise StoreBusy(N_("store busy: {path} is open in another process, e.g. the dashboard or an import; "
-                           "wait for it to finish, or stop it, then try again"), path=path) from None
+            raise StoreBusy(
+                N_(
+                    "store busy: {path} is open in another process (process {pid}), e.g. the dashboard "
+                    "or an import; wait for it to finish, or stop it, then try again"
+                ),
+                path=path,
+                pid=holder.group(1),
+            ) from None
+        raise StoreBusy(
+            N_(
+                "store busy: {path} is open in another process, e.g. the dashboard or an import; "
+                "wait for it to finish, or stop it, then try again"
+            ),
+            path=path,
+        ) from None
     con.execute("SET enable_progress_bar = false")  # no bar drawn over the CLI's own output
     if not read_only:
         migrate(con)
@@ -304,9 +337,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations, each in its own transaction; return the schema version."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TIMESTAMP)"
-    )
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TIMESTAMP)")
     current = schema_version(con)
     for version, statements in MIGRATIONS:
         if version <= current:

@@ -11,8 +11,14 @@ import pandas as pd
 
 from turquesa_geo.store import queries as sql
 
-__all__ = ["cases_by_crime_year", "sources", "recent_imports", "quarantine_by_rule", "quarantine_entries",
-           "store_totals"]
+__all__ = [
+    "cases_by_crime_year",
+    "quarantine_by_rule",
+    "quarantine_entries",
+    "recent_imports",
+    "sources",
+    "store_totals",
+]
 
 
 def _frame(con: duckdb.DuckDBPyConnection, query: sql.Query) -> pd.DataFrame:
@@ -59,17 +65,29 @@ def store_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
     Aggregate counts add their sources, detecting countries and citizenships.
     """
-    countries = [r[0] for r in con.execute(
-        "SELECT DISTINCT x FROM (SELECT nationality AS x FROM cases UNION SELECT origin FROM cases "
-        "UNION SELECT destination FROM cases UNION SELECT detection_country FROM cases "
-        "UNION SELECT unnest(string_split(transit, '>')) FROM cases UNION SELECT country FROM aggregate_counts "
-        "UNION SELECT category FROM aggregate_counts WHERE dimension = 'citizenship' AND length(category) = 3) "
-        "WHERE x IS NOT NULL ORDER BY x").fetchall()]
-    sources = [r[0] for r in con.execute(
-        "SELECT DISTINCT source FROM (SELECT source FROM cases UNION SELECT source FROM aggregate_counts) "
-        "ORDER BY source").fetchall()]
-    modus = [f"{d}:{c}" for d, c in con.execute(
-        "SELECT DISTINCT dimension, code FROM case_attributes ORDER BY dimension, code").fetchall()]
+    countries = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT x FROM (SELECT nationality AS x FROM cases UNION SELECT origin FROM cases "
+            "UNION SELECT destination FROM cases UNION SELECT detection_country FROM cases "
+            "UNION SELECT unnest(string_split(transit, '>')) FROM cases UNION SELECT country FROM aggregate_counts "
+            "UNION SELECT category FROM aggregate_counts WHERE dimension = 'citizenship' AND length(category) = 3) "
+            "WHERE x IS NOT NULL ORDER BY x"
+        ).fetchall()
+    ]
+    sources = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT source FROM (SELECT source FROM cases UNION SELECT source FROM aggregate_counts) "
+            "ORDER BY source"
+        ).fetchall()
+    ]
+    modus = [
+        f"{d}:{c}"
+        for d, c in con.execute(
+            "SELECT DISTINCT dimension, code FROM case_attributes ORDER BY dimension, code"
+        ).fetchall()
+    ]
     return {"countries": countries, "sources": sources, "modus": modus}
 
 

@@ -10,10 +10,25 @@ import re
 
 from turquesa_geo.columns import MODUS_DIMENSIONS
 
-__all__ = ["Query", "quote_ident", "plain_ident", "name_literal", "drop_temp_sql", "copy_to_temp_sql",
-           "status_by_crime_year", "recent_imports", "quarantine_by_rule", "store_totals",
-           "case_filter", "person_filter", "route_signatures", "date_range", "DEFAULT_PERSON_ROLES",
-           "quarantine_rows", "sources_summary"]
+__all__ = [
+    "DEFAULT_PERSON_ROLES",
+    "Query",
+    "case_filter",
+    "copy_to_temp_sql",
+    "date_range",
+    "drop_temp_sql",
+    "name_literal",
+    "person_filter",
+    "plain_ident",
+    "quarantine_by_rule",
+    "quarantine_rows",
+    "quote_ident",
+    "recent_imports",
+    "route_signatures",
+    "sources_summary",
+    "status_by_crime_year",
+    "store_totals",
+]
 
 Query = tuple[str, list[object]]
 
@@ -182,8 +197,11 @@ def case_filter(filters, alias: str = "c") -> Query:
     """
     clauses: list[str] = []
     params: list[object] = []
-    for column, values in (("crime_type", filters.crime_types), ("nationality", filters.nationalities),
-                           ("source", filters.sources)):
+    for column, values in (
+        ("crime_type", filters.crime_types),
+        ("nationality", filters.nationalities),
+        ("source", filters.sources),
+    ):
         if values:
             text, values_params = _in(f"{alias}.{column}", values)
             clauses.append(text)
@@ -193,8 +211,10 @@ def case_filter(filters, alias: str = "c") -> Query:
         by_dimension.setdefault(dimension, []).append(code)
     for dimension, codes in by_dimension.items():
         text, code_params = _in("a.code", tuple(codes))
-        clauses.append(f"EXISTS (SELECT 1 FROM case_attributes a WHERE a.case_uid = {alias}.case_uid "
-                       f"AND a.dimension = ? AND {text})")
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM case_attributes a WHERE a.case_uid = {alias}.case_uid "
+            f"AND a.dimension = ? AND {text})"
+        )
         params += [dimension, *code_params]
     if filters.person_filtered():
         text, person_params = person_filter(filters, "p")
@@ -211,8 +231,11 @@ def person_filter(filters, alias: str = "p") -> Query:
     ('p.role IN (?, ?) AND p.gender IN (?)', ['victim', 'migrant', 'female'])
     """
     clauses, params = [], []
-    for column, values in (("role", filters.roles or DEFAULT_PERSON_ROLES), ("gender", filters.genders),
-                           ("age_group", filters.age_groups)):
+    for column, values in (
+        ("role", filters.roles or DEFAULT_PERSON_ROLES),
+        ("gender", filters.genders),
+        ("age_group", filters.age_groups),
+    ):
         if values:
             text, value_params = _in(f"{alias}.{column}", tuple(values))
             clauses.append(text)
@@ -226,11 +249,13 @@ def _signature_measures(when: str, cases: str, persons: str, female: str, known_
     Parameters, in order: period start, previous period's end, then period start three times.
     """
     current = f"CASE WHEN {when} >= ? THEN {{}} ELSE 0 END"
-    return (f"CAST(sum({current.format(cases)}) AS BIGINT) AS cases, "
-            f"CAST(sum(CASE WHEN {when} <= ? THEN {cases} ELSE 0 END) AS BIGINT) AS cases_prev, "
-            f"CAST(sum({current.format(persons)}) AS BIGINT) AS persons, "
-            f"CAST(sum({current.format(female)}) AS BIGINT) AS women_girls, "
-            f"CAST(sum({current.format(known_sex)}) AS BIGINT) AS persons_known_sex")
+    return (
+        f"CAST(sum({current.format(cases)}) AS BIGINT) AS cases, "
+        f"CAST(sum(CASE WHEN {when} <= ? THEN {cases} ELSE 0 END) AS BIGINT) AS cases_prev, "
+        f"CAST(sum({current.format(persons)}) AS BIGINT) AS persons, "
+        f"CAST(sum({current.format(female)}) AS BIGINT) AS women_girls, "
+        f"CAST(sum({current.format(known_sex)}) AS BIGINT) AS persons_known_sex"
+    )
 
 
 def route_signatures(filters, current: tuple, previous: tuple | None) -> Query:
@@ -245,8 +270,9 @@ def route_signatures(filters, current: tuple, previous: tuple | None) -> Query:
     persons, person_params = person_filter(filters, "q")
     first = previous[0] if previous else current[0]
     prev_end = previous[1] if previous else None
-    measures = _signature_measures("c.case_date", "1", "coalesce(p.persons, 0)", "coalesce(p.female, 0)",
-                                   "coalesce(p.known_sex, 0)")
+    measures = _signature_measures(
+        "c.case_date", "1", "coalesce(p.persons, 0)", "coalesce(p.female, 0)", "coalesce(p.known_sex, 0)"
+    )
     text = (
         f"SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, {measures} "
         "FROM cases c LEFT JOIN (SELECT q.case_uid, sum(q.persons) AS persons, "
@@ -328,12 +354,19 @@ def persons_by(filters, column: str, freq: str | None = None) -> Query:
     """
     where, params = _period_where(filters)
     person_where, person_params = person_filter(filters, "p") if filters.person_filtered() else ("TRUE", [])
-    splits = {"none": "CAST(NULL AS VARCHAR)", "crime_type": "c.crime_type",
-              "nationality": "coalesce(p.nationality, c.nationality)", "exploitation_form": "a.code"}
+    splits = {
+        "none": "CAST(NULL AS VARCHAR)",
+        "crime_type": "c.crime_type",
+        "nationality": "coalesce(p.nationality, c.nationality)",
+        "exploitation_form": "a.code",
+    }
     if column not in splits:
         raise ValueError(f"split {column!r} is not one of {', '.join(splits)}")
-    join = ("JOIN case_attributes a ON a.case_uid = c.case_uid AND a.dimension = 'exploitation_form' "
-            if column == "exploitation_form" else "")
+    join = (
+        "JOIN case_attributes a ON a.case_uid = c.case_uid AND a.dimension = 'exploitation_form' "
+        if column == "exploitation_form"
+        else ""
+    )
     period = _period_expr(freq) if freq else "CAST(NULL AS DATE)"
     text = (
         f"SELECT {period} AS period, {splits[column]} AS category, p.role, p.gender, p.age_group, "
@@ -357,11 +390,12 @@ def key_figures(filters, current: tuple, previous: tuple | None) -> Query:
         + ", ".join(
             f"CAST(coalesce(sum(CASE WHEN {when} AND p.role = '{role}' THEN p.persons END), 0) AS BIGINT) AS {name}"
             for role, label in (("victim", "victims"), ("migrant", "migrants"), ("suspect", "suspects"))
-            for when, name in ((cur, label), (prev, f"{label}_prev")))
+            for when, name in ((cur, label), (prev, f"{label}_prev"))
+        )
         + f", CAST(coalesce(sum(CASE WHEN {cur} AND p.role <> 'suspect' AND p.gender = 'female' THEN p.persons END), 0)"
-          " AS BIGINT) AS women_girls, "
-          f"CAST(coalesce(sum(CASE WHEN {cur} AND p.role <> 'suspect' AND p.gender <> 'unknown' THEN p.persons END), 0)"
-          " AS BIGINT) AS known_sex "
+        " AS BIGINT) AS women_girls, "
+        f"CAST(coalesce(sum(CASE WHEN {cur} AND p.role <> 'suspect' AND p.gender <> 'unknown' THEN p.persons END), 0)"
+        " AS BIGINT) AS known_sex "
         "FROM cases c LEFT JOIN case_persons p ON p.case_uid = c.case_uid "
         f"WHERE c.case_date >= ? AND c.case_date <= ? AND {where}"
     )
@@ -432,8 +466,11 @@ def persons_by_signature(filters) -> Query:
 def view_sources(filters) -> Query:
     """Reporting sources of the cases the filters select in their period (route filters aside), most cases first."""
     where, params = _period_where(filters)
-    return (f"SELECT c.source, CAST(count(*) AS BIGINT) AS cases FROM cases c WHERE {where} "
-            "GROUP BY c.source ORDER BY cases DESC, c.source", params)
+    return (
+        f"SELECT c.source, CAST(count(*) AS BIGINT) AS cases FROM cases c WHERE {where} "
+        "GROUP BY c.source ORDER BY cases DESC, c.source",
+        params,
+    )
 
 
 # --- rollups: pre-aggregated tables kept by every import (see turquesa_geo.store.rollups) ------------
@@ -474,29 +511,40 @@ def refresh_rollups(months: str | None = None) -> list[Query]:
     route_keys = ", ".join(f"c.{c}" for c in ROUTE_ROLLUP_KEYS)
     modus_keys = ", ".join(f"c.{c}" for c in MODUS_ROLLUP_KEYS)
     in_months = f"month IN (SELECT month FROM {plain_ident(months)})" if months else "TRUE"
-    cases = (f"(SELECT * FROM cases WHERE {_period_expr('M', 'case_date')} IN "
-             f"(SELECT month FROM {plain_ident(months)}))" if months else "cases")
+    cases = (
+        f"(SELECT * FROM cases WHERE {_period_expr('M', 'case_date')} IN (SELECT month FROM {plain_ident(months)}))"
+        if months
+        else "cases"
+    )
     case_ids = f"SELECT case_uid FROM {cases} k"
-    persons = ("SELECT q.case_uid, sum(q.persons) AS persons, "
-               "sum(CASE WHEN q.gender = 'female' THEN q.persons ELSE 0 END) AS female, "
-               "sum(CASE WHEN q.gender <> 'unknown' THEN q.persons ELSE 0 END) AS known_sex "
-               f"FROM case_persons q WHERE q.role IN (?, ?) {f'AND q.case_uid IN ({case_ids})' if months else ''} "
-               "GROUP BY q.case_uid")
+    persons = (
+        "SELECT q.case_uid, sum(q.persons) AS persons, "
+        "sum(CASE WHEN q.gender = 'female' THEN q.persons ELSE 0 END) AS female, "
+        "sum(CASE WHEN q.gender <> 'unknown' THEN q.persons ELSE 0 END) AS known_sex "
+        f"FROM case_persons q WHERE q.role IN (?, ?) {f'AND q.case_uid IN ({case_ids})' if months else ''} "
+        "GROUP BY q.case_uid"
+    )
     flags = ", ".join(f"max(CASE WHEN a.dimension = '{d}' THEN 1 ELSE 0 END) AS r_{d}" for d in ROLLUP_DIMENSIONS)
     reporting = ", ".join(f"CAST(coalesce(sum(f.r_{d}), 0) AS BIGINT)" for d in ROLLUP_DIMENSIONS)
     of_attributes = f"WHERE a.case_uid IN ({case_ids})" if months else ""
     return [
         (f"DELETE FROM rollup_routes WHERE {in_months}" if months else "DELETE FROM rollup_routes", []),
-        (f"INSERT INTO rollup_routes SELECT {_MONTH} AS month, {route_keys}, CAST(count(*) AS BIGINT), "
-         "CAST(coalesce(sum(p.persons), 0) AS BIGINT), CAST(coalesce(sum(p.female), 0) AS BIGINT), "
-         f"CAST(coalesce(sum(p.known_sex), 0) AS BIGINT), {reporting} FROM {cases} c "
-         f"LEFT JOIN ({persons}) p ON p.case_uid = c.case_uid "
-         f"LEFT JOIN (SELECT a.case_uid, {flags} FROM case_attributes a {of_attributes} GROUP BY a.case_uid) f "
-         f"ON f.case_uid = c.case_uid GROUP BY {_MONTH}, {route_keys}", list(DEFAULT_PERSON_ROLES)),
+        (
+            f"INSERT INTO rollup_routes SELECT {_MONTH} AS month, {route_keys}, CAST(count(*) AS BIGINT), "
+            "CAST(coalesce(sum(p.persons), 0) AS BIGINT), CAST(coalesce(sum(p.female), 0) AS BIGINT), "
+            f"CAST(coalesce(sum(p.known_sex), 0) AS BIGINT), {reporting} FROM {cases} c "
+            f"LEFT JOIN ({persons}) p ON p.case_uid = c.case_uid "
+            f"LEFT JOIN (SELECT a.case_uid, {flags} FROM case_attributes a {of_attributes} GROUP BY a.case_uid) f "
+            f"ON f.case_uid = c.case_uid GROUP BY {_MONTH}, {route_keys}",
+            list(DEFAULT_PERSON_ROLES),
+        ),
         (f"DELETE FROM rollup_modus WHERE {in_months}" if months else "DELETE FROM rollup_modus", []),
-        (f"INSERT INTO rollup_modus SELECT {_MONTH}, {modus_keys}, a.dimension, a.code, CAST(count(*) AS BIGINT) "
-         f"FROM {cases} c JOIN case_attributes a ON a.case_uid = c.case_uid "
-         f"GROUP BY {_MONTH}, {modus_keys}, a.dimension, a.code", []),
+        (
+            f"INSERT INTO rollup_modus SELECT {_MONTH}, {modus_keys}, a.dimension, a.code, CAST(count(*) AS BIGINT) "
+            f"FROM {cases} c JOIN case_attributes a ON a.case_uid = c.case_uid "
+            f"GROUP BY {_MONTH}, {modus_keys}, a.dimension, a.code",
+            [],
+        ),
     ]
 
 
@@ -507,10 +555,12 @@ def touched_months_sql(rows: str) -> str:
     Run before the replaced cases are deleted.
     """
     rows = plain_ident(rows)
-    return (f"CREATE OR REPLACE TEMP TABLE touched_months AS "
-            f"SELECT DISTINCT CAST(date_trunc('month', _date) AS DATE) AS month FROM {rows} "
-            f"UNION SELECT DISTINCT {_MONTH} FROM cases c WHERE c.case_uid IN "
-            f"(SELECT _old_uid FROM {rows} WHERE _old_uid IS NOT NULL)")
+    return (
+        f"CREATE OR REPLACE TEMP TABLE touched_months AS "
+        f"SELECT DISTINCT CAST(date_trunc('month', _date) AS DATE) AS month FROM {rows} "
+        f"UNION SELECT DISTINCT {_MONTH} FROM cases c WHERE c.case_uid IN "
+        f"(SELECT _old_uid FROM {rows} WHERE _old_uid IS NOT NULL)"
+    )
 
 
 def _rollup_where(filters, alias: str) -> Query:
@@ -548,8 +598,9 @@ def modus_series_rollup(filters, dimension: str, freq: str = "Y", by: str | None
     if dimension not in ROLLUP_DIMENSIONS:
         raise ValueError(f"dimension {dimension!r} is not one of {', '.join(ROLLUP_DIMENSIONS)}")
     period_m, period_t = _period_expr(freq, "m.month"), _period_expr(freq, "t.month")
-    group_m, group_t = (("m.crime_type", "t.crime_type") if by == "crime_type"
-                        else ("CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)"))
+    group_m, group_t = (
+        ("m.crime_type", "t.crime_type") if by == "crime_type" else ("CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)")
+    )
     where_m, params_m = _rollup_where(filters, "m")
     where_t, params_t = _rollup_where(filters, "t")
     text = (
@@ -606,28 +657,39 @@ def aggregate_counts(filters, indicator: str, dimension: str) -> Query:
         clauses.append("year <= ?")
         params.append(filters.end.year)
     origins = tuple(dict.fromkeys((*filters.origin, *filters.nationalities)))
-    for column, values in (("source", filters.sources), ("country", filters.destination),
-                           ("sex", filters.genders), ("age_group", filters.age_groups),
-                           ("category", origins if dimension == "citizenship" else ())):
+    for column, values in (
+        ("source", filters.sources),
+        ("country", filters.destination),
+        ("sex", filters.genders),
+        ("age_group", filters.age_groups),
+        ("category", origins if dimension == "citizenship" else ()),
+    ):
         if values:
             text, value_params = _in(column, tuple(values))
             clauses.append(text)
             params += value_params
-    excluded = ((filters.roles and "victim" not in filters.roles)
-                or (filters.crime_types and not {"trafficking", "both"} & set(filters.crime_types))
-                or any(getattr(filters, name) for name in _NOT_IN_AGGREGATES)
-                or (origins and dimension != "citizenship"))
+    excluded = (
+        (filters.roles and "victim" not in filters.roles)
+        or (filters.crime_types and not {"trafficking", "both"} & set(filters.crime_types))
+        or any(getattr(filters, name) for name in _NOT_IN_AGGREGATES)
+        or (origins and dimension != "citizenship")
+    )
     if excluded:
         clauses.append("FALSE")
-    return (f"SELECT source, year, country, area, category, sex, age_group, unit, value, censored "
-            f"FROM aggregate_counts WHERE {' AND '.join(clauses)} ORDER BY year, area, category, sex, age_group",
-            params)
+    return (
+        f"SELECT source, year, country, area, category, sex, age_group, unit, value, censored "
+        f"FROM aggregate_counts WHERE {' AND '.join(clauses)} ORDER BY year, area, category, sex, age_group",
+        params,
+    )
 
 
 def aggregate_sources() -> Query:
     """Query of (source, indicator, first year, last year, rows) of the stored aggregate counts."""
-    return ("SELECT source, indicator, min(year), max(year), count(*) FROM aggregate_counts "
-            "GROUP BY source, indicator ORDER BY source, indicator", [])
+    return (
+        "SELECT source, indicator, min(year), max(year), count(*) FROM aggregate_counts "
+        "GROUP BY source, indicator ORDER BY source, indicator",
+        [],
+    )
 
 
 def outcomes(filters) -> Query:
@@ -639,8 +701,10 @@ def outcomes(filters) -> Query:
     """
     where, params = _period_where(filters)
     route = []
-    for text, values in (("c.origin IN ({})", filters.origin),
-                         ("coalesce(c.destination, c.detection_country) IN ({})", filters.destination)):
+    for text, values in (
+        ("c.origin IN ({})", filters.origin),
+        ("coalesce(c.destination, c.detection_country) IN ({})", filters.destination),
+    ):
         if values:
             route.append(text.format(", ".join("?" for _ in values)))
             params = [*params, *values]
@@ -665,8 +729,11 @@ def outcomes(filters) -> Query:
 
 def coarse_dates() -> Query:
     """Query of (source, cases) of the cases dated only by a year or a period of years."""
-    return ("SELECT source, CAST(count(*) AS BIGINT) AS cases FROM cases WHERE date_precision IN (?, ?) "
-            "GROUP BY source ORDER BY cases DESC, source", ["year", "period"])
+    return (
+        "SELECT source, CAST(count(*) AS BIGINT) AS cases FROM cases WHERE date_precision IN (?, ?) "
+        "GROUP BY source ORDER BY cases DESC, source",
+        ["year", "period"],
+    )
 
 
 def monthly_modus_rollup(filters, first, last) -> Query:
@@ -680,7 +747,8 @@ def monthly_modus_rollup(filters, first, last) -> Query:
     totals = " UNION ALL ".join(
         f"SELECT t.month, {name_literal(d)} AS dimension, CAST(sum(t.reporting_{d}) AS BIGINT) AS total "
         f"FROM rollup_routes t WHERE t.month >= ? AND t.month <= ? AND {where_t} GROUP BY t.month"
-        for d in ROLLUP_DIMENSIONS)
+        for d in ROLLUP_DIMENSIONS
+    )
     text = (
         "WITH coded AS (SELECT m.month, m.dimension, m.code, CAST(sum(m.cases) AS BIGINT) AS cases "
         f"FROM rollup_modus m WHERE m.month >= ? AND m.month <= ? AND {where_m} "

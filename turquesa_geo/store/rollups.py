@@ -24,8 +24,8 @@ import datetime as dt
 
 import duckdb
 
-from turquesa_geo.store import queries as sql
 from turquesa_geo.filters import Filters
+from turquesa_geo.store import queries as sql
 
 __all__ = ["covers", "month_aligned", "refresh", "whole_months"]
 

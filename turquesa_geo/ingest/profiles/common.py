@@ -27,10 +27,29 @@ from turquesa_geo.i18n import N_, Translatable, gettext
 from turquesa_geo.ingest.parsing import parse_date
 from turquesa_geo.ingest.readers import ImportRefused
 
-__all__ = ["Profile", "Mapping", "PROFILE_NAMES", "profile", "register", "marker_score", "looks_like",
-           "check_profile", "clean_text", "iso_dates", "parse_coordinates", "coordinate_precision",
-           "flag_set", "content_ids", "resolve_countries", "first_column", "allocate_persons", "text_array", "as_text",
-           "whole_numbers", "note_text"]
+__all__ = [
+    "PROFILE_NAMES",
+    "Mapping",
+    "Profile",
+    "allocate_persons",
+    "as_text",
+    "check_profile",
+    "clean_text",
+    "content_ids",
+    "coordinate_precision",
+    "first_column",
+    "flag_set",
+    "iso_dates",
+    "looks_like",
+    "marker_score",
+    "note_text",
+    "parse_coordinates",
+    "profile",
+    "register",
+    "resolve_countries",
+    "text_array",
+    "whole_numbers",
+]
 
 #: How much of a profile's marker columns a file must have to be taken as that profile.
 MIN_MARKER_SHARE = 0.5
@@ -93,7 +112,7 @@ def register(p: Profile) -> Profile:
 
 
 def _load() -> dict[str, Profile]:
-    from . import ctdc, glotip, mmp  # noqa: F401  (they register themselves)
+    from turquesa_geo.ingest.profiles import ctdc, glotip, mmp  # noqa: F401  (they register themselves)
 
     return _PROFILES
 
@@ -101,8 +120,9 @@ def _load() -> dict[str, Profile]:
 #: The profiles ``turquesa import --profile`` accepts; "flat" is the native format.
 PROFILE_NAMES: tuple[str, ...] = ("flat", "mmp", "glotip", "ctdc")
 
-_FLAT = Profile("flat", N_("Turquesa flat incident format"), "", "cases",
-                (("incident_id",), ("date",), ("crime_type",)))
+_FLAT = Profile(
+    "flat", N_("Turquesa flat incident format"), "", "cases", (("incident_id",), ("date",), ("crime_type",))
+)
 
 
 def profile(name: str) -> Profile:
@@ -111,8 +131,11 @@ def profile(name: str) -> Profile:
         return _FLAT
     found = _load().get(name)
     if found is None:
-        raise ImportRefused(N_("unknown profile {profile!r}; expected one of {expected}"),
-                            profile=name, expected=", ".join(PROFILE_NAMES))
+        raise ImportRefused(
+            N_("unknown profile {profile!r}; expected one of {expected}"),
+            profile=name,
+            expected=", ".join(PROFILE_NAMES),
+        )
     return found
 
 
@@ -147,12 +170,20 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
     missing = [group[0] for group in wanted.markers if not set(columns).intersection(group)]
     said = {"file": file_name, "title": Translatable(wanted.title), "missing": ", ".join(missing)}
     if likely:
-        raise ImportRefused(N_("{file} is not a {title} file (it lacks {missing}); "
-                               "it looks like {likely}: choose the format {profile} (--profile {profile})"),
-                            likely=Translatable(likely.title), profile=likely.name, **said)
-    raise ImportRefused(N_("{file} is not a {title} file (it lacks {missing}); "
-                           "it looks like none of the known profiles ({profiles})"),
-                        profiles=", ".join(PROFILE_NAMES), **said)
+        raise ImportRefused(
+            N_(
+                "{file} is not a {title} file (it lacks {missing}); "
+                "it looks like {likely}: choose the format {profile} (--profile {profile})"
+            ),
+            likely=Translatable(likely.title),
+            profile=likely.name,
+            **said,
+        )
+    raise ImportRefused(
+        N_("{file} is not a {title} file (it lacks {missing}); it looks like none of the known profiles ({profiles})"),
+        profiles=", ".join(PROFILE_NAMES),
+        **said,
+    )
 
 
 def note_text(note: dict, lang: str = "en") -> str:
@@ -166,6 +197,7 @@ def note_text(note: dict, lang: str = "en") -> str:
 
 
 # --- transformations shared by the profiles ------------------------------------------
+
 
 def text_array(values: Iterable[object]) -> pa.Array:
     """An Arrow string array of ``values``: None and NaN as null, anything else as its text.
@@ -190,6 +222,7 @@ def clean_text(values: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series(["Pac&iacute;fico &amp; Dari&eacute;n\\n", "  ", None])).tolist()
     ['Pacífico & Darién', None, None]
     """
+
     def one(value: object) -> str | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return None
@@ -203,8 +236,11 @@ def _per_distinct(values: pd.Series, function: Callable[[object], object]) -> pd
     """``function`` applied once per distinct value (public files repeat their values a lot)."""
     distinct = pd.unique(values.dropna())
     lookup = {value: function(value) for value in distinct}
-    return pd.Series([lookup.get(v) if v is not None and v == v else function(None) for v in values],
-                     index=values.index, dtype=object)
+    return pd.Series(
+        [lookup.get(v) if v is not None and v == v else function(None) for v in values],
+        index=values.index,
+        dtype=object,
+    )
 
 
 def iso_dates(values: pd.Series, order: str) -> pd.Series:
@@ -216,6 +252,7 @@ def iso_dates(values: pd.Series, order: str) -> pd.Series:
     >>> iso_dates(pd.Series(["13-Jan-20", "Thu, 02/01/2026 - 12:00", "2019-05-04", "soon"]), "mdy").tolist()
     ['2020-01-13', '2026-02-01', '2019-05-04', 'soon']
     """
+
     def one(value: object) -> str | None:
         if value is None:
             return None
@@ -257,7 +294,7 @@ def coordinate_precision(lat: str | None, lon: str | None) -> str | None:
         return "country"
     decimals = []
     for text in (lat, lon):
-        whole, _, fraction = text.replace(",", ".").partition(".")
+        _whole, _, fraction = text.replace(",", ".").partition(".")
         decimals.append(len(fraction.rstrip("0")))
     least = min(decimals)
     return "whole_degree" if least == 0 else "approximate" if least <= 2 else "exact"
@@ -340,8 +377,9 @@ def whole_numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.astype(object).where(values.notna(), None), errors="coerce")
 
 
-def allocate_persons(total: pd.Series, females: pd.Series, males: pd.Series, children: pd.Series
-                     ) -> dict[tuple[str, str], pd.Series]:
+def allocate_persons(
+    total: pd.Series, females: pd.Series, males: pd.Series, children: pd.Series
+) -> dict[tuple[str, str], pd.Series]:
     """Spread persons reported as marginals (women and girls, men and boys, children) over sex × age cells.
 
     Sources like IOM's give the number of females, of males and of children among

@@ -30,11 +30,19 @@ import pandas as pd
 
 from turquesa_geo import columns as C
 from turquesa_geo.i18n import N_
-from turquesa_geo.ingest.profiles.common import (Mapping, Profile, clean_text, content_ids, first_column, flag_set, register,
-                       resolve_countries)
+from turquesa_geo.ingest.profiles.common import (
+    Mapping,
+    Profile,
+    clean_text,
+    content_ids,
+    first_column,
+    flag_set,
+    register,
+    resolve_countries,
+)
 from turquesa_geo.vocab import normalize_key, resolve_term
 
-__all__ = ["PROFILE", "FIELDS", "FLAG_PREFIXES", "FLAGS", "to_flat"]
+__all__ = ["FIELDS", "FLAGS", "FLAG_PREFIXES", "PROFILE", "to_flat"]
 
 SOURCE = "CTDC (IOM Counter Trafficking Data Collaborative)"
 
@@ -74,8 +82,17 @@ FLAGS: dict[str, tuple[str, str]] = {
 _UNSPECIFIED = frozenset({"notspecified", "unknown", "none", "nan"})
 
 
-_GENDER = {"female": "f", "male": "m", "transgender": "x", "transgender/nonconforming": "x", "other": "x",
-           "woman": "f", "man": "m", "girl": "f", "boy": "m"}
+_GENDER = {
+    "female": "f",
+    "male": "m",
+    "transgender": "x",
+    "transgender/nonconforming": "x",
+    "other": "x",
+    "woman": "f",
+    "man": "m",
+    "girl": "f",
+    "boy": "m",
+}
 _MAJORITY = {"adult": "adult", "minor": "minor", "child": "minor"}
 _YEAR_BAND = re.compile(r"^\s*(\d{4})(?:\s*[-–]\s*(\d{4}))?\s*$")
 
@@ -95,9 +112,13 @@ def to_flat(frame: pd.DataFrame) -> Mapping:
     _modus(flat, frame, mapping)
     perpetrator = [c for c in source_columns if c.startswith("ip_")]
     if perpetrator:
-        mapping.note(N_("Perpetrator columns ({columns}) are not mapped: each row is a victim–perpetrator pair, so "
-                        "counting suspects from them would count a perpetrator once per victim."),
-                     columns=", ".join(perpetrator))
+        mapping.note(
+            N_(
+                "Perpetrator columns ({columns}) are not mapped: each row is a victim–perpetrator pair, so "
+                "counting suspects from them would count a perpetrator once per victim."
+            ),
+            columns=", ".join(perpetrator),
+        )
     return mapping
 
 
@@ -107,8 +128,12 @@ def _dates(years: pd.Series, mapping: Mapping) -> tuple[pd.Series, pd.Series]:
     dates = (bands[0] + "-01-01").where(bands[0].notna(), years)
     precision = pd.Series("year", index=years.index, dtype=object).mask(bands[1].notna(), "period")
     if bands[1].notna().any():
-        mapping.note(N_("Years registered as bands (e.g. 2014-2018) are dated 1 January of the band's first year, "
-                        "with date precision 'period': read them by period, not by month."))
+        mapping.note(
+            N_(
+                "Years registered as bands (e.g. 2014-2018) are dated 1 January of the band's first year, "
+                "with date precision 'period': read them by period, not by month."
+            )
+        )
     return dates, precision
 
 
@@ -121,16 +146,21 @@ def _countries(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) 
     flat[C.DESTINATION] = flat[C.DETECTION_COUNTRY] = exploited
     regions = int(col["origin_region"].notna().sum() + col["exploitation_region"].notna().sum())
     if regions:
-        mapping.note(N_("Origins and places of exploitation given as UN regions (UN_COO_Region, UN_COE_Region) are "
-                        "not countries: these records are on the trends and gender pages, not on the corridor map."))
+        mapping.note(
+            N_(
+                "Origins and places of exploitation given as UN regions (UN_COO_Region, UN_COE_Region) are "
+                "not countries: these records are on the trends and gender pages, not on the corridor map."
+            )
+        )
 
 
 def _victim(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> None:
     """One victim per row, in the count column of its sex and age group."""
     written = clean_text(col["gender"]).str.lower()
     gender = written.map(_GENDER).fillna("u")
-    mapping.not_understood("gender", clean_text(col["gender"])[
-        written.notna() & ~written.isin([*_GENDER, "-99", "unknown"])])
+    mapping.not_understood(
+        "gender", clean_text(col["gender"])[written.notna() & ~written.isin([*_GENDER, "-99", "unknown"])]
+    )
     age = clean_text(col["majority"]).str.lower().map(_MAJORITY)
     broad = clean_text(col["age"]).str.extract(r"^(\d+)", expand=False).astype(float)
     age = age.where(age.notna(), broad.map(lambda a: None if a != a else "minor" if a < 18 else "adult"))
@@ -198,7 +228,7 @@ def _flag_target(column: str, mapping: Mapping) -> tuple[str, str, str | None] |
     for prefix, (flat_column, vocabulary) in FLAG_PREFIXES.items():
         if not column.startswith(prefix):
             continue
-        suffix = column[len(prefix):].strip("_")
+        suffix = column[len(prefix) :].strip("_")
         if not suffix:
             return flat_column, vocabulary, None
         if suffix in _UNSPECIFIED:
@@ -211,12 +241,21 @@ def _flag_target(column: str, mapping: Mapping) -> tuple[str, str, str | None] |
     return None
 
 
-PROFILE = register(Profile(
-    name="ctdc", title="CTDC victim records (IOM Counter Trafficking Data Collaborative)", source=SOURCE,
-    kind="cases",
-    markers=(("yearofregistration", "yearregister"), ("majoritystatus", "agebroad"), ("gender",),
-             ("citizenship", "un_coo_region"), ("countryofexploitation", "un_coe_region"),
-             ("isforcedlabour", "issexualexploit", "meansofcontrol", "typeofexploitation", "datasource")),
-    to_flat=to_flat,
-    first_cell_names=("yearofregistration", "yearregister", "datasource"),
-))
+PROFILE = register(
+    Profile(
+        name="ctdc",
+        title="CTDC victim records (IOM Counter Trafficking Data Collaborative)",
+        source=SOURCE,
+        kind="cases",
+        markers=(
+            ("yearofregistration", "yearregister"),
+            ("majoritystatus", "agebroad"),
+            ("gender",),
+            ("citizenship", "un_coo_region"),
+            ("countryofexploitation", "un_coe_region"),
+            ("isforcedlabour", "issexualexploit", "meansofcontrol", "typeofexploitation", "datasource"),
+        ),
+        to_flat=to_flat,
+        first_cell_names=("yearofregistration", "yearregister", "datasource"),
+    )
+)

@@ -24,12 +24,20 @@ import pyarrow as pa
 
 from turquesa_geo.countries import resolve_country
 from turquesa_geo.i18n import N_
-from turquesa_geo.ingest.profiles.common import Mapping, Profile, as_text, clean_text, first_column, register, text_array
+from turquesa_geo.ingest.profiles.common import (
+    Mapping,
+    Profile,
+    as_text,
+    clean_text,
+    first_column,
+    register,
+    text_array,
+)
 from turquesa_geo.ingest.readers import LINE_COLUMN, StageInfo
 from turquesa_geo.store.queries import drop_temp_sql, select_all_sql
 from turquesa_geo.vocab import resolve_term
 
-__all__ = ["PROFILE", "INDICATORS", "DIMENSIONS", "RULES", "parse_value", "import_counts", "to_counts"]
+__all__ = ["DIMENSIONS", "INDICATORS", "PROFILE", "RULES", "import_counts", "parse_value", "to_counts"]
 
 SOURCE = "UNODC GLOTIP"
 
@@ -49,10 +57,28 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "total": ("total", "sex", "age"),
 }
 
-_SEX = {"female": "female", "females": "female", "women": "female", "male": "male", "males": "male",
-        "men": "male", "total": "total", "both sexes": "total", "all": "total"}
-_AGE = {"adult": "adult", "adults": "adult", "minor": "minor", "minors": "minor", "child": "minor",
-        "children": "minor", "total": "total", "all ages": "total", "all": "total"}
+_SEX = {
+    "female": "female",
+    "females": "female",
+    "women": "female",
+    "male": "male",
+    "males": "male",
+    "men": "male",
+    "total": "total",
+    "both sexes": "total",
+    "all": "total",
+}
+_AGE = {
+    "adult": "adult",
+    "adults": "adult",
+    "minor": "minor",
+    "minors": "minor",
+    "child": "minor",
+    "children": "minor",
+    "total": "total",
+    "all ages": "total",
+    "all": "total",
+}
 
 #: Quarantine rules of this format.
 RULES: dict[str, str] = {
@@ -60,9 +86,9 @@ RULES: dict[str, str] = {
     "bad_year": "Year is not a year",
     "bad_value": "txtVALUE is not a whole number of persons nor a censored value such as <5",
     "unknown_indicator": "Indicator names no known indicator (detected victims, prosecuted, convicted, "
-                         "brought into formal contact)",
+    "brought into formal contact)",
     "unknown_dimension": "Dimension names no known dimension (total, form of exploitation, citizenship, "
-                         "country of repatriation)",
+    "country of repatriation)",
     "missing_area": "Iso3_code and Country are both empty",
     "duplicate_row": "the same area, indicator, dimension, category, sex, age and year appear earlier in the file",
 }
@@ -101,18 +127,30 @@ def to_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Mapping]
     Problems have one row per (line, rule): line, column_name, rule, value, message.
     """
     used: set[str] = set()
-    get = {name: clean_text(first_column(frame, names, used)) for name, names in {
-        "iso3": ("iso3_code", "iso3", "iso_code"), "country": ("country",), "indicator": ("indicator",),
-        "dimension": ("dimension",), "category": ("category",), "sex": ("sex",), "age": ("age",),
-        "year": ("year",), "unit": ("unit_of_measurement", "unit"), "value": ("txtvalue", "value"),
-        "source": ("source",)}.items()}
+    get = {
+        name: clean_text(first_column(frame, names, used))
+        for name, names in {
+            "iso3": ("iso3_code", "iso3", "iso_code"),
+            "country": ("country",),
+            "indicator": ("indicator",),
+            "dimension": ("dimension",),
+            "category": ("category",),
+            "sex": ("sex",),
+            "age": ("age",),
+            "year": ("year",),
+            "unit": ("unit_of_measurement", "unit"),
+            "value": ("txtvalue", "value"),
+            "source": ("source",),
+        }.items()
+    }
     mapping = Mapping(pd.DataFrame({LINE_COLUMN: frame[LINE_COLUMN]}), used)
     out = mapping.flat
     country = [resolve_country(c) if c else None for c in get["iso3"]]
     by_name = [resolve_country(c) if c else None for c in get["country"]]
     out["country"] = pd.Series([a or b for a, b in zip(country, by_name)], index=out.index, dtype=object)
-    out["area"] = pd.Series([c or i or n for c, i, n in zip(out["country"], get["iso3"], get["country"])],
-                            index=out.index, dtype=object)
+    out["area"] = pd.Series(
+        [c or i or n for c, i, n in zip(out["country"], get["iso3"], get["country"])], index=out.index, dtype=object
+    )
     out["indicator"] = [_code(t, INDICATORS) for t in get["indicator"]]
     out["dimension"] = [_code(t, DIMENSIONS) for t in get["dimension"]]
     out["category"], unknown_categories = _categories(out["dimension"], get["category"])
@@ -128,8 +166,11 @@ def to_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Mapping]
     out["unit"] = get["unit"].fillna("Counts")
     regions = sorted({a for a, c in zip(out["area"], out["country"]) if a is not None and c is None})
     if regions:
-        mapping.note(N_("{n} area(s) are regions, not countries ({areas}): their rows are kept, not drawn on the map."),
-                     n=len(regions), areas=", ".join(regions[:8]) + ("…" if len(regions) > 8 else ""))
+        mapping.note(
+            N_("{n} area(s) are regions, not countries ({areas}): their rows are kept, not drawn on the map."),
+            n=len(regions),
+            areas=", ".join(regions[:8]) + ("…" if len(regions) > 8 else ""),
+        )
     problems = _problems(out, get, [p[2] for p in parsed])
     accepted = out[~out[LINE_COLUMN].isin(problems["line"])].reset_index(drop=True)
     return accepted, problems, mapping
@@ -160,41 +201,85 @@ def _problems(out: pd.DataFrame, get: dict[str, pd.Series], valid_values: list[b
             rows.append((int(line), column, rule, value, message(value)))
 
     add(out["year"].isna(), "bad_year", "Year", get["year"], lambda v: f"Year {v!r} is not a year (expected e.g. 2021)")
-    add(~pd.Series(valid_values, index=out.index), "bad_value", "txtVALUE", get["value"],
-        lambda v: f"txtVALUE {v!r} is not a whole number of persons nor a censored value such as '<5'")
-    add(out["indicator"].isna(), "unknown_indicator", "Indicator", get["indicator"],
-        lambda v: f"Indicator {v!r} is not detected victims, persons prosecuted, convicted or brought into formal "
-                  "contact")
-    add(out["dimension"].isna(), "unknown_dimension", "Dimension", get["dimension"],
-        lambda v: f"Dimension {v!r} is not total, form of exploitation, citizenship or country of repatriation")
+    add(
+        ~pd.Series(valid_values, index=out.index),
+        "bad_value",
+        "txtVALUE",
+        get["value"],
+        lambda v: f"txtVALUE {v!r} is not a whole number of persons nor a censored value such as '<5'",
+    )
+    add(
+        out["indicator"].isna(),
+        "unknown_indicator",
+        "Indicator",
+        get["indicator"],
+        lambda v: (
+            f"Indicator {v!r} is not detected victims, persons prosecuted, convicted or brought into formal contact"
+        ),
+    )
+    add(
+        out["dimension"].isna(),
+        "unknown_dimension",
+        "Dimension",
+        get["dimension"],
+        lambda v: f"Dimension {v!r} is not total, form of exploitation, citizenship or country of repatriation",
+    )
     add(out["area"].isna(), "missing_area", "Iso3_code", get["iso3"], lambda v: "Iso3_code and Country are both empty")
     flagged = {line for line, *_ in rows}
     clean = out[~out[LINE_COLUMN].isin(flagged)]
     repeated = clean[clean.duplicated(_KEY, keep="first")]
     first = clean.drop_duplicates(_KEY).set_index(_KEY)[LINE_COLUMN]
     for line, key in zip(repeated[LINE_COLUMN], repeated[_KEY].itertuples(index=False)):
-        rows.append((int(line), None, "duplicate_row", None,
-                     f"the same count ({', '.join(str(k) for k in key)}) is already on line {int(first.loc[tuple(key)])}"))
+        rows.append(
+            (
+                int(line),
+                None,
+                "duplicate_row",
+                None,
+                f"the same count ({', '.join(str(k) for k in key)}) is already on line {int(first.loc[tuple(key)])}",
+            )
+        )
     return pd.DataFrame(rows, columns=["line", "column_name", "rule", "value", "message"])
 
 
 # --- writing -----------------------------------------------------------------------
 
-_COUNT_COLUMNS = ["source", "indicator", "dimension", "category", "country", "area", "sex", "age_group", "year",
-                  "unit", "value", "censored", "import_id", "row_hash"]
+_COUNT_COLUMNS = [
+    "source",
+    "indicator",
+    "dimension",
+    "category",
+    "country",
+    "area",
+    "sex",
+    "age_group",
+    "year",
+    "unit",
+    "value",
+    "censored",
+    "import_id",
+    "row_hash",
+]
 
 
 def import_counts(con, info: StageInfo, result, source: str, started: dt.datetime) -> None:
     """Validate the staged GLOTIP file and write its counts, quarantine and import record in one transaction."""
-    from turquesa_geo.ingest.flat import _next_import_id, _quarantine_by_rule, _quarantine_ragged, _record_and_commit, _register
+    from turquesa_geo.ingest.flat import (
+        _next_import_id,
+        _quarantine_by_rule,
+        _quarantine_ragged,
+        _record_and_commit,
+        _register,
+    )
 
     frame = as_text(con.execute(select_all_sql(info.cells)).df())
     accepted, problems, mapping = to_counts(frame)
     result.ignored_columns = [c for c in info.columns if c not in mapping.used]
     result.unmapped_codes, result.notes = mapping.unmapped, mapping.notes
     accepted = accepted.assign(source=source)
-    accepted["row_hash"] = [_row_hash(v, c, k)
-                            for v, c, k in zip(accepted["value"], accepted["censored"], accepted["country"])]
+    accepted["row_hash"] = [
+        _row_hash(v, c, k) for v, c, k in zip(accepted["value"], accepted["censored"], accepted["country"])
+    ]
     _register(con, "g_counts", _arrow_counts(accepted))
     records = frame.set_index(LINE_COLUMN)
     con.execute("BEGIN TRANSACTION")
@@ -223,8 +308,19 @@ def _row_hash(value, censored, country) -> str:
 
 
 def _arrow_counts(frame: pd.DataFrame) -> pa.Table:
-    text = ["source", "indicator", "dimension", "category", "country", "area", "sex", "age_group", "unit",
-            "censored", "row_hash"]
+    text = [
+        "source",
+        "indicator",
+        "dimension",
+        "category",
+        "country",
+        "area",
+        "sex",
+        "age_group",
+        "unit",
+        "censored",
+        "row_hash",
+    ]
     arrays = {c: text_array(frame[c]) for c in text}
     arrays["year"] = pa.array(frame["year"].astype("int64"), pa.int32())
     arrays["value"] = pa.array([None if v is None or v != v else int(v) for v in frame["value"]], pa.int64())
@@ -236,21 +332,27 @@ _SAME_KEY = " AND ".join(f"a.{c} = g.{c}" for c in ("source", *_KEY))
 
 def _tally_sql() -> str:
     """Query of (unchanged, updated): accepted counts already stored with the same, or another, value."""
-    return (f"SELECT count(*) FILTER (WHERE a.row_hash = g.row_hash), count(*) FILTER (WHERE a.row_hash <> g.row_hash) "
-            f"FROM g_counts g JOIN aggregate_counts a ON {_SAME_KEY}")
+    return (
+        f"SELECT count(*) FILTER (WHERE a.row_hash = g.row_hash), count(*) FILTER (WHERE a.row_hash <> g.row_hash) "
+        f"FROM g_counts g JOIN aggregate_counts a ON {_SAME_KEY}"
+    )
 
 
 def _delete_replaced_sql() -> str:
     """Statement deleting the stored counts that accepted counts replace (same key, another value)."""
-    return (f"DELETE FROM aggregate_counts a WHERE EXISTS (SELECT 1 FROM g_counts g WHERE {_SAME_KEY} "
-            f"AND a.row_hash <> g.row_hash)")
+    return (
+        f"DELETE FROM aggregate_counts a WHERE EXISTS (SELECT 1 FROM g_counts g WHERE {_SAME_KEY} "
+        f"AND a.row_hash <> g.row_hash)"
+    )
 
 
 def _insert_counts_sql() -> str:
     """Statement inserting the accepted counts not already stored (parameter: import id)."""
     values = [("?" if c == "import_id" else f"g.{c}") for c in _COUNT_COLUMNS]
-    return (f"INSERT INTO aggregate_counts ({', '.join(_COUNT_COLUMNS)}) SELECT {', '.join(values)} FROM g_counts g "
-            f"WHERE NOT EXISTS (SELECT 1 FROM aggregate_counts a WHERE {_SAME_KEY})")
+    return (
+        f"INSERT INTO aggregate_counts ({', '.join(_COUNT_COLUMNS)}) SELECT {', '.join(values)} FROM g_counts g "
+        f"WHERE NOT EXISTS (SELECT 1 FROM aggregate_counts a WHERE {_SAME_KEY})"
+    )
 
 
 def _quarantine_problems(con, import_id: int, problems: pd.DataFrame, records: pd.DataFrame) -> None:
@@ -258,20 +360,39 @@ def _quarantine_problems(con, import_id: int, problems: pd.DataFrame, records: p
         return
     from turquesa_geo.ingest.flat import insert_quarantine
 
-    record = [json.dumps({k: v for k, v in records.loc[line].items() if v is not None and v == v},
-                         ensure_ascii=False) for line in problems["line"]]
-    insert_quarantine(con, import_id, pa.table({
-        "line": pa.array(problems["line"].astype("int64")),
-        "column_name": text_array(problems["column_name"]),
-        "rule": text_array(problems["rule"]),
-        "value": text_array(problems["value"]),
-        "message": text_array(problems["message"]),
-        "record": text_array(record),
-    }))
+    record = [
+        json.dumps({k: v for k, v in records.loc[line].items() if v is not None and v == v}, ensure_ascii=False)
+        for line in problems["line"]
+    ]
+    insert_quarantine(
+        con,
+        import_id,
+        pa.table(
+            {
+                "line": pa.array(problems["line"].astype("int64")),
+                "column_name": text_array(problems["column_name"]),
+                "rule": text_array(problems["rule"]),
+                "value": text_array(problems["value"]),
+                "message": text_array(problems["message"]),
+                "record": text_array(record),
+            }
+        ),
+    )
 
 
-PROFILE = register(Profile(
-    name="glotip", title="UNODC GLOTIP country data (dataUNODC export)", source=SOURCE, kind="aggregates",
-    markers=(("iso3_code",), ("indicator",), ("dimension",), ("txtvalue",), ("unit_of_measurement",),
-             ("category",)),
-))
+PROFILE = register(
+    Profile(
+        name="glotip",
+        title="UNODC GLOTIP country data (dataUNODC export)",
+        source=SOURCE,
+        kind="aggregates",
+        markers=(
+            ("iso3_code",),
+            ("indicator",),
+            ("dimension",),
+            ("txtvalue",),
+            ("unit_of_measurement",),
+            ("category",),
+        ),
+    )
+)

@@ -18,10 +18,21 @@ import pandas as pd
 from turquesa_geo import columns as C
 from turquesa_geo.countries import country_shapes
 from turquesa_geo.i18n import N_
-from turquesa_geo.ingest.profiles.common import (Mapping, Profile, allocate_persons, clean_text, coordinate_precision, first_column,
-                       iso_dates, parse_coordinates, register, resolve_countries, whole_numbers)
+from turquesa_geo.ingest.profiles.common import (
+    Mapping,
+    Profile,
+    allocate_persons,
+    clean_text,
+    coordinate_precision,
+    first_column,
+    iso_dates,
+    parse_coordinates,
+    register,
+    resolve_countries,
+    whole_numbers,
+)
 
-__all__ = ["PROFILE", "FIELDS", "ROUTE_LABELS", "to_flat"]
+__all__ = ["FIELDS", "PROFILE", "ROUTE_LABELS", "to_flat"]
 
 #: Canonical field -> the source's column names, first found wins (CSV names, then JSON keys).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -67,8 +78,10 @@ ROUTE_LABELS: dict[str, tuple[str | None, str | None, str | None]] = {
 
 SOURCE = "IOM Missing Migrants Project"
 
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                       "nov", "dec"), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
+}
 
 
 def to_flat(frame: pd.DataFrame) -> Mapping:
@@ -102,8 +115,9 @@ def _dates(date: pd.Series, year: pd.Series, month: pd.Series) -> tuple[pd.Serie
     dates = iso_dates(clean_text(date), "mdy")
     years = clean_text(year).map(lambda y: y[:4] if isinstance(y, str) and y[:4].isdigit() else None)
     months = clean_text(month).map(lambda m: _MONTHS.get(m[:3].lower()) if isinstance(m, str) else None)
-    built = pd.Series([f"{y}-{m or 1:02d}-01" if y else None for y, m in zip(years, months)], index=date.index,
-                      dtype=object)
+    built = pd.Series(
+        [f"{y}-{m or 1:02d}-01" if y else None for y, m in zip(years, months)], index=date.index, dtype=object
+    )
     precision = pd.Series("day", index=date.index, dtype=object)
     precision = precision.mask(dates.isna() & months.notna(), "month").mask(dates.isna() & months.isna(), "year")
     return dates.where(dates.notna(), built), precision
@@ -124,8 +138,14 @@ def _place(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> N
     if located.any():
         found = _country_at(flat.loc[located, C.LAT], flat.loc[located, C.LON])
         country = country.where(~located, found)
-        mapping.note(N_("{placed} of {n} incident(s) without a country of incident were placed in the country their "
-                        "point falls in; the others are at sea."), placed=int(found.notna().sum()), n=int(located.sum()))
+        mapping.note(
+            N_(
+                "{placed} of {n} incident(s) without a country of incident were placed in the country their "
+                "point falls in; the others are at sea."
+            ),
+            placed=int(found.notna().sum()),
+            n=int(located.sum()),
+        )
     flat[C.DETECTION_COUNTRY] = country
 
 
@@ -133,9 +153,11 @@ def _country_at(lat: pd.Series, lon: pd.Series) -> pd.Series:
     """ISO3 of the country each point falls in (None at sea)."""
     import geopandas as gpd
 
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(pd.to_numeric(lon, errors="coerce"),
-                                                          pd.to_numeric(lat, errors="coerce")),
-                              index=lat.index, crs="EPSG:4326")
+    points = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(pd.to_numeric(lon, errors="coerce"), pd.to_numeric(lat, errors="coerce")),
+        index=lat.index,
+        crs="EPSG:4326",
+    )
     shapes = country_shapes()[["iso3", "geometry"]]
     joined = gpd.sjoin(points, shapes.to_crs("EPSG:4326"), how="left", predicate="within")
     return joined.groupby(level=0)["iso3"].first().reindex(lat.index).astype(object).where(lambda s: s.notna(), None)
@@ -147,8 +169,13 @@ def _route(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> N
     mapping.not_understood("country_of_origin", bad)
     several = int((named > 1).sum())
     if several:
-        mapping.note(N_("{n} incident(s) name several countries of origin: they are kept, without an origin (a route "
-                        "starts in one country)."), n=several)
+        mapping.note(
+            N_(
+                "{n} incident(s) name several countries of origin: they are kept, without an origin (a route "
+                "starts in one country)."
+            ),
+            n=several,
+        )
     label = clean_text(col["route"])
     folded = label.str.lower().str.replace(r"\s+", " ", regex=True)
     known = folded.map(lambda text: ROUTE_LABELS.get(text) if isinstance(text, str) else None)
@@ -166,18 +193,29 @@ def _outcomes(flat: pd.DataFrame, col: dict[str, pd.Series]) -> None:
     for name in C.OUTCOME_COLUMNS:
         flat[name] = clean_text(col[name])  # as written: the importer checks they are whole numbers
     dead, missing = whole_numbers(flat["dead"]), whole_numbers(flat["missing"])
-    total = (dead.fillna(0) + missing.fillna(0)).where(dead.notna() | missing.notna(),
-                                                       whole_numbers(clean_text(col["dead_and_missing"])))
+    total = (dead.fillna(0) + missing.fillna(0)).where(
+        dead.notna() | missing.notna(), whole_numbers(clean_text(col["dead_and_missing"]))
+    )
     cells = allocate_persons(total, *(whole_numbers(clean_text(col[k])) for k in ("females", "males", "children")))
     for (gender, age), persons in cells.items():
         flat[C.count_column("migrant", gender, age)] = persons.astype(str)
 
 
-PROFILE = register(Profile(
-    name="mmp", title="IOM Missing Migrants Project", source=SOURCE, kind="cases",
-    markers=(("main_id", "web_id"), ("number_dead", "dead"),
-             ("minimum_estimated_number_of_missing", "number_missing"), ("migration_route",),
-             ("coordinates", "location_coordinates", "location_coodinates"), ("cause_of_death",),
-             ("total_dead_and_missing", "number_of_survivors", "number_of_females", "number_of_female")),
-    to_flat=to_flat,
-))
+PROFILE = register(
+    Profile(
+        name="mmp",
+        title="IOM Missing Migrants Project",
+        source=SOURCE,
+        kind="cases",
+        markers=(
+            ("main_id", "web_id"),
+            ("number_dead", "dead"),
+            ("minimum_estimated_number_of_missing", "number_missing"),
+            ("migration_route",),
+            ("coordinates", "location_coordinates", "location_coodinates"),
+            ("cause_of_death",),
+            ("total_dead_and_missing", "number_of_survivors", "number_of_females", "number_of_female"),
+        ),
+        to_flat=to_flat,
+    )
+)

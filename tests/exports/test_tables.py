@@ -11,26 +11,56 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
-
 from conftest import GOOD_ROWS, csv_text, run_import
+
 from turquesa_geo import cli
-from turquesa_geo.exports.dispatch import export_context, export_file
 from turquesa_geo.countries import country_table
+from turquesa_geo.exports.dispatch import export_context, export_file
 from turquesa_geo.exports.log import export_log
-from turquesa_geo.exports.tables import EXTRACT_COLUMNS, corridor_extract, extract_bytes, hub_extract, leg_extract, tables_csv
-from turquesa_geo.filters import Filters
 from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
+from turquesa_geo.exports.tables import (
+    EXTRACT_COLUMNS,
+    corridor_extract,
+    extract_bytes,
+    hub_extract,
+    leg_extract,
+    tables_csv,
+)
+from turquesa_geo.filters import Filters
 
 INTERNAL, EXTERNAL = AUDIENCES["internal"], AUDIENCES["external"]
 
-LEGS = pd.DataFrame({"from_iso3": ["VEN", "COL", "PAN", "ECU"], "to_iso3": ["COL", "PAN", "USA", "PER"],
-                     "leg_index": [0, 1, 2, 0], "inferred": [False, True, False, False],
-                     "cases": [40, 14, 7, 3], "persons": [120, 12, 9, 3]})
-HUBS = pd.DataFrame({"iso3": ["VEN", "COL", "ECU"], "cases_out": [40, 0, 3], "cases_in": [0, 0, 0],
-                     "cases_through": [0, 40, 0], "throughput": [40, 40, 3]})
-CORRIDORS = pd.DataFrame({"route": ["VEN>COL>PAN>USA", "ECU>PER"], "cases": [23, 3], "cases_prev": [20, 1],
-                          "persons": [64, 3], "women_girls": [30, 2], "persons_known_sex": [60, 3],
-                          "cases_inferred": [14, 0], "confidence": [1.0, 1.0]})
+LEGS = pd.DataFrame(
+    {
+        "from_iso3": ["VEN", "COL", "PAN", "ECU"],
+        "to_iso3": ["COL", "PAN", "USA", "PER"],
+        "leg_index": [0, 1, 2, 0],
+        "inferred": [False, True, False, False],
+        "cases": [40, 14, 7, 3],
+        "persons": [120, 12, 9, 3],
+    }
+)
+HUBS = pd.DataFrame(
+    {
+        "iso3": ["VEN", "COL", "ECU"],
+        "cases_out": [40, 0, 3],
+        "cases_in": [0, 0, 0],
+        "cases_through": [0, 40, 0],
+        "throughput": [40, 40, 3],
+    }
+)
+CORRIDORS = pd.DataFrame(
+    {
+        "route": ["VEN>COL>PAN>USA", "ECU>PER"],
+        "cases": [23, 3],
+        "cases_prev": [20, 1],
+        "persons": [64, 3],
+        "women_girls": [30, 2],
+        "persons_known_sex": [60, 3],
+        "cases_inferred": [14, 0],
+        "confidence": [1.0, 1.0],
+    }
+)
 
 
 class View:
@@ -40,13 +70,18 @@ class View:
 
 
 def _numbers(frame: pd.DataFrame) -> list[int]:
-    return [int(v) for column in frame.columns for v in frame[column] if isinstance(v, (int,)) and not isinstance(v, bool)]
+    return [
+        int(v) for column in frame.columns for v in frame[column] if isinstance(v, (int,)) and not isinstance(v, bool)
+    ]
 
 
 def test_internal_extract_hides_legs_under_5_and_keeps_exact_counts():
     legs = leg_extract(LEGS, INTERNAL)
     assert legs[["from_iso3", "to_iso3", "cases", "persons"]].values.tolist() == [
-        ["VEN", "COL", 40, 120], ["COL", "PAN", 14, 12], ["PAN", "USA", 7, 9]]
+        ["VEN", "COL", 40, 120],
+        ["COL", "PAN", 14, 12],
+        ["PAN", "USA", 7, 9],
+    ]
     assert legs["inferred"].tolist() == [False, True, False]
     assert tuple(legs.columns) == EXTRACT_COLUMNS["legs"]
 
@@ -88,7 +123,7 @@ def test_columns_come_from_the_allow_list_only():
 
 
 def test_csv_neutralises_formulas_and_carries_the_marking():
-    frame = corridor_extract(CORRIDORS, INTERNAL).assign(corridor=["=HYPERLINK(\"http://x\")", "@SUM(A1)"][:1])
+    frame = corridor_extract(CORRIDORS, INTERNAL).assign(corridor=['=HYPERLINK("http://x")', "@SUM(A1)"][:1])
     text = tables_csv("corridors", frame, ExportContext(marking=Marking("TLP:RED", "DIJIN"))).decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0].startswith("# TLP:RED · DIJIN · INTERNAL") and lines[-1].startswith("# TLP:RED · DIJIN · INTERNAL")
@@ -134,6 +169,7 @@ def test_geopackage_holds_legs_hubs_and_about(tmp_path):
 
 # --- from a store, with the log -------------------------------------------------------------
 
+
 @pytest.fixture
 def small_store(store, write):
     rows = [GOOD_ROWS[0].replace("A1,", f"S{i},", 1) for i in range(7)] + [GOOD_ROWS[1], GOOD_ROWS[2]]
@@ -143,9 +179,15 @@ def small_store(store, write):
 
 def test_export_file_logs_before_handing_over(small_store):
     filters = Filters(crime_types=("smuggling",))
-    context = export_context(small_store, filters, (dt.date(2023, 12, 1), dt.date(2024, 3, 31)),
-                             marking=Marking("TLP:AMBER+STRICT"), audience="external", view_url="?crime=smuggling",
-                             user="analyst1")
+    context = export_context(
+        small_store,
+        filters,
+        (dt.date(2023, 12, 1), dt.date(2024, 3, 31)),
+        marking=Marking("TLP:AMBER+STRICT"),
+        audience="external",
+        view_url="?crime=smuggling",
+        user="analyst1",
+    )
     assert context.sources == ("PNC",)
     assert context.filters_text == "Crime type: Smuggling of migrants"
     name, data = export_file(small_store, filters, "extract", "csv", context, table="legs")
@@ -163,7 +205,11 @@ def test_export_file_logs_before_handing_over(small_store):
 
     assert log.iloc[0]["sha256"] == hashlib.sha256(data).hexdigest() and log.iloc[0]["bytes"] == len(data)
     assert (row["kind"], row["marking"], row["audience"], row["user_name"]) == (
-        "extract:csv:legs", "TLP:AMBER+STRICT", "external", "analyst1")
+        "extract:csv:legs",
+        "TLP:AMBER+STRICT",
+        "external",
+        "analyst1",
+    )
     assert row["filters"] == "Crime type: Smuggling of migrants"
 
 
@@ -179,8 +225,27 @@ def test_cli_export_and_exports_list(tmp_path, write, capsys):
     rows = [GOOD_ROWS[0].replace("A1,", f"S{i},", 1) for i in range(7)] + [GOOD_ROWS[1], GOOD_ROWS[2]]
     assert cli.main(["import", str(write("c.csv", csv_text(*rows))), "--db", str(db)]) == 0
     out = tmp_path / "corridors.xlsx"
-    assert cli.main(["export", "extract", "--db", str(db), "--out", str(out), "--crime", "smuggling",
-                     "--marking", "TLP:RED", "--agency", "Fiscalía - Unidad de Trata", "--lang", "es,en"]) == 0
+    assert (
+        cli.main(
+            [
+                "export",
+                "extract",
+                "--db",
+                str(db),
+                "--out",
+                str(out),
+                "--crime",
+                "smuggling",
+                "--marking",
+                "TLP:RED",
+                "--agency",
+                "Fiscalía - Unidad de Trata",
+                "--lang",
+                "es,en",
+            ]
+        )
+        == 0
+    )
     book = openpyxl.load_workbook(out)
     assert book["about"]["A1"].value == "TLP:RED · Fiscalía - Unidad de Trata · INTERNO / INTERNAL"
     assert book["corridors"]["C2"].value == "VEN>COL>PAN>USA" and book["corridors"]["D2"].value == 7
@@ -191,10 +256,13 @@ def test_cli_export_and_exports_list(tmp_path, write, capsys):
     assert re.fullmatch(r"[0-9a-f]{64}", listed[0]["sha256"])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--marking", "AMBER"], "unknown TLP label 'AMBER'"),
-    (["--as", "png"], "a extract comes as csv, xlsx, geojson, gpkg, not 'png'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--marking", "AMBER"], "unknown TLP label 'AMBER'"),
+        (["--as", "png"], "a extract comes as csv, xlsx, geojson, gpkg, not 'png'"),
+    ],
+)
 def test_cli_export_errors_are_one_line(tmp_path, write, capsys, args, message):
     db = tmp_path / "s.duckdb"
     assert cli.main(["import", str(write("c.csv", csv_text(*GOOD_ROWS))), "--db", str(db)]) == 0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import TODAY
+
 from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds
 from turquesa_geo.ingest.readers import ImportRefused
 
@@ -44,14 +44,16 @@ def test_htcds_pair_builds_cases_routes_and_counts(store, pair):
     assert persons.dropped_columns == ["prs_firstname", "prs_birthdate"]
     cases = store.execute(
         "SELECT incident_id, source, crime_type, CAST(case_date AS VARCHAR), nationality, origin, transit, destination "
-        "FROM cases ORDER BY incident_id").fetchall()
+        "FROM cases ORDER BY incident_id"
+    ).fetchall()
     assert cases == [
         ("H1", "REDTRAM", "trafficking", "2023-01-10", "VEN", "VEN", "COL>ECU", "PER"),
         ("H2", "REDTRAM", "trafficking", "2024-05-01", "BOL", "BOL", None, "ARG"),
     ]
     counts = store.execute(
         "SELECT incident_id, role, gender, age_group, p.nationality, persons FROM case_persons p "
-        "JOIN cases USING (case_uid) ORDER BY ALL").fetchall()
+        "JOIN cases USING (case_uid) ORDER BY ALL"
+    ).fetchall()
     assert counts == [
         ("H1", "suspect", "male", "adult", "COL", 1),
         ("H1", "victim", "female", "adult", "VEN", 1),
@@ -59,16 +61,21 @@ def test_htcds_pair_builds_cases_routes_and_counts(store, pair):
         ("H2", "victim", "male", "adult", "BOL", 1),
     ]
     attributes = store.execute(
-        "SELECT dimension, code FROM case_attributes JOIN cases USING (case_uid) WHERE incident_id = 'H1' "
-        "ORDER BY ALL").fetchall()
+        "SELECT dimension, code FROM case_attributes JOIN cases USING (case_uid) WHERE incident_id = 'H1' ORDER BY ALL"
+    ).fetchall()
     assert attributes == [
-        ("control_method", "debt_bondage"), ("control_method", "threats"), ("exploitation_form", "sexual"),
-        ("platform", "facebook"), ("platform", "whatsapp"), ("recruitment_method", "internet"),
+        ("control_method", "debt_bondage"),
+        ("control_method", "threats"),
+        ("exploitation_form", "sexual"),
+        ("platform", "facebook"),
+        ("platform", "whatsapp"),
+        ("recruitment_method", "internet"),
         ("recruitment_method", "job_offer"),
     ]
     route = store.execute(
         "SELECT seq, event_type, route_role, country, e.place, precision FROM route_events e "
-        "JOIN cases USING (case_uid) WHERE incident_id = 'H1' ORDER BY seq").fetchall()
+        "JOIN cases USING (case_uid) WHERE incident_id = 'H1' ORDER BY seq"
+    ).fetchall()
     assert route == [
         (0, "recruitment", "origin", "VEN", "Maracaibo", "point"),
         (1, "transit", "transit", "COL", "Cúcuta", "point"),
@@ -95,8 +102,9 @@ def test_changed_persons_update_their_case(store, pair, write):
     assert (persons.rows_updated, persons.rows_unchanged) == (1, 3)  # H2 updated; H1's persons unchanged
     assert (events.rows_updated, events.rows_unchanged) == (2, 4)
     assert store.execute("SELECT count(*) FROM cases").fetchall()[0][0] == 2
-    gender = store.execute("SELECT gender FROM case_persons JOIN cases USING (case_uid) "
-                           "WHERE incident_id = 'H2'").fetchall()
+    gender = store.execute(
+        "SELECT gender FROM case_persons JOIN cases USING (case_uid) WHERE incident_id = 'H2'"
+    ).fetchall()
     assert gender == [("female",)]
 
 

@@ -10,36 +10,56 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TODAY
 from matplotlib.collections import LineCollection
 from matplotlib.text import Text
 from PIL import Image
 
 from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
-from turquesa_geo.maps.static import (FONT, SIZES, _lane_offsets, export_metadata, map_figure, render_pdf, render_png,
-                                   snapshot_bytes)
+from turquesa_geo.maps.static import (
+    FONT,
+    SIZES,
+    _lane_offsets,
+    export_metadata,
+    map_figure,
+    render_pdf,
+    render_png,
+    snapshot_bytes,
+)
 
-from conftest import TODAY
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 #: Four legs: 40 reported, 12 inferred, 7 reported (shown internally only), 3 (never shown).
 LEGS = pd.DataFrame(
-    [("VEN", "COL", 0, False, 40, 90), ("COL", "PAN", 1, True, 12, 30), ("PAN", "USA", 2, False, 7, 15),
-     ("COL", "ECU", 1, False, 3, 4)],
-    columns=["from_iso3", "to_iso3", "leg_index", "inferred", "cases", "persons"])
+    [
+        ("VEN", "COL", 0, False, 40, 90),
+        ("COL", "PAN", 1, True, 12, 30),
+        ("PAN", "USA", 2, False, 7, 15),
+        ("COL", "ECU", 1, False, 3, 4),
+    ],
+    columns=["from_iso3", "to_iso3", "leg_index", "inferred", "cases", "persons"],
+)
 HUBS = pd.DataFrame(
     [("COL", 0, 3, 54, 57), ("VEN", 40, 0, 0, 40), ("PAN", 0, 0, 19, 19), ("USA", 0, 7, 0, 7), ("ECU", 0, 3, 0, 3)],
-    columns=["iso3", "cases_out", "cases_in", "cases_through", "throughput"])
+    columns=["iso3", "cases_out", "cases_in", "cases_through", "throughput"],
+)
 FILTERS_TEXT = "Crime type: Smuggling of migrants; From country (origin): Venezuela"
 
 
-def context(audience: str = "internal", langs: tuple[str, ...] = ("en",), marking: Marking | None = None
-            ) -> ExportContext:
-    return ExportContext(marking=marking or Marking("TLP:AMBER", "MININT RESERVADO"), audience=AUDIENCES[audience],
-                         filters_text=FILTERS_TEXT, period=(dt.date(2025, 10, 1), dt.date(2026, 9, 30)),
-                         data_version="3f9a0c1e2b", exported_at=dt.datetime(2026, 11, 29, 10, 30),
-                         sources=("PNC", "OIM DTM"), langs=langs)
+def context(
+    audience: str = "internal", langs: tuple[str, ...] = ("en",), marking: Marking | None = None
+) -> ExportContext:
+    return ExportContext(
+        marking=marking or Marking("TLP:AMBER", "MININT RESERVADO"),
+        audience=AUDIENCES[audience],
+        filters_text=FILTERS_TEXT,
+        period=(dt.date(2025, 10, 1), dt.date(2026, 9, 30)),
+        data_version="3f9a0c1e2b",
+        exported_at=dt.datetime(2026, 11, 29, 10, 30),
+        sources=("PNC", "OIM DTM"),
+        langs=langs,
+    )
 
 
 def texts(fig, *gids: str) -> list[str]:
@@ -67,6 +87,7 @@ def external_fig():
 
 
 # --- files -------------------------------------------------------------------------
+
 
 def test_screen_png_is_1600_by_1000():
     png = snapshot_bytes(LEGS, HUBS, context(), "png")
@@ -122,6 +143,7 @@ def test_render_png_at_another_resolution():
 
 # --- what every snapshot states ------------------------------------------------------
 
+
 def test_every_snapshot_carries_title_filters_period_version_sources_and_notice(internal_fig):
     ctx = context()
     assert texts(internal_fig, "title") == ["Corridor map"]
@@ -161,6 +183,7 @@ def test_legend_shows_three_sample_widths_observed_inferred_and_hubs(internal_fi
 
 # --- protection ----------------------------------------------------------------------
 
+
 def test_external_audience_hides_the_7_case_leg_that_the_internal_one_draws(internal_fig, external_fig):
     assert leg_count(internal_fig) == 3
     assert leg_count(external_fig) == 2
@@ -196,6 +219,7 @@ def test_internal_hub_labels_show_counts_as_they_are(internal_fig):
 
 
 # --- drawing -------------------------------------------------------------------------
+
 
 def test_inferred_legs_are_dashed_and_observed_legs_solid(internal_fig):
     legs = drawn_legs(internal_fig)
@@ -248,10 +272,11 @@ def test_legend_and_labels_stay_inside_their_panels_without_overlap(size):
             assert box.y1 <= frame.y0 and box.x1 <= fig.bbox.x1, text.get_text()
     labels = [t.get_window_extent(renderer) for t in fig.findobj(Text) if t.get_gid() in ("hub-label", "edge-label")]
     assert labels
-    assert not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1:] if a.overlaps(b)]
+    assert not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :] if a.overlaps(b)]
 
 
 # --- edge cases ----------------------------------------------------------------------
+
 
 def test_no_leg_to_draw_still_gives_a_marked_page_that_says_so():
     fig = map_figure(LEGS.iloc[:0], HUBS.iloc[:0], context())
@@ -287,8 +312,13 @@ def test_the_off_map_legend_row_appears_only_with_off_map_names(internal_fig):
 
 
 def test_reported_and_inferred_legs_of_a_pair_and_its_two_directions_run_in_side_by_side_lanes():
-    legs = pd.DataFrame({"from_iso3": ["COL", "COL", "PAN", "VEN", "VEN"], "to_iso3": ["PAN", "PAN", "COL", "COL", "COL"],
-                         "inferred": [False, True, False, False, True]})
+    legs = pd.DataFrame(
+        {
+            "from_iso3": ["COL", "COL", "PAN", "VEN", "VEN"],
+            "to_iso3": ["PAN", "PAN", "COL", "COL", "COL"],
+            "inferred": [False, True, False, False, True],
+        }
+    )
     widths = np.array([11.0, 4.0, 2.0, 5.0, 4.0])
     # Points right of the direction of travel; gap 0.6. Both ways: each direction keeps right of the
     # centre line, the inferred leg beyond the reported one. One way: reported on the centre line.
@@ -315,6 +345,7 @@ def test_bad_inputs_are_named():
 
 # --- demo store artifact -------------------------------------------------------------
 
+
 def test_demo_store_snapshot_is_written_for_review(tmp_path):
     """Writes test-artifacts/snapshot-*.png and .pdf from a 20,000-row demo store, to look at."""
     from turquesa_geo.corridors import corridor_view
@@ -326,10 +357,16 @@ def test_demo_store_snapshot_is_written_for_review(tmp_path):
     con = connect(tmp_path / "demo.duckdb")
     import_file(con, write_demo(tmp_path / "demo.parquet", rows=20_000, seed=7), today=TODAY)
     view = corridor_view(con, Filters())
-    ctx = ExportContext(marking=Marking("TLP:AMBER", "MINISTERIO DEL INTERIOR - USO OFICIAL"),
-                        audience=AUDIENCES["external"], filters_text=describe(Filters()), period=view.period,
-                        data_version=data_version(con), exported_at=dt.datetime(2026, 11, 29, 10, 30),
-                        sources=("PNC", "OIM DTM"), langs=("es", "en"))
+    ctx = ExportContext(
+        marking=Marking("TLP:AMBER", "MINISTERIO DEL INTERIOR - USO OFICIAL"),
+        audience=AUDIENCES["external"],
+        filters_text=describe(Filters()),
+        period=view.period,
+        data_version=data_version(con),
+        exported_at=dt.datetime(2026, 11, 29, 10, 30),
+        sources=("PNC", "OIM DTM"),
+        langs=("es", "en"),
+    )
     con.close()
     ARTIFACTS.mkdir(exist_ok=True)
     for fmt, name in (("png", "snapshot-screen.png"), ("png-print", "snapshot-print.png"), ("pdf", "snapshot.pdf")):

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from turquesa_geo.ingest.parsing import DateOrderError, decide_date_order, parse_date, parse_dates, parse_multi, parse_route
+from turquesa_geo.ingest.parsing import (
+    DateOrderError,
+    decide_date_order,
+    parse_date,
+    parse_dates,
+    parse_multi,
+    parse_route,
+)
 from turquesa_geo.vocab import VOCABULARIES, codes
 
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2029, 12, 31))
@@ -62,7 +69,7 @@ def test_day_first_files_round_trip_when_decidable(values, sep):
 
 @given(st.lists(dates, min_size=1, max_size=30))
 def test_month_first_files_round_trip_when_decidable(values):
-    values = values + [dt.date(2020, 12, 31)]
+    values = [*values, dt.date(2020, 12, 31)]
     texts = [d.strftime("%m/%d/%Y") for d in values]
     parsed = parse_dates(texts)
     assert [parsed[t] for t in texts] == values

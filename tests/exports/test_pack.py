@@ -8,14 +8,14 @@ import re
 
 import pypdf
 import pytest
+from conftest import GOOD_ROWS, csv_text, run_import
 from matplotlib.text import Text
 
-from conftest import GOOD_ROWS, csv_text, run_import
-from turquesa_geo.exports.dispatch import export_context, export_file, pack_data
 from turquesa_geo.corridors import corridor_view
-from turquesa_geo.filters import Filters
+from turquesa_geo.exports.dispatch import export_context, export_file, pack_data
 from turquesa_geo.exports.marking import Marking
 from turquesa_geo.exports.pack import pack_pages
+from turquesa_geo.filters import Filters
 
 PERIOD = (dt.date(2023, 12, 1), dt.date(2024, 3, 31))
 FILTERS = Filters(start=PERIOD[0], end=PERIOD[1])
@@ -32,14 +32,22 @@ def pack_store(store, write):
 def _texts(figure) -> list[str]:
     """Every text drawn on a page, table cells included."""
     texts = [t.get_text() for t in figure.findobj(Text)]
-    texts += [cell.get_text().get_text() for ax in figure.axes for table in ax.tables
-              for cell in table.get_celld().values()]
+    texts += [
+        cell.get_text().get_text() for ax in figure.axes for table in ax.tables for cell in table.get_celld().values()
+    ]
     return [t for t in texts if t.strip()]
 
 
 def _pages(store, audience: str, langs=("en",)):
-    context = export_context(store, FILTERS, PERIOD, marking=Marking("TLP:RED", "REDTRAM"), audience=audience,
-                             langs=langs, view_url="http://127.0.0.1:8501/corridor_map?from=2023-12-01")
+    context = export_context(
+        store,
+        FILTERS,
+        PERIOD,
+        marking=Marking("TLP:RED", "REDTRAM"),
+        audience=audience,
+        langs=langs,
+        view_url="http://127.0.0.1:8501/corridor_map?from=2023-12-01",
+    )
     view = corridor_view(store, FILTERS, k=context.audience.k)
     return pack_pages(pack_data(store, FILTERS, view), context), context
 
@@ -55,7 +63,7 @@ def test_every_page_is_marked_top_and_bottom_and_numbered(pack_store):
 
 def test_pages_hold_the_view(pack_store):
     pages, _ = _pages(pack_store, "internal")
-    cover, corridors, figures = (" ".join(_texts(pages[i])) for i in (0, 2, 3))
+    cover, corridors, _figures = (" ".join(_texts(pages[i])) for i in (0, 2, 3))
     assert "Corridor briefing" in cover and "PNC" in cover and "01/12/2023 – 31/03/2024" in cover
     assert "http://127.0.0.1:8501/corridor_map?from=2023-12-01" in " ".join(_texts(pages[4]))
     assert "Venezuela → Colombia → Panama → United States" in corridors
@@ -69,8 +77,12 @@ def test_external_pack_prints_no_count_under_11_and_rounds_to_5(pack_store):
     pages, _ = _pages(pack_store, "external")
     figures = _texts(pages[3])
     assert "10" in figures and "140" in figures  # 12 -> 10, 144 -> 140
-    numbers = [int(n.replace(",", "")) for page in pages[2:4] for t in _texts(page)
-               for n in re.findall(r"(?<![\w./:-])\d[\d,]*(?![\w./:%-])", t)]
+    numbers = [
+        int(n.replace(",", ""))
+        for page in pages[2:4]
+        for t in _texts(page)
+        for n in re.findall(r"(?<![\w./:-])\d[\d,]*(?![\w./:%-])", t)
+    ]
     counts = [n for n in numbers if n > 15]  # page numbers and ranks are small; every count is >= 10
     assert counts and all(n % 5 == 0 for n in counts)
     assert not any(1 <= n < 10 for t in figures for n in [int(x) for x in re.findall(r"^\d+$", t)])

@@ -15,15 +15,22 @@ def _as_list(values) -> list:
     return values.to_pylist()
 
 
-@given(st.lists(st.one_of(st.none(), st.integers(-2**62, 2**62)), max_size=40))
+@given(st.lists(st.one_of(st.none(), st.integers(-(2**62), 2**62)), max_size=40))
 def test_integers(values):
     column = pa.chunked_array([pa.array(values, pa.int64())])
     assert _as_list(_arrow_text(column)) == _text_array(values).to_pylist()
 
 
-@given(st.lists(st.one_of(st.none(), st.just(float("nan")),
-                          st.floats(allow_nan=False, allow_infinity=False, min_value=-2.0**52, max_value=2.0**52)),
-                max_size=40))
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.just(float("nan")),
+            st.floats(allow_nan=False, allow_infinity=False, min_value=-(2.0**52), max_value=2.0**52),
+        ),
+        max_size=40,
+    )
+)
 def test_floats_whole_ones_without_a_decimal_point(values):
     column = pa.chunked_array([pa.array(values, pa.float64())])
     fast, slow = _as_list(_arrow_text(column)), _text_array(values).to_pylist()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import GOOD_ROWS, TODAY, csv_text, run_import
+
 from turquesa_geo import cli
 from turquesa_geo.demo.generator import write_demo
 from turquesa_geo.ingest.flat import import_file
@@ -86,8 +86,9 @@ def test_the_dashboard_connection_is_the_locked_one(tmp_path, app_on):
 
     app_on(tmp_path / "app.duckdb")
     cur = store_cursor()
-    assert cur.execute("SELECT current_setting('enable_external_access'), "
-                       "current_setting('lock_configuration')").fetchall() == [(False, True)]
+    assert cur.execute(
+        "SELECT current_setting('enable_external_access'), current_setting('lock_configuration')"
+    ).fetchall() == [(False, True)]
     allowed = cur.execute("SELECT current_setting('allowed_directories')").fetchall()[0][0]
     # The upload folder, and DuckDB's own spill folder beside the store; nothing else.
     assert sorted(allowed) == sorted([str(upload_folder().resolve()) + "/", str(tmp_path / "app.duckdb.tmp") + "/"])
@@ -110,8 +111,9 @@ sys.stdin.readline()
 def held_store(tmp_path):
     """A store held open for writing by another process (as the dashboard holds it)."""
     db = tmp_path / "held.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "open"
     yield db, holder.pid
     holder.stdin.close()
@@ -139,10 +141,12 @@ def test_cli_says_store_busy_in_one_line(held_store, capsys):
 
 # --- readers during an import -------------------------------------------------------------
 
-TOTALS = ("SELECT (SELECT count(*) FROM cases), "
-          "(SELECT coalesce(sum(persons), 0) FROM case_persons), "
-          "(SELECT count(*) FROM case_attributes), "
-          "(SELECT count(*) FROM imports)")
+TOTALS = (
+    "SELECT (SELECT count(*) FROM cases), "
+    "(SELECT coalesce(sum(persons), 0) FROM case_persons), "
+    "(SELECT count(*) FROM case_attributes), "
+    "(SELECT count(*) FROM imports)"
+)
 
 
 def test_eight_readers_see_totals_before_or_after_an_import_never_between(tmp_path):
@@ -161,7 +165,7 @@ def test_eight_readers_see_totals_before_or_after_an_import_never_between(tmp_pa
             while not done.is_set():
                 seen.append(cursor.execute(TOTALS).fetchall()[0])
             seen.append(cursor.execute(TOTALS).fetchall()[0])
-        except BaseException as exc:  # noqa: BLE001  reported below
+        except BaseException as exc:
             errors.append(exc)
 
     readers = [threading.Thread(target=reader) for _ in range(8)]
@@ -189,6 +193,6 @@ def test_the_dashboard_says_store_busy_instead_of_failing(held_store, app_on):
 
     db, _ = held_store
     app_on(db)
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=30).run()
     assert not at.exception
     assert at.error[0].value.startswith("Turquesa cannot open its store: store busy: ")

@@ -7,16 +7,16 @@ import json
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import TODAY
+from streamlit.testing.v1 import AppTest
 from test_app import APP, TIMEOUT
+
 from turquesa_geo.demo import generator as demo
+from turquesa_geo.demo.training import EXERCISES, TRAINING_ENV, exercise
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
 from turquesa_geo.glossary import TERM_IDS, TERMS, term
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.store.connection import connect
-from turquesa_geo.demo.training import EXERCISES, TRAINING_ENV, exercise
 
 
 def _right_answers(item) -> list[str]:
@@ -38,7 +38,8 @@ def test_answers_come_from_the_planted_truth_not_from_text():
     assert largest.key == "darien_north"
     assert _right_answers(exercise("largest_corridor")) == ["VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA"]
     assert exercise("largest_corridor").choice_label("VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA") == (
-        "Venezuela → Colombia → Panama → Costa Rica → Nicaragua → Honduras → Guatemala → Mexico → United States")
+        "Venezuela → Colombia → Panama → Costa Rica → Nicaragua → Honduras → Guatemala → Mexico → United States"
+    )
     assert _right_answers(exercise("online_rise")) == ["internet"]
     assert _right_answers(exercise("pandemic_dip")) == ["2020"]
     assert _right_answers(exercise("minors_corridor")) == ["GTM>MEX>USA"]
@@ -51,8 +52,14 @@ def test_answers_come_from_the_planted_truth_not_from_text():
 def test_briefing_pack_exercise_reads_the_export_log():
     check = exercise("briefing_pack").check
     since = dt.datetime(2026, 11, 29, 10, 0)
-    log = pd.DataFrame({"exported_at": [dt.datetime(2026, 11, 29, 10, 5)], "kind": ["pack:pdf"],
-                        "marking": ["TLP:AMBER · DIJIN"], "audience": ["external"]})
+    log = pd.DataFrame(
+        {
+            "exported_at": [dt.datetime(2026, 11, 29, 10, 5)],
+            "kind": ["pack:pdf"],
+            "marking": ["TLP:AMBER · DIJIN"],
+            "audience": ["external"],
+        }
+    )
     assert check("done", export_log=log, since=since)
     assert not check("done", export_log=log.assign(audience="internal"), since=since)
     assert not check("done", export_log=log.assign(kind="snapshot:png"), since=since)
@@ -76,9 +83,12 @@ def test_linked_crimes_filter_round_trips_the_url_and_selects_flagged_cases(tmp_
     assert problems == [] and filters.linked_crimes == ("drugs", "firearms")
     assert to_query_params(filters) == {"linked": "drugs,firearms"}
     path = tmp_path / "c.csv"
-    path.write_text("incident_id,date,crime_type,origin,destination,linked_crimes,victims_f_adult\n"
-                    "L1,2024-01-05,trafficking,VEN,COL,drugs,1\nL2,2024-01-06,trafficking,VEN,COL,,1\n"
-                    "L3,2024-01-07,smuggling,HTI,DOM,firearms;drugs,1\n", encoding="utf-8")
+    path.write_text(
+        "incident_id,date,crime_type,origin,destination,linked_crimes,victims_f_adult\n"
+        "L1,2024-01-05,trafficking,VEN,COL,drugs,1\nL2,2024-01-06,trafficking,VEN,COL,,1\n"
+        "L3,2024-01-07,smuggling,HTI,DOM,firearms;drugs,1\n",
+        encoding="utf-8",
+    )
     con = connect(tmp_path / "s.duckdb")
     import_file(con, path, today=TODAY)
     from turquesa_geo.corridors import corridor_view
@@ -133,19 +143,22 @@ def test_glossary_opens_the_linked_term_first(training_store):
     assert len(at.expander) == len(TERMS)
 
 
-@pytest.mark.parametrize("page, terms", [
-    ("pages/corridor_map.py", ["corridor", "inferred_route", "small_cells"]),
-    ("pages/trends.py", ["exploitation", "control_methods", "signals"]),
-    ("pages/gender.py", ["trafficking", "smuggling", "victim_rights", "migrant_rights", "small_cells"]),
-    ("pages/overview.py", ["signals", "small_cells", "corridor"]),
-    ("pages/cooperation.py", ["networks", "corridor", "small_cells"]),
-])
+@pytest.mark.parametrize(
+    "page, terms",
+    [
+        ("pages/corridor_map.py", ["corridor", "inferred_route", "small_cells"]),
+        ("pages/trends.py", ["exploitation", "control_methods", "signals"]),
+        ("pages/gender.py", ["trafficking", "smuggling", "victim_rights", "migrant_rights", "small_cells"]),
+        ("pages/overview.py", ["signals", "small_cells", "corridor"]),
+        ("pages/cooperation.py", ["networks", "corridor", "small_cells"]),
+    ],
+)
 def test_pages_link_the_glossary_terms_they_use(training_store, page, terms):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     at.switch_page(page).run()
     assert not at.exception
     links = [p.proto.query_string for p in at.get("page_link")]
-    assert links[:len(terms)] == [f"term={t}" for t in terms]
+    assert links[: len(terms)] == [f"term={t}" for t in terms]
 
 
 def test_linked_crime_layer_appears_on_the_map_when_asked(training_store):
@@ -162,6 +175,10 @@ def test_linked_crime_layer_appears_on_the_map_when_asked(training_store):
     assert linked["data"] and all(f["tooltip"].startswith("Linked crimes · ") for f in linked["data"])
     before = [f["tooltip"] for f in next(la for la in spec["layers"] if la["id"] == "flows")["data"]]
     at.multiselect(key="flt_linked_crimes").set_value(["drugs"]).run()  # the filter changes the map
-    after = [f["tooltip"] for f in next(la for la in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]
-                                        if la["id"] == "flows")["data"]]
+    after = [
+        f["tooltip"]
+        for f in next(
+            la for la in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"] if la["id"] == "flows"
+        )["data"]
+    ]
     assert after != before

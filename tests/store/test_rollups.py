@@ -6,17 +6,17 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import GOOD_ROWS, TODAY, csv_text, run_import
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import GOOD_ROWS, TODAY, csv_text, run_import
-from turquesa_geo.store import rollups
-from turquesa_geo.store import queries as sql
 from turquesa_geo.demo.generator import write_demo
 from turquesa_geo.filters import Filters, previous_period
 from turquesa_geo.ingest.flat import import_file
-from turquesa_geo.store.rollups import refresh
+from turquesa_geo.store import queries as sql
+from turquesa_geo.store import rollups
 from turquesa_geo.store.connection import connect
+from turquesa_geo.store.rollups import refresh
 
 MEASURES = ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex"]
 SIGNATURE = ["nationality", "origin", "transit", "destination", "detection_country"]
@@ -56,11 +56,13 @@ def _months(draw, first=dt.date(2018, 1, 1), count=106):
 def covered_filters(draw) -> Filters:
     start, end = _months(draw)
     return Filters(
-        start=start, end=end,
+        start=start,
+        end=end,
         crime_types=tuple(draw(st.sets(st.sampled_from(["trafficking", "smuggling", "both"]), max_size=2))),
         nationalities=tuple(draw(st.sets(st.sampled_from(["VEN", "HTI", "CUB", "PRY", "ECU", "ZZZ"]), max_size=2))),
-        sources=tuple(draw(st.sets(st.sampled_from(["INTERPOL ISON", "Policía Nacional de Colombia", "nope"]),
-                                   max_size=1))),
+        sources=tuple(
+            draw(st.sets(st.sampled_from(["INTERPOL ISON", "Policía Nacional de Colombia", "nope"]), max_size=1))
+        ),
     )
 
 
@@ -74,33 +76,47 @@ def test_route_signatures_from_the_rollup_equal_those_from_the_cases(demo, filte
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(filters=covered_filters(), dimension=st.sampled_from(sql.ROLLUP_DIMENSIONS), freq=st.sampled_from("MQY"),
-       by=st.sampled_from([None, "crime_type"]), open_start=st.booleans())
+@given(
+    filters=covered_filters(),
+    dimension=st.sampled_from(sql.ROLLUP_DIMENSIONS),
+    freq=st.sampled_from("MQY"),
+    by=st.sampled_from([None, "crime_type"]),
+    open_start=st.booleans(),
+)
 def test_modus_series_from_the_rollups_equal_those_from_the_cases(demo, filters, dimension, freq, by, open_start):
     if open_start:  # what the trends page asks: the whole history up to the period's end
         filters = Filters(end=filters.end, crime_types=filters.crime_types, sources=filters.sources)
     keys = ["period", "grp", "code"]
     expected = _frame(demo, sql.modus_series(filters, dimension, freq, by), keys)
     got = _frame(demo, sql.modus_series_rollup(filters, dimension, freq, by), keys)
-    pd.testing.assert_frame_equal(got.astype({"cases": "int64", "reporting": "int64", "total": "int64"}),
-                                  expected.astype({"cases": "int64", "reporting": "int64", "total": "int64"}))
+    pd.testing.assert_frame_equal(
+        got.astype({"cases": "int64", "reporting": "int64", "total": "int64"}),
+        expected.astype({"cases": "int64", "reporting": "int64", "total": "int64"}),
+    )
 
 
 def test_the_demo_store_has_something_to_compare(demo):
-    frame = _routes(demo, Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
-                    (dt.date(2024, 1, 1), dt.date(2024, 12, 31)), rollup=True)
+    frame = _routes(
+        demo,
+        Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)),
+        (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        rollup=True,
+    )
     assert frame["cases"].sum() > 500 and frame["cases_prev"].sum() > 500
 
 
-@pytest.mark.parametrize("filters, periods, expected", [
-    (Filters(), [(dt.date(2024, 1, 1), dt.date(2024, 12, 31))], True),
-    (Filters(start=dt.date(2024, 1, 2)), [], False),
-    (Filters(end=dt.date(2024, 2, 28)), [], False),  # 2024 is a leap year
-    (Filters(end=dt.date(2024, 2, 29)), [], True),
-    (Filters(genders=("female",)), [], False),
-    (Filters(modus=(("platform", "tiktok"),)), [], False),
-    (Filters(crime_types=("smuggling",), origin=("VEN",)), [(dt.date(2024, 1, 1), dt.date(2024, 1, 30))], False),
-])
+@pytest.mark.parametrize(
+    "filters, periods, expected",
+    [
+        (Filters(), [(dt.date(2024, 1, 1), dt.date(2024, 12, 31))], True),
+        (Filters(start=dt.date(2024, 1, 2)), [], False),
+        (Filters(end=dt.date(2024, 2, 28)), [], False),  # 2024 is a leap year
+        (Filters(end=dt.date(2024, 2, 29)), [], True),
+        (Filters(genders=("female",)), [], False),
+        (Filters(modus=(("platform", "tiktok"),)), [], False),
+        (Filters(crime_types=("smuggling",), origin=("VEN",)), [(dt.date(2024, 1, 1), dt.date(2024, 1, 30))], False),
+    ],
+)
 def test_covers_only_whole_months_without_person_or_modus_filters(filters, periods, expected):
     assert rollups.covers(filters, *periods) is expected
 
@@ -112,14 +128,17 @@ def test_every_import_keeps_the_rollups(store, write):
     changed = GOOD_ROWS[1].replace(",3,2,", ",1,0,")
     run_import(store, write("b.csv", csv_text(GOOD_ROWS[0], changed, GOOD_ROWS[2])))
     assert store.execute("SELECT sum(cases), sum(persons), sum(female) FROM rollup_routes").fetchall() == [(3, 13, 1)]
-    codes = store.execute("SELECT dimension, code, CAST(sum(cases) AS INTEGER) FROM rollup_modus "
-                          "GROUP BY dimension, code ORDER BY ALL").fetchall()
+    codes = store.execute(
+        "SELECT dimension, code, CAST(sum(cases) AS INTEGER) FROM rollup_modus GROUP BY dimension, code ORDER BY ALL"
+    ).fetchall()
     assert ("transport_mode", "land", 2) in codes and ("transport_mode", "river", 1) in codes
 
 
 def _rollups(con) -> tuple[list, list]:
-    return (con.execute("SELECT * FROM rollup_routes ORDER BY ALL").fetchall(),
-            con.execute("SELECT * FROM rollup_modus ORDER BY ALL").fetchall())
+    return (
+        con.execute("SELECT * FROM rollup_routes ORDER BY ALL").fetchall(),
+        con.execute("SELECT * FROM rollup_modus ORDER BY ALL").fetchall(),
+    )
 
 
 def _rebuilt(con) -> tuple[list, list]:
@@ -136,8 +155,17 @@ MONTHLY_HEADER = "incident_id,source,date,crime_type,origin,destination,transpor
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(st.tuples(st.integers(0, 5), st.integers(1, 6), st.sampled_from(["VEN", "HTI"]),
-                                   st.integers(0, 3)), min_size=1, max_size=6), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 5), st.integers(1, 6), st.sampled_from(["VEN", "HTI"]), st.integers(0, 3)),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_an_import_rebuilds_only_its_months_and_the_rollups_stay_exact(tmp_path_factory, files):
     """Files of (case id, month, origin, persons): later files move cases between months, change them or repeat
     them; after every import the rollups equal a full rebuild."""
@@ -145,8 +173,10 @@ def test_an_import_rebuilds_only_its_months_and_the_rollups_stay_exact(tmp_path_
     con = connect(folder / "s.duckdb")
     try:
         for n, rows in enumerate(files):
-            lines = {f"C{i},PNC,2024-{m:02d}-10,smuggling,{o},USA,{'land' if p else 'sea'},{p},{p + 1}"
-                     for i, m, o, p in rows}
+            lines = {
+                f"C{i},PNC,2024-{m:02d}-10,smuggling,{o},USA,{'land' if p else 'sea'},{p},{p + 1}"
+                for i, m, o, p in rows
+            }
             by_id = {line.split(",")[0]: line for line in sorted(lines)}  # one row per id in a file
             path = folder / f"f{n}.csv"
             path.write_text("\n".join([MONTHLY_HEADER, *by_id.values()]) + "\n", encoding="utf-8")
@@ -173,10 +203,16 @@ def test_an_htcds_import_keeps_the_rollups_exact(store, tmp_path):
 
     persons = tmp_path / "persons.csv"
     events = tmp_path / "events.csv"
-    persons.write_text("case_id,prs_role,prs_Gender,prs_AgeGroup,prs_Nationality,crime_type\n"
-                       "H1,victim,Female,adult,VEN,trafficking\nH2,victim,Male,minor,COL,trafficking\n", encoding="utf-8")
-    events.write_text("case_id,hte_Type,hte_Country,hte_Date\nH1,recruitment,VEN,2024-01-05\nH1,exploitation,COL,"
-                      "2024-02-01\nH2,recruitment,COL,2024-03-09\nH2,arrival,PER,2024-03-20\n", encoding="utf-8")
+    persons.write_text(
+        "case_id,prs_role,prs_Gender,prs_AgeGroup,prs_Nationality,crime_type\n"
+        "H1,victim,Female,adult,VEN,trafficking\nH2,victim,Male,minor,COL,trafficking\n",
+        encoding="utf-8",
+    )
+    events.write_text(
+        "case_id,hte_Type,hte_Country,hte_Date\nH1,recruitment,VEN,2024-01-05\nH1,exploitation,COL,"
+        "2024-02-01\nH2,recruitment,COL,2024-03-09\nH2,arrival,PER,2024-03-20\n",
+        encoding="utf-8",
+    )
     run_import(store, tmp_path_write(tmp_path, "a.csv", csv_text(*GOOD_ROWS)))
     import_htcds(store, persons, events, today=TODAY)
     assert _rollups(store) == _rebuilt(store)
@@ -194,13 +230,14 @@ def tmp_path_write(folder, name: str, text: str):
     return path
 
 
-@pytest.mark.parametrize("filters", [Filters(), Filters(crime_types=("smuggling",)),
-                                     Filters(nationalities=("VEN", "HTI"), sources=("INTERPOL ISON",))])
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(crime_types=("smuggling",)), Filters(nationalities=("VEN", "HTI"), sources=("INTERPOL ISON",))],
+)
 def test_monthly_modus_from_the_rollups_equals_the_case_tables(demo, filters):
     first, last = dt.date(2019, 1, 1), dt.date(2025, 6, 30)
     keys = ["month", "dimension", "code"]
     raw = _frame(demo, sql.monthly_modus(filters, first, last), keys)
     rolled = _frame(demo, sql.monthly_modus_rollup(filters, first, last), keys)
     assert len(raw) > 0
-    pd.testing.assert_frame_equal(raw[keys + ["cases", "total"]], rolled[keys + ["cases", "total"]],
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(raw[[*keys, "cases", "total"]], rolled[[*keys, "cases", "total"]], check_dtype=False)

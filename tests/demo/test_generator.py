@@ -16,7 +16,7 @@ from turquesa_geo.demo import generator as demo
 
 ROWS = 20_000
 ISO3 = re.compile(r"^[A-Z]{3}$")
-DEMO_MD = Path(__file__).resolve().parents[1] / "data" / "DEMO.md"
+DEMO_MD = Path(__file__).resolve().parents[2] / "data" / "DEMO.md"
 CORRIDORS = {k.key: k for k in demo.DEMO_CORRIDORS}
 SINGLE_VOCAB_COLUMNS = {col.NETWORK: "network", col.CRIME_TYPE: "crime_type"}
 
@@ -176,8 +176,9 @@ def test_places_lie_in_their_country():
 
 def test_reporting_country_is_the_source_country_or_the_detection_country(planted):
     sources = {s.name: s for s in demo.DEMO_SOURCES}
-    expected = [sources[name].iso3 or detected
-                for name, detected in zip(planted[col.SOURCE], planted[col.DETECTION_COUNTRY])]
+    expected = [
+        sources[name].iso3 or detected for name, detected in zip(planted[col.SOURCE], planted[col.DETECTION_COUNTRY])
+    ]
     assert planted[col.REPORTING_COUNTRY].tolist() == expected
     assert (planted[col.NETWORK] == planted[col.SOURCE].map(lambda n: sources[n].network)).all()
 
@@ -195,15 +196,28 @@ def test_corridor_catalogue_is_complete_and_valid():
         assert k.crime_type in ("trafficking", "smuggling") and len(k.route) >= 2
         assert sum(k.person_mix) == pytest.approx(1.0) and len(k.person_mix) == len(demo.PERSON_CELLS)
         assert all(places[name] in k.route for name, _ in k.detection), k.key
-        for mix in (k.detection, k.transport, k.concealment, k.exploitation, k.recruitment, k.control,
-                    k.origin_mix or ((k.origin, 1.0),)):
+        for mix in (
+            k.detection,
+            k.transport,
+            k.concealment,
+            k.exploitation,
+            k.recruitment,
+            k.control,
+            k.origin_mix or ((k.origin, 1.0),),
+        ):
             assert sum(share for _, share in mix) == pytest.approx(1.0), (k.key, mix)
 
 
-@pytest.mark.parametrize(("attribute", "vocabulary"), [
-    ("transport", "transport_mode"), ("concealment", "concealment"), ("exploitation", "exploitation_form"),
-    ("recruitment", "recruitment_method"), ("control", "control_method"),
-])
+@pytest.mark.parametrize(
+    ("attribute", "vocabulary"),
+    [
+        ("transport", "transport_mode"),
+        ("concealment", "concealment"),
+        ("exploitation", "exploitation_form"),
+        ("recruitment", "recruitment_method"),
+        ("control", "control_method"),
+    ],
+)
 def test_corridor_mixes_use_vocabulary_codes(attribute, vocabulary):
     for k in demo.DEMO_CORRIDORS:
         for value, _ in getattr(k, attribute):
@@ -274,8 +288,10 @@ def test_online_recruitment_rises_when_planted_and_is_flat_in_the_control(plante
 def test_online_surge_on_the_venezuela_peru_corridor_in_the_latest_year(planted, control):
     def shares(frame):
         corridor = frame[frame[demo.TRUTH_CORRIDOR] == "venezuela_peru_sexual"]
-        return (_online_share(_period(corridor, "2025-01-01", "2025-12-31")),
-                _online_share(_period(corridor, "2026-01-01", "2026-12-31")))
+        return (
+            _online_share(_period(corridor, "2025-01-01", "2025-12-31")),
+            _online_share(_period(corridor, "2026-01-01", "2026-12-31")),
+        )
 
     before, latest = shares(planted)
     assert latest > before + 0.12 and latest > 0.75
@@ -287,8 +303,7 @@ def test_cybercrime_rises_with_online_recruitment(planted):
     def cyber(frame):
         return frame["linked_crimes"].str.contains("cybercrime").mean()
 
-    assert cyber(_period(planted, "2025-01-01", "2025-12-31")) > 2 * cyber(_period(planted, "2018-01-01",
-                                                                                   "2019-12-31"))
+    assert cyber(_period(planted, "2025-01-01", "2025-12-31")) > 2 * cyber(_period(planted, "2018-01-01", "2019-12-31"))
 
 
 def test_control_keeps_the_same_corridors(planted, control):
@@ -297,8 +312,9 @@ def test_control_keeps_the_same_corridors(planted, control):
 
 def test_sex_mix_of_victims_by_form_of_exploitation(planted):
     def victims_of(form):
-        keys = {k.key for k in demo.DEMO_CORRIDORS
-                if k.crime_type == "trafficking" and k.main_exploitation.startswith(form)}
+        keys = {
+            k.key for k in demo.DEMO_CORRIDORS if k.crime_type == "trafficking" and k.main_exploitation.startswith(form)
+        }
         assert keys
         return planted[planted[demo.TRUTH_CORRIDOR].isin(keys)]
 
@@ -349,7 +365,7 @@ def test_write_demo_of_zero_rows_writes_the_header_only(tmp_path):
 
 
 def test_expected_online_share_names_unknown_corridors():
-    with pytest.raises(ValueError, match="'atlantis'.*darien_north"):
+    with pytest.raises(ValueError, match=r"'atlantis'.*darien_north"):
         demo.expected_online_share("2025-01-01", "atlantis")
 
 
@@ -357,7 +373,17 @@ def test_demo_md_documents_every_corridor_and_parameter():
     text = DEMO_MD.read_text(encoding="utf-8")
     for k in demo.DEMO_CORRIDORS:
         assert k.key in text and f"{k.weight:.3f}" in text, k.key
-    for name in ("BOTH_SHARE", "TWO_POINT_SHARE", "EMPTY_TRANSIT_SHARE", "PANDEMIC_FACTORS", "ONLINE_SHARE_BEFORE",
-                 "ONLINE_SHARE_AFTER", "ONLINE_RAMP", "ONLINE_SHARE_STATIONARY", "VOLUME_GROWTH_PER_YEAR",
-                 "JITTER_DEGREES", "TRUTH_CORRIDOR"):
+    for name in (
+        "BOTH_SHARE",
+        "TWO_POINT_SHARE",
+        "EMPTY_TRANSIT_SHARE",
+        "PANDEMIC_FACTORS",
+        "ONLINE_SHARE_BEFORE",
+        "ONLINE_SHARE_AFTER",
+        "ONLINE_RAMP",
+        "ONLINE_SHARE_STATIONARY",
+        "VOLUME_GROWTH_PER_YEAR",
+        "JITTER_DEGREES",
+        "TRUTH_CORRIDOR",
+    ):
         assert name in text, name

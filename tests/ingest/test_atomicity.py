@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import GOOD_ROWS, csv_text, run_import
+
 from turquesa_geo.store.connection import connect
 
 ROWS = 120_000
@@ -41,8 +41,7 @@ def _state(db: Path) -> tuple[int, int, int]:
     con = connect(db, read_only=True)
     try:
         return con.execute(
-            "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM imports), "
-            "(SELECT count(*) FROM case_persons)"
+            "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM imports), (SELECT count(*) FROM case_persons)"
         ).fetchall()[0]
     finally:
         con.close()
@@ -59,8 +58,9 @@ def test_sigkill_during_import_leaves_all_or_nothing(tmp_path):
     rng = random.Random(20261129)
     outcomes = []
     for attempt in range(KILLS):
-        process = subprocess.Popen([sys.executable, "-c", IMPORT_SCRIPT, str(db), str(big)],
-                                   stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", IMPORT_SCRIPT, str(db), str(big)], stdout=subprocess.PIPE, text=True
+        )
         assert process.stdout.readline().strip() == "started"
         time.sleep(rng.uniform(0.0, 2.5))
         process.send_signal(signal.SIGKILL)

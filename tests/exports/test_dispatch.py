@@ -14,21 +14,32 @@ import pytest
 from matplotlib.collections import LineCollection
 from PIL import Image
 from streamlit.testing.v1 import AppTest
-
 from test_app import APP, TIMEOUT, _deck_spec, app_store  # noqa: F401  (fixture)
-from turquesa_geo.exports.dispatch import export_context, export_file
+
 from turquesa_geo.corridors import corridor_view
 from turquesa_geo.demo.generator import write_demo
+from turquesa_geo.exports.dispatch import export_context, export_file
 from turquesa_geo.exports.log import FORMULA_PREFIXES, neutralise_cell
+from turquesa_geo.exports.marking import ExportContext, Marking
 from turquesa_geo.exports.tables import COUNT_COLUMNS, tables_xlsx
 from turquesa_geo.filters import Filters, from_query_params
 from turquesa_geo.ingest.flat import import_file
-from turquesa_geo.exports.marking import ExportContext, Marking
 from turquesa_geo.maps.static import map_figure
 from turquesa_geo.store.connection import connect, resolve_db_path
 
-HOSTILE = ["=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", "\t=cmd", "\r=cmd", "=HYPERLINK(\"http://x\",\"y\")",
-           "=cmd|' /C calc'!A0", "-", "+", "@"]
+HOSTILE = [
+    "=1+1",
+    "+SUM(A1:A9)",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=cmd",
+    "\r=cmd",
+    '=HYPERLINK("http://x","y")',
+    "=cmd|' /C calc'!A0",
+    "-",
+    "+",
+    "@",
+]
 
 
 def test_snapshot_draws_exactly_the_legs_of_the_corridor_page(app_store):  # noqa: F811
@@ -43,11 +54,15 @@ def test_snapshot_draws_exactly_the_legs_of_the_corridor_page(app_store):  # noq
     view = corridor_view(con, filters)
     con.close()
     figure = map_figure(view.legs, view.hubs, ExportContext())
-    drawn = sum(len(c.get_segments()) for c in figure.findobj(LineCollection)
-                if c.get_gid() in ("legs-observed", "legs-inferred"))
+    drawn = sum(
+        len(c.get_segments())
+        for c in figure.findobj(LineCollection)
+        if c.get_gid() in ("legs-observed", "legs-inferred")
+    )
     assert drawn == len(flows) == 3
     assert sorted(f"{a}→{b}" for a, b in view.legs[["from_iso3", "to_iso3"]].itertuples(index=False)) == sorted(
-        f["tooltip"].split(":")[0] for f in flows)
+        f["tooltip"].split(":")[0] for f in flows
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +75,16 @@ def demo_store(tmp_path_factory):
     con.close()
 
 
-def _context(con, audience: str, filters: Filters = Filters(), **kwargs) -> ExportContext:
-    return export_context(con, filters, (dt.date(2018, 1, 1), dt.date(2026, 12, 31)), audience=audience,
-                          marking=Marking("TLP:AMBER+STRICT", "UNIDAD DE TRATA"), view_url="http://x/?crime=smuggling",
-                          **kwargs)
+def _context(con, audience: str, filters: Filters = Filters(), **kwargs) -> ExportContext:  # noqa: B008 (frozen)
+    return export_context(
+        con,
+        filters,
+        (dt.date(2018, 1, 1), dt.date(2026, 12, 31)),
+        audience=audience,
+        marking=Marking("TLP:AMBER+STRICT", "UNIDAD DE TRATA"),
+        view_url="http://x/?crime=smuggling",
+        **kwargs,
+    )
 
 
 def test_snapshot_pdf_reads_back_marking_filters_version_and_notice(demo_store):
@@ -91,9 +112,19 @@ def test_snapshot_png_metadata_reads_back_the_same(demo_store):
 def test_formula_corpus_is_neutralised_in_xlsx(tmp_path):
     import pandas as pd
 
-    corridors = pd.DataFrame({"rank": range(1, len(HOSTILE) + 1), "corridor": HOSTILE, "route": HOSTILE,
-                              "cases": 20, "cases_previous_period": 20, "change_pct": 0, "persons": 40,
-                              "women_girls_pct": 50, "inferred_pct": 0})
+    corridors = pd.DataFrame(
+        {
+            "rank": range(1, len(HOSTILE) + 1),
+            "corridor": HOSTILE,
+            "route": HOSTILE,
+            "cases": 20,
+            "cases_previous_period": 20,
+            "change_pct": 0,
+            "persons": 40,
+            "women_girls_pct": 50,
+            "inferred_pct": 0,
+        }
+    )
     context = ExportContext(marking=Marking("TLP:CLEAR", "=AGENCY()"), filters_text="@evil", sources=("+src",))
     book = openpyxl.load_workbook(io.BytesIO(tables_xlsx({"corridors": corridors}, context)))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
@@ -103,7 +134,8 @@ def test_formula_corpus_is_neutralised_in_xlsx(tmp_path):
     sheet = book["corridors"]
     # (XML reads a carriage return back as a line feed.)
     assert [sheet.cell(row=i + 2, column=2).value for i in range(len(HOSTILE))] == [
-        neutralise_cell(h).replace("\r", "\n") for h in HOSTILE]
+        neutralise_cell(h).replace("\r", "\n") for h in HOSTILE
+    ]
     assert book["about"]["A1"].value == "TLP:CLEAR · =AGENCY() · INTERNAL"  # not a formula: starts with T
 
 
@@ -115,8 +147,12 @@ def _count_values(fmt: str, data: bytes, tmp_path) -> list[object]:
         values = []
         for sheet in book.worksheets[1:]:
             header = [c.value for c in sheet[1]]
-            values += [row[i] for row in sheet.iter_rows(min_row=2, values_only=True)
-                       for i, h in enumerate(header) if h in counts]
+            values += [
+                row[i]
+                for row in sheet.iter_rows(min_row=2, values_only=True)
+                for i, h in enumerate(header)
+                if h in counts
+            ]
         return values
     if fmt == "geojson":
         return [v for f in json.loads(data)["features"] for k, v in f["properties"].items() if k in counts]
@@ -152,8 +188,9 @@ def test_every_export_is_logged_with_the_hash_of_its_bytes(demo_store):
     before = demo_store.execute("SELECT count(*) FROM exports").fetchall()[0][0]
     context = _context(demo_store, "internal")
     name, data = export_file(demo_store, Filters(), "snapshot", "png-print", context)
-    row = demo_store.execute("SELECT file_name, sha256, bytes, kind FROM exports ORDER BY export_id DESC LIMIT 1"
-                             ).fetchall()[0]
+    row = demo_store.execute(
+        "SELECT file_name, sha256, bytes, kind FROM exports ORDER BY export_id DESC LIMIT 1"
+    ).fetchall()[0]
     assert demo_store.execute("SELECT count(*) FROM exports").fetchall()[0][0] == before + 1
     assert row == (name, hashlib.sha256(data).hexdigest(), len(data), "snapshot:png-print")
     assert re.search(r"-print-TLP-AMBER-STRICT-internal-\d{8}-\d{4}\.png$", name)

@@ -32,6 +32,7 @@ def wkt(frame: pd.DataFrame) -> list[str]:
 
 # --- literal legs -----------------------------------------------------------------------------------------
 
+
 def test_land_leg_goes_through_the_darien():
     out = leg_geometries(pd.DataFrame({"from_iso3": ["COL"], "to_iso3": ["PAN"], "mode": ["land"]}))
     assert out.geometry.iloc[0].wkt == f"LINESTRING ({COL_REP}, -77.4 8.425, {PAN_REP})"
@@ -112,19 +113,24 @@ def test_empty_input_gives_an_empty_frame_with_the_same_columns():
 
 # --- errors -----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("frame", "message"), [
-    (legs(("COL", "XXX", "land")), "unknown ISO-3 country code 'XXX' in column 'to_iso3'"),
-    (legs(("col", "PAN", "land")), "unknown ISO-3 country code 'col' in column 'from_iso3'"),
-    (legs((None, "PAN", "land")), "missing ISO-3 country code in column 'from_iso3'"),
-    (legs(("COL", "PAN", "boat")), "unknown mode 'boat'"),
-    (pd.DataFrame({"from_iso3": ["COL"]}), "missing ['to_iso3']"),
-])
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (legs(("COL", "XXX", "land")), "unknown ISO-3 country code 'XXX' in column 'to_iso3'"),
+        (legs(("col", "PAN", "land")), "unknown ISO-3 country code 'col' in column 'from_iso3'"),
+        (legs((None, "PAN", "land")), "missing ISO-3 country code in column 'from_iso3'"),
+        (legs(("COL", "PAN", "boat")), "unknown mode 'boat'"),
+        (pd.DataFrame({"from_iso3": ["COL"]}), "missing ['to_iso3']"),
+    ],
+)
 def test_bad_legs_raise_naming_the_value(frame, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         leg_geometries(frame)
 
 
 # --- great circles ----------------------------------------------------------------------------------------
+
 
 def test_great_circle_endpoints_are_the_inputs():
     arc = great_circle(-74.1469, 4.7016, -3.5676, 40.4983)
@@ -159,8 +165,15 @@ def _reference_midpoint(lon1: float, lat1: float, lon2: float, lat2: float) -> t
     return math.degrees(lon), math.degrees(lat)
 
 
-@pytest.mark.parametrize("ends", [(-74.1469, 4.7016, -80.287, 25.7959), (-58.5358, -34.8222, -99.0721, 19.4363),
-                                  (-46.4731, -23.4356, -117.029, 32.543), (-82.4091, 22.9892, -86.1682, 12.1415)])
+@pytest.mark.parametrize(
+    "ends",
+    [
+        (-74.1469, 4.7016, -80.287, 25.7959),
+        (-58.5358, -34.8222, -99.0721, 19.4363),
+        (-46.4731, -23.4356, -117.029, 32.543),
+        (-82.4091, 22.9892, -86.1682, 12.1415),
+    ],
+)
 def test_arc_midpoint_matches_a_slow_reference(ends):
     arc = great_circle(*ends, n=3)
     assert arc[1].tolist() == pytest.approx(_reference_midpoint(*ends), abs=1e-9)
@@ -169,8 +182,9 @@ def test_arc_midpoint_matches_a_slow_reference(ends):
 def test_arc_points_are_evenly_spaced():
     arc = np.radians(great_circle(-58.5358, -34.8222, -80.287, 25.7959, n=9))
     lon, lat = arc[:, 0], arc[:, 1]
-    central = np.arccos(np.clip(np.sin(lat[:-1]) * np.sin(lat[1:])
-                                + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.cos(np.diff(lon)), -1, 1))
+    central = np.arccos(
+        np.clip(np.sin(lat[:-1]) * np.sin(lat[1:]) + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.cos(np.diff(lon)), -1, 1)
+    )
     assert central == pytest.approx(np.full(8, central[0]))
 
 
@@ -201,11 +215,14 @@ def test_great_circle_between_identical_points():
     assert arc[1].tolist() == pytest.approx([-74.1, 4.7])
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((-74.0, 4.0, -80.0, 25.0, 1), "n must be at least 2"),
-    ((4.0, -174.0, -80.0, 25.0), "start point (4.0, -174.0) is outside"),
-    ((-74.0, 4.0, -200.0, 25.0), "end point (-200.0, 25.0) is outside"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((-74.0, 4.0, -80.0, 25.0, 1), "n must be at least 2"),
+        ((4.0, -174.0, -80.0, 25.0), "start point (4.0, -174.0) is outside"),
+        ((-74.0, 4.0, -200.0, 25.0), "end point (-200.0, 25.0) is outside"),
+    ],
+)
 def test_great_circle_refuses_bad_input(args, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         great_circle(*args)
@@ -213,9 +230,44 @@ def test_great_circle_refuses_bad_input(args, message):
 
 # --- many legs --------------------------------------------------------------------------------------------
 
-AMERICAS_36 = ["ARG", "BHS", "BLZ", "BOL", "BRA", "BRB", "CAN", "CHL", "COL", "CRI", "CUB", "DOM", "ECU", "GTM",
-               "GUF", "GUY", "HND", "HTI", "JAM", "MEX", "NIC", "PAN", "PER", "PRI", "PRY", "SLV", "SUR", "TTO",
-               "URY", "USA", "VEN", "ESP", "CHN", "IND", "NGA", "SEN"]
+AMERICAS_36 = [
+    "ARG",
+    "BHS",
+    "BLZ",
+    "BOL",
+    "BRA",
+    "BRB",
+    "CAN",
+    "CHL",
+    "COL",
+    "CRI",
+    "CUB",
+    "DOM",
+    "ECU",
+    "GTM",
+    "GUF",
+    "GUY",
+    "HND",
+    "HTI",
+    "JAM",
+    "MEX",
+    "NIC",
+    "PAN",
+    "PER",
+    "PRI",
+    "PRY",
+    "SLV",
+    "SUR",
+    "TTO",
+    "URY",
+    "USA",
+    "VEN",
+    "ESP",
+    "CHN",
+    "IND",
+    "NGA",
+    "SEN",
+]
 MODE_CYCLE = ["land", "sea", "air", "river", None]
 
 
@@ -223,8 +275,13 @@ MODE_CYCLE = ["land", "sea", "air", "river", None]
 def corridor_legs() -> pd.DataFrame:
     """1,296 legs: every ordered pair of 36 countries, modes in turn."""
     pairs = list(itertools.product(AMERICAS_36, AMERICAS_36))
-    return pd.DataFrame({"from_iso3": [a for a, _ in pairs], "to_iso3": [b for _, b in pairs],
-                         "mode": [MODE_CYCLE[i % len(MODE_CYCLE)] for i in range(len(pairs))]})
+    return pd.DataFrame(
+        {
+            "from_iso3": [a for a, _ in pairs],
+            "to_iso3": [b for _, b in pairs],
+            "mode": [MODE_CYCLE[i % len(MODE_CYCLE)] for i in range(len(pairs))],
+        }
+    )
 
 
 def test_1296_legs_build(corridor_legs):
@@ -252,8 +309,10 @@ def _reference_line(from_iso3: str, to_iso3: str, mode: str | None) -> LineStrin
     rep = country_table().set_index("iso3")[["rep_lon", "rep_lat"]]
     airports = main_airports()
     if mode == "air":
-        ends = [tuple(airports.loc[c, ["lon", "lat"]]) if c in airports.index else tuple(rep.loc[c])
-                for c in (from_iso3, to_iso3)]
+        ends = [
+            tuple(airports.loc[c, ["lon", "lat"]]) if c in airports.index else tuple(rep.loc[c])
+            for c in (from_iso3, to_iso3)
+        ]
         return LineString(great_circle(*ends[0], *ends[1]))
     via = gateway_for(from_iso3, to_iso3, mode)
     if via is None and mode != "sea":
@@ -273,6 +332,7 @@ def test_vectorised_legs_match_a_slow_reference():
 
 
 # --- paths ------------------------------------------------------------------------------------------------
+
 
 def test_path_coordinates_are_rounded_lon_lat_lists():
     out = leg_geometries(legs(("COL", "PAN", "land"), ("CUB", "NIC", "air")))

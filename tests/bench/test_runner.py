@@ -20,15 +20,18 @@ from turquesa_geo.filters import history_until, previous_period
 from turquesa_geo.store.rollups import covers
 
 
-@pytest.mark.parametrize(("values", "q", "expected"), [
-    ([7], 50, 7.0),
-    ([1, 2, 3, 4], 0, 1.0),
-    ([1, 2, 3, 4], 100, 4.0),
-    ([1, 2, 3, 4], 50, 2.5),
-    ([4, 1, 3, 2], 50, 2.5),              # order does not matter
-    ([10, 20, 30, 40, 50], 95, 48.0),     # 0.95 * 4 = 3.8 -> 40 + 0.8 * 10
-    (list(range(1, 31)), 95, 28.55),      # 30 changes, as the benchmark times them
-])
+@pytest.mark.parametrize(
+    ("values", "q", "expected"),
+    [
+        ([7], 50, 7.0),
+        ([1, 2, 3, 4], 0, 1.0),
+        ([1, 2, 3, 4], 100, 4.0),
+        ([1, 2, 3, 4], 50, 2.5),
+        ([4, 1, 3, 2], 50, 2.5),  # order does not matter
+        ([10, 20, 30, 40, 50], 95, 48.0),  # 0.95 * 4 = 3.8 -> 40 + 0.8 * 10
+        (list(range(1, 31)), 95, 28.55),  # 30 changes, as the benchmark times them
+    ],
+)
 def test_percentile_interpolates_between_ranks_like_numpy(values, q, expected):
     assert percentile(values, q) == pytest.approx(expected)
 
@@ -41,7 +44,7 @@ def test_percentile_refuses_no_values_and_a_bad_q():
 
 
 def test_ratio_reads_times_better_than_the_baseline():
-    assert improvement(5.0, 150.0) == 30.0                            # ms: baseline / value
+    assert improvement(5.0, 150.0) == 30.0  # ms: baseline / value
     assert improvement(250_000, 500_000, higher_is_better=True) == 0.5  # rows/s: value / baseline
     assert improvement(0.0, 1.0) is None and improvement(1.0, None) is None
 
@@ -84,16 +87,36 @@ def test_default_period_is_the_dashboards_last_twelve_whole_months():
 
 
 def test_report_table_shows_targets_ratios_and_notes():
-    report = {"measures": [
-        Measure("import CSV (validated)", "rows/s", 200_000, 500_000, True, 50_000, "pandas", note="37 columns").to_dict(),
-        Measure("query: corridor (p95)", "ms", 4.0, 10, baseline=240.0, ratio_target=30, target_at_rows=10_000_000,
-                p50=3.0, note="rollups").to_dict(),
-        Measure("browser: trends filter change (p95)", "ms", None, 700, note="not measured: no chromium").to_dict(),
-    ]}
+    report = {
+        "measures": [
+            Measure(
+                "import CSV (validated)", "rows/s", 200_000, 500_000, True, 50_000, "pandas", note="37 columns"
+            ).to_dict(),
+            Measure(
+                "query: corridor (p95)",
+                "ms",
+                4.0,
+                10,
+                baseline=240.0,
+                ratio_target=30,
+                target_at_rows=10_000_000,
+                p50=3.0,
+                note="rollups",
+            ).to_dict(),
+            Measure("browser: trends filter change (p95)", "ms", None, 700, note="not measured: no chromium").to_dict(),
+        ]
+    }
     headers, rows, notes = report_table(report)
     assert headers == ["measure", "value", "p50", "target", "baseline", "ratio", "met"]
-    assert rows[0] == ["import CSV (validated) [1]", "200,000 rows/s", "—", "≥ 500,000 rows/s", "50,000 rows/s",
-                       "4.0×", "NO"]
+    assert rows[0] == [
+        "import CSV (validated) [1]",
+        "200,000 rows/s",
+        "—",
+        "≥ 500,000 rows/s",
+        "50,000 rows/s",
+        "4.0×",
+        "NO",
+    ]
     assert rows[1][3] == "≤ 10.0 ms and ≥ 30× baseline (at 10,000,000)" and rows[1][5:] == ["60.0×", "yes"]
     assert rows[2][1] == "—" and rows[2][6] == "—"
     assert notes[2] == "[3] not measured: no chromium"
@@ -104,8 +127,24 @@ def tiny_report(tmp_path_factory):
     """`turquesa bench all` at 2,000 cases, without the AppTest and browser parts (about 15 s)."""
     folder = tmp_path_factory.mktemp("bench")
     out = folder / "bench.json"
-    code = main(["bench", "all", "--rows", "2000", "--changes", "3", "--naive-rows", "500", "--no-apptest",
-                 "--no-browser", "--json", str(out), "--workdir", str(folder / "work")])
+    code = main(
+        [
+            "bench",
+            "all",
+            "--rows",
+            "2000",
+            "--changes",
+            "3",
+            "--naive-rows",
+            "500",
+            "--no-apptest",
+            "--no-browser",
+            "--json",
+            str(out),
+            "--workdir",
+            str(folder / "work"),
+        ]
+    )
     assert code == 0
     return json.loads(out.read_text())
 
@@ -115,10 +154,20 @@ def test_bench_all_reports_every_figure_with_target_baseline_ratio_and_met(tiny_
     assert {"cpu", "cores", "memory_mb", "python", "duckdb", "pandas", "streamlit"} <= set(tiny_report["machine"])
     names = [m["name"] for m in tiny_report["measures"]]
     assert names[:2] == ["import CSV (validated)", "import Parquet (validated)"]
-    for expected in ("query: corridor (p95)", "query: trends (p95)", "query: gender (p95)", "query: overview (p95)",
-                     "page rerun: corridor_map (p95)", "route reconstruction", "map payload (deck JSON)",
-                     "map flows drawn", "snapshot export (PNG)", "reopen read-only + first corridor query",
-                     "peak memory", "browser: corridor_map filter change (p95)"):
+    for expected in (
+        "query: corridor (p95)",
+        "query: trends (p95)",
+        "query: gender (p95)",
+        "query: overview (p95)",
+        "page rerun: corridor_map (p95)",
+        "route reconstruction",
+        "map payload (deck JSON)",
+        "map flows drawn",
+        "snapshot export (PNG)",
+        "reopen read-only + first corridor query",
+        "peak memory",
+        "browser: corridor_map filter change (p95)",
+    ):
         assert expected in names
     for m in tiny_report["measures"]:
         assert {"value", "target", "baseline", "ratio", "met", "note"} <= set(m)

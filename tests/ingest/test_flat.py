@@ -11,10 +11,10 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
 from turquesa_geo.ingest.flat import RULES
 from turquesa_geo.ingest.readers import ImportRefused
 
@@ -115,8 +115,11 @@ def test_each_rule_quarantines_its_row_and_keeps_the_good_one(store, write, rule
 
 
 def test_quarantine_messages_name_the_value(store, write):
-    rows = [row(incident_id="B", origin="Panamaa"), row(incident_id="C", date="2027-01-01"),
-            row(incident_id="D", lat="-77.87", lon="8.39")]
+    rows = [
+        row(incident_id="B", origin="Panamaa"),
+        row(incident_id="C", date="2027-01-01"),
+        row(incident_id="D", lat="-77.87", lon="8.39"),
+    ]
     run_import(store, write("f.csv", csv_text(*rows)))
     messages = [r[0] for r in store.execute("SELECT message FROM quarantine ORDER BY line").fetchall()]
     assert messages[0].startswith("unknown country 'Panamaa' in origin; did you mean Panama (PAN)")
@@ -142,23 +145,29 @@ def test_reimport_of_the_same_file_adds_nothing(store, write):
 def test_changed_row_replaces_the_stored_case(store, write):
     run_import(store, write("v1.csv", csv_text(*GOOD_ROWS)))
     changed = GOOD_ROWS[0].replace(",12,1", ",15,1")
-    result = run_import(store, write("v2.csv", csv_text(changed, GOOD_ROWS[1], "Z9,PNC,2024-01-01,smuggling"
-                                                      + "," * (len(FIELDS) - 4))))
+    result = run_import(
+        store, write("v2.csv", csv_text(changed, GOOD_ROWS[1], "Z9,PNC,2024-01-01,smuggling" + "," * (len(FIELDS) - 4)))
+    )
     assert (result.rows_inserted, result.rows_updated, result.rows_unchanged) == (1, 1, 1)
     assert store.execute("SELECT count(*) FROM cases").fetchall()[0][0] == 4
     migrants = store.execute(
         "SELECT sum(persons) FROM case_persons JOIN cases USING (case_uid) WHERE incident_id = 'A1' AND role = 'migrant'"
     ).fetchall()[0][0]
     assert migrants == 15
-    assert store.execute("SELECT count(*) FROM route_events JOIN cases USING (case_uid) "
-                         "WHERE incident_id = 'A1'").fetchall()[0][0] == 5
+    assert (
+        store.execute(
+            "SELECT count(*) FROM route_events JOIN cases USING (case_uid) WHERE incident_id = 'A1'"
+        ).fetchall()[0][0]
+        == 5
+    )
 
 
 def test_personal_columns_are_dropped_and_reported(store, write):
     header = HEADER + ",victim_name,Passport No,fecha_nacimiento,notes"
     body = GOOD_ROWS[0] + ",Maria Perez,X1234567,1990-01-02,seen at port"
-    result = run_import(store, write("pii.csv", csv_text(body, row(incident_id="", date="x") + ",Ana,P9,1991-01-01,n",
-                                                          header=header)))
+    result = run_import(
+        store, write("pii.csv", csv_text(body, row(incident_id="", date="x") + ",Ana,P9,1991-01-01,n", header=header))
+    )
     assert result.dropped_columns == ["victim_name", "passport_no", "fecha_nacimiento"]
     assert result.ignored_columns == ["notes"]
     everything = json.dumps(store.execute("SELECT * FROM quarantine").fetchall(), default=str)
@@ -167,24 +176,71 @@ def test_personal_columns_are_dropped_and_reported(store, write):
 
 def _stored_tables(con) -> dict[str, list[tuple]]:
     return {
-        "cases": con.execute("SELECT * EXCLUDE (case_uid, import_id, source) FROM cases ORDER BY incident_id").fetchall(),
-        "persons": con.execute("SELECT c.incident_id, p.* EXCLUDE (case_uid) FROM case_persons p "
-                               "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),
-        "events": con.execute("SELECT c.incident_id, e.* EXCLUDE (case_uid) FROM route_events e "
-                              "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),
-        "attributes": con.execute("SELECT c.incident_id, a.* EXCLUDE (case_uid) FROM case_attributes a "
-                                  "JOIN cases c USING (case_uid) ORDER BY ALL").fetchall(),
+        "cases": con.execute(
+            "SELECT * EXCLUDE (case_uid, import_id, source) FROM cases ORDER BY incident_id"
+        ).fetchall(),
+        "persons": con.execute(
+            "SELECT c.incident_id, p.* EXCLUDE (case_uid) FROM case_persons p "
+            "JOIN cases c USING (case_uid) ORDER BY ALL"
+        ).fetchall(),
+        "events": con.execute(
+            "SELECT c.incident_id, e.* EXCLUDE (case_uid) FROM route_events e "
+            "JOIN cases c USING (case_uid) ORDER BY ALL"
+        ).fetchall(),
+        "attributes": con.execute(
+            "SELECT c.incident_id, a.* EXCLUDE (case_uid) FROM case_attributes a "
+            "JOIN cases c USING (case_uid) ORDER BY ALL"
+        ).fetchall(),
     }
 
 
 MATRIX_ROWS = [
-    ["M1", "PNC", "05/03/2024", "Tráfico ilícito de migrantes", "Venezuela", "Colombia>Panamá", "EE.UU.", "PAN",
-     "8.3912", "-77.8701", "Metetí", "terrestre;fluvial", "12"],
-    ["M2", "PNC", "31/03/2024", "Trata de personas", "República Dominicana", "", "Haïti", "HTI",
-     "18.5392", "-72.335", "Port-au-Prince", "aéreo", "3"],
+    [
+        "M1",
+        "PNC",
+        "05/03/2024",
+        "Tráfico ilícito de migrantes",
+        "Venezuela",
+        "Colombia>Panamá",
+        "EE.UU.",
+        "PAN",
+        "8.3912",
+        "-77.8701",
+        "Metetí",
+        "terrestre;fluvial",
+        "12",
+    ],
+    [
+        "M2",
+        "PNC",
+        "31/03/2024",
+        "Trata de personas",
+        "República Dominicana",
+        "",
+        "Haïti",
+        "HTI",
+        "18.5392",
+        "-72.335",
+        "Port-au-Prince",
+        "aéreo",
+        "3",
+    ],
 ]
-MATRIX_HEADER = ["incident_id", "source", "date", "crime_type", "origin", "transit", "destination",
-                 "detection_country", "lat", "lon", "place", "transport_mode", "migrants_u_adult"]
+MATRIX_HEADER = [
+    "incident_id",
+    "source",
+    "date",
+    "crime_type",
+    "origin",
+    "transit",
+    "destination",
+    "detection_country",
+    "lat",
+    "lon",
+    "place",
+    "transport_mode",
+    "migrants_u_adult",
+]
 
 
 def _matrix_files(write, tmp_path):
@@ -209,8 +265,9 @@ def _matrix_files(write, tmp_path):
         sheet.append([float(v) if i in (8, 9) else int(v) if i == 12 else v for i, v in enumerate(r)])
     book.save(tmp_path / "m.xlsx")
     files["xlsx"] = tmp_path / "m.xlsx"
-    pq.write_table(pa.table({h: [r[i] or None for r in MATRIX_ROWS] for i, h in enumerate(MATRIX_HEADER)}),
-                   tmp_path / "m.parquet")
+    pq.write_table(
+        pa.table({h: [r[i] or None for r in MATRIX_ROWS] for i, h in enumerate(MATRIX_HEADER)}), tmp_path / "m.parquet"
+    )
     files["parquet"] = tmp_path / "m.parquet"
     return files
 
@@ -297,16 +354,39 @@ def test_padded_and_blank_cells_import_like_tidy_ones(tmp_path, write):
     from turquesa_geo.store.connection import connect
 
     padded = [
-        row(incident_id=" P1 ", source=f"{NBSP}PNC ", date=" 2024-03-05", crime_type=" smuggling",
-            origin=f"Venezuela{NBSP}", transit=" Colombia>Panamá ", lat=" 8.39", lon=f"{NBSP}-77.87",
-            place=" Metetí ", transport_mode=" land ", migrants_m_adult=" 12 ", suspects_m_adult=f"1{NBSP}",
-            victims_f_adult="   "),
+        row(
+            incident_id=" P1 ",
+            source=f"{NBSP}PNC ",
+            date=" 2024-03-05",
+            crime_type=" smuggling",
+            origin=f"Venezuela{NBSP}",
+            transit=" Colombia>Panamá ",
+            lat=" 8.39",
+            lon=f"{NBSP}-77.87",
+            place=" Metetí ",
+            transport_mode=" land ",
+            migrants_m_adult=" 12 ",
+            suspects_m_adult=f"1{NBSP}",
+            victims_f_adult="   ",
+        ),
         row(incident_id="P2", lat="  ", lon=" ", victims_f_minor=f"{NBSP}"),
     ]
     tidy = [
-        row(incident_id="P1", source="PNC", date="2024-03-05", crime_type="smuggling", origin="Venezuela",
-            transit="Colombia>Panamá", lat="8.39", lon="-77.87", place="Metetí", transport_mode="land",
-            migrants_m_adult="12", suspects_m_adult="1", victims_f_adult=""),
+        row(
+            incident_id="P1",
+            source="PNC",
+            date="2024-03-05",
+            crime_type="smuggling",
+            origin="Venezuela",
+            transit="Colombia>Panamá",
+            lat="8.39",
+            lon="-77.87",
+            place="Metetí",
+            transport_mode="land",
+            migrants_m_adult="12",
+            suspects_m_adult="1",
+            victims_f_adult="",
+        ),
         row(incident_id="P2", lat="", lon="", victims_f_minor=""),
     ]
     tables = {}
@@ -320,8 +400,12 @@ def test_padded_and_blank_cells_import_like_tidy_ones(tmp_path, write):
 
 
 def test_messages_quote_trimmed_text(store, write):
-    rows = [row(incident_id=" B ", lat=f" north{NBSP}"), row(incident_id="C", origin=f" Atlantis{NBSP}"),
-            row(incident_id="D", migrants_m_adult=" -3 "), row(incident_id="   ")]
+    rows = [
+        row(incident_id=" B ", lat=f" north{NBSP}"),
+        row(incident_id="C", origin=f" Atlantis{NBSP}"),
+        row(incident_id="D", migrants_m_adult=" -3 "),
+        row(incident_id="   "),
+    ]
     run_import(store, write("f.csv", csv_text(*rows)))
     found = store.execute("SELECT line, rule, value, message FROM quarantine ORDER BY line").fetchall()
     assert found[0] == (2, "bad_coordinate", "north", "lat 'north' is not a number")
@@ -332,8 +416,25 @@ def test_messages_quote_trimmed_text(store, write):
     assert record["incident_id"] == "B" and record["lat"] == "north"
 
 
-COUNT_CELLS = ["0", "3", "-3", "1.5", "-1.5", "-0", "3.0", "1e1", " 4 ", f"{NBSP}2", "", "  ", "abc",
-               "nan", "inf", "-inf", None]
+COUNT_CELLS = [
+    "0",
+    "3",
+    "-3",
+    "1.5",
+    "-1.5",
+    "-0",
+    "3.0",
+    "1e1",
+    " 4 ",
+    f"{NBSP}2",
+    "",
+    "  ",
+    "abc",
+    "nan",
+    "inf",
+    "-inf",
+    None,
+]
 COORDINATE_CELLS = ["8.39", "-77.87", "0", "95.2", "-200", " 1.5 ", "north", "", " ", "nan", None]
 
 
@@ -345,12 +446,19 @@ def test_suspect_rows_cover_every_row_rule():
     from turquesa_geo.ingest.readers import StageInfo
 
     con = duckdb.connect()
-    cells = [(i, c, lat, lon) for i, (c, lat, lon) in enumerate(
-        (c, lat, lon) for c in COUNT_CELLS for lat in COORDINATE_CELLS for lon in COORDINATE_CELLS)]
-    con.execute("CREATE TABLE cells (_line BIGINT, incident_id VARCHAR, victims_f_adult VARCHAR, "
-                "lat VARCHAR, lon VARCHAR)")
-    con.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?)", [(i, "A" if i % 7 else " ", c, lat, lon)
-                                                                 for i, c, lat, lon in cells])
+    cells = [
+        (i, c, lat, lon)
+        for i, (c, lat, lon) in enumerate(
+            (c, lat, lon) for c in COUNT_CELLS for lat in COORDINATE_CELLS for lon in COORDINATE_CELLS
+        )
+    ]
+    con.execute(
+        "CREATE TABLE cells (_line BIGINT, incident_id VARCHAR, victims_f_adult VARCHAR, lat VARCHAR, lon VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO cells VALUES (?, ?, ?, ?, ?)",
+        [(i, "A" if i % 7 else " ", c, lat, lon) for i, c, lat, lon in cells],
+    )
     info = StageInfo("csv", ["incident_id", "victims_f_adult", "lat", "lon"], len(cells), cells="cells")
     broken = " OR ".join(f"({rule.where})" for rule in importer._row_rules(info))
     missed = con.execute(
@@ -359,23 +467,55 @@ def test_suspect_rows_cover_every_row_rule():
         f"WHERE ({broken}) AND NOT coalesce({importer._suspect_sql(['victims_f_adult'])}, false)"
     ).fetchall()
     assert missed == []
-    suspects = con.execute(f"SELECT count(*) FROM (SELECT {', '.join(importer._own_values(info))} FROM cells s) "
-                           f"WHERE {importer._suspect_sql(['victims_f_adult'])}").fetchall()[0][0]
+    suspects = con.execute(
+        f"SELECT count(*) FROM (SELECT {', '.join(importer._own_values(info))} FROM cells s) "
+        f"WHERE {importer._suspect_sql(['victims_f_adult'])}"
+    ).fetchall()[0][0]
     assert 0 < suspects < len(cells)
 
 
 def test_insertion_order_setting_is_kept(store, write):
     store.execute("SET preserve_insertion_order = false")
-    result = run_import(store, write("f.csv", csv_text(GOOD_ROWS[0], row(incident_id="B", date="never"),
-                                                       GOOD_ROWS[1] + ",extra", row(incident_id="C", lat="north"))))
+    result = run_import(
+        store,
+        write(
+            "f.csv",
+            csv_text(
+                GOOD_ROWS[0],
+                row(incident_id="B", date="never"),
+                GOOD_ROWS[1] + ",extra",
+                row(incident_id="C", lat="north"),
+            ),
+        ),
+    )
     assert result.rows_quarantined == 3
     assert store.execute("SELECT line, rule FROM quarantine ORDER BY line").fetchall() == [
-        (3, "bad_date"), (4, "ragged_row"), (5, "bad_coordinate")]
+        (3, "bad_date"),
+        (4, "ragged_row"),
+        (5, "bad_coordinate"),
+    ]
     assert store.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0] is False
 
 
-SCAN_PIECES = [b"a", b"1", b",", b";", b" ", b"\n", b"\r", b"\r\n", b"\t", "é".encode(), "€".encode(),
-               "€".encode()[:2], b"\xff", b"\xe9", b"\x00", codecs.BOM_UTF8, codecs.BOM_UTF16_LE]
+SCAN_PIECES = [
+    b"a",
+    b"1",
+    b",",
+    b";",
+    b" ",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\t",
+    "é".encode(),
+    "€".encode(),
+    "€".encode()[:2],
+    b"\xff",
+    b"\xe9",
+    b"\x00",
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+]
 
 
 def _scan_reference(data: bytes):
@@ -392,8 +532,7 @@ def _scan_reference(data: bytes):
 
 
 @settings(max_examples=300, deadline=None)
-@given(pieces=st.lists(st.sampled_from(SCAN_PIECES), min_size=1, max_size=40),
-       chunk=st.sampled_from([1, 2, 3, 7, 64]))
+@given(pieces=st.lists(st.sampled_from(SCAN_PIECES), min_size=1, max_size=40), chunk=st.sampled_from([1, 2, 3, 7, 64]))
 def test_chunked_scan_matches_whole_file_decoding(tmp_path_factory, monkeypatch_module, pieces, chunk):
     from turquesa_geo.ingest import readers
 
