@@ -277,7 +277,7 @@ def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
-    exists = con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [args.import_id]).fetchall()[0][0]
+    exists = con.execute(*sql.import_exists(args.import_id)).fetchall()[0][0]
     if not exists:
         raise CliError(
             _("no import {id} in {db}; see 'turquesa status'").format(id=args.import_id, db=resolve_db_path(args.db))
