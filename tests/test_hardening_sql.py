@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
 
-from turquesa_geo import corridors, gender, trends
+from turquesa_geo import corridors, gender, signals, trends
 from turquesa_geo.cli import main
 from turquesa_geo.countries import resolve_country
 from turquesa_geo.filters import FILTER_FIELDS, Filters, from_query_params
@@ -244,7 +244,7 @@ def analytical_results(con, filters: Filters, graph) -> dict[str, object]:
     """What the pages ask of the store for a set of filters (see turquesa_ui/data.py)."""
     period = corridors.store_period(con)
     latest = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    baseline = trends.signal_baseline(latest)
+    baseline = signals.signal_baseline(latest)
     calls = {
         "corridor_view": lambda: corridors.corridor_view(con, filters, graph=graph),
         "key_figures": lambda: trends.key_figures(con, filters, period),
@@ -254,7 +254,7 @@ def analytical_results(con, filters: Filters, graph) -> dict[str, object]:
         "persons_by": lambda: gender.persons_by(con, filters, "nationality", "Y"),
         "women_girls_share": lambda: gender.women_girls_share(con, filters, "Y"),
         "persons_by_corridor": lambda: gender.persons_by_corridor(con, filters, graph=graph),
-        "emerging_signals": lambda: trends.emerging_signals(con, filters, latest, baseline, graph=graph),
+        "emerging_signals": lambda: signals.emerging_signals(con, filters, latest, baseline, graph=graph),
     }
     return {name: _canonical(call()) for name, call in calls.items()}
 

@@ -517,7 +517,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 def cmd_signals(args: argparse.Namespace) -> int:
     from turquesa_geo.corridors import corridor_graph, store_period
-    from turquesa_geo.trends import emerging_signals, signal_baseline, signal_table
+    from turquesa_geo.signals import emerging_signals, signal_baseline, signal_table
 
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)

@@ -527,7 +527,8 @@ def _page_queries(con, graph) -> dict[str, Callable[[int, Filters], object]]:
     """What each page asks the store for after a filter change (i: the change's number)."""
     from turquesa_geo.corridors import corridor_view, route_signatures
     from turquesa_geo.gender import persons_by
-    from turquesa_geo.trends import emerging_signals, key_figures, modus_series, signal_baseline
+    from turquesa_geo.signals import emerging_signals, signal_baseline
+    from turquesa_geo.trends import key_figures, modus_series
 
     return {
         "corridor": lambda i, f: route_signatures(con, f, (f.start, f.end)),
