@@ -54,8 +54,8 @@ def record_migration(version: int) -> Query:
 def data_version() -> Query:
     """Query of the SHA-256 digests of the finished imports, in import order, comma-joined."""
     return (
-        "SELECT coalesce(string_agg(sha256, ',' ORDER BY import_id), '') FROM imports WHERE status = $done",
-        {"done": "done"},
+        "SELECT coalesce(string_agg(sha256, $comma ORDER BY import_id), $empty) FROM imports WHERE status = $done",
+        {"comma": ",", "empty": "", "done": "done"},
     )
 
 
