@@ -11,10 +11,11 @@ import inspect
 import re
 
 import pytest
+from tiny_store import tiny_store
 
 from turquesa_geo.filters import Filters
 from turquesa_geo.store import queries as sql
-from turquesa_geo.store.connection import MIGRATIONS, connect
+from turquesa_geo.store.connection import MIGRATIONS
 from turquesa_geo.store.queries import base
 
 D = dt.date
@@ -437,30 +438,10 @@ def test_the_ingest_engineers_names_still_import():
 
 # --- bound on a tiny store -----------------------------------------------------------------------
 
-#: Four cases: two smuggling on VEN>COL>PAN (2023, 2024), one trafficking VEN>PER (2024), one MMP incident.
-TINY = (
-    "INSERT INTO cases (case_uid, source, incident_id, crime_type, case_date, nationality, origin, transit, "
-    "destination, detection_country, import_id, row_hash, dead, missing) VALUES "
-    "(1, 'PNC', 'A1', 'smuggling', DATE '2024-03-05', 'VEN', 'VEN', 'COL', 'PAN', 'PAN', 1, 'h1', NULL, NULL), "
-    "(2, 'PNC', 'A2', 'smuggling', DATE '2023-06-10', 'VEN', 'VEN', 'COL', 'PAN', 'PAN', 1, 'h2', NULL, NULL), "
-    "(3, 'MP', 'B1', 'trafficking', DATE '2024-07-01', 'VEN', 'VEN', NULL, 'PER', 'PER', 1, 'h3', NULL, NULL), "
-    "(4, 'MMP', 'M1', 'smuggling', DATE '2024-08-15', 'HTI', 'HTI', 'PAN>CRI', 'USA', 'MEX', 1, 'h4', 2, 1)",
-    "INSERT INTO case_persons (case_uid, role, gender, age_group, persons) VALUES "
-    "(1, 'migrant', 'male', 'adult', 12), (1, 'suspect', 'male', 'adult', 1), (2, 'migrant', 'female', 'adult', 4), "
-    "(3, 'victim', 'female', 'minor', 2), (3, 'victim', 'unknown', 'adult', 1), (4, 'migrant', 'female', 'adult', 2)",
-    "INSERT INTO case_attributes (case_uid, dimension, code) VALUES "
-    "(1, 'transport_mode', 'land'), (1, 'transport_mode', 'river'), (2, 'transport_mode', 'land'), "
-    "(3, 'platform', 'tiktok'), (4, 'transport_mode', 'sea')",
-)
-
 
 @pytest.fixture(scope="module")
 def tiny():
-    con = connect(":memory:")
-    for statement in TINY:
-        con.execute(statement)
-    for text, params in sql.refresh_rollups():
-        con.execute(text, params)
+    con = tiny_store()
     yield con
     con.close()
 
@@ -514,6 +495,7 @@ def test_monthly_modus_binds_and_both_sources_agree(tiny):
         assert rows == [
             (D(2024, 3, 1), "transport_mode", "land", 1, 1),
             (D(2024, 3, 1), "transport_mode", "river", 1, 1),
+            (D(2024, 7, 1), "exploitation_form", "sexual", 1, 1),
             (D(2024, 7, 1), "platform", "tiktok", 1, 1),
             (D(2024, 8, 1), "transport_mode", "sea", 1, 1),
         ], source
@@ -521,5 +503,5 @@ def test_monthly_modus_binds_and_both_sources_agree(tiny):
 
 def test_outcomes_bind_on_the_tiny_store(tiny):
     rows = tiny.execute(*sql.outcomes(Filters(transit=("CRI",)))).fetchall()
-    assert rows == [("MEX", None, None, 1, 2, 1, 0, 0, 2, 0)]
+    assert rows == [("MEX", "exact", "verified", 1, 2, 1, 5, 1, 2, 0)]
     assert tiny.execute(*sql.outcomes(Filters(transit=("COL",)))).fetchall() == []
