@@ -16,6 +16,10 @@ The tests, per key, given the cases of both periods together:
 
 With both directions asked for, the p-value is the doubled smaller one-sided p-value,
 so a fall is found as surely as a rise and the direction is the observed one.
+
+From the store (:func:`emerging_signals`): :func:`signal_counts` reads the monthly counts of
+modus operandi, rebuilt corridors, hubs and modus operandi on a corridor; :func:`signal_baseline`
+is the 24 months before the latest period; :func:`signal_table` words the signals for a reader.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from turquesa_geo.privacy import SMALL_CELL_K, format_count
 from turquesa_geo.routes import SIGNATURE_COLUMNS, reconstruct_routes
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.rollups import covers
+from turquesa_geo.trends import modus_by_signature
 from turquesa_geo.vocab import dimension_name, label
 
 __all__ = [
@@ -637,12 +642,11 @@ def _month_grid(frame: pd.DataFrame, keys: list[str], group: list[str]) -> pd.Da
 def signal_counts(
     con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.date, last: dt.date, graph=None
 ) -> pd.DataFrame:
-    """Monthly counts for :func:`turquesa_geo.signals.detect_signals`: modus-operandi shares,
+    """Monthly counts for :func:`detect_signals`: modus-operandi shares,
     rebuilt corridors and hubs as rates."""
     # From the rollups when they hold the filters and whole months: the case tables cost seconds at 1M cases.
-    build = sql.monthly_modus_rollup if covers(filters, (first, last)) else sql.monthly_modus
-    text, params = build(filters, first, last)
-    modus = con.execute(text, params).df()
+    source = "rollup" if covers(filters, (first, last)) else "cases"
+    modus = con.execute(*sql.monthly_modus(filters, first, last, source)).df()
     frames = []
     if len(modus):
         modus = _month_grid(modus, ["code"], ["dimension"])
@@ -699,8 +703,7 @@ def signal_counts(
 
 def _corridor_modus_counts(con, filters: Filters, first: dt.date, last: dt.date, graph) -> pd.DataFrame:
     """Shares of each modus-operandi code among the cases of a rebuilt corridor, per month."""
-    coded = con.execute(*sql.monthly_signature_modus(filters, first, last)).df()
-    totals = con.execute(*sql.monthly_signature_modus(filters, first, last, reporting=True)).df()
+    coded, totals = modus_by_signature(con, filters, first, last)
     signature = list(SIGNATURE_COLUMNS)
     route_of = routes_of(totals, graph)
     coded = (

@@ -28,6 +28,7 @@ __all__ = [
     "TREND_DIMENSIONS",
     "KeyFigures",
     "key_figures",
+    "modus_by_signature",
     "modus_series",
     "modus_series_by_corridor",
     "yearly_change",
@@ -41,17 +42,24 @@ TREND_DIMENSIONS = MODUS_DIMENSIONS
 
 
 def modus_series(
-    con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y", by: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    dimension: str,
+    freq: str = "Y",
+    by: str | None = None,
+    graph=None,
 ) -> pd.DataFrame:
     """Cases per period and code of ``dimension``, with their share of the cases reporting it.
 
-    Returns columns period, group (crime type when ``by='crime_type'``, else None), code,
-    cases, reporting, total and share (percent of reporting cases).
+    Returns columns period, group (crime type when ``by='crime_type'``, the rebuilt route
+    when ``by='corridor'``, else None), code, cases, reporting, total and share (percent
+    of reporting cases). ``graph`` is the corridor graph a corridor split rebuilds routes with.
     """
-    if dimension not in TREND_DIMENSIONS:
-        raise ValueError(f"dimension {dimension!r} is not one of {', '.join(TREND_DIMENSIONS)}")
-    build = sql.modus_series_rollup if covers(filters) else sql.modus_series
-    text, params = build(filters, dimension, freq, by)
+    _check_dimension(dimension)
+    if by == "corridor":
+        return _modus_series_by_corridor(con, filters, dimension, freq, graph)
+    # From the rollups when they hold the filters (whole months, no person or modus filter).
+    text, params = sql.modus_series(filters, dimension, freq, by, source="rollup" if covers(filters) else "cases")
     frame = con.execute(text, params).df().rename(columns={"grp": "group"})
     for column in ("cases", "reporting", "total"):
         frame[column] = frame[column].astype("int64")
@@ -137,13 +145,29 @@ def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters, period: tuple[
 def modus_series_by_corridor(
     con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y", graph=None
 ) -> pd.DataFrame:
-    """Like :func:`modus_series`, split by rebuilt corridor (``group`` holds the route)."""
-    if dimension not in TREND_DIMENSIONS:
-        raise ValueError(f"dimension {dimension!r} is not one of {', '.join(TREND_DIMENSIONS)}")
-    first, last = filters.start or dt.date(1900, 1, 1), filters.end or dt.date(2999, 12, 31)
-    signature = list(SIGNATURE_COLUMNS)
+    """:func:`modus_series` split by rebuilt corridor (``group`` holds the route)."""
+    return modus_series(con, filters, dimension, freq, "corridor", graph)
+
+
+def modus_by_signature(
+    con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.date, last: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cases per month, reported route, dimension and code; and per month, route and dimension,
+    the cases reporting any code of it (what corridor splits and corridor signals share)."""
     coded = con.execute(*sql.monthly_signature_modus(filters, first, last)).df()
     reporting = con.execute(*sql.monthly_signature_modus(filters, first, last, reporting=True)).df()
+    return coded, reporting
+
+
+def _check_dimension(dimension: str) -> None:
+    if dimension not in TREND_DIMENSIONS:
+        raise ValueError(f"dimension {dimension!r} is not one of {', '.join(TREND_DIMENSIONS)}")
+
+
+def _modus_series_by_corridor(con, filters: Filters, dimension: str, freq: str, graph) -> pd.DataFrame:
+    first, last = filters.start or dt.date(1900, 1, 1), filters.end or dt.date(2999, 12, 31)
+    signature = list(SIGNATURE_COLUMNS)
+    coded, reporting = modus_by_signature(con, filters, first, last)
     coded, reporting = coded[coded["dimension"] == dimension], reporting[reporting["dimension"] == dimension]
     if coded.empty:
         return pd.DataFrame(columns=["period", "group", "code", "cases", "reporting", "total", "share"])
