@@ -13,10 +13,15 @@ __all__ = ["SIGNATURE_SOURCES", "reporter_signatures", "route_signatures", "rout
 #: Where route signatures can be counted: the case tables, or the monthly rollup ``rollup_routes``.
 SIGNATURE_SOURCES = ("cases", "rollup")
 
-_SIGNATURE = "nationality, origin, transit, destination, detection_country"
+#: The columns of a route signature.
+_SIGNATURE = ("nationality", "origin", "transit", "destination", "detection_country")
 
 
-def _signature_measures(when: str, cases: str, persons: str, female: str, known_sex: str, params: Params) -> str:
+def _keys(alias: str) -> str:
+    return ", ".join(f"{alias}.{k}" for k in _SIGNATURE)
+
+
+def _signature_measures(when: str, cases: str, persons: str, female: str, known_sex: str) -> str:
     """The five measures of a route signature, as CASE sums over ``when`` (a date or month column),
     between ``$start`` (the period) and ``$prev_end`` (the end of the period before)."""
     start, prev_end = f"{when} >= $start", f"{when} <= $prev_end"
@@ -54,24 +59,24 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
         where, _ = case_filter(filters, "c", params)
         persons, _ = person_filter(filters, "q", params)
         measures = _signature_measures(
-            "c.case_date", "1", "coalesce(p.persons, 0)", "coalesce(p.female, 0)", "coalesce(p.known_sex, 0)", params
+            "c.case_date", "1", "coalesce(p.persons, 0)", "coalesce(p.female, 0)", "coalesce(p.known_sex, 0)"
         )
         text = (
-            f"SELECT {', '.join(f'c.{k}' for k in _SIGNATURE.split(', '))}, {measures} "
+            f"SELECT {_keys('c')}, {measures} "
             "FROM cases c LEFT JOIN (SELECT q.case_uid, sum(q.persons) AS persons, "
             f"sum(CASE WHEN q.gender = {params.bind('female', 'female')} THEN q.persons ELSE 0 END) AS female, "
             f"sum(CASE WHEN q.gender <> {params.bind('unknown', 'unknown')} THEN q.persons ELSE 0 END) AS known_sex "
             f"FROM case_persons q WHERE {persons} GROUP BY q.case_uid) p ON p.case_uid = c.case_uid "
             f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where} "
-            f"GROUP BY {', '.join(f'c.{k}' for k in _SIGNATURE.split(', '))}"
+            f"GROUP BY {_keys('c')}"
         )
     elif source == "rollup":
         where, _ = case_filter(filters, "r", params)
-        measures = _signature_measures("r.month", "r.cases", "r.persons", "r.female", "r.known_sex", params)
+        measures = _signature_measures("r.month", "r.cases", "r.persons", "r.female", "r.known_sex")
         text = (
-            f"SELECT {', '.join(f'r.{k}' for k in _SIGNATURE.split(', '))}, {measures} "
+            f"SELECT {_keys('r')}, {measures} "
             f"FROM rollup_routes r WHERE r.month >= $first AND r.month <= $end AND {where} "
-            f"GROUP BY {', '.join(f'r.{k}' for k in _SIGNATURE.split(', '))}"
+            f"GROUP BY {_keys('r')}"
         )
     else:
         raise ValueError(f"source {source!r} is not one of {', '.join(SIGNATURE_SOURCES)}")
