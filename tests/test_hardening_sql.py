@@ -280,6 +280,44 @@ def test_the_sql_text_check_passes_sql_inside_the_store():
     assert sql_text_outside_store("x = 'SELECT a FROM cases'", "turquesa_geo/store/queries/base.py") == []
 
 
+#: An INSERT without a column list: it breaks silently (values in the wrong columns) when a migration adds one.
+INSERT_WITHOUT_COLUMNS = re.compile(r"\bINSERT\s+INTO\s+(?:[\w.\"]+|\s\?\s)\s+(?:SELECT|VALUES)\b")
+
+
+def inserts_without_columns(source: str, filename: str = "<snippet>") -> list[str]:
+    """Each INSERT statement text without a column list, as ``file:line: ...``."""
+    return sorted(
+        {
+            f"{filename}:{line}: INSERT without a column list"
+            for line, text in _string_texts(ast.parse(source, filename))
+            if INSERT_WITHOUT_COLUMNS.search(text)
+        }
+    )
+
+
+def test_every_insert_names_its_columns():
+    problems = []
+    for path in _scanned_files():
+        name = str(path.relative_to(ROOT))
+        if not name.startswith(NOT_YET_MOVED):
+            problems += inserts_without_columns(path.read_text(encoding="utf-8"), name)
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "snippet, found",
+    [
+        ("x = 'INSERT INTO imports VALUES (?, ?)'", True),
+        ("x = f'INSERT INTO {table} SELECT * FROM s'", True),
+        ("x = 'INSERT INTO quarantine SELECT $id, line FROM e'", True),
+        ("x = 'INSERT INTO imports (a, b) VALUES ($a, $b)'", False),
+        ("x = f'INSERT INTO rollup_modus ({columns}) SELECT 1'", False),
+    ],
+)
+def test_the_insert_check(snippet, found):
+    assert inserts_without_columns(snippet) == (["<snippet>:1: INSERT without a column list"] if found else [])
+
+
 # --- the corpus and a store to aim it at ---------------------------------------------
 
 #: Text a user, a URL or a file may carry, meant to act as SQL, as a path, or to confuse.
