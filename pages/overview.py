@@ -10,7 +10,7 @@ from turquesa_geo.privacy import (
     format_guarded_total,
     guard_total,
 )
-from turquesa_geo.trends import signal_baseline, signal_table
+from turquesa_geo.signals import signal_baseline, signal_table
 from turquesa_ui.data import corridor_view, emerging_signals, key_figures
 from turquesa_ui.filters import analysis_filters, period_caption
 from turquesa_ui.glossary_links import glossary_links

@@ -14,13 +14,14 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
 
-from turquesa_geo import corridors, gender, trends
+from turquesa_geo import corridors, gender, signals, trends
 from turquesa_geo.cli import main
 from turquesa_geo.countries import resolve_country
 from turquesa_geo.filters import FILTER_FIELDS, Filters, from_query_params
@@ -166,6 +167,157 @@ def test_the_static_check_passes_builders_and_constants(snippet):
     assert sql_built_at_call_site(snippet) == []
 
 
+# --- SQL text lives in the store package ----------------------------------------------
+
+#: The package that holds every SQL statement; SQL text anywhere else in SCANNED is a finding.
+SQL_HOME = "turquesa_geo/store/"
+#: Folders whose SQL is being moved into ``turquesa_geo/store/ingest_*.py`` on another branch.
+#: Empty this at the merge: :func:`test_every_not_yet_moved_folder_still_holds_sql_text` fails
+#: as soon as a folder here holds no SQL text any more, so a stale exemption cannot stay.
+NOT_YET_MOVED = ("turquesa_geo/ingest/",)
+
+#: What SQL text looks like: statements in the upper-case keywords the code writes them in
+#: (so prose such as "select a country from the list" is not SQL).
+SQL_TEXT = re.compile(
+    r"\bSELECT\b.*?\bFROM\b"
+    r"|\bINSERT\s+INTO\b"
+    r"|\bDELETE\s+FROM\b"
+    r"|\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+|TEMPORARY\s+)?(?:TABLE|VIEW|INDEX)\b"
+    r"|\bUPDATE\s+[\w.\"]+\s+SET\b"
+    r"|\bDROP\s+(?:TABLE|VIEW|INDEX|SCHEMA|SEQUENCE|MACRO|FUNCTION)\b"
+    r"|\bALTER\s+TABLE\b"
+    r"|^\s*(?:BEGIN(?:\s+TRANSACTION)?|COMMIT|ROLLBACK)\s*;?\s*$",
+    re.DOTALL,
+)
+
+
+def _string_texts(tree: ast.AST):
+    """(line, text) of every string literal and f-string (its literal parts joined), docstrings and
+    other bare string statements aside (they never run)."""
+    bare = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    inside_fstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            parts = [v for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+            inside_fstrings.update(id(v) for v in parts)
+            yield node.lineno, " ? ".join(v.value for v in parts)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) not in bare and id(node) not in inside_fstrings:
+                yield node.lineno, node.value
+
+
+def sql_text_outside_store(source: str, filename: str = "<snippet>") -> list[str]:
+    """Each string that looks like SQL in a file outside the store package, as ``file:line: ...``."""
+    if filename.startswith(SQL_HOME):
+        return []
+    return sorted(
+        {
+            f"{filename}:{line}: SQL text outside {SQL_HOME}: {SQL_TEXT.search(text).group(0)[:40]!r}"
+            for line, text in _string_texts(ast.parse(source, filename))
+            if SQL_TEXT.search(text)
+        }
+    )
+
+
+def _sql_text_by_file() -> dict[str, list[str]]:
+    found = {}
+    for path in _scanned_files():
+        name = str(path.relative_to(ROOT))
+        problems = sql_text_outside_store(path.read_text(encoding="utf-8"), name)
+        if problems:
+            found[name] = problems
+    return found
+
+
+def test_no_sql_text_outside_the_store_package():
+    found = _sql_text_by_file()
+    offending = sorted(name for name in found if not name.startswith(NOT_YET_MOVED))
+    assert offending == [], "\n".join(p for name in offending for p in found[name])
+
+
+def test_every_not_yet_moved_folder_still_holds_sql_text():
+    found = _sql_text_by_file()
+    assert [folder for folder in NOT_YET_MOVED if not any(name.startswith(folder) for name in found)] == []
+
+
+@pytest.mark.parametrize(
+    "snippet, found",
+    [
+        ("con.execute('SELECT a FROM cases')", "'SELECT a FROM'"),
+        ("text = f'SELECT {x} FROM {y}'", "'SELECT  ?  FROM'"),
+        ("q = ('INSERT INTO t (a) '\n     'VALUES (1)')", "'INSERT INTO'"),
+        ("STATEMENTS = ['DELETE FROM quarantine']", "'DELETE FROM'"),
+        ("x = 'CREATE OR REPLACE TEMP TABLE s AS SELECT 1'", "'CREATE OR REPLACE TEMP TABLE'"),
+        ("x = 'UPDATE cases SET a = 1'", "'UPDATE cases SET'"),
+        ("x = 'DROP VIEW IF EXISTS v'", "'DROP VIEW'"),
+        ("x = 'ALTER TABLE cases ADD COLUMN d INTEGER'", "'ALTER TABLE'"),
+        ("con.execute('BEGIN TRANSACTION')", "'BEGIN TRANSACTION'"),
+        ("con.execute('COMMIT')", "'COMMIT'"),
+    ],
+)
+def test_the_sql_text_check_finds_sql_outside_the_store(snippet, found):
+    for name in ("turquesa_geo/exports/log.py", "pages/overview.py", "app.py"):
+        assert sql_text_outside_store(snippet, name) == [f"{name}:1: SQL text outside {SQL_HOME}: {found}"]
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        '"""Pick the cases: select a country from the list, then update the map."""',
+        'def f():\n    """SELECT a FROM cases, as the docstring of a builder says."""',
+        "label = 'Select a country from the list'",  # prose, not SQL
+        "help = 'Begin the import, then commit to it'",
+        "con.execute(*sql.store_totals())",
+        "x = 'COMMIT message: ' + y",
+    ],
+)
+def test_the_sql_text_check_passes_prose_docstrings_and_builder_calls(snippet):
+    assert sql_text_outside_store(snippet, "turquesa_geo/exports/log.py") == []
+
+
+def test_the_sql_text_check_passes_sql_inside_the_store():
+    assert sql_text_outside_store("x = 'SELECT a FROM cases'", "turquesa_geo/store/queries/base.py") == []
+
+
+#: An INSERT without a column list: it breaks silently (values in the wrong columns) when a migration adds one.
+INSERT_WITHOUT_COLUMNS = re.compile(r"\bINSERT\s+INTO\s+(?:[\w.\"]+|\s\?\s)\s+(?:SELECT|VALUES)\b")
+
+
+def inserts_without_columns(source: str, filename: str = "<snippet>") -> list[str]:
+    """Each INSERT statement text without a column list, as ``file:line: ...``."""
+    return sorted(
+        {
+            f"{filename}:{line}: INSERT without a column list"
+            for line, text in _string_texts(ast.parse(source, filename))
+            if INSERT_WITHOUT_COLUMNS.search(text)
+        }
+    )
+
+
+def test_every_insert_names_its_columns():
+    problems = []
+    for path in _scanned_files():
+        name = str(path.relative_to(ROOT))
+        if not name.startswith(NOT_YET_MOVED):
+            problems += inserts_without_columns(path.read_text(encoding="utf-8"), name)
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "snippet, found",
+    [
+        ("x = 'INSERT INTO imports VALUES (?, ?)'", True),
+        ("x = f'INSERT INTO {table} SELECT * FROM s'", True),
+        ("x = 'INSERT INTO quarantine SELECT $id, line FROM e'", True),
+        ("x = 'INSERT INTO imports (a, b) VALUES ($a, $b)'", False),
+        ("x = f'INSERT INTO rollup_modus ({columns}) SELECT 1'", False),
+    ],
+)
+def test_the_insert_check(snippet, found):
+    assert inserts_without_columns(snippet) == (["<snippet>:1: INSERT without a column list"] if found else [])
+
+
 # --- the corpus and a store to aim it at ---------------------------------------------
 
 #: Text a user, a URL or a file may carry, meant to act as SQL, as a path, or to confuse.
@@ -244,7 +396,7 @@ def analytical_results(con, filters: Filters, graph) -> dict[str, object]:
     """What the pages ask of the store for a set of filters (see turquesa_ui/data.py)."""
     period = corridors.store_period(con)
     latest = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    baseline = trends.signal_baseline(latest)
+    baseline = signals.signal_baseline(latest)
     calls = {
         "corridor_view": lambda: corridors.corridor_view(con, filters, graph=graph),
         "key_figures": lambda: trends.key_figures(con, filters, period),
@@ -254,7 +406,7 @@ def analytical_results(con, filters: Filters, graph) -> dict[str, object]:
         "persons_by": lambda: gender.persons_by(con, filters, "nationality", "Y"),
         "women_girls_share": lambda: gender.women_girls_share(con, filters, "Y"),
         "persons_by_corridor": lambda: gender.persons_by_corridor(con, filters, graph=graph),
-        "emerging_signals": lambda: trends.emerging_signals(con, filters, latest, baseline, graph=graph),
+        "emerging_signals": lambda: signals.emerging_signals(con, filters, latest, baseline, graph=graph),
     }
     return {name: _canonical(call()) for name, call in calls.items()}
 

@@ -74,7 +74,7 @@ LATEST = (dt.date(2025, 10, 1), dt.date(2026, 9, 30))
 
 
 def test_signals_find_the_planted_rise_of_online_recruitment(tmp_path_factory):
-    from turquesa_geo.trends import emerging_signals, signal_baseline, signal_table
+    from turquesa_geo.signals import emerging_signals, signal_baseline, signal_table
 
     con = _demo_store(tmp_path_factory, planted=True)
     baseline = signal_baseline(LATEST)
@@ -87,7 +87,7 @@ def test_signals_find_the_planted_rise_of_online_recruitment(tmp_path_factory):
 
 
 def test_signals_stay_silent_on_the_stationary_control(tmp_path_factory):
-    from turquesa_geo.trends import emerging_signals, signal_baseline
+    from turquesa_geo.signals import emerging_signals, signal_baseline
 
     con = _demo_store(tmp_path_factory, planted=False)
     signals = emerging_signals(con, Filters(), LATEST, signal_baseline(LATEST))

@@ -277,7 +277,7 @@ def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
-    exists = con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [args.import_id]).fetchall()[0][0]
+    exists = con.execute(*sql.import_exists(args.import_id)).fetchall()[0][0]
     if not exists:
         raise CliError(
             _("no import {id} in {db}; see 'turquesa status'").format(id=args.import_id, db=resolve_db_path(args.db))
@@ -517,7 +517,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 def cmd_signals(args: argparse.Namespace) -> int:
     from turquesa_geo.corridors import corridor_graph, store_period
-    from turquesa_geo.trends import emerging_signals, signal_baseline, signal_table
+    from turquesa_geo.signals import emerging_signals, signal_baseline, signal_table
 
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)

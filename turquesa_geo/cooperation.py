@@ -23,6 +23,7 @@ import pandas as pd
 
 from turquesa_geo.corridors import _period, routes_of
 from turquesa_geo.filters import Filters
+from turquesa_geo.i18n import gettext
 from turquesa_geo.privacy import SMALL_CELL_K, protect_table
 from turquesa_geo.routes import SIGNATURE_COLUMNS
 from turquesa_geo.store import queries as sql
@@ -153,7 +154,5 @@ def quarter_label(day: dt.date | pd.Timestamp, lang: str = "en") -> str:
     >>> quarter_label(dt.date(2024, 8, 15))
     '2024-Q3'
     """
-    from turquesa_geo.i18n import gettext
-
     # TRANSLATORS: a calendar quarter, as in 2024-Q3; keep {year} and {quarter}.
     return gettext(lang, "{year}-Q{quarter}").format(year=day.year, quarter=(day.month - 1) // 3 + 1)

@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
-from turquesa_geo.i18n import N_, gettext
-from turquesa_geo.vocab import MULTI_VALUED, VOCABULARIES
+from turquesa_geo.countries import country_name, resolve_country
+from turquesa_geo.i18n import N_, format_date, gettext
+from turquesa_geo.vocab import MULTI_VALUED, VOCABULARIES, label
 
 __all__ = [
     "FILTER_FIELDS",
@@ -139,8 +140,6 @@ def from_query_params(params: Mapping[str, str], lang: str = "en") -> tuple[Filt
     >>> problems
     ["from: '2024-13-01' is not a date (YYYY-MM-DD)", "crime: 'piracy' is not a known value"]
     """
-    from turquesa_geo.countries import resolve_country
-
     values: dict[str, object] = {}
     problems: list[str] = []
     for f in FILTER_FIELDS:
@@ -212,17 +211,12 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
     >>> describe(Filters())
     'All cases'
     """
-    from turquesa_geo.countries import country_name
-    from turquesa_geo.vocab import label
-
     parts = []
     for f in FILTER_FIELDS:
         value = getattr(filters, f.name)
         if not value or (f.kind == "date" and not with_period):
             continue
         if f.kind == "date":
-            from turquesa_geo.i18n import format_date
-
             text = value.isoformat() if lang == "en" else format_date(value, lang)
         elif f.kind == "countries":
             text = ", ".join(country_name(c, lang) for c in value)

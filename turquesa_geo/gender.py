@@ -9,8 +9,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from turquesa_geo.corridors import routes_of
 from turquesa_geo.filters import Filters
 from turquesa_geo.privacy import SMALL_CELL_K, format_protected, is_small
+from turquesa_geo.routes import SIGNATURE_COLUMNS
 from turquesa_geo.store import queries as sql
 from turquesa_geo.vocab import label
 
@@ -76,9 +78,6 @@ def women_girls_table(shares: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "
 def persons_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, graph=None, top: int = 12) -> pd.DataFrame:
     """Persons by rebuilt corridor (``category`` holds the route), role, gender and age group,
     for the ``top`` corridors by persons."""
-    from turquesa_geo.corridors import routes_of
-    from turquesa_geo.routes import SIGNATURE_COLUMNS
-
     frame = con.execute(*sql.persons_by_signature(filters)).df()
     columns = ["period", "category", "role", "gender", "age_group", "persons"]
     if frame.empty:

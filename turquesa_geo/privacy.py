@@ -93,6 +93,8 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import null_space
 
+from turquesa_geo.i18n import format_number
+
 __all__ = [
     "SECONDARY_MARK",
     "SHARE_BASES",
@@ -180,8 +182,6 @@ def format_count(value: int | None, k: int = SMALL_CELL_K, grouping: bool = True
         return str(int(value))
     if lang == "en":
         return f"{int(value):,}"
-    from turquesa_geo.i18n import format_number
-
     return format_number(int(value), lang)
 
 

@@ -16,6 +16,10 @@ The tests, per key, given the cases of both periods together:
 
 With both directions asked for, the p-value is the doubled smaller one-sided p-value,
 so a fall is found as surely as a rise and the direction is the observed one.
+
+From the store (:func:`emerging_signals`): :func:`signal_counts` reads the monthly counts of
+modus operandi, rebuilt corridors, hubs and modus operandi on a corridor; :func:`signal_baseline`
+is the 24 months before the latest period; :func:`signal_table` words the signals for a reader.
 """
 
 from __future__ import annotations
@@ -23,9 +27,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from turquesa_geo.corridors import routes_of
+from turquesa_geo.countries import country_name
+from turquesa_geo.filters import Filters
+from turquesa_geo.i18n import N_, gettext, translator
+from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.routes import SIGNATURE_COLUMNS, reconstruct_routes
+from turquesa_geo.store import queries as sql
+from turquesa_geo.store.rollups import covers
+from turquesa_geo.trends import modus_by_signature
+from turquesa_geo.vocab import dimension_name, label
 
 __all__ = [
     "CASES",
@@ -41,11 +57,17 @@ __all__ = [
     "MIN_RATIO",
     "PERIOD_START",
     "SIGNAL_COLUMNS",
+    "SIGNAL_KINDS",
     "TOTAL",
     "benjamini_hochberg",
     "compare_periods",
     "counts_from_cases",
     "detect_signals",
+    "emerging_signals",
+    "signal_baseline",
+    "signal_counts",
+    "signal_table",
+    "signal_what",
 ]
 
 # Input: monthly counts, one row per key and month.
@@ -602,3 +624,224 @@ def _percent_change(ratio: float) -> str:
         return "new"
     percent = round((ratio - 1) * 100)
     return f"{percent:+d} %" if percent else "±0 %"
+
+
+# --- signals of the store: monthly counts, the baseline, the table shown ---------------------
+
+
+def _month_grid(frame: pd.DataFrame, keys: list[str], group: list[str]) -> pd.DataFrame:
+    """Add zero-case rows so every key has a row in every month its reference population has cases."""
+    totals = frame[["month", *group, "total"]].drop_duplicates()
+    keyset = frame[[*group, *keys]].drop_duplicates()
+    grid = totals.merge(keyset, on=group)
+    return grid.merge(frame[["month", *group, *keys, "cases"]], on=["month", *group, *keys], how="left").fillna(
+        {"cases": 0}
+    )
+
+
+def signal_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.date, last: dt.date, graph=None
+) -> pd.DataFrame:
+    """Monthly counts for :func:`detect_signals`: modus-operandi shares,
+    rebuilt corridors and hubs as rates."""
+    # From the rollups when they hold the filters and whole months: the case tables cost seconds at 1M cases.
+    source = "rollup" if covers(filters, (first, last)) else "cases"
+    modus = con.execute(*sql.monthly_modus(filters, first, last, source)).df()
+    frames = []
+    if len(modus):
+        modus = _month_grid(modus, ["code"], ["dimension"])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "modus",
+                    "key": modus["dimension"] + ":" + modus["code"],
+                    "label": [
+                        f"{d.replace('_', ' ').capitalize()}: {label(d, c)}"
+                        for d, c in zip(modus["dimension"], modus["code"])
+                    ],
+                    "period_start": pd.to_datetime(modus["month"]),
+                    "cases": modus["cases"].astype("int64"),
+                    "total": modus["total"].astype("int64"),
+                }
+            )
+        )
+    text, params = sql.monthly_signatures(filters, first, last)
+    signatures = con.execute(text, params).df()
+    if len(signatures):
+        routes = reconstruct_routes(signatures, graph)
+        corridors = routes.groupby(["route", "month"], as_index=False)["cases"].sum()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "corridor",
+                    "key": corridors["route"],
+                    "label": corridors["route"],
+                    "period_start": pd.to_datetime(corridors["month"]),
+                    "cases": corridors["cases"],
+                    "total": float("nan"),
+                }
+            )
+        )
+        hubs = routes.assign(country=routes["route"].str.split(">")).explode("country")
+        hubs = hubs.groupby(["country", "month"], as_index=False)["cases"].sum()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "hub",
+                    "key": hubs["country"],
+                    "label": [country_name(c) for c in hubs["country"]],
+                    "period_start": pd.to_datetime(hubs["month"]),
+                    "cases": hubs["cases"],
+                    "total": float("nan"),
+                }
+            )
+        )
+        frames.append(_corridor_modus_counts(con, filters, first, last, graph))
+    columns = ["kind", "key", "label", "period_start", "cases", "total"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+def _corridor_modus_counts(con, filters: Filters, first: dt.date, last: dt.date, graph) -> pd.DataFrame:
+    """Shares of each modus-operandi code among the cases of a rebuilt corridor, per month."""
+    coded, totals = modus_by_signature(con, filters, first, last)
+    signature = list(SIGNATURE_COLUMNS)
+    route_of = routes_of(totals, graph)
+    coded = (
+        coded.merge(route_of, on=signature, how="left")
+        .groupby(["month", "route", "dimension", "code"], as_index=False)["cases"]
+        .sum()
+    )
+    totals = (
+        totals.merge(route_of, on=signature, how="left")
+        .groupby(["month", "route", "dimension"], as_index=False)["cases"]
+        .sum()
+        .rename(columns={"cases": "total"})
+    )
+    frame = _month_grid(coded.merge(totals, on=["month", "route", "dimension"]), ["code"], ["route", "dimension"])
+    return pd.DataFrame(
+        {
+            "kind": "corridor_modus",
+            "key": frame["route"] + " " + frame["dimension"] + ":" + frame["code"],
+            "label": [f"{label(d, c)} on {r}" for r, d, c in zip(frame["route"], frame["dimension"], frame["code"])],
+            "period_start": pd.to_datetime(frame["month"]),
+            "cases": frame["cases"].astype("int64"),
+            "total": frame["total"].astype("int64"),
+        }
+    )
+
+
+def emerging_signals(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    latest: tuple[dt.date, dt.date],
+    baseline: tuple[dt.date, dt.date],
+    graph=None,
+) -> pd.DataFrame:
+    """Signals of the latest period against the baseline, for corridors, hubs and modus operandi."""
+    counts = signal_counts(con, filters, baseline[0], latest[1], graph)
+    if counts.empty:
+        return pd.DataFrame(
+            columns=[
+                "kind",
+                "key",
+                "label",
+                "direction",
+                "baseline_cases",
+                "latest_cases",
+                "ratio",
+                "q_value",
+                "measure",
+            ]
+        )
+    return detect_signals(counts, latest=latest, baseline=baseline)
+
+
+#: How each kind of signal key reads on screen.
+SIGNAL_KINDS = {
+    "corridor": N_("Corridor"),
+    "hub": N_("Country (hub)"),
+    "modus": N_("Modus operandi"),
+    "corridor_modus": N_("Modus operandi on a corridor"),
+}
+
+
+def signal_baseline(latest: tuple[dt.date, dt.date], months: int = 24) -> tuple[dt.date, dt.date]:
+    """The ``months`` whole months before the latest period: the baseline of the signals.
+
+    >>> signal_baseline((dt.date(2025, 10, 1), dt.date(2026, 9, 30)))
+    (datetime.date(2023, 10, 1), datetime.date(2025, 9, 30))
+    """
+    first = latest[0].replace(day=1)
+    index = first.year * 12 + first.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1), first - dt.timedelta(days=1)
+
+
+def _month_count(period: tuple[dt.date, dt.date]) -> int:
+    return (period[1].year - period[0].year) * 12 + period[1].month - period[0].month + 1
+
+
+def signal_what(kind: str, key: str, lang: str = "en") -> str:
+    """What a signal is about, in ``lang``, from its kind and key.
+
+    >>> signal_what("modus", "transport_mode:sea", "es")
+    'Modo de transporte: Marítimo'
+    >>> signal_what("corridor_modus", "VEN>COL platform:tiktok")
+    'TikTok on VEN>COL'
+    """
+    if kind == "modus" and ":" in key:
+        dimension, code = key.split(":", 1)
+        return f"{dimension_name(dimension, lang)}: {label(dimension, code, lang)}"
+    if kind == "hub":
+        return country_name(key, lang)
+    if kind == "corridor_modus" and " " in key:
+        route, coded = key.split(" ", 1)
+        dimension, code = coded.split(":", 1)
+        return gettext(lang, "{what} on {corridor}").format(what=label(dimension, code, lang), corridor=route)
+    return key
+
+
+def signal_table(
+    signals: pd.DataFrame,
+    latest: tuple[dt.date, dt.date],
+    baseline: tuple[dt.date, dt.date],
+    k: int = SMALL_CELL_K,
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Signals as shown: what, direction and a reason whose counts pass small-cell protection.
+
+    When either period holds 1 to k-1 cases, the counts read "<k" and the percent change
+    is left out (it would give the small count away).
+    """
+    _ = translator(lang).gettext
+    rows = []
+    span = " " + _("({before} cases in {months_before} months → {after} in {months_after})")
+    for s in signals.itertuples(index=False):
+        before, after = int(s.baseline_cases), int(s.latest_cases)
+        small = 1 <= before < k or 1 <= after < k
+        arrow = _("rising") if s.direction == "up" else _("falling")
+        if small:
+            change = arrow
+        elif s.measure == "share":
+            change = _("share of the cases {before}% → {after}%").format(
+                before=f"{100 * s.baseline_share:.0f}", after=f"{100 * s.latest_share:.0f}"
+            )
+        else:
+            change = _("new") if before == 0 else f"{100 * (s.ratio - 1):+.0f}%"
+        counts = span.format(
+            before=format_count(before, k, lang=lang),
+            months_before=_month_count(baseline),
+            after=format_count(after, k, lang=lang),
+            months_after=_month_count(latest),
+        )
+        if s.measure == "rate" and not small and before:
+            change = _("{change} per month").format(change=change)
+        rows.append(
+            {
+                "kind": _(SIGNAL_KINDS.get(s.kind, s.kind)),
+                "what": signal_what(s.kind, s.key, lang),
+                "direction": arrow,
+                "reason": f"{change}{counts}",
+                "q_value": float(s.q_value),
+            }
+        )
+    return pd.DataFrame(rows, columns=["kind", "what", "direction", "reason", "q_value"])

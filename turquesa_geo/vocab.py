@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from turquesa_geo.i18n import pgettext
+
 __all__ = [
     "DIMENSION_NAMES",
     "MULTI_VALUED",
@@ -441,8 +443,6 @@ def label(vocabulary: str, code: str, lang: str = "en") -> str:
     >>> label("crime_type", "smuggling", "fr")
     'Trafic illicite de migrants'
     """
-    from turquesa_geo.i18n import pgettext
-
     for term in VOCABULARIES[vocabulary]:
         if term.code == code:
             return term.en if lang == "en" else pgettext(lang, vocabulary, term.en)
@@ -468,6 +468,4 @@ def dimension_name(dimension: str, lang: str = "en") -> str:
     >>> dimension_name("transport_mode"), dimension_name("transport_mode", "es")
     ('Transport mode', 'Modo de transporte')
     """
-    from turquesa_geo.i18n import pgettext
-
     return pgettext(lang, "dimension", DIMENSION_NAMES.get(dimension, dimension.replace("_", " ").capitalize()))

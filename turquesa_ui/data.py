@@ -109,9 +109,9 @@ def women_girls_share(filters: Filters, freq: str, lang: str = "en"):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _signals(version: str, key, latest, baseline):
-    from turquesa_geo import trends
+    from turquesa_geo import signals
 
-    return trends.emerging_signals(store_cursor(), _filters(key), latest, baseline, graph=_graph(version))
+    return signals.emerging_signals(store_cursor(), _filters(key), latest, baseline, graph=_graph(version))
 
 
 def emerging_signals(filters: Filters, latest, baseline):

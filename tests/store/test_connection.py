@@ -21,7 +21,7 @@ from conftest import GOOD_ROWS, TODAY, csv_text, run_import
 from turquesa_geo import cli
 from turquesa_geo.demo.generator import write_demo
 from turquesa_geo.ingest.flat import import_file
-from turquesa_geo.store.connection import StoreBusy, connect
+from turquesa_geo.store.connection import StoreBusy, connect, transaction
 
 # --- lockdown -------------------------------------------------------------------------
 
@@ -196,3 +196,19 @@ def test_the_dashboard_says_store_busy_instead_of_failing(held_store, app_on):
     at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=30).run()
     assert not at.exception
     assert at.error[0].value.startswith("Turquesa cannot open its store: store busy: ")
+
+
+# --- the transaction block ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
+def test_a_transaction_commits_or_rolls_back_as_a_whole(error):
+    con = connect(":memory:")
+    with transaction(con):
+        con.execute("CREATE TABLE t (x INTEGER)")
+        con.execute("INSERT INTO t (x) VALUES (1)")
+    with pytest.raises(error), transaction(con):
+        con.execute("INSERT INTO t (x) VALUES (2)")
+        raise error
+    assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
+    con.close()

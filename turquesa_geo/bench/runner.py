@@ -45,6 +45,7 @@ import pandas as pd
 
 from turquesa_geo.filters import Filters, history_until, previous_period
 from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import connect
 from turquesa_geo.store.rollups import whole_months
 
@@ -348,20 +349,13 @@ def _in_child(func: Callable, *args):
 # --- 1. import ---------------------------------------------------------------------
 
 
-def _plain_load_sql(reader: str) -> str:
-    """The plain, unvalidated load of a file into table ``t`` with DuckDB's ``reader`` (the path is a parameter)."""
-    if reader not in ("read_csv", "read_parquet"):
-        raise ValueError(f"reader {reader!r} is not read_csv or read_parquet")
-    return f"CREATE TABLE t AS SELECT * FROM {reader}(?)"
-
-
 def _plain_load_s(source: Path, db: Path) -> float:
     """Seconds DuckDB takes to load ``source`` into a table of a new database file, unvalidated."""
     reader = "read_csv" if source.suffix == ".csv" else "read_parquet"
 
     def load() -> None:
         con = duckdb.connect(str(db))
-        con.execute(_plain_load_sql(reader), [str(source)])
+        con.execute(*sql.plain_load(reader, str(source)))
         con.close()
 
     seconds, _ = _timed(load)
@@ -533,7 +527,8 @@ def _page_queries(con, graph) -> dict[str, Callable[[int, Filters], object]]:
     """What each page asks the store for after a filter change (i: the change's number)."""
     from turquesa_geo.corridors import corridor_view, route_signatures
     from turquesa_geo.gender import persons_by
-    from turquesa_geo.trends import emerging_signals, key_figures, modus_series, signal_baseline
+    from turquesa_geo.signals import emerging_signals, signal_baseline
+    from turquesa_geo.trends import key_figures, modus_series
 
     return {
         "corridor": lambda i, f: route_signatures(con, f, (f.start, f.end)),
@@ -594,15 +589,7 @@ def _load_tables(store: str) -> _Tables:
     con = connect(store, read_only=True)
     try:
         return _Tables(
-            *(
-                _categorical_frame(con.sql(text).to_arrow_table())
-                for text in (
-                    "SELECT case_uid, case_date, crime_type, source, nationality, origin, transit, destination, "
-                    "detection_country FROM cases",
-                    "SELECT case_uid, role, gender, age_group, persons FROM case_persons",
-                    "SELECT case_uid, dimension, code FROM case_attributes",
-                )
-            )
+            *(_categorical_frame(con.sql(text, params=params).to_arrow_table()) for text, params in sql.bench_tables())
         )
     finally:
         con.close()
@@ -793,30 +780,6 @@ def _query_measures(times: dict[str, list[float]], baseline: dict, uses_rollups:
 # --- 4. routes ---------------------------------------------------------------------
 
 
-def _period_arcs_sql(count: bool) -> str:
-    """Cases of a period (two ``?``) with both ends known: their count, or the first ``?`` as (a, b) ends."""
-    ends = (
-        "FROM cases WHERE case_date BETWEEN ? AND ? AND coalesce(origin, nationality) IS NOT NULL "
-        "AND coalesce(destination, detection_country) IS NOT NULL"
-    )
-    if count:
-        return f"SELECT count(*) {ends}"
-    return (
-        f"SELECT coalesce(origin, nationality) AS a, coalesce(destination, detection_country) AS b {ends} "
-        "ORDER BY case_uid LIMIT ?"
-    )
-
-
-def _naive_cases_sql(limited: bool) -> str:
-    """Every case's reported route and persons (victims and migrants), the first ``?`` only when ``limited``."""
-    text = (
-        "SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, "
-        "coalesce(p.persons, 0) AS persons FROM cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
-        "FROM case_persons WHERE role <> 'suspect' GROUP BY case_uid) p ON p.case_uid = c.case_uid"
-    )
-    return text + (" ORDER BY c.case_uid LIMIT ?" if limited else "")
-
-
 def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = None) -> pd.DataFrame:
     """The naive way: every case (or the first ``limit``) pulled into pandas, its route rebuilt and a
     LineString built for it in a Python loop, then grouped by route."""
@@ -825,7 +788,7 @@ def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = Non
     from turquesa_geo.countries import country_table
     from turquesa_geo.routes import _resolve, _signature_points
 
-    cases = con.execute(_naive_cases_sql(limited=limit is not None), [] if limit is None else [limit]).df()
+    cases = con.execute(*sql.naive_cases(limit)).df()
     where = country_table().set_index("iso3")[["rep_lon", "rep_lat"]]
     rows = []
     for case in cases.itertuples(index=False):
@@ -896,7 +859,7 @@ def _naive_routes_sampled(store: str, limit: int) -> dict:
     con = connect(store, read_only=True)
     try:
         graph = corridor_graph(con)
-        total = con.execute("SELECT count(*) FROM cases").fetchall()[0][0]
+        total = con.execute(*sql.case_count()).fetchall()[0][0]
         seconds, routes = _timed(lambda: _naive_routes(con, graph, limit))
     finally:
         con.close()
@@ -941,8 +904,8 @@ def _case_arcs(con, period: tuple[dt.date, dt.date], limit: int) -> tuple[int, p
     (start: origin or nationality; end: destination or detection country; representative points)."""
     from turquesa_geo.countries import country_table
 
-    total = con.execute(_period_arcs_sql(count=True), list(period)).fetchall()[0][0]
-    arcs = con.execute(_period_arcs_sql(count=False), [*period, limit]).df()
+    total = con.execute(*sql.period_arcs(*period)).fetchall()[0][0]
+    arcs = con.execute(*sql.period_arcs(*period, limit=limit)).df()
     where = country_table().set_index("iso3")
     return total, pd.DataFrame(
         {

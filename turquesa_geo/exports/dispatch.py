@@ -73,19 +73,19 @@ def export_context(
 
 def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorView, graph=None, lang: str = "en"):
     """Everything the briefing pack draws for the view, aggregated in the store (signals worded in ``lang``)."""
-    from turquesa_geo import gender, trends
+    from turquesa_geo import gender, signals, trends
     from turquesa_geo.exports.pack import PACK_TREND_DIMENSIONS, PackData
 
     latest = view.period
-    baseline = trends.signal_baseline(latest)
+    baseline = signals.signal_baseline(latest)
     history = history_until(replace(filters, end=latest[1]))
     return PackData(
         view=view,
         figures=trends.key_figures(con, filters, latest),
         trends={d: trends.modus_series(con, history, d, "Y") for d in PACK_TREND_DIMENSIONS},
         persons=gender.persons_by(con, replace(filters, start=latest[0], end=latest[1]), "none"),
-        signals=trends.signal_table(
-            trends.emerging_signals(con, filters, latest, baseline, graph=graph), latest, baseline, lang=lang
+        signals=signals.signal_table(
+            signals.emerging_signals(con, filters, latest, baseline, graph=graph), latest, baseline, lang=lang
         ),
     )
 

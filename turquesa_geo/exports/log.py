@@ -18,6 +18,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from turquesa_geo.store import queries as sql
+from turquesa_geo.store.connection import transaction
+
 __all__ = [
     "FORMULA_PREFIXES",
     "csv_bytes",
@@ -112,37 +115,26 @@ def log_export(con: duckdb.DuckDBPyConnection, context, kind: str, file_name: st
     the SHA-256 and size of ``data``.
     """
     digest = hashlib.sha256(data).hexdigest()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        export_id = con.execute("SELECT coalesce(max(export_id), 0) + 1 FROM exports").fetchall()[0][0]
-        con.execute(
-            "INSERT INTO exports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                export_id,
-                context.exported_at,
-                context.user,
-                kind,
-                file_name,
-                context.filters_text,
-                context.view_url,
-                context.marking.text,
-                context.audience.name,
-                context.data_version,
-                digest,
-                len(data),
-            ],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con):
+        export_id = con.execute(*sql.next_export_id()).fetchall()[0][0]
+        row = {
+            "export_id": export_id,
+            "exported_at": context.exported_at,
+            "user_name": context.user,
+            "kind": kind,
+            "file_name": file_name,
+            "filters": context.filters_text,
+            "view_url": context.view_url,
+            "marking": context.marking.text,
+            "audience": context.audience.name,
+            "data_version": context.data_version,
+            "sha256": digest,
+            "bytes": len(data),
+        }
+        con.execute(*sql.insert_export(row))
     return int(export_id)
 
 
 def export_log(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     """The latest exports, newest first."""
-    return con.execute(
-        "SELECT export_id, exported_at, user_name, kind, file_name, marking, audience, data_version, filters, "
-        "sha256, bytes FROM exports ORDER BY export_id DESC LIMIT ?",
-        [limit],
-    ).df()
+    return con.execute(*sql.export_log(limit)).df()

@@ -57,7 +57,7 @@ class PackData:
     figures: object  # turquesa_geo.trends.KeyFigures
     trends: dict[str, pd.DataFrame]  # dimension -> modus_series (period, code, cases, reporting, share)
     persons: pd.DataFrame  # gender.persons_by(..., "none"): role, gender, age_group, persons
-    signals: pd.DataFrame  # trends.signal_table: kind, what, direction, reason, q_value
+    signals: pd.DataFrame  # signals.signal_table: kind, what, direction, reason, q_value
 
 
 def _t(context: ExportContext, en: str, es: str) -> str:

@@ -14,6 +14,7 @@ from turquesa_geo.store.connection import (
     migrate,
     resolve_db_path,
     schema_version,
+    transaction,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "migrate",
     "resolve_db_path",
     "schema_version",
+    "transaction",
 ]

@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from turquesa_geo.i18n import N_, LocalizedError
+from turquesa_geo.store import queries as sql
+from turquesa_geo.store.rollups import refresh
 
 __all__ = [
     "DB_ENV",
@@ -28,10 +31,14 @@ __all__ = [
     "migrate",
     "resolve_db_path",
     "schema_version",
+    "transaction",
 ]
 
 DEFAULT_DB = Path("data") / "turquesa.duckdb"
 DB_ENV = "TURQUESA_DB"
+
+#: A migration step that is not SQL: rebuild the rollups from the case tables.
+REFRESH_ROLLUPS = "REFRESH ROLLUPS"
 
 # Each migration is (version, statements); a store records the versions it has.
 # Never edit a released migration: append a new one. The case tables carry no
@@ -178,15 +185,9 @@ MIGRATIONS = (
 )
 
 
-def _rollup_tables() -> list[str]:
-    from turquesa_geo.store.queries import rollup_tables
-
-    return rollup_tables()
-
-
 # Version 4: the rollups that keep corridor and trend queries fast (turquesa_geo.store.rollups),
 # filled here for stores that already hold cases and rebuilt by every import.
-MIGRATIONS = (*MIGRATIONS, (4, (*_rollup_tables(), "REFRESH ROLLUPS")))
+MIGRATIONS = (*MIGRATIONS, (4, (*sql.rollup_tables(), REFRESH_ROLLUPS)))
 
 # Version 5: public reference data (turquesa_geo.ingest.profiles.common). Cases gain the details public
 # incident sources give (IOM Missing Migrants: dead, missing, survivors; the source's
@@ -308,7 +309,7 @@ def connect(
             ),
             path=path,
         ) from None
-    con.execute("SET enable_progress_bar = false")  # no bar drawn over the CLI's own output
+    con.execute(*sql.disable_progress_bar())  # no bar drawn over the CLI's own output
     if not read_only:
         migrate(con)
     if not external_access:
@@ -320,43 +321,46 @@ def lock_down(con: duckdb.DuckDBPyConnection, allowed_directories: Sequence[str 
     """Forbid file access outside the store and ``allowed_directories``, then lock the configuration."""
     folders = [str(Path(d).resolve()).rstrip("/") + "/" for d in allowed_directories]
     if folders:
-        con.execute("SET allowed_directories = ?", [folders])
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
+        con.execute(*sql.allowed_directories(folders))
+    con.execute(*sql.disable_external_access())
+    con.execute(*sql.lock_configuration())
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """Return the highest migration applied to the store (0 for an empty database)."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchall()[0][0]
-    if not exists:
+    if not con.execute(*sql.migrations_table_exists()).fetchall()[0][0]:
         return 0
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0])
+    return int(con.execute(*sql.applied_version()).fetchall()[0][0])
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations, each in its own transaction; return the schema version."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TIMESTAMP)")
+    con.execute(*sql.create_migrations_table())
     current = schema_version(con)
     for version, statements in MIGRATIONS:
         if version <= current:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for statement in statements:
-                if statement == "REFRESH ROLLUPS":
-                    from turquesa_geo.store.rollups import refresh
-
+                if statement == REFRESH_ROLLUPS:
                     refresh(con)
                 else:
                     con.execute(statement)
-            con.execute("INSERT INTO schema_migrations VALUES (?, current_timestamp)", [version])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+            con.execute(*sql.record_migration(version))
     return schema_version(con)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: committed when it ends, rolled back when it raises
+    (also on KeyboardInterrupt: a half-written transaction never stays open)."""
+    con.execute(sql.BEGIN)
+    try:
+        yield con
+        con.execute(sql.COMMIT)
+    except BaseException:
+        con.execute(sql.ROLLBACK)
+        raise
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
@@ -365,7 +369,5 @@ def data_version(con: duckdb.DuckDBPyConnection) -> str:
     Pages key their caches on it; exports print it so a reader can tell which data a
     figure was built from.
     """
-    row = con.execute(
-        "SELECT coalesce(string_agg(sha256, ',' ORDER BY import_id), '') FROM imports WHERE status = 'done'"
-    ).fetchall()[0]
+    row = con.execute(*sql.data_version()).fetchall()[0]
     return hashlib.sha256(row[0].encode()).hexdigest()[:12]

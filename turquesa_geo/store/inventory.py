@@ -13,17 +13,18 @@ from turquesa_geo.store import queries as sql
 
 __all__ = [
     "cases_by_crime_year",
+    "coarse_dates",
     "quarantine_by_rule",
     "quarantine_entries",
     "recent_imports",
     "sources",
+    "store_choices",
     "store_totals",
 ]
 
 
 def _frame(con: duckdb.DuckDBPyConnection, query: sql.Query) -> pd.DataFrame:
-    text, params = query
-    return con.execute(text, params).df()
+    return con.execute(*query).df()
 
 
 def cases_by_crime_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -48,15 +49,13 @@ def quarantine_by_rule(con: duckdb.DuckDBPyConnection, import_id: int | None = N
 
 def store_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Total cases, persons by role, imports and quarantined rows."""
-    text, params = sql.store_totals()
-    row = con.execute(text, params).fetchall()[0]
+    row = con.execute(*sql.store_totals()).fetchall()[0]
     return dict(zip(("cases", "victims", "migrants", "suspects", "imports", "quarantined"), (int(v) for v in row)))
 
 
 def quarantine_entries(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[list[str], list[tuple]]:
     """The quarantine of one import: (headers, rows), one row per problem, in file order."""
-    text, params = sql.quarantine_rows(import_id)
-    cursor = con.execute(text, params)
+    cursor = con.execute(*sql.quarantine_rows(import_id))
     return [d[0] for d in cursor.description], cursor.fetchall()
 
 
@@ -65,29 +64,9 @@ def store_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
     Aggregate counts add their sources, detecting countries and citizenships.
     """
-    countries = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT x FROM (SELECT nationality AS x FROM cases UNION SELECT origin FROM cases "
-            "UNION SELECT destination FROM cases UNION SELECT detection_country FROM cases "
-            "UNION SELECT unnest(string_split(transit, '>')) FROM cases UNION SELECT country FROM aggregate_counts "
-            "UNION SELECT category FROM aggregate_counts WHERE dimension = 'citizenship' AND length(category) = 3) "
-            "WHERE x IS NOT NULL ORDER BY x"
-        ).fetchall()
-    ]
-    sources = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT source FROM (SELECT source FROM cases UNION SELECT source FROM aggregate_counts) "
-            "ORDER BY source"
-        ).fetchall()
-    ]
-    modus = [
-        f"{d}:{c}"
-        for d, c in con.execute(
-            "SELECT DISTINCT dimension, code FROM case_attributes ORDER BY dimension, code"
-        ).fetchall()
-    ]
+    countries = [r[0] for r in con.execute(*sql.store_countries()).fetchall()]
+    sources = [r[0] for r in con.execute(*sql.store_sources()).fetchall()]
+    modus = [f"{d}:{c}" for d, c in con.execute(*sql.store_modus_codes()).fetchall()]
     return {"countries": countries, "sources": sources, "modus": modus}
 
 

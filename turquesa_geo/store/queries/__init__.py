@@ -1,0 +1,165 @@
+"""SQL text in one place: every query builder of the store, and identifier quoting.
+
+Builders return ``(sql, params)``: SQL with DuckDB ``$name`` parameters and the dict of
+their values (:data:`Query`); values never enter SQL text, identifiers go through
+:func:`quote_ident`. One module per kind of query:
+
+- :mod:`.base` — the Query type, :class:`Params` (unique names), quoting, periods;
+- :mod:`.conditions` — WHERE fragments of the dashboard's filters;
+- :mod:`.routes` — counts per reported route (corridors, cooperation);
+- :mod:`.series` — series over time (modus operandi, key figures, persons, signals);
+- :mod:`.rollups` — the rollup tables and their refresh;
+- :mod:`.references` — aggregate counts and deaths and disappearances;
+- :mod:`.inventory` — what the store holds; :mod:`.schema` — migrations and settings;
+- :mod:`.exports` — the export log; :mod:`.bench` — the benchmarks' baselines.
+"""
+
+from turquesa_geo.store.queries.base import (
+    FREQUENCIES,
+    MONTH,
+    Params,
+    Query,
+    copy_to_temp_sql,
+    drop_temp_sql,
+    name_literal,
+    period_expr,
+    plain_ident,
+    quote_ident,
+    select_all_sql,
+)
+from turquesa_geo.store.queries.bench import bench_tables, case_count, naive_cases, period_arcs, plain_load
+from turquesa_geo.store.queries.conditions import DEFAULT_PERSON_ROLES, case_filter, period_filter, person_filter
+from turquesa_geo.store.queries.exports import EXPORT_LOG_COLUMNS, export_log, insert_export, next_export_id
+from turquesa_geo.store.queries.inventory import (
+    coarse_dates,
+    date_range,
+    import_exists,
+    quarantine_by_rule,
+    quarantine_rows,
+    recent_imports,
+    sources_summary,
+    status_by_crime_year,
+    store_countries,
+    store_modus_codes,
+    store_sources,
+    store_totals,
+    view_sources,
+)
+from turquesa_geo.store.queries.references import aggregate_counts, aggregate_sources, outcomes
+from turquesa_geo.store.queries.rollups import (
+    MODUS_ROLLUP_KEYS,
+    ROLLUP_DIMENSIONS,
+    ROUTE_ROLLUP_KEYS,
+    refresh_rollups,
+    rollup_tables,
+    touched_months_sql,
+)
+from turquesa_geo.store.queries.routes import (
+    SIGNATURE_SOURCES,
+    reporter_signatures,
+    route_signatures,
+    route_signatures_rollup,
+)
+from turquesa_geo.store.queries.schema import (
+    BEGIN,
+    COMMIT,
+    ROLLBACK,
+    allowed_directories,
+    applied_version,
+    create_migrations_table,
+    data_version,
+    disable_external_access,
+    disable_progress_bar,
+    lock_configuration,
+    migrations_table_exists,
+    record_migration,
+)
+from turquesa_geo.store.queries.series import (
+    PERSON_SPLITS,
+    SERIES_SOURCES,
+    key_figures,
+    modus_series,
+    modus_series_rollup,
+    monthly_modus,
+    monthly_modus_rollup,
+    monthly_signature_modus,
+    monthly_signatures,
+    persons_by,
+    persons_by_signature,
+)
+
+__all__ = [
+    "BEGIN",
+    "COMMIT",
+    "DEFAULT_PERSON_ROLES",
+    "EXPORT_LOG_COLUMNS",
+    "FREQUENCIES",
+    "MODUS_ROLLUP_KEYS",
+    "MONTH",
+    "PERSON_SPLITS",
+    "ROLLBACK",
+    "ROLLUP_DIMENSIONS",
+    "ROUTE_ROLLUP_KEYS",
+    "SERIES_SOURCES",
+    "SIGNATURE_SOURCES",
+    "Params",
+    "Query",
+    "aggregate_counts",
+    "aggregate_sources",
+    "allowed_directories",
+    "applied_version",
+    "bench_tables",
+    "case_count",
+    "case_filter",
+    "coarse_dates",
+    "copy_to_temp_sql",
+    "create_migrations_table",
+    "data_version",
+    "date_range",
+    "disable_external_access",
+    "disable_progress_bar",
+    "drop_temp_sql",
+    "export_log",
+    "import_exists",
+    "insert_export",
+    "key_figures",
+    "lock_configuration",
+    "migrations_table_exists",
+    "modus_series",
+    "modus_series_rollup",
+    "monthly_modus",
+    "monthly_modus_rollup",
+    "monthly_signature_modus",
+    "monthly_signatures",
+    "naive_cases",
+    "name_literal",
+    "next_export_id",
+    "outcomes",
+    "period_arcs",
+    "period_expr",
+    "period_filter",
+    "person_filter",
+    "persons_by",
+    "persons_by_signature",
+    "plain_ident",
+    "plain_load",
+    "quarantine_by_rule",
+    "quarantine_rows",
+    "quote_ident",
+    "recent_imports",
+    "record_migration",
+    "refresh_rollups",
+    "reporter_signatures",
+    "rollup_tables",
+    "route_signatures",
+    "route_signatures_rollup",
+    "select_all_sql",
+    "sources_summary",
+    "status_by_crime_year",
+    "store_countries",
+    "store_modus_codes",
+    "store_sources",
+    "store_totals",
+    "touched_months_sql",
+    "view_sources",
+]

@@ -1,0 +1,87 @@
+"""WHERE fragments of the dashboard's filters: cases, persons, and the period.
+
+Each fragment binds its values into the statement's :class:`~turquesa_geo.store.queries.base.Params`,
+so two fragments in one statement get distinct parameter names when their values differ.
+"""
+
+from __future__ import annotations
+
+from turquesa_geo.store.queries.base import Params, Query
+
+__all__ = ["DEFAULT_PERSON_ROLES", "case_filter", "period_filter", "person_filter"]
+
+#: Roles whose persons a corridor counts when no role is selected: the people moved.
+DEFAULT_PERSON_ROLES = ("victim", "migrant")
+
+
+def case_filter(filters, alias: str = "c", params: Params | None = None) -> Query:
+    """WHERE conditions (joined by AND, without the period) for the non-route filters.
+
+    >>> from turquesa_geo.filters import Filters
+    >>> text, params = case_filter(Filters(crime_types=("smuggling",), modus=(("platform", "tiktok"),)))
+    >>> text
+    'c.crime_type IN ($crime_type_1) AND EXISTS (SELECT 1 FROM case_attributes a WHERE a.case_uid = c.case_uid AND a.dimension = $dimension AND a.code IN ($code_1))'
+    >>> params
+    {'crime_type_1': 'smuggling', 'dimension': 'platform', 'code_1': 'tiktok'}
+    >>> case_filter(Filters())
+    ('TRUE', {})
+    """
+    params = Params() if params is None else params
+    clauses: list[str] = []
+    for column, values in (
+        ("crime_type", filters.crime_types),
+        ("nationality", filters.nationalities),
+        ("source", filters.sources),
+    ):
+        if values:
+            clauses.append(params.is_in(f"{alias}.{column}", column, values))
+    by_dimension: dict[str, list[str]] = {}
+    for dimension, code in (*filters.modus, *(("linked_crime", c) for c in filters.linked_crimes)):
+        by_dimension.setdefault(dimension, []).append(code)
+    for dimension, codes in by_dimension.items():
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM case_attributes a WHERE a.case_uid = {alias}.case_uid "
+            f"AND a.dimension = {params.bind('dimension', dimension)} AND {params.is_in('a.code', 'code', codes)})"
+        )
+    if filters.person_filtered():
+        text, _ = person_filter(filters, "p", params)
+        clauses.append(f"EXISTS (SELECT 1 FROM case_persons p WHERE p.case_uid = {alias}.case_uid AND {text})")
+    return (" AND ".join(clauses) if clauses else "TRUE"), params
+
+
+def person_filter(filters, alias: str = "p", params: Params | None = None) -> Query:
+    """Conditions on case_persons rows for the role, gender and age filters.
+
+    >>> from turquesa_geo.filters import Filters
+    >>> person_filter(Filters(genders=("female",)))
+    ('p.role IN ($role_1, $role_2) AND p.gender IN ($gender_1)', {'role_1': 'victim', 'role_2': 'migrant', 'gender_1': 'female'})
+    """
+    params = Params() if params is None else params
+    clauses = [
+        params.is_in(f"{alias}.{column}", column, values)
+        for column, values in (
+            ("role", filters.roles or DEFAULT_PERSON_ROLES),
+            ("gender", filters.genders),
+            ("age_group", filters.age_groups),
+        )
+        if values
+    ]
+    return " AND ".join(clauses), params
+
+
+def period_filter(filters, column: str = "c.case_date", alias: str = "c", params: Params | None = None) -> Query:
+    """The filters' period on ``column`` (open ends allowed), then :func:`case_filter` on ``alias``.
+
+    >>> import datetime as dt
+    >>> from turquesa_geo.filters import Filters
+    >>> period_filter(Filters(start=dt.date(2024, 1, 1)), "r.month", "r")
+    ('r.month >= $start AND TRUE', {'start': datetime.date(2024, 1, 1)})
+    """
+    params = Params() if params is None else params
+    clauses = []
+    if filters.start:
+        clauses.append(f"{column} >= {params.bind('start', filters.start)}")
+    if filters.end:
+        clauses.append(f"{column} <= {params.bind('end', filters.end)}")
+    where, _ = case_filter(filters, alias, params)
+    return " AND ".join([*clauses, where]), params

@@ -1,0 +1,262 @@
+"""Queries of series over time: modus-operandi counts, key figures, persons, monthly counts for the signals.
+
+Where the rollups can answer (see :func:`turquesa_geo.store.rollups.covers`), a builder
+takes ``source="rollup"``; both sources give the same frame (tested).
+"""
+
+from __future__ import annotations
+
+from turquesa_geo.columns import MODUS_DIMENSIONS
+from turquesa_geo.store.queries.base import MONTH, Params, Query, period_expr
+from turquesa_geo.store.queries.conditions import case_filter, period_filter, person_filter
+
+__all__ = [
+    "PERSON_SPLITS",
+    "SERIES_SOURCES",
+    "key_figures",
+    "modus_series",
+    "modus_series_rollup",
+    "monthly_modus",
+    "monthly_modus_rollup",
+    "monthly_signature_modus",
+    "monthly_signatures",
+    "persons_by",
+    "persons_by_signature",
+]
+
+#: Where a series can be counted: the case tables, or the monthly rollups.
+SERIES_SOURCES = ("cases", "rollup")
+
+#: How :func:`persons_by` splits persons: split name -> SQL expression.
+PERSON_SPLITS = {
+    "none": "CAST(NULL AS VARCHAR)",
+    "crime_type": "c.crime_type",
+    "nationality": "coalesce(p.nationality, c.nationality)",
+    "exploitation_form": "a.code",
+}
+
+_SIGNATURE = ("nationality", "origin", "transit", "destination", "detection_country")
+
+
+def _check_source(source: str) -> None:
+    if source not in SERIES_SOURCES:
+        raise ValueError(f"source {source!r} is not one of {', '.join(SERIES_SOURCES)}")
+
+
+def _check_by(by: str | None) -> None:
+    if by not in (None, "crime_type"):
+        raise ValueError(f"by {by!r} is not None or 'crime_type'")
+
+
+def modus_series(filters, dimension: str, freq: str = "Y", by: str | None = None, source: str = "cases") -> Query:
+    """Cases per period and code of one modus-operandi dimension, with the cases reporting it.
+
+    ``by`` is None or ``crime_type`` (corridor splits join the rebuilt routes in Python).
+    Columns: period, grp, code, cases, reporting (cases with any code of the dimension),
+    total (all cases of the period). ``source="rollup"`` reads the rollups (whole months,
+    no person or modus filter).
+    """
+    _check_by(by)
+    _check_source(source)
+    if source == "rollup":
+        return _modus_series_rollup(filters, dimension, freq, by)
+    period = period_expr(freq)
+    params = Params()
+    where, _ = period_filter(filters, params=params)
+    group = "c.crime_type" if by == "crime_type" else "CAST(NULL AS VARCHAR)"
+    text = (
+        f"WITH base AS (SELECT c.case_uid, {period} AS period, {group} AS grp FROM cases c WHERE {where}), "
+        "coded AS (SELECT b.period, b.grp, a.code, b.case_uid FROM base b JOIN case_attributes a "
+        f"ON a.case_uid = b.case_uid AND a.dimension = {params.bind('series_dimension', dimension)}), "
+        "totals AS (SELECT period, grp, CAST(count(*) AS BIGINT) AS total FROM base GROUP BY period, grp), "
+        "reporting AS (SELECT period, grp, CAST(count(DISTINCT case_uid) AS BIGINT) AS reporting FROM coded "
+        "GROUP BY period, grp) "
+        "SELECT k.period, k.grp, k.code, CAST(count(DISTINCT k.case_uid) AS BIGINT) AS cases, "
+        "max(r.reporting) AS reporting, max(t.total) AS total FROM coded k "
+        "JOIN reporting r ON r.period = k.period AND r.grp IS NOT DISTINCT FROM k.grp "
+        "JOIN totals t ON t.period = k.period AND t.grp IS NOT DISTINCT FROM k.grp "
+        "GROUP BY k.period, k.grp, k.code ORDER BY k.period, k.grp, k.code"
+    )
+    return text, dict(params)
+
+
+def _modus_series_rollup(filters, dimension: str, freq: str, by: str | None) -> Query:
+    if dimension not in MODUS_DIMENSIONS:
+        raise ValueError(f"dimension {dimension!r} is not one of {', '.join(MODUS_DIMENSIONS)}")
+    period_m, period_t = period_expr(freq, "m.month"), period_expr(freq, "t.month")
+    group_m, group_t = (
+        ("m.crime_type", "t.crime_type") if by == "crime_type" else ("CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)")
+    )
+    params = Params()
+    where_m, _ = period_filter(filters, "m.month", "m", params)
+    where_t, _ = period_filter(filters, "t.month", "t", params)
+    text = (
+        f"WITH coded AS (SELECT {period_m} AS period, {group_m} AS grp, m.code, CAST(sum(m.cases) AS BIGINT) AS cases "
+        f"FROM rollup_modus m WHERE m.dimension = {params.bind('series_dimension', dimension)} AND {where_m} "
+        f"GROUP BY {period_m}, {group_m}, m.code), "
+        f"totals AS (SELECT {period_t} AS period, {group_t} AS grp, CAST(sum(t.cases) AS BIGINT) AS total, "
+        f"CAST(sum(t.reporting_{dimension}) AS BIGINT) AS reporting "
+        f"FROM rollup_routes t WHERE {where_t} GROUP BY {period_t}, {group_t}) "
+        "SELECT k.period, k.grp, k.code, k.cases, t.reporting, t.total FROM coded k "
+        "JOIN totals t ON t.period = k.period AND t.grp IS NOT DISTINCT FROM k.grp "
+        "ORDER BY k.period, k.grp, k.code"
+    )
+    return text, dict(params)
+
+
+def modus_series_rollup(filters, dimension: str, freq: str = "Y", by: str | None = None) -> Query:
+    """:func:`modus_series` answered from the rollups (whole months, no person or modus filter)."""
+    return modus_series(filters, dimension, freq, by, source="rollup")
+
+
+def _persons(filters, keys: str, join: str, params: Params) -> str:
+    """Persons of the selected cases summed by ``keys`` (SELECT list), role, gender and age group."""
+    where, _ = period_filter(filters, params=params)
+    person_where = person_filter(filters, "p", params)[0] if filters.person_filtered() else "TRUE"
+    return (
+        f"SELECT {keys}, p.role, p.gender, p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons "
+        f"FROM cases c JOIN case_persons p ON p.case_uid = c.case_uid {join}WHERE {where} AND {person_where}"
+    )
+
+
+def persons_by(filters, column: str, freq: str | None = None) -> Query:
+    """Persons by role, gender and age group, split by ``column`` (and period when ``freq``).
+
+    ``column`` is one of :data:`PERSON_SPLITS`: none, crime_type, nationality (the
+    person's), exploitation_form. Unknown gender and age stay as their own categories.
+    """
+    if column not in PERSON_SPLITS:
+        raise ValueError(f"split {column!r} is not one of {', '.join(PERSON_SPLITS)}")
+    params = Params()
+    join = (
+        f"JOIN case_attributes a ON a.case_uid = c.case_uid AND a.dimension = {params.bind('split', column)} "
+        if column == "exploitation_form"
+        else ""
+    )
+    period = period_expr(freq) if freq else "CAST(NULL AS DATE)"
+    text = _persons(filters, f"{period} AS period, {PERSON_SPLITS[column]} AS category", join, params)
+    return f"{text} GROUP BY ALL ORDER BY ALL", dict(params)
+
+
+def persons_by_signature(filters) -> Query:
+    """Persons by reported route, role, gender and age group (for the gender lens by corridor)."""
+    params = Params()
+    keys = ", ".join(f"c.{k}" for k in _SIGNATURE)
+    text = _persons(filters, keys, "", params)
+    return f"{text} GROUP BY {keys}, p.role, p.gender, p.age_group", dict(params)
+
+
+#: The measures of :func:`key_figures`: (name, role parameter, period condition).
+_KEY_ROLES = (("victims", "victim"), ("migrants", "migrant"), ("suspects", "suspect"))
+
+
+def key_figures(filters, current: tuple, previous: tuple | None) -> Query:
+    """Cases, victims, migrants, suspects and women-and-girls in the period and the one before.
+
+    ``$start`` opens the period, ``$prev_end`` closes the one before (None: none),
+    ``$first`` .. ``$end`` spans both.
+    """
+    params = Params(
+        start=current[0],
+        end=current[1],
+        first=previous[0] if previous else current[0],
+        prev_end=previous[1] if previous else None,
+    )
+    where, _ = case_filter(filters, "c", params)
+    cur, prev = "c.case_date >= $start", "c.case_date <= $prev_end"
+    roles = ", ".join(
+        f"CAST(coalesce(sum(CASE WHEN {when} AND p.role = {params.bind(role, role)} THEN p.persons END), 0) "
+        f"AS BIGINT) AS {name}"
+        for label, role in _KEY_ROLES
+        for when, name in ((cur, label), (prev, f"{label}_prev"))
+    )
+    moved = f"p.role <> {params.bind('suspect', 'suspect')}"
+    text = (
+        "SELECT "
+        f"CAST(count(DISTINCT CASE WHEN {cur} THEN c.case_uid END) AS BIGINT) AS cases, "
+        f"CAST(count(DISTINCT CASE WHEN {prev} THEN c.case_uid END) AS BIGINT) AS cases_prev, {roles}, "
+        f"CAST(coalesce(sum(CASE WHEN {cur} AND {moved} AND p.gender = {params.bind('female', 'female')} "
+        "THEN p.persons END), 0) AS BIGINT) AS women_girls, "
+        f"CAST(coalesce(sum(CASE WHEN {cur} AND {moved} AND p.gender <> {params.bind('unknown', 'unknown')} "
+        "THEN p.persons END), 0) AS BIGINT) AS known_sex "
+        "FROM cases c LEFT JOIN case_persons p ON p.case_uid = c.case_uid "
+        f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where}"
+    )
+    return text, dict(params)
+
+
+def monthly_modus(filters, first, last, source: str = "cases") -> Query:
+    """Cases per month and modus-operandi code, with the month's cases reporting that dimension.
+
+    Columns: month, dimension, code, cases, total. ``source="rollup"``: the cases reporting
+    each dimension come from ``rollup_routes`` (one branch per dimension, in plain SQL),
+    the cases per code from ``rollup_modus``.
+    """
+    _check_source(source)
+    params = Params(first=first, last=last)
+    if source == "rollup":
+        return _monthly_modus_rollup(filters, params)
+    where, _ = case_filter(filters, "c", params)
+    text = (
+        f"WITH coded AS (SELECT {MONTH} AS month, a.dimension, a.code, "
+        "c.case_uid FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
+        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where}), "
+        "reporting AS (SELECT month, dimension, CAST(count(DISTINCT case_uid) AS BIGINT) AS total FROM coded "
+        "GROUP BY month, dimension) "
+        "SELECT k.month, k.dimension, k.code, CAST(count(DISTINCT k.case_uid) AS BIGINT) AS cases, max(r.total) AS total "
+        "FROM coded k JOIN reporting r ON r.month = k.month AND r.dimension = k.dimension "
+        "GROUP BY k.month, k.dimension, k.code"
+    )
+    return text, dict(params)
+
+
+def _monthly_modus_rollup(filters, params: Params) -> Query:
+    where_m, _ = case_filter(filters, "m", params)
+    where_t, _ = case_filter(filters, "t", params)
+    totals = " UNION ALL ".join(
+        f"SELECT t.month, {params.bind(f'dimension_{d}', d)} AS dimension, "
+        f"CAST(sum(t.reporting_{d}) AS BIGINT) AS total "
+        f"FROM rollup_routes t WHERE t.month >= $first AND t.month <= $last AND {where_t} GROUP BY t.month"
+        for d in MODUS_DIMENSIONS
+    )
+    text = (
+        "WITH coded AS (SELECT m.month, m.dimension, m.code, CAST(sum(m.cases) AS BIGINT) AS cases "
+        f"FROM rollup_modus m WHERE m.month >= $first AND m.month <= $last AND {where_m} "
+        f"GROUP BY m.month, m.dimension, m.code), totals AS ({totals}) "
+        "SELECT k.month, k.dimension, k.code, k.cases, t.total FROM coded k "
+        "JOIN totals t ON t.month = k.month AND t.dimension = k.dimension"
+    )
+    return text, dict(params)
+
+
+def monthly_modus_rollup(filters, first, last) -> Query:
+    """:func:`monthly_modus` answered from the rollups (whole months, no person or modus filter)."""
+    return monthly_modus(filters, first, last, source="rollup")
+
+
+def monthly_signatures(filters, first, last) -> Query:
+    """Cases per month and distinct reported route, for signals on rebuilt corridors and hubs."""
+    params = Params(first=first, last=last)
+    where, _ = case_filter(filters, "c", params)
+    keys = ", ".join(f"c.{k}" for k in _SIGNATURE)
+    text = (
+        f"SELECT {MONTH} AS month, {keys}, CAST(count(*) AS BIGINT) AS cases FROM cases c "
+        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} GROUP BY month, {keys}"
+    )
+    return text, dict(params)
+
+
+def monthly_signature_modus(filters, first, last, reporting: bool = False) -> Query:
+    """Cases per month, reported route and modus-operandi code (or, with ``reporting``, per
+    dimension: the cases reporting it), for signals on a corridor's modus operandi."""
+    params = Params(first=first, last=last)
+    where, _ = case_filter(filters, "c", params)
+    keys = ", ".join(f"c.{k}" for k in _SIGNATURE)
+    code = "" if reporting else "a.code, "
+    text = (
+        f"SELECT {MONTH} AS month, {keys}, a.dimension, {code}CAST(count(DISTINCT c.case_uid) AS BIGINT) AS cases "
+        "FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
+        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} "
+        f"GROUP BY month, {keys}, a.dimension" + ("" if reporting else ", a.code")
+    )
+    return text, dict(params)
