@@ -29,11 +29,11 @@ from turquesa_geo.ingest.profiles.common import (
     allocate_persons,
     clean_text,
     coordinate_precision,
-    looks_like,
     note_text,
     parse_coordinates,
 )
 from turquesa_geo.ingest.profiles.glotip import parse_value
+from turquesa_geo.ingest.profiles import looks_like
 from turquesa_geo.ingest.readers import ImportRefused
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "profiles"

@@ -27,7 +27,6 @@ from turquesa_geo.ingest.profiles.common import (
     first_column,
     iso_dates,
     parse_coordinates,
-    register,
     resolve_countries,
     whole_numbers,
 )
@@ -201,21 +200,19 @@ def _outcomes(flat: pd.DataFrame, col: dict[str, pd.Series]) -> None:
         flat[C.count_column("migrant", gender, age)] = persons.astype(str)
 
 
-PROFILE = register(
-    Profile(
-        name="mmp",
-        title="IOM Missing Migrants Project",
-        source=SOURCE,
-        kind="cases",
-        markers=(
-            ("main_id", "web_id"),
-            ("number_dead", "dead"),
-            ("minimum_estimated_number_of_missing", "number_missing"),
-            ("migration_route",),
-            ("coordinates", "location_coordinates", "location_coodinates"),
-            ("cause_of_death",),
-            ("total_dead_and_missing", "number_of_survivors", "number_of_females", "number_of_female"),
-        ),
-        to_flat=to_flat,
-    )
+PROFILE = Profile(
+    name="mmp",
+    title="IOM Missing Migrants Project",
+    source=SOURCE,
+    kind="cases",
+    markers=(
+        ("main_id", "web_id"),
+        ("number_dead", "dead"),
+        ("minimum_estimated_number_of_missing", "number_missing"),
+        ("migration_route",),
+        ("coordinates", "location_coordinates", "location_coodinates"),
+        ("cause_of_death",),
+        ("total_dead_and_missing", "number_of_survivors", "number_of_females", "number_of_female"),
+    ),
+    to_flat=to_flat,
 )
