@@ -24,7 +24,7 @@ from turquesa_geo import outcomes
 from turquesa_geo import references as aggregates
 from turquesa_geo.cli import main
 from turquesa_geo.filters import Filters
-from turquesa_geo.ingest.profiles import ctdc, glotip, mmp
+from turquesa_geo.ingest.profiles import ctdc, glotip, looks_like, mmp
 from turquesa_geo.ingest.profiles.common import (
     allocate_persons,
     clean_text,
@@ -33,7 +33,6 @@ from turquesa_geo.ingest.profiles.common import (
     parse_coordinates,
 )
 from turquesa_geo.ingest.profiles.glotip import parse_value
-from turquesa_geo.ingest.profiles import looks_like
 from turquesa_geo.ingest.readers import ImportRefused
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "profiles"
