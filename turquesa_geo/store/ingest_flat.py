@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from turquesa_geo import columns as C
+from turquesa_geo.store.ingest_stage import LINE_COLUMN
 from turquesa_geo.store.queries import name_literal, plain_ident
 from turquesa_geo.store.queries import quote_ident as q
 
@@ -38,9 +39,6 @@ __all__ = [
 ]
 
 Query = tuple[str, dict[str, object]]
-
-#: Column of every staged relation holding the row's line in the file (the readers' ``LINE_COLUMN``).
-LINE_COLUMN = "_line"
 
 #: Degrees of slack around a country's bounding box before a point counts as outside.
 BBOX_MARGIN_DEG = 1.0

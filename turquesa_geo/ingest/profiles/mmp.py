@@ -13,6 +13,7 @@ Licence of the data: CC BY 4.0 (IOM Missing Migrants Project, missingmigrants.io
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 
 from turquesa_geo import columns as C
@@ -150,8 +151,6 @@ def _place(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> N
 
 def _country_at(lat: pd.Series, lon: pd.Series) -> pd.Series:
     """ISO3 of the country each point falls in (None at sea)."""
-    import geopandas as gpd
-
     points = gpd.GeoDataFrame(
         geometry=gpd.points_from_xy(pd.to_numeric(lon, errors="coerce"), pd.to_numeric(lat, errors="coerce")),
         index=lat.index,
