@@ -196,6 +196,7 @@ def import_file(
 def _write_in_one_transaction(
     con, result: ImportResult, info: StageInfo, default_source: str, started: dt.datetime
 ) -> None:
+    """Write cases, rollups, quarantine and the import record in one transaction, or nothing if it fails."""
     with transaction(con):
         result.import_id = next_import_id(con)
         _write_cases(con, result.import_id, info, default_source, result)

@@ -8,7 +8,8 @@ as censored (``censored = '<5'``, ``value`` NULL), never as 5 or 0. Rows of a re
 
 Counts are stored in ``aggregate_counts``, keyed by (source, area, indicator,
 dimension, category, sex, age group, year, unit): importing a later export replaces
-the values it repeats. Each import reconciles: rows read = accepted + quarantined.
+the values it repeats (written by :mod:`turquesa_geo.ingest.counts`). Each import
+reconciles: rows read = accepted + quarantined.
 
 Terms of use of the data: UNODC's (dataunodc.un.org).
 """
