@@ -442,8 +442,8 @@ def test_suspect_rows_cover_every_row_rule():
     """The one-scan prefilter may let through more rows than the rules flag, never fewer."""
     import duckdb
 
-    from turquesa_geo.ingest import flat as importer
-    from turquesa_geo.ingest.readers import StageInfo
+    from turquesa_geo.store import ingest_flat as importer
+    from turquesa_geo.store.ingest_flat import FlatStage
 
     con = duckdb.connect()
     cells = [
@@ -459,17 +459,17 @@ def test_suspect_rows_cover_every_row_rule():
         "INSERT INTO cells VALUES (?, ?, ?, ?, ?)",
         [(i, "A" if i % 7 else " ", c, lat, lon) for i, c, lat, lon in cells],
     )
-    info = StageInfo("csv", ["incident_id", "victims_f_adult", "lat", "lon"], len(cells), cells="cells")
-    broken = " OR ".join(f"({rule.where})" for rule in importer._row_rules(info))
+    info = FlatStage("cells", ("incident_id", "victims_f_adult", "lat", "lon"))
+    broken = " OR ".join(f"({rule.where})" for rule in importer.row_rules(info))
     missed = con.execute(
         f"SELECT _incident_id, _victims_f_adult_cell, _lat_cell, _lon_cell FROM "
-        f"(SELECT {', '.join(importer._own_values(info))} FROM cells s) "
-        f"WHERE ({broken}) AND NOT coalesce({importer._suspect_sql(['victims_f_adult'])}, false)"
+        f"(SELECT {', '.join(importer.own_values(info))} FROM cells s) "
+        f"WHERE ({broken}) AND NOT coalesce({importer.suspect_sql(['victims_f_adult'])}, false)"
     ).fetchall()
     assert missed == []
     suspects = con.execute(
-        f"SELECT count(*) FROM (SELECT {', '.join(importer._own_values(info))} FROM cells s) "
-        f"WHERE {importer._suspect_sql(['victims_f_adult'])}"
+        f"SELECT count(*) FROM (SELECT {', '.join(importer.own_values(info))} FROM cells s) "
+        f"WHERE {importer.suspect_sql(['victims_f_adult'])}"
     ).fetchall()[0][0]
     assert 0 < suspects < len(cells)
 

@@ -24,12 +24,11 @@ from turquesa_geo import outcomes
 from turquesa_geo import references as aggregates
 from turquesa_geo.cli import main
 from turquesa_geo.filters import Filters
-from turquesa_geo.ingest.profiles import ctdc, glotip, mmp
+from turquesa_geo.ingest.profiles import ctdc, glotip, looks_like, mmp
 from turquesa_geo.ingest.profiles.common import (
     allocate_persons,
     clean_text,
     coordinate_precision,
-    looks_like,
     note_text,
     parse_coordinates,
 )

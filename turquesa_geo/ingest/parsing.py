@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from turquesa_geo.countries import resolve_country
 from turquesa_geo.i18n import N_, LocalizedError
 from turquesa_geo.vocab import normalize_key, resolve_term
 
@@ -231,8 +232,6 @@ def parse_route(text: str) -> ParsedRoute:
     >>> parse_route("COL>Atlantis")
     ParsedRoute(countries=(), bad_token='Atlantis')
     """
-    from turquesa_geo.countries import resolve_country
-
     codes: list[str] = []
     for token in ROUTE_SPLIT.split(text.strip()):
         if not token.strip():

@@ -28,9 +28,22 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from turquesa_geo.i18n import N_, LocalizedError, Translatable
-from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql, plain_ident, quote_ident
+from turquesa_geo.store.ingest_stage import (
+    LINE_COLUMN,
+    arrow_cells_view_sql,
+    count_rows_sql,
+    csv_cells_view_sql,
+    drop_reject_table_sql,
+    insertion_order_sql,
+    read_csv_sql,
+    rejected_lines_sql,
+    setting_sql,
+    text_view_sql,
+)
+from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -60,7 +73,6 @@ MAX_XLSX_UNCOMPRESSED = 512 * (1 << 20)
 MAX_XLSX_RATIO = 200
 #: ... once it inflates past this many bytes (small entries may compress as they like).
 MAX_XLSX_RATIO_FLOOR = 8 * (1 << 20)
-LINE_COLUMN = "_line"
 
 
 class ImportRefused(LocalizedError, ValueError):
@@ -306,7 +318,7 @@ def _stage_csv_decoded(con: duckdb.DuckDBPyConnection, path: Path, table: str) -
 
 
 def _external_access(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT current_setting('enable_external_access')").fetchall()[0][0])
+    return bool(con.execute(*setting_sql("enable_external_access")).fetchall()[0][0])
 
 
 def _header_line(head: bytes | str, name: str) -> bytes | str:
@@ -386,16 +398,16 @@ def _stage_csv_duckdb(
     reject table, unless that would cost more than the exact reader (see :func:`_reject_work`).
     """
     types = {f"c{i}": "VARCHAR" for i in range(len(columns))}
-    params = [str(path), delimiter, types]
+    read = {"table": table, "path": str(path), "delimiter": delimiter, "columns": types}
     try:
-        con.execute(_read_csv_sql(table, keep_rejects=False), params)
+        con.execute(*read_csv_sql(**read, max_line_bytes=MAX_LINE_BYTES, keep_rejects=False))
     except duckdb.PermissionException:
         raise  # a locked connection may not read this file: no way round it
     except duckdb.Error:
         # Mixed line endings or stray quotes: the exact reader copes and reports per line.
         return _stage_csv_python(con, full_text(), name, table, delimiter, columns)
-    n_good = con.execute(_count_rows_sql(f"{table}_raw")).fetchall()[0][0]
-    rejects = [] if n_good == data_lines else _rejected_lines(con, path, table, params, len(columns))
+    n_good = con.execute(*count_rows_sql(f"{table}_raw")).fetchall()[0][0]
+    rejects = [] if n_good == data_lines else _rejected_lines(con, path, read, len(columns))
     if rejects is None or n_good + len(rejects) != data_lines:
         # Quoted fields with line breaks, or blank lines: line numbers need the exact reader.
         return _stage_csv_python(con, full_text(), name, table, delimiter, columns)
@@ -410,43 +422,26 @@ def _stage_csv_duckdb(
         con.execute(copy_to_temp_sql(f"{table}_lines", "_good_lines"))
         con.unregister("_good_lines")
     # Without rejects, rowid follows file order: the raw table was filled by one ordered scan.
-    con.execute(_csv_cells_view_sql(table, columns, with_line_table=bool(rejects)))
+    con.execute(*csv_cells_view_sql(table, columns, with_line_table=bool(rejects)))
     _create_text_view(con, table, columns)
     return StageInfo("csv", columns, int(n_good), delimiter=delimiter, ragged=ragged, cells=f"{table}_cells")
 
 
-def _rejected_lines(con, path: Path, table: str, params: list, fields: int) -> list[tuple] | None:
+def _rejected_lines(con, path: Path, read: dict, fields: int) -> list[tuple] | None:
     """Read the CSV again, keeping (line, text, error type, message) of each rejected line.
 
     None when DuckDB cannot, or when its reject table would cost more than the exact reader.
     """
     budget = max(_MIN_REJECT_WORK, _REJECT_WORK_PER_BYTE * path.stat().st_size)
-    if _reject_work(path, params[1], fields) > budget:
+    if _reject_work(path, read["delimiter"], fields) > budget:
         return None
-    con.execute("DROP TABLE IF EXISTS reject_errors")
-    con.execute("DROP TABLE IF EXISTS reject_scans")
+    con.execute(*drop_reject_table_sql("reject_errors"))
+    con.execute(*drop_reject_table_sql("reject_scans"))
     try:
-        con.execute(_read_csv_sql(table, keep_rejects=True), params)
+        con.execute(*read_csv_sql(**read, max_line_bytes=MAX_LINE_BYTES, keep_rejects=True))
     except duckdb.Error:
         return None
-    return con.execute(
-        "SELECT line, any_value(csv_line), any_value(error_type), any_value(error_message) "
-        "FROM reject_errors GROUP BY line ORDER BY line"
-    ).fetchall()
-
-
-def _read_csv_sql(table: str, *, keep_rejects: bool) -> str:
-    """Statement reading a CSV (parameters: path, delimiter, columns) into ``{table}_raw``, all text.
-
-    Rows that do not split into the header's fields are skipped; with ``keep_rejects``
-    they are listed in DuckDB's ``reject_errors``.
-    """
-    rejects = "store_rejects = true, " if keep_rejects else ""
-    return (
-        f"CREATE OR REPLACE TEMP TABLE {plain_ident(table)}_raw AS SELECT * FROM read_csv(?, header = true, "
-        f"delim = ?, quote = '\"', escape = '\"', columns = ?, ignore_errors = true, {rejects}"
-        f"null_padding = false, auto_detect = false, strict_mode = true, max_line_size = {MAX_LINE_BYTES})"
-    )
+    return con.execute(*rejected_lines_sql()).fetchall()
 
 
 # DuckDB's reject table records one error per field a ragged row lacks or adds, each
@@ -495,26 +490,6 @@ def _reject_work(path: Path, delimiter: str, fields: int) -> float:
 def _lines_work(lengths: np.ndarray, delimiters: np.ndarray, fields: int) -> float:
     off = np.abs(delimiters + 1 - fields).astype(np.float64)
     return float(np.sum(off * (lengths + _REJECT_ERROR_COST)))
-
-
-def _count_rows_sql(relation: str) -> str:
-    """Statement counting the rows of an internal relation."""
-    return f"SELECT count(*) FROM {plain_ident(relation)}"
-
-
-def _csv_cells_view_sql(table: str, columns: list[str], *, with_line_table: bool) -> str:
-    """View ``{table}_cells`` over the raw CSV columns ``c0, c1, ...``, renamed, with each row's line.
-
-    Line numbers come from ``{table}_lines`` (the lines DuckDB accepted) when some
-    rows were rejected, else from the row position.
-    """
-    table = plain_ident(table)
-    if with_line_table:
-        line_sql, source_sql = f"g.{LINE_COLUMN}", f"{table}_raw r POSITIONAL JOIN {table}_lines g"
-    else:
-        line_sql, source_sql = "r.rowid + 2", f"{table}_raw r"
-    cells = ", ".join(f"r.c{i} AS {quote_ident(col)}" for i, col in enumerate(columns))
-    return f"CREATE OR REPLACE TEMP VIEW {table}_cells AS SELECT {line_sql} AS {LINE_COLUMN}, {cells} FROM {source_sql}"
 
 
 def _ragged_row(line: int, text: str, message: str) -> RaggedRow:
@@ -574,7 +549,7 @@ def _stage_csv_python(con, text: str, name: str, table: str, delimiter: str, col
 
 
 def _read_parquet(path: Path) -> pa.Table:
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # heavy, and needed only for Parquet files
 
     try:
         source = pq.read_table(path)
@@ -595,8 +570,6 @@ def _arrow_text(col: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     Integers, whole floats ("3", not "3.0"), other floats, booleans and dates are cast
     column-wise (a million values in milliseconds); other types go value by value.
     """
-    import pyarrow.compute as pc
-
     kind = col.type
     if pa.types.is_string(kind):
         return col
@@ -710,7 +683,7 @@ def _check_xlsx_archive(path: Path) -> None:
 
 
 def _open_workbook(path: Path):
-    import openpyxl
+    import openpyxl  # heavy, optional: needed only for XLSX files
     import openpyxl.xml
 
     if not openpyxl.xml.DEFUSEDXML:
@@ -798,14 +771,9 @@ def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str) -> Sta
     con.register("_arrow_stage", table_data)
     con.execute(copy_to_temp_sql(f"{table}_raw", "_arrow_stage"))
     con.unregister("_arrow_stage")
-    con.execute(_arrow_cells_view_sql(table))
+    con.execute(*arrow_cells_view_sql(table))
     _create_text_view(con, table, columns)
     return StageInfo(file_format, columns, table_data.num_rows, cells=f"{table}_cells")
-
-
-def _arrow_cells_view_sql(table: str) -> str:
-    """View ``{table}_cells`` over ``{table}_raw`` as is: Arrow tables are staged with their line column."""
-    return f"CREATE OR REPLACE TEMP VIEW {plain_ident(table)}_cells AS SELECT * FROM {table}_raw"
 
 
 def _create_text_view(con, table: str, columns: list[str]) -> None:
@@ -814,13 +782,7 @@ def _create_text_view(con, table: str, columns: list[str]) -> None:
     A view, not a table: trimming every cell of a large file costs more than the
     read itself, and the importer trims only the cells it uses.
     """
-    con.execute(_text_view_sql(table, columns))
-
-
-def _text_view_sql(table: str, columns: list[str]) -> str:
-    """Statement of view ``table``: the cells of ``{table}_cells``, trimmed, blank as NULL."""
-    select = ", ".join(f"nullif(trim({quote_ident(c)}), '') AS {quote_ident(c)}" for c in columns)
-    return f"CREATE OR REPLACE TEMP VIEW {plain_ident(table)} AS SELECT {LINE_COLUMN}, {select} FROM {table}_cells"
+    con.execute(*text_view_sql(table, columns))
 
 
 @contextmanager
@@ -830,27 +792,22 @@ def insertion_order(con: duckdb.DuckDBPyConnection, *, preserve: bool) -> Iterat
     Staging needs file order; later steps carry ``_line`` and write faster when
     parallel threads may append in any order.
     """
-    before = bool(con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0])
+    before = bool(con.execute(*setting_sql("preserve_insertion_order")).fetchall()[0][0])
     if before == preserve or (not preserve and _locked(con)):
         # A locked connection (the dashboard's) keeps DuckDB's default, which keeps
         # order: staging stays right, only the later writes run less parallel.
         yield
         return
-    con.execute(_insertion_order_sql(preserve))
+    con.execute(*insertion_order_sql(preserve))
     try:
         yield
     finally:
-        con.execute(_insertion_order_sql(before))
+        con.execute(*insertion_order_sql(before))
 
 
 def _locked(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the connection's configuration is locked (see :func:`turquesa_geo.store.connection.lock_down`)."""
-    return bool(con.execute("SELECT current_setting('lock_configuration')").fetchall()[0][0])
-
-
-def _insertion_order_sql(preserve: bool) -> str:
-    """SET statement of ``preserve_insertion_order`` (a boolean written as a keyword, not a value)."""
-    return f"SET preserve_insertion_order = {'true' if preserve else 'false'}"
+    return bool(con.execute(*setting_sql("lock_configuration")).fetchall()[0][0])
 
 
 def drop_stage(con: duckdb.DuckDBPyConnection, table: str = "stage") -> None:

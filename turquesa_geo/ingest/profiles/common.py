@@ -8,7 +8,8 @@ validates, quarantines, reconciles and upserts it as it does any file. Aggregate
 profiles (UNODC GLOTIP) write counts, not cases (see :mod:`turquesa_geo.ingest.profiles.glotip`).
 
 Every profile also knows the columns that mark its files, so that a file given the
-wrong profile is refused with the name of the profile it looks like.
+wrong profile is refused with the name of the profile it looks like (the registry,
+:mod:`turquesa_geo.ingest.profiles`, holds every profile and does that check).
 """
 
 from __future__ import annotations
@@ -23,29 +24,25 @@ import pandas as pd
 import pyarrow as pa
 
 from turquesa_geo.countries import resolve_country
-from turquesa_geo.i18n import N_, Translatable, gettext
+from turquesa_geo.i18n import N_, gettext
 from turquesa_geo.ingest.parsing import parse_date
-from turquesa_geo.ingest.readers import ImportRefused
 
 __all__ = [
-    "PROFILE_NAMES",
+    "FLAT_PROFILE",
+    "MIN_MARKER_SHARE",
     "Mapping",
     "Profile",
     "allocate_persons",
     "as_text",
-    "check_profile",
     "clean_text",
     "content_ids",
     "coordinate_precision",
     "first_column",
     "flag_set",
     "iso_dates",
-    "looks_like",
     "marker_score",
     "note_text",
     "parse_coordinates",
-    "profile",
-    "register",
     "resolve_countries",
     "text_array",
     "whole_numbers",
@@ -102,88 +99,20 @@ class Profile:
     first_cell_names: tuple[str, ...] = ()
 
 
-_PROFILES: dict[str, Profile] = {}
-
-
-def register(p: Profile) -> Profile:
-    """Add a profile to the registry (each profile module registers itself on import)."""
-    _PROFILES[p.name] = p
-    return p
-
-
-def _load() -> dict[str, Profile]:
-    from turquesa_geo.ingest.profiles import ctdc, glotip, mmp  # noqa: F401  (they register themselves)
-
-    return _PROFILES
-
-
-#: The profiles ``turquesa import --profile`` accepts; "flat" is the native format.
-PROFILE_NAMES: tuple[str, ...] = ("flat", "mmp", "glotip", "ctdc")
-
-_FLAT = Profile(
+#: The native flat incident format, as a profile: its markers tell a flat file from a public one.
+FLAT_PROFILE = Profile(
     "flat", N_("Turquesa flat incident format"), "", "cases", (("incident_id",), ("date",), ("crime_type",))
 )
-
-
-def profile(name: str) -> Profile:
-    """The profile called ``name``; raises :class:`ImportRefused` naming the known ones."""
-    if name == "flat":
-        return _FLAT
-    found = _load().get(name)
-    if found is None:
-        raise ImportRefused(
-            N_("unknown profile {profile!r}; expected one of {expected}"),
-            profile=name,
-            expected=", ".join(PROFILE_NAMES),
-        )
-    return found
 
 
 def marker_score(p: Profile, columns: Iterable[str]) -> float:
     """Share of ``p``'s marker groups that ``columns`` has (0 to 1).
 
-    >>> marker_score(profile("flat"), ["incident_id", "date", "place"])
+    >>> marker_score(FLAT_PROFILE, ["incident_id", "date", "place"])
     0.6666666666666666
     """
     have = set(columns)
     return sum(1 for group in p.markers if have.intersection(group)) / len(p.markers)
-
-
-def looks_like(columns: Iterable[str]) -> Profile | None:
-    """The profile whose markers the columns match best, if it has at least half of them."""
-    columns = list(columns)
-    scored = sorted(((marker_score(p, columns), p.name) for p in (_FLAT, *_load().values())), reverse=True)
-    best_score, best = scored[0]
-    return profile(best) if best_score >= MIN_MARKER_SHARE else None
-
-
-def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
-    """The profile ``name``, after checking that the file's columns are that profile's.
-
-    Raises :class:`ImportRefused` when they are not, naming the profile the file looks
-    like (or saying it looks like none).
-    """
-    wanted = profile(name)
-    if marker_score(wanted, columns) >= MIN_MARKER_SHARE:
-        return wanted
-    likely = looks_like(columns)
-    missing = [group[0] for group in wanted.markers if not set(columns).intersection(group)]
-    said = {"file": file_name, "title": Translatable(wanted.title), "missing": ", ".join(missing)}
-    if likely:
-        raise ImportRefused(
-            N_(
-                "{file} is not a {title} file (it lacks {missing}); "
-                "it looks like {likely}: choose the format {profile} (--profile {profile})"
-            ),
-            likely=Translatable(likely.title),
-            profile=likely.name,
-            **said,
-        )
-    raise ImportRefused(
-        N_("{file} is not a {title} file (it lacks {missing}); it looks like none of the known profiles ({profiles})"),
-        profiles=", ".join(PROFILE_NAMES),
-        **said,
-    )
 
 
 def note_text(note: dict, lang: str = "en") -> str:

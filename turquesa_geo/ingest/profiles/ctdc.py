@@ -37,7 +37,6 @@ from turquesa_geo.ingest.profiles.common import (
     content_ids,
     first_column,
     flag_set,
-    register,
     resolve_countries,
 )
 from turquesa_geo.vocab import normalize_key, resolve_term
@@ -241,21 +240,19 @@ def _flag_target(column: str, mapping: Mapping) -> tuple[str, str, str | None] |
     return None
 
 
-PROFILE = register(
-    Profile(
-        name="ctdc",
-        title="CTDC victim records (IOM Counter Trafficking Data Collaborative)",
-        source=SOURCE,
-        kind="cases",
-        markers=(
-            ("yearofregistration", "yearregister"),
-            ("majoritystatus", "agebroad"),
-            ("gender",),
-            ("citizenship", "un_coo_region"),
-            ("countryofexploitation", "un_coe_region"),
-            ("isforcedlabour", "issexualexploit", "meansofcontrol", "typeofexploitation", "datasource"),
-        ),
-        to_flat=to_flat,
-        first_cell_names=("yearofregistration", "yearregister", "datasource"),
-    )
+PROFILE = Profile(
+    name="ctdc",
+    title="CTDC victim records (IOM Counter Trafficking Data Collaborative)",
+    source=SOURCE,
+    kind="cases",
+    markers=(
+        ("yearofregistration", "yearregister"),
+        ("majoritystatus", "agebroad"),
+        ("gender",),
+        ("citizenship", "un_coo_region"),
+        ("countryofexploitation", "un_coe_region"),
+        ("isforcedlabour", "issexualexploit", "meansofcontrol", "typeofexploitation", "datasource"),
+    ),
+    to_flat=to_flat,
+    first_cell_names=("yearofregistration", "yearregister", "datasource"),
 )

@@ -8,36 +8,25 @@ as censored (``censored = '<5'``, ``value`` NULL), never as 5 or 0. Rows of a re
 
 Counts are stored in ``aggregate_counts``, keyed by (source, area, indicator,
 dimension, category, sex, age group, year, unit): importing a later export replaces
-the values it repeats. Each import reconciles: rows read = accepted + quarantined.
+the values it repeats (written by :mod:`turquesa_geo.ingest.counts`). Each import
+reconciles: rows read = accepted + quarantined.
 
 Terms of use of the data: UNODC's (dataunodc.un.org).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 
 import pandas as pd
-import pyarrow as pa
 
 from turquesa_geo.countries import resolve_country
 from turquesa_geo.i18n import N_
-from turquesa_geo.ingest.profiles.common import (
-    Mapping,
-    Profile,
-    as_text,
-    clean_text,
-    first_column,
-    register,
-    text_array,
-)
-from turquesa_geo.ingest.readers import LINE_COLUMN, StageInfo
-from turquesa_geo.store.queries import drop_temp_sql, select_all_sql
+from turquesa_geo.ingest.profiles.common import Mapping, Profile, clean_text, first_column
+from turquesa_geo.ingest.readers import LINE_COLUMN
 from turquesa_geo.vocab import resolve_term
 
-__all__ = ["DIMENSIONS", "INDICATORS", "PROFILE", "RULES", "import_counts", "parse_value", "to_counts"]
+__all__ = ["DIMENSIONS", "INDICATORS", "PROFILE", "RULES", "parse_value", "to_counts"]
 
 SOURCE = "UNODC GLOTIP"
 
@@ -242,157 +231,17 @@ def _problems(out: pd.DataFrame, get: dict[str, pd.Series], valid_values: list[b
     return pd.DataFrame(rows, columns=["line", "column_name", "rule", "value", "message"])
 
 
-# --- writing -----------------------------------------------------------------------
-
-_COUNT_COLUMNS = [
-    "source",
-    "indicator",
-    "dimension",
-    "category",
-    "country",
-    "area",
-    "sex",
-    "age_group",
-    "year",
-    "unit",
-    "value",
-    "censored",
-    "import_id",
-    "row_hash",
-]
-
-
-def import_counts(con, info: StageInfo, result, source: str, started: dt.datetime) -> None:
-    """Validate the staged GLOTIP file and write its counts, quarantine and import record in one transaction."""
-    from turquesa_geo.ingest.flat import (
-        _next_import_id,
-        _quarantine_by_rule,
-        _quarantine_ragged,
-        _record_and_commit,
-        _register,
-    )
-
-    frame = as_text(con.execute(select_all_sql(info.cells)).df())
-    accepted, problems, mapping = to_counts(frame)
-    result.ignored_columns = [c for c in info.columns if c not in mapping.used]
-    result.unmapped_codes, result.notes = mapping.unmapped, mapping.notes
-    accepted = accepted.assign(source=source)
-    accepted["row_hash"] = [
-        _row_hash(v, c, k) for v, c, k in zip(accepted["value"], accepted["censored"], accepted["country"])
-    ]
-    _register(con, "g_counts", _arrow_counts(accepted))
-    records = frame.set_index(LINE_COLUMN)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        result.import_id = import_id = _next_import_id(con)
-        unchanged, updated = con.execute(_tally_sql()).fetchall()[0]
-        con.execute(_delete_replaced_sql())
-        con.execute(_insert_counts_sql(), [import_id])
-        _quarantine_problems(con, import_id, problems, records)
-        _quarantine_ragged(con, import_id, info.ragged)
-        result.rows_accepted = len(accepted)
-        result.rows_unchanged, result.rows_updated = int(unchanged), int(updated)
-        result.rows_inserted = len(accepted) - int(unchanged) - int(updated)
-        result.quarantine_by_rule = _quarantine_by_rule(con, import_id)
-        result.rows_quarantined = int(problems["line"].nunique()) + len(info.ragged)
-        _record_and_commit(con, result, started)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.execute(drop_temp_sql("TABLE", "g_counts"))
-
-
-def _row_hash(value, censored, country) -> str:
-    return json.dumps([None if v is None or v != v else v for v in (value, censored, country)])
-
-
-def _arrow_counts(frame: pd.DataFrame) -> pa.Table:
-    text = [
-        "source",
-        "indicator",
-        "dimension",
-        "category",
-        "country",
-        "area",
-        "sex",
-        "age_group",
-        "unit",
-        "censored",
-        "row_hash",
-    ]
-    arrays = {c: text_array(frame[c]) for c in text}
-    arrays["year"] = pa.array(frame["year"].astype("int64"), pa.int32())
-    arrays["value"] = pa.array([None if v is None or v != v else int(v) for v in frame["value"]], pa.int64())
-    return pa.table(arrays)
-
-
-_SAME_KEY = " AND ".join(f"a.{c} = g.{c}" for c in ("source", *_KEY))
-
-
-def _tally_sql() -> str:
-    """Query of (unchanged, updated): accepted counts already stored with the same, or another, value."""
-    return (
-        f"SELECT count(*) FILTER (WHERE a.row_hash = g.row_hash), count(*) FILTER (WHERE a.row_hash <> g.row_hash) "
-        f"FROM g_counts g JOIN aggregate_counts a ON {_SAME_KEY}"
-    )
-
-
-def _delete_replaced_sql() -> str:
-    """Statement deleting the stored counts that accepted counts replace (same key, another value)."""
-    return (
-        f"DELETE FROM aggregate_counts a WHERE EXISTS (SELECT 1 FROM g_counts g WHERE {_SAME_KEY} "
-        f"AND a.row_hash <> g.row_hash)"
-    )
-
-
-def _insert_counts_sql() -> str:
-    """Statement inserting the accepted counts not already stored (parameter: import id)."""
-    values = [("?" if c == "import_id" else f"g.{c}") for c in _COUNT_COLUMNS]
-    return (
-        f"INSERT INTO aggregate_counts ({', '.join(_COUNT_COLUMNS)}) SELECT {', '.join(values)} FROM g_counts g "
-        f"WHERE NOT EXISTS (SELECT 1 FROM aggregate_counts a WHERE {_SAME_KEY})"
-    )
-
-
-def _quarantine_problems(con, import_id: int, problems: pd.DataFrame, records: pd.DataFrame) -> None:
-    if problems.empty:
-        return
-    from turquesa_geo.ingest.flat import insert_quarantine
-
-    record = [
-        json.dumps({k: v for k, v in records.loc[line].items() if v is not None and v == v}, ensure_ascii=False)
-        for line in problems["line"]
-    ]
-    insert_quarantine(
-        con,
-        import_id,
-        pa.table(
-            {
-                "line": pa.array(problems["line"].astype("int64")),
-                "column_name": text_array(problems["column_name"]),
-                "rule": text_array(problems["rule"]),
-                "value": text_array(problems["value"]),
-                "message": text_array(problems["message"]),
-                "record": text_array(record),
-            }
-        ),
-    )
-
-
-PROFILE = register(
-    Profile(
-        name="glotip",
-        title="UNODC GLOTIP country data (dataUNODC export)",
-        source=SOURCE,
-        kind="aggregates",
-        markers=(
-            ("iso3_code",),
-            ("indicator",),
-            ("dimension",),
-            ("txtvalue",),
-            ("unit_of_measurement",),
-            ("category",),
-        ),
-    )
+PROFILE = Profile(
+    name="glotip",
+    title="UNODC GLOTIP country data (dataUNODC export)",
+    source=SOURCE,
+    kind="aggregates",
+    markers=(
+        ("iso3_code",),
+        ("indicator",),
+        ("dimension",),
+        ("txtvalue",),
+        ("unit_of_measurement",),
+        ("category",),
+    ),
 )

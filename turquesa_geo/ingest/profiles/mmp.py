@@ -13,6 +13,7 @@ Licence of the data: CC BY 4.0 (IOM Missing Migrants Project, missingmigrants.io
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 
 from turquesa_geo import columns as C
@@ -27,7 +28,6 @@ from turquesa_geo.ingest.profiles.common import (
     first_column,
     iso_dates,
     parse_coordinates,
-    register,
     resolve_countries,
     whole_numbers,
 )
@@ -151,8 +151,6 @@ def _place(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> N
 
 def _country_at(lat: pd.Series, lon: pd.Series) -> pd.Series:
     """ISO3 of the country each point falls in (None at sea)."""
-    import geopandas as gpd
-
     points = gpd.GeoDataFrame(
         geometry=gpd.points_from_xy(pd.to_numeric(lon, errors="coerce"), pd.to_numeric(lat, errors="coerce")),
         index=lat.index,
@@ -201,21 +199,19 @@ def _outcomes(flat: pd.DataFrame, col: dict[str, pd.Series]) -> None:
         flat[C.count_column("migrant", gender, age)] = persons.astype(str)
 
 
-PROFILE = register(
-    Profile(
-        name="mmp",
-        title="IOM Missing Migrants Project",
-        source=SOURCE,
-        kind="cases",
-        markers=(
-            ("main_id", "web_id"),
-            ("number_dead", "dead"),
-            ("minimum_estimated_number_of_missing", "number_missing"),
-            ("migration_route",),
-            ("coordinates", "location_coordinates", "location_coodinates"),
-            ("cause_of_death",),
-            ("total_dead_and_missing", "number_of_survivors", "number_of_females", "number_of_female"),
-        ),
-        to_flat=to_flat,
-    )
+PROFILE = Profile(
+    name="mmp",
+    title="IOM Missing Migrants Project",
+    source=SOURCE,
+    kind="cases",
+    markers=(
+        ("main_id", "web_id"),
+        ("number_dead", "dead"),
+        ("minimum_estimated_number_of_missing", "number_missing"),
+        ("migration_route",),
+        ("coordinates", "location_coordinates", "location_coodinates"),
+        ("cause_of_death",),
+        ("total_dead_and_missing", "number_of_survivors", "number_of_females", "number_of_female"),
+    ),
+    to_flat=to_flat,
 )

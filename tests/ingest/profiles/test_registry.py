@@ -1,0 +1,52 @@
+"""The profile registry: every format by name, found without import side effects."""
+
+from __future__ import annotations
+
+import pytest
+
+from turquesa_geo.ingest import profiles
+from turquesa_geo.ingest.flat import PROFILES as FLAT_PROFILES
+from turquesa_geo.ingest.profiles import PROFILE_NAMES, PROFILES, check_profile, ctdc, glotip, looks_like, mmp, profile
+from turquesa_geo.ingest.profiles.common import FLAT_PROFILE
+from turquesa_geo.ingest.readers import ImportRefused
+
+
+def test_every_profile_is_registered_under_its_own_name():
+    assert PROFILE_NAMES == ("flat", "mmp", "glotip", "ctdc")
+    assert PROFILES == {
+        "flat": FLAT_PROFILE,
+        "mmp": mmp.PROFILE,
+        "glotip": glotip.PROFILE,
+        "ctdc": ctdc.PROFILE,
+    }
+    assert all(name == p.name for name, p in PROFILES.items())
+
+
+def test_the_importer_accepts_exactly_the_registered_names():
+    assert FLAT_PROFILES == PROFILE_NAMES
+
+
+def test_profile_returns_the_registered_profile():
+    assert profile("glotip") is glotip.PROFILE
+    assert profile("flat").kind == "cases" and profile("glotip").kind == "aggregates"
+
+
+def test_an_unknown_profile_is_refused_naming_it_and_the_known_ones():
+    with pytest.raises(ImportRefused) as refused:
+        profile("acled")
+    assert str(refused.value) == "unknown profile 'acled'; expected one of flat, mmp, glotip, ctdc"
+
+
+def test_looks_like_scores_every_registered_profile():
+    assert looks_like(["iso3_code", "indicator", "dimension", "txtvalue"]) is glotip.PROFILE
+    assert looks_like(["incident_id", "date", "crime_type"]) is FLAT_PROFILE
+    assert looks_like(["a", "b"]) is None
+
+
+def test_check_profile_refuses_a_file_of_another_profile_naming_both():
+    with pytest.raises(ImportRefused, match=r"it looks like .*--profile glotip"):
+        check_profile("mmp", ["iso3_code", "indicator", "dimension", "txtvalue"], "x.csv")
+
+
+def test_the_registry_module_has_no_register_hook():
+    assert not hasattr(profiles, "register") and not hasattr(profiles.common, "register")

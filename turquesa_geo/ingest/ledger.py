@@ -1,0 +1,238 @@
+"""The import ledger: one transaction per import, its record, its quarantine and its reconciliation.
+
+Every importer (flat files, HTCDS pairs, aggregate counts) writes through these steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from turquesa_geo.i18n import N_
+from turquesa_geo.ingest.profiles.common import text_array
+from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, RaggedRow
+from turquesa_geo.store.ingest_ledger import (
+    count_lines_sql,
+    import_origin_sql,
+    insert_quarantine_sql,
+    next_import_id_sql,
+    previous_import_sql,
+    quarantine_by_rule_sql,
+    quarantined_lines_sql,
+    record_import_sql,
+)
+from turquesa_geo.store.queries import copy_to_temp_sql
+
+__all__ = [
+    "ImportResult",
+    "ProgressCallback",
+    "count_lines",
+    "file_sha256",
+    "import_origin",
+    "insert_quarantine",
+    "next_import_id",
+    "previous_import",
+    "quarantine_by_rule",
+    "quarantine_ragged",
+    "quarantined_lines",
+    "record_import",
+    "register_table",
+    "require_reconciled",
+    "transaction",
+]
+
+#: Called with (phase, fraction done) as an import advances.
+ProgressCallback = Callable[[str, float], None]
+
+
+@dataclass
+class ImportResult:
+    """The reconciliation of one import."""
+
+    import_id: int
+    file_name: str
+    sha256: str
+    profile: str
+    source: str | None
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    dropped_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    #: Per source column, codes a profile did not understand (the rows are kept).
+    unmapped_codes: dict[str, list[str]] = field(default_factory=dict)
+    #: What a profile could not map, in words: message ids and values (see :func:`profiles.common.note_text`).
+    notes: list[dict] = field(default_factory=list)
+    quarantine_by_rule: dict[str, int] = field(default_factory=dict)
+    already_imported: bool = False
+    file_format: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    @property
+    def reconciles(self) -> bool:
+        """True when rows read = accepted + quarantined and accepted = inserted + updated + unchanged."""
+        return (
+            self.rows_read == self.rows_accepted + self.rows_quarantined
+            and self.rows_accepted == self.rows_inserted + self.rows_updated + self.rows_unchanged
+        )
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready dict."""
+        return asdict(self) | {"reconciles": self.reconciles}
+
+
+# --- the transaction ---------------------------------------------------------------
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block as one transaction: BEGIN, then COMMIT when it ends, or ROLLBACK when it raises.
+
+    Whatever the block raises (a failed statement, an import that does not reconcile,
+    an interrupt) leaves the store as it was, and is raised again.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def require_reconciled(result: ImportResult) -> None:
+    """Raise ``RuntimeError``, for the transaction to roll back, when ``result`` does not reconcile.
+
+    >>> require_reconciled(ImportResult(1, "a.csv", "", "flat", None, rows_read=1))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    RuntimeError: import of a.csv does not reconcile: {'import_id': 1, ...}
+    """
+    if not result.reconciles:
+        raise RuntimeError(f"import of {result.file_name} does not reconcile: {result.to_dict()}")
+
+
+# --- the record --------------------------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 digest of a file's bytes; raises :class:`ImportRefused` naming a missing path."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        raise ImportRefused(N_("{path}: no such file"), path=str(path)) from None
+    except IsADirectoryError:
+        raise ImportRefused(N_("{path}: is a directory, not a file"), path=str(path)) from None
+    return digest.hexdigest()
+
+
+def previous_import(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
+    """The id of the first finished import of these bytes, or None."""
+    row = con.execute(*previous_import_sql(sha256)).fetchall()[0]
+    return None if row[0] is None else int(row[0])
+
+
+def import_origin(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[str | None, str]:
+    """(source, profile) of one recorded import."""
+    source, profile = con.execute(*import_origin_sql(import_id)).fetchall()[0]
+    return source, profile
+
+
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The id the next import takes (read inside its transaction)."""
+    return int(con.execute(*next_import_id_sql()).fetchall()[0][0])
+
+
+def record_import(con: duckdb.DuckDBPyConnection, result: ImportResult, started: dt.datetime) -> None:
+    """Record a finished import in ``imports``, its end time now."""
+    values = {
+        "import_id": result.import_id,
+        "file_name": result.file_name,
+        "sha256": result.sha256,
+        "profile": result.profile,
+        "source": result.source,
+        "rows_read": result.rows_read,
+        "rows_accepted": result.rows_accepted,
+        "rows_quarantined": result.rows_quarantined,
+        "rows_inserted": result.rows_inserted,
+        "rows_updated": result.rows_updated,
+        "rows_unchanged": result.rows_unchanged,
+        "dropped_columns": json.dumps(result.dropped_columns),
+        "ignored_columns": json.dumps(result.ignored_columns),
+        "started": started,
+        "finished": dt.datetime.now(),
+    }
+    con.execute(*record_import_sql(values))
+
+
+def register_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Copy an Arrow table into temporary table ``name``."""
+    con.register(f"_{name}", table)
+    con.execute(copy_to_temp_sql(name, f"_{name}"))
+    con.unregister(f"_{name}")
+
+
+# --- the quarantine ----------------------------------------------------------------
+
+
+def insert_quarantine(con: duckdb.DuckDBPyConnection, import_id: int, rows: pa.Table) -> None:
+    """Quarantine ``rows`` (line, column_name, rule, value, message, record) for an import, in one insert.
+
+    Row-by-row inserts cost about a millisecond each: minutes for a file of many bad lines.
+    """
+    con.register("_quarantined", rows)
+    try:
+        con.execute(*insert_quarantine_sql("_quarantined", import_id))
+    finally:
+        con.unregister("_quarantined")
+
+
+def quarantine_ragged(con: duckdb.DuckDBPyConnection, import_id: int, ragged: Iterable[RaggedRow]) -> None:
+    """Quarantine the rows that could not be split into the header's fields, as read."""
+    ragged = list(ragged)
+    if ragged:
+        insert_quarantine(con, import_id, _ragged_table(ragged))
+
+
+def _ragged_table(ragged: list[RaggedRow]) -> pa.Table:
+    """The quarantine rows of ragged lines: rule ``ragged_row``, the raw text as the record."""
+    return pa.table(
+        {
+            "line": pa.array([r.line for r in ragged], pa.int64()),
+            "column_name": text_array(None for _ in ragged),
+            "rule": text_array("ragged_row" for _ in ragged),
+            "value": text_array(None for _ in ragged),
+            "message": text_array(r.message for r in ragged),
+            "record": text_array(json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False) for r in ragged),
+        }
+    )
+
+
+def quarantine_by_rule(con: duckdb.DuckDBPyConnection, import_id: int) -> dict[str, int]:
+    """Quarantined lines of one import per rule."""
+    by_rule = con.execute(*quarantine_by_rule_sql(import_id)).fetchall()
+    return {rule: int(n) for rule, n in by_rule}
+
+
+def quarantined_lines(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
+    """The number of distinct lines one import quarantined."""
+    return int(con.execute(*quarantined_lines_sql(import_id)).fetchall()[0][0])
+
+
+def count_lines(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    """The number of distinct lines in an internal relation (e.g. a table of problems)."""
+    return int(con.execute(*count_lines_sql(relation, LINE_COLUMN)).fetchall()[0][0])

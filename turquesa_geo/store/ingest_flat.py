@@ -1,0 +1,679 @@
+"""SQL of the flat importer: lookups, the quarantine rules, the rows to write and the writes.
+
+Every statement builder returns ``(sql, params)`` with DuckDB ``$name`` parameters in a
+dict; the few helpers that return a fragment (a select list, a condition) say so. The
+staged file is described by a :class:`FlatStage` of plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from turquesa_geo import columns as C
+from turquesa_geo.store.ingest_stage import LINE_COLUMN
+from turquesa_geo.store.queries import name_literal, plain_ident
+from turquesa_geo.store.queries import quote_ident as q
+
+__all__ = [
+    "BBOX_MARGIN_DEG",
+    "CASE_TABLES",
+    "LINE_COLUMN",
+    "TERM_COLUMNS",
+    "FlatStage",
+    "RowRule",
+    "attributes_sql",
+    "decimal_separators_sql",
+    "delete_replaced_sql",
+    "distinct_cells_sql",
+    "errors_sql",
+    "insert_cases_sql",
+    "max_case_uid_sql",
+    "own_values",
+    "persons_sql",
+    "quarantine_sql",
+    "row_rules",
+    "rows_to_write_sql",
+    "source_map_sql",
+    "suspect_sql",
+    "written_counts_sql",
+]
+
+Query = tuple[str, dict[str, object]]
+
+#: Degrees of slack around a country's bounding box before a point counts as outside.
+BBOX_MARGIN_DEG = 1.0
+
+#: Columns resolved in a controlled vocabulary: single-valued ones, then multi-valued.
+TERM_COLUMNS: tuple[str, ...] = (C.CRIME_TYPE, C.NETWORK, *C.DETAIL_TERM_COLUMNS, *C.MULTI_VALUE_COLUMNS)
+
+#: Store tables keyed by case uid, children first: a replaced case is deleted from each.
+CASE_TABLES = ("case_persons", "case_events", "case_attributes", "cases")
+
+
+@dataclass(frozen=True)
+class FlatStage:
+    """The staged file as the SQL reads it: the relation of its cells, its kept columns, its decimal mark."""
+
+    cells: str
+    columns: tuple[str, ...]
+    decimal_comma: bool = False
+
+
+# --- small pieces ------------------------------------------------------------------
+
+
+def _text_sql(cell: str) -> str:
+    """SQL for the text of a cell, as every rule reads it: trimmed, blank as NULL.
+
+    >>> _text_sql("s.x")
+    "nullif(trim(s.x), '')"
+    """
+    return f"nullif(trim({cell}), '')"
+
+
+def _present(stage: FlatStage, column: str) -> bool:
+    return column in stage.columns
+
+
+def _cell(stage: FlatStage, column: str) -> str:
+    """The staged cell, or NULL when the file lacks the column (missing means not reported)."""
+    return f"s.{q(column)}" if _present(stage, column) else "CAST(NULL AS VARCHAR)"
+
+
+def present_counts(stage: FlatStage) -> list[str]:
+    """The person-count columns the file has."""
+    return [c for c in C.COUNT_COLUMNS if _present(stage, c)]
+
+
+def _numbers(stage: FlatStage) -> list[str]:
+    """The whole-number columns the file has: person counts and outcomes (:data:`columns.OUTCOME_COLUMNS`)."""
+    return present_counts(stage) + [c for c in C.OUTCOME_COLUMNS if _present(stage, c)]
+
+
+def _quoted(expr: str) -> str:
+    return f"'''' || {expr} || ''''"
+
+
+# --- lookups -----------------------------------------------------------------------
+
+
+def distinct_cells_sql(stage: FlatStage, columns: list[str]) -> Query:
+    """Query of (column, cell, text) for the distinct non-NULL cells of ``columns``.
+
+    Each column's name comes back as parameter ``$column_{i}``.
+
+    >>> sql, params = distinct_cells_sql(FlatStage("stage_cells", ("date",)), ["date"])
+    >>> sql
+    'SELECT col, cell, nullif(trim(cell), \\'\\') FROM (SELECT DISTINCT CAST($column_0 AS VARCHAR) AS col, "date" AS cell FROM stage_cells WHERE "date" IS NOT NULL)'
+    >>> params
+    {'column_0': 'date'}
+    """
+    cells = plain_ident(stage.cells)
+    parts = [
+        f"SELECT DISTINCT CAST($column_{i} AS VARCHAR) AS col, {q(c)} AS cell FROM {cells} WHERE {q(c)} IS NOT NULL"
+        for i, c in enumerate(columns)
+    ]
+    sql = f"SELECT col, cell, {_text_sql('cell')} FROM ({' UNION ALL '.join(parts)})"
+    return sql, {f"column_{i}": c for i, c in enumerate(columns)}
+
+
+def source_map_sql(stage: FlatStage) -> Query:
+    """Statement of table ``m_source``: each distinct source cell and its text."""
+    return (
+        f"CREATE OR REPLACE TEMP TABLE m_source AS SELECT cell, {_text_sql('cell')} AS text "
+        f"FROM (SELECT DISTINCT {q(C.SOURCE)} AS cell FROM {plain_ident(stage.cells)} WHERE {q(C.SOURCE)} IS NOT NULL)",
+        {},
+    )
+
+
+def decimal_separators_sql(relation: str = "stage") -> Query:
+    """Query of (latitudes written with a decimal comma, latitudes written with a point) in ``relation``."""
+    return (
+        f"SELECT count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+,[0-9]+')), "
+        f"count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+\\.[0-9]+')) FROM {plain_ident(relation)}",
+        {},
+    )
+
+
+# --- canonical rows ----------------------------------------------------------------
+#
+# Canonical rows are never materialized whole: the rules read a cheap projection of
+# the staged cells ("checked") and the lookups, and the accepted rows are resolved
+# once, straight into the table of rows to write.
+
+
+def _number_sql(stage: FlatStage, column: str) -> str:
+    """SQL for a cell's number, as ``TRY_CAST`` of its text would give it.
+
+    DuckDB's cast already skips ASCII spaces, so only cells it refuses (padded with
+    e.g. no-break spaces) are trimmed and tried again: trimming every cell costs more
+    than the cast.
+    """
+    cell = _cell(stage, column)
+    if stage.decimal_comma:
+        cell = f"replace({cell}, ',', '.')"
+    return f"coalesce(TRY_CAST({cell} AS DOUBLE), TRY_CAST(trim({cell}) AS DOUBLE))"
+
+
+def own_values(stage: FlatStage) -> list[str]:
+    """Select list (fragments) of the values a staged row holds itself (cells ``s``); the source comes apart.
+
+    Number columns keep their cell beside the value, for the messages of the few
+    rows that break a rule.
+    """
+    selects = [
+        f"s.{LINE_COLUMN}",
+        f"{_text_sql(_cell(stage, C.INCIDENT_ID))} AS _incident_id",
+        f"{_text_sql(_cell(stage, C.PLACE))} AS _place",
+        f"{_cell(stage, C.DETECTION_COUNTRY)} AS _detection_country_cell",
+        *(f"{_text_sql(_cell(stage, c))} AS _{c}" for c in C.DETAIL_TEXT_COLUMNS),
+    ]
+    for column in (C.LAT, C.LON, *present_counts(stage), *C.OUTCOME_COLUMNS):
+        selects += [f"{_cell(stage, column)} AS _{column}_cell", f"{_number_sql(stage, column)} AS _{column}"]
+    return selects
+
+
+def _with_source(stage: FlatStage, selects: list[str]) -> str:
+    """SELECT ``selects`` and ``_source`` (the row's, else ``$source``) from the cells ``s``.
+
+    Sources are few and long: they are looked up in m_source, trimmed once each.
+    """
+    cells = plain_ident(stage.cells)
+    if not _present(stage, C.SOURCE):
+        return f"SELECT {', '.join(selects)}, $source AS _source FROM {cells} s"
+    return (
+        f"SELECT {', '.join(selects)}, coalesce(src.text, $source) AS _source FROM {cells} s "
+        f"LEFT JOIN m_source src ON src.cell = s.{q(C.SOURCE)}"
+    )
+
+
+def _looked_up(
+    stage: FlatStage, column: str, lookup: str, value: str, alias: str, condition: str = ""
+) -> tuple[str, str | None]:
+    """Select expression ``_{column}`` and the join that resolves the column's cells in ``lookup``."""
+    if not _present(stage, column):
+        return f"CAST(NULL AS VARCHAR) AS _{column}", None
+    join = f"LEFT JOIN {lookup} {alias} ON {condition}{alias}.cell = s.{q(column)}"
+    return f"{alias}.{value} AS _{column}", join
+
+
+def _canonical_sql(stage: FlatStage) -> str:
+    """SELECT of every staged row's canonical values: own values plus resolved lookups."""
+    looked_up = [("d.d AS _date", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}")]
+    looked_up += [_looked_up(stage, c, "m_country", "iso3", f"k_{c}") for c in C.COUNTRY_COLUMNS]
+    looked_up.append(_looked_up(stage, C.TRANSIT, "m_route", "path", "r"))
+    looked_up += [
+        _looked_up(stage, c, "m_term", "codes", f"t_{c}", f"t_{c}.col = {name_literal(c)} AND ") for c in TERM_COLUMNS
+    ]
+    selects = own_values(stage) + [select for select, _ in looked_up]
+    joins = " ".join(join for _, join in looked_up if join)
+    return f"{_with_source(stage, selects)} {joins}"
+
+
+# --- the rules ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule checked on each row's own values: what it reports and when (SQL fragments)."""
+
+    rule: str
+    column: str | None
+    value: str
+    message: str
+    where: str
+
+    def select(self, relation: str) -> str:
+        """SELECT of the problems this rule finds in ``relation`` (a fragment of the ``errs`` union)."""
+        column_sql = name_literal(self.column) if self.column else "NULL"
+        return (
+            f"SELECT {LINE_COLUMN}, {column_sql} AS column_name, {name_literal(self.rule)} AS rule, "
+            f"{self.value} AS value, {self.message} AS message FROM {plain_ident(relation)} WHERE {self.where}"
+        )
+
+
+def _lookup_rule(stage: FlatStage, rule: str, column: str, lookup: str, value: str, message: str, where: str) -> str:
+    """A rule checked once per distinct value: rows whose cell's lookup entry ``m`` matches ``where``.
+
+    ``where`` reads the small lookup only, so on a clean file each such rule is an
+    empty join.
+    """
+    return (
+        f"SELECT s.{LINE_COLUMN}, {name_literal(column)} AS column_name, {name_literal(rule)} AS rule, "
+        f"{value} AS value, {message} AS message FROM {plain_ident(stage.cells)} s "
+        f"JOIN {lookup} m ON m.cell = s.{q(column)} WHERE {where}"
+    )
+
+
+def _empty_rules(stage: FlatStage, rule: str, column: str, message: str, lookup: str, condition: str = "") -> list[str]:
+    """A required column's rule for empty cells: NULL, or blank (text NULL in the lookup)."""
+    return [
+        f"SELECT {LINE_COLUMN}, {name_literal(column)}, {name_literal(rule)}, NULL, {message} "
+        f"FROM {plain_ident(stage.cells)} WHERE {q(column)} IS NULL",
+        _lookup_rule(stage, rule, column, lookup, "NULL", message, f"{condition}m.text IS NULL"),
+    ]
+
+
+def errors_sql(stage: FlatStage, source: str, today: object) -> Query:
+    """Statement of table ``errs``: one row per (line, rule, column) broken, with the message.
+
+    Rules on a row's own values run on ``suspect``, the few rows that may break one,
+    found in a single scan; rules on looked-up values join the cells to the (usually
+    empty) set of bad lookup entries. ``source`` is the default source of rows that
+    name none; ``today`` the import day, for the future-date rule.
+    """
+    rules = [
+        *(rule.select("suspect") for rule in row_rules(stage)),
+        _outside_country_rule(),
+        _duplicate_rule(),
+        *_date_rules(stage),
+        *_empty_rules(
+            stage,
+            "missing_crime_type",
+            C.CRIME_TYPE,
+            "'crime_type is empty (expected trafficking, smuggling or both)'",
+            "m_term",
+            f"m.col = {name_literal(C.CRIME_TYPE)} AND ",
+        ),
+        *_term_rules(stage),
+        *_country_rules(stage),
+    ]
+    sql = f"CREATE OR REPLACE TEMP TABLE errs AS {_checked_ctes(stage)} {' UNION ALL '.join(rules)}"
+    return sql, {"source": source, "today": today}
+
+
+def _checked_ctes(stage: FlatStage) -> str:
+    """WITH clause of the rows the rules read: ``checked``, ``keyed`` (line, source, id) and ``suspect``."""
+    keys = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(stage, C.INCIDENT_ID))} AS _incident_id"]
+    return (
+        f"WITH checked AS NOT MATERIALIZED (SELECT {', '.join(own_values(stage))} FROM {plain_ident(stage.cells)} s), "
+        f"keyed AS NOT MATERIALIZED ({_with_source(stage, keys)}), "
+        f"suspect AS MATERIALIZED (SELECT * FROM checked WHERE {suspect_sql(_numbers(stage))})"
+    )
+
+
+def row_rules(stage: FlatStage) -> list[RowRule]:
+    """The rules checked on each row's own values: id, coordinates, whole numbers."""
+    return [
+        RowRule("missing_id", C.INCIDENT_ID, "NULL", "'incident_id is empty'", "_incident_id IS NULL"),
+        *_coordinate_rules(),
+        *_count_rules(_numbers(stage)),
+    ]
+
+
+_LAT_TEXT, _LON_TEXT = _text_sql("_lat_cell"), _text_sql("_lon_cell")
+_POINT = f"'(' || {_LAT_TEXT} || ', ' || {_LON_TEXT} || ')'"
+_BOTH_NUMBERS = "_lat IS NOT NULL AND _lon IS NOT NULL"
+
+
+def suspect_sql(numbers: list[str]) -> str:
+    """A condition (fragment) true for every row that may break a row rule, cheap to test on every row.
+
+    A superset of the rules' own conditions, written to name each number (a cast)
+    once or twice, where the rules name it four or five times: the rules then run
+    on the few rows it lets through.
+    """
+    checks = [
+        "_incident_id IS NULL",
+        # With both numbers: out of range or (0, 0); with one missing: any text may be bad.
+        "coalesce(NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180) OR (_lat = 0 AND _lon = 0), "
+        f"{_LAT_TEXT} IS NOT NULL OR {_LON_TEXT} IS NOT NULL)",
+        # x = floor(abs(x)) only for whole numbers >= 0; without a number, any text is bad.
+        *(f"coalesce(_{c} <> floor(abs(_{c})), {_text_sql(f'_{c}_cell')} IS NOT NULL)" for c in numbers),
+    ]
+    return " OR ".join(f"({check})" for check in checks)
+
+
+def _duplicate_rule() -> str:
+    # Group, then join back only the repeated keys: cheaper than a window over every row.
+    return (
+        f"SELECT c.{LINE_COLUMN}, {name_literal(C.INCIDENT_ID)}, 'duplicate_id', c._incident_id, "
+        f"'incident_id ' || {_quoted('c._incident_id')} || ' already used on line ' || CAST(f.first_line AS VARCHAR) "
+        f"FROM keyed c JOIN (SELECT _source, _incident_id, min({LINE_COLUMN}) AS first_line FROM keyed "
+        f"WHERE _incident_id IS NOT NULL GROUP BY _source, _incident_id HAVING count(*) > 1) f "
+        f"ON f._source = c._source AND f._incident_id = c._incident_id WHERE c.{LINE_COLUMN} > f.first_line"
+    )
+
+
+def _date_rules(stage: FlatStage) -> list[str]:
+    return [
+        *_empty_rules(stage, "missing_date", C.DATE, "'date is empty'", "m_date"),
+        _lookup_rule(
+            stage,
+            "bad_date",
+            C.DATE,
+            "m_date",
+            "m.text",
+            f"'date ' || {_quoted('m.text')} || ' is not a valid date (expected e.g. 2024-03-31)'",
+            "m.text IS NOT NULL AND m.d IS NULL",
+        ),
+        _lookup_rule(
+            stage,
+            "future_date",
+            C.DATE,
+            "m_date",
+            "m.text",
+            f"'date ' || {_quoted('m.text')} || ' is after the import day ' || CAST($today AS VARCHAR)",
+            "m.d > $today",
+        ),
+    ]
+
+
+def _term_rules(stage: FlatStage) -> list[str]:
+    rules = []
+    for column in TERM_COLUMNS:
+        if not _present(stage, column):
+            continue
+        vocabulary = C.MULTI_VALUE_COLUMNS.get(column, column)
+        rules.append(
+            _lookup_rule(
+                stage,
+                "unknown_term",
+                column,
+                "m_term",
+                "m.bad",
+                f"{_quoted('m.bad')} || ' is not a known {vocabulary.replace('_', ' ')} (see the {vocabulary} vocabulary)'",
+                f"m.col = {name_literal(column)} AND m.bad IS NOT NULL",
+            )
+        )
+    return rules
+
+
+def _country_rules(stage: FlatStage) -> list[str]:
+    rules = [
+        _lookup_rule(
+            stage,
+            "unknown_country",
+            column,
+            "m_country",
+            "m.text",
+            f"'unknown country ' || {_quoted('m.text')} || ' in {column}' || "
+            "coalesce('; did you mean ' || m.suggestion || '?', '')",
+            "m.text IS NOT NULL AND m.iso3 IS NULL",
+        )
+        for column in C.COUNTRY_COLUMNS
+        if _present(stage, column)
+    ]
+    if _present(stage, C.TRANSIT):
+        rules.append(
+            _lookup_rule(
+                stage,
+                "unknown_country",
+                C.TRANSIT,
+                "m_route",
+                "m.bad",
+                f"'unknown country ' || {_quoted('m.bad')} || ' in transit' || "
+                "coalesce('; did you mean ' || m.suggestion || '?', '')",
+                "m.bad IS NOT NULL",
+            )
+        )
+    return rules
+
+
+def _coordinate_rules() -> list[RowRule]:
+    lat, lon = _LAT_TEXT, _LON_TEXT
+    # A number implies a text: only rows lacking one trim the cell to tell blank from bad.
+    lat_given, lon_given = f"(_lat IS NOT NULL OR {lat} IS NOT NULL)", f"(_lon IS NOT NULL OR {lon} IS NOT NULL)"
+    return [
+        RowRule(
+            "bad_coordinate",
+            C.LAT,
+            lat,
+            f"'lat ' || {_quoted(lat)} || ' is not a number'",
+            f"_lat IS NULL AND {lat} IS NOT NULL",
+        ),
+        RowRule(
+            "bad_coordinate",
+            C.LON,
+            lon,
+            f"'lon ' || {_quoted(lon)} || ' is not a number'",
+            f"_lon IS NULL AND {lon} IS NOT NULL",
+        ),
+        RowRule(
+            "incomplete_coordinates",
+            C.LAT,
+            f"coalesce({lat}, {lon})",
+            "'only one of lat and lon is given'",
+            f"(_lat IS NULL OR _lon IS NULL) AND {lat_given} <> {lon_given}",
+        ),
+        RowRule(
+            "coordinates_out_of_range",
+            C.LAT,
+            _POINT,
+            f"'point ' || {_POINT} || ' is outside lat [-90, 90] / lon [-180, 180]'",
+            f"{_BOTH_NUMBERS} AND NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180)",
+        ),
+        RowRule(
+            "null_island",
+            C.LAT,
+            _POINT,
+            "'point (0, 0) is a placeholder, not a place'",
+            f"{_BOTH_NUMBERS} AND _lat = 0 AND _lon = 0",
+        ),
+    ]
+
+
+def _inside_bbox(y: str, x: str) -> str:
+    margin = BBOX_MARGIN_DEG
+    return (
+        f"({y} BETWEEN b.min_lat - {margin} AND b.max_lat + {margin} "
+        f"AND {x} BETWEEN b.min_lon - {margin} AND b.max_lon + {margin})"
+    )
+
+
+def _outside_country_rule() -> str:
+    """Points far outside their detection country's box: swapped if the swapped point is inside.
+
+    One join for both rules; m_bbox has one row per country, so joining it is the
+    same as asking whether the country has a box containing the point.
+    """
+    in_range = (
+        f"{_BOTH_NUMBERS} AND _lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180 AND NOT (_lat = 0 AND _lon = 0)"
+    )
+    swapped_msg = f"'point ' || {_POINT} || ' is outside ' || iso3 || ' but inside it with lat and lon swapped'"
+    outside_msg = f"'point ' || {_POINT} || ' is more than {BBOX_MARGIN_DEG:g} degree outside ' || iso3"
+    return (
+        f"SELECT {LINE_COLUMN}, {name_literal(C.LAT)}, CASE WHEN swapped THEN 'coordinates_swapped' "
+        f"ELSE 'coordinates_outside_country' END, {_POINT}, "
+        f"CASE WHEN swapped THEN {swapped_msg} ELSE {outside_msg} END "
+        f"FROM (SELECT c.*, b.iso3, {_inside_bbox('_lon', '_lat')} AS swapped FROM checked c "
+        f"JOIN m_country k ON k.cell = c._detection_country_cell JOIN m_bbox b ON b.iso3 = k.iso3 "
+        f"WHERE {in_range} AND NOT {_inside_bbox('_lat', '_lon')})"
+    )
+
+
+def _count_rules(numbers: list[str]) -> list[RowRule]:
+    rules = []
+    for column in numbers:
+        number, text = f"_{column}", _text_sql(f"_{column}_cell")
+        rules.append(
+            RowRule(
+                "bad_count",
+                column,
+                text,
+                f"'{column} ' || {_quoted(text)} || ' is not a whole number'",
+                f"({number} IS NULL AND {text} IS NOT NULL) OR {number} <> floor({number})",
+            )
+        )
+        rules.append(
+            RowRule(
+                "negative_count",
+                column,
+                text,
+                f"'{column} ' || {_quoted(text)} || ' is negative'",
+                f"{number} < 0 AND {number} = floor({number})",
+            )
+        )
+    return rules
+
+
+# --- the rows to write -------------------------------------------------------------
+
+
+def _canonical_columns(count_columns: list[str]) -> list[str]:
+    """The columns of a canonical row (what is written), without the raw text kept for messages."""
+    return [
+        LINE_COLUMN,
+        "_source",
+        "_incident_id",
+        "_date",
+        "_place",
+        "_lat",
+        "_lon",
+        "_transit",
+        *(f"_{c}" for c in C.COUNTRY_COLUMNS),
+        *(f"_{c}" for c in TERM_COLUMNS),
+        *(f"_{c}" for c in (*C.DETAIL_TEXT_COLUMNS, *C.OUTCOME_COLUMNS)),
+        *(f"_{c}" for c in count_columns),
+    ]
+
+
+def _hash_expr(count_columns: list[str]) -> str:
+    """A fingerprint of a row's canonical values, to tell changed rows from unchanged ones."""
+    parts = _canonical_columns([])[1:]
+    # The count columns a file has are part of what it says ("not reported" differs from 0).
+    parts += [name_literal(c) for c in count_columns] + [f"CAST(_{c} AS BIGINT)" for c in count_columns]
+    return "CAST(hash(" + ", ".join(parts) + ") AS VARCHAR)"
+
+
+def max_case_uid_sql() -> Query:
+    """Query of the largest case uid stored (0 in an empty store).
+
+    >>> max_case_uid_sql()
+    ('SELECT coalesce(max(case_uid), 0) FROM cases', {})
+    """
+    return "SELECT coalesce(max(case_uid), 0) FROM cases", {}
+
+
+def rows_to_write_sql(stage: FlatStage, source: str, base: int) -> Query:
+    """Statement of table ``ins``: accepted rows that are new or changed, resolved, fingerprinted, with their uid.
+
+    New cases get uid = ``base`` (the largest uid stored) + line number: unique, no
+    sort needed. ``source`` is the default source of rows that name none.
+    """
+    count_columns = present_counts(stage)
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE ins AS WITH canon AS NOT MATERIALIZED ({_canonical_sql(stage)}), "
+        f"accepted AS NOT MATERIALIZED (SELECT {', '.join(_canonical_columns(count_columns))}, "
+        f"{_hash_expr(count_columns)} AS _hash "
+        f"FROM canon WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM errs)) "
+        f"SELECT a.*, c.case_uid AS _old_uid, "
+        f"coalesce(c.case_uid, CAST($base AS BIGINT) + a.{LINE_COLUMN}) AS case_uid "
+        f"FROM accepted a LEFT JOIN cases c ON c.source = a._source AND c.incident_id = a._incident_id "
+        f"WHERE c.row_hash IS DISTINCT FROM a._hash"
+    )
+    return sql, {"source": source, "base": base}
+
+
+def written_counts_sql() -> Query:
+    """Query of (rows written, of which updates) in ``ins``.
+
+    >>> written_counts_sql()
+    ('SELECT count(*), count(_old_uid) FROM ins', {})
+    """
+    return "SELECT count(*), count(_old_uid) FROM ins", {}
+
+
+def delete_replaced_sql(table: str) -> Query:
+    """Statement deleting from a case table the stored cases that ``ins`` replaces.
+
+    >>> delete_replaced_sql("cases")[0]
+    'DELETE FROM cases WHERE case_uid IN (SELECT _old_uid FROM ins WHERE _old_uid IS NOT NULL)'
+    >>> delete_replaced_sql("imports")
+    Traceback (most recent call last):
+    ValueError: table 'imports' is not one of case_persons, case_events, case_attributes, cases
+    """
+    if table not in CASE_TABLES:
+        raise ValueError(f"table {table!r} is not one of {', '.join(CASE_TABLES)}")
+    return f"DELETE FROM {table} WHERE case_uid IN (SELECT _old_uid FROM ins WHERE _old_uid IS NOT NULL)", {}
+
+
+#: Columns of ``cases`` and the ``ins`` values that fill them; the import id is the parameter.
+_CASE_VALUES = {
+    "case_uid": "case_uid",
+    "source": "_source",
+    "incident_id": "_incident_id",
+    "network": "_network",
+    "reporting_country": "_reporting_country",
+    "crime_type": "_crime_type",
+    "case_date": "_date",
+    "nationality": "_nationality",
+    "origin": "_origin",
+    "transit": "_transit",
+    "destination": "_destination",
+    "detection_country": "_detection_country",
+    "place": "_place",
+    "lat": "_lat",
+    "lon": "_lon",
+    "import_id": "$import_id",
+    "row_hash": "_hash",
+    **{c: f"_{c}" for c in C.DETAIL_COLUMNS},
+}
+
+
+def insert_cases_sql(import_id: int) -> Query:
+    """Statement inserting the cases of ``ins``, recorded under ``import_id``."""
+    sql = f"INSERT INTO cases ({', '.join(_CASE_VALUES)}) SELECT {', '.join(_CASE_VALUES.values())} FROM ins"
+    return sql, {"import_id": import_id}
+
+
+def persons_sql(count_columns: list[str]) -> Query:
+    """Statement inserting the persons of ``ins``: one row per case and non-zero count column.
+
+    ``count_columns`` are known count columns (:data:`columns.COUNT_COLUMNS`); their
+    role, gender and age codes, from the vocabularies, travel as parameters.
+
+    >>> sql, params = persons_sql(["victims_f_minor"])
+    >>> sql
+    'INSERT INTO case_persons (case_uid, role, gender, age_group, nationality, persons) SELECT case_uid, $role_0 AS role, $gender_0 AS gender, $age_group_0 AS age_group, _nationality AS nationality, CAST(_victims_f_minor AS INTEGER) AS persons FROM ins WHERE _victims_f_minor > 0'
+    >>> params
+    {'role_0': 'victim', 'gender_0': 'female', 'age_group_0': 'minor'}
+    >>> persons_sql(["victims"])
+    Traceback (most recent call last):
+    ValueError: 'victims' is not a count column (expected one of columns.COUNT_COLUMNS, e.g. victims_f_minor)
+    """
+    parts, params = [], {}
+    for i, column in enumerate(count_columns):
+        if column not in C.COUNT_COLUMNS:
+            raise ValueError(
+                f"{column!r} is not a count column (expected one of columns.COUNT_COLUMNS, e.g. victims_f_minor)"
+            )
+        params[f"role_{i}"], params[f"gender_{i}"], params[f"age_group_{i}"] = C.parse_count_column(column)
+        parts.append(
+            f"SELECT case_uid, $role_{i} AS role, $gender_{i} AS gender, $age_group_{i} AS age_group, "
+            f"_nationality AS nationality, CAST(_{column} AS INTEGER) AS persons FROM ins WHERE _{column} > 0"
+        )
+    sql = f"INSERT INTO case_persons (case_uid, role, gender, age_group, nationality, persons) {' UNION ALL '.join(parts)}"
+    return sql, params
+
+
+def attributes_sql() -> Query:
+    """Statement inserting the modus-operandi codes of ``ins``: one row per case, dimension and code.
+
+    >>> sql, params = attributes_sql()
+    >>> sql.startswith("INSERT INTO case_attributes (case_uid, dimension, code) SELECT case_uid, $dimension_0 AS dimension")
+    True
+    """
+    parts, params = [], {}
+    for i, (column, vocabulary) in enumerate(C.MULTI_VALUE_COLUMNS.items()):
+        params[f"dimension_{i}"] = vocabulary
+        parts.append(
+            f"SELECT case_uid, $dimension_{i} AS dimension, unnest(string_split(_{column}, ';')) AS code "
+            f"FROM ins WHERE _{column} IS NOT NULL"
+        )
+    return f"INSERT INTO case_attributes (case_uid, dimension, code) {' UNION ALL '.join(parts)}", params
+
+
+def quarantine_sql(stage: FlatStage, import_id: int) -> Query:
+    """Statement quarantining every problem in ``errs`` with its row's record, under ``import_id``.
+
+    The record is a JSON object of the row's kept columns, each cell trimmed; the
+    trimming happens after the join, so only quarantined rows pay for it.
+    """
+    record = "json_object(" + ", ".join(f"{name_literal(c)}, {_text_sql(f's.{q(c)}')}" for c in stage.columns) + ")"
+    sql = (
+        f"INSERT INTO quarantine (import_id, line, column_name, rule, value, message, record) "
+        f"SELECT $import_id, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
+        f"{record} FROM errs e JOIN {plain_ident(stage.cells)} s USING ({LINE_COLUMN})"
+    )
+    return sql, {"import_id": import_id}

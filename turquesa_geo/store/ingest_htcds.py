@@ -1,0 +1,502 @@
+"""SQL of the HTCDS importer: the two files' views, their rules, the assembled cases and the writes.
+
+Every statement builder returns ``(sql, params)`` with DuckDB ``$name`` parameters in a
+dict. The HTCDS field names (which source column is the event type, the nationality,
+...) are the importer's: they arrive as plain dicts, never imported from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from turquesa_geo.store.ingest_stage import LINE_COLUMN
+from turquesa_geo.store.queries import name_literal, plain_ident
+from turquesa_geo.store.queries import quote_ident as q
+
+__all__ = [
+    "CASE_ID",
+    "CASE_TABLES",
+    "accepted_persons_sql",
+    "case_attributes_sql",
+    "case_uids_sql",
+    "case_view_sql",
+    "cases_sql",
+    "cases_to_write_sql",
+    "delete_replaced_sql",
+    "distinct_sql",
+    "event_errors_sql",
+    "events_sql",
+    "insert_attributes_sql",
+    "insert_cases_sql",
+    "insert_events_sql",
+    "insert_persons_sql",
+    "outcomes_sql",
+    "person_errors_sql",
+    "persons_sql",
+    "quarantine_sql",
+    "route_events_sql",
+    "undated_events_sql",
+    "undated_persons_sql",
+    "written_sql",
+]
+
+Query = tuple[str, dict[str, object]]
+
+#: The column both files' views name the case id by, whatever the file calls it.
+CASE_ID = "case_id"
+
+#: Store tables keyed by case uid, children first: a replaced case is deleted from each.
+CASE_TABLES = ("case_persons", "case_events", "case_attributes", "cases")
+
+#: The case uids to write: new and changed cases.
+_CHANGED = "(SELECT case_uid FROM h_uid WHERE NOT coalesce(same, false))"
+
+
+# --- views and lookups -------------------------------------------------------------
+
+
+def case_view_sql(table: str, alias: str, columns: Sequence[str]) -> Query:
+    """View ``{table}_v`` of the staged text: the kept ``columns``, the case id column ``alias`` renamed ``case_id``.
+
+    >>> case_view_sql("hp", "cas_caseid", ["cas_caseid", "prs_gender"])[0]
+    'CREATE OR REPLACE TEMP VIEW hp_v AS SELECT _line, "cas_caseid" AS case_id, "prs_gender" FROM hp'
+    """
+    kept = ", ".join(q(c) for c in columns if c != alias)
+    table = plain_ident(table)
+    return (
+        f"CREATE OR REPLACE TEMP VIEW {table}_v AS SELECT {LINE_COLUMN}, {q(alias)} AS {CASE_ID}, {kept} FROM {table}",
+        {},
+    )
+
+
+def distinct_sql(table: str, column: str) -> Query:
+    """Query of the distinct non-NULL texts of one column of a file's view ``{table}_v``.
+
+    >>> distinct_sql("he", "hte_country")[0]
+    'SELECT DISTINCT "hte_country" FROM he_v WHERE "hte_country" IS NOT NULL'
+    """
+    return f"SELECT DISTINCT {q(column)} FROM {plain_ident(table)}_v WHERE {q(column)} IS NOT NULL", {}
+
+
+def _col(columns: Sequence[str], column: str) -> str:
+    return f"s.{q(column)}" if column in columns else "CAST(NULL AS VARCHAR)"
+
+
+def _lookup(kind: str, expr: str, alias: str) -> str:
+    return f"LEFT JOIN h_map {plain_ident(alias)} ON {alias}.kind = {name_literal(kind)} AND {alias}.raw = {expr}"
+
+
+def _error(table: str, rule: str, column: str, value: str, message: str, where: str) -> str:
+    return (
+        f"SELECT {LINE_COLUMN}, {name_literal(column)} AS column_name, {name_literal(rule)} AS rule, "
+        f"{value} AS value, {message} AS message FROM {plain_ident(table)} WHERE {where}"
+    )
+
+
+# --- events ------------------------------------------------------------------------
+
+
+def events_sql(table: str, columns: Sequence[str], event_columns: Mapping[str, str]) -> Query:
+    """Statement of table ``h_events``: each event row of view ``{table}_v`` with its raw texts and looked-up values.
+
+    ``event_columns`` maps type, country, city, date, lat, lon and seq to the file's columns.
+    """
+    e = {k: _col(columns, v) for k, v in event_columns.items()}
+    lat, lon = (f"TRY_CAST(replace({e[k]}, ',', '.') AS DOUBLE)" for k in ("lat", "lon"))
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_events AS SELECT s.{LINE_COLUMN}, s.{CASE_ID}, "
+        f"{e['type']} AS type_raw, t.code AS event_type, {e['country']} AS country_raw, "
+        f"k.code AS country, k.note AS sugg, {e['city']} AS place, {e['date']} AS date_raw, "
+        f"CAST(d.code AS DATE) AS event_date, {e['lat']} AS lat_raw, {e['lon']} AS lon_raw, "
+        f"{lat} AS lat, {lon} AS lon, TRY_CAST({e['seq']} AS INTEGER) AS seq "
+        f"FROM {plain_ident(table)}_v s {_lookup('event_type', e['type'], 't')} "
+        f"{_lookup('country', e['country'], 'k')} {_lookup('date', e['date'], 'd')}",
+        {},
+    )
+
+
+def event_errors_sql(event_columns: Mapping[str, str], today: object) -> Query:
+    """Statement of table ``he_err``: the events file's problems; ``today`` is the import day."""
+    e = event_columns
+    inside = (
+        "EXISTS (SELECT 1 FROM h_bbox b WHERE b.iso3 = h_events.country AND lat BETWEEN b.min_lat - 1 "
+        "AND b.max_lat + 1 AND lon BETWEEN b.min_lon - 1 AND b.max_lon + 1)"
+    )
+    rules = [
+        _error("h_events", "missing_id", CASE_ID, "NULL", "'case_id is empty'", f"{CASE_ID} IS NULL"),
+        _error(
+            "h_events",
+            "unknown_term",
+            e["type"],
+            "type_raw",
+            "'''' || coalesce(type_raw, '') || ''' is not an event type (Recruitment, Transit, Exploitation, "
+            "Departure, Interception, Arrival)'",
+            "event_type IS NULL",
+        ),
+        _error("h_events", "missing_country", e["country"], "NULL", "'hte_Country is empty'", "country_raw IS NULL"),
+        _error(
+            "h_events",
+            "unknown_country",
+            e["country"],
+            "country_raw",
+            "'unknown country ''' || country_raw || '''' || coalesce('; did you mean ' || sugg || '?', '')",
+            "country_raw IS NOT NULL AND country IS NULL",
+        ),
+        _error(
+            "h_events",
+            "bad_date",
+            e["date"],
+            "date_raw",
+            "'date ''' || date_raw || ''' is not a valid date'",
+            "date_raw IS NOT NULL AND event_date IS NULL",
+        ),
+        _error(
+            "h_events",
+            "future_date",
+            e["date"],
+            "date_raw",
+            "'date ''' || date_raw || ''' is after the import day'",
+            "event_date > $today",
+        ),
+        _error(
+            "h_events",
+            "bad_coordinate",
+            e["lat"],
+            "coalesce(lat_raw, '') || ', ' || coalesce(lon_raw, '')",
+            "'point (' || coalesce(lat_raw, '') || ', ' || coalesce(lon_raw, '') || ') is not a valid point "
+            "in ' || coalesce(country, '?')",
+            "(lat_raw IS NOT NULL OR lon_raw IS NOT NULL) AND (lat IS NULL OR lon IS NULL OR "
+            "NOT (lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180) OR (lat = 0 AND lon = 0) OR "
+            f"(country IN (SELECT iso3 FROM h_bbox) AND NOT {inside}))",
+        ),
+    ]
+    return f"CREATE OR REPLACE TEMP TABLE he_err AS {' UNION ALL '.join(rules)}", {"today": today}
+
+
+def undated_events_sql(date_column: str) -> Query:
+    """Statement adding to ``he_err`` the otherwise valid events of cases with no valid dated event."""
+    return (
+        f"INSERT INTO he_err ({LINE_COLUMN}, column_name, rule, value, message) "
+        f"SELECT {LINE_COLUMN}, {name_literal(date_column)}, 'undated_case', {CASE_ID}, "
+        f"'no event of case ''' || {CASE_ID} || ''' has a valid date' FROM h_events WHERE {CASE_ID} IS NOT NULL "
+        f"AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err) AND {CASE_ID} NOT IN (SELECT {CASE_ID} "
+        f"FROM h_events WHERE event_date IS NOT NULL AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err))",
+        {},
+    )
+
+
+# --- persons -----------------------------------------------------------------------
+
+
+def persons_sql(
+    table: str, columns: Sequence[str], person_columns: Mapping[str, str], victim_context: Mapping[str, str]
+) -> Query:
+    """Statement of table ``h_persons``: each person row of view ``{table}_v`` with its raw texts and looked-up values.
+
+    ``person_columns`` maps role, gender, age_group, age, nationality and crime_type to
+    the file's columns; ``victim_context`` lists the multiselect columns.
+    """
+    p = {k: _col(columns, v) for k, v in person_columns.items()}
+    selects = [
+        f"s.{LINE_COLUMN}",
+        f"s.{CASE_ID}",
+        f"{p['role']} AS role_raw",
+        "r.code AS role",
+        f"{p['gender']} AS gender_raw",
+        "g.code AS gender",
+        f"{p['age_group']} AS age_group_raw",
+        f"{p['age']} AS age_raw",
+        "coalesce(a.code, y.code) AS age_group",
+        f"{p['nationality']} AS nationality_raw",
+        "k.code AS nationality",
+        "k.note AS sugg",
+        f"{p['crime_type']} AS crime_raw",
+        "c.code AS crime_type",
+    ]
+    joins = [
+        _lookup("role", p["role"], "r"),
+        _lookup("gender", p["gender"], "g"),
+        _lookup("age_group", p["age_group"], "a"),
+        _lookup("age", p["age"], "y"),
+        _lookup("country", p["nationality"], "k"),
+        _lookup("crime_type", p["crime_type"], "c"),
+    ]
+    for i, column in enumerate(victim_context):
+        column = plain_ident(column)
+        selects += [f"{_col(columns, column)} AS {column}_raw", f"v{i}.code AS {column}", f"v{i}.note AS {column}_bad"]
+        joins.append(_lookup(column, _col(columns, column), f"v{i}"))
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_persons AS SELECT {', '.join(selects)} "
+        f"FROM {plain_ident(table)}_v s {' '.join(joins)}",
+        {},
+    )
+
+
+def person_errors_sql(person_columns: Mapping[str, str], victim_context: Mapping[str, str]) -> Query:
+    """Statement of table ``hp_err``: the persons file's problems."""
+    p = person_columns
+    rules = [
+        _error("h_persons", "missing_id", CASE_ID, "NULL", "'case_id is empty'", f"{CASE_ID} IS NULL"),
+        _error(
+            "h_persons",
+            "unknown_term",
+            p["role"],
+            "role_raw",
+            "'''' || role_raw || ''' is not a role (victim, migrant, suspect)'",
+            "role_raw IS NOT NULL AND role IS NULL",
+        ),
+        _error(
+            "h_persons",
+            "invalid_gender",
+            p["gender"],
+            "gender_raw",
+            "'''' || gender_raw || ''' is not a gender (Female, Male, Transgender/NonConforming, Unknown)'",
+            "gender_raw IS NOT NULL AND gender IS NULL",
+        ),
+        _error(
+            "h_persons",
+            "invalid_age",
+            p["age_group"],
+            "coalesce(age_group_raw, age_raw)",
+            "'''' || coalesce(age_group_raw, age_raw) || ''' is not an age group (adult, minor, unknown) or an age'",
+            "(age_group_raw IS NOT NULL OR age_raw IS NOT NULL) AND age_group IS NULL",
+        ),
+        _error(
+            "h_persons",
+            "unknown_country",
+            p["nationality"],
+            "nationality_raw",
+            "'unknown country ''' || nationality_raw || '''' || coalesce('; did you mean ' || sugg || '?', '')",
+            "nationality_raw IS NOT NULL AND nationality IS NULL",
+        ),
+        _error(
+            "h_persons",
+            "unknown_term",
+            p["crime_type"],
+            "crime_raw",
+            "'''' || crime_raw || ''' is not a crime type'",
+            "crime_raw IS NOT NULL AND crime_type IS NULL",
+        ),
+    ]
+    for column in victim_context:
+        column = plain_ident(column)
+        rules.append(
+            _error(
+                "h_persons",
+                "unknown_term",
+                column,
+                f"{column}_bad",
+                f"'''' || {column}_bad || ''' is not a known value of {column}'",
+                f"{column}_bad IS NOT NULL",
+            )
+        )
+    return f"CREATE OR REPLACE TEMP TABLE hp_err AS {' UNION ALL '.join(rules)}", {}
+
+
+def undated_persons_sql() -> Query:
+    """Statement adding to ``hp_err`` the persons of cases with no valid dated event."""
+    return (
+        f"INSERT INTO hp_err ({LINE_COLUMN}, column_name, rule, value, message) "
+        f"SELECT {LINE_COLUMN}, {name_literal(CASE_ID)}, 'undated_case', {CASE_ID}, "
+        f"'case ''' || {CASE_ID} || ''' has no valid dated event in the events file' FROM h_persons "
+        f"WHERE {CASE_ID} IS NOT NULL AND {CASE_ID} NOT IN (SELECT {CASE_ID} FROM h_events WHERE event_date IS NOT NULL "
+        f"AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err))",
+        {},
+    )
+
+
+# --- assembling cases ----------------------------------------------------------------
+
+
+def route_events_sql(route_role_of_event: Mapping[str, str]) -> Query:
+    """Statement of table ``h_ev``: accepted events with their place on the route, numbered in order.
+
+    ``route_role_of_event`` maps each event type to its route role; both travel as parameters.
+
+    >>> sql, params = route_events_sql({"recruitment": "origin"})
+    >>> "CASE event_type WHEN $event_type_0 THEN $route_role_0 END AS route_role" in sql, params
+    (True, {'event_type_0': 'recruitment', 'route_role_0': 'origin'})
+    """
+    params: dict[str, object] = {}
+    for i, (event_type, route_role) in enumerate(route_role_of_event.items()):
+        params[f"event_type_{i}"], params[f"route_role_{i}"] = event_type, route_role
+    roles = " ".join(f"WHEN $event_type_{i} THEN $route_role_{i}" for i in range(len(route_role_of_event)))
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_ev AS SELECT {CASE_ID}, {LINE_COLUMN}, event_type, "
+        f"CASE event_type {roles} END AS route_role, country, place, lat, lon, event_date, "
+        f"CASE WHEN lat IS NOT NULL THEN 'point' WHEN place IS NOT NULL THEN 'place' ELSE 'country' END AS precision, "
+        f"row_number() OVER (PARTITION BY {CASE_ID} ORDER BY seq NULLS LAST, event_date NULLS LAST, {LINE_COLUMN}) - 1 "
+        f"AS seq FROM h_events WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err)",
+        params,
+    )
+
+
+def accepted_persons_sql() -> Query:
+    """Statement of table ``h_pe``: the accepted person rows."""
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_pe AS SELECT * FROM h_persons "
+        f"WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM hp_err)",
+        {},
+    )
+
+
+def case_attributes_sql(victim_context: Mapping[str, str]) -> Query:
+    """Statement of table ``h_attr``: each case's distinct victim-context codes per vocabulary.
+
+    ``victim_context`` maps each multiselect column to its vocabulary (a parameter).
+
+    >>> case_attributes_sql({"vic_methodsofcontrol": "control_method"})
+    ("CREATE OR REPLACE TEMP TABLE h_attr AS SELECT DISTINCT * FROM (SELECT case_id, $dimension_0 AS dimension, unnest(string_split(vic_methodsofcontrol, ';')) AS code FROM h_pe WHERE vic_methodsofcontrol IS NOT NULL)", {'dimension_0': 'control_method'})
+    """
+    attributes = " UNION ALL ".join(
+        f"SELECT {CASE_ID}, $dimension_{i} AS dimension, unnest(string_split({plain_ident(c)}, ';')) AS code "
+        f"FROM h_pe WHERE {plain_ident(c)} IS NOT NULL"
+        for i, c in enumerate(victim_context)
+    )
+    params = {f"dimension_{i}": v for i, v in enumerate(victim_context.values())}
+    return f"CREATE OR REPLACE TEMP TABLE h_attr AS SELECT DISTINCT * FROM ({attributes})", params
+
+
+def cases_sql(default_crime_type: str) -> Query:
+    """Statement of table ``h_cases``: one row per case, its route, date and fingerprint.
+
+    ``default_crime_type`` is the crime type of cases whose persons give none.
+    """
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE h_cases AS "
+        f"WITH ev AS (SELECT {CASE_ID}, min(event_date) AS case_date, "
+        f"arg_min(country, seq) FILTER (WHERE route_role = 'origin') AS origin, "
+        f"arg_max(country, seq) FILTER (WHERE route_role = 'destination') AS destination, "
+        f"string_agg(country, '>' ORDER BY seq) FILTER (WHERE route_role = 'transit') AS transit, "
+        f"arg_max(country, seq) FILTER (WHERE route_role = 'detection') AS detection_country, "
+        f"string_agg(concat_ws('|', seq, event_type, country, place, lat, lon, event_date), ';' ORDER BY seq) AS ev_key "
+        f"FROM h_ev GROUP BY {CASE_ID}), "
+        f"pe AS (SELECT {CASE_ID}, mode(nationality) AS nationality, min(crime_type) AS crime_type, "
+        f"string_agg(concat_ws('|', role, gender, age_group, nationality), ';' ORDER BY ALL) AS pe_key FROM "
+        f"(SELECT {CASE_ID}, coalesce(role, 'victim') AS role, coalesce(gender, 'unknown') AS gender, "
+        f"coalesce(age_group, 'unknown') AS age_group, nationality, crime_type FROM h_pe) GROUP BY {CASE_ID}), "
+        f"attr AS (SELECT {CASE_ID}, string_agg(dimension || ':' || code, ';' ORDER BY dimension, code) AS at_key "
+        f"FROM h_attr GROUP BY {CASE_ID}) "
+        f"SELECT ev.*, pe.nationality, coalesce(pe.crime_type, $default_crime_type) AS crime_type, "
+        f"CAST(hash(ev.ev_key, pe.pe_key, attr.at_key, pe.crime_type) AS VARCHAR) AS row_hash "
+        f"FROM ev LEFT JOIN pe USING ({CASE_ID}) LEFT JOIN attr USING ({CASE_ID})"
+    )
+    return sql, {"default_crime_type": default_crime_type}
+
+
+def cases_to_write_sql(source: str) -> Query:
+    """Statement of table ``h_ins``: each case with the stored case of ``source`` it replaces, if any.
+
+    >>> cases_to_write_sql("ngo")[1]
+    {'source': 'ngo'}
+    """
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_ins AS SELECT h.*, k.case_uid AS old_uid, k.row_hash = h.row_hash AS same "
+        f"FROM h_cases h LEFT JOIN cases k ON k.source = $source AND k.incident_id = h.{CASE_ID}",
+        {"source": source},
+    )
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+def case_uids_sql(base: int) -> Query:
+    """Statement of table ``h_uid``: each case's uid, kept or new (``base`` is the largest uid stored)."""
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_uid AS SELECT {CASE_ID}, old_uid, same, "
+        f"coalesce(old_uid, CAST($base AS BIGINT) + row_number() OVER (ORDER BY {CASE_ID})) AS case_uid FROM h_ins",
+        {"base": base},
+    )
+
+
+def written_sql() -> Query:
+    """Statement of table ``h_written``: the date of each new or changed case, and the uid it replaces."""
+    return (
+        f"CREATE OR REPLACE TEMP TABLE h_written AS SELECT h.case_date AS _date, "
+        f"CASE WHEN NOT coalesce(u.same, false) THEN u.old_uid END AS _old_uid "
+        f"FROM h_ins h JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}",
+        {},
+    )
+
+
+def delete_replaced_sql(table: str) -> Query:
+    """Statement deleting from a case table the stored cases that changed.
+
+    >>> delete_replaced_sql("case_events")[0]
+    'DELETE FROM case_events WHERE case_uid IN (SELECT old_uid FROM h_uid WHERE NOT same)'
+    >>> delete_replaced_sql("imports")
+    Traceback (most recent call last):
+    ValueError: table 'imports' is not one of case_persons, case_events, case_attributes, cases
+    """
+    if table not in CASE_TABLES:
+        raise ValueError(f"table {table!r} is not one of {', '.join(CASE_TABLES)}")
+    return f"DELETE FROM {table} WHERE case_uid IN (SELECT old_uid FROM h_uid WHERE NOT same)", {}
+
+
+def insert_cases_sql(source: str, import_id: int) -> Query:
+    """Statement inserting new and changed cases of ``source``, recorded under ``import_id``.
+
+    >>> sql, params = insert_cases_sql("ngo", 7)
+    >>> sql[:60], params
+    ('INSERT INTO cases (case_uid, source, incident_id, network, r', {'source': 'ngo', 'import_id': 7})
+    """
+    return (
+        "INSERT INTO cases (case_uid, source, incident_id, network, reporting_country, crime_type, case_date, "
+        "nationality, origin, transit, destination, detection_country, place, lat, lon, import_id, row_hash) "
+        f"SELECT u.case_uid, $source, h.{CASE_ID}, NULL, NULL, h.crime_type, h.case_date, h.nationality, "
+        f"h.origin, h.transit, h.destination, h.detection_country, NULL, NULL, NULL, $import_id, h.row_hash "
+        f"FROM h_ins h JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}",
+        {"source": source, "import_id": import_id},
+    )
+
+
+def insert_events_sql() -> Query:
+    """Statement inserting the route events of new and changed cases."""
+    return (
+        "INSERT INTO case_events (case_uid, seq, event_type, route_role, country, place, lat, lon, event_date, "
+        "precision) SELECT u.case_uid, CAST(e.seq AS SMALLINT), e.event_type, e.route_role, e.country, "
+        f"e.place, e.lat, e.lon, e.event_date, e.precision FROM h_ev e JOIN h_uid u USING ({CASE_ID}) "
+        f"WHERE u.case_uid IN {_CHANGED}",
+        {},
+    )
+
+
+def insert_persons_sql() -> Query:
+    """Statement inserting the persons of new and changed cases, counted per role, gender, age and nationality."""
+    return (
+        "INSERT INTO case_persons (case_uid, role, gender, age_group, nationality, persons) "
+        "SELECT u.case_uid, coalesce(p.role, 'victim'), coalesce(p.gender, 'unknown'), "
+        f"coalesce(p.age_group, 'unknown'), p.nationality, CAST(count(*) AS INTEGER) FROM h_pe p "
+        f"JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED} GROUP BY ALL",
+        {},
+    )
+
+
+def insert_attributes_sql() -> Query:
+    """Statement inserting the victim-context codes of new and changed cases."""
+    return (
+        "INSERT INTO case_attributes (case_uid, dimension, code) SELECT u.case_uid, a.dimension, a.code FROM h_attr a "
+        f"JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED}",
+        {},
+    )
+
+
+def outcomes_sql(rows: str, errors: str) -> Query:
+    """Query of (inserted, updated, unchanged) accepted rows of table ``rows``, given its problems ``errors``."""
+    return (
+        f"SELECT count(*) FILTER (WHERE u.old_uid IS NULL), count(*) FILTER (WHERE u.old_uid IS NOT NULL AND NOT u.same), "
+        f"count(*) FILTER (WHERE u.same) FROM {plain_ident(rows)} r JOIN h_uid u USING ({CASE_ID}) "
+        f"WHERE r.{LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM {plain_ident(errors)})",
+        {},
+    )
+
+
+def quarantine_sql(table: str, columns: Sequence[str], errors: str, import_id: int) -> Query:
+    """Statement quarantining the problems in ``errors`` with each row's record from view ``{table}_v``."""
+    record = "json_object(" + ", ".join(f"{name_literal(c)}, s.{q(c)}" for c in columns) + ")"
+    return (
+        f"INSERT INTO quarantine (import_id, line, column_name, rule, value, message, record) "
+        f"SELECT $import_id, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, {record} "
+        f"FROM {plain_ident(errors)} e JOIN {plain_ident(table)}_v s USING ({LINE_COLUMN})",
+        {"import_id": import_id},
+    )
