@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from turquesa_geo.countries import country_name
-from turquesa_geo.demo import generator as demo
+from turquesa_geo.demo import truth
 from turquesa_geo.i18n import N_
 
 __all__ = ["EXERCISES", "TRAINING_ENV", "Exercise", "exercise"]
@@ -77,26 +77,26 @@ def _route_key(route: tuple[str, ...]) -> str:
     return ">".join(route)
 
 
-def _corridor(key: str) -> demo.Corridor:
-    return next(c for c in demo.DEMO_CORRIDORS if c.key == key)
+def _corridor(key: str) -> truth.Corridor:
+    return next(c for c in truth.DEMO_CORRIDORS if c.key == key)
 
 
-def _largest() -> demo.Corridor:
-    return max(demo.DEMO_CORRIDORS, key=lambda c: c.weight)
+def _largest() -> truth.Corridor:
+    return max(truth.DEMO_CORRIDORS, key=lambda c: c.weight)
 
 
-def _minor_share(c: demo.Corridor) -> float:
+def _minor_share(c: truth.Corridor) -> float:
     """Planted share of minors among a corridor's victims or migrants."""
-    return sum(share for (_, age), share in zip(demo.PERSON_CELLS, c.person_mix) if age == "minor")
+    return sum(share for (_, age), share in zip(truth.PERSON_CELLS, c.person_mix) if age == "minor")
 
 
-def _female_share(c: demo.Corridor) -> float:
+def _female_share(c: truth.Corridor) -> float:
     """Planted share of women and girls among a corridor's victims or migrants."""
-    return sum(share for (gender, _), share in zip(demo.PERSON_CELLS, c.person_mix) if gender == "female")
+    return sum(share for (gender, _), share in zip(truth.PERSON_CELLS, c.person_mix) if gender == "female")
 
 
 def _top_routes(n: int = 5) -> list[str]:
-    return [_route_key(c.route) for c in sorted(demo.DEMO_CORRIDORS, key=lambda c: -c.weight)[:n]]
+    return [_route_key(c.route) for c in sorted(truth.DEMO_CORRIDORS, key=lambda c: -c.weight)[:n]]
 
 
 def _check_pack(_answer: object, export_log: pd.DataFrame | None = None, since: dt.datetime | None = None) -> bool:
@@ -137,17 +137,17 @@ _TRANSIT_SHARES = {"tenth": 0.1, "third": 1 / 3, "half": 0.5, "nearly_all": 0.9}
 
 
 def _closest_transit_choice() -> str:
-    return min(_TRANSIT_SHARES, key=lambda k: abs(_TRANSIT_SHARES[k] - demo.EMPTY_TRANSIT_SHARE))
+    return min(_TRANSIT_SHARES, key=lambda k: abs(_TRANSIT_SHARES[k] - truth.EMPTY_TRANSIT_SHARE))
 
 
 def _pandemic_year() -> int:
-    start, _, _factor = min(demo.PANDEMIC_FACTORS, key=lambda p: p[2])
+    start, _, _factor = min(truth.PANDEMIC_FACTORS, key=lambda p: p[2])
     return int(start[:4])
 
 
 def _rising_method() -> str:
     counts: dict[str, float] = {}
-    for codes, share in demo.ONLINE_RECRUITMENT:
+    for codes, share in truth.ONLINE_RECRUITMENT:
         for code in codes.split(";"):
             counts[code] = counts.get(code, 0.0) + share
     return max(counts, key=counts.get)
@@ -275,7 +275,7 @@ EXERCISES: tuple[Exercise, ...] = (
         ],
         lambda a: (
             a
-            == _route_key(max((c for c in demo.DEMO_CORRIDORS if c.crime_type == "smuggling"), key=_minor_share).route)
+            == _route_key(max((c for c in truth.DEMO_CORRIDORS if c.crime_type == "smuggling"), key=_minor_share).route)
         ),
         ("smuggling",),
         "route",

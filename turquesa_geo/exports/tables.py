@@ -10,15 +10,17 @@ export's audience (:mod:`turquesa_geo.exports.marking`):
   other count below the threshold reads ``<k`` (external: counts rounded down to a
   multiple of 5);
 - every text cell a spreadsheet would run as a formula is neutralised
-  (:func:`turquesa_geo.exports.log.neutralise_cell`);
+  (:func:`neutralise_cell`; also used for the CLI's and the import page's CSV files);
 - every file carries its handling marking and the facts of the view.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,7 +29,6 @@ import pandas as pd
 import shapely
 
 from turquesa_geo.countries import country_name, country_table
-from turquesa_geo.exports.log import csv_bytes, neutralise_cell
 from turquesa_geo.exports.marking import Audience, ExportContext, bilingual
 from turquesa_geo.maps.legs import leg_geometries
 
@@ -35,18 +36,91 @@ __all__ = [
     "COUNT_COLUMNS",
     "EXTRACT_COLUMNS",
     "EXTRACT_FORMATS",
+    "FORMULA_PREFIXES",
     "about_rows",
     "corridor_extract",
+    "csv_bytes",
     "extract_bytes",
     "geo_layers",
     "hub_extract",
     "layers_geojson",
     "layers_gpkg",
     "leg_extract",
+    "neutralise_cell",
+    "quarantine_for_correction",
     "tables_csv",
     "tables_xlsx",
     "view_tables",
+    "write_csv",
+    "write_quarantine_csv",
 ]
+
+#: First characters that make a spreadsheet run a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with ``'``.
+
+    Numbers are left alone, so a negative count stays a number.
+
+    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_cell("-12"), neutralise_cell(-12), neutralise_cell("Panamá")
+    ("'-12", -12, 'Panamá')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> bytes:
+    """Rows as UTF-8 CSV bytes (with BOM, so spreadsheets pick the encoding), cells neutralised."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise_cell(h) for h in headers])
+    writer.writerows([neutralise_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_csv(rows: Sequence[Sequence[object]], headers: Sequence[str], path: str | Path) -> Path:
+    """Write :func:`csv_bytes` to ``path``."""
+    path = Path(path)
+    path.write_bytes(csv_bytes(rows, headers))
+    return path
+
+
+def quarantine_for_correction(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> tuple[list[str], list[list]]:
+    """One row per quarantined line: line, rules, messages, then the row as it was read.
+
+    ``rows`` are quarantine entries with at least line, rule, message and record
+    (the JSON of the staged row); the result can be corrected and imported again
+    (the three leading columns are ignored by the importer).
+    """
+    index = {h: i for i, h in enumerate(headers)}
+    by_line: dict[int, dict] = {}
+    fields: dict[str, None] = {}
+    for row in rows:
+        entry = by_line.setdefault(row[index["line"]], {"rules": [], "messages": [], "record": {}})
+        entry["rules"].append(row[index["rule"]])
+        entry["messages"].append(row[index["message"]])
+        record = json.loads(row[index["record"]]) if row[index["record"]] else {}
+        record.pop("_line", None)
+        entry["record"] = record
+        fields.update(dict.fromkeys(record))
+    out_headers = ["quarantine_line", "quarantine_rules", "quarantine_messages", *fields]
+    out_rows = [
+        [line, ";".join(dict.fromkeys(e["rules"])), " | ".join(e["messages"]), *[e["record"].get(f) for f in fields]]
+        for line, e in sorted(by_line.items())
+    ]
+    return out_headers, out_rows
+
+
+def write_quarantine_csv(rows: Sequence[Sequence[object]], headers: Sequence[str], path: str | Path) -> Path:
+    """Write the quarantine of an import as a CSV for correction (see :func:`quarantine_for_correction`)."""
+    out_headers, out_rows = quarantine_for_correction(rows, headers)
+    return write_csv(out_rows, out_headers, path)
+
 
 #: The only columns an extract may hold, per table (anything else is dropped).
 EXTRACT_COLUMNS = {
