@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name
 from turquesa_geo.demo import truth
 from turquesa_geo.i18n import N_
@@ -50,7 +51,7 @@ class Exercise:
         if self.vocabulary == "country":
             return country_name(code, lang)
         if self.vocabulary == "route":
-            return " → ".join(country_name(c, lang) for c in code.split(">"))
+            return corridor_name(code, lang)
         if self.vocabulary == "choice":
             return gettext(lang, CHOICE_LABELS[code])
         if self.vocabulary in VOCABULARIES:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name, country_table
 from turquesa_geo.exports.marking import Audience, ExportContext, bilingual
 from turquesa_geo.maps.legs import leg_geometries
@@ -178,7 +179,7 @@ def corridor_extract(corridors: pd.DataFrame, audience: Audience, lang: str = "e
     frame = pd.DataFrame(
         {
             "rank": np.arange(1, len(c) + 1),
-            "corridor": [" → ".join(country_name(x, lang) for x in r.split(">")) for r in c["route"]],
+            "corridor": [corridor_name(r, lang) for r in c["route"]],
             "route": c["route"].to_numpy(),
             "cases": c["cases"].to_numpy(),
             "cases_previous_period": prev.to_numpy(),
