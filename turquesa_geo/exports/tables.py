@@ -30,7 +30,8 @@ import shapely
 
 from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name, country_table
-from turquesa_geo.exports.marking import Audience, ExportContext, bilingual
+from turquesa_geo.exports.marking import Audience, ExportContext
+from turquesa_geo.i18n import N_, bilingual
 from turquesa_geo.maps.legs import leg_geometries
 
 __all__ = [
@@ -238,15 +239,15 @@ def about_rows(context: ExportContext) -> list[tuple[str, str]]:
     """(field, value) rows describing the extract: marking, view, data version, protection."""
     langs = context.langs
     return [
-        (bilingual({"en": "Handling", "es": "Manejo"}, langs), context.marking.text),
-        (bilingual({"en": "Filters", "es": "Filtros"}, langs), context.filters_text),
-        (bilingual({"en": "Period", "es": "Período"}, langs), context.period_text()),
-        (bilingual({"en": "Data version", "es": "Versión de datos"}, langs), context.data_version),
-        (bilingual({"en": "Exported", "es": "Exportado"}, langs), f"{context.exported_at:%Y-%m-%d %H:%M}"),
-        (bilingual({"en": "Sources", "es": "Fuentes"}, langs), ", ".join(context.sources) or "—"),
-        (bilingual({"en": "Audience", "es": "Audiencia"}, langs), bilingual(context.audience.word, langs).lower()),
-        (bilingual({"en": "Protection", "es": "Protección"}, langs), bilingual(context.audience.description, langs)),
-        (bilingual({"en": "View", "es": "Vista"}, langs), context.view_url or "—"),
+        (bilingual(N_("Handling"), langs), context.marking.text),
+        (bilingual(N_("Filters"), langs), context.filters_text),
+        (bilingual(N_("Period"), langs), context.period_text()),
+        (bilingual(N_("Data version"), langs), context.data_version),
+        (bilingual(N_("Exported"), langs), f"{context.exported_at:%Y-%m-%d %H:%M}"),
+        (bilingual(N_("Sources"), langs), ", ".join(context.sources) or "—"),
+        (bilingual(N_("Audience"), langs), bilingual(context.audience.word, langs).lower()),
+        (bilingual(N_("Protection"), langs), context.audience.notice_in(langs)),
+        (bilingual(N_("View"), langs), context.view_url or "—"),
     ]
 
 
