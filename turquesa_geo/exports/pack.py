@@ -25,6 +25,7 @@ from turquesa_geo.charts import OKABE_ITO
 from turquesa_geo.exports.marking import TLP_MEANING, ExportContext
 from turquesa_geo.exports.tables import corridor_extract
 from turquesa_geo.i18n import N_, bilingual, regroup
+from turquesa_geo.maps.static import map_figure
 from turquesa_geo.vocab import label
 
 __all__ = ["A4_LANDSCAPE", "PACK_TREND_DIMENSIONS", "PackData", "pack_pages", "pack_pdf"]
@@ -375,8 +376,6 @@ def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
 
 def pack_pages(data: PackData, context: ExportContext) -> list[Figure]:
     """The pack's pages as matplotlib figures, in order."""
-    from turquesa_geo.maps.static import map_figure
-
     total = 8
     map_page = map_figure(data.view.legs, data.view.hubs, context, size="print", hidden_legs=data.view.hidden_flows)
     # Inside the bottom banner (white on black), clear of the footer lines.

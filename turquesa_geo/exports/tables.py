@@ -26,7 +26,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
 
 from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name, country_table
@@ -287,9 +290,6 @@ def tables_xlsx(tables: dict[str, pd.DataFrame], context: ExportContext) -> byte
     Every sheet prints the marking in its page header and footer; text cells are
     neutralised so that no formula can run.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     book = Workbook()
     about = book.active
     about.title = "about"
@@ -369,8 +369,6 @@ def layers_geojson(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) 
 
 def layers_gpkg(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) -> bytes:
     """A GeoPackage with the ``legs`` and ``hubs`` layers and an ``about`` table (marking first)."""
-    import pyogrio
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "extract.gpkg"
         for name, layer in layers.items():
