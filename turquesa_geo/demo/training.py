@@ -5,8 +5,9 @@ The training store (``turquesa train``) is a fresh synthetic store from
 (``data/DEMO.md``). Each exercise asks what a trainee should read off a page,
 offers hints, and checks an answer against that planted truth (never against a
 hard-coded string): the corridor weights, person mixes, online-recruitment rise,
-pandemic dip and missing-transit share of the generator, or, for the last one, the
-store's export log.
+pandemic dip and missing-transit share of :mod:`turquesa_geo.demo.truth`, or, for the
+last one, the store's export log. Questions and hints are English message ids (``N_``)
+shown through the catalogs.
 """
 
 from __future__ import annotations
