@@ -8,6 +8,7 @@ from turquesa_geo.cooperation import (
     reporters_by_place,
     shared_corridors,
 )
+from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name
 from turquesa_geo.i18n import format_date, gettext, regroup
 from turquesa_geo.privacy import SMALL_CELL_K, TOTAL_LABEL, format_guarded_total
@@ -53,10 +54,6 @@ if networks:
 NOT_STATED = _("Not stated")
 
 
-def _corridor(route: str) -> str:
-    return " → ".join(country_name(c, lang) for c in route.split(">"))
-
-
 def _who(code: str) -> str:
     return country_name(code, lang) if by == "reporting_country" else label("network", code, lang)
 
@@ -85,7 +82,7 @@ if shared.empty:
 else:
     st.dataframe(
         {
-            _("Corridor"): [_corridor(r) for r in shared["route"]],
+            _("Corridor"): [corridor_name(r, lang) for r in shared["route"]],
             _("Quarter"): [quarter_label(q, lang) for q in shared["quarter"]],
             _("Reported by"): [", ".join(_who(c) for c in r) for r in shared["reporters"]],
             _("Reporters"): shared["n_reporters"].tolist(),
@@ -111,7 +108,7 @@ if matrix is not None:
     if lang != "en":
         shown = shown.map(lambda v: regroup(v, lang) if isinstance(v, str) else v)
     total = gettext(lang, TOTAL_LABEL)
-    shown.index = [_corridor(r) if r != TOTAL_LABEL else total for r in shown.index]
+    shown.index = [corridor_name(r, lang) if r != TOTAL_LABEL else total for r in shown.index]
     shown.columns = [
         country_name(c, lang) if c not in ("—", TOTAL_LABEL) else (NOT_STATED if c == "—" else total)
         for c in shown.columns

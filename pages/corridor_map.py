@@ -5,8 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from turquesa_geo.charts import corridor_sankey, linked_crimes_figure
-from turquesa_geo.corridors import corridor_table
-from turquesa_geo.countries import country_name
+from turquesa_geo.corridors import corridor_name, corridor_table
 from turquesa_geo.i18n import format_number, ngettext
 from turquesa_geo.maps.deck import corridor_deck, map_legend
 from turquesa_geo.outcomes import outcomes_by_country, precision_shares, quality_shares
@@ -232,9 +231,7 @@ if show_linked:  # on demand: the split by corridor reads the case tables (about
         st.info(_("No case on these corridors is flagged with a linked crime."))
     else:
         by_corridor = linked.groupby(["group", "code"], as_index=False)["cases"].sum()
-        by_corridor["corridor"] = [
-            " → ".join(country_name(c, lang) for c in r.split(">")) for r in by_corridor["group"]
-        ]
+        by_corridor["corridor"] = [corridor_name(r, lang) for r in by_corridor["group"]]
         st.plotly_chart(
             linked_crimes_figure(
                 by_corridor,

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from turquesa_geo.charts import trend_figure
+from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import history_until
 from turquesa_geo.i18n import N_, format_date
@@ -83,9 +84,7 @@ for group in groups:
     heading = (
         title
         if group is None
-        else _("{dimension} on {corridor}").format(
-            dimension=title, corridor=" → ".join(country_name(c, lang) for c in group.split(">"))
-        )
+        else _("{dimension} on {corridor}").format(dimension=title, corridor=corridor_name(group, lang))
         if split == "corridor"
         else f"{title}: {label('crime_type', group, lang)}"
     )

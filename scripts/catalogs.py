@@ -1,8 +1,9 @@
 """Extract the interface messages into turquesa.pot and update the es, pt and fr catalogs (`make catalogs`).
 
 Usage: python scripts/catalogs.py [--check]
-Messages come from the code (``_()``, ``N_()``, ``gettext(lang, ...)``, ``pgettext(lang, ctx, ...)``,
-``bilingual(...)``) and from the controlled vocabularies (context: the vocabulary's name; a new
+Messages come from the code (``_()``, ``N_()``, ``gettext(lang, ...)``, ``pgettext(lang, ctx, ...)``;
+texts kept as data, such as the glossary, the exercises and the export templates, are marked ``N_``)
+and from the controlled vocabularies (context: the vocabulary's name; a new
 Spanish entry starts from vocab.py's Spanish label). Existing translations are kept; messages no
 longer used are dropped. ``--check`` only reports what is missing or untranslated and exits 1 if any.
 The app compiles the .po files in memory (turquesa_geo.i18n): there is nothing else to build.
@@ -36,7 +37,7 @@ KEYWORDS = {
 }
 SOURCES = ("app.py", "pages", "turquesa_ui", "turquesa_geo")
 #: Code that never reaches a user's screen or files (benchmarks, demo data, tests of the library).
-SKIP = ("turquesa_geo/bench/", "turquesa_geo/demo/generator.py")
+SKIP = ("turquesa_geo/bench/", "turquesa_geo/demo/generator.py", "turquesa_geo/demo/truth.py")
 
 
 def extract() -> Catalog:
@@ -63,8 +64,6 @@ def extract() -> Catalog:
     for vocabulary, terms in _vocabularies().items():
         for term in terms:
             catalog.add(term.en, None, [("turquesa_geo/vocab.py", 0)], context=vocabulary)
-    for english, _spanish, where in _content():
-        catalog.add(english, None, [(where, 0)])
     for message in _imported_messages():
         catalog.add(message, None, [("turquesa_geo/ingest/flat.py", 0)])
     from turquesa_geo.vocab import DIMENSION_NAMES
@@ -90,50 +89,6 @@ def _vocabularies():
     return VOCABULARIES
 
 
-#: The export templates: their phrases are written as English and Spanish pairs in the code.
-EXPORT_MODULES = ("exports/marking.py", "maps/static.py", "exports/pack.py", "exports/tables.py", "exports/dispatch.py")
-
-
-def _export_pairs() -> list[tuple[str, str, str]]:
-    """(English, Spanish, file) of the export templates' pairs: ``{"en": ..., "es": ...}`` dicts and the
-    pack's ``_t(context, en, es)`` / ``_h(...)`` calls, title tuples and ``_SEX_AGE`` rows."""
-    import ast
-
-    pairs = []
-    for name in EXPORT_MODULES:
-        path = ROOT / "turquesa_geo" / name
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            found: list[tuple[object, object]] = []
-            if isinstance(node, ast.Dict):
-                keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
-                if "en" in keys and "es" in keys:
-                    found.append((node.values[keys.index("en")], node.values[keys.index("es")]))
-            elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_t", "_h") and len(node.args) >= 3:
-                found.append((node.args[1], node.args[2]))
-            elif isinstance(node, ast.Tuple) and name.endswith("pack.py"):
-                strings = [
-                    e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else None for e in node.elts
-                ]
-                if len(strings) == 2 and all(strings):
-                    found.append(tuple(node.elts))
-                elif len(strings) == 6 and strings[2] and strings[3]:  # _SEX_AGE rows
-                    found.append((node.elts[2], node.elts[3]))
-            for en, es in found:
-                if (
-                    isinstance(en, ast.Constant)
-                    and isinstance(en.value, str)
-                    and isinstance(es, ast.Constant)
-                    and any(ch.isalpha() for ch in en.value)
-                ):
-                    pairs.append((en.value, es.value, f"turquesa_geo/{name}"))
-    from turquesa_geo.exports.marking import AUDIENCES
-
-    for audience in AUDIENCES.values():  # written with f-strings: harvested as the running code has them
-        for texts in (audience.description, audience.word):
-            pairs.append((texts["en"], texts["es"], "turquesa_geo/exports/marking.py"))
-    return pairs
-
-
 def _imported_messages() -> list[str]:
     """The importers' quarantine rules and progress phases, and the aggregate indicators, written as plain data."""
     from turquesa_geo.ingest.flat import RULES
@@ -143,23 +98,7 @@ def _imported_messages() -> list[str]:
     return [*RULES.values(), *HTCDS_RULES.values(), *GLOTIP_RULES.values(), "read", "validate", "write", "done"]
 
 
-def _content() -> list[tuple[str, str, str]]:
-    """(English, Spanish, file) of the glossary entries and training exercises, written in both in the code."""
-    from turquesa_geo.demo.training import EXERCISES
-    from turquesa_geo.glossary import TERMS
-
-    texts = [(t.title, "turquesa_geo/glossary.py") for t in TERMS] + [
-        (t.text, "turquesa_geo/glossary.py") for t in TERMS
-    ]
-    texts += [(e.question, "turquesa_geo/demo/training.py") for e in EXERCISES]
-    texts += [(h, "turquesa_geo/demo/training.py") for e in EXERCISES for h in e.hints]
-    texts += [({"en": t.source}, "turquesa_geo/glossary.py") for t in TERMS if t.source]
-    return [(d["en"], d.get("es", ""), where) for d, where in texts] + _export_pairs()
-
-
 def _spanish_label(context: str | None, message: str) -> str | None:
-    if context is None:
-        return next((es for en, es, _where in _content() if en == message and es), None)
     if context not in _vocabularies():
         return None
     return next((t.es for t in _vocabularies()[context] if t.en == message), None)

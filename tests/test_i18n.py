@@ -204,9 +204,7 @@ def test_exports_put_any_two_languages_side_by_side():
     lines = context.footer_lines()
     assert lines[0].startswith("Filtres / Filtros: ") and lines[1].startswith("Période / Período: ")
     assert lines[-1].startswith("Public externe : les effectifs inférieurs à 11")
-    from turquesa_geo.exports.marking import bilingual as pair
-
-    assert pair(TEXTS["legend"], ("es", "pt")) == "Leyenda / Legenda"
+    assert bilingual(TEXTS["legend"], ("es", "pt")) == "Leyenda / Legenda"
 
 
 def test_map_tooltips_and_legend_in_the_language():

@@ -11,7 +11,9 @@ import itertools
 import pandas as pd
 import plotly.graph_objects as go
 
+from turquesa_geo.countries import country_name
 from turquesa_geo.i18n import N_, format_month, translator
+from turquesa_geo.trends import PANDEMIC
 from turquesa_geo.vocab import label
 
 __all__ = [
@@ -80,8 +82,6 @@ def corridor_sankey(
     corridors: pd.DataFrame, *, title: str, how_to_read: str, lang: str = "en", k: int = 5, top: int = 15
 ) -> go.Figure:
     """Origin → first transit country → destination for the top corridors (cases; small cells left out)."""
-    from turquesa_geo.countries import country_name
-
     rows = corridors[corridors["cases"] >= k].head(top)
     _ = translator(lang).gettext
     stages = {"origin": _("origin"), "transit": _("via"), "destination": _("to")}
@@ -137,8 +137,6 @@ MARKERS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "
 
 
 def _pandemic_band(figure: go.Figure, lang: str = "en") -> None:
-    from turquesa_geo.trends import PANDEMIC
-
     figure.add_vrect(
         x0=PANDEMIC[0],
         x1=PANDEMIC[1],

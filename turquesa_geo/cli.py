@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from turquesa_geo.exports.log import csv_bytes
+from turquesa_geo.exports.tables import csv_bytes
 from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
 from turquesa_geo.ingest.flat import PROFILES, ImportResult, import_file
 from turquesa_geo.ingest.profiles.common import note_text
@@ -284,7 +284,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         )
     headers, rows = _query(con, sql.quarantine_rows(args.import_id))
     if args.out:
-        from turquesa_geo.exports.log import write_quarantine_csv
+        from turquesa_geo.exports.tables import write_quarantine_csv
 
         write_quarantine_csv(rows, headers, args.out)
         print(

@@ -14,9 +14,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from turquesa_geo.countries import country_name
 from turquesa_geo.filters import Filters, previous_period
-from turquesa_geo.privacy import SMALL_CELL_K
-from turquesa_geo.routes import SIGNATURE_COLUMNS, CorridorGraph, learn_corridor_graph, reconstruct_routes, route_legs
+from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.routes import (
+    ROUTE_SEPARATOR,
+    SIGNATURE_COLUMNS,
+    CorridorGraph,
+    learn_corridor_graph,
+    reconstruct_routes,
+    route_legs,
+)
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.rollups import covers, whole_months
 
@@ -24,6 +32,7 @@ __all__ = [
     "MAX_FLOWS",
     "CorridorView",
     "corridor_graph",
+    "corridor_name",
     "corridor_table",
     "corridor_view",
     "route_signatures",
@@ -34,6 +43,8 @@ __all__ = [
 #: At most this many flows are drawn: deck.gl on a CPU stays responsive below it.
 MAX_FLOWS = 2_000
 MEASURES = ("cases", "cases_prev", "persons", "women_girls", "persons_known_sex")
+#: Between two countries of a corridor's name.
+NAME_ARROW = " → "
 
 
 @dataclass
@@ -54,6 +65,33 @@ class CorridorView:
     def total_cases(self) -> int:
         """Cases matching the filters in the period, on a corridor or not."""
         return (int(self.corridors["cases"].sum()) if len(self.corridors) else 0) + self.unplaced_cases
+
+
+def corridor_name(route_key: str, lang: str = "en") -> str:
+    """The name of a corridor in ``lang``: its countries' names joined by arrows.
+
+    Parameters
+    ----------
+    route_key : str
+        ISO3 codes from origin to destination joined by ``>`` (``"VEN>COL>PAN"``), as in a route column.
+    lang : {"en", "es", "pt", "fr"}, default "en"
+        Language of the country names.
+
+    Returns
+    -------
+    str
+        The names joined by `` → ``; an unknown code stays as it is; an empty key gives an empty name.
+
+    Examples
+    --------
+    >>> corridor_name("VEN>COL>PAN")
+    'Venezuela → Colombia → Panama'
+    >>> corridor_name("VEN>USA", "es")
+    'Venezuela → Estados Unidos'
+    >>> corridor_name("HTI"), corridor_name("XKX>COL"), corridor_name("")
+    ('Haiti', 'XKX → Colombia', '')
+    """
+    return NAME_ARROW.join(country_name(code, lang) for code in route_key.split(ROUTE_SEPARATOR)) if route_key else ""
 
 
 def store_period(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:
@@ -240,16 +278,13 @@ def corridor_table(
 
     Counts from 1 to k-1 read "<k"; a change or share built on such a count is left blank.
     """
-    from turquesa_geo.countries import country_name
-    from turquesa_geo.privacy import format_count
-
     frame = corridors.head(top) if top else corridors
     change = 100 * (frame["cases"] - frame["cases_prev"]) / frame["cases_prev"].where(frame["cases_prev"] > 0)
     small = (frame["cases"] < k) | (frame["cases_prev"] < k)
     return pd.DataFrame(
         {
             "rank": np.arange(1, len(frame) + 1),
-            "corridor": [" → ".join(country_name(c, lang) for c in r.split(">")) for r in frame["route"]],
+            "corridor": [corridor_name(r, lang) for r in frame["route"]],
             "route": frame["route"].to_numpy(),
             "cases": [format_count(int(v), k, grouping, lang) for v in frame["cases"]],
             "change_pct": change.round(0).mask(small).astype("Int64").array,

@@ -127,14 +127,36 @@ def ngettext(lang: str, singular: str, plural: str, n: int) -> str:
     return translator(lang).ngettext(singular, plural, n)
 
 
-def bilingual(message: str, langs: tuple[str, ...], context: str | None = None) -> str:
+def bilingual(
+    message: str, langs: tuple[str, ...], context: str | None = None, *, sep: str = " / ", **params: object
+) -> str:
     """``message`` in each language asked for, side by side (``es / en``); one text when they agree.
 
-    >>> bilingual("Period", ("en",))
-    'Period'
+    The one way exports print a text in their languages (any two of en, es, pt, fr). ``params``
+    fill the ``{name}`` placeholders of each translation, numbers written in each language's style
+    (:func:`format_number`); ``sep`` joins the languages.
+
+    >>> bilingual("Period", ("en",)), bilingual("Period", ("es", "en")), bilingual("Period", ("pt", "fr"))
+    ('Period', 'Período / Period', 'Período / Période')
+    >>> bilingual("Legend", ("es", "pt"), sep="\\n")
+    'Leyenda\\nLegenda'
+    >>> bilingual("Internal audience: counts under {k} persons or cases are not shown (<{k}).", ("es",), k=5)
+    'Audiencia interna: no se muestran cifras de menos de 5 personas o casos (<5).'
+    >>> bilingual("{n} legs within one country are counted in its circle only.", ("es",), n=1200)
+    '1.200 tramos dentro de un país se cuentan solo en su círculo.'
     """
-    texts = (pgettext(lang, context, message) if context else gettext(lang, message) for lang in langs)
-    return " / ".join(dict.fromkeys(texts))
+    texts = [pgettext(lang, context, message) if context else gettext(lang, message) for lang in langs]
+    if params:
+        texts = [text.format(**_in_style(params, lang)) for text, lang in zip(texts, langs, strict=True)]
+    return sep.join(dict.fromkeys(texts))
+
+
+def _in_style(params: dict[str, object], lang: str) -> dict[str, object]:
+    """``params`` with each number written in ``lang``'s style (a bool stays as it is)."""
+    return {
+        key: format_number(value, lang) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        for key, value in params.items()
+    }
 
 
 class Translatable(str):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from turquesa_geo.exports.log import csv_bytes, quarantine_for_correction
+from turquesa_geo.exports.tables import csv_bytes, quarantine_for_correction
 from turquesa_geo.i18n import N_, format_number
 from turquesa_geo.ingest.flat import RULES, import_file
 from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds

@@ -19,9 +19,8 @@ from test_app import APP, TIMEOUT, _deck_spec, app_store  # noqa: F401  (fixture
 from turquesa_geo.corridors import corridor_view
 from turquesa_geo.demo.generator import write_demo
 from turquesa_geo.exports.dispatch import export_context, export_file
-from turquesa_geo.exports.log import FORMULA_PREFIXES, neutralise_cell
 from turquesa_geo.exports.marking import ExportContext, Marking
-from turquesa_geo.exports.tables import COUNT_COLUMNS, tables_xlsx
+from turquesa_geo.exports.tables import COUNT_COLUMNS, FORMULA_PREFIXES, neutralise_cell, tables_xlsx
 from turquesa_geo.filters import Filters, from_query_params
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.maps.static import map_figure

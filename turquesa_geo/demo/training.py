@@ -5,8 +5,9 @@ The training store (``turquesa train``) is a fresh synthetic store from
 (``data/DEMO.md``). Each exercise asks what a trainee should read off a page,
 offers hints, and checks an answer against that planted truth (never against a
 hard-coded string): the corridor weights, person mixes, online-recruitment rise,
-pandemic dip and missing-transit share of the generator, or, for the last one, the
-store's export log.
+pandemic dip and missing-transit share of :mod:`turquesa_geo.demo.truth`, or, for the
+last one, the store's export log. Questions and hints are English message ids (``N_``)
+shown through the catalogs.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name
-from turquesa_geo.demo import generator as demo
-from turquesa_geo.i18n import N_
+from turquesa_geo.demo import truth
+from turquesa_geo.i18n import N_, gettext
+from turquesa_geo.vocab import VOCABULARIES, label
 
 __all__ = ["EXERCISES", "TRAINING_ENV", "Exercise", "exercise"]
 
@@ -33,8 +36,9 @@ class Exercise:
 
     id: str
     page: str
-    question: dict[str, str]
-    hints: tuple[dict[str, str], ...]
+    #: The question and its hints: English message ids (marked ``N_``), shown through the catalogs.
+    question: str
+    hints: tuple[str, ...]
     choices: Callable[[], list[str]]
     check: Callable[..., bool]
     glossary: tuple[str, ...] = field(default=())
@@ -44,13 +48,10 @@ class Exercise:
 
     def choice_label(self, code: str, lang: str = "en") -> str:
         """An answer code as the trainee reads it, in ``lang``; checks compare codes, never labels."""
-        from turquesa_geo.i18n import gettext
-        from turquesa_geo.vocab import VOCABULARIES, label
-
         if self.vocabulary == "country":
             return country_name(code, lang)
         if self.vocabulary == "route":
-            return " → ".join(country_name(c, lang) for c in code.split(">"))
+            return corridor_name(code, lang)
         if self.vocabulary == "choice":
             return gettext(lang, CHOICE_LABELS[code])
         if self.vocabulary in VOCABULARIES:
@@ -59,44 +60,37 @@ class Exercise:
 
     def question_in(self, lang: str) -> str:
         """The question in ``lang`` (the English text is the catalogs' message id)."""
-        return _in(self.question, lang)
+        return gettext(lang, self.question)
 
     def hints_in(self, lang: str) -> list[str]:
         """The hints in ``lang``."""
-        return [_in(hint, lang) for hint in self.hints]
-
-
-def _in(texts: dict[str, str], lang: str) -> str:
-    from turquesa_geo.i18n import gettext
-
-    english = texts["en"]
-    return english if lang == "en" else gettext(lang, english)
+        return [gettext(lang, hint) for hint in self.hints]
 
 
 def _route_key(route: tuple[str, ...]) -> str:
     return ">".join(route)
 
 
-def _corridor(key: str) -> demo.Corridor:
-    return next(c for c in demo.DEMO_CORRIDORS if c.key == key)
+def _corridor(key: str) -> truth.Corridor:
+    return next(c for c in truth.DEMO_CORRIDORS if c.key == key)
 
 
-def _largest() -> demo.Corridor:
-    return max(demo.DEMO_CORRIDORS, key=lambda c: c.weight)
+def _largest() -> truth.Corridor:
+    return max(truth.DEMO_CORRIDORS, key=lambda c: c.weight)
 
 
-def _minor_share(c: demo.Corridor) -> float:
+def _minor_share(c: truth.Corridor) -> float:
     """Planted share of minors among a corridor's victims or migrants."""
-    return sum(share for (_, age), share in zip(demo.PERSON_CELLS, c.person_mix) if age == "minor")
+    return sum(share for (_, age), share in zip(truth.PERSON_CELLS, c.person_mix) if age == "minor")
 
 
-def _female_share(c: demo.Corridor) -> float:
+def _female_share(c: truth.Corridor) -> float:
     """Planted share of women and girls among a corridor's victims or migrants."""
-    return sum(share for (gender, _), share in zip(demo.PERSON_CELLS, c.person_mix) if gender == "female")
+    return sum(share for (gender, _), share in zip(truth.PERSON_CELLS, c.person_mix) if gender == "female")
 
 
 def _top_routes(n: int = 5) -> list[str]:
-    return [_route_key(c.route) for c in sorted(demo.DEMO_CORRIDORS, key=lambda c: -c.weight)[:n]]
+    return [_route_key(c.route) for c in sorted(truth.DEMO_CORRIDORS, key=lambda c: -c.weight)[:n]]
 
 
 def _check_pack(_answer: object, export_log: pd.DataFrame | None = None, since: dt.datetime | None = None) -> bool:
@@ -137,17 +131,17 @@ _TRANSIT_SHARES = {"tenth": 0.1, "third": 1 / 3, "half": 0.5, "nearly_all": 0.9}
 
 
 def _closest_transit_choice() -> str:
-    return min(_TRANSIT_SHARES, key=lambda k: abs(_TRANSIT_SHARES[k] - demo.EMPTY_TRANSIT_SHARE))
+    return min(_TRANSIT_SHARES, key=lambda k: abs(_TRANSIT_SHARES[k] - truth.EMPTY_TRANSIT_SHARE))
 
 
 def _pandemic_year() -> int:
-    start, _, _factor = min(demo.PANDEMIC_FACTORS, key=lambda p: p[2])
+    start, _, _factor = min(truth.PANDEMIC_FACTORS, key=lambda p: p[2])
     return int(start[:4])
 
 
 def _rising_method() -> str:
     counts: dict[str, float] = {}
-    for codes, share in demo.ONLINE_RECRUITMENT:
+    for codes, share in truth.ONLINE_RECRUITMENT:
         for code in codes.split(";"):
             counts[code] = counts.get(code, 0.0) + share
     return max(counts, key=counts.get)
@@ -157,19 +151,10 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "largest_corridor",
         N_("Corridor map"),
-        {
-            "en": "Over the whole period, which corridor carries the most cases?",
-            "es": "En todo el período, ¿qué corredor reúne más casos?",
-        },
+        N_("Over the whole period, which corridor carries the most cases?"),
         (
-            {
-                "en": "Set the period to all the data, then read the ranked table under the map.",
-                "es": "Ponga el período en todos los datos y lea la tabla ordenada bajo el mapa.",
-            },
-            {
-                "en": "Line width on the map is the number of cases on a leg.",
-                "es": "El grosor de la línea es el número de casos del tramo.",
-            },
+            N_("Set the period to all the data, then read the ranked table under the map."),
+            N_("Line width on the map is the number of cases on a leg."),
         ),
         _top_routes,
         lambda a: a == _route_key(_largest().route),
@@ -179,21 +164,13 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "darien_transit",
         N_("Corridor map"),
-        {
-            "en": "Smuggled migrants leaving Venezuela for the United States: which country do they cross right "
-            "after Colombia?",
-            "es": "Migrantes objeto de tráfico que salen de Venezuela hacia Estados Unidos: ¿qué país cruzan justo "
-            "después de Colombia?",
-        },
+        N_(
+            "Smuggled migrants leaving Venezuela for the United States: which country do they cross right "
+            "after Colombia?"
+        ),
         (
-            {
-                "en": "Filter the origin to Venezuela and the destination to the United States.",
-                "es": "Filtre el origen en Venezuela y el destino en Estados Unidos.",
-            },
-            {
-                "en": "Follow the widest line south of Central America; hover it for its figures.",
-                "es": "Siga la línea más ancha al sur de Centroamérica; pase el cursor para ver sus cifras.",
-            },
+            N_("Filter the origin to Venezuela and the destination to the United States."),
+            N_("Follow the widest line south of Central America; hover it for its figures."),
         ),
         lambda: ["PAN", "ECU", "CRI", "BRA"],
         lambda a: a == _largest().route[_largest().route.index("COL") + 1],
@@ -203,19 +180,10 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "online_rise",
         N_("Modus-operandi trends"),
-        {
-            "en": "Which recruitment method rises steadily from 2020 on?",
-            "es": "¿Qué método de captación crece de forma sostenida desde 2020?",
-        },
+        N_("Which recruitment method rises steadily from 2020 on?"),
         (
-            {
-                "en": "Dimension: recruitment method; show the share, yearly.",
-                "es": "Dimensión: método de captación; muestre el porcentaje, por año.",
-            },
-            {
-                "en": "Look for the line that crosses the others after the grey pandemic band.",
-                "es": "Busque la línea que cruza a las demás después de la banda gris de la pandemia.",
-            },
+            N_("Dimension: recruitment method; show the share, yearly."),
+            N_("Look for the line that crosses the others after the grey pandemic band."),
         ),
         lambda: ["internet", "job_offer", "intimate_partner", "familial"],
         lambda a: a == _rising_method(),
@@ -225,32 +193,16 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "pandemic_dip",
         N_("Overview / Modus-operandi trends"),
-        {
-            "en": "In which year did the number of cases drop sharply?",
-            "es": "¿En qué año cayó bruscamente el número de casos?",
-        },
-        (
-            {
-                "en": "Show cases (not shares) per year on the trends page.",
-                "es": "Muestre casos (no porcentajes) por año en la página de tendencias.",
-            },
-        ),
+        N_("In which year did the number of cases drop sharply?"),
+        (N_("Show cases (not shares) per year on the trends page."),),
         lambda: ["2019", "2020", "2022", "2024"],
         lambda a: str(a) == str(_pandemic_year()),
     ),
     Exercise(
         "women_girls",
         N_("Gender and age"),
-        {
-            "en": "Among victims trafficked from Venezuela to Colombia, are most women or girls?",
-            "es": "Entre las víctimas de trata de Venezuela a Colombia, ¿la mayoría son mujeres o niñas?",
-        },
-        (
-            {
-                "en": "Filter origin Venezuela, destination Colombia, crime type trafficking.",
-                "es": "Filtre origen Venezuela, destino Colombia, tipo de delito trata.",
-            },
-        ),
+        N_("Among victims trafficked from Venezuela to Colombia, are most women or girls?"),
+        (N_("Filter origin Venezuela, destination Colombia, crime type trafficking."),),
         lambda: ["yes", "no"],
         lambda a: (a == "yes") == (_female_share(_corridor("venezuela_colombia_sexual")) > 0.5),
         ("trafficking",),
@@ -259,23 +211,15 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "minors_corridor",
         N_("Gender and age"),
-        {
-            "en": "On which corridor are most smuggled migrants children?",
-            "es": "¿En qué corredor la mayoría de los migrantes objeto de tráfico son niñas y niños?",
-        },
-        (
-            {
-                "en": "Split by corridor and look at the hatched parts of the bars.",
-                "es": "Divida por corredor y mire las partes rayadas de las barras.",
-            },
-        ),
+        N_("On which corridor are most smuggled migrants children?"),
+        (N_("Split by corridor and look at the hatched parts of the bars."),),
         lambda: [
             _route_key(_corridor(k).route)
             for k in ("guatemala_minors_north", "darien_north", "cuba_air_nicaragua", "haiti_dominican_smuggling")
         ],
         lambda a: (
             a
-            == _route_key(max((c for c in demo.DEMO_CORRIDORS if c.crime_type == "smuggling"), key=_minor_share).route)
+            == _route_key(max((c for c in truth.DEMO_CORRIDORS if c.crime_type == "smuggling"), key=_minor_share).route)
         ),
         ("smuggling",),
         "route",
@@ -283,16 +227,8 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "missing_transit",
         N_("Corridor map"),
-        {
-            "en": "About what share of records do not say which countries were crossed (the map infers them)?",
-            "es": "¿Qué proporción de registros no indica los países de tránsito (el mapa los infiere)?",
-        },
-        (
-            {
-                "en": "The 'Inferred %' column tells, per corridor, how many cases rest on inferred legs.",
-                "es": "La columna 'Inferido %' indica, por corredor, cuántos casos dependen de tramos inferidos.",
-            },
-        ),
+        N_("About what share of records do not say which countries were crossed (the map infers them)?"),
+        (N_("The 'Inferred %' column tells, per corridor, how many cases rest on inferred legs."),),
         lambda: list(_TRANSIT_CHOICES),
         lambda a: a == _closest_transit_choice(),
         ("inferred_route",),
@@ -301,16 +237,8 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "small_cells",
         N_("Any page"),
-        {
-            "en": "A table shows <5 in a cell. What does it tell you?",
-            "es": "Una tabla muestra <5 en una celda. ¿Qué le indica?",
-        },
-        (
-            {
-                "en": "Read the glossary entry on small-cell protection.",
-                "es": "Lea la entrada del glosario sobre la protección de celdas pequeñas.",
-            },
-        ),
+        N_("A table shows <5 in a cell. What does it tell you?"),
+        (N_("Read the glossary entry on small-cell protection."),),
         lambda: list(_SMALL_CELL_CHOICES),
         lambda a: a == _SMALL_CELL_CHOICES[0],
         ("small_cells",),
@@ -319,18 +247,11 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "tip_or_som",
         N_("Glossary"),
-        {
-            "en": "A woman pays to be taken across a border without papers and is free on arrival. Under the "
-            "Palermo protocols this is…",
-            "es": "Una mujer paga para cruzar una frontera sin documentos y queda libre al llegar. Según los "
-            "protocolos de Palermo, esto es…",
-        },
-        (
-            {
-                "en": "Smuggling is about illegal entry for a benefit; trafficking is about exploitation.",
-                "es": "El tráfico ilícito es la entrada ilegal a cambio de un beneficio; la trata es la explotación.",
-            },
+        N_(
+            "A woman pays to be taken across a border without papers and is free on arrival. Under the "
+            "Palermo protocols this is…"
         ),
+        (N_("Smuggling is about illegal entry for a benefit; trafficking is about exploitation."),),
         lambda: list(_TIP_SOM_CHOICES),
         lambda a: a == _TIP_SOM_CHOICES[0],
         ("smuggling", "trafficking"),
@@ -339,16 +260,8 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "briefing_pack",
         N_("Corridor map → Export this view"),
-        {
-            "en": "Prepare a briefing pack marked TLP:AMBER for an external audience (a partner agency).",
-            "es": "Prepare un informe marcado TLP:AMBER para una audiencia externa (una agencia asociada).",
-        },
-        (
-            {
-                "en": "Open 'Export this view', choose Briefing pack, PDF, TLP:AMBER and External; prepare the file.",
-                "es": "Abra 'Export this view', elija Briefing pack, PDF, TLP:AMBER y External; prepare el archivo.",
-            },
-        ),
+        N_("Prepare a briefing pack marked TLP:AMBER for an external audience (a partner agency)."),
+        (N_("Open 'Export this view', choose Briefing pack, PDF, TLP:AMBER and External; prepare the file."),),
         lambda: ["done"],
         _check_pack,
         ("tlp", "small_cells"),

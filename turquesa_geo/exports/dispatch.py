@@ -13,11 +13,14 @@ from dataclasses import replace
 
 import duckdb
 
+from turquesa_geo import gender, signals, trends
 from turquesa_geo.corridors import CorridorView, corridor_view
 from turquesa_geo.exports.log import current_user, log_export
 from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
+from turquesa_geo.exports.pack import PACK_TREND_DIMENSIONS, PackData, pack_pdf
 from turquesa_geo.exports.tables import EXTRACT_FORMATS, extract_bytes
 from turquesa_geo.filters import Filters, describe, history_until
+from turquesa_geo.maps.static import snapshot_bytes
 from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import data_version
@@ -73,9 +76,6 @@ def export_context(
 
 def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorView, graph=None, lang: str = "en"):
     """Everything the briefing pack draws for the view, aggregated in the store (signals worded in ``lang``)."""
-    from turquesa_geo import gender, signals, trends
-    from turquesa_geo.exports.pack import PACK_TREND_DIMENSIONS, PackData
-
     latest = view.period
     baseline = signals.signal_baseline(latest)
     history = history_until(replace(filters, end=latest[1]))
@@ -123,12 +123,8 @@ def export_file(
     if view is None or k != SMALL_CELL_K:
         view = corridor_view(con, filters, graph=graph, k=k)
     if kind == "snapshot":
-        from turquesa_geo.maps.static import snapshot_bytes
-
         data = snapshot_bytes(view.legs, view.hubs, context, fmt, hidden_legs=view.hidden_flows)
     elif kind == "pack":
-        from turquesa_geo.exports.pack import pack_pdf
-
         data = pack_pdf(pack_data(con, filters, view, graph, context.langs[0]), context)
     else:
         data = extract_bytes(view, context, fmt, table)

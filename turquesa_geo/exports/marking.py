@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from turquesa_geo.privacy import SMALL_CELL_K
+from turquesa_geo.i18n import N_, bilingual, gettext
+from turquesa_geo.privacy import SMALL_CELL_K, guard_total
 
 __all__ = [
     "AUDIENCES",
@@ -31,8 +32,6 @@ __all__ = [
     "Audience",
     "ExportContext",
     "Marking",
-    "bilingual",
-    "in_language",
 ]
 
 #: Traffic Light Protocol 2.0 labels, least to most restricted.
@@ -46,25 +45,13 @@ TLP_COLOURS = {
     "TLP:AMBER+STRICT": ("#FFC000", "#000000"),
     "TLP:RED": ("#FF2B2B", "#000000"),
 }
-#: What each label allows, in English and Spanish (FIRST TLP 2.0 wording, shortened).
+#: What each label allows (FIRST TLP 2.0 wording, shortened): English message ids.
 TLP_MEANING = {
-    "TLP:CLEAR": {"en": "Disclosure is not limited.", "es": "La difusión no está limitada."},
-    "TLP:GREEN": {
-        "en": "Limited disclosure: within the community, not public.",
-        "es": "Difusión limitada: dentro de la comunidad, no pública.",
-    },
-    "TLP:AMBER": {
-        "en": "Limited disclosure: recipients' organisations and their clients, need to know.",
-        "es": "Difusión limitada: organizaciones de los destinatarios y sus clientes, según necesidad.",
-    },
-    "TLP:AMBER+STRICT": {
-        "en": "Limited disclosure: recipients' organisation only.",
-        "es": "Difusión limitada: solo la organización de los destinatarios.",
-    },
-    "TLP:RED": {
-        "en": "For the eyes and ears of individual recipients only; no further disclosure.",
-        "es": "Solo para los destinatarios individuales; ninguna difusión adicional.",
-    },
+    "TLP:CLEAR": N_("Disclosure is not limited."),
+    "TLP:GREEN": N_("Limited disclosure: within the community, not public."),
+    "TLP:AMBER": N_("Limited disclosure: recipients' organisations and their clients, need to know."),
+    "TLP:AMBER+STRICT": N_("Limited disclosure: recipients' organisation only."),
+    "TLP:RED": N_("For the eyes and ears of individual recipients only; no further disclosure."),
 }
 #: Threshold of the external audience: counts under it are never shown.
 EXTERNAL_K = 11
@@ -123,8 +110,10 @@ class Audience:
     name: str
     k: int
     round_to: int
-    description: dict[str, str] = field(default_factory=dict, compare=False)
-    word: dict[str, str] = field(default_factory=dict, compare=False)
+    #: The small-cell notice: an English message id whose ``{k}`` is the audience's threshold.
+    description: str = field(default="", compare=False)
+    #: The audience's name on the banner: an English message id.
+    word: str = field(default="", compare=False)
 
     def count(self, n: int) -> int | None:
         """The count as this audience may see it: None under k, else rounded down."""
@@ -149,8 +138,6 @@ class Audience:
         >>> AUDIENCES["internal"].total(14), AUDIENCES["internal"].total(3), AUDIENCES["external"].total(14)
         (15, None, 10)
         """
-        from turquesa_geo.privacy import guard_total
-
         return guard_total(int(n), k=self.k) if self.round_to == 1 else self.count(n)
 
     def format_total(self, n: int) -> str:
@@ -159,8 +146,20 @@ class Audience:
         return f"<{self.k}" if shown is None else f"{shown:,}"
 
     def notice(self, lang: str = "en") -> str:
-        """The small-cell notice printed on the export."""
-        return in_language(self.description, lang)
+        """The small-cell notice printed on the export, in ``lang``.
+
+        >>> AUDIENCES["external"].notice("es")[:60]
+        'Audiencia externa: no se muestran cifras de menos de 11 (<11'
+        """
+        return gettext(lang, self.description).format(k=self.k)
+
+    def notice_in(self, langs: tuple[str, ...]) -> str:
+        """The small-cell notice in each of the export's languages, side by side.
+
+        >>> AUDIENCES["internal"].notice_in(("en",))
+        'Internal audience: counts under 5 persons or cases are not shown (<5).'
+        """
+        return bilingual(self.description, langs, k=self.k)
 
 
 AUDIENCES = {
@@ -168,24 +167,17 @@ AUDIENCES = {
         "internal",
         SMALL_CELL_K,
         1,
-        word={"en": "INTERNAL", "es": "INTERNO"},
-        description={
-            "en": f"Internal audience: counts under {SMALL_CELL_K} persons or cases are not shown (<{SMALL_CELL_K}).",
-            "es": f"Audiencia interna: no se muestran cifras de menos de {SMALL_CELL_K} personas o casos "
-            f"(<{SMALL_CELL_K}).",
-        },
+        word=N_("INTERNAL"),
+        description=N_("Internal audience: counts under {k} persons or cases are not shown (<{k})."),
     ),
     "external": Audience(
         "external",
         EXTERNAL_K,
         5,
-        word={"en": "EXTERNAL", "es": "EXTERNO"},
-        description={
-            "en": f"External audience: counts under {EXTERNAL_K} are not shown (<{EXTERNAL_K}); every count is "
-            "rounded down to a multiple of 5.",
-            "es": f"Audiencia externa: no se muestran cifras de menos de {EXTERNAL_K} (<{EXTERNAL_K}); cada cifra "
-            "se redondea hacia abajo a un múltiplo de 5.",
-        },
+        word=N_("EXTERNAL"),
+        description=N_(
+            "External audience: counts under {k} are not shown (<{k}); every count is rounded down to a multiple of 5."
+        ),
     ),
 }
 
@@ -223,42 +215,13 @@ class ExportContext:
         """The facts every page of an export carries, one per line."""
         sources = ", ".join(self.sources[:6]) + (f" (+{len(self.sources) - 6})" if len(self.sources) > 6 else "")
         lines = [
-            bilingual({"en": "Filters", "es": "Filtros"}, self.langs) + f": {self.filters_text}",
-            bilingual({"en": "Period", "es": "Período"}, self.langs) + f": {self.period_text()}",
-            bilingual({"en": "Data version", "es": "Versión de datos"}, self.langs)
+            bilingual(N_("Filters"), self.langs) + f": {self.filters_text}",
+            bilingual(N_("Period"), self.langs) + f": {self.period_text()}",
+            bilingual(N_("Data version"), self.langs)
             + f": {self.data_version} · "
-            + bilingual({"en": "exported", "es": "exportado"}, self.langs)
+            + bilingual(N_("exported"), self.langs)
             + f" {self.exported_at:%d/%m/%Y %H:%M}",
-            bilingual({"en": "Sources", "es": "Fuentes"}, self.langs) + f": {sources or '—'}",
-            bilingual(self.audience.description, self.langs),
+            bilingual(N_("Sources"), self.langs) + f": {sources or '—'}",
+            self.audience.notice_in(self.langs),
         ]
         return lines
-
-
-def in_language(texts: dict[str, str], lang: str) -> str:
-    """One text of an ``{"en": ..., "es": ...}`` pair in ``lang``: the pair's own, else the catalogs'.
-
-    The export templates keep their English and Spanish text side by side; Portuguese and
-    French (and any language the pair lacks) come from the gettext catalogs, where the
-    English text is the message id (``make catalogs`` collects these pairs).
-
-    >>> in_language({"en": "Period", "es": "Período"}, "es")
-    'Período'
-    """
-    if lang in texts:
-        return texts[lang]
-    from turquesa_geo.i18n import gettext
-
-    english = texts["en"]
-    return gettext(lang, english)
-
-
-def bilingual(texts: dict[str, str], langs: tuple[str, ...]) -> str:
-    """The text in each language asked for (any two of en, es, pt, fr), side by side (``es / en``).
-
-    >>> bilingual({"en": "Period", "es": "Período"}, ("es", "en"))
-    'Período / Period'
-    >>> bilingual({"en": "Period", "es": "Período"}, ("en",))
-    'Period'
-    """
-    return " / ".join(dict.fromkeys(in_language(texts, lang) for lang in langs))

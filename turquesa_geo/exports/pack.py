@@ -22,9 +22,10 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from turquesa_geo.charts import OKABE_ITO
-from turquesa_geo.exports.marking import TLP_MEANING, ExportContext, bilingual, in_language
+from turquesa_geo.exports.marking import TLP_MEANING, ExportContext
 from turquesa_geo.exports.tables import corridor_extract
-from turquesa_geo.i18n import regroup
+from turquesa_geo.i18n import N_, bilingual, regroup
+from turquesa_geo.maps.static import map_figure
 from turquesa_geo.vocab import label
 
 __all__ = ["A4_LANDSCAPE", "PACK_TREND_DIMENSIONS", "PackData", "pack_pages", "pack_pdf"]
@@ -32,20 +33,20 @@ __all__ = ["A4_LANDSCAPE", "PACK_TREND_DIMENSIONS", "PackData", "pack_pages", "p
 A4_LANDSCAPE = (11.69, 8.27)
 PACK_TREND_DIMENSIONS = ("recruitment_method", "exploitation_form", "transport_mode", "platform")
 _DIMENSION_NAMES = {
-    "recruitment_method": ("Recruitment method", "Método de captación"),
-    "exploitation_form": ("Form of exploitation", "Forma de explotación"),
-    "transport_mode": ("Transport mode", "Medio de transporte"),
-    "platform": ("Online platform", "Plataforma en línea"),
+    "recruitment_method": N_("Recruitment method"),
+    "exploitation_form": N_("Form of exploitation"),
+    "transport_mode": N_("Transport mode"),
+    "platform": N_("Online platform"),
 }
 _LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)))
 _MARKERS = ("o", "s", "^", "D", "v", "P")
 _SEX_AGE = (
-    ("female", "adult", "Women", "Mujeres", OKABE_ITO[1], ""),
-    ("female", "minor", "Girls", "Niñas", OKABE_ITO[1], "///"),
-    ("male", "adult", "Men", "Hombres", OKABE_ITO[0], ""),
-    ("male", "minor", "Boys", "Niños", OKABE_ITO[0], "///"),
-    ("transgender", None, "Transgender / non-conforming", "Trans / no conforme", OKABE_ITO[2], "..."),
-    ("unknown", None, "Unknown sex", "Sexo desconocido", "#999999", "xx"),
+    ("female", "adult", N_("Women"), OKABE_ITO[1], ""),
+    ("female", "minor", N_("Girls"), OKABE_ITO[1], "///"),
+    ("male", "adult", N_("Men"), OKABE_ITO[0], ""),
+    ("male", "minor", N_("Boys"), OKABE_ITO[0], "///"),
+    ("transgender", None, N_("Transgender / non-conforming"), OKABE_ITO[2], "..."),
+    ("unknown", None, N_("Unknown sex"), "#999999", "xx"),
 )
 
 
@@ -60,26 +61,19 @@ class PackData:
     signals: pd.DataFrame  # signals.signal_table: kind, what, direction, reason, q_value
 
 
-def _t(context: ExportContext, en: str, es: str) -> str:
-    return bilingual({"en": en, "es": es}, context.langs)
-
-
-def _in_each(context: ExportContext, texts: dict[str, str]) -> list[str]:
-    return list(dict.fromkeys(in_language(texts, lang) for lang in context.langs))
-
-
 def _guide(fig: Figure, text: str, y: float = 0.885) -> None:
     """The page's one-line reading guide, wrapped to the page width."""
     fig.text(0.04, y, textwrap.fill(text, 190), fontsize=8.5, color="#444444", va="top", linespacing=1.4)
 
 
-def _page(
-    context: ExportContext, number: int, total: int, title: tuple[str, str], guide: tuple[str, str] | None = None
-) -> Figure:
-    """An A4 landscape page with banners, title (en, es), reading guide (en, es), page number and the view's link."""
+def _page(context: ExportContext, number: int, total: int, title: str, guide: str | None = None) -> Figure:
+    """An A4 landscape page with banners, title, reading guide, page number and the view's link.
+
+    ``title`` and ``guide`` are English message ids, printed in each of the export's languages.
+    """
     fig = Figure(figsize=A4_LANDSCAPE)
     if guide:
-        _guide(fig, _t(context, *guide))
+        _guide(fig, bilingual(guide, context.langs))
     fg, bg = context.marking.colours
     for y, va in ((0.985, "top"), (0.015, "bottom")):
         fig.text(
@@ -94,14 +88,14 @@ def _page(
             bbox=dict(facecolor=bg, edgecolor=bg, boxstyle="square,pad=0.3"),
             gid="marking",
         )
-    fig.text(0.04, 0.925, _t(context, *title), fontsize=17, fontweight="bold", color="#222222", va="top")
+    fig.text(0.04, 0.925, bilingual(title, context.langs), fontsize=17, fontweight="bold", color="#222222", va="top")
     fig.text(0.96, 0.045, f"{number} / {total}", ha="right", fontsize=9, color="#444444", gid="page-number")
     link = context.view_url or "—"
-    fig.text(0.04, 0.045, _t(context, "View", "Vista") + f": {link[:150]}", fontsize=7, color="#444444")
+    fig.text(0.04, 0.045, bilingual(N_("View"), context.langs) + f": {link[:150]}", fontsize=7, color="#444444")
     fig.text(
         0.04,
         0.065,
-        _t(context, "Data version", "Versión de datos") + f" {context.data_version} · "
+        bilingual(N_("Data version"), context.langs) + f" {context.data_version} · "
         f"{context.period_text()} · {context.filters_text[:140]}",
         fontsize=7,
         color="#444444",
@@ -110,13 +104,13 @@ def _page(
 
 
 def _cover(context: ExportContext, total: int) -> Figure:
-    fig = _page(context, 1, total, ("Corridor briefing", "Informe de corredores"))
+    fig = _page(context, 1, total, N_("Corridor briefing"))
     lines = [
         *context.footer_lines(),
-        _t(context, "Handling", "Manejo")
+        bilingual(N_("Handling"), context.langs)
         + f": {context.marking.text} — "
         + (bilingual(TLP_MEANING[context.marking.tlp], context.langs) if context.marking.tlp else ""),
-        _t(context, "Prepared by", "Preparado por") + f": {context.user or '—'} · Turquesa",
+        bilingual(N_("Prepared by"), context.langs) + f": {context.user or '—'} · Turquesa",
     ]
     y = 0.82
     for line in lines:
@@ -151,9 +145,9 @@ def _table(fig: Figure, rect: tuple[float, float, float, float], frame: pd.DataF
             cell.set_height(cell.get_height() * header_lines)
 
 
-def _h(context: ExportContext, en: str, es: str) -> str:
+def _h(context: ExportContext, message: str) -> str:
     """A column heading: one language per line, so bilingual headings fit their column."""
-    return "\n".join(_in_each(context, {"en": en, "es": es}))
+    return bilingual(message, context.langs, sep="\n")
 
 
 def _short(text: str, width: int) -> str:
@@ -165,24 +159,22 @@ def _corridor_page(context: ExportContext, data: PackData, number: int, total: i
         context,
         number,
         total,
-        ("Top corridors", "Principales corredores"),
-        (
+        N_("Top corridors"),
+        N_(
             "How to read: one row per rebuilt route, largest first; change compares with the "
-            "previous period of the same length; blank where a count is protected.",
-            "Cómo leer: una fila por ruta reconstruida, de mayor a menor; el cambio compara con el "
-            "período anterior de igual duración; vacío donde una cifra está protegida.",
+            "previous period of the same length; blank where a count is protected."
         ),
     )
     table = corridor_extract(data.view.corridors, context.audience, context.langs[0]).head(15)
     shown = pd.DataFrame(
         {
             "#": table["rank"],
-            _h(context, "Corridor", "Corredor"): [_short(c, 105) for c in table["corridor"]],
-            _h(context, "Cases", "Casos"): table["cases"],
-            _h(context, "Change %", "Cambio %"): table["change_pct"],
-            _h(context, "Persons", "Personas"): table["persons"],
-            _h(context, "Women & girls %", "Mujeres y niñas %"): table["women_girls_pct"],
-            _h(context, "Inferred %", "Inferido %"): table["inferred_pct"],
+            _h(context, N_("Corridor")): [_short(c, 105) for c in table["corridor"]],
+            _h(context, N_("Cases")): table["cases"],
+            _h(context, N_("Change %")): table["change_pct"],
+            _h(context, N_("Persons")): table["persons"],
+            _h(context, N_("Women & girls %")): table["women_girls_pct"],
+            _h(context, N_("Inferred %")): table["inferred_pct"],
         }
     )
     _table(fig, (0.04, 0.10, 0.92, 0.74), shown, [0.03, 0.57, 0.07, 0.07, 0.07, 0.11, 0.08])
@@ -190,22 +182,22 @@ def _corridor_page(context: ExportContext, data: PackData, number: int, total: i
 
 
 def _figures_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, ("Key figures", "Cifras clave"))
+    fig = _page(context, number, total, N_("Key figures"))
     f, audience, lang = data.figures, context.audience, context.langs[0]
     rows = [
-        (_t(context, "Cases", "Casos"), f.cases, f.cases_prev),
-        (_t(context, "Victims", "Víctimas"), f.victims, f.victims_prev),
-        (_t(context, "Smuggled migrants", "Migrantes objeto de tráfico"), f.migrants, f.migrants_prev),
-        (_t(context, "Suspects", "Sospechosos"), f.suspects, f.suspects_prev),
+        (bilingual(N_("Cases"), context.langs), f.cases, f.cases_prev),
+        (bilingual(N_("Victims"), context.langs), f.victims, f.victims_prev),
+        (bilingual(N_("Smuggled migrants"), context.langs), f.migrants, f.migrants_prev),
+        (bilingual(N_("Suspects"), context.langs), f.suspects, f.suspects_prev),
     ]
     frame = pd.DataFrame(
         {
-            _h(context, "Figure", "Cifra"): [r[0] for r in rows],
-            _h(context, "This period", "Este período"): [regroup(audience.format_total(r[1]), lang) for r in rows],
-            _h(context, "Previous period", "Período anterior"): [
+            _h(context, N_("Figure")): [r[0] for r in rows],
+            _h(context, N_("This period")): [regroup(audience.format_total(r[1]), lang) for r in rows],
+            _h(context, N_("Previous period")): [
                 "—" if r[2] is None else regroup(audience.format_total(r[2]), lang) for r in rows
             ],
-            _h(context, "Change", "Cambio"): [_change(r[1], r[2], context) for r in rows],
+            _h(context, N_("Change")): [_change(r[1], r[2], context) for r in rows],
         }
     )
     _table(fig, (0.04, 0.45, 0.7, 0.40), frame, [0.4, 0.2, 0.2, 0.2])
@@ -217,11 +209,7 @@ def _figures_page(context: ExportContext, data: PackData, number: int, total: in
     fig.text(
         0.04,
         0.38,
-        _t(
-            context,
-            "Women and girls among victims and migrants of known sex",
-            "Mujeres y niñas entre víctimas y migrantes de sexo conocido",
-        )
+        bilingual(N_("Women and girls among victims and migrants of known sex"), context.langs)
         + f": {'—' if share is None else f'{share:.0f}%'}",
         fontsize=11,
     )
@@ -238,8 +226,7 @@ def _change(now: int, before: int | None, context: ExportContext) -> str:
 
 def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context: ExportContext) -> None:
     ax = fig.add_axes(rect)
-    en, es = _DIMENSION_NAMES.get(dimension, (dimension.replace("_", " ").capitalize(),) * 2)
-    title = _t(context, en, es)
+    title = bilingual(_DIMENSION_NAMES.get(dimension, dimension.replace("_", " ").capitalize()), context.langs)
     ax.set_title(title, fontsize=10, loc="left")
     k = context.audience.k
     if series.empty:
@@ -263,7 +250,7 @@ def _trend_axes(fig: Figure, rect, series: pd.DataFrame, dimension: str, context
             linewidth=1.6,
         )
     ax.axvspan(pd.Timestamp("2020-03-01"), pd.Timestamp("2021-12-31"), color="#dddddd", zorder=0)
-    ax.set_ylabel(_h(context, "% of cases", "% de casos"), fontsize=8)
+    ax.set_ylabel(_h(context, N_("% of cases")), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=6.5, frameon=False, loc="upper left")
@@ -274,12 +261,10 @@ def _trends_page(context: ExportContext, data: PackData, number: int, total: int
         context,
         number,
         total,
-        ("Modus-operandi trends", "Tendencias del modus operandi"),
-        (
+        N_("Modus-operandi trends"),
+        N_(
             "How to read: share of the cases reporting the dimension that show each code, per "
-            "year; grey band: COVID-19 pandemic; years resting on few cases are not drawn.",
-            "Cómo leer: porcentaje de los casos que informan la dimensión que muestran cada código, por "
-            "año; banda gris: pandemia de COVID-19; no se dibujan años con pocos casos.",
+            "year; grey band: COVID-19 pandemic; years resting on few cases are not drawn."
         ),
     )
     rects = [(0.07, 0.50, 0.40, 0.32), (0.56, 0.50, 0.40, 0.32), (0.07, 0.11, 0.40, 0.32), (0.56, 0.11, 0.40, 0.32)]
@@ -293,19 +278,17 @@ def _gender_page(context: ExportContext, data: PackData, number: int, total: int
         context,
         number,
         total,
-        ("Gender and age", "Género y edad"),
-        (
+        N_("Gender and age"),
+        N_(
             "How to read: persons per role split by sex and age; hatched parts are children; "
-            "protected parts are not drawn.",
-            "Cómo leer: personas por rol según sexo y edad; las partes rayadas son niñas y niños; no se "
-            "dibujan las partes protegidas.",
+            "protected parts are not drawn."
         ),
     )
     ax = fig.add_axes((0.22, 0.22, 0.72, 0.58))
     persons = data.persons
     roles = [r for r in ("victim", "migrant", "suspect") if r in set(persons["role"])]
     left = np.zeros(len(roles))
-    for gender, age, en, es, colour, hatch in _SEX_AGE:
+    for gender, age, name, colour, hatch in _SEX_AGE:
         part = persons[persons["gender"] == gender]
         if age == "minor":
             part = part[part["age_group"] == "minor"]
@@ -320,13 +303,13 @@ def _gender_page(context: ExportContext, data: PackData, number: int, total: int
             color=colour,
             hatch=hatch,
             edgecolor="white",
-            label=_t(context, en, es),
+            label=bilingual(name, context.langs),
         )
         left += values
     ax.set_yticks(
         range(len(roles)), ["\n".join(dict.fromkeys(label("role", r, lang) for lang in context.langs)) for r in roles]
     )
-    ax.set_xlabel(_t(context, "Persons", "Personas"))
+    ax.set_xlabel(bilingual(N_("Persons"), context.langs))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     return fig
@@ -337,12 +320,10 @@ def _signals_page(context: ExportContext, data: PackData, number: int, total: in
         context,
         number,
         total,
-        ("Emerging signals", "Señales emergentes"),
-        (
+        N_("Emerging signals"),
+        N_(
             "How to read: changes against the baseline that passed an exact test with false "
-            "discoveries controlled at 5%.",
-            "Cómo leer: cambios frente a la línea de base que superaron una prueba exacta con control "
-            "de falsos descubrimientos al 5%.",
+            "discoveries controlled at 5%."
         ),
     )
     signals = data.signals.head(12)
@@ -351,9 +332,9 @@ def _signals_page(context: ExportContext, data: PackData, number: int, total: in
         signals = signals.assign(reason=signals["direction"])
     frame = pd.DataFrame(
         {
-            _h(context, "Kind", "Tipo"): signals["kind"],
-            _h(context, "What", "Qué"): [_short(w, 75) for w in signals["what"]],
-            _h(context, "Change", "Cambio"): [_short(r, 85) for r in signals["reason"]],
+            _h(context, N_("Kind")): signals["kind"],
+            _h(context, N_("What")): [_short(w, 75) for w in signals["what"]],
+            _h(context, N_("Change")): [_short(r, 85) for r in signals["reason"]],
         }
     )
     _table(fig, (0.04, 0.12, 0.92, 0.74), frame, [0.2, 0.4, 0.4])
@@ -361,34 +342,29 @@ def _signals_page(context: ExportContext, data: PackData, number: int, total: in
 
 
 def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
-    fig = _page(context, number, total, ("Data notes", "Notas sobre los datos"))
+    fig = _page(context, number, total, N_("Data notes"))
     notes = [
-        _t(context, "Sources", "Fuentes") + ": " + (", ".join(context.sources) or "—"),
-        _t(
-            context,
-            "Coverage: only cases reported to the sources above; absence of cases is not absence of crime.",
-            "Cobertura: solo casos informados a las fuentes anteriores; la ausencia de casos no es ausencia de delito.",
+        bilingual(N_("Sources"), context.langs) + ": " + (", ".join(context.sources) or "—"),
+        bilingual(
+            N_("Coverage: only cases reported to the sources above; absence of cases is not absence of crime."),
+            context.langs,
         ),
-        _t(
-            context,
-            "Inferred legs: transit legs a record did not report, filled in from complete records of the same "
-            "corridor (shown dashed).",
-            "Tramos inferidos: tramos de tránsito que un registro no informó, completados con registros completos del "
-            "mismo corredor (punteados).",
+        bilingual(
+            N_(
+                "Inferred legs: transit legs a record did not report, filled in from complete records of the same "
+                "corridor (shown dashed)."
+            ),
+            context.langs,
         ),
-        bilingual(context.audience.description, context.langs),
-        _t(
-            context,
-            "Totals of filtered views are rounded so that neighbouring filters cannot be subtracted to recover "
-            "a small count.",
-            "Los totales de vistas filtradas se redondean para que no puedan restarse filtros vecinos y recuperar una "
-            "cifra pequeña.",
+        context.audience.notice_in(context.langs),
+        bilingual(
+            N_(
+                "Totals of filtered views are rounded so that neighbouring filters cannot be subtracted to recover "
+                "a small count."
+            ),
+            context.langs,
         ),
-        _t(
-            context,
-            "No personal identifier is stored or shown.",
-            "No se almacena ni muestra ningún identificador personal.",
-        ),
+        bilingual(N_("No personal identifier is stored or shown."), context.langs),
     ]
     y = 0.84
     for note in notes:
@@ -400,8 +376,6 @@ def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
 
 def pack_pages(data: PackData, context: ExportContext) -> list[Figure]:
     """The pack's pages as matplotlib figures, in order."""
-    from turquesa_geo.maps.static import map_figure
-
     total = 8
     map_page = map_figure(data.view.legs, data.view.hubs, context, size="print", hidden_legs=data.view.hidden_flows)
     # Inside the bottom banner (white on black), clear of the footer lines.
@@ -422,7 +396,7 @@ def pack_pdf(data: PackData, context: ExportContext) -> bytes:
     """The briefing pack as PDF bytes, with title, marking and data version in its metadata."""
     buffer = io.BytesIO()
     metadata = {
-        "Title": _t(context, "Turquesa corridor briefing", "Informe de corredores Turquesa"),
+        "Title": bilingual(N_("Turquesa corridor briefing"), context.langs),
         "Subject": context.marking.text,
         "Keywords": f"{context.marking.text}; data version {context.data_version}; audience {context.audience.name}",
         "Creator": "Turquesa",

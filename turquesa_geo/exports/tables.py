@@ -10,43 +10,122 @@ export's audience (:mod:`turquesa_geo.exports.marking`):
   other count below the threshold reads ``<k`` (external: counts rounded down to a
   multiple of 5);
 - every text cell a spreadsheet would run as a formula is neutralised
-  (:func:`turquesa_geo.exports.log.neutralise_cell`);
+  (:func:`neutralise_cell`; also used for the CLI's and the import page's CSV files);
 - every file carries its handling marking and the facts of the view.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
 
+from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name, country_table
-from turquesa_geo.exports.log import csv_bytes, neutralise_cell
-from turquesa_geo.exports.marking import Audience, ExportContext, bilingual
+from turquesa_geo.exports.marking import Audience, ExportContext
+from turquesa_geo.i18n import N_, bilingual
 from turquesa_geo.maps.legs import leg_geometries
 
 __all__ = [
     "COUNT_COLUMNS",
     "EXTRACT_COLUMNS",
     "EXTRACT_FORMATS",
+    "FORMULA_PREFIXES",
     "about_rows",
     "corridor_extract",
+    "csv_bytes",
     "extract_bytes",
     "geo_layers",
     "hub_extract",
     "layers_geojson",
     "layers_gpkg",
     "leg_extract",
+    "neutralise_cell",
+    "quarantine_for_correction",
     "tables_csv",
     "tables_xlsx",
     "view_tables",
+    "write_csv",
+    "write_quarantine_csv",
 ]
+
+#: First characters that make a spreadsheet run a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with ``'``.
+
+    Numbers are left alone, so a negative count stays a number.
+
+    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise_cell("-12"), neutralise_cell(-12), neutralise_cell("Panamá")
+    ("'-12", -12, 'Panamá')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> bytes:
+    """Rows as UTF-8 CSV bytes (with BOM, so spreadsheets pick the encoding), cells neutralised."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise_cell(h) for h in headers])
+    writer.writerows([neutralise_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_csv(rows: Sequence[Sequence[object]], headers: Sequence[str], path: str | Path) -> Path:
+    """Write :func:`csv_bytes` to ``path``."""
+    path = Path(path)
+    path.write_bytes(csv_bytes(rows, headers))
+    return path
+
+
+def quarantine_for_correction(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> tuple[list[str], list[list]]:
+    """One row per quarantined line: line, rules, messages, then the row as it was read.
+
+    ``rows`` are quarantine entries with at least line, rule, message and record
+    (the JSON of the staged row); the result can be corrected and imported again
+    (the three leading columns are ignored by the importer).
+    """
+    index = {h: i for i, h in enumerate(headers)}
+    by_line: dict[int, dict] = {}
+    fields: dict[str, None] = {}
+    for row in rows:
+        entry = by_line.setdefault(row[index["line"]], {"rules": [], "messages": [], "record": {}})
+        entry["rules"].append(row[index["rule"]])
+        entry["messages"].append(row[index["message"]])
+        record = json.loads(row[index["record"]]) if row[index["record"]] else {}
+        record.pop("_line", None)
+        entry["record"] = record
+        fields.update(dict.fromkeys(record))
+    out_headers = ["quarantine_line", "quarantine_rules", "quarantine_messages", *fields]
+    out_rows = [
+        [line, ";".join(dict.fromkeys(e["rules"])), " | ".join(e["messages"]), *[e["record"].get(f) for f in fields]]
+        for line, e in sorted(by_line.items())
+    ]
+    return out_headers, out_rows
+
+
+def write_quarantine_csv(rows: Sequence[Sequence[object]], headers: Sequence[str], path: str | Path) -> Path:
+    """Write the quarantine of an import as a CSV for correction (see :func:`quarantine_for_correction`)."""
+    out_headers, out_rows = quarantine_for_correction(rows, headers)
+    return write_csv(out_rows, out_headers, path)
+
 
 #: The only columns an extract may hold, per table (anything else is dropped).
 EXTRACT_COLUMNS = {
@@ -104,7 +183,7 @@ def corridor_extract(corridors: pd.DataFrame, audience: Audience, lang: str = "e
     frame = pd.DataFrame(
         {
             "rank": np.arange(1, len(c) + 1),
-            "corridor": [" → ".join(country_name(x, lang) for x in r.split(">")) for r in c["route"]],
+            "corridor": [corridor_name(r, lang) for r in c["route"]],
             "route": c["route"].to_numpy(),
             "cases": c["cases"].to_numpy(),
             "cases_previous_period": prev.to_numpy(),
@@ -163,15 +242,15 @@ def about_rows(context: ExportContext) -> list[tuple[str, str]]:
     """(field, value) rows describing the extract: marking, view, data version, protection."""
     langs = context.langs
     return [
-        (bilingual({"en": "Handling", "es": "Manejo"}, langs), context.marking.text),
-        (bilingual({"en": "Filters", "es": "Filtros"}, langs), context.filters_text),
-        (bilingual({"en": "Period", "es": "Período"}, langs), context.period_text()),
-        (bilingual({"en": "Data version", "es": "Versión de datos"}, langs), context.data_version),
-        (bilingual({"en": "Exported", "es": "Exportado"}, langs), f"{context.exported_at:%Y-%m-%d %H:%M}"),
-        (bilingual({"en": "Sources", "es": "Fuentes"}, langs), ", ".join(context.sources) or "—"),
-        (bilingual({"en": "Audience", "es": "Audiencia"}, langs), bilingual(context.audience.word, langs).lower()),
-        (bilingual({"en": "Protection", "es": "Protección"}, langs), bilingual(context.audience.description, langs)),
-        (bilingual({"en": "View", "es": "Vista"}, langs), context.view_url or "—"),
+        (bilingual(N_("Handling"), langs), context.marking.text),
+        (bilingual(N_("Filters"), langs), context.filters_text),
+        (bilingual(N_("Period"), langs), context.period_text()),
+        (bilingual(N_("Data version"), langs), context.data_version),
+        (bilingual(N_("Exported"), langs), f"{context.exported_at:%Y-%m-%d %H:%M}"),
+        (bilingual(N_("Sources"), langs), ", ".join(context.sources) or "—"),
+        (bilingual(N_("Audience"), langs), bilingual(context.audience.word, langs).lower()),
+        (bilingual(N_("Protection"), langs), context.audience.notice_in(langs)),
+        (bilingual(N_("View"), langs), context.view_url or "—"),
     ]
 
 
@@ -211,9 +290,6 @@ def tables_xlsx(tables: dict[str, pd.DataFrame], context: ExportContext) -> byte
     Every sheet prints the marking in its page header and footer; text cells are
     neutralised so that no formula can run.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     book = Workbook()
     about = book.active
     about.title = "about"
@@ -293,8 +369,6 @@ def layers_geojson(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) 
 
 def layers_gpkg(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) -> bytes:
     """A GeoPackage with the ``legs`` and ``hubs`` layers and an ``about`` table (marking first)."""
-    import pyogrio
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "extract.gpkg"
         for name, layer in layers.items():

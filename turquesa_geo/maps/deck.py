@@ -19,6 +19,7 @@ from turquesa_geo.countries import country_name, country_shapes, country_table
 from turquesa_geo.i18n import N_, translator
 from turquesa_geo.maps.legs import leg_geometries, path_coordinates
 from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.references import shown_value
 
 __all__ = [
     "HUB_COLOUR",
@@ -186,8 +187,6 @@ def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "e
 
     A flow resting only on censored values (``<5``) is not drawn: its size is unknown.
     """
-    from turquesa_geo.references import shown_value
-
     drawn = flows[flows["value"] >= k] if len(flows) else flows
     if drawn.empty:
         return []

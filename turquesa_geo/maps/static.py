@@ -31,8 +31,8 @@ from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox
 
 from turquesa_geo.countries import country_name, country_shapes, country_table
-from turquesa_geo.exports.marking import Audience, ExportContext, bilingual, in_language
-from turquesa_geo.i18n import LANGUAGES, format_number, regroup
+from turquesa_geo.exports.marking import Audience, ExportContext
+from turquesa_geo.i18n import N_, bilingual, regroup
 from turquesa_geo.maps.deck import ARROW_COLOUR, HUB_COLOUR, INFERRED_COLOUR, OBSERVED_COLOUR
 from turquesa_geo.maps.legs import leg_geometries
 
@@ -101,56 +101,27 @@ _DASHES = (0, (3.0, 1.6))
 #: Hub circles a little more opaque than on screen: lines under them blur in print.
 _HUB_FILL = tuple(c / 255 for c in (*HUB_COLOUR[:3], 215))
 
-#: Every phrase printed, in English and Spanish; Portuguese and French come from the gettext catalogs
-#: (see :func:`turquesa_geo.exports.marking.in_language`).
+#: Every phrase printed: English message ids, printed in the export's languages through the catalogs
+#: (:func:`turquesa_geo.i18n.bilingual`).
 TEXTS = {
-    "title": {"en": "Corridor map", "es": "Mapa de corredores"},
-    "legend": {"en": "Legend", "es": "Leyenda"},
-    "widths": {"en": "Cases on the leg (line width)", "es": "Casos en el tramo (grosor de la línea)"},
-    "observed": {"en": "Reported leg (solid)", "es": "Tramo reportado (continuo)"},
-    "inferred": {
-        "en": "Inferred leg (dashed): from complete records of the same corridor",
-        "es": "Tramo inferido (discontinuo): de registros completos del mismo corredor",
-    },
-    "arrow": {
-        "en": "Arrowhead: direction, origin to destination",
-        "es": "Punta de flecha: sentido, de origen a destino",
-    },
-    "hubs": {
-        "en": "Country: cases that start, pass through or end there (circle area)",
-        "es": "País: casos que empiezan, pasan o terminan allí (área del círculo)",
-    },
-    "edge": {
-        "en": "Grey italic name at the frame edge: a leg from or to a country off the map",
-        "es": "Nombre gris en cursiva en el borde: tramo desde o hacia un país fuera del mapa",
-    },
-    "how_to_read": {
-        "en": "How to read: line width = cases on the leg; arrowheads point from origin to destination; "
-        "dashed orange legs are inferred, not reported.",
-        "es": "Cómo leer: grosor de la línea = casos del tramo; las flechas van del origen al destino; "
-        "los tramos naranjas discontinuos son inferidos, no reportados.",
-    },
-    "not_drawn": {
-        "en": "{n} legs not drawn: too few cases for this audience, or beyond the drawing limit.",
-        "es": "{n} tramos sin dibujar: muy pocos casos para esta audiencia, o fuera del límite de dibujo.",
-    },
-    "not_drawn_one": {
-        "en": "1 leg not drawn: too few cases for this audience, or beyond the drawing limit.",
-        "es": "1 tramo sin dibujar: muy pocos casos para esta audiencia, o fuera del límite de dibujo.",
-    },
-    "all_drawn": {"en": "Every leg is drawn.", "es": "Se dibujan todos los tramos."},
-    "domestic": {
-        "en": "{n} legs within one country are counted in its circle only.",
-        "es": "{n} tramos dentro de un país se cuentan solo en su círculo.",
-    },
-    "domestic_one": {
-        "en": "1 leg within one country is counted in its circle only.",
-        "es": "1 tramo dentro de un país se cuenta solo en su círculo.",
-    },
-    "no_legs": {
-        "en": "No leg to draw for these filters and this audience.",
-        "es": "Ningún tramo que dibujar para estos filtros y esta audiencia.",
-    },
+    "title": N_("Corridor map"),
+    "legend": N_("Legend"),
+    "widths": N_("Cases on the leg (line width)"),
+    "observed": N_("Reported leg (solid)"),
+    "inferred": N_("Inferred leg (dashed): from complete records of the same corridor"),
+    "arrow": N_("Arrowhead: direction, origin to destination"),
+    "hubs": N_("Country: cases that start, pass through or end there (circle area)"),
+    "edge": N_("Grey italic name at the frame edge: a leg from or to a country off the map"),
+    "how_to_read": N_(
+        "How to read: line width = cases on the leg; arrowheads point from origin to destination; "
+        "dashed orange legs are inferred, not reported."
+    ),
+    "not_drawn": N_("{n} legs not drawn: too few cases for this audience, or beyond the drawing limit."),
+    "not_drawn_one": N_("1 leg not drawn: too few cases for this audience, or beyond the drawing limit."),
+    "all_drawn": N_("Every leg is drawn."),
+    "domestic": N_("{n} legs within one country are counted in its circle only."),
+    "domestic_one": N_("1 leg within one country is counted in its circle only."),
+    "no_legs": N_("No leg to draw for these filters and this audience."),
 }
 
 
@@ -498,7 +469,7 @@ def _advance(char: str, weight: str) -> float:
 def _footer_lines(fig: Figure, context: ExportContext, scale: float) -> list[tuple[str, bool]]:
     """The export's facts, wrapped to the page, each line with whether it belongs to the small-cell notice."""
     width_pt = (1 - 2 * _left_margin(fig, scale)) * fig.get_figwidth() * 72
-    notice = bilingual(context.audience.description, context.langs)
+    notice = context.audience.notice_in(context.langs)
     lines = []
     for line in context.footer_lines():
         is_notice = line == notice
@@ -528,10 +499,9 @@ def _draw_footer(fig: Figure, lines: list[tuple[str, bool]], scale: float) -> No
 
 def _caption(fig: Figure, context: ExportContext, scale: float) -> str:
     """The reading guide, one paragraph per language, wrapped to the map's width."""
-    texts = TEXTS["how_to_read"]
-    paragraphs = dict.fromkeys(in_language(texts, lang) for lang in context.langs)
+    paragraphs = bilingual(TEXTS["how_to_read"], context.langs, sep="\n")
     width_pt = _MAP_WIDTH * fig.get_figwidth() * 72
-    return _wrap(fig, "\n".join(paragraphs), _CAPTION_SIZE_PT * scale, width_pt)
+    return _wrap(fig, paragraphs, _CAPTION_SIZE_PT * scale, width_pt)
 
 
 def _draw_caption(fig: Figure, map_ax, caption: str, scale: float) -> None:
@@ -995,11 +965,15 @@ def _draw_legend(
     _legend_symbols(cursor, context.langs, edge_labels)
     cursor.y_pt += 9 * scale
     # Counts of legs, not of persons or cases: printed as they are.
-    notes = [_count_phrase("not_drawn", not_drawn) if not_drawn else TEXTS["all_drawn"]]
+    notes = [
+        _count_note("not_drawn", not_drawn, context.langs)
+        if not_drawn
+        else bilingual(TEXTS["all_drawn"], context.langs)
+    ]
     if domestic:
-        notes.append(_count_phrase("domestic", domestic))
-    for phrase in notes:
-        cursor.write(bilingual(phrase, context.langs), 9.5 * scale, "not-drawn", color=_MUTED)
+        notes.append(_count_note("domestic", domestic, context.langs))
+    for note in notes:
+        cursor.write(note, 9.5 * scale, "not-drawn", color=_MUTED)
 
 
 _SAMPLE_PT, _INDENT_PT = 44, 54
@@ -1093,15 +1067,16 @@ def _legend_symbols(cursor: _Cursor, langs: tuple[str, ...], edge_labels: bool) 
         _legend_row(cursor, TEXTS["edge"], langs)
 
 
-def _legend_row(cursor: _Cursor, phrase: dict[str, str], langs: tuple[str, ...]) -> None:
+def _legend_row(cursor: _Cursor, phrase: str, langs: tuple[str, ...]) -> None:
     cursor.write(bilingual(phrase, langs), 10 * cursor.scale, "legend", indent_pt=_INDENT_PT * cursor.scale)
     cursor.y_pt += 5 * cursor.scale
 
 
-def _count_phrase(key: str, n: int) -> dict[str, str]:
+def _count_note(key: str, n: int, langs: tuple[str, ...]) -> str:
+    """The phrase ``key`` for ``n`` legs in the export's languages (its ``_one`` form for a single leg)."""
     if n == 1:
-        return TEXTS[f"{key}_one"]
-    return {lang: in_language(TEXTS[key], lang).format(n=format_number(n, lang)) for lang in LANGUAGES}
+        return bilingual(TEXTS[f"{key}_one"], langs)
+    return bilingual(TEXTS[key], langs, n=n)
 
 
 def _legend_arrow(cursor: _Cursor, y: float, scale: float) -> np.ndarray:
