@@ -62,19 +62,10 @@ def upload_space() -> Iterator[Path]:
 
 def _sweep_stale_upload_folders() -> None:
     """Remove the upload folders of server processes that are gone (a crash or a kill skips the clean-up)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
+    for folder in Path(tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*-*"):
         pid = folder.name.removeprefix(UPLOAD_PREFIX).split("-")[0]
-        if not pid.isdigit():  # a folder of the versions that made one per session: removed when empty
-            _remove_empty(folder)
-        elif not _process_alive(int(pid)) and folder.stat().st_uid == os.getuid():
+        if pid.isdigit() and not _process_alive(int(pid)) and folder.stat().st_uid == os.getuid():
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _remove_empty(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:
-        pass  # not empty, or not ours: left alone
 
 
 def _process_alive(pid: int) -> bool:
