@@ -11,6 +11,9 @@ import tomllib
 from pathlib import Path
 
 from turquesa_geo.cli import build_parser, streamlit_options
+from turquesa_geo.cooperation import CONTACTS_ENV
+from turquesa_geo.i18n import LANG_ENV
+from turquesa_geo.store.connection import DB_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONS = (
@@ -102,3 +105,8 @@ def test_every_setting_of_the_committed_config_is_passed_by_turquesa_serve():
     committed = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     names = {f"{section}.{name}" for section, values in committed.items() for name in values}
     assert names <= set(streamlit_options("127.0.0.1", 8501))
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [name for name in (DB_ENV, LANG_ENV, CONTACTS_ENV) if f"| `{name}` |" not in readme] == []
