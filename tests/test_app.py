@@ -14,6 +14,7 @@ import pytest
 from conftest import GOOD_ROWS, csv_text, run_import
 from streamlit.testing.v1 import AppTest
 
+from turquesa_geo.cooperation import CONTACTS_ENV, contacts_missing
 from turquesa_geo.store.connection import connect
 from turquesa_ui.import_view import run_imports
 from turquesa_ui.state import LAST_IMPORTS
@@ -265,3 +266,16 @@ def test_the_app_runs_from_any_working_folder(app_store, monkeypatch, tmp_path):
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.title[0].value == "Overview"
+
+
+def test_the_cooperation_page_names_the_setting_and_the_path_when_the_contacts_file_is_missing(
+    app_store, monkeypatch, tmp_path
+):
+    monkeypatch.setenv(CONTACTS_ENV, str(tmp_path / "nowhere.csv"))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["from"] = "2016-01-01"
+    at.run()
+    at.switch_page("pages/cooperation.py").run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [contacts_missing(tmp_path / "nowhere.csv")]
+    assert "TURQUESA_CONTACTS" in at.warning[0].value and str(tmp_path / "nowhere.csv") in at.warning[0].value
