@@ -19,12 +19,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
-$(DB): | $(STAMP)
-	$(BIN)/turquesa demo --rows $(DEMO_ROWS) --db $(DB)
+# The demo is built when the store is missing or holds no case (an empty store left by anything else
+# would otherwise be served as "The store is empty").
+demo: setup
+	$(BIN)/turquesa demo --if-empty --rows $(DEMO_ROWS) --db $(DB)
 
-demo: $(DB)
-
-run: setup $(DB)
+run: demo
 	$(BIN)/turquesa serve --db $(DB) --port $(PORT)
 
 test: setup browser
@@ -49,7 +49,8 @@ audit: setup
 # Re-pin every dependency (needs the package registry).
 lock: $(STAMP)
 	$(BIN)/python -m pip install -q pip-tools
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --no-header -o requirements.lock requirements.in
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
+	  -o requirements.lock requirements.in
 
 # Re-extract the interface messages into turquesa.pot and update the es, pt and fr catalogs (see README, Languages).
 catalogs: setup

@@ -1,6 +1,7 @@
 """Turquesa dashboard: the page frame, the language and the routes to each page."""
 
 import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -10,7 +11,10 @@ from turquesa_ui.lang import language_selector, tr
 from turquesa_ui.state import init_state
 from turquesa_ui.store import store_cursor
 
-st.set_page_config(page_title="Turquesa", page_icon="assets/icon.png", layout="wide")
+#: Beside this file, in a checkout and in the installed wheel alike (never the current directory).
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+
+st.set_page_config(page_title="Turquesa", page_icon=str(ICON), layout="wide")
 init_state()
 lang = language_selector()
 _ = tr(lang)

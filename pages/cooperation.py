@@ -3,6 +3,7 @@
 import streamlit as st
 
 from turquesa_geo.cooperation import (
+    contacts_missing,
     corridor_matrix,
     quarter_label,
     reporters_by_place,
@@ -13,7 +14,7 @@ from turquesa_geo.countries import country_name
 from turquesa_geo.i18n import format_date, gettext, regroup
 from turquesa_geo.privacy import SMALL_CELL_K, TOTAL_LABEL, format_guarded_total
 from turquesa_geo.vocab import codes, label
-from turquesa_ui.data import contacts, cooperation_reporters
+from turquesa_ui.data import contacts, contacts_file, cooperation_reporters
 from turquesa_ui.filters import analysis_filters, period_caption
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import current_lang, tr
@@ -150,6 +151,8 @@ st.caption(
     )
 )
 directory = contacts()
+if not contacts_file().is_file():
+    st.warning(contacts_missing(contacts_file(), lang))
 countries = {c for r in shared["route"] for c in r.split(">")} if not shared.empty else set()
 listed = directory[directory["country"].isin(countries)] if countries else directory
 if listed.empty:

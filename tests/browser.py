@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -116,19 +117,65 @@ class Egress:
             self.outside.append(url)
 
 
-def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the script has finished running and the page stops changing."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
-    page.wait_for_load_state("networkidle", timeout=timeout_ms)
-    # A rerun may start right after (widgets echoing their state): wait for it too.
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
-    # Elements still loading their code (lazy chunks) show skeletons: a screenshot then shows nothing.
-    page.wait_for_function(
-        "!document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stSkeletonElement'], "
-        "[data-testid='stAppSkeleton']\")",
-        timeout=timeout_ms,
-    )
+#: Installed once per document: counts the script runs that ended and the time of the last change of the DOM.
+_WATCH_JS = """() => {
+  if (window.__turquesa) return window.__turquesa.ended;
+  const watch = (window.__turquesa = {ended: 0, changed: performance.now()});
+  new MutationObserver((records) => {
+    watch.changed = performance.now();
+    for (const r of records) {
+      if (r.attributeName === "data-test-script-state" && r.oldValue === "running") watch.ended += 1;
+    }
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeOldValue: true,
+                                        characterData: true});
+  return watch.ended;
+}"""
+#: Idle: the script is not running, no element is still loading, and the page has not changed for a while.
+_IDLE_JS = """([afterRuns, quietMs]) => {
+  const watch = window.__turquesa;
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!watch || !app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  if (afterRuns !== null && watch.ended <= afterRuns) return false;
+  if (document.querySelector("[data-testid='stSkeleton'], [data-testid='stSkeletonElement'], " +
+                             "[data-testid='stAppSkeleton'], [data-testid='stSpinner']")) return false;
+  return performance.now() - watch.changed >= quietMs;
+}"""
+#: How long the page must stay unchanged to count as drawn (a rerun that widgets start follows within it).
+QUIET_MS = 400
+
+
+def script_runs(page) -> int:
+    """How many script runs have ended since the document loaded (the watch starts at the first call)."""
+    return page.evaluate(_WATCH_JS)
+
+
+def wait_until_idle(page, timeout_ms: int = 60_000, after_runs: int | None = None) -> None:
+    """Wait until the script has finished running and the page has stopped changing.
+
+    With ``after_runs`` (a :func:`script_runs` count taken before an action), also until a
+    run that the action started has ended: a rerun that has not begun yet cannot pass for idle.
+    """
+    script_runs(page)
+    page.wait_for_function(_IDLE_JS, arg=[after_runs, QUIET_MS], timeout=timeout_ms, polling=100)
+
+
+@contextmanager
+def rerun_of(page, timeout_ms: int = 60_000):
+    """Around an action that reruns the script (a widget change, a button): on exit, that rerun has ended."""
+    before = script_runs(page)
+    yield
+    wait_until_idle(page, timeout_ms=timeout_ms, after_runs=before)
+
+
+def settled_screenshot(target, attempts: int = 20, **options) -> bytes:
+    """A screenshot of ``target`` (a page or a locator) once two in a row are the same: charts and maps are drawn."""
+    shot = target.screenshot(**options)
+    for _ in range(attempts):
+        again = target.screenshot(**options)
+        if again == shot:
+            return shot
+        shot = again
+    raise AssertionError(f"{target} kept changing over {attempts + 1} screenshots")
 
 
 def launch(playwright):

@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from turquesa_geo.ingest.flat import ImportResult, import_file
-from turquesa_geo.store.connection import connect
+from turquesa_geo.store.connection import DB_ENV, connect
 
 #: The import day used by tests, so the future-date rule is deterministic.
 TODAY = dt.date(2026, 11, 29)
@@ -31,6 +32,23 @@ GOOD_ROWS = (
 def csv_text(*rows: str, header: str = HEADER) -> str:
     """A CSV document with the given rows under ``header``."""
     return "\n".join((header, *rows)) + "\n"
+
+
+# Hypothesis keeps no example database: by default it writes .hypothesis/ into the checkout.
+settings.register_profile("turquesa", database=None)
+settings.load_profile("turquesa")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def default_store_outside_the_checkout(tmp_path_factory):
+    """A test that reaches the default store gets a temporary one, never the checkout's data/turquesa.duckdb.
+
+    Set for the whole session (not per test): a fixture that points the app at its own store
+    and then restores the setting leaves this one, not an empty one that means data/turquesa.duckdb.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DB_ENV, str(tmp_path_factory.mktemp("default-store") / "turquesa.duckdb"))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -85,8 +103,6 @@ def app_on(monkeypatch):
     """Point the dashboard at a store: ``app_on(db)`` sets ``$TURQUESA_DB`` and empties Streamlit's caches
     (cached values and the cached store connection would otherwise leak between tests); emptied again after."""
     import streamlit as st
-
-    from turquesa_geo.store.connection import DB_ENV
 
     def _use(db: Path) -> Path:
         monkeypatch.setenv(DB_ENV, str(db))

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import GOOD_ROWS, csv_text, run_import
 from streamlit.testing.v1 import AppTest
 
+from turquesa_geo.cooperation import CONTACTS_ENV, contacts_missing
 from turquesa_geo.store.connection import connect
+from turquesa_ui.import_view import run_imports
 from turquesa_ui.state import LAST_IMPORTS
+from turquesa_ui.store import UPLOAD_PREFIX, upload_folder
 from turquesa_ui.text import md
 
 TIMEOUT = 30
@@ -206,3 +214,68 @@ def test_export_panel_prepares_a_marked_file_and_logs_it(app_store, page):
     log = export_log(con)
     con.close()
     assert log[["kind", "marking", "audience"]].values.tolist() == [["extract:xlsx", "TLP:GREEN", "external"]]
+
+
+def _upload_folders() -> list[Path]:
+    """This process's upload folders (other processes on the machine may have theirs)."""
+    return sorted(Path(tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}{os.getpid()}-*"))
+
+
+class _Upload:
+    """What st.file_uploader hands the page: a name and the bytes."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self._data = name, data
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_an_import_page_session_and_an_import_leave_no_upload_folder(app_store):
+    before = _upload_folders()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/import_files.py").run()
+    assert not at.exception
+    assert _upload_folders() == before == []
+    (result,) = run_imports(
+        [_Upload("more.csv", csv_text(GOOD_ROWS[1].replace("A2,", "B2,")).encode())], "flat", None, None
+    )
+    assert result["rows_accepted"] == 1  # read through the locked connection: the file was in the upload folder
+    assert _upload_folders() == []
+
+
+def test_upload_folders_of_ended_server_processes_are_swept_at_start(app_on, tmp_path):
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    stale = Path(tempfile.gettempdir()) / f"{UPLOAD_PREFIX}{ended.pid}-0123456789abcdef"
+    (stale / "tmpx").mkdir(parents=True)
+    (stale / "tmpx" / "left.csv").write_text("incident_id\n")
+    live = Path(tempfile.gettempdir()) / f"{UPLOAD_PREFIX}{os.getpid()}-fedcba9876543210"
+    live.mkdir()
+    try:
+        app_on(tmp_path / "app.duckdb")  # a new server process: its upload folder is named, the sweep runs
+        assert upload_folder().name.startswith(f"{UPLOAD_PREFIX}{os.getpid()}-") and not upload_folder().exists()
+        assert not stale.exists() and live.exists()
+    finally:
+        shutil.rmtree(stale, ignore_errors=True)
+        live.rmdir()
+
+
+def test_the_app_runs_from_any_working_folder(app_store, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # the page icon and the pages are found beside app.py
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+
+
+def test_the_cooperation_page_names_the_setting_and_the_path_when_the_contacts_file_is_missing(
+    app_store, monkeypatch, tmp_path
+):
+    monkeypatch.setenv(CONTACTS_ENV, str(tmp_path / "nowhere.csv"))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["from"] = "2016-01-01"
+    at.run()
+    at.switch_page("pages/cooperation.py").run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [contacts_missing(tmp_path / "nowhere.csv")]
+    assert "TURQUESA_CONTACTS" in at.warning[0].value and str(tmp_path / "nowhere.csv") in at.warning[0].value

@@ -20,8 +20,21 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from browser import CHROMIUM, ERROR_SELECTORS, PAGES, ROOT, Egress, free_port, launch, serve, wait_until_idle
+from browser import (
+    CHROMIUM,
+    ERROR_SELECTORS,
+    PAGES,
+    ROOT,
+    Egress,
+    free_port,
+    launch,
+    rerun_of,
+    serve,
+    settled_screenshot,
+    wait_until_idle,
+)
 from conftest import TODAY
+from playwright.sync_api import expect
 
 from turquesa_geo.cli import main as turquesa
 from turquesa_geo.ingest.flat import import_file
@@ -108,11 +121,14 @@ def _errors(page) -> list[str]:
 
 
 def _pick(page, label: str, option: str) -> None:
-    """Choose ``option`` in the sidebar multiselect labelled ``label``."""
+    """Choose ``option`` in the sidebar multiselect labelled ``label``; return once the rerun it starts has ended."""
     box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text=label)
+    wait_until_idle(page)
     box.locator("input").click()
-    page.get_by_role("option", name=option, exact=True).click()
+    with rerun_of(page):
+        page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
+    expect(box).to_contain_text(option)
     wait_until_idle(page)
 
 
@@ -127,7 +143,7 @@ def test_every_page_loads_without_error_and_is_screenshotted(page, server, name)
     assert _errors(page) == []
     assert page.locator("h1").first.inner_text().strip() != ""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"), full_page=True)
+    settled_screenshot(page, path=str(ARTIFACTS / f"browser-{name}.png"), full_page=True)
     assert (ARTIFACTS / f"browser-{name}.png").stat().st_size > 10_000
 
 
@@ -147,15 +163,14 @@ def test_a_sidebar_filter_changes_what_the_page_draws(page, server, name):
     _open(page, server, PAGES[name], "from=2016-01-01&to=2026-12-31")
     target = page.locator(drawing).first
     target.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)  # deck.gl and plotly draw after the script ends
-    before_image, before_value = target.screenshot(), metric and _metric(page, metric)
+    # deck.gl and plotly draw after the script ends: the drawing is taken once it stops changing.
+    before_image, before_value = settled_screenshot(target), metric and _metric(page, metric)
     _pick(page, "Crime type", "Smuggling of migrants")
     assert parse_qs(urlsplit(page.url).query)["crime"] == ["smuggling"]
     assert _errors(page) == []
     target = page.locator(drawing).first
     target.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
-    assert target.screenshot() != before_image
+    assert settled_screenshot(target) != before_image
     if metric:
         assert _metric(page, metric) != before_value
 
@@ -213,10 +228,9 @@ def test_upload_reconciles_and_the_quarantine_download_opens(page, server, tmp_p
         encoding="utf-8",
     )
     _open(page, server, "import_files")
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload))
-    page.wait_for_timeout(500)
-    page.get_by_role("button", name="Import").click()
-    wait_until_idle(page)
+    _upload(page, upload)
+    with rerun_of(page):
+        page.get_by_role("button", name="Import").click()
     assert _errors(page) == []
     assert _metric(page, "Read") == "3" and _metric(page, "Accepted") == "1" and _metric(page, "Quarantined") == "2"
     with page.expect_download() as download_info:
@@ -228,7 +242,14 @@ def test_upload_reconciles_and_the_quarantine_download_opens(page, server, tmp_p
     wait_until_idle(page)
     assert page.get_by_role("heading", name="upload.csv: import").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "browser-import-result.png"), full_page=True)
+    settled_screenshot(page, path=str(ARTIFACTS / "browser-import-result.png"), full_page=True)
+
+
+def _upload(page, path: Path) -> None:
+    """Put ``path`` in the page's file uploader; return once it is listed there and the page is idle again."""
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    expect(page.locator("[data-testid='stFileUploader']")).to_contain_text(path.name, timeout=60_000)
+    wait_until_idle(page)
 
 
 def test_a_zip_bomb_upload_is_refused_with_a_message_and_the_app_stays_responsive(page, server, tmp_path):
@@ -239,28 +260,33 @@ def test_a_zip_bomb_upload_is_refused_with_a_message_and_the_app_stays_responsiv
             for _ in range(600):  # 600 MB that deflate to about 600 kB
                 sheet.write(block)
     _open(page, server, "import_files")
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(bomb))
-    page.wait_for_timeout(500)
-    page.get_by_role("button", name="Import").click()
-    wait_until_idle(page, timeout_ms=30_000)
+    _upload(page, bomb)
+    with rerun_of(page, timeout_ms=30_000):
+        page.get_by_role("button", name="Import").click()
     assert "Not imported: bomb.xlsx" in " ".join(_errors(page))
     _open(page, server, "")  # another page still answers
     assert _errors(page) == []
 
 
-def _choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` (in the main area)."""
-    combobox = page.locator("[data-testid='stMain']").get_by_role("combobox", name=label, exact=True)
+def _choose(page, label: str, option: str, area: str = "stMain") -> None:
+    """Pick ``option`` in the selectbox labelled ``label``; return once the page shows it and the rerun has ended.
+
+    Each step waits on what the page shows: no rerun running before the list is opened (a
+    rerun redraws the selectbox and closes its list, detaching the option being clicked),
+    the option listed, then the choice in the box and the rerun it started, ended.
+    """
+    container = page.locator(f"[data-testid='{area}']")
+    combobox = container.get_by_role("combobox", name=label, exact=True)
+    box = container.locator("[data-testid='stSelectbox']").filter(has=combobox)
+    wait_until_idle(page)
+    if option in box.inner_text():
+        return  # already chosen: no change, no rerun
+    combobox.click()
     choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(5):  # the first click can land while the expander is still opening
-        combobox.click()
-        try:
-            choice.wait_for(state="visible", timeout=3_000)
-            break
-        except Exception:
-            page.keyboard.press("Escape")
-    choice.click()
-    page.wait_for_timeout(200)
+    expect(choice).to_be_visible()
+    with rerun_of(page, timeout_ms=120_000):
+        choice.click()
+    expect(box).to_contain_text(option)
 
 
 EXPORTS = {  # page: (what, format, check of the downloaded bytes)
@@ -275,14 +301,15 @@ def test_an_export_downloads_a_file_that_opens(page, server, name):
     what, fmt, kind = EXPORTS[name]
     _open(page, server, PAGES[name], "from=2016-01-01&to=2026-12-31&crime=smuggling")
     page.get_by_text("Export this view").click()
-    page.get_by_role("button", name="Prepare the file").wait_for(state="visible")
+    expect(page.get_by_role("button", name="Prepare the file")).to_be_visible()
     _choose(page, "What", what)
     _choose(page, "Format", fmt)
     _choose(page, "Handling (TLP 2.0)", "TLP:RED")
-    page.get_by_role("button", name="Prepare the file").click()
-    wait_until_idle(page, timeout_ms=120_000)
+    with rerun_of(page, timeout_ms=120_000):
+        page.get_by_role("button", name="Prepare the file").click()
     assert _errors(page) == []
     button = page.get_by_role("button", name=re.compile(r"^Download turquesa-"))
+    expect(button).to_be_visible()
     with page.expect_download() as download_info:
         button.click()
     data = Path(download_info.value.path()).read_bytes()
@@ -293,7 +320,8 @@ def test_an_export_downloads_a_file_that_opens(page, server, name):
         image = Image.open(io.BytesIO(data))
         assert image.size == (1600, 1000)
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "browser-export-panel.png"), full_page=True)
+        wait_until_idle(page)  # the download reruns the page
+        settled_screenshot(page, path=str(ARTIFACTS / "browser-export-panel.png"), full_page=True)
     elif kind == "pdf":
         import pypdf
 
@@ -346,29 +374,26 @@ SPANISH_TITLES = {
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_in_spanish_is_screenshotted(page, server, name):
     _open(page, server, PAGES[name], "lang=es")
-    page.wait_for_timeout(1000)  # maps and charts draw after the script ends
     assert _errors(page) == []
     assert page.locator("h1").first.inner_text().strip() == SPANISH_TITLES[name]
     nav = page.locator("[data-testid='stSidebarNav']").inner_text()
     assert "Mapa de corredores" in nav and "Corridor map" not in nav
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"browser-es-{name}.png"), full_page=True)
+    # Maps and charts draw after the script ends: the screenshot is taken once the page stops changing.
+    settled_screenshot(page, path=str(ARTIFACTS / f"browser-es-{name}.png"), full_page=True)
 
 
 def test_the_language_selector_translates_the_app_and_goes_into_the_url(page, server):
     _open(page, server, "corridor_map", "crime=smuggling")
     assert page.locator("h1").first.inner_text() == "Corridor map"
-    combobox = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Language", exact=True)
-    combobox.click()
-    page.get_by_role("option", name="Français", exact=True).click()
-    wait_until_idle(page)
-    page.locator("h1", has_text="Carte des corridors").wait_for(timeout=30_000)
+    _choose(page, "Language", "Français", area="stSidebar")
+    expect(page.locator("h1").first).to_have_text("Carte des corridors", timeout=30_000)
     query = parse_qs(urlsplit(page.url).query)
     assert query["lang"] == ["fr"] and query["crime"] == ["smuggling"]
     assert _errors(page) == []
-    page.locator("[data-testid='stSidebarNav']").get_by_text("Glossaire").click()  # and on the next page
-    wait_until_idle(page)
-    page.locator("h1", has_text="Glossaire").wait_for(timeout=30_000)
+    with rerun_of(page):  # and on the next page
+        page.locator("[data-testid='stSidebarNav']").get_by_text("Glossaire").click()
+    expect(page.locator("h1").first).to_have_text("Glossaire", timeout=30_000)
 
 
 def test_a_spanish_and_english_pack_downloads_from_the_spanish_panel(page, server):
@@ -376,14 +401,16 @@ def test_a_spanish_and_english_pack_downloads_from_the_spanish_panel(page, serve
 
     _open(page, server, "corridor_map", "from=2016-01-01&to=2026-12-31&crime=smuggling&lang=es")
     page.get_by_text("Exportar esta vista").click()
-    page.get_by_role("button", name="Preparar el archivo").wait_for(state="visible")
+    expect(page.get_by_role("button", name="Preparar el archivo")).to_be_visible()
     _choose(page, "Qué", "Informe (PDF)")
     _choose(page, "Formato", "PDF (vectorial)")
     _choose(page, "Leyendas", "Español + English")
-    page.get_by_role("button", name="Preparar el archivo").click()
-    wait_until_idle(page, timeout_ms=120_000)
+    with rerun_of(page, timeout_ms=120_000):
+        page.get_by_role("button", name="Preparar el archivo").click()
     assert _errors(page) == []
+    button = page.get_by_role("button", name=re.compile(r"^Descargar turquesa-"))
+    expect(button).to_be_visible()
     with page.expect_download() as download_info:
-        page.get_by_role("button", name=re.compile(r"^Descargar turquesa-")).click()
+        button.click()
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(download_info.value.path()).pages)
     assert "Informe de corredores / Corridor briefing" in text and "Cifras clave / Key figures" in text

@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import GOOD_ROWS, csv_text
 
+from turquesa_geo import cli
 from turquesa_geo.cli import main
+from turquesa_geo.store.connection import connect
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_import_prints_the_reconciliation(tmp_path, write, capsys):
@@ -85,3 +90,46 @@ def test_help_works_for_every_command():
             [sys.executable, "-m", "turquesa_geo.cli", command, "--help"], capture_output=True, text=True
         )
         assert done.returncode == 0 and "usage: turquesa" in done.stdout, command
+
+
+def test_demo_if_empty_builds_only_when_the_store_is_missing_or_holds_no_case(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    connect(db).close()  # a store with its tables and no case, as an interrupted run leaves one
+    assert main(["demo", "--if-empty", "--rows", "50", "--db", str(db)]) == 0
+    assert "demo-50-seed7.parquet: import 1" in capsys.readouterr().out
+    assert main(["demo", "--if-empty", "--rows", "50", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.strip() == f"{db} already holds cases: no demo added"
+    missing = tmp_path / "missing.duckdb"
+    assert main(["demo", "--if-empty", "--rows", "50", "--db", str(missing), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows_accepted"] == 50
+
+
+def test_make_run_builds_the_demo_unless_the_store_holds_cases_then_serves():
+    done = subprocess.run(["make", "-n", "run", "DB=x.duckdb"], cwd=ROOT, capture_output=True, text=True, check=True)
+    commands = [line for line in done.stdout.splitlines() if "bin/turquesa" in line]
+    assert [c.split("bin/turquesa ", 1)[1].split()[:2] for c in commands] == [["demo", "--if-empty"], ["serve", "--db"]]
+
+
+def test_serve_runs_the_app_beside_the_code_with_the_committed_settings(tmp_path, monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, env, cwd: calls.append((command, env, cwd)) or 0)
+    monkeypatch.chdir(tmp_path)  # the working folder plays no part
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("country,network,role,office,channel\n", encoding="utf-8")
+    assert main(["serve", "--db", "s.duckdb", "--port", "8600", "--contacts", "contacts.csv"]) == 0
+    ((command, env, cwd),) = calls
+    assert command[1:4] == ["-m", "streamlit", "run"] and Path(command[4]) == ROOT / "app.py" and cwd == ROOT
+    flags = dict(zip(command[5::2], command[6::2]))
+    assert flags["--browser.gatherUsageStats"] == "false" and flags["--server.enableXsrfProtection"] == "true"
+    assert flags["--server.address"] == flags["--browser.serverAddress"] == "127.0.0.1"
+    assert flags["--server.port"] == "8600"
+    assert env["TURQUESA_DB"] == str(tmp_path / "s.duckdb") and env["TURQUESA_CONTACTS"] == str(contacts)
+    assert capsys.readouterr().err == ""
+
+
+def test_serve_names_the_setting_and_the_path_when_the_contacts_file_is_missing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, env, cwd: 0)
+    monkeypatch.setenv("TURQUESA_CONTACTS", str(tmp_path / "nowhere.csv"))
+    assert main(["serve", "--db", str(tmp_path / "s.duckdb")]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"turquesa: No contacts file at {tmp_path / 'nowhere.csv'}: set TURQUESA_CONTACTS ")

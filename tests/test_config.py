@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-from turquesa_geo.cli import build_parser
+from turquesa_geo.cli import build_parser, streamlit_options
+from turquesa_geo.cooperation import CONTACTS_ENV
+from turquesa_geo.i18n import LANG_ENV
+from turquesa_geo.store.connection import DB_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONS = (
@@ -78,3 +83,30 @@ def test_the_html_check_would_catch_one():
     keywords = [n for n in ast.walk(tree) if isinstance(n, ast.keyword) and n.arg == "unsafe_allow_html"]
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "html"]
     assert len(keywords) == 1 and len(calls) == 1
+
+
+def test_turquesa_serve_puts_the_committed_settings_in_force_from_any_working_folder(tmp_path):
+    """Streamlit's own command line, given what `turquesa serve` runs, in a folder with no .streamlit/ (as from a wheel)."""
+    # The server is replaced by a print of the options in force once Streamlit has parsed the flags.
+    code = (
+        "import json, sys; from streamlit import config; from streamlit.web import bootstrap, cli; "
+        "from turquesa_geo.cli import serve_command; "
+        f"bootstrap.run = lambda *a, **k: print(json.dumps({{k: config.get_option(k) for k in {list(OPTIONS)!r}}})); "
+        "cli.main(serve_command('127.0.0.1', 8501)[3:], standalone_mode=False)"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == _effective_options()
+
+
+def test_every_setting_of_the_committed_config_is_passed_by_turquesa_serve():
+    committed = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    names = {f"{section}.{name}" for section, values in committed.items() for name in values}
+    assert names <= set(streamlit_options("127.0.0.1", 8501))
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [name for name in (DB_ENV, LANG_ENV, CONTACTS_ENV) if f"| `{name}` |" not in readme] == []

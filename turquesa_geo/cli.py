@@ -16,17 +16,44 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from turquesa_geo.exports.tables import csv_bytes
+import numpy as np
+import pandas as pd
+
+from turquesa_geo.cooperation import (
+    CONTACTS_ENV,
+    contacts_missing,
+    contacts_path,
+    quarter_label,
+    reporters_by_corridor,
+    shared_corridors,
+)
+from turquesa_geo.corridors import corridor_graph, corridor_table, corridor_view, store_period
+from turquesa_geo.demo.generator import write_demo
+from turquesa_geo.demo.training import TRAINING_ENV
+from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_file
+from turquesa_geo.exports.log import export_log
+from turquesa_geo.exports.marking import Marking
+from turquesa_geo.exports.tables import csv_bytes, write_quarantine_csv
+from turquesa_geo.filters import FILTER_FIELDS, describe, from_query_params, to_query_params
 from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
 from turquesa_geo.ingest.flat import PROFILES, ImportResult, import_file
+from turquesa_geo.ingest.htcds import import_htcds
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import DB_ENV, StoreBusy, connect, resolve_db_path
+from turquesa_geo.trends import (
+    emerging_signals,
+    modus_series,
+    modus_series_by_corridor,
+    signal_baseline,
+    signal_table,
+)
 
 __all__ = ["build_parser", "format_table", "main"]
 
@@ -41,7 +68,23 @@ TREND_DIMENSION_CHOICES = (
     "platform",
     "linked_crime",
 )
-APP_PATH = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _app_dir() -> Path:
+    """The dashboard's folder (app.py, pages/, assets/, .streamlit/config.toml), found beside this package.
+
+    Installed from the wheel it is the ``turquesa_app`` package next to ``turquesa_geo``;
+    in a checkout, the top level of the repository. Never the current directory.
+    """
+    top = Path(__file__).resolve().parent.parent
+    installed = top / "turquesa_app"
+    return installed if (installed / "app.py").is_file() else top
+
+
+APP_DIR = _app_dir()
+APP_PATH = APP_DIR / "app.py"
+#: The committed Streamlit configuration (local address, no usage statistics, XSRF protection...).
+STREAMLIT_CONFIG = APP_DIR / ".streamlit" / "config.toml"
 EXIT_USAGE, EXIT_REFUSED = 2, 1
 
 
@@ -199,8 +242,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.profile == "htcds":
         if len(args.files) != 2:
             raise CliError(_("--profile htcds takes two files (persons and events), got {n}").format(n=len(args.files)))
-        from turquesa_geo.ingest.htcds import import_htcds
-
         results = list(import_htcds(con, *args.files, source=args.source, date_format=args.date_format))
         if args.format == "table":
             print("\n".join(_describe_import(r) for r in results))
@@ -222,8 +263,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from turquesa_geo.demo.generator import write_demo
-
+    if getattr(args, "if_empty", False) and _holds_cases(args.db):
+        print(_("{db} already holds cases: no demo added").format(db=resolve_db_path(args.db)))
+        return 0
     con = connect(args.db)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"demo-{args.rows}-seed{args.seed}{'' if args.planted else '-control'}.parquet"
@@ -231,6 +273,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         result = import_file(con, path, source="Turquesa demo", progress=_progress_printer(path.name))
     _emit(result.to_dict(), _describe_import(result), args.format)
     return 0
+
+
+def _holds_cases(db: str | None) -> bool:
+    """Whether the store exists and holds at least one case (read-only: a missing store is not created)."""
+    path = resolve_db_path(db)
+    if not path.exists():
+        return False
+    con = connect(path, read_only=True)
+    try:
+        return store_period(con) is not None
+    finally:
+        con.close()
 
 
 def _query(con, query: sql.Query) -> tuple[list[str], list[tuple]]:
@@ -264,8 +318,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str], keys: Sequence[str]) -> list[tuple]:
     """``rows`` with each of ``columns`` protected as one table (two-way on ``keys``, else one cell per row)."""
-    import pandas as pd
-
     if not columns or not rows:
         return rows
     frame = pd.DataFrame(rows, columns=headers)
@@ -284,8 +336,6 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         )
     headers, rows = _query(con, sql.quarantine_rows(args.import_id))
     if args.out:
-        from turquesa_geo.exports.tables import write_quarantine_csv
-
         write_quarantine_csv(rows, headers, args.out)
         print(
             _("{n} quarantine entries of import {id} written to {out}").format(
@@ -303,8 +353,6 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
 def _filters_from_args(args: argparse.Namespace):
     """Filters from the same keys as the dashboard's URL; an unknown value is an error, not a guess."""
-    from turquesa_geo.filters import FILTER_FIELDS, from_query_params
-
     params = {
         f.key: getattr(args, f"filter_{f.name}") for f in FILTER_FIELDS if getattr(args, f"filter_{f.name}", None)
     }
@@ -315,11 +363,6 @@ def _filters_from_args(args: argparse.Namespace):
 
 
 def cmd_corridors(args: argparse.Namespace) -> int:
-    import numpy as np
-    import pandas as pd
-
-    from turquesa_geo.corridors import corridor_graph, corridor_table, corridor_view
-
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
     view = corridor_view(con, filters, graph=corridor_graph(con))
@@ -343,11 +386,6 @@ def cmd_corridors(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from turquesa_geo.corridors import corridor_graph, store_period
-    from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_file
-    from turquesa_geo.exports.marking import Marking
-    from turquesa_geo.filters import to_query_params
-
     fmt = args.as_format or _format_from_suffix(args.out, args.kind)
     if fmt not in EXPORT_KINDS[args.kind]:
         raise CliError(
@@ -412,9 +450,6 @@ def _format_from_suffix(out: str, kind: str) -> str:
 
 
 def cmd_cooperation(args: argparse.Namespace) -> int:
-    from turquesa_geo.cooperation import quarter_label, reporters_by_corridor, shared_corridors
-    from turquesa_geo.corridors import corridor_graph
-
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
     reporters = reporters_by_corridor(con, filters, graph=corridor_graph(con))
@@ -446,8 +481,6 @@ def cmd_cooperation(args: argparse.Namespace) -> int:
 
 
 def cmd_exports(args: argparse.Namespace) -> int:
-    from turquesa_geo.exports.log import export_log
-
     con = connect(args.db, read_only=True)
     log = export_log(con, args.last)
     columns = [
@@ -471,9 +504,6 @@ def cmd_exports(args: argparse.Namespace) -> int:
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    from turquesa_geo.corridors import corridor_graph
-    from turquesa_geo.trends import modus_series, modus_series_by_corridor
-
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
     if args.by == "corridor":
@@ -516,9 +546,6 @@ def cmd_trends(args: argparse.Namespace) -> int:
 
 
 def cmd_signals(args: argparse.Namespace) -> int:
-    from turquesa_geo.corridors import corridor_graph, store_period
-    from turquesa_geo.signals import emerging_signals, signal_baseline, signal_table
-
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
     whole = store_period(con)
@@ -541,8 +568,6 @@ def cmd_signals(args: argparse.Namespace) -> int:
 
 def filters_to_text(filters) -> str:
     """The filters in words."""
-    from turquesa_geo.filters import describe
-
     return describe(filters)
 
 
@@ -552,8 +577,6 @@ DEFAULT_TRAINING_DB = Path("data") / "training.duckdb"
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Build a fresh synthetic training store, then serve the dashboard on it in training mode."""
-    from turquesa_geo.demo.training import TRAINING_ENV
-
     db = Path(args.db or DEFAULT_TRAINING_DB)
     for stale in (db, db.with_name(db.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -561,30 +584,43 @@ def cmd_train(args: argparse.Namespace) -> int:
     if code or args.no_serve:
         return code
     os.environ[TRAINING_ENV] = "1"
-    return cmd_serve(argparse.Namespace(db=str(db), port=args.port, address=args.address))
+    return cmd_serve(argparse.Namespace(db=str(db), port=args.port, address=args.address, contacts=args.contacts))
+
+
+def streamlit_options(address: str, port: int) -> dict[str, str]:
+    """The options ``turquesa serve`` gives Streamlit: the committed config file's, then address and port.
+
+    Passed as flags, so they are in force wherever the server starts from (an installed
+    wheel, another working directory), not only when Streamlit finds the file itself.
+    """
+    config = tomllib.loads(STREAMLIT_CONFIG.read_text(encoding="utf-8"))
+    options = {
+        f"{section}.{name}": str(value).lower() if isinstance(value, bool) else str(value)
+        for section, values in config.items()
+        for name, value in values.items()
+    }
+    options.update({"server.address": address, "server.port": str(port), "server.headless": "true"})
+    return options
+
+
+def serve_command(address: str, port: int) -> list[str]:
+    """The ``streamlit run`` command line of the dashboard."""
+    flags = [part for option, value in streamlit_options(address, port).items() for part in (f"--{option}", value)]
+    return [sys.executable, "-m", "streamlit", "run", str(APP_PATH), *flags]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, **{DB_ENV: str(resolve_db_path(args.db).resolve()), LANG_ENV: _lang})
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_PATH),
-        "--server.address",
-        args.address,
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    return subprocess.call(command, env=env, cwd=APP_PATH.parent)
+    if getattr(args, "contacts", None):
+        env[CONTACTS_ENV] = str(Path(args.contacts).resolve())
+    contacts = contacts_path(env.get(CONTACTS_ENV))
+    if not contacts.is_file():
+        print("turquesa: " + contacts_missing(contacts, _lang), file=sys.stderr)
+    return subprocess.call(serve_command(args.address, args.port), env=env, cwd=APP_DIR)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    # Local: the benchmarks (and their pandas baselines and browser driver) load only for `turquesa bench`.
     from turquesa_geo.bench.runner import bench_all, bench_import, bench_routes, report_table
 
     if args.bench == "all":
@@ -676,6 +712,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="generate and import the synthetic demo corridors")
     p.add_argument("--rows", type=_positive, default=50_000, help="number of cases (default 50000)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="only when the store is missing or holds no case (what `make run` uses)",
+    )
     p.add_argument(
         "--no-plant",
         dest="planted",
@@ -780,11 +821,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
     p.add_argument("--no-serve", action="store_true", help="only build the training store")
     p.add_argument("--db", help=f"training store (default: {DEFAULT_TRAINING_DB}; replaced)")
+    p.add_argument(
+        "--contacts",
+        metavar="FILE",
+        help=f"the deployment's contacts file (default: ${CONTACTS_ENV}, else data/contacts.csv of a checkout)",
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("serve", help="serve the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
+    p.add_argument(
+        "--contacts",
+        metavar="FILE",
+        help=f"the deployment's contacts file (default: ${CONTACTS_ENV}, else data/contacts.csv of a checkout)",
+    )
     _add_common(p, report=False)
     p.set_defaults(func=cmd_serve)
 
@@ -822,8 +873,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     """One option per dashboard filter, named as in the dashboard's URL (e.g. --via PAN)."""
-    from turquesa_geo.filters import FILTER_FIELDS
-
     for f in FILTER_FIELDS:
         hint = (
             "YYYY-MM-DD"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from pathlib import Path
 
 import duckdb
@@ -29,8 +30,11 @@ from turquesa_geo.routes import SIGNATURE_COLUMNS
 from turquesa_geo.store import queries as sql
 
 __all__ = [
+    "CONTACTS_ENV",
     "CONTACT_COLUMNS",
     "DEFAULT_CONTACTS",
+    "contacts_missing",
+    "contacts_path",
     "corridor_matrix",
     "load_contacts",
     "quarter_label",
@@ -39,6 +43,9 @@ __all__ = [
     "shared_corridors",
 ]
 
+#: The setting naming a deployment's contacts file (``turquesa serve --contacts`` sets it too).
+CONTACTS_ENV = "TURQUESA_CONTACTS"
+#: The example directory of a checkout, read when the setting is not set (an installed wheel has none).
 DEFAULT_CONTACTS = Path(__file__).resolve().parent.parent / "data" / "contacts.csv"
 #: Columns of the contacts file: roles and offices, never personal names.
 CONTACT_COLUMNS = ("country", "network", "role", "office", "channel")
@@ -123,14 +130,37 @@ def reporters_by_place(reporters: pd.DataFrame, k: int = SMALL_CELL_K) -> pd.Dat
     return out.reset_index().sort_values(["kind", "cases"], ascending=[True, False]).reset_index(drop=True)
 
 
+def contacts_path(path: str | Path | None = None) -> Path:
+    """The contacts file: ``path``, else ``$TURQUESA_CONTACTS``, else the checkout's ``data/contacts.csv``.
+
+    >>> contacts_path("/srv/turquesa/contacts.csv").name
+    'contacts.csv'
+    """
+    if path:
+        return Path(path)
+    setting = os.environ.get(CONTACTS_ENV)
+    return Path(setting) if setting else DEFAULT_CONTACTS
+
+
+def contacts_missing(path: Path, lang: str = "en") -> str:
+    """What to say when the contacts file is not there: the path tried and the setting to use.
+
+    >>> contacts_missing(Path("/srv/contacts.csv"))
+    "No contacts file at /srv/contacts.csv: set TURQUESA_CONTACTS to the deployment's contacts file (CSV, see the README)."
+    """
+    return gettext(
+        lang, "No contacts file at {path}: set {setting} to the deployment's contacts file (CSV, see the README)."
+    ).format(path=path, setting=CONTACTS_ENV)
+
+
 def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
     """Points of contact per country and network, from the deployment's file (roles and offices only).
 
-    The file is CSV with columns :data:`CONTACT_COLUMNS`; a missing file gives an empty
-    table. A column that looks like a person's name or e-mail is refused: the directory
-    names offices, not people.
+    The file (:func:`contacts_path`) is CSV with columns :data:`CONTACT_COLUMNS`; a missing
+    file gives an empty table. A column that looks like a person's name or e-mail is
+    refused: the directory names offices, not people.
     """
-    path = Path(path) if path else DEFAULT_CONTACTS
+    path = contacts_path(path)
     if not path.exists():
         return pd.DataFrame(columns=list(CONTACT_COLUMNS))
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

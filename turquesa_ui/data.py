@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from turquesa_geo import corridors
+from turquesa_geo import corridors, gender, signals, trends
+from turquesa_geo import outcomes as outcome_tables
+from turquesa_geo import references as aggregates
+from turquesa_geo.cooperation import contacts_path, load_contacts, reporters_by_corridor
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
 from turquesa_geo.store import inventory as summary
 from turquesa_ui.store import current_data_version, store_cursor
@@ -61,29 +66,21 @@ def _filters(key: tuple[tuple[str, str], ...]) -> Filters:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _key_figures(version: str, key, period):
-    from turquesa_geo import trends
-
     return trends.key_figures(store_cursor(), _filters(key), period)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _modus(version: str, key, dimension: str, freq: str, by: str | None):
-    from turquesa_geo import trends
-
     return trends.modus_series(store_cursor(), _filters(key), dimension, freq, by)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _persons(version: str, key, split: str, freq: str | None):
-    from turquesa_geo import gender
-
     return gender.persons_by(store_cursor(), _filters(key), split, freq)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _women_share(version: str, key, freq: str, lang: str):
-    from turquesa_geo import gender
-
     return gender.women_girls_share(store_cursor(), _filters(key), freq, lang)
 
 
@@ -109,8 +106,6 @@ def women_girls_share(filters: Filters, freq: str, lang: str = "en"):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _signals(version: str, key, latest, baseline):
-    from turquesa_geo import signals
-
     return signals.emerging_signals(store_cursor(), _filters(key), latest, baseline, graph=_graph(version))
 
 
@@ -121,8 +116,6 @@ def emerging_signals(filters: Filters, latest, baseline):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _persons_corridor(version: str, key):
-    from turquesa_geo import gender
-
     return gender.persons_by_corridor(store_cursor(), _filters(key), graph=_graph(version))
 
 
@@ -133,8 +126,6 @@ def persons_by_corridor(filters: Filters):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _modus_corridor(version: str, key, dimension: str, freq: str):
-    from turquesa_geo import trends
-
     return trends.modus_series_by_corridor(store_cursor(), _filters(key), dimension, freq, graph=_graph(version))
 
 
@@ -145,8 +136,6 @@ def modus_series_by_corridor(filters: Filters, dimension: str, freq: str):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _reporters(version: str, key: tuple[tuple[str, str], ...]):
-    from turquesa_geo.cooperation import reporters_by_corridor
-
     return reporters_by_corridor(store_cursor(), _filters(key), graph=_graph(version))
 
 
@@ -156,19 +145,22 @@ def cooperation_reporters(filters: Filters):
 
 
 @st.cache_data(show_spinner=False, ttl=60)
+def _contacts(path: str):
+    return load_contacts(path)
+
+
+def contacts_file() -> Path:
+    """The deployment's contacts file: ``$TURQUESA_CONTACTS``, else data/contacts.csv of a checkout."""
+    return contacts_path()
+
+
 def contacts():
-    """The deployment's points of contact (``$TURQUESA_CONTACTS`` or data/contacts.csv), re-read every minute."""
-    import os
-
-    from turquesa_geo.cooperation import load_contacts
-
-    return load_contacts(os.environ.get("TURQUESA_CONTACTS"))
+    """The deployment's points of contact (from :func:`contacts_file`), re-read every minute."""
+    return _contacts(str(contacts_file()))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _reference(version: str, key, indicator: str, dimension: str):
-    from turquesa_geo import references as aggregates
-
     return aggregates.reference_counts(store_cursor(), _filters(key), indicator, dimension)
 
 
@@ -179,8 +171,6 @@ def reference_counts(filters: Filters, indicator: str = "detected_victims", dime
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reference_sources(version: str):
-    from turquesa_geo import references as aggregates
-
     return aggregates.reference_sources(store_cursor())
 
 
@@ -191,9 +181,7 @@ def reference_sources():
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _outcomes(version: str, key):
-    from turquesa_geo import outcomes
-
-    return outcomes.outcomes(store_cursor(), _filters(key))
+    return outcome_tables.outcomes(store_cursor(), _filters(key))
 
 
 def outcomes(filters: Filters):

@@ -12,6 +12,7 @@ from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_f
 from turquesa_geo.exports.marking import AUDIENCES, DEFAULT_TLP, TLP_LEVELS, Marking
 from turquesa_geo.filters import Filters, to_query_params
 from turquesa_geo.i18n import LANGUAGE_NAMES, LANGUAGES, N_, format_number
+from turquesa_ui.data import graph_for_exports
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import URL_KEY, current_lang, tr
 from turquesa_ui.store import store_cursor
@@ -64,8 +65,6 @@ def _view_url(filters: Filters) -> str:
 
 def export_panel(filters: Filters, period, page: str, kinds: tuple[str, ...] = ("snapshot", "pack", "extract")) -> None:
     """Draw the panel for the page's view; a prepared file is offered for download with a preview."""
-    from turquesa_ui.data import graph_for_exports
-
     lang = current_lang()
     _ = tr(lang)
     with st.expander(_("Export this view (snapshot, briefing pack, data)"), icon=":material/download:"):

@@ -11,13 +11,16 @@ from turquesa_geo.filters import (
     FILTER_FIELDS,
     Filters,
     add_months,
+    describe,
     fit_to_store,
     from_query_params,
     to_query_params,
 )
 from turquesa_geo.i18n import N_, format_date, gettext
+from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.store.rollups import whole_months
 from turquesa_geo.vocab import codes, dimension_name, label
+from turquesa_ui.data import filter_choices, store_period
 from turquesa_ui.lang import URL_KEY, current_lang, tr
 from turquesa_ui.text import md
 
@@ -139,8 +142,6 @@ def analysis_filters(page: str) -> tuple[Filters, tuple[dt.date, dt.date]]:
 
     Returns the filters and the store's first and last case date.
     """
-    from turquesa_ui.data import filter_choices, store_period
-
     lang = current_lang()
     period = store_period()
     if period is None:
@@ -151,9 +152,6 @@ def analysis_filters(page: str) -> tuple[Filters, tuple[dt.date, dt.date]]:
 
 def period_caption(filters: Filters, view_period, previous) -> str:
     """The line under a page title: filters in words, the period, the comparison period."""
-    from turquesa_geo.filters import describe
-    from turquesa_geo.privacy import SMALL_CELL_K
-
     lang = current_lang()
     _ = tr(lang)
     text = (

@@ -1,6 +1,5 @@
 """The import page's parts: run uploaded files through the importer, show each reconciliation."""
 
-import tempfile
 from pathlib import Path
 
 import streamlit as st
@@ -14,7 +13,7 @@ from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.ingest.readers import ImportRefused
 from turquesa_geo.store import inventory as summary
 from turquesa_ui.lang import current_lang, tr
-from turquesa_ui.store import store_cursor, upload_folder
+from turquesa_ui.store import store_cursor, upload_space
 from turquesa_ui.text import md
 
 PROFILE_HELP = {
@@ -28,8 +27,8 @@ PROFILE_HELP = {
 
 def run_imports(files, profile: str, source: str | None, date_format: str | None) -> list[dict]:
     """Import the uploaded files; return their reconciliations (refusals are shown as errors)."""
-    # Uploads go to the one folder the locked store connection may read.
-    with tempfile.TemporaryDirectory(dir=upload_folder()) as tmp:
+    # Uploads go to the one folder the locked store connection may read; removed after the import.
+    with upload_space() as tmp:
         paths = []
         for upload in files:
             path = Path(tmp) / Path(upload.name).name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 LAST_IMPORTS = "last_imports"
 #: The interface language (see turquesa_ui.lang; its default is the $TURQUESA_LANG setting).
@@ -32,8 +33,6 @@ def run_inside_app() -> None:
     names as navigation. Called first by every page: when ``app.py`` has not run in
     this session, it switches the process to ``app.py``'s navigation and reruns.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     if not st.session_state.get(APP_FRAME):
         PagesManager.uses_pages_directory = False
         st.rerun()
