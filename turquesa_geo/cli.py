@@ -45,15 +45,10 @@ from turquesa_geo.ingest.htcds import import_htcds
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
+from turquesa_geo.signals import emerging_signals, signal_baseline, signal_table
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import DB_ENV, StoreBusy, connect, resolve_db_path
-from turquesa_geo.trends import (
-    emerging_signals,
-    modus_series,
-    modus_series_by_corridor,
-    signal_baseline,
-    signal_table,
-)
+from turquesa_geo.trends import modus_series, modus_series_by_corridor
 
 __all__ = ["build_parser", "format_table", "main"]
 
