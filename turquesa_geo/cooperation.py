@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from turquesa_geo.corridors import _period, routes_of
+from turquesa_geo.corridors import routes_of, view_period
 from turquesa_geo.filters import Filters
 from turquesa_geo.i18n import gettext
 from turquesa_geo.privacy import SMALL_CELL_K, protect_table
@@ -56,7 +56,7 @@ def reporters_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, grap
 
     Columns: quarter, route, reporting_country, network, source, cases, last_case.
     """
-    first, last = _period(con, filters)
+    first, last = view_period(con, filters)
     frame = con.execute(*sql.reporter_signatures(filters, first, last)).df()
     columns = ["quarter", "route", "reporting_country", "network", "source", "cases", "last_case"]
     if frame.empty:

@@ -38,6 +38,7 @@ __all__ = [
     "route_signatures",
     "routes_of",
     "store_period",
+    "view_period",
 ]
 
 #: At most this many flows are drawn: deck.gl on a CPU stays responsive below it.
@@ -159,7 +160,7 @@ def corridor_view(
     k : int
         Small-cell threshold: legs with fewer cases are not drawn (counted as hidden).
     """
-    period = _period(con, filters)
+    period = view_period(con, filters)
     signatures = route_signatures(con, filters, period)
     routes = reconstruct_routes(signatures, graph)
     routes = _filter_route_roles(routes, filters)
@@ -176,7 +177,7 @@ def corridor_view(
 # --- steps -------------------------------------------------------------------------
 
 
-def _period(con, filters: Filters) -> tuple[dt.date, dt.date]:
+def view_period(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[dt.date, dt.date]:
     """The filters' period; an open end stands for the whole months of the store's first or last case."""
     today = dt.date.today()
     whole = whole_months(*(store_period(con) or (today, today)))

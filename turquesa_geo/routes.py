@@ -63,7 +63,9 @@ __all__ = [
     "known_points",
     "learn_corridor_graph",
     "reconstruct_routes",
+    "resolve_route",
     "route_legs",
+    "signature_points",
 ]
 
 SIGNATURE_COLUMNS: tuple[str, ...] = (col.NATIONALITY, col.ORIGIN, col.TRANSIT, col.DESTINATION, col.DETECTION_COUNTRY)
@@ -133,7 +135,7 @@ def _points(
     return tuple(collapsed)
 
 
-def _signature_points(
+def signature_points(
     nationality: str, origin: str, transit: str, destination: str, detection: str
 ) -> tuple[Route, bool]:
     """Known points of a cleaned signature ('' = missing) and whether it is complete (has transits)."""
@@ -333,7 +335,7 @@ def learn_corridor_graph(signatures: pd.DataFrame, weight: str = CASES) -> Corri
     for *values, cases in zip(
         *(rows[name].to_numpy() for name in SIGNATURE_COLUMNS), signatures.loc[complete, weight].to_numpy()
     ):
-        points, is_complete = _signature_points(*values)
+        points, is_complete = signature_points(*values)
         if is_complete and len(points) >= 2 and cases > 0:
             routes[points] += float(cases)
     return CorridorGraph.from_routes(dict(routes))
@@ -369,7 +371,7 @@ def _distinct(clean: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     return codes, clean.iloc[first]
 
 
-def _resolve(points: Route, graph: CorridorGraph, memo: dict) -> tuple[str, str, int, float, str]:
+def resolve_route(points: Route, graph: CorridorGraph, memo: dict) -> tuple[str, str, int, float, str]:
     """Route, inferred flags, inferred count, confidence and status of one partial record."""
     if len(points) < 2:
         return ROUTE_SEPARATOR.join(points), "", 0, UNRESOLVED_CONFIDENCE, UNRESOLVED
@@ -396,11 +398,11 @@ def _reconstruct_distinct(distinct: pd.DataFrame, graph: CorridorGraph) -> pd.Da
     memo: dict = {}
     results = []
     for values in zip(*(distinct[name].to_numpy() for name in SIGNATURE_COLUMNS)):
-        points, is_complete = _signature_points(*values)
+        points, is_complete = signature_points(*values)
         if is_complete:
             results.append((ROUTE_SEPARATOR.join(points), "0" * max(len(points) - 1, 0), 0, 1.0, OBSERVED))
         else:
-            results.append(_resolve(points, graph, memo))
+            results.append(resolve_route(points, graph, memo))
     return pd.DataFrame.from_records(results, columns=list(ROUTE_COLUMNS))
 
 

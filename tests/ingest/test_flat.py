@@ -442,8 +442,8 @@ def test_suspect_rows_cover_every_row_rule():
     """The one-scan prefilter may let through more rows than the rules flag, never fewer."""
     import duckdb
 
-    from turquesa_geo.store import ingest_flat as importer
-    from turquesa_geo.store.ingest_flat import FlatStage
+    from turquesa_geo.store.queries import ingest_flat as importer
+    from turquesa_geo.store.queries.ingest_flat import FlatStage
 
     con = duckdb.connect()
     cells = [

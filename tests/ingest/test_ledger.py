@@ -21,9 +21,9 @@ from turquesa_geo.ingest.ledger import (
     record_import,
     register_table,
     require_reconciled,
-    transaction,
 )
 from turquesa_geo.ingest.readers import RaggedRow
+from turquesa_geo.store.connection import transaction
 
 STARTED = dt.datetime(2026, 11, 29, 9, 0)
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from turquesa_geo.store import ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage
-from turquesa_geo.store.ingest_flat import FlatStage
+from turquesa_geo.store.queries import ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage
+from turquesa_geo.store.queries.ingest_flat import FlatStage
 
 PLACEHOLDER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 MODULES = (ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage)

@@ -22,6 +22,7 @@ and memory, value / baseline for rates.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import json
 import math
@@ -37,17 +38,37 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pydeck as pdk
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from shapely.geometry import LineString
 
-from turquesa_geo.filters import Filters, history_until, previous_period
+from turquesa_geo.corridors import corridor_graph, corridor_view, route_signatures, store_period
+from turquesa_geo.countries import country_table, resolve_country
+from turquesa_geo.demo.generator import write_demo
+from turquesa_geo.exports.dispatch import export_context, export_file
+from turquesa_geo.filters import Filters, history_until, previous_period, to_query_params
+from turquesa_geo.gender import persons_by
 from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.ingest.parsing import parse_date, parse_route
+from turquesa_geo.maps.deck import corridor_deck
+from turquesa_geo.maps.legs import leg_geometries
+from turquesa_geo.routes import SIGNATURE_COLUMNS, resolve_route, signature_points
+from turquesa_geo.signals import emerging_signals, signal_baseline
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import connect
-from turquesa_geo.store.rollups import whole_months
+from turquesa_geo.store.inventory import store_choices
+from turquesa_geo.store.queries import DEFAULT_PERSON_ROLES
+from turquesa_geo.store.rollups import covers, whole_months
+from turquesa_geo.trends import TREND_DIMENSIONS, key_figures, modus_series
+from turquesa_geo.vocab import codes, resolve_term
 
 __all__ = [
     "IMPORT_TARGET_ROWS_PER_S",
@@ -204,7 +225,6 @@ def peak_rss_mb(pid: int | str = "self") -> float | None:
 
 def machine_info() -> dict:
     """CPU model, cores, memory and the versions that shape the figures."""
-    from importlib.metadata import PackageNotFoundError, version
 
     def installed(name: str) -> str | None:
         try:
@@ -305,8 +325,6 @@ def filter_changes(
     >>> len(set(changes)), all(f.start.day == 1 and f.start.year == 2024 for f in changes)
     (5, True)
     """
-    from turquesa_geo.vocab import codes
-
     rng = random.Random(seed)
     months = _month_starts(*whole_months(*period))
     crimes, countries, sources = codes("crime_type"), list(choices["countries"]), list(choices["sources"])
@@ -394,8 +412,6 @@ def bench_import(rows: int, seed: int = 7) -> dict:
     over plain-load time: the price of validation) and ``phase_s``, the validated
     import's seconds per phase (fingerprint, read, validate, write).
     """
-    from turquesa_geo.demo.generator import write_demo
-
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / f"bench-{rows}.csv"
         write_demo(csv_path, rows=rows, seed=seed)
@@ -421,9 +437,6 @@ def bench_import(rows: int, seed: int = 7) -> dict:
 def _naive_validate(frame: pd.DataFrame, today: dt.date) -> int:
     """The straightforward way: a Python loop over the rows checking date, crime type and countries
     with the same parsers the importer's rules use; returns the number of bad rows."""
-    from turquesa_geo.countries import resolve_country
-    from turquesa_geo.ingest.parsing import parse_date, parse_route
-    from turquesa_geo.vocab import resolve_term
 
     def text(value) -> str | None:
         return value if isinstance(value, str) and value.strip() else None
@@ -518,18 +531,11 @@ def _import_measures(
 
 
 def _trend_dimension(i: int) -> str:
-    from turquesa_geo.trends import TREND_DIMENSIONS
-
     return TREND_DIMENSIONS[i % len(TREND_DIMENSIONS)]
 
 
 def _page_queries(con, graph) -> dict[str, Callable[[int, Filters], object]]:
     """What each page asks the store for after a filter change (i: the change's number)."""
-    from turquesa_geo.corridors import corridor_view, route_signatures
-    from turquesa_geo.gender import persons_by
-    from turquesa_geo.signals import emerging_signals, signal_baseline
-    from turquesa_geo.trends import key_figures, modus_series
-
     return {
         "corridor": lambda i, f: route_signatures(con, f, (f.start, f.end)),
         "trends": lambda i, f: modus_series(con, history_until(f), _trend_dimension(i), "Y"),
@@ -561,10 +567,6 @@ def _turquesa_query_times(con, graph, changes: Sequence[Filters], warm: Filters)
 
 def _reference_totals(con, f: Filters) -> dict[str, int]:
     """Totals of the first change, for checking that the pandas baseline computes the same thing."""
-    from turquesa_geo.corridors import route_signatures
-    from turquesa_geo.gender import persons_by
-    from turquesa_geo.trends import key_figures, modus_series
-
     return {
         "corridor": int(route_signatures(con, f, (f.start, f.end))["cases"].sum()),
         "trends": int(modus_series(con, history_until(f), _trend_dimension(0), "Y")["cases"].sum()),
@@ -596,8 +598,6 @@ def _load_tables(store: str) -> _Tables:
 
 
 def _categorical_frame(table) -> pd.DataFrame:
-    import pyarrow as pa
-
     def text(kind) -> bool:
         return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
 
@@ -626,9 +626,6 @@ def _pd_cases(t: _Tables, f: Filters, first: dt.date | None, last: dt.date | Non
 
 def _pd_route_signatures(t: _Tables, f: Filters) -> pd.DataFrame:
     """route_signatures the pandas way: filter, per-case persons, group by the reported route."""
-    from turquesa_geo.routes import SIGNATURE_COLUMNS
-    from turquesa_geo.store.queries import DEFAULT_PERSON_ROLES
-
     previous = previous_period(f)
     cases = _pd_cases(t, f, previous[0] if previous else f.start, f.end)
     moved = t.persons[t.persons["role"].isin(DEFAULT_PERSON_ROLES) & t.persons["case_uid"].isin(cases["case_uid"])]
@@ -783,10 +780,6 @@ def _query_measures(times: dict[str, list[float]], baseline: dict, uses_rollups:
 def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = None) -> pd.DataFrame:
     """The naive way: every case (or the first ``limit``) pulled into pandas, its route rebuilt and a
     LineString built for it in a Python loop, then grouped by route."""
-    from shapely.geometry import LineString
-
-    from turquesa_geo.countries import country_table
-    from turquesa_geo.routes import _resolve, _signature_points
 
     cases = con.execute(*sql.naive_cases(limit)).df()
     where = country_table().set_index("iso3")[["rep_lon", "rep_lat"]]
@@ -796,8 +789,8 @@ def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = Non
             None if pd.isna(v) else v
             for v in (case.nationality, case.origin, case.transit, case.destination, case.detection_country)
         ]
-        points, complete = _signature_points(*values)
-        route = ">".join(points) if complete else _resolve(points, graph, {})[0]
+        points, complete = signature_points(*values)
+        route = ">".join(points) if complete else resolve_route(points, graph, {})[0]
         countries = route.split(">")
         line = LineString([tuple(where.loc[c]) for c in countries]) if len(countries) > 1 else None
         rows.append((route, case.persons, line))
@@ -810,9 +803,6 @@ def _naive_routes(con: duckdb.DuckDBPyConnection, graph, limit: int | None = Non
 def _fast_routes(con: duckdb.DuckDBPyConnection, graph):
     """The Turquesa way: DuckDB sums cases per distinct route, routes are rebuilt for those
     signatures only, and geometry is built for the distinct legs (vectorised)."""
-    from turquesa_geo.corridors import corridor_view
-    from turquesa_geo.maps.legs import leg_geometries
-
     view = corridor_view(con, Filters(), graph=graph, k=1)
     leg_geometries(view.legs[["from_iso3", "to_iso3"]].assign(mode=None))
     return view
@@ -824,9 +814,6 @@ def bench_routes(rows: int, seed: int = 7) -> dict:
     Returns both timings, their ``ratio`` (naive over Turquesa) and whether the case
     counts per route agree.
     """
-    from turquesa_geo.corridors import corridor_graph
-    from turquesa_geo.demo.generator import write_demo
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"bench-{rows}.parquet"
         write_demo(path, rows=rows, seed=seed)
@@ -854,8 +841,6 @@ def bench_routes(rows: int, seed: int = 7) -> dict:
 
 def _naive_routes_sampled(store: str, limit: int) -> dict:
     """Baseline (child process): the naive per-case route loop on the first ``limit`` cases."""
-    from turquesa_geo.corridors import corridor_graph
-
     con = connect(store, read_only=True)
     try:
         graph = corridor_graph(con)
@@ -902,8 +887,6 @@ def _routes_measure(fast_s: float, view, naive: dict, rows: int) -> Measure:
 def _case_arcs(con, period: tuple[dt.date, dt.date], limit: int) -> tuple[int, pd.DataFrame]:
     """Cases of the period with both ends known, and the first ``limit`` of them as per-case arcs
     (start: origin or nationality; end: destination or detection country; representative points)."""
-    from turquesa_geo.countries import country_table
-
     total = con.execute(*sql.period_arcs(*period)).fetchall()[0][0]
     arcs = con.execute(*sql.period_arcs(*period, limit=limit)).df()
     where = country_table().set_index("iso3")
@@ -920,8 +903,6 @@ def _case_arcs(con, period: tuple[dt.date, dt.date], limit: int) -> tuple[int, p
 def _naive_payload(store: str, period: tuple[dt.date, dt.date], limit: int) -> dict:
     """Baseline (child process): a pydeck ArcLayer with one arc per case (coordinates only,
     serialised compactly), for a sample, extrapolated to every case of the period."""
-    import pydeck as pdk
-
     con = connect(store, read_only=True)
     try:
         total, arcs = _case_arcs(con, period, limit)
@@ -951,9 +932,6 @@ def _naive_payload(store: str, period: tuple[dt.date, dt.date], limit: int) -> d
 
 def _payload_parts(con, graph, view) -> dict:
     """Everything of the payload measure that needs the store, computed while it is open."""
-    from turquesa_geo.corridors import corridor_view
-    from turquesa_geo.maps.deck import corridor_deck
-
     corridor_deck(view.legs, view.hubs).to_json()  # the base polygons are built once per process
     seconds, text = _timed(lambda: corridor_deck(view.legs, view.hubs).to_json())
     uncapped = corridor_view(con, Filters(start=view.period[0], end=view.period[1]), graph=graph, max_flows=10**9, k=1)
@@ -1009,10 +987,6 @@ def _payload_measures_from(context: dict, naive: dict) -> list[Measure]:
 def _naive_snapshot(store: str, period: tuple[dt.date, dt.date], limit: int) -> dict:
     """Baseline (child process): matplotlib draws one line per case (``ax.plot`` each) for a sample
     and saves a 1600x1000 PNG; the time is extrapolated linearly to every case of the period."""
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
     con = connect(store, read_only=True)
     try:
@@ -1043,8 +1017,6 @@ def _naive_snapshot(store: str, period: tuple[dt.date, dt.date], limit: int) -> 
 
 
 def _snapshot_parts(con, graph, f: Filters) -> dict:
-    from turquesa_geo.exports.dispatch import export_context, export_file
-
     context = export_context(con, f, (f.start, f.end))
     seconds, (_, data) = _timed(lambda: export_file(con, f, "snapshot", "png", context, graph=graph))
     return {"seconds": seconds, "png_bytes": len(data)}
@@ -1083,7 +1055,6 @@ def _whole_year(period: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
 
 def _reopen_ms(store: Path, year: tuple[dt.date, dt.date], times: int = 5) -> list[float]:
     """Open the store read-only and answer one corridor query, ``times`` times (each closed after)."""
-    from turquesa_geo.corridors import route_signatures
 
     def once() -> None:
         con = connect(store, read_only=True)
@@ -1096,7 +1067,6 @@ def _reopen_ms(store: Path, year: tuple[dt.date, dt.date], times: int = 5) -> li
 def _pandas_reopen(parquet: str, year: tuple[dt.date, dt.date]) -> dict:
     """Baseline (child process): read the demo Parquet file with pandas and group the year's
     cases and persons by reported route (no previous period: less work than Turquesa does)."""
-    from turquesa_geo.routes import SIGNATURE_COLUMNS
 
     def answer() -> pd.DataFrame:
         frame = pd.read_parquet(parquet)
@@ -1357,8 +1327,6 @@ def _measure_everything(run: _Run) -> tuple[list[Measure], dict]:
 
 
 def _write_demo_files(run: _Run) -> dict:
-    from turquesa_geo.demo.generator import write_demo
-
     _say(f"writing {run.rows:,} demo cases as CSV and Parquet in {run.folder}")
     seconds = [_timed(lambda p=p: write_demo(p, rows=run.rows, seed=run.seed))[0] for p in (run.csv, run.parquet)]
     run.store.unlink(missing_ok=True)
@@ -1417,10 +1385,6 @@ def _dashboard_measures(run: _Run) -> tuple[list[Measure], dict[str, float | Non
 
 def _in_process_measures(run: _Run) -> dict:
     """Queries, routes, payload and snapshot on one writable connection (closed before any child runs)."""
-    from turquesa_geo.corridors import corridor_graph, corridor_view, store_period
-    from turquesa_geo.store.inventory import store_choices
-    from turquesa_geo.store.rollups import covers
-
     con = connect(run.store)
     try:
         graph = corridor_graph(con)
@@ -1459,8 +1423,6 @@ def _in_process_measures(run: _Run) -> dict:
 
 
 def _filter_text(f: Filters) -> str:
-    from turquesa_geo.filters import to_query_params
-
     return "&".join(f"{k}={v}" for k, v in to_query_params(f).items())
 
 

@@ -21,13 +21,13 @@ from turquesa_geo.ingest.ledger import (
     record_import,
     register_table,
     require_reconciled,
-    transaction,
 )
 from turquesa_geo.ingest.profiles.common import as_text, text_array
 from turquesa_geo.ingest.profiles.glotip import to_counts
 from turquesa_geo.ingest.readers import LINE_COLUMN, StageInfo
-from turquesa_geo.store.ingest_counts import delete_replaced_counts_sql, insert_counts_sql, tally_counts_sql
+from turquesa_geo.store.connection import transaction
 from turquesa_geo.store.queries import drop_temp_sql, select_all_sql
+from turquesa_geo.store.queries.ingest_counts import delete_replaced_counts_sql, insert_counts_sql, tally_counts_sql
 
 __all__ = ["import_counts"]
 

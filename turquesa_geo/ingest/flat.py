@@ -32,13 +32,14 @@ from turquesa_geo.ingest.ledger import (
     record_import,
     register_table,
     require_reconciled,
-    transaction,
 )
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_route
 from turquesa_geo.ingest.profiles import PROFILE_NAMES, check_profile, looks_like
 from turquesa_geo.ingest.profiles.common import Profile, as_text, text_array
 from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
-from turquesa_geo.store.ingest_flat import (
+from turquesa_geo.store.connection import transaction
+from turquesa_geo.store.queries import drop_temp_sql, select_all_sql, touched_months_sql
+from turquesa_geo.store.queries.ingest_flat import (
     BBOX_MARGIN_DEG,
     CASE_TABLES,
     TERM_COLUMNS,
@@ -57,7 +58,6 @@ from turquesa_geo.store.ingest_flat import (
     source_map_sql,
     written_counts_sql,
 )
-from turquesa_geo.store.queries import drop_temp_sql, select_all_sql, touched_months_sql
 from turquesa_geo.store.rollups import refresh as refresh_rollups
 
 __all__ = ["BBOX_MARGIN_DEG", "PROFILES", "RULES", "SOURCE_RECORD", "ImportResult", "ProgressCallback", "import_file"]

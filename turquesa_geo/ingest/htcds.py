@@ -30,14 +30,14 @@ from turquesa_geo.ingest.ledger import (
     record_import,
     register_table,
     require_reconciled,
-    transaction,
 )
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi
 from turquesa_geo.ingest.readers import ImportRefused, StageInfo, drop_stage, load_stage
-from turquesa_geo.store import ingest_htcds as sql
-from turquesa_geo.store.ingest_flat import max_case_uid_sql
-from turquesa_geo.store.ingest_htcds import CASE_ID, CASE_TABLES
+from turquesa_geo.store.connection import transaction
 from turquesa_geo.store.queries import drop_temp_sql, touched_months_sql
+from turquesa_geo.store.queries import ingest_htcds as sql
+from turquesa_geo.store.queries.ingest_flat import max_case_uid_sql
+from turquesa_geo.store.queries.ingest_htcds import CASE_ID, CASE_TABLES
 from turquesa_geo.store.rollups import refresh as refresh_rollups
 from turquesa_geo.vocab import resolve_term
 

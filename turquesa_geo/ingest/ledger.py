@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,8 @@ import pyarrow as pa
 from turquesa_geo.i18n import N_
 from turquesa_geo.ingest.profiles.common import text_array
 from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, RaggedRow
-from turquesa_geo.store.ingest_ledger import (
+from turquesa_geo.store.queries import copy_to_temp_sql
+from turquesa_geo.store.queries.ingest_ledger import (
     count_lines_sql,
     import_origin_sql,
     insert_quarantine_sql,
@@ -29,7 +29,6 @@ from turquesa_geo.store.ingest_ledger import (
     quarantined_lines_sql,
     record_import_sql,
 )
-from turquesa_geo.store.queries import copy_to_temp_sql
 
 __all__ = [
     "ImportResult",
@@ -46,7 +45,6 @@ __all__ = [
     "record_import",
     "register_table",
     "require_reconciled",
-    "transaction",
 ]
 
 #: Called with (phase, fraction done) as an import advances.
@@ -91,25 +89,6 @@ class ImportResult:
     def to_dict(self) -> dict:
         """Plain JSON-ready dict."""
         return asdict(self) | {"reconciles": self.reconciles}
-
-
-# --- the transaction ---------------------------------------------------------------
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run a block as one transaction: BEGIN, then COMMIT when it ends, or ROLLBACK when it raises.
-
-    Whatever the block raises (a failed statement, an import that does not reconcile,
-    an interrupt) leaves the store as it was, and is raised again.
-    """
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
 
 
 def require_reconciled(result: ImportResult) -> None:

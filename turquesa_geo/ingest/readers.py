@@ -31,7 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from turquesa_geo.i18n import N_, LocalizedError, Translatable
-from turquesa_geo.store.ingest_stage import (
+from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql
+from turquesa_geo.store.queries.ingest_stage import (
     LINE_COLUMN,
     arrow_cells_view_sql,
     count_rows_sql,
@@ -43,7 +44,6 @@ from turquesa_geo.store.ingest_stage import (
     setting_sql,
     text_view_sql,
 )
-from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -684,7 +684,7 @@ def _check_xlsx_archive(path: Path) -> None:
 
 def _open_workbook(path: Path):
     import openpyxl  # heavy, optional: needed only for XLSX files
-    import openpyxl.xml
+    import openpyxl.xml  # the same: its defusedxml switch is checked before any file is opened
 
     if not openpyxl.xml.DEFUSEDXML:
         # Without defusedxml (or with OPENPYXL_DEFUSEDXML=False) entity expansion is not refused.

@@ -11,7 +11,10 @@ their values (:data:`Query`); values never enter SQL text, identifiers go throug
 - :mod:`.rollups` — the rollup tables and their refresh;
 - :mod:`.references` — aggregate counts and deaths and disappearances;
 - :mod:`.inventory` — what the store holds; :mod:`.schema` — migrations and settings;
-- :mod:`.exports` — the export log; :mod:`.bench` — the benchmarks' baselines.
+- :mod:`.exports` — the export log; :mod:`.bench` — the benchmarks' baselines;
+- :mod:`.ingest_stage`, :mod:`.ingest_flat`, :mod:`.ingest_htcds`, :mod:`.ingest_counts`, :mod:`.ingest_ledger` —
+  the importers' statements: staging a file, validating and writing its cases or counts, the import record
+  and its quarantine (imported by module, not re-exported here).
 """
 
 from turquesa_geo.store.queries.base import (

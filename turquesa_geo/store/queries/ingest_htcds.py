@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from turquesa_geo.store.ingest_stage import LINE_COLUMN
 from turquesa_geo.store.queries import name_literal, plain_ident
 from turquesa_geo.store.queries import quote_ident as q
+from turquesa_geo.store.queries.ingest_stage import LINE_COLUMN
 
 __all__ = [
     "CASE_ID",

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from turquesa_geo import columns as C
-from turquesa_geo.store.ingest_stage import LINE_COLUMN
 from turquesa_geo.store.queries import name_literal, plain_ident
 from turquesa_geo.store.queries import quote_ident as q
+from turquesa_geo.store.queries.ingest_stage import LINE_COLUMN
 
 __all__ = [
     "BBOX_MARGIN_DEG",
