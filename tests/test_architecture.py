@@ -362,3 +362,14 @@ def test_only_the_benchmarks_may_load_late_and_with_a_reason(tmp_path, line, exp
     root = _tree(tmp_path, {"turquesa_geo/cli.py": f"def f():\n    {line}\n"})
     found = hidden_imports([root / "turquesa_geo/cli.py"], root)
     assert found == [f"{e} inside a function" for e in expected]
+
+
+def test_readme_architecture_names_every_module():
+    """README's tree names each subpackage and top-level module, so the picture cannot drift from the code."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    names = {p.stem for p in (ROOT / PACKAGE).glob("*.py")} | {
+        p.name for p in (ROOT / PACKAGE).iterdir() if (p / "__init__.py").exists()
+    }
+    missing = sorted(n for n in names if n not in section)
+    assert missing == []
