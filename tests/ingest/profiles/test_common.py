@@ -10,6 +10,7 @@ from turquesa_geo.ingest.profiles.common import (
     allocate_persons,
     clean_text,
     coordinate_precision,
+    note_text,
     parse_coordinates,
 )
 
@@ -56,4 +57,37 @@ def test_clean_text_is_idempotent_and_never_blank(text):
     assert once is None or (once.strip() == once and once != "")
     assert clean_text(pd.Series([once], dtype=object))[0] == (
         None if once is None else clean_text(pd.Series([once], dtype=object))[0]
+    )
+
+
+def test_coordinates_as_the_public_files_write_them():
+    assert parse_coordinates("8.45, -77.65") == ("8.45", "-77.65")
+    assert parse_coordinates("POINT (-92.1 14.9)") == ("14.9", "-92.1")  # WKT: longitude first
+    assert parse_coordinates("(8,45; -77,65)") == ("8,45", "-77,65")
+    assert parse_coordinates("north of Metetí") is None
+    assert [coordinate_precision(*p) for p in (("8", "-77.0"), ("8.45", "-77.6"), ("8.451", "-77.6511"))] == [
+        "whole_degree",
+        "approximate",
+        "exact",
+    ]
+    assert coordinate_precision(None, "-77.65") == "country"
+
+
+def test_clean_text_decodes_entities_trims_and_blanks_nothing():
+    cleaned = clean_text(pd.Series(["  Darién&nbsp;Gap\n", "&amp;", "   ", None], dtype=object))
+    assert cleaned.tolist() == ["Darién Gap", "&", None, None]
+
+
+def test_a_note_is_read_in_the_language_asked():
+    message = (
+        "{n} incident(s) name several countries of origin: they are kept, without an origin (a route "
+        "starts in one country)."
+    )
+    note = {"message": message, "params": {"n": 2}}
+    assert note_text(note) == (
+        "2 incident(s) name several countries of origin: they are kept, without an origin (a route starts in one "
+        "country)."
+    )
+    assert note_text(note, "es") == (
+        "2 incidente(s) indican varios países de origen: se conservan, sin origen (una ruta empieza en un solo país)."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
 from turquesa_geo.filters import Filters
@@ -62,3 +63,52 @@ def test_two_fragments_bind_their_own_values_on_the_tiny_store(tiny):
     mp, _ = sql.case_filter(Filters(sources=("MP",)), "c", params)
     text = f"SELECT count(*) FILTER (WHERE {pnc}), count(*) FILTER (WHERE {mp}) FROM cases c"
     assert tiny.execute(text, params).fetchall() == [(2, 1)]
+
+
+# --- identifiers, temporary objects, periods ---------------------------------------------
+
+
+def test_quote_ident_refuses_a_nul_and_a_quoted_name_binds_as_written():
+    with pytest.raises(ValueError, match="contains a NUL character"):
+        sql.quote_ident("a\x00b")
+    con = duckdb.connect(":memory:")
+    odd = 'victims "f"; DROP TABLE t; --'
+    con.execute(f"CREATE TABLE t AS SELECT 1 AS {sql.quote_ident(odd)}")
+    assert [column[0] for column in con.execute("SELECT * FROM t").description] == [odd]
+    con.close()
+
+
+def test_the_temporary_objects_statements_as_strings():
+    assert sql.select_all_sql("stage_raw") == "SELECT * FROM stage_raw"
+    assert sql.drop_temp_sql("TABLE", "errs") == "DROP TABLE IF EXISTS temp.errs"
+    assert sql.copy_to_temp_sql("m_date", "_m_date") == "CREATE OR REPLACE TEMP TABLE m_date AS SELECT * FROM _m_date"
+    with pytest.raises(ValueError, match="kind 'SCHEMA' is not one of TABLE, VIEW"):
+        sql.drop_temp_sql("SCHEMA", "errs")
+    with pytest.raises(ValueError, match="not plain snake_case"):
+        sql.select_all_sql("cases; DROP TABLE cases")
+    with pytest.raises(ValueError, match="not plain snake_case"):
+        sql.copy_to_temp_sql("m_date", "Cases")
+
+
+def test_the_temporary_objects_statements_bind():
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE TABLE _m_date AS SELECT * FROM (VALUES (1, 'a'), (2, 'b')) v(n, s)")
+    con.execute(sql.copy_to_temp_sql("m_date", "_m_date"))
+    assert con.execute(sql.select_all_sql("m_date")).fetchall() == [(1, "a"), (2, "b")]
+    con.execute(sql.drop_temp_sql("TABLE", "m_date"))
+    con.execute(sql.drop_temp_sql("TABLE", "m_date"))  # IF EXISTS: dropping twice is no error
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall() == [(0,)]
+    con.close()
+
+
+def test_periods_start_on_the_first_day_of_their_month_quarter_or_year():
+    assert sql.MONTH == "CAST(date_trunc('month', c.case_date) AS DATE)"
+    assert sql.period_expr("Y", "m.month") == "CAST(date_trunc('year', m.month) AS DATE)"
+    with pytest.raises(ValueError, match="frequency 'W' is not one of M, Q, Y"):
+        sql.period_expr("W")
+    con = duckdb.connect(":memory:")
+    row = con.execute(
+        "SELECT " + ", ".join(sql.period_expr(f, "d") for f in "MQY") + " FROM (SELECT DATE '2024-08-15' AS d)"
+    ).fetchall()
+    assert row == [(D(2024, 8, 1), D(2024, 7, 1), D(2024, 1, 1))]
+    con.close()
