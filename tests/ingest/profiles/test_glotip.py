@@ -1,0 +1,144 @@
+"""The UNODC GLOTIP profile (turquesa_geo/ingest/profiles/glotip.py): counts, censored values, reference series.
+
+Every expected value is read off tests/fixtures/profiles/glotip_country_data.csv (see tests/profile_files.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+from conftest import run_import
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from profile_files import GLOTIP_CSV
+
+from turquesa_geo import references as aggregates
+from turquesa_geo.filters import Filters
+from turquesa_geo.ingest.profiles.glotip import parse_value
+
+
+def test_glotip_counts_reconcile_keep_censored_values_and_regions(store):
+    result = run_import(store, GLOTIP_CSV, profile="glotip")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (18, 14, 4)
+    assert result.quarantine_by_rule == {"bad_value": 1, "bad_year": 1, "duplicate_row": 1, "unknown_indicator": 1}
+    assert result.unmapped_codes == {"category": ["Exploitation for mixed purposes"]}
+    assert result.ignored_columns == ["region", "subregion"]
+    censored = store.execute(
+        "SELECT area, category, sex, age_group, value, censored FROM aggregate_counts "
+        "WHERE censored IS NOT NULL ORDER BY area"
+    ).fetchall()
+    assert censored == [("COL", "total", "female", "minor", None, "<5"), ("PAN", "VEN", "total", "total", None, "<5")]
+    assert store.execute("SELECT country, value FROM aggregate_counts WHERE area = 'XLA'").fetchall() == [(None, 3000)]
+    assert store.execute("SELECT count(*) FROM cases").fetchall()[0][0] == 0  # counts are not cases
+    message = store.execute("SELECT message FROM quarantine WHERE rule = 'duplicate_row'").fetchall()[0][0]
+    assert "already on line 2" in message and "2021," in message
+
+
+def test_glotip_xlsx_export_gives_the_same_counts(store, tmp_path):
+    frame = pd.read_csv(GLOTIP_CSV, dtype=str, keep_default_na=False)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append(list(row))
+    path = tmp_path / "glotip.xlsx"
+    book.save(path)
+    result = run_import(store, path, profile="glotip")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (18, 14, 4)
+    assert store.execute("SELECT sum(value) FROM aggregate_counts").fetchall()[0][0] == 3569
+
+
+def test_glotip_reimport_replaces_only_the_values_that_changed(store, write):
+    run_import(store, GLOTIP_CSV, profile="glotip")
+    newer = write(
+        "glotip_v2.csv",
+        GLOTIP_CSV.read_text(encoding="utf-8")
+        .replace("Female,Adult,2021,Counts,120,", "Female,Adult,2021,Counts,125,")
+        .replace("Male,Adult,2021,Counts,35,", "Male,Adult,2021,Counts,<5,"),
+    )
+    result = run_import(store, newer, profile="glotip")
+    assert (result.rows_inserted, result.rows_updated, result.rows_unchanged) == (0, 2, 12)
+    rows = store.execute(
+        "SELECT sex, value, censored FROM aggregate_counts WHERE area = 'COL' AND year = 2021 "
+        "AND dimension = 'total' AND age_group = 'adult' ORDER BY sex"
+    ).fetchall()
+    assert rows == [("female", 125, None), ("male", None, "<5")]
+    assert store.execute("SELECT count(*) FROM aggregate_counts").fetchall()[0][0] == 14
+
+
+def test_glotip_citizenship_rows_become_flows_and_series(store):
+    run_import(store, GLOTIP_CSV, profile="glotip")
+    flows = aggregates.citizenship_flows(
+        aggregates.reference_counts(store, Filters(), "detected_victims", "citizenship")
+    )
+    assert flows[["from_iso3", "to_iso3", "value", "censored"]].values.tolist() == [
+        ["COL", "ESP", 60, 0],
+        ["VEN", "COL", 48, 0],
+        ["VEN", "PAN", 0, 1],
+    ]
+    assert aggregates.flows_table(flows)["victims"].tolist() == ["60", "48", "<5"]
+    forms = aggregates.yearly_series(
+        aggregates.reference_counts(store, Filters(), "detected_victims", "exploitation_form")
+    )
+    assert dict(zip(forms["category"], forms["value"])) == {
+        "Exploitation for mixed purposes": 6,
+        "forced_labour_other": 20,
+        "sexual": 70,
+    }
+    groups = aggregates.sex_age_series(aggregates.reference_counts(store, Filters()))
+    assert groups[["year", "group", "value", "censored"]].values.tolist() == [
+        [2020, "Women", 100, 0],
+        [2020, "Girls", 8, 0],
+        [2021, "Women", 120, 0],
+        [2021, "Girls", 0, 1],
+        [2021, "Men", 35, 0],
+    ]
+    assert aggregates.sex_age_table(groups).to_dict("records")[1] == {
+        "year": 2021,
+        "Women": "120",
+        "Girls": "<5",
+        "Men": "35",
+    }
+
+
+def test_glotip_counts_follow_the_filters_they_are_split_by(store):
+    run_import(store, GLOTIP_CSV, profile="glotip")
+
+    def flows(**kwargs):
+        counts = aggregates.reference_counts(store, Filters(**kwargs), "detected_victims", "citizenship")
+        return aggregates.citizenship_flows(counts)[["from_iso3", "to_iso3"]].values.tolist()
+
+    assert flows(destination=("ESP",)) == [["COL", "ESP"]]
+    assert flows(origin=("VEN",)) == [["VEN", "COL"], ["VEN", "PAN"]]
+    assert flows(start=dt.date(2022, 1, 1)) == []
+    # Filters the counts are not split by select nothing rather than being ignored.
+    assert flows(crime_types=("smuggling",)) == []
+    assert flows(transit=("PAN",)) == []
+    assert flows(roles=("suspect",)) == []
+    assert flows(crime_types=("trafficking",), sources=("UNODC GLOTIP",)) != []
+
+
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
+@given(st.integers(min_value=0, max_value=10**9))
+def test_parse_value_reads_whole_numbers_as_written(n):
+    assert parse_value(str(n)) == (n, None, True)
+    assert parse_value(f"{n:,}") == (n, None, True)
+
+
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
+@given(st.integers(min_value=1, max_value=100))
+def test_parse_value_keeps_censored_values_censored(n):
+    assert parse_value(f"<{n}") == (None, f"<{n}", True)
+    assert parse_value(f"< {n}") == (None, f"<{n}", True)
+
+
+@settings(deadline=None)  # pandas' first call is slow on a loaded machine
+@given(st.text())
+def test_parse_value_never_invents_a_number(text):
+    value, censored, valid = parse_value(text)
+    if value is not None:
+        assert valid and str(value) in text.replace(",", "").replace(" ", "").replace("\u00a0", "")
+    if not valid:
+        assert value is None and censored is None

@@ -1,0 +1,13 @@
+"""The tiny store the builder tests bind their statements on (tests/tiny_store.py), one per test module."""
+
+from __future__ import annotations
+
+import pytest
+from tiny_store import tiny_store
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    con = tiny_store()
+    yield con
+    con.close()

@@ -1,0 +1,46 @@
+"""The WHERE fragments of the dashboard's filters (turquesa_geo/store/queries/conditions.py), as strings."""
+
+from __future__ import annotations
+
+from builder_values import FILTER_PARAMS, FILTERS, D
+
+from turquesa_geo.filters import Filters
+from turquesa_geo.store import queries as sql
+
+
+def test_case_filter():
+    text, params = sql.case_filter(FILTERS)
+    assert text == (
+        "c.crime_type IN ($crime_type_1, $crime_type_2) AND c.source IN ($source_1) "
+        "AND EXISTS (SELECT 1 FROM case_attributes a WHERE a.case_uid = c.case_uid AND a.dimension = $dimension "
+        "AND a.code IN ($code_1)) "
+        "AND EXISTS (SELECT 1 FROM case_attributes a WHERE a.case_uid = c.case_uid AND a.dimension = $dimension_2 "
+        "AND a.code IN ($code_1_2)) "
+        "AND EXISTS (SELECT 1 FROM case_persons p WHERE p.case_uid = c.case_uid "
+        "AND p.role IN ($role_1, $role_2) AND p.gender IN ($gender_1))"
+    )
+    assert params == FILTER_PARAMS
+
+
+def test_case_filter_of_linked_crimes_and_no_filter():
+    assert sql.case_filter(Filters(linked_crimes=("fraud",)), "r") == (
+        "EXISTS (SELECT 1 FROM case_attributes a WHERE a.case_uid = r.case_uid AND a.dimension = $dimension "
+        "AND a.code IN ($code_1))",
+        {"dimension": "linked_crime", "code_1": "fraud"},
+    )
+    assert sql.case_filter(Filters()) == ("TRUE", {})
+
+
+def test_person_filter_defaults_to_the_people_moved():
+    assert sql.person_filter(Filters(age_groups=("minor",)), "q") == (
+        "q.role IN ($role_1, $role_2) AND q.age_group IN ($age_group_1)",
+        {"role_1": "victim", "role_2": "migrant", "age_group_1": "minor"},
+    )
+    assert sql.person_filter(Filters(roles=("suspect",))) == ("p.role IN ($role_1)", {"role_1": "suspect"})
+
+
+def test_period_filter():
+    assert sql.period_filter(Filters(end=D(2024, 6, 30), sources=("X",))) == (
+        "c.case_date <= $end AND c.source IN ($source_1)",
+        {"end": D(2024, 6, 30), "source_1": "X"},
+    )

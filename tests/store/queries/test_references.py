@@ -1,0 +1,54 @@
+"""Aggregate reference counts and deaths and disappearances (turquesa_geo/store/queries/references.py)."""
+
+from __future__ import annotations
+
+from builder_values import D
+
+from turquesa_geo.filters import Filters
+from turquesa_geo.store import queries as sql
+
+
+def test_aggregate_counts():
+    text, params = sql.aggregate_counts(
+        Filters(end=D(2022, 12, 31), genders=("female",), nationalities=("VEN",)), "detected_victims", "citizenship"
+    )
+    assert text == (
+        "SELECT source, year, country, area, category, sex, age_group, unit, value, censored FROM aggregate_counts "
+        "WHERE indicator = $indicator AND dimension = $dimension AND year <= $last_year AND sex IN ($sex_1) "
+        "AND category IN ($category_1) ORDER BY year, area, category, sex, age_group"
+    )
+    assert params == {
+        "indicator": "detected_victims",
+        "dimension": "citizenship",
+        "last_year": 2022,
+        "sex_1": "female",
+        "category_1": "VEN",
+    }
+    text, _ = sql.aggregate_counts(Filters(transit=("PAN",)), "detected_victims", "total")
+    assert " AND FALSE ORDER BY" in text
+
+
+def test_outcomes():
+    text, params = sql.outcomes(Filters(origin=("VEN",), destination=("USA",), transit=("PAN", "MEX")))
+    assert text.endswith(
+        "WHERE (c.dead IS NOT NULL OR c.missing IS NOT NULL) AND TRUE AND c.origin IN ($origin_1) "
+        "AND coalesce(c.destination, c.detection_country) IN ($destination_1) "
+        "AND (c.transit LIKE $transit_1 OR c.transit LIKE $transit_2) "
+        "GROUP BY c.detection_country, c.location_precision, c.source_quality"
+    )
+    assert "FROM case_persons WHERE role = $migrant GROUP BY case_uid" in text
+    assert params == {
+        "origin_1": "VEN",
+        "destination_1": "USA",
+        "transit_1": "%PAN%",
+        "transit_2": "%MEX%",
+        "female": "female",
+        "male": "male",
+        "migrant": "migrant",
+    }
+
+
+def test_outcomes_bind_on_the_tiny_store(tiny):
+    rows = tiny.execute(*sql.outcomes(Filters(transit=("CRI",)))).fetchall()
+    assert rows == [("MEX", "exact", "verified", 1, 2, 1, 5, 1, 2, 0)]
+    assert tiny.execute(*sql.outcomes(Filters(transit=("COL",)))).fetchall() == []
