@@ -82,8 +82,9 @@ RULES: dict[str, str] = {
     "duplicate_row": "the same area, indicator, dimension, category, sex, age and year appear earlier in the file",
 }
 
-_CENSORED = re.compile(r"^<\s*(\d+)$")
-_WHOLE = re.compile(r"^\d+(?:\.0+)?$")
+# ASCII digits only: \d also matches other scripts' digits ("໐"), which int() reads, inventing a number.
+_CENSORED = re.compile(r"^<\s*([0-9]+)$")
+_WHOLE = re.compile(r"^[0-9]+(?:\.0+)?$")
 _KEY = ["area", "indicator", "dimension", "category", "sex", "age_group", "year", "unit"]
 
 
