@@ -95,9 +95,9 @@ def test_record_import_lists_the_imports_columns_and_binds_each_by_name():
         "rows_quarantined, rows_inserted, rows_updated, rows_unchanged, dropped_columns, ignored_columns, started, "
         "finished, status) VALUES ($import_id, $file_name, $sha256, $profile, $source, $rows_read, $rows_accepted, "
         "$rows_quarantined, $rows_inserted, $rows_updated, $rows_unchanged, $dropped_columns, $ignored_columns, "
-        "$started, $finished, 'done')"
+        "$started, $finished, $status)"
     )
-    assert params == values
+    assert params == {**values, "status": "done"}
 
 
 def test_record_import_refuses_a_missing_or_extra_value_naming_the_keys():
@@ -161,7 +161,7 @@ def test_flat_errors_bind_source_and_day():
     today = dt.date(2026, 11, 29)
     sql, params = ingest_flat.errors_sql(STAGE, "PNC", today)
     assert sql.startswith("CREATE OR REPLACE TEMP TABLE errs AS WITH checked AS NOT MATERIALIZED")
-    assert params == {"source": "PNC", "today": today}
+    assert {k: params[k] for k in ("source", "today")} == {"source": "PNC", "today": today}
     assert "PNC" not in sql and "2026" not in sql
 
 
@@ -184,12 +184,18 @@ def test_htcds_route_roles_travel_as_parameters():
         "route_role_0": "origin",
         "event_type_1": "arrival",
         "route_role_1": "destination",
+        "precision": "point",
+        "precision_2": "place",
+        "precision_3": "country",
     }
 
 
 def test_htcds_cases_bind_source_import_id_and_default_crime_type():
     assert ingest_htcds.insert_cases_sql("NGO", 3)[1] == {"source": "NGO", "import_id": 3}
-    assert ingest_htcds.cases_sql("smuggling")[1] == {"default_crime_type": "smuggling"}
+    assert ingest_htcds.cases_sql("smuggling")[1] == {
+        "default_crime_type": "smuggling",
+        **{role: role for role in ("origin", "destination", "transit", "detection", "victim", "unknown")},
+    }
     assert ingest_htcds.case_uids_sql(41) == (
         "CREATE OR REPLACE TEMP TABLE h_uid AS SELECT case_id, old_uid, same, "
         "coalesce(old_uid, CAST($base AS BIGINT) + row_number() OVER (ORDER BY case_id)) AS case_uid FROM h_ins",
@@ -206,7 +212,13 @@ def test_htcds_case_view_quotes_file_columns():
 def test_stage_read_csv_binds_path_delimiter_columns_and_line_limit():
     sql, params = ingest_stage.read_csv_sql("stage", "/data/x.csv", ";", {"c0": "VARCHAR"}, 99, keep_rejects=True)
     assert "store_rejects = true" in sql and "/data/x.csv" not in sql
-    assert params == {"path": "/data/x.csv", "delim": ";", "columns": {"c0": "VARCHAR"}, "max_line_size": 99}
+    assert params == {
+        "path": "/data/x.csv",
+        "delim": ";",
+        "quote": '"',
+        "columns": {"c0": "VARCHAR"},
+        "max_line_size": 99,
+    }
 
 
 def test_stage_setting_refuses_a_setting_it_does_not_read():
