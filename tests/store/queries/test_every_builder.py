@@ -115,7 +115,6 @@ def test_the_ingest_engineers_names_still_import():
         Query,
         copy_to_temp_sql,
         drop_temp_sql,
-        name_literal,
         plain_ident,
         quote_ident,
         select_all_sql,

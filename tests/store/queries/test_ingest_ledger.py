@@ -15,9 +15,9 @@ def test_record_import_lists_the_imports_columns_and_binds_each_by_name():
         "rows_quarantined, rows_inserted, rows_updated, rows_unchanged, dropped_columns, ignored_columns, started, "
         "finished, status) VALUES ($import_id, $file_name, $sha256, $profile, $source, $rows_read, $rows_accepted, "
         "$rows_quarantined, $rows_inserted, $rows_updated, $rows_unchanged, $dropped_columns, $ignored_columns, "
-        "$started, $finished, 'done')"
+        "$started, $finished, $status)"
     )
-    assert params == values
+    assert params == {**values, "status": "done"}
 
 
 def test_record_import_refuses_a_missing_or_extra_value_naming_the_keys():

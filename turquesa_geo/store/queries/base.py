@@ -16,7 +16,6 @@ __all__ = [
     "Query",
     "copy_to_temp_sql",
     "drop_temp_sql",
-    "name_literal",
     "period_expr",
     "plain_ident",
     "quote_ident",
@@ -42,8 +41,6 @@ def quote_ident(name: str) -> str:
 
 #: An internal name written into SQL unquoted: a temporary table or alias of the code.
 _PLAIN_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
-#: A name written into SQL as a string literal: a folded column name or a vocabulary code.
-_PLAIN_NAME = re.compile(r"[a-z0-9_]+")
 
 
 def plain_ident(name: str) -> str:
@@ -61,23 +58,6 @@ def plain_ident(name: str) -> str:
     if not _PLAIN_IDENT.fullmatch(name):
         raise ValueError(f"internal identifier {name!r} is not plain snake_case ([a-z_][a-z0-9_]*)")
     return name
-
-
-def name_literal(name: str) -> str:
-    """A SQL string literal of a plain name: a folded column name or a vocabulary code.
-
-    Kept for the importers' labels in SQL output (the column a rule names); the
-    query builders pass every value, codes included, as a named parameter.
-
-    >>> name_literal("victims_f_minor")
-    "'victims_f_minor'"
-    >>> name_literal("x' OR 1=1 --")
-    Traceback (most recent call last):
-    ValueError: name "x' OR 1=1 --" is not a plain column name or code ([a-z0-9_]+)
-    """
-    if not _PLAIN_NAME.fullmatch(name):
-        raise ValueError(f"name {name!r} is not a plain column name or code ([a-z0-9_]+)")
-    return f"'{name}'"
 
 
 class Params(dict):

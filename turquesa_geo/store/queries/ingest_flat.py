@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from turquesa_geo import columns as C
-from turquesa_geo.store.queries import name_literal, plain_ident
+from turquesa_geo.store.queries import Params, plain_ident
 from turquesa_geo.store.queries import quote_ident as q
 from turquesa_geo.store.queries.ingest_stage import LINE_COLUMN
 
@@ -90,8 +90,15 @@ def _numbers(stage: FlatStage) -> list[str]:
     return present_counts(stage) + [c for c in C.OUTCOME_COLUMNS if _present(stage, c)]
 
 
-def _quoted(expr: str) -> str:
-    return f"'''' || {expr} || ''''"
+def _quoted(p: Params, expr: str) -> str:
+    """A message fragment: ``expr`` between single quotes (the quote mark is a parameter too)."""
+    quote = p.bind("quote", "'")
+    return f"{quote} || {expr} || {quote}"
+
+
+def _say(p: Params, text: str) -> str:
+    """A fixed piece of message text, as a parameter."""
+    return p.bind("text", text)
 
 
 # --- lookups -----------------------------------------------------------------------
@@ -129,9 +136,9 @@ def source_map_sql(stage: FlatStage) -> Query:
 def decimal_separators_sql(relation: str = "stage") -> Query:
     """Query of (latitudes written with a decimal comma, latitudes written with a point) in ``relation``."""
     return (
-        f"SELECT count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+,[0-9]+')), "
-        f"count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, '-?[0-9]+\\.[0-9]+')) FROM {plain_ident(relation)}",
-        {},
+        f"SELECT count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, $comma_number)), "
+        f"count(*) FILTER (WHERE regexp_full_match({q(C.LAT)}, $point_number)) FROM {plain_ident(relation)}",
+        {"comma_number": "-?[0-9]+,[0-9]+", "point_number": "-?[0-9]+\\.[0-9]+"},
     )
 
 
@@ -197,14 +204,17 @@ def _looked_up(
     return f"{alias}.{value} AS _{column}", join
 
 
-def _canonical_sql(stage: FlatStage) -> str:
+def _term_condition(stage: FlatStage, p: Params, column: str) -> str:
+    """The join condition picking ``column``'s entries in ``m_term`` (bound only when the file has the column)."""
+    return f"t_{column}.col = {p.bind('column', column)} AND " if _present(stage, column) else ""
+
+
+def _canonical_sql(stage: FlatStage, p: Params) -> str:
     """SELECT of every staged row's canonical values: own values plus resolved lookups."""
     looked_up = [("d.d AS _date", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}")]
     looked_up += [_looked_up(stage, c, "m_country", "iso3", f"k_{c}") for c in C.COUNTRY_COLUMNS]
     looked_up.append(_looked_up(stage, C.TRANSIT, "m_route", "path", "r"))
-    looked_up += [
-        _looked_up(stage, c, "m_term", "codes", f"t_{c}", f"t_{c}.col = {name_literal(c)} AND ") for c in TERM_COLUMNS
-    ]
+    looked_up += [_looked_up(stage, c, "m_term", "codes", f"t_{c}", _term_condition(stage, p, c)) for c in TERM_COLUMNS]
     selects = own_values(stage) + [select for select, _ in looked_up]
     joins = " ".join(join for _, join in looked_up if join)
     return f"{_with_source(stage, selects)} {joins}"
@@ -223,34 +233,41 @@ class RowRule:
     message: str
     where: str
 
-    def select(self, relation: str) -> str:
-        """SELECT of the problems this rule finds in ``relation`` (a fragment of the ``errs`` union)."""
-        column_sql = name_literal(self.column) if self.column else "NULL"
+    def select(self, relation: str, p: Params) -> str:
+        """SELECT of the problems this rule finds in ``relation`` (a fragment of the ``errs`` union).
+
+        The rule code and column name are bound in ``p``.
+        """
+        column_sql = p.bind("column", self.column) if self.column else "NULL"
         return (
-            f"SELECT {LINE_COLUMN}, {column_sql} AS column_name, {name_literal(self.rule)} AS rule, "
+            f"SELECT {LINE_COLUMN}, {column_sql} AS column_name, {p.bind('rule', self.rule)} AS rule, "
             f"{self.value} AS value, {self.message} AS message FROM {plain_ident(relation)} WHERE {self.where}"
         )
 
 
-def _lookup_rule(stage: FlatStage, rule: str, column: str, lookup: str, value: str, message: str, where: str) -> str:
+def _lookup_rule(
+    p: Params, stage: FlatStage, rule: str, column: str, lookup: str, value: str, message: str, where: str
+) -> str:
     """A rule checked once per distinct value: rows whose cell's lookup entry ``m`` matches ``where``.
 
     ``where`` reads the small lookup only, so on a clean file each such rule is an
     empty join.
     """
     return (
-        f"SELECT s.{LINE_COLUMN}, {name_literal(column)} AS column_name, {name_literal(rule)} AS rule, "
+        f"SELECT s.{LINE_COLUMN}, {p.bind('column', column)} AS column_name, {p.bind('rule', rule)} AS rule, "
         f"{value} AS value, {message} AS message FROM {plain_ident(stage.cells)} s "
         f"JOIN {lookup} m ON m.cell = s.{q(column)} WHERE {where}"
     )
 
 
-def _empty_rules(stage: FlatStage, rule: str, column: str, message: str, lookup: str, condition: str = "") -> list[str]:
+def _empty_rules(
+    p: Params, stage: FlatStage, rule: str, column: str, message: str, lookup: str, condition: str = ""
+) -> list[str]:
     """A required column's rule for empty cells: NULL, or blank (text NULL in the lookup)."""
     return [
-        f"SELECT {LINE_COLUMN}, {name_literal(column)}, {name_literal(rule)}, NULL, {message} "
+        f"SELECT {LINE_COLUMN}, {p.bind('column', column)}, {p.bind('rule', rule)}, NULL, {message} "
         f"FROM {plain_ident(stage.cells)} WHERE {q(column)} IS NULL",
-        _lookup_rule(stage, rule, column, lookup, "NULL", message, f"{condition}m.text IS NULL"),
+        _lookup_rule(p, stage, rule, column, lookup, "NULL", message, f"{condition}m.text IS NULL"),
     ]
 
 
@@ -262,24 +279,26 @@ def errors_sql(stage: FlatStage, source: str, today: object) -> Query:
     empty) set of bad lookup entries. ``source`` is the default source of rows that
     name none; ``today`` the import day, for the future-date rule.
     """
+    p = Params(source=source, today=today)
     rules = [
-        *(rule.select("suspect") for rule in row_rules(stage)),
-        _outside_country_rule(),
-        _duplicate_rule(),
-        *_date_rules(stage),
+        *(rule.select("suspect", p) for rule in row_rules(stage, p)),
+        _outside_country_rule(p),
+        _duplicate_rule(p),
+        *_date_rules(p, stage),
         *_empty_rules(
+            p,
             stage,
             "missing_crime_type",
             C.CRIME_TYPE,
-            "'crime_type is empty (expected trafficking, smuggling or both)'",
+            _say(p, "crime_type is empty (expected trafficking, smuggling or both)"),
             "m_term",
-            f"m.col = {name_literal(C.CRIME_TYPE)} AND ",
+            f"m.col = {p.bind('column', C.CRIME_TYPE)} AND ",
         ),
-        *_term_rules(stage),
-        *_country_rules(stage),
+        *_term_rules(p, stage),
+        *_country_rules(p, stage),
     ]
     sql = f"CREATE OR REPLACE TEMP TABLE errs AS {_checked_ctes(stage)} {' UNION ALL '.join(rules)}"
-    return sql, {"source": source, "today": today}
+    return sql, dict(p)
 
 
 def _checked_ctes(stage: FlatStage) -> str:
@@ -292,18 +311,26 @@ def _checked_ctes(stage: FlatStage) -> str:
     )
 
 
-def row_rules(stage: FlatStage) -> list[RowRule]:
-    """The rules checked on each row's own values: id, coordinates, whole numbers."""
+def row_rules(stage: FlatStage, p: Params | None = None) -> list[RowRule]:
+    """The rules checked on each row's own values: id, coordinates, whole numbers.
+
+    Their messages' fixed text is bound in ``p`` (a fresh :class:`Params` when not given).
+    """
+    p = Params() if p is None else p
     return [
-        RowRule("missing_id", C.INCIDENT_ID, "NULL", "'incident_id is empty'", "_incident_id IS NULL"),
-        *_coordinate_rules(),
-        *_count_rules(_numbers(stage)),
+        RowRule("missing_id", C.INCIDENT_ID, "NULL", _say(p, "incident_id is empty"), "_incident_id IS NULL"),
+        *_coordinate_rules(p),
+        *_count_rules(p, _numbers(stage)),
     ]
 
 
 _LAT_TEXT, _LON_TEXT = _text_sql("_lat_cell"), _text_sql("_lon_cell")
-_POINT = f"'(' || {_LAT_TEXT} || ', ' || {_LON_TEXT} || ')'"
 _BOTH_NUMBERS = "_lat IS NOT NULL AND _lon IS NOT NULL"
+
+
+def _point(p: Params) -> str:
+    """A point's text, ``(lat, lon)``, from its two cells."""
+    return f"{_say(p, '(')} || {_LAT_TEXT} || {_say(p, ', ')} || {_LON_TEXT} || {_say(p, ')')}"
 
 
 def suspect_sql(numbers: list[str]) -> str:
@@ -324,71 +351,84 @@ def suspect_sql(numbers: list[str]) -> str:
     return " OR ".join(f"({check})" for check in checks)
 
 
-def _duplicate_rule() -> str:
+def _duplicate_rule(p: Params) -> str:
     # Group, then join back only the repeated keys: cheaper than a window over every row.
     return (
-        f"SELECT c.{LINE_COLUMN}, {name_literal(C.INCIDENT_ID)}, 'duplicate_id', c._incident_id, "
-        f"'incident_id ' || {_quoted('c._incident_id')} || ' already used on line ' || CAST(f.first_line AS VARCHAR) "
+        f"SELECT c.{LINE_COLUMN}, {p.bind('column', C.INCIDENT_ID)}, {p.bind('rule', 'duplicate_id')}, "
+        f"c._incident_id, {_say(p, 'incident_id ')} || {_quoted(p, 'c._incident_id')} || "
+        f"{_say(p, ' already used on line ')} || CAST(f.first_line AS VARCHAR) "
         f"FROM keyed c JOIN (SELECT _source, _incident_id, min({LINE_COLUMN}) AS first_line FROM keyed "
         f"WHERE _incident_id IS NOT NULL GROUP BY _source, _incident_id HAVING count(*) > 1) f "
         f"ON f._source = c._source AND f._incident_id = c._incident_id WHERE c.{LINE_COLUMN} > f.first_line"
     )
 
 
-def _date_rules(stage: FlatStage) -> list[str]:
+def _date_rules(p: Params, stage: FlatStage) -> list[str]:
     return [
-        *_empty_rules(stage, "missing_date", C.DATE, "'date is empty'", "m_date"),
+        *_empty_rules(p, stage, "missing_date", C.DATE, _say(p, "date is empty"), "m_date"),
         _lookup_rule(
+            p,
             stage,
             "bad_date",
             C.DATE,
             "m_date",
             "m.text",
-            f"'date ' || {_quoted('m.text')} || ' is not a valid date (expected e.g. 2024-03-31)'",
+            f"{_say(p, 'date ')} || {_quoted(p, 'm.text')} || "
+            f"{_say(p, ' is not a valid date (expected e.g. 2024-03-31)')}",
             "m.text IS NOT NULL AND m.d IS NULL",
         ),
         _lookup_rule(
+            p,
             stage,
             "future_date",
             C.DATE,
             "m_date",
             "m.text",
-            f"'date ' || {_quoted('m.text')} || ' is after the import day ' || CAST($today AS VARCHAR)",
+            f"{_say(p, 'date ')} || {_quoted(p, 'm.text')} || {_say(p, ' is after the import day ')} || "
+            "CAST($today AS VARCHAR)",
             "m.d > $today",
         ),
     ]
 
 
-def _term_rules(stage: FlatStage) -> list[str]:
+def _term_rules(p: Params, stage: FlatStage) -> list[str]:
     rules = []
     for column in TERM_COLUMNS:
         if not _present(stage, column):
             continue
         vocabulary = C.MULTI_VALUE_COLUMNS.get(column, column)
+        known = f" is not a known {vocabulary.replace('_', ' ')} (see the {vocabulary} vocabulary)"
         rules.append(
             _lookup_rule(
+                p,
                 stage,
                 "unknown_term",
                 column,
                 "m_term",
                 "m.bad",
-                f"{_quoted('m.bad')} || ' is not a known {vocabulary.replace('_', ' ')} (see the {vocabulary} vocabulary)'",
-                f"m.col = {name_literal(column)} AND m.bad IS NOT NULL",
+                f"{_quoted(p, 'm.bad')} || {_say(p, known)}",
+                f"m.col = {p.bind('column', column)} AND m.bad IS NOT NULL",
             )
         )
     return rules
 
 
-def _country_rules(stage: FlatStage) -> list[str]:
+def _suggestion(p: Params, expr: str) -> str:
+    """The end of an unknown country's message: ``; did you mean X?``, or nothing without a suggestion."""
+    return f"coalesce({_say(p, '; did you mean ')} || {expr} || {_say(p, '?')}, '')"
+
+
+def _country_rules(p: Params, stage: FlatStage) -> list[str]:
     rules = [
         _lookup_rule(
+            p,
             stage,
             "unknown_country",
             column,
             "m_country",
             "m.text",
-            f"'unknown country ' || {_quoted('m.text')} || ' in {column}' || "
-            "coalesce('; did you mean ' || m.suggestion || '?', '')",
+            f"{_say(p, 'unknown country ')} || {_quoted(p, 'm.text')} || {_say(p, f' in {column}')} || "
+            f"{_suggestion(p, 'm.suggestion')}",
             "m.text IS NOT NULL AND m.iso3 IS NULL",
         )
         for column in C.COUNTRY_COLUMNS
@@ -397,21 +437,22 @@ def _country_rules(stage: FlatStage) -> list[str]:
     if _present(stage, C.TRANSIT):
         rules.append(
             _lookup_rule(
+                p,
                 stage,
                 "unknown_country",
                 C.TRANSIT,
                 "m_route",
                 "m.bad",
-                f"'unknown country ' || {_quoted('m.bad')} || ' in transit' || "
-                "coalesce('; did you mean ' || m.suggestion || '?', '')",
+                f"{_say(p, 'unknown country ')} || {_quoted(p, 'm.bad')} || {_say(p, ' in transit')} || "
+                f"{_suggestion(p, 'm.suggestion')}",
                 "m.bad IS NOT NULL",
             )
         )
     return rules
 
 
-def _coordinate_rules() -> list[RowRule]:
-    lat, lon = _LAT_TEXT, _LON_TEXT
+def _coordinate_rules(p: Params) -> list[RowRule]:
+    lat, lon, point = _LAT_TEXT, _LON_TEXT, _point(p)
     # A number implies a text: only rows lacking one trim the cell to tell blank from bad.
     lat_given, lon_given = f"(_lat IS NOT NULL OR {lat} IS NOT NULL)", f"(_lon IS NOT NULL OR {lon} IS NOT NULL)"
     return [
@@ -419,35 +460,35 @@ def _coordinate_rules() -> list[RowRule]:
             "bad_coordinate",
             C.LAT,
             lat,
-            f"'lat ' || {_quoted(lat)} || ' is not a number'",
+            f"{_say(p, 'lat ')} || {_quoted(p, lat)} || {_say(p, ' is not a number')}",
             f"_lat IS NULL AND {lat} IS NOT NULL",
         ),
         RowRule(
             "bad_coordinate",
             C.LON,
             lon,
-            f"'lon ' || {_quoted(lon)} || ' is not a number'",
+            f"{_say(p, 'lon ')} || {_quoted(p, lon)} || {_say(p, ' is not a number')}",
             f"_lon IS NULL AND {lon} IS NOT NULL",
         ),
         RowRule(
             "incomplete_coordinates",
             C.LAT,
             f"coalesce({lat}, {lon})",
-            "'only one of lat and lon is given'",
+            _say(p, "only one of lat and lon is given"),
             f"(_lat IS NULL OR _lon IS NULL) AND {lat_given} <> {lon_given}",
         ),
         RowRule(
             "coordinates_out_of_range",
             C.LAT,
-            _POINT,
-            f"'point ' || {_POINT} || ' is outside lat [-90, 90] / lon [-180, 180]'",
+            point,
+            f"{_say(p, 'point ')} || {point} || {_say(p, ' is outside lat [-90, 90] / lon [-180, 180]')}",
             f"{_BOTH_NUMBERS} AND NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180)",
         ),
         RowRule(
             "null_island",
             C.LAT,
-            _POINT,
-            "'point (0, 0) is a placeholder, not a place'",
+            point,
+            _say(p, "point (0, 0) is a placeholder, not a place"),
             f"{_BOTH_NUMBERS} AND _lat = 0 AND _lon = 0",
         ),
     ]
@@ -461,7 +502,7 @@ def _inside_bbox(y: str, x: str) -> str:
     )
 
 
-def _outside_country_rule() -> str:
+def _outside_country_rule(p: Params) -> str:
     """Points far outside their detection country's box: swapped if the swapped point is inside.
 
     One join for both rules; m_bbox has one row per country, so joining it is the
@@ -470,11 +511,15 @@ def _outside_country_rule() -> str:
     in_range = (
         f"{_BOTH_NUMBERS} AND _lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180 AND NOT (_lat = 0 AND _lon = 0)"
     )
-    swapped_msg = f"'point ' || {_POINT} || ' is outside ' || iso3 || ' but inside it with lat and lon swapped'"
-    outside_msg = f"'point ' || {_POINT} || ' is more than {BBOX_MARGIN_DEG:g} degree outside ' || iso3"
+    point, is_point = _point(p), _say(p, "point ")
+    swapped_msg = (
+        f"{is_point} || {point} || {_say(p, ' is outside ')} || iso3 || "
+        f"{_say(p, ' but inside it with lat and lon swapped')}"
+    )
+    outside_msg = f"{is_point} || {point} || {_say(p, f' is more than {BBOX_MARGIN_DEG:g} degree outside ')} || iso3"
     return (
-        f"SELECT {LINE_COLUMN}, {name_literal(C.LAT)}, CASE WHEN swapped THEN 'coordinates_swapped' "
-        f"ELSE 'coordinates_outside_country' END, {_POINT}, "
+        f"SELECT {LINE_COLUMN}, {p.bind('column', C.LAT)}, CASE WHEN swapped THEN {p.bind('rule', 'coordinates_swapped')} "
+        f"ELSE {p.bind('rule', 'coordinates_outside_country')} END, {point}, "
         f"CASE WHEN swapped THEN {swapped_msg} ELSE {outside_msg} END "
         f"FROM (SELECT c.*, b.iso3, {_inside_bbox('_lon', '_lat')} AS swapped FROM checked c "
         f"JOIN m_country k ON k.cell = c._detection_country_cell JOIN m_bbox b ON b.iso3 = k.iso3 "
@@ -482,7 +527,7 @@ def _outside_country_rule() -> str:
     )
 
 
-def _count_rules(numbers: list[str]) -> list[RowRule]:
+def _count_rules(p: Params, numbers: list[str]) -> list[RowRule]:
     rules = []
     for column in numbers:
         number, text = f"_{column}", _text_sql(f"_{column}_cell")
@@ -491,7 +536,7 @@ def _count_rules(numbers: list[str]) -> list[RowRule]:
                 "bad_count",
                 column,
                 text,
-                f"'{column} ' || {_quoted(text)} || ' is not a whole number'",
+                f"{_say(p, f'{column} ')} || {_quoted(p, text)} || {_say(p, ' is not a whole number')}",
                 f"({number} IS NULL AND {text} IS NOT NULL) OR {number} <> floor({number})",
             )
         )
@@ -500,7 +545,7 @@ def _count_rules(numbers: list[str]) -> list[RowRule]:
                 "negative_count",
                 column,
                 text,
-                f"'{column} ' || {_quoted(text)} || ' is negative'",
+                f"{_say(p, f'{column} ')} || {_quoted(p, text)} || {_say(p, ' is negative')}",
                 f"{number} < 0 AND {number} = floor({number})",
             )
         )
@@ -528,11 +573,11 @@ def _canonical_columns(count_columns: list[str]) -> list[str]:
     ]
 
 
-def _hash_expr(count_columns: list[str]) -> str:
+def _hash_expr(p: Params, count_columns: list[str]) -> str:
     """A fingerprint of a row's canonical values, to tell changed rows from unchanged ones."""
     parts = _canonical_columns([])[1:]
     # The count columns a file has are part of what it says ("not reported" differs from 0).
-    parts += [name_literal(c) for c in count_columns] + [f"CAST(_{c} AS BIGINT)" for c in count_columns]
+    parts += [p.bind("count_column", c) for c in count_columns] + [f"CAST(_{c} AS BIGINT)" for c in count_columns]
     return "CAST(hash(" + ", ".join(parts) + ") AS VARCHAR)"
 
 
@@ -551,18 +596,18 @@ def rows_to_write_sql(stage: FlatStage, source: str, base: int) -> Query:
     New cases get uid = ``base`` (the largest uid stored) + line number: unique, no
     sort needed. ``source`` is the default source of rows that name none.
     """
-    count_columns = present_counts(stage)
+    count_columns, p = present_counts(stage), Params(source=source, base=base)
     sql = (
-        f"CREATE OR REPLACE TEMP TABLE ins AS WITH canon AS NOT MATERIALIZED ({_canonical_sql(stage)}), "
+        f"CREATE OR REPLACE TEMP TABLE ins AS WITH canon AS NOT MATERIALIZED ({_canonical_sql(stage, p)}), "
         f"accepted AS NOT MATERIALIZED (SELECT {', '.join(_canonical_columns(count_columns))}, "
-        f"{_hash_expr(count_columns)} AS _hash "
+        f"{_hash_expr(p, count_columns)} AS _hash "
         f"FROM canon WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM errs)) "
         f"SELECT a.*, c.case_uid AS _old_uid, "
         f"coalesce(c.case_uid, CAST($base AS BIGINT) + a.{LINE_COLUMN}) AS case_uid "
         f"FROM accepted a LEFT JOIN cases c ON c.source = a._source AND c.incident_id = a._incident_id "
         f"WHERE c.row_hash IS DISTINCT FROM a._hash"
     )
-    return sql, {"source": source, "base": base}
+    return sql, dict(p)
 
 
 def written_counts_sql() -> Query:
@@ -670,10 +715,11 @@ def quarantine_sql(stage: FlatStage, import_id: int) -> Query:
     The record is a JSON object of the row's kept columns, each cell trimmed; the
     trimming happens after the join, so only quarantined rows pay for it.
     """
-    record = "json_object(" + ", ".join(f"{name_literal(c)}, {_text_sql(f's.{q(c)}')}" for c in stage.columns) + ")"
+    p = Params(import_id=import_id)
+    record = "json_object(" + ", ".join(f"{p.bind('key', c)}, {_text_sql(f's.{q(c)}')}" for c in stage.columns) + ")"
     sql = (
         f"INSERT INTO quarantine (import_id, line, column_name, rule, value, message, record) "
         f"SELECT $import_id, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
         f"{record} FROM errs e JOIN {plain_ident(stage.cells)} s USING ({LINE_COLUMN})"
     )
-    return sql, {"import_id": import_id}
+    return sql, dict(p)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from turquesa_geo.store.queries import name_literal, plain_ident
+from turquesa_geo.store.queries import Params, plain_ident
 from turquesa_geo.store.queries import quote_ident as q
 from turquesa_geo.store.queries.ingest_stage import LINE_COLUMN
 
@@ -82,13 +82,28 @@ def _col(columns: Sequence[str], column: str) -> str:
     return f"s.{q(column)}" if column in columns else "CAST(NULL AS VARCHAR)"
 
 
-def _lookup(kind: str, expr: str, alias: str) -> str:
-    return f"LEFT JOIN h_map {plain_ident(alias)} ON {alias}.kind = {name_literal(kind)} AND {alias}.raw = {expr}"
+def _lookup(p: Params, kind: str, expr: str, alias: str) -> str:
+    return f"LEFT JOIN h_map {plain_ident(alias)} ON {alias}.kind = {p.bind('kind', kind)} AND {alias}.raw = {expr}"
 
 
-def _error(table: str, rule: str, column: str, value: str, message: str, where: str) -> str:
+def _say(p: Params, text: str) -> str:
+    """A fixed piece of message text, as a parameter."""
+    return p.bind("text", text)
+
+
+def _around(p: Params, before: str, expr: str, after: str) -> str:
+    """A message fragment: ``expr`` between two fixed texts, each a parameter."""
+    return f"{_say(p, before)} || {expr} || {_say(p, after)}"
+
+
+def _suggestion(p: Params) -> str:
+    """The end of an unknown country's message: ``; did you mean X?``, or nothing without a suggestion."""
+    return f"coalesce({_say(p, '; did you mean ')} || sugg || {_say(p, '?')}, '')"
+
+
+def _error(p: Params, table: str, rule: str, column: str, value: str, message: str, where: str) -> str:
     return (
-        f"SELECT {LINE_COLUMN}, {name_literal(column)} AS column_name, {name_literal(rule)} AS rule, "
+        f"SELECT {LINE_COLUMN}, {p.bind('column', column)} AS column_name, {p.bind('rule', rule)} AS rule, "
         f"{value} AS value, {message} AS message FROM {plain_ident(table)} WHERE {where}"
     )
 
@@ -101,7 +116,7 @@ def events_sql(table: str, columns: Sequence[str], event_columns: Mapping[str, s
 
     ``event_columns`` maps type, country, city, date, lat, lon and seq to the file's columns.
     """
-    e = {k: _col(columns, v) for k, v in event_columns.items()}
+    e, p = {k: _col(columns, v) for k, v in event_columns.items()}, Params()
     lat, lon = (f"TRY_CAST(replace({e[k]}, ',', '.') AS DOUBLE)" for k in ("lat", "lon"))
     return (
         f"CREATE OR REPLACE TEMP TABLE h_events AS SELECT s.{LINE_COLUMN}, s.{CASE_ID}, "
@@ -109,79 +124,98 @@ def events_sql(table: str, columns: Sequence[str], event_columns: Mapping[str, s
         f"k.code AS country, k.note AS sugg, {e['city']} AS place, {e['date']} AS date_raw, "
         f"CAST(d.code AS DATE) AS event_date, {e['lat']} AS lat_raw, {e['lon']} AS lon_raw, "
         f"{lat} AS lat, {lon} AS lon, TRY_CAST({e['seq']} AS INTEGER) AS seq "
-        f"FROM {plain_ident(table)}_v s {_lookup('event_type', e['type'], 't')} "
-        f"{_lookup('country', e['country'], 'k')} {_lookup('date', e['date'], 'd')}",
-        {},
+        f"FROM {plain_ident(table)}_v s {_lookup(p, 'event_type', e['type'], 't')} "
+        f"{_lookup(p, 'country', e['country'], 'k')} {_lookup(p, 'date', e['date'], 'd')}",
+        dict(p),
     )
 
 
 def event_errors_sql(event_columns: Mapping[str, str], today: object) -> Query:
     """Statement of table ``he_err``: the events file's problems; ``today`` is the import day."""
-    e = event_columns
+    e, p = event_columns, Params(today=today)
     inside = (
         "EXISTS (SELECT 1 FROM h_bbox b WHERE b.iso3 = h_events.country AND lat BETWEEN b.min_lat - 1 "
         "AND b.max_lat + 1 AND lon BETWEEN b.min_lon - 1 AND b.max_lon + 1)"
     )
     rules = [
-        _error("h_events", "missing_id", CASE_ID, "NULL", "'case_id is empty'", f"{CASE_ID} IS NULL"),
+        _error(p, "h_events", "missing_id", CASE_ID, "NULL", _say(p, "case_id is empty"), f"{CASE_ID} IS NULL"),
         _error(
+            p,
             "h_events",
             "unknown_term",
             e["type"],
             "type_raw",
-            "'''' || coalesce(type_raw, '') || ''' is not an event type (Recruitment, Transit, Exploitation, "
-            "Departure, Interception, Arrival)'",
+            _around(
+                p,
+                "'",
+                "coalesce(type_raw, '')",
+                "' is not an event type (Recruitment, Transit, Exploitation, Departure, Interception, Arrival)",
+            ),
             "event_type IS NULL",
         ),
-        _error("h_events", "missing_country", e["country"], "NULL", "'hte_Country is empty'", "country_raw IS NULL"),
         _error(
+            p,
+            "h_events",
+            "missing_country",
+            e["country"],
+            "NULL",
+            _say(p, "hte_Country is empty"),
+            "country_raw IS NULL",
+        ),
+        _error(
+            p,
             "h_events",
             "unknown_country",
             e["country"],
             "country_raw",
-            "'unknown country ''' || country_raw || '''' || coalesce('; did you mean ' || sugg || '?', '')",
+            _around(p, "unknown country '", "country_raw", "'") + " || " + _suggestion(p),
             "country_raw IS NOT NULL AND country IS NULL",
         ),
         _error(
+            p,
             "h_events",
             "bad_date",
             e["date"],
             "date_raw",
-            "'date ''' || date_raw || ''' is not a valid date'",
+            _around(p, "date '", "date_raw", "' is not a valid date"),
             "date_raw IS NOT NULL AND event_date IS NULL",
         ),
         _error(
+            p,
             "h_events",
             "future_date",
             e["date"],
             "date_raw",
-            "'date ''' || date_raw || ''' is after the import day'",
+            _around(p, "date '", "date_raw", "' is after the import day"),
             "event_date > $today",
         ),
         _error(
+            p,
             "h_events",
             "bad_coordinate",
             e["lat"],
-            "coalesce(lat_raw, '') || ', ' || coalesce(lon_raw, '')",
-            "'point (' || coalesce(lat_raw, '') || ', ' || coalesce(lon_raw, '') || ') is not a valid point "
-            "in ' || coalesce(country, '?')",
+            f"coalesce(lat_raw, '') || {_say(p, ', ')} || coalesce(lon_raw, '')",
+            f"{_say(p, 'point (')} || coalesce(lat_raw, '') || {_say(p, ', ')} || coalesce(lon_raw, '') || "
+            f"{_say(p, ') is not a valid point in ')} || coalesce(country, {_say(p, '?')})",
             "(lat_raw IS NOT NULL OR lon_raw IS NOT NULL) AND (lat IS NULL OR lon IS NULL OR "
             "NOT (lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180) OR (lat = 0 AND lon = 0) OR "
             f"(country IN (SELECT iso3 FROM h_bbox) AND NOT {inside}))",
         ),
     ]
-    return f"CREATE OR REPLACE TEMP TABLE he_err AS {' UNION ALL '.join(rules)}", {"today": today}
+    return f"CREATE OR REPLACE TEMP TABLE he_err AS {' UNION ALL '.join(rules)}", dict(p)
 
 
 def undated_events_sql(date_column: str) -> Query:
     """Statement adding to ``he_err`` the otherwise valid events of cases with no valid dated event."""
+    p = Params()
+    message = _around(p, "no event of case '", CASE_ID, "' has a valid date")
     return (
         f"INSERT INTO he_err ({LINE_COLUMN}, column_name, rule, value, message) "
-        f"SELECT {LINE_COLUMN}, {name_literal(date_column)}, 'undated_case', {CASE_ID}, "
-        f"'no event of case ''' || {CASE_ID} || ''' has a valid date' FROM h_events WHERE {CASE_ID} IS NOT NULL "
+        f"SELECT {LINE_COLUMN}, {p.bind('column', date_column)}, {p.bind('rule', 'undated_case')}, {CASE_ID}, "
+        f"{message} FROM h_events WHERE {CASE_ID} IS NOT NULL "
         f"AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err) AND {CASE_ID} NOT IN (SELECT {CASE_ID} "
         f"FROM h_events WHERE event_date IS NOT NULL AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err))",
-        {},
+        dict(p),
     )
 
 
@@ -196,7 +230,7 @@ def persons_sql(
     ``person_columns`` maps role, gender, age_group, age, nationality and crime_type to
     the file's columns; ``victim_context`` lists the multiselect columns.
     """
-    p = {k: _col(columns, v) for k, v in person_columns.items()}
+    p, params = {k: _col(columns, v) for k, v in person_columns.items()}, Params()
     selects = [
         f"s.{LINE_COLUMN}",
         f"s.{CASE_ID}",
@@ -214,67 +248,78 @@ def persons_sql(
         "c.code AS crime_type",
     ]
     joins = [
-        _lookup("role", p["role"], "r"),
-        _lookup("gender", p["gender"], "g"),
-        _lookup("age_group", p["age_group"], "a"),
-        _lookup("age", p["age"], "y"),
-        _lookup("country", p["nationality"], "k"),
-        _lookup("crime_type", p["crime_type"], "c"),
+        _lookup(params, "role", p["role"], "r"),
+        _lookup(params, "gender", p["gender"], "g"),
+        _lookup(params, "age_group", p["age_group"], "a"),
+        _lookup(params, "age", p["age"], "y"),
+        _lookup(params, "country", p["nationality"], "k"),
+        _lookup(params, "crime_type", p["crime_type"], "c"),
     ]
     for i, column in enumerate(victim_context):
         column = plain_ident(column)
         selects += [f"{_col(columns, column)} AS {column}_raw", f"v{i}.code AS {column}", f"v{i}.note AS {column}_bad"]
-        joins.append(_lookup(column, _col(columns, column), f"v{i}"))
+        joins.append(_lookup(params, column, _col(columns, column), f"v{i}"))
     return (
         f"CREATE OR REPLACE TEMP TABLE h_persons AS SELECT {', '.join(selects)} "
         f"FROM {plain_ident(table)}_v s {' '.join(joins)}",
-        {},
+        dict(params),
     )
 
 
 def person_errors_sql(person_columns: Mapping[str, str], victim_context: Mapping[str, str]) -> Query:
     """Statement of table ``hp_err``: the persons file's problems."""
-    p = person_columns
+    p, params = person_columns, Params()
+
+    def quoted(expr: str, text: str) -> str:
+        return _around(params, "'", expr, text)
+
     rules = [
-        _error("h_persons", "missing_id", CASE_ID, "NULL", "'case_id is empty'", f"{CASE_ID} IS NULL"),
         _error(
+            params, "h_persons", "missing_id", CASE_ID, "NULL", _say(params, "case_id is empty"), f"{CASE_ID} IS NULL"
+        ),
+        _error(
+            params,
             "h_persons",
             "unknown_term",
             p["role"],
             "role_raw",
-            "'''' || role_raw || ''' is not a role (victim, migrant, suspect)'",
+            quoted("role_raw", "' is not a role (victim, migrant, suspect)"),
             "role_raw IS NOT NULL AND role IS NULL",
         ),
         _error(
+            params,
             "h_persons",
             "invalid_gender",
             p["gender"],
             "gender_raw",
-            "'''' || gender_raw || ''' is not a gender (Female, Male, Transgender/NonConforming, Unknown)'",
+            quoted("gender_raw", "' is not a gender (Female, Male, Transgender/NonConforming, Unknown)"),
             "gender_raw IS NOT NULL AND gender IS NULL",
         ),
         _error(
+            params,
             "h_persons",
             "invalid_age",
             p["age_group"],
             "coalesce(age_group_raw, age_raw)",
-            "'''' || coalesce(age_group_raw, age_raw) || ''' is not an age group (adult, minor, unknown) or an age'",
+            quoted("coalesce(age_group_raw, age_raw)", "' is not an age group (adult, minor, unknown) or an age"),
             "(age_group_raw IS NOT NULL OR age_raw IS NOT NULL) AND age_group IS NULL",
         ),
         _error(
+            params,
             "h_persons",
             "unknown_country",
             p["nationality"],
             "nationality_raw",
-            "'unknown country ''' || nationality_raw || '''' || coalesce('; did you mean ' || sugg || '?', '')",
+            _around(params, "unknown country '", "nationality_raw", "'") + " || " + _suggestion(params),
             "nationality_raw IS NOT NULL AND nationality IS NULL",
         ),
         _error(
+            params,
             "h_persons",
             "unknown_term",
             p["crime_type"],
             "crime_raw",
-            "'''' || crime_raw || ''' is not a crime type'",
+            quoted("crime_raw", "' is not a crime type"),
             "crime_raw IS NOT NULL AND crime_type IS NULL",
         ),
     ]
@@ -282,26 +327,29 @@ def person_errors_sql(person_columns: Mapping[str, str], victim_context: Mapping
         column = plain_ident(column)
         rules.append(
             _error(
+                params,
                 "h_persons",
                 "unknown_term",
                 column,
                 f"{column}_bad",
-                f"'''' || {column}_bad || ''' is not a known value of {column}'",
+                quoted(f"{column}_bad", f"' is not a known value of {column}"),
                 f"{column}_bad IS NOT NULL",
             )
         )
-    return f"CREATE OR REPLACE TEMP TABLE hp_err AS {' UNION ALL '.join(rules)}", {}
+    return f"CREATE OR REPLACE TEMP TABLE hp_err AS {' UNION ALL '.join(rules)}", dict(params)
 
 
 def undated_persons_sql() -> Query:
     """Statement adding to ``hp_err`` the persons of cases with no valid dated event."""
+    p = Params()
+    message = _around(p, "case '", CASE_ID, "' has no valid dated event in the events file")
     return (
         f"INSERT INTO hp_err ({LINE_COLUMN}, column_name, rule, value, message) "
-        f"SELECT {LINE_COLUMN}, {name_literal(CASE_ID)}, 'undated_case', {CASE_ID}, "
-        f"'case ''' || {CASE_ID} || ''' has no valid dated event in the events file' FROM h_persons "
+        f"SELECT {LINE_COLUMN}, {p.bind('column', CASE_ID)}, {p.bind('rule', 'undated_case')}, {CASE_ID}, "
+        f"{message} FROM h_persons "
         f"WHERE {CASE_ID} IS NOT NULL AND {CASE_ID} NOT IN (SELECT {CASE_ID} FROM h_events WHERE event_date IS NOT NULL "
         f"AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err))",
-        {},
+        dict(p),
     )
 
 
@@ -315,19 +363,21 @@ def route_events_sql(route_role_of_event: Mapping[str, str]) -> Query:
 
     >>> sql, params = route_events_sql({"recruitment": "origin"})
     >>> "CASE event_type WHEN $event_type_0 THEN $route_role_0 END AS route_role" in sql, params
-    (True, {'event_type_0': 'recruitment', 'route_role_0': 'origin'})
+    (True, {'event_type_0': 'recruitment', 'route_role_0': 'origin', 'precision': 'point', 'precision_2': 'place', 'precision_3': 'country'})
     """
-    params: dict[str, object] = {}
+    params = Params()
     for i, (event_type, route_role) in enumerate(route_role_of_event.items()):
         params[f"event_type_{i}"], params[f"route_role_{i}"] = event_type, route_role
     roles = " ".join(f"WHEN $event_type_{i} THEN $route_role_{i}" for i in range(len(route_role_of_event)))
     return (
         f"CREATE OR REPLACE TEMP TABLE h_ev AS SELECT {CASE_ID}, {LINE_COLUMN}, event_type, "
         f"CASE event_type {roles} END AS route_role, country, place, lat, lon, event_date, "
-        f"CASE WHEN lat IS NOT NULL THEN 'point' WHEN place IS NOT NULL THEN 'place' ELSE 'country' END AS precision, "
+        f"CASE WHEN lat IS NOT NULL THEN {params.bind('precision', 'point')} "
+        f"WHEN place IS NOT NULL THEN {params.bind('precision', 'place')} "
+        f"ELSE {params.bind('precision', 'country')} END AS precision, "
         f"row_number() OVER (PARTITION BY {CASE_ID} ORDER BY seq NULLS LAST, event_date NULLS LAST, {LINE_COLUMN}) - 1 "
         f"AS seq FROM h_events WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM he_err)",
-        params,
+        dict(params),
     )
 
 
@@ -362,26 +412,29 @@ def cases_sql(default_crime_type: str) -> Query:
 
     ``default_crime_type`` is the crime type of cases whose persons give none.
     """
+    p = Params(default_crime_type=default_crime_type)
+    role = {r: p.bind(r, r) for r in ("origin", "destination", "transit", "detection")}
+    victim, unknown = p.bind("victim", "victim"), p.bind("unknown", "unknown")
     sql = (
         f"CREATE OR REPLACE TEMP TABLE h_cases AS "
         f"WITH ev AS (SELECT {CASE_ID}, min(event_date) AS case_date, "
-        f"arg_min(country, seq) FILTER (WHERE route_role = 'origin') AS origin, "
-        f"arg_max(country, seq) FILTER (WHERE route_role = 'destination') AS destination, "
-        f"string_agg(country, '>' ORDER BY seq) FILTER (WHERE route_role = 'transit') AS transit, "
-        f"arg_max(country, seq) FILTER (WHERE route_role = 'detection') AS detection_country, "
+        f"arg_min(country, seq) FILTER (WHERE route_role = {role['origin']}) AS origin, "
+        f"arg_max(country, seq) FILTER (WHERE route_role = {role['destination']}) AS destination, "
+        f"string_agg(country, '>' ORDER BY seq) FILTER (WHERE route_role = {role['transit']}) AS transit, "
+        f"arg_max(country, seq) FILTER (WHERE route_role = {role['detection']}) AS detection_country, "
         f"string_agg(concat_ws('|', seq, event_type, country, place, lat, lon, event_date), ';' ORDER BY seq) AS ev_key "
         f"FROM h_ev GROUP BY {CASE_ID}), "
         f"pe AS (SELECT {CASE_ID}, mode(nationality) AS nationality, min(crime_type) AS crime_type, "
         f"string_agg(concat_ws('|', role, gender, age_group, nationality), ';' ORDER BY ALL) AS pe_key FROM "
-        f"(SELECT {CASE_ID}, coalesce(role, 'victim') AS role, coalesce(gender, 'unknown') AS gender, "
-        f"coalesce(age_group, 'unknown') AS age_group, nationality, crime_type FROM h_pe) GROUP BY {CASE_ID}), "
+        f"(SELECT {CASE_ID}, coalesce(role, {victim}) AS role, coalesce(gender, {unknown}) AS gender, "
+        f"coalesce(age_group, {unknown}) AS age_group, nationality, crime_type FROM h_pe) GROUP BY {CASE_ID}), "
         f"attr AS (SELECT {CASE_ID}, string_agg(dimension || ':' || code, ';' ORDER BY dimension, code) AS at_key "
         f"FROM h_attr GROUP BY {CASE_ID}) "
         f"SELECT ev.*, pe.nationality, coalesce(pe.crime_type, $default_crime_type) AS crime_type, "
         f"CAST(hash(ev.ev_key, pe.pe_key, attr.at_key, pe.crime_type) AS VARCHAR) AS row_hash "
         f"FROM ev LEFT JOIN pe USING ({CASE_ID}) LEFT JOIN attr USING ({CASE_ID})"
     )
-    return sql, {"default_crime_type": default_crime_type}
+    return sql, dict(p)
 
 
 def cases_to_write_sql(source: str) -> Query:
@@ -465,10 +518,10 @@ def insert_persons_sql() -> Query:
     """Statement inserting the persons of new and changed cases, counted per role, gender, age and nationality."""
     return (
         "INSERT INTO case_persons (case_uid, role, gender, age_group, nationality, persons) "
-        "SELECT u.case_uid, coalesce(p.role, 'victim'), coalesce(p.gender, 'unknown'), "
-        f"coalesce(p.age_group, 'unknown'), p.nationality, CAST(count(*) AS INTEGER) FROM h_pe p "
+        "SELECT u.case_uid, coalesce(p.role, $victim), coalesce(p.gender, $unknown), "
+        f"coalesce(p.age_group, $unknown), p.nationality, CAST(count(*) AS INTEGER) FROM h_pe p "
         f"JOIN h_uid u USING ({CASE_ID}) WHERE u.case_uid IN {_CHANGED} GROUP BY ALL",
-        {},
+        {"victim": "victim", "unknown": "unknown"},
     )
 
 
@@ -493,10 +546,11 @@ def outcomes_sql(rows: str, errors: str) -> Query:
 
 def quarantine_sql(table: str, columns: Sequence[str], errors: str, import_id: int) -> Query:
     """Statement quarantining the problems in ``errors`` with each row's record from view ``{table}_v``."""
-    record = "json_object(" + ", ".join(f"{name_literal(c)}, s.{q(c)}" for c in columns) + ")"
+    p = Params(import_id=import_id)
+    record = "json_object(" + ", ".join(f"{p.bind('key', c)}, s.{q(c)}" for c in columns) + ")"
     return (
         f"INSERT INTO quarantine (import_id, line, column_name, rule, value, message, record) "
         f"SELECT $import_id, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, {record} "
         f"FROM {plain_ident(errors)} e JOIN {plain_ident(table)}_v s USING ({LINE_COLUMN})",
-        {"import_id": import_id},
+        dict(p),
     )

@@ -44,14 +44,20 @@ QUARANTINE_COLUMNS: tuple[str, ...] = ("line", "column_name", "rule", "value", "
 
 Query = tuple[str, dict[str, object]]
 
+#: The status of a finished import (the only one recorded: a failed import rolls back).
+DONE = "done"
+
 
 def previous_import_sql(sha256: str) -> Query:
     """Query of the first finished import of the bytes with digest ``sha256`` (NULL when none).
 
     >>> previous_import_sql("ab12")
-    ("SELECT min(import_id) FROM imports WHERE sha256 = $sha256 AND status = 'done'", {'sha256': 'ab12'})
+    ('SELECT min(import_id) FROM imports WHERE sha256 = $sha256 AND status = $done', {'sha256': 'ab12', 'done': 'done'})
     """
-    return "SELECT min(import_id) FROM imports WHERE sha256 = $sha256 AND status = 'done'", {"sha256": sha256}
+    return "SELECT min(import_id) FROM imports WHERE sha256 = $sha256 AND status = $done", {
+        "sha256": sha256,
+        "done": DONE,
+    }
 
 
 def import_origin_sql(import_id: int) -> Query:
@@ -78,15 +84,15 @@ def record_import_sql(values: dict[str, object]) -> Query:
     >>> sql, params = record_import_sql(dict.fromkeys(IMPORT_COLUMNS, 0))
     >>> sql[:64]
     'INSERT INTO imports (import_id, file_name, sha256, profile, sour'
-    >>> sql.endswith("$started, $finished, 'done')"), sorted(params) == sorted(IMPORT_COLUMNS)
-    (True, True)
+    >>> sql.endswith("$started, $finished, $status)"), params["status"], sorted(params) == sorted(IMPORT_COLUMNS + ("status",))
+    (True, 'done', True)
     """
     if set(values) != set(IMPORT_COLUMNS):
         raise ValueError(f"import record keys {sorted(values)} are not {list(IMPORT_COLUMNS)}")
     columns = ", ".join(IMPORT_COLUMNS)
     placeholders = ", ".join(f"${c}" for c in IMPORT_COLUMNS)
-    sql = f"INSERT INTO imports ({columns}, status) VALUES ({placeholders}, 'done')"
-    return sql, {c: values[c] for c in IMPORT_COLUMNS}
+    sql = f"INSERT INTO imports ({columns}, status) VALUES ({placeholders}, $status)"
+    return sql, {**{c: values[c] for c in IMPORT_COLUMNS}, "status": DONE}
 
 
 def insert_quarantine_sql(relation: str, import_id: int) -> Query:

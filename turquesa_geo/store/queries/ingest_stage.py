@@ -70,15 +70,15 @@ def read_csv_sql(
     >>> sql.startswith("CREATE OR REPLACE TEMP TABLE stage_raw AS SELECT * FROM read_csv($path, header = true")
     True
     >>> params
-    {'path': '/tmp/a.csv', 'delim': ';', 'columns': {'c0': 'VARCHAR'}, 'max_line_size': 100}
+    {'path': '/tmp/a.csv', 'delim': ';', 'quote': '"', 'columns': {'c0': 'VARCHAR'}, 'max_line_size': 100}
     """
     rejects = "store_rejects = true, " if keep_rejects else ""
     sql = (
         f"CREATE OR REPLACE TEMP TABLE {plain_ident(table)}_raw AS SELECT * FROM read_csv($path, header = true, "
-        f"delim = $delim, quote = '\"', escape = '\"', columns = $columns, ignore_errors = true, {rejects}"
+        f"delim = $delim, quote = $quote, escape = $quote, columns = $columns, ignore_errors = true, {rejects}"
         f"null_padding = false, auto_detect = false, strict_mode = true, max_line_size = $max_line_size)"
     )
-    return sql, {"path": path, "delim": delimiter, "columns": columns, "max_line_size": max_line_bytes}
+    return sql, {"path": path, "delim": delimiter, "quote": '"', "columns": columns, "max_line_size": max_line_bytes}
 
 
 def drop_reject_table_sql(name: str) -> Query:
