@@ -129,7 +129,7 @@ def demo_store(tmp_path_factory):
 
 def test_every_planted_corridor_comes_out_on_top_of_its_filter(demo_store):
     from turquesa_geo.corridors import corridor_graph
-    from turquesa_geo.demo.generator import DEMO_CORRIDORS
+    from turquesa_geo.demo.truth import DEMO_CORRIDORS
 
     graph = corridor_graph(demo_store)
     misses = []

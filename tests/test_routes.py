@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from turquesa_geo import routes as r
 from turquesa_geo.demo import generator as demo
+from turquesa_geo.demo import truth as demo_truth
 
 DARIEN = "VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA"
 
@@ -271,13 +272,13 @@ def _slow_route_legs(routes: pd.DataFrame) -> dict[tuple[str, str, bool], int]:
 @pytest.fixture(scope="module")
 def demo_routes() -> pd.DataFrame:
     frame = demo.generate_demo(20_000, seed=7, with_truth=True)
-    grouped = frame.groupby([*r.SIGNATURE_COLUMNS, demo.TRUTH_CORRIDOR], dropna=False).size()
+    grouped = frame.groupby([*r.SIGNATURE_COLUMNS, demo_truth.TRUTH_CORRIDOR], dropna=False).size()
     out = r.reconstruct_routes(grouped.rename(r.CASES).reset_index())
-    truth = {corridor.key: corridor.route for corridor in demo.DEMO_CORRIDORS}
+    truth = {corridor.key: corridor.route for corridor in demo_truth.DEMO_CORRIDORS}
     # Corridors with an origin mix start at the record's nationality.
     out["true_route"] = [
         ">".join((nationality, *truth[key][1:]))
-        for nationality, key in zip(out[r.SIGNATURE_COLUMNS[0]], out[demo.TRUTH_CORRIDOR])
+        for nationality, key in zip(out[r.SIGNATURE_COLUMNS[0]], out[demo_truth.TRUTH_CORRIDOR])
     ]
     out["agrees"] = out[r.ROUTE] == out["true_route"]
     out["two_point"] = out["origin"] == ""
@@ -289,10 +290,10 @@ def _agreement(frame: pd.DataFrame) -> float:
 
 
 def test_demo_modal_route_of_each_corridor_is_its_true_route(demo_routes):
-    by_route = demo_routes.groupby([demo.TRUTH_CORRIDOR, "nationality", r.ROUTE, "true_route"])[r.CASES].sum()
-    modal = by_route.reset_index().sort_values(r.CASES).groupby([demo.TRUTH_CORRIDOR, "nationality"]).tail(1)
+    by_route = demo_routes.groupby([demo_truth.TRUTH_CORRIDOR, "nationality", r.ROUTE, "true_route"])[r.CASES].sum()
+    modal = by_route.reset_index().sort_values(r.CASES).groupby([demo_truth.TRUTH_CORRIDOR, "nationality"]).tail(1)
     assert (modal[r.ROUTE] == modal["true_route"]).all()
-    assert set(modal[demo.TRUTH_CORRIDOR]) == {corridor.key for corridor in demo.DEMO_CORRIDORS}
+    assert set(modal[demo_truth.TRUTH_CORRIDOR]) == {corridor.key for corridor in demo_truth.DEMO_CORRIDORS}
 
 
 def test_demo_agreement_per_corridor(demo_routes):
@@ -302,12 +303,12 @@ def test_demo_agreement_per_corridor(demo_routes):
     with_ends = demo_routes[~demo_routes["two_point"]]
     assert _agreement(demo_routes) >= 0.92
     assert _agreement(with_ends) >= 0.99
-    per_corridor = with_ends.groupby(demo.TRUTH_CORRIDOR).apply(_agreement)
+    per_corridor = with_ends.groupby(demo_truth.TRUTH_CORRIDOR).apply(_agreement)
     assert (per_corridor.drop(["extracontinental_brazil", "extracontinental_ecuador"]) == 1.0).all()
     assert per_corridor["extracontinental_brazil"] >= 0.95
     assert per_corridor["extracontinental_ecuador"] >= 0.80
-    for corridor in demo.DEMO_CORRIDORS[:4]:  # the four largest corridors
-        assert _agreement(demo_routes[demo_routes[demo.TRUTH_CORRIDOR] == corridor.key]) >= 0.90
+    for corridor in demo_truth.DEMO_CORRIDORS[:4]:  # the four largest corridors
+        assert _agreement(demo_routes[demo_routes[demo_truth.TRUTH_CORRIDOR] == corridor.key]) >= 0.90
 
 
 def test_demo_route_legs_match_a_slow_reference(demo_routes):

@@ -14,11 +14,12 @@ from scipy import stats
 from turquesa_geo import columns as col
 from turquesa_geo import signals as sg
 from turquesa_geo.demo import generator as demo
+from turquesa_geo.demo import truth as demo_truth
 
 D = dt.date
 FIRST_HALF = (D(2024, 1, 1), D(2024, 6, 30))
 SECOND_HALF = (D(2024, 7, 1), D(2024, 12, 31))
-CORRIDORS = {k.key: k for k in demo.DEMO_CORRIDORS}
+CORRIDORS = {k.key: k for k in demo_truth.DEMO_CORRIDORS}
 EXPLOITED = ("trafficking", "both")  # the crime types that carry the victim context
 
 
@@ -382,11 +383,11 @@ def online_share_by_corridor(frame: pd.DataFrame) -> pd.DataFrame:
     """Per corridor: trafficking cases recruited over the internet, out of all its trafficking cases."""
     exploited = frame[frame[col.CRIME_TYPE].isin(EXPLOITED)]
     online = exploited["recruitment_method"].str.contains("internet", regex=False)
-    corridor = exploited[demo.TRUTH_CORRIDOR]
+    corridor = exploited[demo_truth.TRUTH_CORRIDOR]
     route = corridor.map(lambda key: "Online recruitment on " + col.TRANSIT_SEPARATOR.join(CORRIDORS[key].route))
     cases = exploited.assign(online=corridor.where(online, ""), route=route)
     return sg.counts_from_cases(
-        cases, "corridor", "online", col.DATE, label_column="route", total_column=demo.TRUTH_CORRIDOR
+        cases, "corridor", "online", col.DATE, label_column="route", total_column=demo_truth.TRUTH_CORRIDOR
     )
 
 
@@ -423,13 +424,15 @@ def test_planted_rise_of_online_recruitment_across_all_trafficking(planted, cont
 
 def test_planted_pandemic_dip_is_a_fall_on_every_corridor_and_absent_in_the_control(planted, control):
     periods = {"latest": (D(2020, 4, 1), D(2020, 12, 31)), "baseline": (D(2019, 4, 1), D(2019, 12, 31))}
-    dip = sg.detect_signals(sg.counts_from_cases(planted, "corridor", demo.TRUTH_CORRIDOR, col.DATE), **periods)
-    assert len(dip) == len(demo.DEMO_CORRIDORS) and set(dip[sg.DIRECTION]) == {"down"}
-    assert sg.detect_signals(sg.counts_from_cases(control, "corridor", demo.TRUTH_CORRIDOR, col.DATE), **periods).empty
+    dip = sg.detect_signals(sg.counts_from_cases(planted, "corridor", demo_truth.TRUTH_CORRIDOR, col.DATE), **periods)
+    assert len(dip) == len(demo_truth.DEMO_CORRIDORS) and set(dip[sg.DIRECTION]) == {"down"}
+    assert sg.detect_signals(
+        sg.counts_from_cases(control, "corridor", demo_truth.TRUTH_CORRIDOR, col.DATE), **periods
+    ).empty
 
 
 def test_planted_volume_growth_is_significant_but_below_the_default_min_ratio(planted):
-    corridors = sg.counts_from_cases(planted, "corridor", demo.TRUTH_CORRIDOR, col.DATE)
+    corridors = sg.counts_from_cases(planted, "corridor", demo_truth.TRUTH_CORRIDOR, col.DATE)
     growth = sg.detect_signals(corridors, latest=LATEST_YEAR, baseline=TWO_YEARS_BEFORE, min_ratio=1.0)
     assert "darien_north" in set(growth[sg.KEY]) and set(growth[sg.DIRECTION]) == {"up"}
     assert growth[sg.RATIO].max() < sg.MIN_RATIO  # 5 % a year, plus noise
@@ -439,7 +442,7 @@ def test_planted_volume_growth_is_significant_but_below_the_default_min_ratio(pl
 def corridor_keys(frame: pd.DataFrame, column: str) -> pd.Series:
     """``corridor|column:code`` for each code of a multi-valued column, joined by ``;``."""
     keys = pd.Series("", index=frame.index, dtype="string")
-    for corridor, rows in frame.groupby(demo.TRUTH_CORRIDOR).groups.items():
+    for corridor, rows in frame.groupby(demo_truth.TRUTH_CORRIDOR).groups.items():
         prefix = f"{corridor}|{column}:"
         values = frame.loc[rows, column]
         keys.loc[rows] = (
@@ -451,7 +454,7 @@ def corridor_keys(frame: pd.DataFrame, column: str) -> pd.Series:
 def every_key(frame: pd.DataFrame) -> pd.DataFrame:
     """Rates of corridors, hubs and modus-operandi codes, and each code's share of each corridor's cases."""
     parts = [
-        sg.counts_from_cases(frame, "corridor", demo.TRUTH_CORRIDOR, col.DATE),
+        sg.counts_from_cases(frame, "corridor", demo_truth.TRUTH_CORRIDOR, col.DATE),
         sg.counts_from_cases(frame, "hub", col.DETECTION_COUNTRY, col.DATE),
     ]
     for column in col.MULTI_VALUE_COLUMNS:
@@ -466,7 +469,7 @@ def every_key(frame: pd.DataFrame) -> pd.DataFrame:
                 "modus_on_corridor",
                 "key",
                 col.DATE,
-                total_column=demo.TRUTH_CORRIDOR,
+                total_column=demo_truth.TRUTH_CORRIDOR,
                 separator=col.MULTI_SEPARATOR,
             )
         )

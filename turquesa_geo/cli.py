@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from turquesa_geo.columns import MODUS_DIMENSIONS
 from turquesa_geo.cooperation import (
     CONTACTS_ENV,
     contacts_missing,
@@ -53,16 +54,7 @@ from turquesa_geo.trends import modus_series, modus_series_by_corridor
 __all__ = ["build_parser", "format_table", "main"]
 
 IMPORT_PROFILES = (*PROFILES, "htcds")
-TREND_DIMENSION_CHOICES = (
-    "recruitment_method",
-    "control_method",
-    "exploitation_form",
-    "transport_mode",
-    "concealment",
-    "document_fraud",
-    "platform",
-    "linked_crime",
-)
+TREND_DIMENSION_CHOICES = MODUS_DIMENSIONS
 
 
 def _app_dir() -> Path:

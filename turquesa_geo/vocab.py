@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from turquesa_geo.columns import MODUS_DIMENSIONS
 from turquesa_geo.i18n import pgettext
 
 __all__ = [
@@ -356,16 +357,7 @@ VOCABULARIES: dict[str, list[Term]] = {
 }
 
 #: Modus-operandi dimensions: multi-valued, stored one row per value.
-MULTI_VALUED: tuple[str, ...] = (
-    "recruitment_method",
-    "control_method",
-    "exploitation_form",
-    "transport_mode",
-    "concealment",
-    "document_fraud",
-    "platform",
-    "linked_crime",
-)
+MULTI_VALUED: tuple[str, ...] = MODUS_DIMENSIONS
 
 _NON_ALNUM = re.compile(r"[^0-9a-z+<]+")
 

@@ -13,11 +13,12 @@ import pytest
 from turquesa_geo import columns as col
 from turquesa_geo import vocab
 from turquesa_geo.demo import generator as demo
+from turquesa_geo.demo import truth as demo_truth
 
 ROWS = 20_000
 ISO3 = re.compile(r"^[A-Z]{3}$")
 DEMO_MD = Path(__file__).resolve().parents[2] / "data" / "DEMO.md"
-CORRIDORS = {k.key: k for k in demo.DEMO_CORRIDORS}
+CORRIDORS = {k.key: k for k in demo_truth.DEMO_CORRIDORS}
 SINGLE_VOCAB_COLUMNS = {col.NETWORK: "network", col.CRIME_TYPE: "crime_type"}
 
 
@@ -41,7 +42,7 @@ def _online_share(frame: pd.DataFrame) -> float:
 
 
 def _role_share(frame: pd.DataFrame, role: str, gender_letter: str) -> float:
-    role_columns = [c for c in demo.DEMO_COUNT_COLUMNS if c.startswith(role)]
+    role_columns = [c for c in demo_truth.DEMO_COUNT_COLUMNS if c.startswith(role)]
     totals = frame[role_columns].sum()
     return totals[[c for c in role_columns if c.split("_")[1] == gender_letter]].sum() / totals.sum()
 
@@ -59,17 +60,17 @@ def test_different_seed_gives_different_frame(planted):
 
 
 def test_columns_follow_the_flat_format(planted):
-    flat = [c for c in planted.columns if c != demo.TRUTH_CORRIDOR]
+    flat = [c for c in planted.columns if c != demo_truth.TRUTH_CORRIDOR]
     assert flat == [c for c in col.FLAT_COLUMNS if c in flat]
     assert set(flat) - set(col.FLAT_COLUMNS) == set()
-    assert set(demo.DEMO_COUNT_COLUMNS) <= set(flat)
-    assert demo.TRUTH_CORRIDOR not in demo.generate_demo(10).columns
+    assert set(demo_truth.DEMO_COUNT_COLUMNS) <= set(flat)
+    assert demo_truth.TRUTH_CORRIDOR not in demo.generate_demo(10).columns
 
 
 def test_zero_rows_gives_empty_frame_with_all_columns(planted):
     empty = demo.generate_demo(0)
     assert len(empty) == 0
-    assert list(empty.columns) == [c for c in planted.columns if c != demo.TRUTH_CORRIDOR]
+    assert list(empty.columns) == [c for c in planted.columns if c != demo_truth.TRUTH_CORRIDOR]
 
 
 def test_incident_ids_are_unique_and_numbered(planted):
@@ -119,11 +120,11 @@ def test_country_codes_are_iso3(planted):
 
 def test_dates_lie_in_the_demo_period(planted):
     dates = pd.to_datetime(planted[col.DATE], format="%Y-%m-%d")
-    assert dates.min() >= pd.Timestamp(demo.DEMO_START) and dates.max() <= pd.Timestamp(demo.DEMO_END)
+    assert dates.min() >= pd.Timestamp(demo_truth.DEMO_START) and dates.max() <= pd.Timestamp(demo_truth.DEMO_END)
 
 
 def test_counts_are_non_negative_and_fit_the_crime_type(planted):
-    counts = planted[list(demo.DEMO_COUNT_COLUMNS)]
+    counts = planted[list(demo_truth.DEMO_COUNT_COLUMNS)]
     assert (counts >= 0).all().all()
     victims = counts.filter(like="victims_").sum(axis=1)
     migrants = counts.filter(like="migrants_").sum(axis=1)
@@ -148,13 +149,13 @@ def test_linked_document_fraud_follows_the_document_fraud_column(planted):
 
 
 def test_detection_is_on_the_route_near_a_known_place(planted):
-    places = {p.name: p for p in demo.DEMO_PLACES}
+    places = {p.name: p for p in demo_truth.DEMO_PLACES}
     place = planted[col.PLACE].map(places)
     assert place.notna().all()
     assert (planted[col.DETECTION_COUNTRY] == place.map(lambda p: p.iso3)).all()
-    route = planted[demo.TRUTH_CORRIDOR].map(lambda key: CORRIDORS[key].route)
+    route = planted[demo_truth.TRUTH_CORRIDOR].map(lambda key: CORRIDORS[key].route)
     assert all(country in r for country, r in zip(planted[col.DETECTION_COUNTRY], route))
-    limit = demo.JITTER_DEGREES + 1e-4
+    limit = demo_truth.JITTER_DEGREES + 1e-4
     assert (abs(planted[col.LON] - place.map(lambda p: p.lon)) <= limit).all()
     assert (abs(planted[col.LAT] - place.map(lambda p: p.lat)) <= limit).all()
     assert (planted[col.LAT].round(4) == planted[col.LAT]).all()
@@ -169,13 +170,13 @@ def test_places_lie_in_their_country():
         pytest.skip("pyogrio's Natural Earth fixture is not installed")
     world = geopandas.read_file(shapefile).set_index("iso_a3").geometry
     shapely = pytest.importorskip("shapely")
-    for place in demo.DEMO_PLACES:
+    for place in demo_truth.DEMO_PLACES:
         distance_km = world[place.iso3].distance(shapely.Point(place.lon, place.lat)) * 111
         assert distance_km < 15, (place, distance_km)
 
 
 def test_reporting_country_is_the_source_country_or_the_detection_country(planted):
-    sources = {s.name: s for s in demo.DEMO_SOURCES}
+    sources = {s.name: s for s in demo_truth.DEMO_SOURCES}
     expected = [
         sources[name].iso3 or detected for name, detected in zip(planted[col.SOURCE], planted[col.DETECTION_COUNTRY])
     ]
@@ -187,14 +188,14 @@ def test_reporting_country_is_the_source_country_or_the_detection_country(plante
 
 
 def test_corridor_catalogue_is_complete_and_valid():
-    assert len(demo.DEMO_CORRIDORS) >= 12
-    weights = [k.weight for k in demo.DEMO_CORRIDORS]
+    assert len(demo_truth.DEMO_CORRIDORS) >= 12
+    weights = [k.weight for k in demo_truth.DEMO_CORRIDORS]
     assert len(set(weights)) == len(weights) and sum(weights) == pytest.approx(1.0)
-    assert max(demo.DEMO_CORRIDORS, key=lambda k: k.weight).key == "darien_north"
-    places = {p.name: p.iso3 for p in demo.DEMO_PLACES}
-    for k in demo.DEMO_CORRIDORS:
+    assert max(demo_truth.DEMO_CORRIDORS, key=lambda k: k.weight).key == "darien_north"
+    places = {p.name: p.iso3 for p in demo_truth.DEMO_PLACES}
+    for k in demo_truth.DEMO_CORRIDORS:
         assert k.crime_type in ("trafficking", "smuggling") and len(k.route) >= 2
-        assert sum(k.person_mix) == pytest.approx(1.0) and len(k.person_mix) == len(demo.PERSON_CELLS)
+        assert sum(k.person_mix) == pytest.approx(1.0) and len(k.person_mix) == len(demo_truth.PERSON_CELLS)
         assert all(places[name] in k.route for name, _ in k.detection), k.key
         for mix in (
             k.detection,
@@ -219,18 +220,18 @@ def test_corridor_catalogue_is_complete_and_valid():
     ],
 )
 def test_corridor_mixes_use_vocabulary_codes(attribute, vocabulary):
-    for k in demo.DEMO_CORRIDORS:
+    for k in demo_truth.DEMO_CORRIDORS:
         for value, _ in getattr(k, attribute):
             assert set(value.split(col.MULTI_SEPARATOR)) <= set(vocab.codes(vocabulary)), (k.key, value)
 
 
 def test_person_cells_are_vocabulary_codes():
-    for gender, age in (*demo.PERSON_CELLS, *demo.SUSPECT_CELLS):
+    for gender, age in (*demo_truth.PERSON_CELLS, *demo_truth.SUSPECT_CELLS):
         assert gender in vocab.codes("gender") and age in vocab.codes("age_group")
 
 
 def test_top_corridor_by_volume_is_the_darien(planted):
-    assert planted[demo.TRUTH_CORRIDOR].value_counts().index[0] == "darien_north"
+    assert planted[demo_truth.TRUTH_CORRIDOR].value_counts().index[0] == "darien_north"
     complete = planted[planted[col.TRANSIT] != ""]
     route = complete[col.ORIGIN] + ">" + complete[col.TRANSIT] + ">" + complete[col.DESTINATION]
     assert route.value_counts().index[0] == ">".join(CORRIDORS["darien_north"].route)
@@ -238,24 +239,24 @@ def test_top_corridor_by_volume_is_the_darien(planted):
 
 def test_non_empty_transit_is_the_corridor_route(planted):
     filled = planted[planted[col.TRANSIT] != ""]
-    truth = filled[demo.TRUTH_CORRIDOR].map(lambda key: col.TRANSIT_SEPARATOR.join(CORRIDORS[key].transits))
+    truth = filled[demo_truth.TRUTH_CORRIDOR].map(lambda key: col.TRANSIT_SEPARATOR.join(CORRIDORS[key].transits))
     assert (filled[col.TRANSIT] == truth).all()
 
 
 def test_a_third_of_records_on_transit_corridors_lack_their_transit(planted):
-    with_transit = planted[planted[demo.TRUTH_CORRIDOR].map(lambda key: bool(CORRIDORS[key].transits))]
-    assert (with_transit[col.TRANSIT] == "").mean() == pytest.approx(demo.EMPTY_TRANSIT_SHARE, abs=0.03)
+    with_transit = planted[planted[demo_truth.TRUTH_CORRIDOR].map(lambda key: bool(CORRIDORS[key].transits))]
+    assert (with_transit[col.TRANSIT] == "").mean() == pytest.approx(demo_truth.EMPTY_TRANSIT_SHARE, abs=0.03)
 
 
 def test_a_tenth_of_records_are_two_point(planted):
     two_point = (planted[col.ORIGIN] == "") & (planted[col.DESTINATION] == "")
-    assert two_point.mean() == pytest.approx(demo.TWO_POINT_SHARE, abs=0.015)
+    assert two_point.mean() == pytest.approx(demo_truth.TWO_POINT_SHARE, abs=0.015)
     assert (planted.loc[two_point, col.TRANSIT] == "").all()
     assert (planted[col.NATIONALITY] != "").all() and (planted[col.DETECTION_COUNTRY] != "").all()
 
 
 def test_both_crime_type_is_about_five_percent(planted):
-    assert (planted[col.CRIME_TYPE] == "both").mean() == pytest.approx(demo.BOTH_SHARE, abs=0.01)
+    assert (planted[col.CRIME_TYPE] == "both").mean() == pytest.approx(demo_truth.BOTH_SHARE, abs=0.01)
 
 
 # ------------------------------------------------------------------ planted signals and the control
@@ -280,14 +281,14 @@ def test_recovery_in_2021_and_2022(planted):
 def test_online_recruitment_rises_when_planted_and_is_flat_in_the_control(planted, control):
     early, late = ("2018-01-01", "2019-12-31"), ("2025-01-01", "2025-12-31")
     assert _online_share(_period(planted, *late)) > 2 * _online_share(_period(planted, *early))
-    assert _online_share(_period(planted, *early)) == pytest.approx(demo.ONLINE_SHARE_BEFORE, abs=0.03)
+    assert _online_share(_period(planted, *early)) == pytest.approx(demo_truth.ONLINE_SHARE_BEFORE, abs=0.03)
     flat = _online_share(_period(control, *late)) / _online_share(_period(control, *early))
     assert 0.8 <= flat <= 1.25
 
 
 def test_online_surge_on_the_venezuela_peru_corridor_in_the_latest_year(planted, control):
     def shares(frame):
-        corridor = frame[frame[demo.TRUTH_CORRIDOR] == "venezuela_peru_sexual"]
+        corridor = frame[frame[demo_truth.TRUTH_CORRIDOR] == "venezuela_peru_sexual"]
         return (
             _online_share(_period(corridor, "2025-01-01", "2025-12-31")),
             _online_share(_period(corridor, "2026-01-01", "2026-12-31")),
@@ -307,16 +308,18 @@ def test_cybercrime_rises_with_online_recruitment(planted):
 
 
 def test_control_keeps_the_same_corridors(planted, control):
-    assert (planted[demo.TRUTH_CORRIDOR] == control[demo.TRUTH_CORRIDOR]).all()
+    assert (planted[demo_truth.TRUTH_CORRIDOR] == control[demo_truth.TRUTH_CORRIDOR]).all()
 
 
 def test_sex_mix_of_victims_by_form_of_exploitation(planted):
     def victims_of(form):
         keys = {
-            k.key for k in demo.DEMO_CORRIDORS if k.crime_type == "trafficking" and k.main_exploitation.startswith(form)
+            k.key
+            for k in demo_truth.DEMO_CORRIDORS
+            if k.crime_type == "trafficking" and k.main_exploitation.startswith(form)
         }
         assert keys
-        return planted[planted[demo.TRUTH_CORRIDOR].isin(keys)]
+        return planted[planted[demo_truth.TRUTH_CORRIDOR].isin(keys)]
 
     assert _role_share(victims_of("sexual"), "victims", "f") > 0.7
     assert _role_share(victims_of("forced_labour"), "victims", "m") > 0.6
@@ -324,7 +327,7 @@ def test_sex_mix_of_victims_by_form_of_exploitation(planted):
 
 def test_darien_carries_family_groups_and_the_cuban_air_route_adults(planted):
     def minor_share(key):
-        migrants = planted.loc[planted[demo.TRUTH_CORRIDOR] == key, list(demo.DEMO_COUNT_COLUMNS)]
+        migrants = planted.loc[planted[demo_truth.TRUTH_CORRIDOR] == key, list(demo_truth.DEMO_COUNT_COLUMNS)]
         migrants = migrants.filter(like="migrants_").sum()
         return migrants.filter(like="_minor").sum() / migrants.sum()
 
@@ -347,7 +350,9 @@ def test_write_demo_csv_and_parquet_match_the_chunks(tmp_path):
     assert back[col.INCIDENT_ID].tolist() == expected[col.INCIDENT_ID].tolist()
     assert back[col.TRANSIT].tolist() == expected[col.TRANSIT].tolist()
     assert np.allclose(back[col.LAT], expected[col.LAT])
-    assert (back[list(demo.DEMO_COUNT_COLUMNS)].to_numpy() == expected[list(demo.DEMO_COUNT_COLUMNS)].to_numpy()).all()
+    assert (
+        back[list(demo_truth.DEMO_COUNT_COLUMNS)].to_numpy() == expected[list(demo_truth.DEMO_COUNT_COLUMNS)].to_numpy()
+    ).all()
 
 
 def test_write_demo_refuses_other_formats_and_bad_sizes(tmp_path):
@@ -366,12 +371,12 @@ def test_write_demo_of_zero_rows_writes_the_header_only(tmp_path):
 
 def test_expected_online_share_names_unknown_corridors():
     with pytest.raises(ValueError, match=r"'atlantis'.*darien_north"):
-        demo.expected_online_share("2025-01-01", "atlantis")
+        demo_truth.expected_online_share("2025-01-01", "atlantis")
 
 
 def test_demo_md_documents_every_corridor_and_parameter():
     text = DEMO_MD.read_text(encoding="utf-8")
-    for k in demo.DEMO_CORRIDORS:
+    for k in demo_truth.DEMO_CORRIDORS:
         assert k.key in text and f"{k.weight:.3f}" in text, k.key
     for name in (
         "BOTH_SHARE",

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from test_app import APP, TIMEOUT
 
 from turquesa_geo.demo import generator as demo
+from turquesa_geo.demo import truth as demo_truth
 from turquesa_geo.demo.training import EXERCISES, TRAINING_ENV, exercise
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
 from turquesa_geo.glossary import TERM_IDS, TERMS, term
@@ -34,7 +35,7 @@ def test_each_exercise_accepts_exactly_one_choice(item):
 
 def test_answers_come_from_the_planted_truth_not_from_text():
     # The largest corridor is the heaviest planted one; change the weights and the answer follows.
-    largest = max(demo.DEMO_CORRIDORS, key=lambda c: c.weight)
+    largest = max(demo_truth.DEMO_CORRIDORS, key=lambda c: c.weight)
     assert largest.key == "darien_north"
     assert _right_answers(exercise("largest_corridor")) == ["VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA"]
     assert exercise("largest_corridor").choice_label("VEN>COL>PAN>CRI>NIC>HND>GTM>MEX>USA") == (

@@ -1,8 +1,7 @@
 """Synthetic demo incidents in the flat format, generated from a documented planted truth.
 
 Corridors, person mixes, the online-recruitment rise and the 2020 dip are the plain data of
-:mod:`turquesa_geo.demo.truth` (described in ``data/DEMO.md``, and re-exported here under the names
-callers already use); ``planted=False`` gives a stationary control.
+:mod:`turquesa_geo.demo.truth` (described in ``data/DEMO.md``); ``planted=False`` gives a stationary control.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ from turquesa_geo.demo.truth import (
     CYBERCRIME_SHARE_OFFLINE,
     CYBERCRIME_SHARE_ONLINE,
     DEMO_CORRIDORS,
-    DEMO_COUNT_COLUMNS,
-    DEMO_COUNTRY_NAMES,
     DEMO_END,
     DEMO_PLACES,
     DEMO_SOURCES,
@@ -37,11 +34,7 @@ from turquesa_geo.demo.truth import (
     LARGE_GROUP_LOG_MEDIAN,
     LARGE_GROUP_MIN,
     NETWORK_SHARES,
-    ONLINE_RAMP,
     ONLINE_RECRUITMENT,
-    ONLINE_SHARE_AFTER,
-    ONLINE_SHARE_BEFORE,
-    ONLINE_SHARE_STATIONARY,
     PANDEMIC_FACTORS,
     PERSON_CELLS,
     PLATFORM_MIX,
@@ -53,42 +46,10 @@ from turquesa_geo.demo.truth import (
     WOMEN_AND_GIRLS,
     Corridor,
     Mix,
-    Place,
-    Source,
-    expected_online_share,
     online_share,
 )
 
 __all__ = [
-    "BOTH_SHARE",
-    "CYBERCRIME_SHARE_OFFLINE",
-    "CYBERCRIME_SHARE_ONLINE",
-    "DEMO_CORRIDORS",
-    "DEMO_COUNTRY_NAMES",
-    "DEMO_COUNT_COLUMNS",
-    "DEMO_END",
-    "DEMO_PLACES",
-    "DEMO_SOURCES",
-    "DEMO_START",
-    "EMPTY_TRANSIT_SHARE",
-    "FRAUD_TYPE_MIX",
-    "JITTER_DEGREES",
-    "ONLINE_RAMP",
-    "ONLINE_RECRUITMENT",
-    "ONLINE_SHARE_AFTER",
-    "ONLINE_SHARE_BEFORE",
-    "ONLINE_SHARE_STATIONARY",
-    "PANDEMIC_FACTORS",
-    "PERSON_CELLS",
-    "PLATFORM_MIX",
-    "SUSPECT_CELLS",
-    "TRUTH_CORRIDOR",
-    "TWO_POINT_SHARE",
-    "VOLUME_GROWTH_PER_YEAR",
-    "Corridor",
-    "Place",
-    "Source",
-    "expected_online_share",
     "generate_demo",
     "iter_demo_chunks",
     "write_demo",
