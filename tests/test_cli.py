@@ -133,3 +133,41 @@ def test_serve_names_the_setting_and_the_path_when_the_contacts_file_is_missing(
     assert main(["serve", "--db", str(tmp_path / "s.duckdb")]) == 0
     err = capsys.readouterr().err
     assert err.startswith(f"turquesa: No contacts file at {tmp_path / 'nowhere.csv'}: set TURQUESA_CONTACTS ")
+
+
+def test_stopping_serve_stops_the_server_it_started(tmp_path):
+    """`turquesa serve` becomes the Streamlit server: a stop signal to it leaves no server listening."""
+    import time  # only this test waits
+    import urllib.error
+    import urllib.request
+
+    from browser import free_port
+
+    db = tmp_path / "s.duckdb"
+    assert main(["demo", "--rows", "200", "--db", str(db)]) == 0
+    port = free_port()
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "turquesa_geo.cli", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(health, timeout=2) as answer:
+                    assert answer.status == 200
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline and server.poll() is None, "the server never answered"
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    try:
+        urllib.request.urlopen(health, timeout=2)
+        still_up = True
+    except (urllib.error.URLError, ConnectionError):
+        still_up = False
+    assert not still_up, "a server is still answering after `turquesa serve` was stopped"

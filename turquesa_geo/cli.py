@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import tomllib
@@ -603,7 +602,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     contacts = contacts_path(env.get(CONTACTS_ENV))
     if not contacts.is_file():
         print("turquesa: " + contacts_missing(contacts, _lang), file=sys.stderr)
-    return subprocess.call(serve_command(args.address, args.port), env=env, cwd=APP_DIR)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(APP_DIR)
+    # Become the Streamlit server rather than wait on it as a child: a stop signal to `turquesa serve`
+    # (a service manager, a test) then reaches the server itself, and no orphaned server stays behind.
+    os.execve(sys.executable, serve_command(args.address, args.port), env)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
