@@ -149,7 +149,7 @@ def script_runs(page) -> int:
     return page.evaluate(_WATCH_JS)
 
 
-def wait_until_idle(page, timeout_ms: int = 60_000, after_runs: int | None = None) -> None:
+def wait_until_idle(page, timeout_ms: int = 120_000, after_runs: int | None = None) -> None:
     """Wait until the script has finished running and the page has stopped changing.
 
     With ``after_runs`` (a :func:`script_runs` count taken before an action), also until a
@@ -160,7 +160,7 @@ def wait_until_idle(page, timeout_ms: int = 60_000, after_runs: int | None = Non
 
 
 @contextmanager
-def rerun_of(page, timeout_ms: int = 60_000):
+def rerun_of(page, timeout_ms: int = 120_000):
     """Around an action that reruns the script (a widget change, a button): on exit, that rerun has ended."""
     before = script_runs(page)
     yield

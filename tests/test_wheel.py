@@ -150,11 +150,21 @@ def test_the_wheel_installed_outside_the_checkout_serves_the_dashboard(tmp_path)
     python, turquesa = venv / "bin" / "python", venv / "bin" / "turquesa"
     env = _clean_env()
     _run(
-        [str(python), "-m", "pip", "install", "-q", "--require-hashes", "-r", str(ROOT / "requirements.lock")],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-compile",
+            "--require-hashes",
+            "-r",
+            str(ROOT / "requirements.lock"),
+        ],
         tmp_path,
         env,
     )
-    _run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], tmp_path, env)
+    _run([str(python), "-m", "pip", "install", "-q", "--no-compile", "--no-deps", str(wheel)], tmp_path, env)
     lap("install")
 
     # From a working folder outside the tree, the installed code and app only.
