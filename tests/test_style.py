@@ -18,8 +18,11 @@ def _ruff() -> list[str]:
     return [found]
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*_ruff(), *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def _run(command: str, *args: str) -> subprocess.CompletedProcess:
+    # --no-cache: tests write nothing into the checkout (ruff would leave .ruff_cache/ there).
+    return subprocess.run(
+        [*_ruff(), command, "--no-cache", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_code_is_formatted():
@@ -37,7 +40,16 @@ def test_the_linter_would_catch_an_unused_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("import os\nfrom . import sibling\n")
     done = subprocess.run(
-        [*_ruff(), "check", "--config", str(ROOT / "pyproject.toml"), "--output-format", "concise", str(bad)],
+        [
+            *_ruff(),
+            "check",
+            "--no-cache",
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--output-format",
+            "concise",
+            str(bad),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
