@@ -112,7 +112,7 @@ def test_make_run_builds_the_demo_unless_the_store_holds_cases_then_serves():
 
 def test_serve_runs_the_app_beside_the_code_with_the_committed_settings(tmp_path, monkeypatch, capsys):
     calls = []
-    monkeypatch.setattr(cli.subprocess, "call", lambda command, env, cwd: calls.append((command, env, cwd)) or 0)
+    monkeypatch.setattr(cli, "become", lambda command, env, cwd: calls.append((command, env, cwd)) or 0)
     monkeypatch.chdir(tmp_path)  # the working folder plays no part
     contacts = tmp_path / "contacts.csv"
     contacts.write_text("country,network,role,office,channel\n", encoding="utf-8")
@@ -128,7 +128,7 @@ def test_serve_runs_the_app_beside_the_code_with_the_committed_settings(tmp_path
 
 
 def test_serve_names_the_setting_and_the_path_when_the_contacts_file_is_missing(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli.subprocess, "call", lambda command, env, cwd: 0)
+    monkeypatch.setattr(cli, "become", lambda command, env, cwd: 0)
     monkeypatch.setenv("TURQUESA_CONTACTS", str(tmp_path / "nowhere.csv"))
     assert main(["serve", "--db", str(tmp_path / "s.duckdb")]) == 0
     err = capsys.readouterr().err

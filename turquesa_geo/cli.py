@@ -602,12 +602,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     contacts = contacts_path(env.get(CONTACTS_ENV))
     if not contacts.is_file():
         print("turquesa: " + contacts_missing(contacts, _lang), file=sys.stderr)
+    return become(serve_command(args.address, args.port), env, APP_DIR)
+
+
+def become(command: list[str], env: dict[str, str], cwd: Path) -> int:
+    """Replace this process with ``command`` run in ``cwd``; it never returns.
+
+    `turquesa serve` becomes the Streamlit server rather than wait on it as a child: a stop signal to it
+    (a service manager, a test) then reaches the server itself, and no orphaned server stays behind.
+    """
     sys.stdout.flush()
     sys.stderr.flush()
-    os.chdir(APP_DIR)
-    # Become the Streamlit server rather than wait on it as a child: a stop signal to `turquesa serve`
-    # (a service manager, a test) then reaches the server itself, and no orphaned server stays behind.
-    os.execve(sys.executable, serve_command(args.address, args.port), env)
+    os.chdir(cwd)
+    os.execve(command[0], command, env)
+    return 0  # not reached: execve replaced the process
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
