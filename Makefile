@@ -27,8 +27,9 @@ demo: setup
 run: demo
 	$(BIN)/turquesa serve --db $(DB) --port $(PORT)
 
+# Tests write nothing into the checkout but test-artifacts/ (screenshots): hypothesis' caches go to a temp folder.
 test: setup browser
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	HYPOTHESIS_STORAGE_DIRECTORY="$${TMPDIR:-/tmp}/turquesa-hypothesis" $(BIN)/python -m pytest -q -p no:cacheprovider
 
 # The browser suite drives Debian's Chromium (no browser is downloaded). Installed with
 # apt when missing and possible; in CI the suite fails rather than skip without it.

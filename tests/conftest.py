@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from turquesa_geo.ingest.flat import ImportResult, import_file
 from turquesa_geo.store.connection import DB_ENV, connect
@@ -34,7 +37,11 @@ def csv_text(*rows: str, header: str = HEADER) -> str:
     return "\n".join((header, *rows)) + "\n"
 
 
-# Hypothesis keeps no example database: by default it writes .hypothesis/ into the checkout.
+# Hypothesis keeps no example database: by default it writes .hypothesis/ into the checkout. Its other caches
+# (constants, Unicode tables) go to a temporary folder too ($HYPOTHESIS_STORAGE_DIRECTORY, set by `make test`).
+set_hypothesis_home_dir(
+    os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY") or Path(tempfile.gettempdir()) / "turquesa-hypothesis"
+)
 # No deadline either: on a loaded 2-core machine a slow example is not a failure of the property.
 settings.register_profile("turquesa", database=None, deadline=None)
 settings.load_profile("turquesa")
