@@ -36,8 +36,8 @@ from turquesa_geo.ingest.readers import ImportRefused, StageInfo, drop_stage, lo
 from turquesa_geo.store.connection import transaction
 from turquesa_geo.store.queries import drop_temp_sql, touched_months_sql
 from turquesa_geo.store.queries import ingest_htcds as sql
-from turquesa_geo.store.queries.ingest_flat import max_case_uid_sql
-from turquesa_geo.store.queries.ingest_htcds import CASE_ID, CASE_TABLES
+from turquesa_geo.store.queries.ingest_flat import CASE_TABLES, max_case_uid_sql
+from turquesa_geo.store.queries.ingest_htcds import CASE_ID
 from turquesa_geo.store.rollups import refresh as refresh_rollups
 from turquesa_geo.vocab import resolve_term
 

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 
 from turquesa_geo.store.queries import Params, plain_ident
 from turquesa_geo.store.queries import quote_ident as q
+from turquesa_geo.store.queries.ingest_flat import CASE_TABLES
 from turquesa_geo.store.queries.ingest_stage import LINE_COLUMN
 
 __all__ = [
     "CASE_ID",
-    "CASE_TABLES",
     "accepted_persons_sql",
     "case_attributes_sql",
     "case_uids_sql",
@@ -44,9 +44,6 @@ Query = tuple[str, dict[str, object]]
 
 #: The column both files' views name the case id by, whatever the file calls it.
 CASE_ID = "case_id"
-
-#: Store tables keyed by case uid, children first: a replaced case is deleted from each.
-CASE_TABLES = ("case_persons", "case_events", "case_attributes", "cases")
 
 #: The case uids to write: new and changed cases.
 _CHANGED = "(SELECT case_uid FROM h_uid WHERE NOT coalesce(same, false))"
