@@ -109,8 +109,8 @@ def route_signatures(con: duckdb.DuckDBPyConnection, filters: Filters, period: t
     (:func:`turquesa_geo.store.rollups.covers`), else from the case tables; same result.
     """
     previous = previous_period(filters)
-    build = sql.route_signatures_rollup if covers(filters, period, previous) else sql.route_signatures
-    text, params = build(filters, period, previous)
+    source = "rollup" if covers(filters, period, previous) else "cases"
+    text, params = sql.route_signatures(filters, period, previous, source=source)
     frame = con.execute(text, params).df()
     for column in MEASURES:
         frame[column] = frame[column].astype("int64")

@@ -213,8 +213,10 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "touched_months_sql": lambda m: [m("ins")],
     # routes
     "reporter_signatures": lambda m: [m(FILTERS, *CURRENT)],
-    "route_signatures": lambda m: [m(FILTERS, CURRENT, PREVIOUS), m(Filters(), CURRENT, None)],
-    "route_signatures_rollup": lambda m: [m(FILTERS, CURRENT, PREVIOUS), m(Filters(), CURRENT, None)],
+    "route_signatures": lambda m: (
+        [m(FILTERS, CURRENT, PREVIOUS, source=s) for s in ("cases", "rollup")]
+        + [m(Filters(), CURRENT, None, source=s) for s in ("cases", "rollup")]
+    ),
     # schema
     "allowed_directories": lambda m: [m(["/tmp/a", "/tmp/b"])],
     "applied_version": lambda m: [m()],
@@ -227,10 +229,11 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "record_migration": lambda m: [m(1)],
     # series
     "key_figures": lambda m: [m(FILTERS, CURRENT, PREVIOUS), m(Filters(), CURRENT, None)],
-    "modus_series": lambda m: [m(FILTERS, "platform", f, by) for f in ("M", "Q", "Y") for by in (None, "crime_type")],
-    "modus_series_rollup": lambda m: [m(FILTERS, "platform", "Y", by) for by in (None, "crime_type")],
-    "monthly_modus": lambda m: [m(FILTERS, *CURRENT)],
-    "monthly_modus_rollup": lambda m: [m(FILTERS, *CURRENT)],
+    "modus_series": lambda m: (
+        [m(FILTERS, "platform", f, by) for f in ("M", "Q", "Y") for by in (None, "crime_type")]
+        + [m(FILTERS, "platform", "Y", by, source="rollup") for by in (None, "crime_type")]
+    ),
+    "monthly_modus": lambda m: [m(FILTERS, *CURRENT), m(FILTERS, *CURRENT, source="rollup")],
     "monthly_signature_modus": lambda m: [m(FILTERS, *CURRENT, reporting=r) for r in (False, True)],
     "monthly_signatures": lambda m: [m(FILTERS, *CURRENT)],
     "persons_by": lambda m: [

@@ -40,8 +40,8 @@ def _frame(con, query, keys) -> pd.DataFrame:
 
 
 def _routes(con, filters, period, rollup: bool) -> pd.DataFrame:
-    build = sql.route_signatures_rollup if rollup else sql.route_signatures
-    frame = _frame(con, build(filters, period, previous_period(filters)), SIGNATURE)
+    source = "rollup" if rollup else "cases"
+    frame = _frame(con, sql.route_signatures(filters, period, previous_period(filters), source=source), SIGNATURE)
     return frame.astype({m: "int64" for m in MEASURES})
 
 
@@ -88,7 +88,7 @@ def test_modus_series_from_the_rollups_equal_those_from_the_cases(demo, filters,
         filters = Filters(end=filters.end, crime_types=filters.crime_types, sources=filters.sources)
     keys = ["period", "grp", "code"]
     expected = _frame(demo, sql.modus_series(filters, dimension, freq, by), keys)
-    got = _frame(demo, sql.modus_series_rollup(filters, dimension, freq, by), keys)
+    got = _frame(demo, sql.modus_series(filters, dimension, freq, by, source="rollup"), keys)
     pd.testing.assert_frame_equal(
         got.astype({"cases": "int64", "reporting": "int64", "total": "int64"}),
         expected.astype({"cases": "int64", "reporting": "int64", "total": "int64"}),
@@ -238,6 +238,6 @@ def test_monthly_modus_from_the_rollups_equals_the_case_tables(demo, filters):
     first, last = dt.date(2019, 1, 1), dt.date(2025, 6, 30)
     keys = ["month", "dimension", "code"]
     raw = _frame(demo, sql.monthly_modus(filters, first, last), keys)
-    rolled = _frame(demo, sql.monthly_modus_rollup(filters, first, last), keys)
+    rolled = _frame(demo, sql.monthly_modus(filters, first, last, source="rollup"), keys)
     assert len(raw) > 0
     pd.testing.assert_frame_equal(raw[[*keys, "cases", "total"]], rolled[[*keys, "cases", "total"]], check_dtype=False)

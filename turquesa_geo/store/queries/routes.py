@@ -8,7 +8,7 @@ from __future__ import annotations
 from turquesa_geo.store.queries.base import Params, Query, period_expr
 from turquesa_geo.store.queries.conditions import case_filter, person_filter
 
-__all__ = ["SIGNATURE_SOURCES", "reporter_signatures", "route_signatures", "route_signatures_rollup"]
+__all__ = ["SIGNATURE_SOURCES", "reporter_signatures", "route_signatures"]
 
 #: Where route signatures can be counted: the case tables, or the monthly rollup ``rollup_routes``.
 SIGNATURE_SOURCES = ("cases", "rollup")
@@ -81,11 +81,6 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
     else:
         raise ValueError(f"source {source!r} is not one of {', '.join(SIGNATURE_SOURCES)}")
     return text, dict(params)
-
-
-def route_signatures_rollup(filters, current: tuple, previous: tuple | None) -> Query:
-    """:func:`route_signatures` answered from ``rollup_routes`` (whole months, no person or modus filter)."""
-    return route_signatures(filters, current, previous, source="rollup")
 
 
 def reporter_signatures(filters, first, last) -> Query:

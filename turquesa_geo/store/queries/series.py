@@ -15,9 +15,7 @@ __all__ = [
     "SERIES_SOURCES",
     "key_figures",
     "modus_series",
-    "modus_series_rollup",
     "monthly_modus",
-    "monthly_modus_rollup",
     "monthly_signature_modus",
     "monthly_signatures",
     "persons_by",
@@ -102,11 +100,6 @@ def _modus_series_rollup(filters, dimension: str, freq: str, by: str | None) -> 
         "ORDER BY k.period, k.grp, k.code"
     )
     return text, dict(params)
-
-
-def modus_series_rollup(filters, dimension: str, freq: str = "Y", by: str | None = None) -> Query:
-    """:func:`modus_series` answered from the rollups (whole months, no person or modus filter)."""
-    return modus_series(filters, dimension, freq, by, source="rollup")
 
 
 def _persons(filters, keys: str, join: str, params: Params) -> str:
@@ -227,11 +220,6 @@ def _monthly_modus_rollup(filters, params: Params) -> Query:
         "JOIN totals t ON t.month = k.month AND t.dimension = k.dimension"
     )
     return text, dict(params)
-
-
-def monthly_modus_rollup(filters, first, last) -> Query:
-    """:func:`monthly_modus` answered from the rollups (whole months, no person or modus filter)."""
-    return monthly_modus(filters, first, last, source="rollup")
 
 
 def monthly_signatures(filters, first, last) -> Query:
