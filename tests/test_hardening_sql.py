@@ -391,7 +391,7 @@ def analytical_results(con, filters: Filters, graph) -> dict[str, object]:
         "key_figures": lambda: trends.key_figures(con, filters, period),
         "modus_series": lambda: trends.modus_series(con, filters, "transport_mode", "Y"),
         "modus_series_by_crime": lambda: trends.modus_series(con, filters, "transport_mode", "M", "crime_type"),
-        "modus_by_corridor": lambda: trends.modus_series_by_corridor(con, filters, "transport_mode", "Y", graph=graph),
+        "modus_by_corridor": lambda: trends.modus_series(con, filters, "transport_mode", "Y", "corridor", graph=graph),
         "persons_by": lambda: gender.persons_by(con, filters, "nationality", "Y"),
         "women_girls_share": lambda: gender.women_girls_share(con, filters, "Y"),
         "persons_by_corridor": lambda: gender.persons_by_corridor(con, filters, graph=graph),

@@ -48,7 +48,7 @@ from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_tota
 from turquesa_geo.signals import emerging_signals, signal_baseline, signal_table
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import DB_ENV, StoreBusy, connect, resolve_db_path
-from turquesa_geo.trends import modus_series, modus_series_by_corridor
+from turquesa_geo.trends import modus_series
 
 __all__ = ["build_parser", "format_table", "main"]
 
@@ -493,7 +493,7 @@ def cmd_trends(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
     filters = _filters_from_args(args)
     if args.by == "corridor":
-        series = modus_series_by_corridor(con, filters, args.dimension, args.freq, graph=corridor_graph(con))
+        series = modus_series(con, filters, args.dimension, args.freq, "corridor", graph=corridor_graph(con))
     else:
         series = modus_series(con, filters, args.dimension, args.freq, args.by)
     small = ((series["cases"] >= 1) & (series["cases"] < SMALL_CELL_K)) | (series["reporting"] < SMALL_CELL_K)

@@ -30,7 +30,6 @@ __all__ = [
     "key_figures",
     "modus_by_signature",
     "modus_series",
-    "modus_series_by_corridor",
     "yearly_change",
 ]
 
@@ -140,13 +139,6 @@ def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters, period: tuple[
     if previous is None:
         row.update({k: None for k in row if k.endswith("_prev")})
     return KeyFigures(**{k: (None if v is None else int(v)) for k, v in row.items()})
-
-
-def modus_series_by_corridor(
-    con: duckdb.DuckDBPyConnection, filters: Filters, dimension: str, freq: str = "Y", graph=None
-) -> pd.DataFrame:
-    """:func:`modus_series` split by rebuilt corridor (``group`` holds the route)."""
-    return modus_series(con, filters, dimension, freq, "corridor", graph)
 
 
 def modus_by_signature(

@@ -126,7 +126,7 @@ def persons_by_corridor(filters: Filters):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _modus_corridor(version: str, key, dimension: str, freq: str):
-    return trends.modus_series_by_corridor(store_cursor(), _filters(key), dimension, freq, graph=_graph(version))
+    return trends.modus_series(store_cursor(), _filters(key), dimension, freq, "corridor", graph=_graph(version))
 
 
 def modus_series_by_corridor(filters: Filters, dimension: str, freq: str):
