@@ -12,7 +12,7 @@ from turquesa_geo.privacy import (
     protected_total,
 )
 from turquesa_geo.references import INDICATOR_LABELS, reference_sources
-from turquesa_geo.store import inventory as summary
+from turquesa_geo.store import inventory
 from turquesa_geo.vocab import label
 from turquesa_ui.filters import EMPTY_STORE
 from turquesa_ui.lang import current_lang, tr
@@ -28,10 +28,10 @@ _ = tr(lang)
 def load(version: str):
     con = store_cursor()
     return (
-        summary.store_totals(con),
-        summary.cases_by_crime_year(con),
-        summary.sources(con),
-        summary.recent_imports(con),
+        inventory.store_totals(con),
+        inventory.cases_by_crime_year(con),
+        inventory.sources(con),
+        inventory.recent_imports(con),
         reference_sources(con),
     )
 

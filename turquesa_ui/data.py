@@ -6,12 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from turquesa_geo import corridors, gender, signals, trends
+from turquesa_geo import corridors, gender, references, signals, trends
 from turquesa_geo import outcomes as outcome_tables
-from turquesa_geo import references as aggregates
 from turquesa_geo.cooperation import contacts_path, load_contacts, reporters_by_corridor
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
-from turquesa_geo.store import inventory as summary
+from turquesa_geo.store import inventory
 from turquesa_ui.store import current_data_version, store_cursor
 
 
@@ -22,7 +21,7 @@ def _graph(version: str):
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _choices(version: str) -> dict[str, list[str]]:
-    return summary.store_choices(store_cursor())
+    return inventory.store_choices(store_cursor())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -161,7 +160,7 @@ def contacts():
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _reference(version: str, key, indicator: str, dimension: str):
-    return aggregates.reference_counts(store_cursor(), _filters(key), indicator, dimension)
+    return references.reference_counts(store_cursor(), _filters(key), indicator, dimension)
 
 
 def reference_counts(filters: Filters, indicator: str = "detected_victims", dimension: str = "total"):
@@ -171,7 +170,7 @@ def reference_counts(filters: Filters, indicator: str = "detected_victims", dime
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reference_sources(version: str):
-    return aggregates.reference_sources(store_cursor())
+    return references.reference_sources(store_cursor())
 
 
 def reference_sources():
@@ -191,7 +190,7 @@ def outcomes(filters: Filters):
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _coarse_dates(version: str):
-    return summary.coarse_dates(store_cursor())
+    return inventory.coarse_dates(store_cursor())
 
 
 def coarse_dates() -> dict[str, int]:

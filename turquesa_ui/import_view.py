@@ -11,7 +11,7 @@ from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.ingest.readers import ImportRefused
-from turquesa_geo.store import inventory as summary
+from turquesa_geo.store import inventory
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.store import store_cursor, upload_space
 from turquesa_ui.text import md
@@ -108,7 +108,7 @@ def show_result(result: dict) -> None:
     if not result["rows_quarantined"]:
         return
     con = store_cursor()
-    by_rule = summary.quarantine_by_rule(con, result["import_id"])
+    by_rule = inventory.quarantine_by_rule(con, result["import_id"])
     st.markdown("**" + _("Quarantined rows by rule") + "**")
     st.dataframe(
         by_rule,
@@ -122,7 +122,7 @@ def show_result(result: dict) -> None:
             f"**{r}**: {_(RULES.get(r) or HTCDS_RULES.get(r) or GLOTIP_RULES.get(r) or r)}" for r in by_rule["rule"]
         )
     )
-    headers, rows = summary.quarantine_entries(con, result["import_id"])
+    headers, rows = inventory.quarantine_entries(con, result["import_id"])
     st.dataframe(
         [dict(zip(headers[:5], r[:5])) for r in rows[:500]],
         column_config={

@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from profile_files import GLOTIP_CSV
 
-from turquesa_geo import references as aggregates
+from turquesa_geo import references
 from turquesa_geo.filters import Filters
 from turquesa_geo.ingest.profiles.glotip import parse_value
 
@@ -70,24 +70,24 @@ def test_glotip_reimport_replaces_only_the_values_that_changed(store, write):
 
 def test_glotip_citizenship_rows_become_flows_and_series(store):
     run_import(store, GLOTIP_CSV, profile="glotip")
-    flows = aggregates.citizenship_flows(
-        aggregates.reference_counts(store, Filters(), "detected_victims", "citizenship")
+    flows = references.citizenship_flows(
+        references.reference_counts(store, Filters(), "detected_victims", "citizenship")
     )
     assert flows[["from_iso3", "to_iso3", "value", "censored"]].values.tolist() == [
         ["COL", "ESP", 60, 0],
         ["VEN", "COL", 48, 0],
         ["VEN", "PAN", 0, 1],
     ]
-    assert aggregates.flows_table(flows)["victims"].tolist() == ["60", "48", "<5"]
-    forms = aggregates.yearly_series(
-        aggregates.reference_counts(store, Filters(), "detected_victims", "exploitation_form")
+    assert references.flows_table(flows)["victims"].tolist() == ["60", "48", "<5"]
+    forms = references.yearly_series(
+        references.reference_counts(store, Filters(), "detected_victims", "exploitation_form")
     )
     assert dict(zip(forms["category"], forms["value"])) == {
         "Exploitation for mixed purposes": 6,
         "forced_labour_other": 20,
         "sexual": 70,
     }
-    groups = aggregates.sex_age_series(aggregates.reference_counts(store, Filters()))
+    groups = references.sex_age_series(references.reference_counts(store, Filters()))
     assert groups[["year", "group", "value", "censored"]].values.tolist() == [
         [2020, "Women", 100, 0],
         [2020, "Girls", 8, 0],
@@ -95,7 +95,7 @@ def test_glotip_citizenship_rows_become_flows_and_series(store):
         [2021, "Girls", 0, 1],
         [2021, "Men", 35, 0],
     ]
-    assert aggregates.sex_age_table(groups).to_dict("records")[1] == {
+    assert references.sex_age_table(groups).to_dict("records")[1] == {
         "year": 2021,
         "Women": "120",
         "Girls": "<5",
@@ -107,8 +107,8 @@ def test_glotip_counts_follow_the_filters_they_are_split_by(store):
     run_import(store, GLOTIP_CSV, profile="glotip")
 
     def flows(**kwargs):
-        counts = aggregates.reference_counts(store, Filters(**kwargs), "detected_victims", "citizenship")
-        return aggregates.citizenship_flows(counts)[["from_iso3", "to_iso3"]].values.tolist()
+        counts = references.reference_counts(store, Filters(**kwargs), "detected_victims", "citizenship")
+        return references.citizenship_flows(counts)[["from_iso3", "to_iso3"]].values.tolist()
 
     assert flows(destination=("ESP",)) == [["COL", "ESP"]]
     assert flows(origin=("VEN",)) == [["VEN", "COL"], ["VEN", "PAN"]]
