@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from turquesa_geo.columns import MODUS_DIMENSIONS
-from turquesa_geo.i18n import pgettext
+from turquesa_geo.i18n import gettext, pgettext
 
 __all__ = [
     "DIMENSION_NAMES",
@@ -26,6 +26,9 @@ __all__ = [
     "label",
     "normalize_key",
     "resolve_term",
+    "term_key",
+    "unmapped_code",
+    "unmapped_text",
 ]
 
 
@@ -423,8 +426,42 @@ def codes(vocabulary: str) -> list[str]:
     return [term.code for term in VOCABULARIES[vocabulary]]
 
 
+#: First character of the code under which a term the vocabulary does not know is kept
+#: (no vocabulary code starts with it): ``?oferta de empleo``.
+UNMAPPED_PREFIX = "?"
+
+
+def term_key(text: str) -> str:
+    """The key under which a raw term is matched and mapped (:func:`normalize_key`).
+
+    >>> term_key(" Oferta de  EMPLEO ") == term_key("oferta de empleo")
+    True
+    """
+    return normalize_key(text)
+
+
+def unmapped_code(text: str) -> str:
+    """The code a term no vocabulary knows is kept under: the text, lower case, spaces collapsed.
+
+    >>> unmapped_code("  Oferta de   Empleo ")
+    '?oferta de empleo'
+    """
+    return UNMAPPED_PREFIX + " ".join(text.split()).lower()
+
+
+def unmapped_text(code: str) -> str | None:
+    """The raw text of an unmapped code, or None for a vocabulary code.
+
+    >>> unmapped_text("?oferta de empleo"), unmapped_text("fraudulent_job_offer")
+    ('oferta de empleo', None)
+    """
+    return code[len(UNMAPPED_PREFIX) :] if code.startswith(UNMAPPED_PREFIX) else None
+
+
 def label(vocabulary: str, code: str, lang: str = "en") -> str:
     """Return the label of a code in ``lang`` (en, es, pt or fr); the code itself if unknown.
+
+    A term kept unmapped (:func:`unmapped_code`) reads ``not mapped: 'text'``.
 
     Labels are translated through the gettext catalogs, with the vocabulary's name as
     context (its English label is the message id); Spanish entries started from the
@@ -434,7 +471,12 @@ def label(vocabulary: str, code: str, lang: str = "en") -> str:
     'Tráfico ilícito de migrantes'
     >>> label("crime_type", "smuggling", "fr")
     'Trafic illicite de migrants'
+    >>> label("recruitment_method", "?oferta de empleo")
+    "not mapped: 'oferta de empleo'"
     """
+    raw = unmapped_text(code)
+    if raw is not None:
+        return gettext(lang, "not mapped: '{text}'").format(text=raw)
     for term in VOCABULARIES[vocabulary]:
         if term.code == code:
             return term.en if lang == "en" else pgettext(lang, vocabulary, term.en)

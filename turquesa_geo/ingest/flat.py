@@ -60,28 +60,49 @@ from turquesa_geo.store.queries.ingest_flat import (
 )
 from turquesa_geo.store.rollups import refresh as refresh_rollups
 
-__all__ = ["BBOX_MARGIN_DEG", "PROFILES", "RULES", "SOURCE_RECORD", "ImportResult", "ProgressCallback", "import_file"]
+__all__ = [
+    "BBOX_MARGIN_DEG",
+    "FLAG_RULES",
+    "PROFILES",
+    "QUARANTINE_RULES",
+    "RULES",
+    "SOURCE_RECORD",
+    "ImportResult",
+    "ProgressCallback",
+    "import_file",
+]
 
-#: Quarantine rules: code and what it means.
-RULES: dict[str, str] = {
+#: Quarantine rules: what cannot be stored as a case at all (code and what it means).
+QUARANTINE_RULES: dict[str, str] = {
     "ragged_row": "the row has more or fewer fields than the header",
     "missing_id": "incident_id is empty",
-    "duplicate_id": "the same (source, incident_id) appears earlier in the file",
     "missing_date": "date is empty",
-    "bad_date": "date is not a valid date in the file's date format",
+    "bad_date": "date is not a date, a month or a year in the file's date format",
     "future_date": "date is after the day of the import",
     "missing_crime_type": "crime_type is empty",
-    "unknown_term": "a value is not a code or label of its controlled vocabulary",
-    "unknown_country": "a country name or code is not known (suggestions are given)",
-    "bad_coordinate": "lat or lon is not a number",
-    "incomplete_coordinates": "only one of lat and lon is given",
-    "coordinates_out_of_range": "lat outside [-90, 90] or lon outside [-180, 180]",
-    "null_island": "lat and lon are both 0",
-    "coordinates_swapped": "lat and lon seem swapped: the swapped point is in the stated country",
-    "coordinates_outside_country": "the point is far outside the stated detection country",
-    "bad_count": "a person count is not a whole number",
-    "negative_count": "a person count is negative",
+    "unknown_crime_type": "crime_type is not trafficking, smuggling or both, in any language the vocabulary knows",
 }
+
+#: Flag rules: the case is kept, and what is doubtful about it is said (code and what it means).
+FLAG_RULES: dict[str, str] = {
+    "unmapped_term": "a value is not a code or label of its vocabulary: kept as a term not mapped",
+    "unknown_country": "a country name or code is not known: that place is left unresolved and off the map",
+    "partial_date": "the date is known only to the month or the year: stored on its first day, with its precision",
+    "split_record": "the incident id is on several rows with different content: parts of one case, counts summed",
+    "repeated_row": "the same row is given again: counted once",
+    "bad_coordinate": "lat or lon is not a number: the point is left out",
+    "incomplete_coordinates": "only one of lat and lon is given: the point is left out",
+    "coordinates_out_of_range": "lat outside [-90, 90] or lon outside [-180, 180]: the point is left out",
+    "null_island": "lat and lon are both 0, a placeholder: the point is left out",
+    "coordinates_swapped": "lat and lon seem swapped (the swapped point is in the stated country): the point is left out",
+    "coordinates_outside_country": "the point is outside the stated detection country (at sea or across a border?): kept",
+    "rounded_coordinates": "lat and lon are whole degrees (about 100 km): drawn at the country, not at the point",
+    "bad_count": "a count is not a whole number: left as not reported",
+    "adjustment": "a negative count adjusts an earlier report: stored, and nets out of the totals",
+}
+
+#: Every rule of the flat importer, quarantine and flag.
+RULES: dict[str, str] = {**QUARANTINE_RULES, **FLAG_RULES}
 
 #: The formats ``import_file`` reads: the flat format and the public-data profiles.
 PROFILES: tuple[str, ...] = PROFILE_NAMES

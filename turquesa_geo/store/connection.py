@@ -227,6 +227,69 @@ MIGRATIONS = (
     ),
 )
 
+# Version 6: real files enter whole (keep and flag). A case that is doubtful is kept with
+# flags (case_flags: the rule, the column, the value as read, a message); a value of a
+# coded field the vocabularies do not know is kept as an unmapped term (case_unmapped:
+# the field's vocabulary, or "country", the text as read and its lookup key; in
+# case_attributes its code is vocab.unmapped_code(text)); the analyst's own mappings of
+# such terms live in term_map and every change to it in term_map_log. Cases that are
+# probably the same incident reported twice are linked in case_links. Quarantine rows
+# remember the import that resolved them; imports count their flagged rows, the rows
+# merged into another (split records, repeats) and the probable duplicates found.
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        6,
+        (
+            """CREATE TABLE case_flags (
+        case_uid BIGINT NOT NULL,
+        rule VARCHAR NOT NULL,
+        column_name VARCHAR,
+        value VARCHAR,
+        message VARCHAR NOT NULL
+    )""",
+            """CREATE TABLE case_unmapped (
+        case_uid BIGINT NOT NULL,
+        field VARCHAR NOT NULL,
+        column_name VARCHAR NOT NULL,
+        text VARCHAR NOT NULL,
+        term_key VARCHAR NOT NULL
+    )""",
+            """CREATE TABLE term_map (
+        field VARCHAR NOT NULL,
+        term_key VARCHAR NOT NULL,
+        text VARCHAR NOT NULL,
+        code VARCHAR NOT NULL,
+        mapped_by VARCHAR,
+        mapped_at TIMESTAMP NOT NULL
+    )""",
+            """CREATE TABLE term_map_log (
+        at TIMESTAMP NOT NULL,
+        user_name VARCHAR,
+        action VARCHAR NOT NULL,
+        field VARCHAR NOT NULL,
+        term_key VARCHAR NOT NULL,
+        code VARCHAR,
+        cases BIGINT NOT NULL
+    )""",
+            """CREATE TABLE case_links (
+        case_uid BIGINT NOT NULL,
+        linked_to BIGINT NOT NULL,
+        method VARCHAR NOT NULL,
+        score DOUBLE,
+        status VARCHAR NOT NULL,
+        import_id INTEGER,
+        decided_by VARCHAR,
+        decided_at TIMESTAMP
+    )""",
+            "ALTER TABLE quarantine ADD COLUMN resolved_by INTEGER",
+            "ALTER TABLE imports ADD COLUMN rows_flagged BIGINT",
+            "ALTER TABLE imports ADD COLUMN rows_merged BIGINT",
+            "ALTER TABLE imports ADD COLUMN probable_duplicates BIGINT",
+        ),
+    ),
+)
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {
