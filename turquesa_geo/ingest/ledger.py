@@ -73,6 +73,16 @@ class ImportResult:
     #: What a profile could not map, in words: message ids and values (see :func:`profiles.common.note_text`).
     notes: list[dict] = field(default_factory=list)
     quarantine_by_rule: dict[str, int] = field(default_factory=dict)
+    #: Accepted rows kept with at least one flag, and those rows per flag rule (``flat.FLAG_RULES``).
+    rows_flagged: int = 0
+    flags_by_rule: dict[str, int] = field(default_factory=dict)
+    #: Accepted rows folded into another row's case: parts of a split record, repeats of a row.
+    rows_merged: int = 0
+    #: Terms no vocabulary knows, kept: one dict per (field, text) with keys ``field``,
+    #: ``column``, ``text``, ``rows`` and ``suggestions`` (up to three codes, never applied).
+    unmapped_terms: list[dict] = field(default_factory=list)
+    #: Written cases that are probably a case already stored (another file or source).
+    probable_duplicates: int = 0
     already_imported: bool = False
     file_format: str | None = None
     encoding: str | None = None
@@ -80,10 +90,10 @@ class ImportResult:
 
     @property
     def reconciles(self) -> bool:
-        """True when rows read = accepted + quarantined and accepted = inserted + updated + unchanged."""
+        """True when rows read = accepted + quarantined and accepted = inserted + updated + unchanged + merged."""
         return (
             self.rows_read == self.rows_accepted + self.rows_quarantined
-            and self.rows_accepted == self.rows_inserted + self.rows_updated + self.rows_unchanged
+            and self.rows_accepted == self.rows_inserted + self.rows_updated + self.rows_unchanged + self.rows_merged
         )
 
     def to_dict(self) -> dict:
