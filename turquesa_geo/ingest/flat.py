@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -33,10 +34,11 @@ from turquesa_geo.ingest.ledger import (
     register_table,
     require_reconciled,
 )
-from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_route
+from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_partial_date, parse_route
 from turquesa_geo.ingest.profiles import PROFILE_NAMES, check_profile, looks_like
 from turquesa_geo.ingest.profiles.common import Profile, as_text, text_array
 from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
+from turquesa_geo.ingest.terms import COUNTRY_FIELD, mapped_terms
 from turquesa_geo.store.connection import transaction
 from turquesa_geo.store.queries import drop_temp_sql, select_all_sql, touched_months_sql
 from turquesa_geo.store.queries.ingest_flat import (
@@ -49,16 +51,27 @@ from turquesa_geo.store.queries.ingest_flat import (
     delete_replaced_sql,
     distinct_cells_sql,
     errors_sql,
+    flagged_lines_sql,
+    flags_sql,
     insert_cases_sql,
     max_case_uid_sql,
+    merged_sql,
+    merges_sql,
+    no_point_sql,
+    parts_sql,
     persons_sql,
     present_counts,
     quarantine_sql,
+    quarantined_sql,
+    repeats_sql,
     rows_to_write_sql,
     source_map_sql,
+    unmapped_rows_sql,
+    unmapped_sql,
     written_counts_sql,
 )
 from turquesa_geo.store.rollups import refresh as refresh_rollups
+from turquesa_geo.vocab import suggest_terms, term_key, unmapped_code
 
 __all__ = [
     "BBOX_MARGIN_DEG",
@@ -103,6 +116,11 @@ FLAG_RULES: dict[str, str] = {
 
 #: Every rule of the flat importer, quarantine and flag.
 RULES: dict[str, str] = {**QUARANTINE_RULES, **FLAG_RULES}
+
+_QUARANTINE: tuple[str, ...] = tuple(QUARANTINE_RULES)
+
+#: Columns whose values no vocabulary may know: kept as unmapped terms of the case.
+_UNMAPPED_COLUMNS: tuple[str, ...] = (*C.COUNTRY_COLUMNS, C.TRANSIT, *(c for c in TERM_COLUMNS if c != C.CRIME_TYPE))
 
 #: The formats ``import_file`` reads: the flat format and the public-data profiles.
 PROFILES: tuple[str, ...] = PROFILE_NAMES
@@ -243,10 +261,17 @@ _TEMP_TABLES = (
     "m_country",
     "m_route",
     "m_term",
+    "m_unknown",
     "m_bbox",
     "m_source",
     "pstage_cells",
     "touched_months",
+    "quarantined",
+    "no_point",
+    "repeats",
+    "parts",
+    "merges",
+    "merged",
 )
 
 
@@ -380,12 +405,19 @@ def _suggestion(text: str) -> str | None:
 
 
 def _build_maps(con, info: StageInfo, date_format: str | None, file_name: str) -> None:
-    """Resolve the distinct cells of every looked-up column into the m_* tables."""
+    """Resolve the distinct cells of every looked-up column into the m_* tables.
+
+    Terms and countries go through the vocabularies, then the store's term map; what
+    neither knows is listed in ``m_unknown`` (column, cell, field, text, term key).
+    """
     cells = _distinct_cells(con, info, [C.DATE, *C.COUNTRY_COLUMNS, C.TRANSIT, *TERM_COLUMNS])
+    mapped = _mapped_by_field(con)
+    unknown = _Unknown()
     _build_date_map(con, cells[C.DATE], date_format, file_name)
-    _build_country_map(con, {cell: text for c in C.COUNTRY_COLUMNS for cell, text in cells[c].items()})
-    _build_route_map(con, cells[C.TRANSIT])
-    _build_term_map(con, {column: cells[column] for column in TERM_COLUMNS})
+    _build_country_map(con, cells, mapped.get(COUNTRY_FIELD, {}), unknown)
+    _build_route_map(con, cells[C.TRANSIT], mapped.get(COUNTRY_FIELD, {}), unknown)
+    _build_term_map(con, {column: cells[column] for column in TERM_COLUMNS}, mapped, unknown)
+    register_table(con, "m_unknown", pa.table({key: text_array(values) for key, values in unknown.rows.items()}))
     _build_source_map(con, info)
     table = country_table()
     register_table(
@@ -396,13 +428,45 @@ def _build_maps(con, info: StageInfo, date_format: str | None, file_name: str) -
     info.decimal_comma = _uses_decimal_comma(con, info)
 
 
+class _Unknown:
+    """Rows of ``m_unknown``: one per (column, cell, unknown token)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list] = {"col": [], "cell": [], "field": [], "text": [], "term_key": []}
+
+    def add(self, column: str, cell: str, field: str, tokens: tuple[str, ...]) -> None:
+        for token in tokens:
+            for key, value in zip(self.rows, (column, cell, field, token, term_key(token))):
+                self.rows[key].append(value)
+
+
+class _Resolved(NamedTuple):
+    """A term cell resolved: its codes (vocabulary codes only), the codes it is stored under as
+    attributes (unmapped terms included), and its unknown tokens."""
+
+    codes: str | None
+    attr: str | None
+    unknown: tuple[str, ...]
+
+
+def _mapped_by_field(con) -> dict[str, dict[str, str]]:
+    """The store's term map by field: term key to code."""
+    by_field: dict[str, dict[str, str]] = {}
+    for (field, key), code in mapped_terms(con).items():
+        by_field.setdefault(field, {})[key] = code
+    return by_field
+
+
 def _build_date_map(con, cells: _Cells, date_format: str | None, file_name: str) -> None:
+    """Table ``m_date``: each date cell's day, and for a date known only to its month or year, that precision."""
     try:
         # Sorted: the day/month order is decided on the whole set, and a refusal
         # should quote the same examples every time.
         dates = parse_dates(sorted({t for t in cells.values() if t is not None}), date_format)
     except DateOrderError as exc:
         raise ImportRefused(N_("{file}: {error}"), file=file_name, error=exc) from None
+    partial = {t: parse_partial_date(t) for t, d in dates.items() if d is None}
+    days = [dates.get(t) or (partial.get(t) or (None, None))[0] for t in cells.values()]
     register_table(
         con,
         "m_date",
@@ -410,16 +474,23 @@ def _build_date_map(con, cells: _Cells, date_format: str | None, file_name: str)
             {
                 "cell": text_array(cells),
                 "text": text_array(cells.values()),
-                "d": pa.array([dates.get(t) for t in cells.values()], pa.date32()),
+                "d": pa.array(days, pa.date32()),
+                "precision": text_array((partial.get(t) or (None, None))[1] for t in cells.values()),
             }
         ),
     )
 
 
-def _build_country_map(con, cells: _Cells) -> None:
+def _build_country_map(con, cells_by_column: dict[str, _Cells], mapped: dict[str, str], unknown: _Unknown) -> None:
+    """Table ``m_country`` of the country columns' distinct cells: ISO-3, or a suggestion for an unknown name."""
+    cells = {cell: text for c in C.COUNTRY_COLUMNS for cell, text in cells_by_column[c].items()}
     texts = {t for t in cells.values() if t is not None}
-    isos = {t: resolve_country(t) for t in texts}
+    isos = {t: resolve_country(t) or mapped.get(term_key(t)) for t in texts}
     suggestions = {t: _suggestion(t) for t in texts if isos[t] is None}
+    for column in C.COUNTRY_COLUMNS:
+        for cell, text in cells_by_column[column].items():
+            if text is not None and isos[text] is None:
+                unknown.add(column, cell, COUNTRY_FIELD, (text,))
     register_table(
         con,
         "m_country",
@@ -434,9 +505,13 @@ def _build_country_map(con, cells: _Cells) -> None:
     )
 
 
-def _build_route_map(con, cells: _Cells) -> None:
-    routes = {t: parse_route(t) for t in set(cells.values()) if t is not None}
+def _build_route_map(con, cells: _Cells, mapped: dict[str, str], unknown: _Unknown) -> None:
+    """Table ``m_route``: each transit cell's known countries in order, and its names that are not countries."""
+    routes = {t: parse_route(t, mapped) for t in set(cells.values()) if t is not None}
     parsed = [routes.get(t) for t in cells.values()]
+    for cell, route in zip(cells, parsed):
+        if route is not None:
+            unknown.add(C.TRANSIT, cell, COUNTRY_FIELD, route.unknown)
     register_table(
         con,
         "m_route",
@@ -445,20 +520,30 @@ def _build_route_map(con, cells: _Cells) -> None:
                 "cell": text_array(cells),
                 "text": text_array(cells.values()),
                 "path": text_array(">".join(r.countries) or None if r else None for r in parsed),
-                "bad": text_array(r.bad_token if r else None for r in parsed),
+                "bad": text_array(", ".join(r.unknown) or None if r else None for r in parsed),
                 "suggestion": text_array(_suggestion(r.bad_token) if r and r.bad_token else None for r in parsed),
             }
         ),
     )
 
 
-def _build_term_map(con, cells_by_column: dict[str, _Cells]) -> None:
-    rows: dict[str, list] = {"col": [], "cell": [], "text": [], "codes": [], "bad": []}
+def _build_term_map(
+    con, cells_by_column: dict[str, _Cells], mapped: dict[str, dict[str, str]], unknown: _Unknown
+) -> None:
+    """Table ``m_term``: each term cell's codes, its attribute codes and its unknown tokens (for messages)."""
+    rows: dict[str, list] = {"col": [], "cell": [], "text": [], "codes": [], "attr": [], "bad": []}
     for column, cells in cells_by_column.items():
         vocabulary = C.MULTI_VALUE_COLUMNS.get(column, column)
         for cell, text in cells.items():
-            codes, bad = _resolve_terms(column, vocabulary, text) if text is not None else (None, None)
-            for key, value in zip(rows, (column, cell, text, codes, bad)):
+            resolved = (
+                _resolve_terms(column, vocabulary, text, mapped.get(vocabulary, {}))
+                if text is not None
+                else _Resolved(None, None, ())
+            )
+            if column != C.CRIME_TYPE:
+                unknown.add(column, cell, vocabulary, resolved.unknown)
+            bad = ", ".join(resolved.unknown) or None
+            for key, value in zip(rows, (column, cell, text, resolved.codes, resolved.attr, bad)):
                 rows[key].append(value)
     register_table(con, "m_term", pa.table({key: text_array(values) for key, values in rows.items()}))
 
@@ -469,12 +554,16 @@ def _build_source_map(con, info: StageInfo) -> None:
         con.execute(*source_map_sql(_flat_stage(info)))
 
 
-def _resolve_terms(column: str, vocabulary: str, text: str) -> tuple[str | None, str | None]:
-    """(codes joined by ``;``, first bad token) of one text."""
-    parsed = parse_multi(vocabulary, text)
-    if column in _SINGLE_TERM_COLUMNS and len(parsed.codes) != 1 and not parsed.bad_token:
-        parsed = type(parsed)((), text)  # single-valued: exactly one term
-    return ";".join(parsed.codes) or None, parsed.bad_token
+def _resolve_terms(column: str, vocabulary: str, text: str, mapped: dict[str, str]) -> _Resolved:
+    """The codes a cell's text resolves to, and its tokens no vocabulary (nor the term map) knows.
+
+    A single-valued column takes exactly one term: several known terms are, together, unknown.
+    """
+    parsed = parse_multi(vocabulary, text, mapped)
+    if column in _SINGLE_TERM_COLUMNS and (len(parsed.codes) != 1 or parsed.unknown):
+        return _Resolved(None, None, (text,) if parsed.codes or parsed.unknown else ())
+    attr = [*parsed.codes, *(unmapped_code(t) for t in parsed.unknown)]
+    return _Resolved(";".join(parsed.codes) or None, ";".join(attr) or None, parsed.unknown)
 
 
 def _uses_decimal_comma(con, info: StageInfo) -> bool:
@@ -486,13 +575,19 @@ def _uses_decimal_comma(con, info: StageInfo) -> bool:
 
 
 def _build_errors(con, info: StageInfo, default_source: str, today: dt.date) -> None:
-    """Table ``errs``: one row per (line, rule, column) broken, with the message.
+    """Table ``errs``: one row per (line, rule, column) broken, with the message; and from it
+    ``quarantined`` (lines not stored), ``no_point`` (points not stored) and ``repeats``
+    (accepted lines sharing a key).
 
     Rules on a row's own values run on ``suspect``, the few rows that may break one,
     found in a single scan; rules on looked-up values join the cells to the (usually
     empty) set of bad lookup entries.
     """
-    con.execute(*errors_sql(_flat_stage(info), default_source, today))
+    stage = _flat_stage(info)
+    con.execute(*errors_sql(stage, today))
+    con.execute(*quarantined_sql(_QUARANTINE))
+    con.execute(*no_point_sql())
+    con.execute(*repeats_sql(stage, default_source, _QUARANTINE))
 
 
 def _flat_stage(info: StageInfo) -> FlatStage:
@@ -511,6 +606,9 @@ def _write_cases(con, import_id: int, info: StageInfo, default_source: str, resu
     """
     stage = _flat_stage(info)
     base = con.execute(*max_case_uid_sql()).fetchall()[0][0]
+    con.execute(*parts_sql(stage, default_source))
+    con.execute(*merges_sql())
+    con.execute(*merged_sql(stage))
     con.execute(*rows_to_write_sql(stage, default_source, base))
     con.execute(touched_months_sql("ins"))  # before the replaced cases go: their months change too
     for table in CASE_TABLES:
@@ -520,16 +618,40 @@ def _write_cases(con, import_id: int, info: StageInfo, default_source: str, resu
     if counts:
         con.execute(*persons_sql(counts))
     con.execute(*attributes_sql())
-    bad = count_lines(con, "errs")
+    con.execute(*flags_sql(_QUARANTINE))
+    con.execute(*unmapped_sql(stage, list(_UNMAPPED_COLUMNS)))
+    bad = count_lines(con, "quarantined")
     total, updated = con.execute(*written_counts_sql()).fetchall()[0]
     result.rows_accepted = int(info.rows - bad)
+    result.rows_merged = count_lines(con, "merges")
     result.rows_updated, result.rows_inserted = int(updated), int(total - updated)
-    result.rows_unchanged = result.rows_accepted - int(total)
+    result.rows_unchanged = result.rows_accepted - result.rows_merged - int(total)
+    _report_flags(con, stage, result)
+
+
+def _report_flags(con, stage: FlatStage, result: ImportResult) -> None:
+    """Fill the import result's flagged rows (in all, and per rule) and its unmapped terms."""
+    for rule, lines in con.execute(*flagged_lines_sql(_QUARANTINE)).fetchall():
+        if rule is None:
+            result.rows_flagged = int(lines)
+        else:
+            result.flags_by_rule[rule] = int(lines)
+    result.unmapped_terms = [
+        {"field": field, "column": column, "text": text, "rows": int(rows), "suggestions": _suggestions(field, text)}
+        for field, column, text, rows in con.execute(*unmapped_rows_sql(stage, list(_UNMAPPED_COLUMNS))).fetchall()
+    ]
+
+
+def _suggestions(field: str, text: str) -> list[str]:
+    """Up to three codes (ISO-3 for a country) the analyst may map a term to; never applied here."""
+    if field == COUNTRY_FIELD:
+        return suggest_countries(text)
+    return suggest_terms(field, text)
 
 
 def _write_quarantine(con, import_id: int, info: StageInfo, result: ImportResult) -> None:
     """Quarantine the problems in ``errs`` and the ragged rows; count them per rule and in all."""
-    con.execute(*quarantine_sql(_flat_stage(info), import_id))
+    con.execute(*quarantine_sql(_flat_stage(info), import_id, _QUARANTINE))
     quarantine_ragged(con, import_id, info.ragged)
     result.quarantine_by_rule = quarantine_by_rule(con, import_id)
     result.rows_quarantined = quarantined_lines(con, import_id)

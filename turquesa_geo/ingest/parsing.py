@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from turquesa_geo.countries import resolve_country
@@ -24,6 +24,7 @@ __all__ = [
     "parse_date",
     "parse_dates",
     "parse_multi",
+    "parse_partial_date",
     "parse_route",
 ]
 
@@ -52,6 +53,12 @@ _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})$")
 _DAY_MONTHNAME = re.compile(r"^(\d{1,2})[-/. ]+(?:de\s+)?([^\W\d_]+)\.?[-/. ,]+(?:de\s+)?(\d{4}|\d{2})$")
 _MONTHNAME_DAY = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+_MONTHNAME_YEAR = re.compile(r"^([^\W\d_]+)\.?[-/. ,]+(?:(?:de|del|of)\s+)?(\d{4})$")
+#: Years a date known only to its year or month may have.
+_PARTIAL_YEARS = range(1900, 2101)
 
 
 class DateOrderError(LocalizedError, ValueError):
@@ -171,6 +178,32 @@ def _parse_clean(text: str, order: str | None) -> dt.date | None:
     return None
 
 
+def parse_partial_date(text: str) -> tuple[dt.date, str] | None:
+    """A date known only to its month or year: (its first day, ``"month"`` or ``"year"``), or None.
+
+    >>> parse_partial_date("2023")
+    (datetime.date(2023, 1, 1), 'year')
+    >>> parse_partial_date("mayo de 2023"), parse_partial_date("05/2023"), parse_partial_date("2023-5")
+    ((datetime.date(2023, 5, 1), 'month'), (datetime.date(2023, 5, 1), 'month'), (datetime.date(2023, 5, 1), 'month'))
+    >>> parse_partial_date("2023-13") is None, parse_partial_date("1492") is None, parse_partial_date("soon") is None
+    (True, True, True)
+    """
+    cleaned = _clean_date(text)
+    if match := _YEAR.match(cleaned):
+        year, month, precision = int(match.group(1)), 1, "year"
+    elif match := _YEAR_MONTH.match(cleaned):
+        year, month, precision = int(match.group(1)), int(match.group(2)), "month"
+    elif match := _MONTH_YEAR.match(cleaned):
+        year, month, precision = int(match.group(2)), int(match.group(1)), "month"
+    elif match := _MONTHNAME_YEAR.match(cleaned):
+        year, month, precision = int(match.group(2)), _MONTHS.get(normalize_key(match.group(1)), 0), "month"
+    else:
+        return None
+    if year not in _PARTIAL_YEARS or not 1 <= month <= 12:
+        return None
+    return dt.date(year, month, 1), precision
+
+
 def parse_dates(values: Iterable[str], date_format: str | None = None) -> dict[str, dt.date | None]:
     """Parse distinct date texts of one file with one decided order.
 
@@ -184,61 +217,84 @@ def parse_dates(values: Iterable[str], date_format: str | None = None) -> dict[s
 
 @dataclass(frozen=True)
 class ParsedList:
-    """A multi-valued field: its codes, or the first token that is not a term."""
+    """A multi-valued field: the codes of its known terms, and the tokens no vocabulary knows."""
 
     codes: tuple[str, ...]
-    bad_token: str | None = None
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def bad_token(self) -> str | None:
+        """The first unknown token, or None."""
+        return self.unknown[0] if self.unknown else None
 
 
-def parse_multi(vocabulary: str, text: str) -> ParsedList:
+def parse_multi(vocabulary: str, text: str, mapped: Mapping[str, str] | None = None) -> ParsedList:
     """Split a ``;``-separated field and resolve each token in ``vocabulary``.
 
-    Codes come back sorted and without repeats.
+    Codes come back sorted and without repeats; unknown tokens in their order, without
+    repeats. ``mapped`` (term key to code: the analyst's term map of this vocabulary)
+    is consulted for tokens the vocabulary does not know.
 
     >>> parse_multi("transport_mode", "Aéreo; land;LAND")
-    ParsedList(codes=('air', 'land'), bad_token=None)
-    >>> parse_multi("transport_mode", "land;camel")
-    ParsedList(codes=(), bad_token='camel')
+    ParsedList(codes=('air', 'land'), unknown=())
+    >>> parse_multi("transport_mode", "land;camel;Camel")
+    ParsedList(codes=('land',), unknown=('camel',))
+    >>> parse_multi("transport_mode", "land;camel", {"camel": "land"})
+    ParsedList(codes=('land',), unknown=())
     >>> parse_multi("transport_mode", " ; ")
-    ParsedList(codes=(), bad_token=None)
+    ParsedList(codes=(), unknown=())
     """
     found: set[str] = set()
+    unknown: dict[str, str] = {}
     for token in MULTI_SPLIT.split(text):
         token = token.strip()
         if not token:
             continue
-        code = resolve_term(vocabulary, token)
+        code = resolve_term(vocabulary, token) or (mapped or {}).get(normalize_key(token))
         if code is None:
-            return ParsedList((), token)
-        found.add(code)
-    return ParsedList(tuple(sorted(found)))
+            unknown.setdefault(normalize_key(token), token)
+        else:
+            found.add(code)
+    return ParsedList(tuple(sorted(found)), tuple(unknown.values()))
 
 
 @dataclass(frozen=True)
 class ParsedRoute:
-    """An ordered list of transit countries, or the first name that is not a country."""
+    """An ordered list of transit countries, and the names that are not countries."""
 
     countries: tuple[str, ...]
-    bad_token: str | None = None
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def bad_token(self) -> str | None:
+        """The first name that is not a country, or None."""
+        return self.unknown[0] if self.unknown else None
 
 
-def parse_route(text: str) -> ParsedRoute:
+def parse_route(text: str, mapped: Mapping[str, str] | None = None) -> ParsedRoute:
     """Split a ``>``-separated transit field into ISO-3 codes, in order.
 
-    Repeated consecutive countries collapse to one.
+    Repeated consecutive countries collapse to one; names that are not countries are
+    left out of the route and listed apart. ``mapped`` (term key to ISO-3: the
+    analyst's map of country names) is consulted for names not known.
 
     >>> parse_route("Colombia > PA>Costa Rica")
-    ParsedRoute(countries=('COL', 'PAN', 'CRI'), bad_token=None)
-    >>> parse_route("COL>Atlantis")
-    ParsedRoute(countries=(), bad_token='Atlantis')
+    ParsedRoute(countries=('COL', 'PAN', 'CRI'), unknown=())
+    >>> parse_route("COL>Atlantis>PAN")
+    ParsedRoute(countries=('COL', 'PAN'), unknown=('Atlantis',))
+    >>> parse_route("COL>Atlantis>PAN", {"atlantis": "CRI"}).countries
+    ('COL', 'CRI', 'PAN')
     """
     codes: list[str] = []
+    unknown: list[str] = []
     for token in ROUTE_SPLIT.split(text.strip()):
-        if not token.strip():
+        token = token.strip()
+        if not token:
             continue
-        code = resolve_country(token)
+        code = resolve_country(token) or (mapped or {}).get(normalize_key(token))
         if code is None:
-            return ParsedRoute((), token.strip())
-        if not codes or codes[-1] != code:
+            if token not in unknown:
+                unknown.append(token)
+        elif not codes or codes[-1] != code:
             codes.append(code)
-    return ParsedRoute(tuple(codes))
+    return ParsedRoute(tuple(codes), tuple(unknown))

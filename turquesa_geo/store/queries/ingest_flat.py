@@ -18,6 +18,8 @@ __all__ = [
     "BBOX_MARGIN_DEG",
     "CASE_TABLES",
     "LINE_COLUMN",
+    "MAX_COUNT",
+    "POINT_DROPPED_RULES",
     "TERM_COLUMNS",
     "FlatStage",
     "RowRule",
@@ -26,15 +28,26 @@ __all__ = [
     "delete_replaced_sql",
     "distinct_cells_sql",
     "errors_sql",
+    "flagged_lines_sql",
+    "flags_sql",
     "insert_cases_sql",
     "max_case_uid_sql",
+    "merged_sql",
+    "merges_sql",
+    "no_point_sql",
     "own_values",
+    "parts_sql",
     "persons_sql",
     "quarantine_sql",
+    "quarantined_sql",
+    "repeats_sql",
     "row_rules",
     "rows_to_write_sql",
     "source_map_sql",
     "suspect_sql",
+    "unmapped_rows_sql",
+    "unmapped_sql",
+    "whole_sql",
     "written_counts_sql",
 ]
 
@@ -47,7 +60,20 @@ BBOX_MARGIN_DEG = 1.0
 TERM_COLUMNS: tuple[str, ...] = (C.CRIME_TYPE, C.NETWORK, *C.DETAIL_TERM_COLUMNS, *C.MULTI_VALUE_COLUMNS)
 
 #: Store tables keyed by case uid, children first: a replaced case is deleted from each.
-CASE_TABLES = ("case_persons", "case_events", "case_attributes", "cases")
+CASE_TABLES = ("case_persons", "case_events", "case_attributes", "case_flags", "case_unmapped", "cases")
+
+#: Flag rules whose point is not stored: the case is drawn at its country, never at a false point.
+POINT_DROPPED_RULES: tuple[str, ...] = (
+    "bad_coordinate",
+    "incomplete_coordinates",
+    "coordinates_out_of_range",
+    "null_island",
+    "coordinates_swapped",
+    "rounded_coordinates",
+)
+
+#: The largest count a whole-number column takes (the store keeps counts as INTEGER).
+MAX_COUNT = 2_147_483_647
 
 
 @dataclass(frozen=True)
@@ -211,10 +237,27 @@ def _term_condition(stage: FlatStage, p: Params, column: str) -> str:
 
 def _canonical_sql(stage: FlatStage, p: Params) -> str:
     """SELECT of every staged row's canonical values: own values plus resolved lookups."""
-    looked_up = [("d.d AS _date", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}")]
+    looked_up = [
+        ("d.d AS _date, d.precision AS _date_part", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}"),
+        (
+            "np.line IS NOT NULL AS _no_point, np.precision AS _point_part",
+            f"LEFT JOIN no_point np ON np.line = s.{LINE_COLUMN}",
+        ),
+    ]
     looked_up += [_looked_up(stage, c, "m_country", "iso3", f"k_{c}") for c in C.COUNTRY_COLUMNS]
     looked_up.append(_looked_up(stage, C.TRANSIT, "m_route", "path", "r"))
-    looked_up += [_looked_up(stage, c, "m_term", "codes", f"t_{c}", _term_condition(stage, p, c)) for c in TERM_COLUMNS]
+    # Multi-valued columns keep their unmapped terms as codes of their own (vocab.unmapped_code).
+    looked_up += [
+        _looked_up(
+            stage,
+            c,
+            "m_term",
+            "attr" if c in C.MULTI_VALUE_COLUMNS else "codes",
+            f"t_{c}",
+            _term_condition(stage, p, c),
+        )
+        for c in TERM_COLUMNS
+    ]
     selects = own_values(stage) + [select for select, _ in looked_up]
     joins = " ".join(join for _, join in looked_up if join)
     return f"{_with_source(stage, selects)} {joins}"
@@ -271,19 +314,17 @@ def _empty_rules(
     ]
 
 
-def errors_sql(stage: FlatStage, source: str, today: object) -> Query:
+def errors_sql(stage: FlatStage, today: object) -> Query:
     """Statement of table ``errs``: one row per (line, rule, column) broken, with the message.
 
     Rules on a row's own values run on ``suspect``, the few rows that may break one,
     found in a single scan; rules on looked-up values join the cells to the (usually
-    empty) set of bad lookup entries. ``source`` is the default source of rows that
-    name none; ``today`` the import day, for the future-date rule.
+    empty) set of bad lookup entries. ``today`` is the import day, for the future-date rule.
     """
-    p = Params(source=source, today=today)
+    p = Params(today=today)
     rules = [
         *(rule.select("suspect", p) for rule in row_rules(stage, p)),
         _outside_country_rule(p),
-        _duplicate_rule(p),
         *_date_rules(p, stage),
         *_empty_rules(
             p,
@@ -302,11 +343,9 @@ def errors_sql(stage: FlatStage, source: str, today: object) -> Query:
 
 
 def _checked_ctes(stage: FlatStage) -> str:
-    """WITH clause of the rows the rules read: ``checked``, ``keyed`` (line, source, id) and ``suspect``."""
-    keys = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(stage, C.INCIDENT_ID))} AS _incident_id"]
+    """WITH clause of the rows the rules read: ``checked`` and ``suspect``."""
     return (
         f"WITH checked AS NOT MATERIALIZED (SELECT {', '.join(own_values(stage))} FROM {plain_ident(stage.cells)} s), "
-        f"keyed AS NOT MATERIALIZED ({_with_source(stage, keys)}), "
         f"suspect AS MATERIALIZED (SELECT * FROM checked WHERE {suspect_sql(_numbers(stage))})"
     )
 
@@ -345,22 +384,38 @@ def suspect_sql(numbers: list[str]) -> str:
         # With both numbers: out of range or (0, 0); with one missing: any text may be bad.
         "coalesce(NOT (_lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180) OR (_lat = 0 AND _lon = 0), "
         f"{_LAT_TEXT} IS NOT NULL OR {_LON_TEXT} IS NOT NULL)",
-        # x = floor(abs(x)) only for whole numbers >= 0; without a number, any text is bad.
-        *(f"coalesce(_{c} <> floor(abs(_{c})), {_text_sql(f'_{c}_cell')} IS NOT NULL)" for c in numbers),
+        # Whole degrees: a rounded point.
+        "_lat = floor(_lat) AND _lon = floor(_lon)",
+        # Only whole numbers from 0 to MAX_COUNT pass (NaN and inf compare above every number);
+        # without a number, any text is bad.
+        *(
+            f"coalesce(NOT (_{c} BETWEEN 0 AND {MAX_COUNT} AND _{c} = floor(_{c})), "
+            f"{_text_sql(f'_{c}_cell')} IS NOT NULL)"
+            for c in numbers
+        ),
     ]
     return " OR ".join(f"({check})" for check in checks)
 
 
-def _duplicate_rule(p: Params) -> str:
-    # Group, then join back only the repeated keys: cheaper than a window over every row.
-    return (
-        f"SELECT c.{LINE_COLUMN}, {p.bind('column', C.INCIDENT_ID)}, {p.bind('rule', 'duplicate_id')}, "
-        f"c._incident_id, {_say(p, 'incident_id ')} || {_quoted(p, 'c._incident_id')} || "
-        f"{_say(p, ' already used on line ')} || CAST(f.first_line AS VARCHAR) "
-        f"FROM keyed c JOIN (SELECT _source, _incident_id, min({LINE_COLUMN}) AS first_line FROM keyed "
-        f"WHERE _incident_id IS NOT NULL GROUP BY _source, _incident_id HAVING count(*) > 1) f "
-        f"ON f._source = c._source AND f._incident_id = c._incident_id WHERE c.{LINE_COLUMN} > f.first_line"
+def repeats_sql(stage: FlatStage, source: str, quarantine_rules: tuple[str, ...]) -> Query:
+    """Statement of table ``repeats``: the accepted lines whose (source, incident id) is on several accepted lines.
+
+    Each with ``first_line``, the key's first accepted line, whose case the others fold
+    into (:func:`parts_sql`). Grouping then joining back only the repeated keys is
+    cheaper than a window over every row; on a clean file the table is empty.
+    """
+    p = Params(source=source)
+    keys = [f"s.{LINE_COLUMN}", f"{_text_sql(_cell(stage, C.INCIDENT_ID))} AS _incident_id"]
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE repeats AS WITH keyed AS NOT MATERIALIZED "
+        f"(SELECT * FROM ({_with_source(stage, keys)}) WHERE {LINE_COLUMN} NOT IN "
+        f"(SELECT {LINE_COLUMN} FROM errs WHERE {p.is_in('rule', 'rule', quarantine_rules)})) "
+        f"SELECT c.{LINE_COLUMN}, f.first_line FROM keyed c JOIN (SELECT _source, _incident_id, "
+        f"min({LINE_COLUMN}) AS first_line FROM keyed WHERE _incident_id IS NOT NULL "
+        f"GROUP BY _source, _incident_id HAVING count(*) > 1) f "
+        f"ON f._source = c._source AND f._incident_id = c._incident_id"
     )
+    return sql, dict(p)
 
 
 def _date_rules(p: Params, stage: FlatStage) -> list[str]:
@@ -388,21 +443,35 @@ def _date_rules(p: Params, stage: FlatStage) -> list[str]:
             "CAST($today AS VARCHAR)",
             "m.d > $today",
         ),
+        _lookup_rule(
+            p,
+            stage,
+            "partial_date",
+            C.DATE,
+            "m_date",
+            "m.text",
+            f"{_say(p, 'date ')} || {_quoted(p, 'm.text')} || {_say(p, ' is known only to the ')} || m.precision || "
+            f"{_say(p, ': stored on its first day')}",
+            "m.precision IS NOT NULL AND m.d <= $today",
+        ),
     ]
 
 
 def _term_rules(p: Params, stage: FlatStage) -> list[str]:
+    """Unknown terms: a crime type the case cannot be stored without; any other kept as not mapped."""
     rules = []
     for column in TERM_COLUMNS:
         if not _present(stage, column):
             continue
         vocabulary = C.MULTI_VALUE_COLUMNS.get(column, column)
         known = f" is not a known {vocabulary.replace('_', ' ')} (see the {vocabulary} vocabulary)"
+        if column != C.CRIME_TYPE:
+            known += "; kept as not mapped"
         rules.append(
             _lookup_rule(
                 p,
                 stage,
-                "unknown_term",
+                "unknown_crime_type" if column == C.CRIME_TYPE else "unmapped_term",
                 column,
                 "m_term",
                 "m.bad",
@@ -428,7 +497,7 @@ def _country_rules(p: Params, stage: FlatStage) -> list[str]:
             "m_country",
             "m.text",
             f"{_say(p, 'unknown country ')} || {_quoted(p, 'm.text')} || {_say(p, f' in {column}')} || "
-            f"{_suggestion(p, 'm.suggestion')}",
+            f"{_suggestion(p, 'm.suggestion')} || {_say(p, '; left unresolved')}",
             "m.text IS NOT NULL AND m.iso3 IS NULL",
         )
         for column in C.COUNTRY_COLUMNS
@@ -444,7 +513,7 @@ def _country_rules(p: Params, stage: FlatStage) -> list[str]:
                 "m_route",
                 "m.bad",
                 f"{_say(p, 'unknown country ')} || {_quoted(p, 'm.bad')} || {_say(p, ' in transit')} || "
-                f"{_suggestion(p, 'm.suggestion')}",
+                f"{_suggestion(p, 'm.suggestion')} || {_say(p, '; left out of the route')}",
                 "m.bad IS NOT NULL",
             )
         )
@@ -488,8 +557,17 @@ def _coordinate_rules(p: Params) -> list[RowRule]:
             "null_island",
             C.LAT,
             point,
-            _say(p, "point (0, 0) is a placeholder, not a place"),
+            _say(p, "point (0, 0) is a placeholder, not a place; the point is left out"),
             f"{_BOTH_NUMBERS} AND _lat = 0 AND _lon = 0",
+        ),
+        RowRule(
+            "rounded_coordinates",
+            C.LAT,
+            point,
+            f"{_say(p, 'point ')} || {point} || "
+            f"{_say(p, ' is rounded to whole degrees (about 100 km): drawn at the country, not at the point')}",
+            f"{_BOTH_NUMBERS} AND _lat = floor(_lat) AND _lon = floor(_lon) AND NOT (_lat = 0 AND _lon = 0) "
+            "AND _lat BETWEEN -90 AND 90 AND _lon BETWEEN -180 AND 180",
         ),
     ]
 
@@ -527,6 +605,15 @@ def _outside_country_rule(p: Params) -> str:
     )
 
 
+def whole_sql(number: str) -> str:
+    """A condition (fragment) true when ``number`` is a whole number the store can keep as a count.
+
+    >>> whole_sql("_dead")
+    '(isfinite(_dead) AND _dead = floor(_dead) AND abs(_dead) <= 2147483647)'
+    """
+    return f"(isfinite({number}) AND {number} = floor({number}) AND abs({number}) <= {MAX_COUNT})"
+
+
 def _count_rules(p: Params, numbers: list[str]) -> list[RowRule]:
     rules = []
     for column in numbers:
@@ -536,17 +623,19 @@ def _count_rules(p: Params, numbers: list[str]) -> list[RowRule]:
                 "bad_count",
                 column,
                 text,
-                f"{_say(p, f'{column} ')} || {_quoted(p, text)} || {_say(p, ' is not a whole number')}",
-                f"({number} IS NULL AND {text} IS NOT NULL) OR {number} <> floor({number})",
+                f"{_say(p, f'{column} ')} || {_quoted(p, text)} || "
+                f"{_say(p, f' is not a whole number from 0 to {MAX_COUNT:,}; left as not reported')}",
+                f"({number} IS NULL AND {text} IS NOT NULL) OR NOT {whole_sql(number)}",
             )
         )
         rules.append(
             RowRule(
-                "negative_count",
+                "adjustment",
                 column,
                 text,
-                f"{_say(p, f'{column} ')} || {_quoted(p, text)} || {_say(p, ' is negative')}",
-                f"{number} < 0 AND {number} = floor({number})",
+                f"{_say(p, f'{column} ')} || {_quoted(p, text)} || "
+                f"{_say(p, ' is negative: stored as an adjustment of an earlier report, netted in the totals')}",
+                f"{number} < 0 AND {whole_sql(number)}",
             )
         )
     return rules
@@ -590,22 +679,202 @@ def max_case_uid_sql() -> Query:
     return "SELECT coalesce(max(case_uid), 0) FROM cases", {}
 
 
+def _fixed_columns(count_columns: list[str]) -> list[str]:
+    """Select list (fragments) of a canonical row as stored, from the ``canon`` columns.
+
+    What a flag leaves out is left out here: a point that is not a place, a count that
+    is not a whole number; a date known only to its month or year says so in its precision.
+    """
+    fixed = {
+        "_lat": "CASE WHEN _no_point THEN NULL ELSE _lat END AS _lat",
+        "_lon": "CASE WHEN _no_point THEN NULL ELSE _lon END AS _lon",
+        "_date_precision": "coalesce(_date_precision, _date_part) AS _date_precision",
+        "_location_precision": "coalesce(_location_precision, _point_part) AS _location_precision",
+    }
+    for column in (*C.OUTCOME_COLUMNS, *count_columns):
+        fixed[f"_{column}"] = f"CASE WHEN {whole_sql(f'_{column}')} THEN _{column} END AS _{column}"
+    return [fixed.get(c, c) for c in _canonical_columns(count_columns)]
+
+
+def _accepted_sql(stage: FlatStage, p: Params, where: str) -> str:
+    """SELECT of the stored values of the staged rows that match ``where`` (a condition on the line)."""
+    columns = _fixed_columns(present_counts(stage))
+    return f"SELECT {', '.join(columns)} FROM ({_canonical_sql(stage, p)}) WHERE {where}"
+
+
+def quarantined_sql(quarantine_rules: tuple[str, ...]) -> Query:
+    """Statement of table ``quarantined``: the lines of ``errs`` that break a quarantine rule."""
+    p = Params()
+    return (
+        f"CREATE OR REPLACE TEMP TABLE quarantined AS SELECT DISTINCT {LINE_COLUMN} FROM errs "
+        f"WHERE {p.is_in('rule', 'rule', quarantine_rules)}",
+        dict(p),
+    )
+
+
+def no_point_sql() -> Query:
+    """Statement of table ``no_point``: lines whose point is not stored, and the precision a rounded one gets."""
+    p = Params()
+    rounded = p.bind("rounded", "rounded_coordinates")
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE no_point AS SELECT {LINE_COLUMN}, "
+        f"max(CASE WHEN rule = {rounded} THEN {p.bind('whole_degree', 'whole_degree')} END) AS precision "
+        f"FROM errs WHERE {p.is_in('rule', 'rule', POINT_DROPPED_RULES)} GROUP BY {LINE_COLUMN}"
+    )
+    return sql, dict(p)
+
+
+def parts_sql(stage: FlatStage, source: str) -> Query:
+    """Statement of table ``parts``: the stored values of the lines in ``repeats``, fingerprinted, with ``first_line``."""
+    p = Params(source=source)
+    accepted = _accepted_sql(stage, p, f"{LINE_COLUMN} IN (SELECT {LINE_COLUMN} FROM repeats)")
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE parts AS SELECT a.*, {_hash_expr(p, present_counts(stage))} AS _hash, "
+        f"r.first_line FROM ({accepted}) a JOIN repeats r USING ({LINE_COLUMN})"
+    )
+    return sql, dict(p)
+
+
+def merges_sql() -> Query:
+    """Statement of table ``merges``: each line folded into its key's first line, with its rule and message.
+
+    A line identical to an earlier one of its key repeats it (``repeated_row``, counted
+    once); a line that differs is a part of the same incident (``split_record``, its
+    counts added).
+    """
+    p = Params()
+    repeated = p.bind("repeated", "repeated_row")
+    rule = (
+        f"CASE WHEN row_number() OVER (PARTITION BY first_line, _hash ORDER BY {LINE_COLUMN}) > 1 "
+        f"THEN {repeated} ELSE {p.bind('split', 'split_record')} END"
+    )
+    line, first = f"CAST({LINE_COLUMN} AS VARCHAR)", "CAST(first_line AS VARCHAR)"
+    repeated_msg = (
+        f"{_say(p, 'line ')} || {line} || {_say(p, ' repeats line ')} || {first} || {_say(p, ': counted once')}"
+    )
+    split_msg = (
+        f"{_say(p, 'line ')} || {line} || {_say(p, ' is a part of incident ')} || {_quoted(p, '_incident_id')} || "
+        f"{_say(p, ' of line ')} || {first} || {_say(p, ': its counts are added to that case')}"
+    )
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE merges AS SELECT {LINE_COLUMN}, first_line, rule, _incident_id, "
+        f"CASE WHEN rule = {repeated} THEN {repeated_msg} ELSE {split_msg} END AS message "
+        f"FROM (SELECT *, {rule} AS rule FROM parts) WHERE {LINE_COLUMN} <> first_line"
+    )
+    return sql, dict(p)
+
+
+def merged_sql(stage: FlatStage) -> Query:
+    """Statement of table ``merged``: one row per repeated key, its first line's values with the counts
+    of its distinct parts summed (outcomes too); a repeated identical row adds nothing."""
+    summed = [*C.OUTCOME_COLUMNS, *present_counts(stage)]
+    columns = _canonical_columns(present_counts(stage))
+    selects = [f"s.{c}" if c.removeprefix("_") in summed else f"f.{c}" for c in columns]
+    sums = ", ".join(f"sum(_{c}) AS _{c}" for c in summed)
+    sql = (
+        f"CREATE OR REPLACE TEMP TABLE merged AS WITH distinct_parts AS (SELECT * FROM parts "
+        f"QUALIFY row_number() OVER (PARTITION BY first_line, _hash ORDER BY {LINE_COLUMN}) = 1), "
+        f"sums AS (SELECT first_line, {sums} FROM distinct_parts GROUP BY first_line) "
+        f"SELECT {', '.join(selects)} FROM parts f JOIN sums s ON s.first_line = f.{LINE_COLUMN}"
+    )
+    return sql, {}
+
+
 def rows_to_write_sql(stage: FlatStage, source: str, base: int) -> Query:
     """Statement of table ``ins``: accepted rows that are new or changed, resolved, fingerprinted, with their uid.
 
-    New cases get uid = ``base`` (the largest uid stored) + line number: unique, no
-    sort needed. ``source`` is the default source of rows that name none.
+    Accepted rows are the lines not ``quarantined``; the lines of a repeated key come
+    once, as their ``merged`` row. New cases get uid = ``base`` (the largest uid
+    stored) + line number: unique, no sort needed. ``source`` is the default source of
+    rows that name none.
     """
     count_columns, p = present_counts(stage), Params(source=source, base=base)
+    plain = _accepted_sql(
+        stage,
+        p,
+        f"{LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM quarantined) "
+        f"AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM repeats)",
+    )
     sql = (
-        f"CREATE OR REPLACE TEMP TABLE ins AS WITH canon AS NOT MATERIALIZED ({_canonical_sql(stage, p)}), "
-        f"accepted AS NOT MATERIALIZED (SELECT {', '.join(_canonical_columns(count_columns))}, "
-        f"{_hash_expr(p, count_columns)} AS _hash "
-        f"FROM canon WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM errs)) "
+        f"CREATE OR REPLACE TEMP TABLE ins AS WITH accepted AS NOT MATERIALIZED "
+        f"(SELECT *, {_hash_expr(p, count_columns)} AS _hash FROM ({plain} UNION ALL "
+        f"SELECT {', '.join(_canonical_columns(count_columns))} FROM merged)) "
         f"SELECT a.*, c.case_uid AS _old_uid, "
         f"coalesce(c.case_uid, CAST($base AS BIGINT) + a.{LINE_COLUMN}) AS case_uid "
         f"FROM accepted a LEFT JOIN cases c ON c.source = a._source AND c.incident_id = a._incident_id "
         f"WHERE c.row_hash IS DISTINCT FROM a._hash"
+    )
+    return sql, dict(p)
+
+
+def flags_sql(quarantine_rules: tuple[str, ...]) -> Query:
+    """Statement inserting the flags of the cases of ``ins``: the flag rules of ``errs`` and the ``merges``.
+
+    A folded line's flags go to the case of its key's first line.
+    """
+    p = Params()
+    sql = (
+        "INSERT INTO case_flags (case_uid, rule, column_name, value, message) "
+        f"SELECT i.case_uid, e.rule, e.column_name, e.value, e.message FROM errs e "
+        f"LEFT JOIN repeats r ON r.{LINE_COLUMN} = e.{LINE_COLUMN} "
+        f"JOIN ins i ON i.{LINE_COLUMN} = coalesce(r.first_line, e.{LINE_COLUMN}) "
+        f"WHERE NOT {p.is_in('e.rule', 'rule', quarantine_rules)} "
+        f"UNION ALL SELECT i.case_uid, m.rule, {p.bind('column', C.INCIDENT_ID)}, m._incident_id, m.message "
+        f"FROM merges m JOIN ins i ON i.{LINE_COLUMN} = m.first_line"
+    )
+    return sql, dict(p)
+
+
+def flagged_lines_sql(quarantine_rules: tuple[str, ...]) -> Query:
+    """Query of (rule, accepted lines flagged by it), the rules of ``errs`` and ``merges``; rule NULL: lines in all."""
+    p = Params()
+    sql = (
+        f"WITH f AS (SELECT {LINE_COLUMN}, rule FROM errs WHERE NOT {p.is_in('rule', 'rule', quarantine_rules)} "
+        f"AND {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM quarantined) "
+        f"UNION ALL SELECT {LINE_COLUMN}, rule FROM merges) "
+        f"SELECT rule, count(DISTINCT {LINE_COLUMN}) FROM f GROUP BY GROUPING SETS ((rule), ()) ORDER BY rule NULLS FIRST"
+    )
+    return sql, dict(p)
+
+
+def _unknown_join(stage: FlatStage, p: Params, column: str, rows: str) -> str:
+    """FROM fragment: ``rows`` (with a line column) joined to the staged cells and the unknown terms of ``column``."""
+    return (
+        f"FROM {rows} JOIN {plain_ident(stage.cells)} s ON s.{LINE_COLUMN} = i.{LINE_COLUMN} "
+        f"JOIN m_unknown u ON u.col = {p.bind('column', column)} AND u.cell = s.{q(column)}"
+    )
+
+
+def unmapped_sql(stage: FlatStage, columns: list[str]) -> Query:
+    """Statement inserting the unmapped terms of the cases of ``ins`` (``m_unknown``) of the file's ``columns``."""
+    p = Params()
+    parts = [
+        f"SELECT DISTINCT i.case_uid, u.field, u.col, u.text, u.term_key {_unknown_join(stage, p, c, 'ins i')}"
+        for c in columns
+        if _present(stage, c)
+    ]
+    if not parts:
+        return "SELECT 1 WHERE FALSE", {}
+    return (
+        f"INSERT INTO case_unmapped (case_uid, field, column_name, text, term_key) {' UNION ALL '.join(parts)}",
+        dict(p),
+    )
+
+
+def unmapped_rows_sql(stage: FlatStage, columns: list[str]) -> Query:
+    """Query of (field, column, text, accepted rows) of every unmapped term of the file's ``columns``."""
+    p = Params()
+    accepted = f"(SELECT {LINE_COLUMN} FROM {plain_ident(stage.cells)} WHERE {LINE_COLUMN} NOT IN (SELECT {LINE_COLUMN} FROM quarantined)) i"
+    parts = [
+        f"SELECT u.field, u.col, u.text, u.term_key {_unknown_join(stage, p, c, accepted)}"
+        for c in columns
+        if _present(stage, c)
+    ]
+    if not parts:
+        return "SELECT NULL, NULL, NULL, 0 WHERE FALSE", {}
+    sql = (
+        f"SELECT field, col, min(text), CAST(count(*) AS BIGINT) AS n FROM ({' UNION ALL '.join(parts)}) "
+        "GROUP BY field, col, term_key ORDER BY n DESC, field, col, min(text)"
     )
     return sql, dict(p)
 
@@ -663,14 +932,15 @@ def insert_cases_sql(import_id: int) -> Query:
 
 
 def persons_sql(count_columns: list[str]) -> Query:
-    """Statement inserting the persons of ``ins``: one row per case and non-zero count column.
+    """Statement inserting the persons of ``ins``: one row per case and non-zero count column
+    (a negative count is an adjustment of an earlier report, and nets out of sums).
 
     ``count_columns`` are known count columns (:data:`columns.COUNT_COLUMNS`); their
     role, gender and age codes, from the vocabularies, travel as parameters.
 
     >>> sql, params = persons_sql(["victims_f_minor"])
     >>> sql
-    'INSERT INTO case_persons (case_uid, role, gender, age_group, nationality, persons) SELECT case_uid, $role_0 AS role, $gender_0 AS gender, $age_group_0 AS age_group, _nationality AS nationality, CAST(_victims_f_minor AS INTEGER) AS persons FROM ins WHERE _victims_f_minor > 0'
+    'INSERT INTO case_persons (case_uid, role, gender, age_group, nationality, persons) SELECT case_uid, $role_0 AS role, $gender_0 AS gender, $age_group_0 AS age_group, _nationality AS nationality, CAST(_victims_f_minor AS INTEGER) AS persons FROM ins WHERE _victims_f_minor <> 0'
     >>> params
     {'role_0': 'victim', 'gender_0': 'female', 'age_group_0': 'minor'}
     >>> persons_sql(["victims"])
@@ -686,7 +956,7 @@ def persons_sql(count_columns: list[str]) -> Query:
         params[f"role_{i}"], params[f"gender_{i}"], params[f"age_group_{i}"] = C.parse_count_column(column)
         parts.append(
             f"SELECT case_uid, $role_{i} AS role, $gender_{i} AS gender, $age_group_{i} AS age_group, "
-            f"_nationality AS nationality, CAST(_{column} AS INTEGER) AS persons FROM ins WHERE _{column} > 0"
+            f"_nationality AS nationality, CAST(_{column} AS INTEGER) AS persons FROM ins WHERE _{column} <> 0"
         )
     sql = f"INSERT INTO case_persons (case_uid, role, gender, age_group, nationality, persons) {' UNION ALL '.join(parts)}"
     return sql, params
@@ -709,8 +979,9 @@ def attributes_sql() -> Query:
     return f"INSERT INTO case_attributes (case_uid, dimension, code) {' UNION ALL '.join(parts)}", params
 
 
-def quarantine_sql(stage: FlatStage, import_id: int) -> Query:
-    """Statement quarantining every problem in ``errs`` with its row's record, under ``import_id``.
+def quarantine_sql(stage: FlatStage, import_id: int, quarantine_rules: tuple[str, ...]) -> Query:
+    """Statement quarantining every problem of ``errs`` that breaks a quarantine rule, with its row's
+    record, under ``import_id``.
 
     The record is a JSON object of the row's kept columns, each cell trimmed; the
     trimming happens after the join, so only quarantined rows pay for it.
@@ -720,6 +991,7 @@ def quarantine_sql(stage: FlatStage, import_id: int) -> Query:
     sql = (
         f"INSERT INTO quarantine (import_id, line, column_name, rule, value, message, record) "
         f"SELECT $import_id, e.{LINE_COLUMN}, e.column_name, e.rule, e.value, e.message, "
-        f"{record} FROM errs e JOIN {plain_ident(stage.cells)} s USING ({LINE_COLUMN})"
+        f"{record} FROM errs e JOIN {plain_ident(stage.cells)} s USING ({LINE_COLUMN}) "
+        f"WHERE {p.is_in('e.rule', 'rule', quarantine_rules)}"
     )
     return sql, dict(p)
