@@ -15,7 +15,7 @@ from conftest import GOOD_ROWS, HEADER, TODAY, csv_text, run_import
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from turquesa_geo.ingest.flat import RULES
+from turquesa_geo.ingest.flat import FLAG_RULES, QUARANTINE_RULES, RULES
 from turquesa_geo.ingest.readers import ImportRefused
 
 FIELDS = HEADER.split(",")
@@ -78,53 +78,181 @@ def test_good_rows_are_stored_literally(store, write):
     ]
 
 
-# One row per rule: the row breaks exactly that rule, on line 3 (after a good row on line 2).
-RULE_CASES = {
+# One row per quarantine rule: the row cannot be stored as a case, on line 3 (after a good row on line 2).
+QUARANTINE_CASES = {
     "missing_id": row(incident_id=""),
-    "duplicate_id": row(),  # same id as the good first row
     "missing_date": row(incident_id="B", date=""),
     "bad_date": row(incident_id="B", date="2024-02-30"),
     "future_date": row(incident_id="B", date="2027-01-01"),
     "missing_crime_type": row(incident_id="B", crime_type=""),
-    "unknown_term": row(incident_id="B", transport_mode="land;camel"),
+    "unknown_crime_type": row(incident_id="B", crime_type="robo"),
+    "ragged_row": row(incident_id="B") + ",extra",
+}
+
+# One row per flag rule: the case is kept, with the flag, on line 3; and what is stored of it.
+FLAG_CASES = {
+    "unmapped_term": row(incident_id="B", transport_mode="land;camel"),
     "unknown_country": row(incident_id="B", origin="Atlantis"),
+    "partial_date": row(incident_id="B", date="2023"),
+    "split_record": row(migrants_m_adult="3"),  # the first row's id, another count
+    "repeated_row": row(),  # the first row again
     "bad_coordinate": row(incident_id="B", lat="north"),
     "incomplete_coordinates": row(incident_id="B", lon=""),
     "coordinates_out_of_range": row(incident_id="B", lat="95.2"),
     "null_island": row(incident_id="B", lat="0", lon="0"),
     "coordinates_swapped": row(incident_id="B", lat="-77.87", lon="8.39"),
     "coordinates_outside_country": row(incident_id="B", lat="40.4", lon="-3.7"),
+    "rounded_coordinates": row(incident_id="B", lat="8", lon="-78"),
     "bad_count": row(incident_id="B", migrants_m_adult="twelve"),
-    "negative_count": row(incident_id="B", migrants_m_adult="-3"),
-    "ragged_row": row(incident_id="B") + ",extra",
+    "adjustment": row(incident_id="B", migrants_m_adult="-3"),
+}
+
+# What each flagged row stores: (incident_id, case date, precision, lat, lon, origin, migrants_m_adult persons).
+FLAG_STORED = {
+    "unmapped_term": ("B", "2024-03-05", None, 8.39, -77.87, "VEN", 12),
+    "unknown_country": ("B", "2024-03-05", None, 8.39, -77.87, None, 12),
+    "partial_date": ("B", "2023-01-01", "year", 8.39, -77.87, "VEN", 12),
+    "split_record": ("A1", "2024-03-05", None, 8.39, -77.87, "VEN", 15),
+    "repeated_row": ("A1", "2024-03-05", None, 8.39, -77.87, "VEN", 12),
+    "bad_coordinate": ("B", "2024-03-05", None, None, None, "VEN", 12),
+    "incomplete_coordinates": ("B", "2024-03-05", None, None, None, "VEN", 12),
+    "coordinates_out_of_range": ("B", "2024-03-05", None, None, None, "VEN", 12),
+    "null_island": ("B", "2024-03-05", None, None, None, "VEN", 12),
+    "coordinates_swapped": ("B", "2024-03-05", None, None, None, "VEN", 12),
+    "coordinates_outside_country": ("B", "2024-03-05", None, 40.4, -3.7, "VEN", 12),
+    "rounded_coordinates": ("B", "2024-03-05", None, None, None, "VEN", 12),
+    "bad_count": ("B", "2024-03-05", None, 8.39, -77.87, "VEN", None),
+    "adjustment": ("B", "2024-03-05", None, 8.39, -77.87, "VEN", -3),
 }
 
 
 def test_every_rule_has_a_test():
-    assert set(RULE_CASES) == set(RULES)
+    assert set(QUARANTINE_CASES) == set(QUARANTINE_RULES)
+    assert set(FLAG_CASES) == set(FLAG_STORED) == set(FLAG_RULES)
+    assert set(RULES) == set(QUARANTINE_RULES) | set(FLAG_RULES)
 
 
-@pytest.mark.parametrize("rule", sorted(RULE_CASES))
-def test_each_rule_quarantines_its_row_and_keeps_the_good_one(store, write, rule):
-    result = run_import(store, write("f.csv", csv_text(GOOD_ROWS[0], RULE_CASES[rule])))
+@pytest.mark.parametrize("rule", sorted(QUARANTINE_CASES))
+def test_each_quarantine_rule_quarantines_its_row_and_keeps_the_good_one(store, write, rule):
+    result = run_import(store, write("f.csv", csv_text(GOOD_ROWS[0], QUARANTINE_CASES[rule])))
     assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (2, 1, 1)
     assert result.quarantine_by_rule == {rule: 1}
+    assert (result.rows_flagged, result.flags_by_rule) == (0, {})
     line, found_rule, message = store.execute("SELECT line, rule, message FROM quarantine").fetchall()[0]
     assert (line, found_rule) == (3, rule)
     assert message
 
 
-def test_quarantine_messages_name_the_value(store, write):
+@pytest.mark.parametrize("rule", sorted(FLAG_CASES))
+def test_each_flag_rule_keeps_its_case_with_the_flag(store, write, rule):
+    result = run_import(store, write("f.csv", csv_text(GOOD_ROWS[0], FLAG_CASES[rule])))
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (2, 2, 0)
+    assert result.flags_by_rule == {rule: 1} and result.rows_flagged == 1
+    folded = rule in ("split_record", "repeated_row")
+    assert (result.rows_inserted, result.rows_merged) == ((1, 1) if folded else (2, 0))
+    incident = FLAG_STORED[rule][0]
+    stored = store.execute(
+        "SELECT incident_id, CAST(case_date AS VARCHAR), date_precision, lat, lon, origin, "
+        "(SELECT sum(persons) FROM case_persons p WHERE p.case_uid = c.case_uid AND role = 'migrant') "
+        "FROM cases c WHERE incident_id = $id",
+        {"id": incident},
+    ).fetchall()
+    assert stored == [FLAG_STORED[rule]]
+    flags = store.execute(
+        "SELECT f.rule, f.message FROM case_flags f JOIN cases c USING (case_uid) WHERE c.incident_id = $id",
+        {"id": incident},
+    ).fetchall()
+    assert [f[0] for f in flags] == [rule] and flags[0][1]
+    assert store.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] == 0
+
+
+def test_an_unmapped_term_is_kept_as_its_own_code_and_listed(store, write):
+    result = run_import(
+        store,
+        write(
+            "f.csv",
+            csv_text(
+                row(incident_id="B", transport_mode="land; Camel ", transit="Colombia>Atlantis>Panamá"),
+                row(incident_id="C", transport_mode="camel"),
+            ),
+        ),
+    )
+    codes = store.execute(
+        "SELECT incident_id, code FROM case_attributes JOIN cases USING (case_uid) "
+        "WHERE dimension = 'transport_mode' ORDER BY ALL"
+    ).fetchall()
+    assert codes == [("B", "?camel"), ("B", "land"), ("C", "?camel")]
+    assert store.execute("SELECT transit FROM cases WHERE incident_id = 'B'").fetchall() == [("COL>PAN",)]
+    unmapped = store.execute(
+        "SELECT incident_id, field, column_name, text, term_key FROM case_unmapped JOIN cases USING (case_uid) "
+        "ORDER BY ALL"
+    ).fetchall()
+    assert unmapped == [
+        ("B", "country", "transit", "Atlantis", "atlantis"),
+        ("B", "transport_mode", "transport_mode", "Camel", "camel"),
+        ("C", "transport_mode", "transport_mode", "camel", "camel"),
+    ]
+    assert [(t["field"], t["column"], t["rows"]) for t in result.unmapped_terms] == [
+        ("transport_mode", "transport_mode", 2),
+        ("country", "transit", 1),
+    ]
+
+
+def test_the_term_map_resolves_terms_at_import(store, write):
+    store.execute(
+        "INSERT INTO term_map VALUES ('transport_mode', 'camel', 'camel', 'land', 'ana', now()), "
+        "('country', 'atlantis', 'Atlantis', 'CRI', 'ana', now())"
+    )
+    result = run_import(
+        store, write("f.csv", csv_text(row(incident_id="B", transport_mode="camel", origin="Atlantis")))
+    )
+    assert result.rows_flagged == 0 and result.unmapped_terms == []
+    assert store.execute("SELECT origin FROM cases").fetchall() == [("CRI",)]
+
+
+def test_split_parts_are_summed_and_repeats_counted_once(store, write):
+    result = run_import(
+        store,
+        write(
+            "f.csv",
+            csv_text(GOOD_ROWS[0], row(migrants_m_adult="3"), row(migrants_m_adult="3"), row(), GOOD_ROWS[1]),
+        ),
+    )
+    assert (result.rows_accepted, result.rows_merged, result.rows_inserted) == (5, 3, 2)
+    assert result.flags_by_rule == {"repeated_row": 2, "split_record": 1}
+    persons = store.execute(
+        "SELECT sum(persons) FROM case_persons JOIN cases USING (case_uid) WHERE incident_id = 'A1' AND role = 'migrant'"
+    ).fetchall()
+    assert persons == [(15,)]
+    again = run_import(
+        store,
+        write("g.csv", csv_text(GOOD_ROWS[0], row(migrants_m_adult="3"), GOOD_ROWS[1], row(migrants_m_adult="3"))),
+    )
+    assert (again.rows_inserted, again.rows_updated, again.rows_unchanged, again.rows_merged) == (0, 0, 2, 2)
+
+
+def test_adjustments_net_out_of_person_totals(store, write):
+    run_import(store, write("f.csv", csv_text(GOOD_ROWS[0], row(incident_id="B", migrants_m_adult="-3"))))
+    total = store.execute("SELECT sum(persons) FROM case_persons WHERE role = 'migrant'").fetchall()
+    assert total == [(9,)]
+
+
+def test_quarantine_and_flag_messages_name_the_value(store, write):
     rows = [
         row(incident_id="B", origin="Panamaa"),
         row(incident_id="C", date="2027-01-01"),
         row(incident_id="D", lat="-77.87", lon="8.39"),
     ]
     run_import(store, write("f.csv", csv_text(*rows)))
-    messages = [r[0] for r in store.execute("SELECT message FROM quarantine ORDER BY line").fetchall()]
-    assert messages[0].startswith("unknown country 'Panamaa' in origin; did you mean Panama (PAN)")
-    assert messages[1] == "date '2027-01-01' is after the import day 2026-11-29"
-    assert messages[2] == "point (-77.87, 8.39) is outside PAN but inside it with lat and lon swapped"
+    assert store.execute("SELECT message FROM quarantine").fetchall() == [
+        ("date '2027-01-01' is after the import day 2026-11-29",)
+    ]
+    flags = dict(
+        store.execute("SELECT c.incident_id, f.message FROM case_flags f JOIN cases c USING (case_uid)").fetchall()
+    )
+    assert flags["B"].startswith("unknown country 'Panamaa' in origin; did you mean Panama (PAN)")
+    assert flags["B"].endswith("; left unresolved")
+    assert flags["D"] == "point (-77.87, 8.39) is outside PAN but inside it with lat and lon swapped"
 
 
 def test_a_row_breaking_two_rules_counts_once(store, write):
@@ -407,13 +535,20 @@ def test_messages_quote_trimmed_text(store, write):
         row(incident_id="   "),
     ]
     run_import(store, write("f.csv", csv_text(*rows)))
-    found = store.execute("SELECT line, rule, value, message FROM quarantine ORDER BY line").fetchall()
-    assert found[0] == (2, "bad_coordinate", "north", "lat 'north' is not a number")
-    assert found[1][:3] == (3, "unknown_country", "Atlantis")
-    assert found[2] == (4, "negative_count", "-3", "migrants_m_adult '-3' is negative")
-    assert found[3][:2] == (5, "missing_id")
-    record = json.loads(store.execute("SELECT record FROM quarantine WHERE line = 2").fetchall()[0][0])
-    assert record["incident_id"] == "B" and record["lat"] == "north"
+    found = store.execute(
+        "SELECT c.incident_id, f.rule, f.value, f.message FROM case_flags f JOIN cases c USING (case_uid) ORDER BY 1"
+    ).fetchall()
+    assert found[0] == ("B", "bad_coordinate", "north", "lat 'north' is not a number")
+    assert found[1][:3] == ("C", "unknown_country", "Atlantis")
+    assert found[2] == (
+        "D",
+        "adjustment",
+        "-3",
+        "migrants_m_adult '-3' is negative: stored as an adjustment of an earlier report, netted in the totals",
+    )
+    assert store.execute("SELECT line, rule FROM quarantine").fetchall() == [(5, "missing_id")]
+    record = json.loads(store.execute("SELECT record FROM quarantine WHERE line = 5").fetchall()[0][0])
+    assert record["incident_id"] is None and record["lat"] == "8.39"
 
 
 COUNT_CELLS = [
@@ -433,6 +568,8 @@ COUNT_CELLS = [
     "nan",
     "inf",
     "-inf",
+    "3000000000",
+    "9223372036854775807",
     None,
 ]
 COORDINATE_CELLS = ["8.39", "-77.87", "0", "95.2", "-200", " 1.5 ", "north", "", " ", "nan", None]
@@ -484,15 +621,15 @@ def test_insertion_order_setting_is_kept(store, write):
                 GOOD_ROWS[0],
                 row(incident_id="B", date="never"),
                 GOOD_ROWS[1] + ",extra",
-                row(incident_id="C", lat="north"),
+                row(incident_id="", lat="north"),
             ),
         ),
     )
     assert result.rows_quarantined == 3
-    assert store.execute("SELECT line, rule FROM quarantine ORDER BY line").fetchall() == [
+    assert store.execute("SELECT line, rule FROM quarantine ORDER BY line, rule").fetchall() == [
         (3, "bad_date"),
         (4, "ragged_row"),
-        (5, "bad_coordinate"),
+        (5, "missing_id"),
     ]
     assert store.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0] is False
 

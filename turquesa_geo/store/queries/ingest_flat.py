@@ -240,8 +240,8 @@ def _canonical_sql(stage: FlatStage, p: Params) -> str:
     looked_up = [
         ("d.d AS _date, d.precision AS _date_part", f"LEFT JOIN m_date d ON d.cell = s.{q(C.DATE)}"),
         (
-            "np.line IS NOT NULL AS _no_point, np.precision AS _point_part",
-            f"LEFT JOIN no_point np ON np.line = s.{LINE_COLUMN}",
+            f"np.{LINE_COLUMN} IS NOT NULL AS _no_point, np.precision AS _point_part",
+            f"LEFT JOIN no_point np ON np.{LINE_COLUMN} = s.{LINE_COLUMN}",
         ),
     ]
     looked_up += [_looked_up(stage, c, "m_country", "iso3", f"k_{c}") for c in C.COUNTRY_COLUMNS]
