@@ -131,7 +131,20 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "attributes_sql": lambda m: [m()],
     "decimal_separators_sql": lambda m: [m()],
     "distinct_cells_sql": lambda m: [m(STAGE, ["date", "lat"])],
-    "errors_sql": lambda m: [m(STAGE, "PNC", D(2026, 1, 1)), m(FlatStage("c", ("date",)), "PNC", D(2026, 1, 1))],
+    "errors_sql": lambda m: [m(STAGE, D(2026, 1, 1)), m(FlatStage("c", ("date",)), D(2026, 1, 1))],
+    "quarantined_sql": lambda m: [m(("missing_id", "bad_date"))],
+    "no_point_sql": lambda m: [m()],
+    "repeats_sql": lambda m: [m(STAGE, "PNC", ("missing_id",))],
+    "parts_sql": lambda m: [m(STAGE, "PNC")],
+    "merges_sql": lambda m: [m()],
+    "merged_sql": lambda m: [m(STAGE)],
+    "flags_sql": lambda m: [m(("missing_id",))],
+    "flagged_lines_sql": lambda m: [m(("missing_id",))],
+    "unmapped_sql": lambda m: [m(STAGE, ["origin", "transport_mode"])],
+    "unmapped_rows_sql": lambda m: [m(STAGE, ["origin", "transport_mode"])],
+    "whole_sql": lambda m: [m("_dead")],
+    # ingest_terms
+    "mapped_terms_sql": lambda m: [m()],
     "max_case_uid_sql": lambda m: [m()],
     "own_values": lambda m: [", ".join(m(STAGE))],
     "row_rules": lambda m: [" ".join(f"{r.value} {r.message} {r.where}" for r in m(STAGE))],
@@ -146,7 +159,9 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     ),
     "insert_cases_sql": lambda m: [m(1)] if m.__module__.endswith("ingest_flat") else [m("NGO", 3)],
     "quarantine_sql": lambda m: (
-        [m(STAGE, 1)] if m.__module__.endswith("ingest_flat") else [m("hp", ["case_id", "prs_gender"], "hp_err", 3)]
+        [m(STAGE, 1, ("missing_id",))]
+        if m.__module__.endswith("ingest_flat")
+        else [m("hp", ["case_id", "prs_gender"], "hp_err", 3)]
     ),
     "delete_replaced_sql": lambda m: [m("cases")],
     # ingest_htcds

@@ -29,12 +29,24 @@ def test_flat_persons_refuse_an_unknown_count_column_naming_it():
         ingest_flat.persons_sql(["victims"])
 
 
-def test_flat_errors_bind_source_and_day():
+def test_flat_errors_bind_the_day():
     today = dt.date(2026, 11, 29)
-    sql, params = ingest_flat.errors_sql(STAGE, "PNC", today)
+    sql, params = ingest_flat.errors_sql(STAGE, today)
     assert sql.startswith("CREATE OR REPLACE TEMP TABLE errs AS WITH checked AS NOT MATERIALIZED")
-    assert {k: params[k] for k in ("source", "today")} == {"source": "PNC", "today": today}
-    assert "PNC" not in sql and "2026" not in sql
+    assert params["today"] == today
+    assert "2026" not in sql
+
+
+def test_flat_repeats_bind_the_source_and_the_quarantine_rules():
+    sql, params = ingest_flat.repeats_sql(STAGE, "PNC", ("missing_id", "bad_date"))
+    assert {k: v for k, v in params.items() if k != "source"} == {"rule_1": "missing_id", "rule_2": "bad_date"}
+    assert params["source"] == "PNC" and "PNC" not in sql and "missing_id" not in sql
+
+
+def test_flat_flags_skip_the_quarantine_rules():
+    sql, params = ingest_flat.flags_sql(("missing_id",))
+    assert sql.startswith("INSERT INTO case_flags (case_uid, rule, column_name, value, message) SELECT")
+    assert "NOT e.rule IN ($rule_1)" in sql and params["rule_1"] == "missing_id"
 
 
 def test_flat_distinct_cells_name_each_column_by_parameter():

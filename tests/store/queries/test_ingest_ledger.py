@@ -12,9 +12,11 @@ def test_record_import_lists_the_imports_columns_and_binds_each_by_name():
     sql, params = ingest_ledger.record_import_sql(values)
     assert sql == (
         "INSERT INTO imports (import_id, file_name, sha256, profile, source, rows_read, rows_accepted, "
-        "rows_quarantined, rows_inserted, rows_updated, rows_unchanged, dropped_columns, ignored_columns, started, "
+        "rows_quarantined, rows_inserted, rows_updated, rows_unchanged, rows_flagged, rows_merged, "
+        "probable_duplicates, dropped_columns, ignored_columns, started, "
         "finished, status) VALUES ($import_id, $file_name, $sha256, $profile, $source, $rows_read, $rows_accepted, "
-        "$rows_quarantined, $rows_inserted, $rows_updated, $rows_unchanged, $dropped_columns, $ignored_columns, "
+        "$rows_quarantined, $rows_inserted, $rows_updated, $rows_unchanged, $rows_flagged, $rows_merged, "
+        "$probable_duplicates, $dropped_columns, $ignored_columns, "
         "$started, $finished, $status)"
     )
     assert params == {**values, "status": "done"}
