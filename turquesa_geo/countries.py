@@ -6,6 +6,7 @@ Reads only the committed files in ``turquesa_geo/data`` (built by ``scripts/buil
 from __future__ import annotations
 
 import gettext
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +53,9 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 #: gettext catalogues of pycountry whose translated ISO names are accepted.
 _CATALOGUES: tuple[str, ...] = ("es", "pt", "pt_BR", "fr")
+#: A leading article ("la Colombie", "los Estados Unidos", "l'Équateur"), tried without when
+#: the whole name names no country ("El Salvador" is a whole name).
+_LEADING_ARTICLE = re.compile(r"^\s*(?:(?:the|el|la|los|las|le|les|o|a|os|as)\s+|l['’]\s*)", re.IGNORECASE)
 #: ISO-2 codes not read as codes: "NA" marks a missing value far more often than Namibia.
 _CODES_READ_AS_MISSING = frozenset({"NA"})
 
@@ -184,7 +188,7 @@ def resolve_country(text: str) -> str | None:
 
     Accepts ISO-2 and ISO-3 codes, the ISO short, common and official names in
     English, Spanish, Portuguese and French, and the curated :data:`ALIASES`,
-    ignoring case, accents and punctuation. Never guesses: see
+    ignoring case, accents, punctuation and a leading article. Never guesses: see
     :func:`suggest_countries` for near misses.
 
     Parameters
@@ -205,13 +209,18 @@ def resolve_country(text: str) -> str | None:
     'DOM'
     >>> resolve_country("pa"), resolve_country("PAN")
     ('PAN', 'PAN')
+    >>> resolve_country("les États-Unis"), resolve_country("El Salvador")
+    ('USA', 'SLV')
     >>> resolve_country("Panamaa") is None
     True
     >>> resolve_country("N/A") is None, resolve_country("") is None
     (True, True)
     """
     code = _code_lookup().get(text.strip().upper())
-    return code if code else _name_lookup().get(normalize_key(text))
+    if code:
+        return code
+    names = _name_lookup()
+    return names.get(normalize_key(text)) or names.get(normalize_key(_LEADING_ARTICLE.sub("", text, count=1)))
 
 
 def suggest_countries(text: str, n: int = 3) -> list[str]:

@@ -1,9 +1,10 @@
 """Controlled vocabularies of the canonical model, as plain data.
 
 Each vocabulary is a list of terms with a stable code and English and Spanish
-labels (shown in any interface language through the gettext catalogs, see :func:`label`); picklists follow the Human Trafficking Case Data Standard (HTCDS) where it
-has one. :func:`resolve_term` accepts a code, either label or a listed alias,
-ignoring case, accents and punctuation.
+labels (shown in any interface language through the gettext catalogs, see :func:`label`);
+picklists follow the Human Trafficking Case Data Standard (HTCDS) where it has one.
+:func:`resolve_term` accepts a code, a label in en/es/pt/fr or a listed alias, ignoring
+case, accents, punctuation and plurals; :func:`suggest_terms` offers near misses, never applied.
 """
 
 from __future__ import annotations
