@@ -12,8 +12,11 @@ from turquesa_geo import columns as C
 from turquesa_geo.i18n import LANGUAGES
 from turquesa_geo.vocab import (
     MULTI_VALUED,
+    SUGGESTION_CUTOFF,
     VOCABULARIES,
     Term,
+    _similarity,
+    _suggestion_choices,
     ambiguous_keys,
     closest_codes,
     codes,
@@ -276,3 +279,28 @@ def test_personal_columns_are_recognised(name):
 @pytest.mark.parametrize("name", ["place", "nationality", "destination", "platforms", "date", "source", "network"])
 def test_model_columns_are_not_personal(name):
     assert not C.looks_personal(name)
+
+
+def _closest_codes_slowly(text: str, choices: dict[str, str], n: int = 3) -> list[str]:
+    """Reference: score every choice with the full similarity, no narrowing."""
+    scored = [(-_similarity(text, choice), index) for index, choice in enumerate(choices) if text]
+    ranked = [index for score, index in sorted(scored) if -score >= SUGGESTION_CUTOFF]
+    return list(dict.fromkeys(list(choices.values())[index] for index in ranked))[:n]
+
+
+_WORDS = sorted(
+    {word for vocabulary in VOCABULARIES for text in _suggestion_choices(vocabulary) for word in text.split()}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    vocabulary=st.sampled_from(sorted(VOCABULARIES)),
+    words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4),
+    typo=st.integers(min_value=0, max_value=30),
+)
+def test_narrowed_suggestions_equal_scoring_every_choice(vocabulary, words, typo):
+    text = " ".join(words)
+    text = text[:typo] + text[typo + 1 :]  # drop one letter, somewhere
+    choices = _suggestion_choices(vocabulary)
+    assert closest_codes(text, choices) == _closest_codes_slowly(text, choices)
