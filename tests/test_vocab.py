@@ -180,6 +180,11 @@ def test_a_key_two_codes_claim_resolves_to_nothing(monkeypatch):
     assert resolve_term("test_clash", "Redes") is None
 
 
+def test_every_code_resolves_to_itself():
+    for name in VOCABULARIES:
+        assert {code: resolve_term(name, code) for code in codes(name)} == {code: code for code in codes(name)}
+
+
 def _strip_accents(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
