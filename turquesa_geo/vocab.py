@@ -1027,10 +1027,13 @@ def _claims(vocabulary: str) -> tuple[dict[str, frozenset[str]], dict[str, froze
 
 @cache
 def _lookup(vocabulary: str) -> tuple[dict[str, str], dict[str, str]]:
+    exact, singular = _claims(vocabulary)
+    return _claimed_once(exact), _claimed_once(singular)
+
+
+def _claimed_once(claims: dict[str, frozenset[str]]) -> dict[str, str]:
     # A key two codes claim names neither: resolving it would be a guess.
-    return tuple(  # type: ignore[return-value]
-        {key: next(iter(codes)) for key, codes in table.items() if len(codes) == 1} for table in _claims(vocabulary)
-    )
+    return {key: next(iter(codes)) for key, codes in claims.items() if len(codes) == 1}
 
 
 def _check_vocabulary(vocabulary: str) -> None:
