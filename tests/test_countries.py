@@ -176,6 +176,45 @@ def test_suggest_countries_contains_the_country(text, suggestion):
     assert len(suggestions) <= 3
 
 
+@pytest.mark.parametrize(
+    ("text", "suggestions"),
+    [
+        ("Panamá City", ["Panama (PAN)"]),
+        ("Brazill", ["Brazil (BRA)"]),
+        ("Colômbiaa", ["Colombia (COL)"]),
+        ("Hayti", ["Haiti (HTI)"]),
+        ("Republica Dominicna", ["Dominican Republic (DOM)", "India (IND)"]),
+        ("Guinea Ecuatoriall", ["Equatorial Guinea (GNQ)", "Guinea (GIN)"]),
+    ],
+)
+def test_suggest_countries_best_first_in_any_language(text, suggestions):
+    assert suggest_countries(text) == suggestions
+
+
+def test_one_shared_word_suggests_no_country():
+    # "República" is in dozens of official names (Afghanistan's, Bangladesh's...): not a reason to suggest them.
+    assert suggest_countries("Republica Dominicna")[0] == "Dominican Republic (DOM)"
+    assert "Afghanistan (AFG)" not in suggest_countries("Republica Dominicna")
+    assert suggest_countries("Estado de Nada Xyz") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "iso3"),
+    [
+        ("la Colombie", "COL"),
+        ("les États-Unis", "USA"),
+        ("los Estados Unidos", "USA"),
+        ("l'Équateur", "ECU"),
+        ("L’Équateur", "ECU"),
+        ("o Brasil", "BRA"),
+        ("El Salvador", "SLV"),
+        ("The Bahamas", "BHS"),
+    ],
+)
+def test_a_leading_article_is_read_past(text, iso3):
+    assert resolve_country(text) == iso3
+
+
 def test_suggest_countries_limits_and_edges():
     assert suggest_countries("Colombai", n=1) == ["Colombia (COL)"]
     assert suggest_countries("") == []

@@ -5,8 +5,8 @@ Reads only the committed files in ``turquesa_geo/data`` (built by ``scripts/buil
 
 from __future__ import annotations
 
-import difflib
 import gettext
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import pycountry
 
-from turquesa_geo.vocab import normalize_key
+from turquesa_geo.vocab import closest_codes, comparable_text, normalize_key
 
 __all__ = [
     "ALIASES",
@@ -53,9 +53,11 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 #: gettext catalogues of pycountry whose translated ISO names are accepted.
 _CATALOGUES: tuple[str, ...] = ("es", "pt", "pt_BR", "fr")
+#: A leading article ("la Colombie", "los Estados Unidos", "l'Équateur"), tried without when
+#: the whole name names no country ("El Salvador" is a whole name).
+_LEADING_ARTICLE = re.compile(r"^\s*(?:(?:the|el|la|los|las|le|les|o|a|os|as)\s+|l['’]\s*)", re.IGNORECASE)
 #: ISO-2 codes not read as codes: "NA" marks a missing value far more often than Namibia.
 _CODES_READ_AS_MISSING = frozenset({"NA"})
-_SUGGESTION_CUTOFF = 0.6
 
 #: Curated aliases (ISO-3 -> spellings) beyond the ISO names in en/es/pt/fr: the
 #: Americas, frequent origins and UN-style names. Each must name one country only.
@@ -186,7 +188,7 @@ def resolve_country(text: str) -> str | None:
 
     Accepts ISO-2 and ISO-3 codes, the ISO short, common and official names in
     English, Spanish, Portuguese and French, and the curated :data:`ALIASES`,
-    ignoring case, accents and punctuation. Never guesses: see
+    ignoring case, accents, punctuation and a leading article. Never guesses: see
     :func:`suggest_countries` for near misses.
 
     Parameters
@@ -207,19 +209,26 @@ def resolve_country(text: str) -> str | None:
     'DOM'
     >>> resolve_country("pa"), resolve_country("PAN")
     ('PAN', 'PAN')
+    >>> resolve_country("les États-Unis"), resolve_country("El Salvador")
+    ('USA', 'SLV')
     >>> resolve_country("Panamaa") is None
     True
     >>> resolve_country("N/A") is None, resolve_country("") is None
     (True, True)
     """
     code = _code_lookup().get(text.strip().upper())
-    return code if code else _name_lookup().get(normalize_key(text))
+    if code:
+        return code
+    names = _name_lookup()
+    return names.get(normalize_key(text)) or names.get(normalize_key(_LEADING_ARTICLE.sub("", text, count=1)))
 
 
 def suggest_countries(text: str, n: int = 3) -> list[str]:
     """Up to ``n`` countries whose names are close to ``text``, as ``"Name (ISO3)"``.
 
-    For quarantine messages only: a suggestion is never applied automatically.
+    Compares ``text`` with every name :func:`resolve_country` accepts (ISO names in
+    en/es/pt/fr and :data:`ALIASES`) with rapidfuzz (see :func:`turquesa_geo.vocab.closest_codes`).
+    For an analyst to choose from: a suggestion is never applied automatically.
 
     Parameters
     ----------
@@ -239,15 +248,24 @@ def suggest_countries(text: str, n: int = 3) -> list[str]:
     ['Panama (PAN)']
     >>> suggest_countries("Colombai", n=1)
     ['Colombia (COL)']
-    >>> suggest_countries("")
-    []
+    >>> suggest_countries(""), suggest_countries("qqqqqqqqqq")
+    ([], [])
     """
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n!r}")
-    names = _name_lookup()
-    matches = difflib.get_close_matches(normalize_key(text), names.keys(), n=len(names), cutoff=_SUGGESTION_CUTOFF)
-    codes = list(dict.fromkeys(names[key] for key in matches))[:n]
+    codes = closest_codes(comparable_text(text), _suggestion_choices(), n)
     return [f"{country_name(code)} ({code})" for code in codes]
+
+
+@lru_cache(maxsize=1)
+def _suggestion_choices() -> dict[str, str]:
+    """Comparable name -> ISO-3 of every name that names one country."""
+    lookup = _name_lookup()
+    names = [*_generated_names(), *((iso3, alias) for iso3, aliases in ALIASES.items() for alias in aliases)]
+    choices: dict[str, str] = {}
+    for iso3, name in names:
+        comparable = comparable_text(name)
+        if comparable and lookup.get(normalize_key(name)) == iso3:
+            choices.setdefault(comparable, iso3)
+    return choices
 
 
 def country_name(iso3: str, lang: str = "en") -> str:
