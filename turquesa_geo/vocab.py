@@ -1286,16 +1286,3 @@ def dimension_name(dimension: str, lang: str = "en") -> str:
     ('Transport mode', 'Modo de transporte')
     """
     return pgettext(lang, "dimension", DIMENSION_NAMES.get(dimension, dimension.replace("_", " ").capitalize()))
-
-
-def suggest_terms(vocabulary: str, text: str, n: int = 3) -> list[str]:
-    """Up to ``n`` codes whose code or labels are close to ``text``, best first (never applied).
-
-    >>> suggest_terms("transport_mode", "aerio")
-    ['air']
-    """
-    from difflib import get_close_matches
-
-    table = _lookup(vocabulary)
-    found = get_close_matches(normalize_key(text), list(table), n=n * 3, cutoff=0.6)
-    return list(dict.fromkeys(table[key] for key in found))[:n]
