@@ -1215,12 +1215,13 @@ UNMAPPED_PREFIX = "?"
 
 
 def term_key(text: str) -> str:
-    """The key under which a raw term is matched and mapped (:func:`normalize_key`).
+    """The key under which a raw term is matched and mapped: folded like :func:`normalize_key`,
+    each word in the singular, so one mapping covers both numbers.
 
-    >>> term_key(" Oferta de  EMPLEO ") == term_key("oferta de empleo")
+    >>> term_key(" Ofertas de  EMPLEO ") == term_key("oferta de empleo")
     True
     """
-    return normalize_key(text)
+    return _singular_key(text)
 
 
 def unmapped_code(text: str) -> str:

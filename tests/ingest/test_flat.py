@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from turquesa_geo.ingest.flat import FLAG_RULES, QUARANTINE_RULES, RULES
 from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.vocab import term_key
 
 FIELDS = HEADER.split(",")
 BASE = dict(zip(FIELDS, GOOD_ROWS[0].split(",")))
@@ -188,7 +189,7 @@ def test_an_unmapped_term_is_kept_as_its_own_code_and_listed(store, write):
         "ORDER BY ALL"
     ).fetchall()
     assert unmapped == [
-        ("B", "country", "transit", "Atlantis", "atlantis"),
+        ("B", "country", "transit", "Atlantis", "atlanti"),
         ("B", "transport_mode", "transport_mode", "Camel", "camel"),
         ("C", "transport_mode", "transport_mode", "camel", "camel"),
     ]
@@ -200,8 +201,9 @@ def test_an_unmapped_term_is_kept_as_its_own_code_and_listed(store, write):
 
 def test_the_term_map_resolves_terms_at_import(store, write):
     store.execute(
-        "INSERT INTO term_map VALUES ('transport_mode', 'camel', 'camel', 'land', 'ana', now()), "
-        "('country', 'atlantis', 'Atlantis', 'CRI', 'ana', now())"
+        "INSERT INTO term_map VALUES ('transport_mode', $camel, 'camel', 'land', 'ana', now()), "
+        "('country', $atlantis, 'Atlantis', 'CRI', 'ana', now())",
+        {"camel": term_key("Camels"), "atlantis": term_key("Atlantis")},
     )
     result = run_import(
         store, write("f.csv", csv_text(row(incident_id="B", transport_mode="camel", origin="Atlantis")))

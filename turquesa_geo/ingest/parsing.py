@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from turquesa_geo.countries import resolve_country
 from turquesa_geo.i18n import N_, LocalizedError
-from turquesa_geo.vocab import normalize_key, resolve_term
+from turquesa_geo.vocab import normalize_key, resolve_term, term_key
 
 __all__ = [
     "MULTI_SPLIT",
@@ -250,9 +250,9 @@ def parse_multi(vocabulary: str, text: str, mapped: Mapping[str, str] | None = N
         token = token.strip()
         if not token:
             continue
-        code = resolve_term(vocabulary, token) or (mapped or {}).get(normalize_key(token))
+        code = resolve_term(vocabulary, token) or (mapped or {}).get(term_key(token))
         if code is None:
-            unknown.setdefault(normalize_key(token), token)
+            unknown.setdefault(term_key(token), token)
         else:
             found.add(code)
     return ParsedList(tuple(sorted(found)), tuple(unknown.values()))
@@ -282,7 +282,7 @@ def parse_route(text: str, mapped: Mapping[str, str] | None = None) -> ParsedRou
     ParsedRoute(countries=('COL', 'PAN', 'CRI'), unknown=())
     >>> parse_route("COL>Atlantis>PAN")
     ParsedRoute(countries=('COL', 'PAN'), unknown=('Atlantis',))
-    >>> parse_route("COL>Atlantis>PAN", {"atlantis": "CRI"}).countries
+    >>> parse_route("COL>Atlantis>PAN", {term_key("Atlantis"): "CRI"}).countries
     ('COL', 'CRI', 'PAN')
     """
     codes: list[str] = []
@@ -291,7 +291,7 @@ def parse_route(text: str, mapped: Mapping[str, str] | None = None) -> ParsedRou
         token = token.strip()
         if not token:
             continue
-        code = resolve_country(token) or (mapped or {}).get(normalize_key(token))
+        code = resolve_country(token) or (mapped or {}).get(term_key(token))
         if code is None:
             if token not in unknown:
                 unknown.append(token)
