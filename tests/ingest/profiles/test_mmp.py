@@ -19,8 +19,10 @@ from turquesa_geo.ingest.profiles.common import note_text
 
 def test_mmp_csv_reconciles_and_reports_what_it_could_not_map(store):
     result = run_import(store, MMP_CSV, profile="mmp")
-    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (8, 6, 2)
-    assert result.quarantine_by_rule == {"bad_count": 1, "null_island": 1}
+    # Nothing is quarantined: the "(0, 0)" placeholder and the "two" dead keep their incidents, flagged.
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (8, 8, 0)
+    assert result.quarantine_by_rule == {}
+    assert result.flags_by_rule == {"bad_count": 1, "null_island": 1, "rounded_coordinates": 2}
     assert result.unmapped_codes == {"migration_route": ["Andean route"]}
     assert "cause_of_death" in result.ignored_columns and "url" in result.ignored_columns
     assert any("several countries of origin" in note_text(note) for note in result.notes)
@@ -99,8 +101,8 @@ def test_mmp_reimport_is_idempotent_and_a_corrected_file_updates_only_what_chang
         MMP_CSV.read_text(encoding="utf-8").replace("2022-03-05,2022,Mar,0,5,5,12", "2022-03-05,2022,Mar,1,4,5,12"),
     )
     second = run_import(store, corrected, profile="mmp")
-    assert (second.rows_inserted, second.rows_updated, second.rows_unchanged) == (0, 1, 5)
-    assert store.execute("SELECT count(*) FROM cases").fetchall()[0][0] == 6
+    assert (second.rows_inserted, second.rows_updated, second.rows_unchanged) == (0, 1, 7)
+    assert store.execute("SELECT count(*) FROM cases").fetchall()[0][0] == 8
     assert (_case(store, "2022.MMP010")["dead"], _case(store, "2022.MMP010")["missing"]) == (1, 4)
 
 
@@ -123,7 +125,8 @@ def test_outcomes_sum_by_country_with_small_counts_protected(store):
         "men_boys": "<5",
         "children": "0",
     }
-    assert table["country"].tolist()[-1] == "At sea or unknown"
+    # The incident whose dead read "two" is kept with its dead not reported: Colombia, 0 counted.
+    assert table["country"].tolist()[-1] == "Colombia" and "At sea or unknown" in table["country"].tolist()
     precision = outcomes.precision_shares(frame)
     assert precision.iloc[0, :2].tolist() == ["Approximate point (1 or 2 decimals)", "<5"]
     assert (precision["share"] == "").all()  # every grade rests on fewer than 5 incidents

@@ -164,7 +164,7 @@ def test_a_source_filter_shows_only_that_source(public_store):
     assert len(_table(at, {"citizenship", "detected_in"})) == 3
     at = _page("corridor_map", **{"from": "2019-01-01", "to": "2023-12-31", "src": "IOM Missing Migrants Project"})
     assert not [d for d in at.dataframe if {"citizenship", "detected_in"} <= set(d.value.columns)]
-    assert len(_table(at, {"incidents", "dead"})) == 6  # PAN, USA, DOM, ECU, MEX and at sea
+    assert len(_table(at, {"incidents", "dead"})) == 7  # PAN, USA, DOM, ECU, MEX, COL and at sea
 
 
 #: Columns of the public-data sections that hold counts of cases, incidents or persons.
