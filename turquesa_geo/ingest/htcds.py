@@ -11,7 +11,10 @@ type is unknown (it has no place on a route: origin, transit or destination), a 
 whose role or crime type is unknown (it cannot be counted on either side). Every other
 row is kept, and what is doubtful is a flag of its case (:data:`HTCDS_FLAG_RULES`): an
 unknown gender or age is counted as ``unknown``, an unknown country is left unresolved,
-an event with a bad or future date is kept without a date, a bad point is left out.
+an event with a bad or future date is kept without a date (a month or a year is a date,
+on its first day, and the case says its precision), a bad point is left out, a point
+outside its event's country is kept. An event kept without a date keeps its place in
+the file's order on the route.
 Terms no vocabulary knows are kept as unmapped terms of the case (``case_unmapped``;
 victim-context terms also as their own code in ``case_attributes``), after the store's
 term map (:func:`turquesa_geo.ingest.terms.mapped_terms`) had its say.
