@@ -68,19 +68,14 @@ _ERROR_COLUMNS = f"{LINE_COLUMN}, {CASE_ID}, column_name, rule, value, message"
 # --- views and lookups -------------------------------------------------------------
 
 
-def _text(cell: str) -> str:
-    """SQL for the text of a cell as every rule reads it: trimmed, blank as NULL."""
-    return f"nullif(trim({cell}), '')"
-
-
 def case_view_sql(table: str, alias: str, columns: Sequence[str]) -> Query:
-    """View ``{table}_v`` of the staged text: the kept ``columns`` trimmed (blank as NULL), the case id
-    column ``alias`` renamed ``case_id``.
+    """View ``{table}_v`` of the staged text (already trimmed, blank as NULL): the kept ``columns``, the case
+    id column ``alias`` renamed ``case_id``.
 
     >>> case_view_sql("hp", "cas_caseid", ["cas_caseid", "prs_gender"])[0]
-    'CREATE OR REPLACE TEMP VIEW hp_v AS SELECT _line, nullif(trim("cas_caseid"), \\'\\') AS case_id, nullif(trim("prs_gender"), \\'\\') AS "prs_gender" FROM hp'
+    'CREATE OR REPLACE TEMP VIEW hp_v AS SELECT _line, "cas_caseid" AS case_id, "prs_gender" FROM hp'
     """
-    kept = [f"{_text(q(alias))} AS {CASE_ID}", *(f"{_text(q(c))} AS {q(c)}" for c in columns if c != alias)]
+    kept = [f"{q(alias)} AS {CASE_ID}", *(q(c) for c in columns if c != alias)]
     table = plain_ident(table)
     return f"CREATE OR REPLACE TEMP VIEW {table}_v AS SELECT {LINE_COLUMN}, {', '.join(kept)} FROM {table}", {}
 
@@ -455,12 +450,14 @@ def undated_persons_sql(quarantine_rules: Sequence[str]) -> Query:
 
 # --- assembling cases ----------------------------------------------------------------
 
-#: The date an event is ordered by: its own; for an event kept without a date, that of the dated
-#: event before it in the file (or, for the first ones, after it), so it keeps its place in the file.
-_ORDER_DATE = (
-    f"coalesce(event_date, last_value(event_date IGNORE NULLS) OVER (PARTITION BY {CASE_ID} ORDER BY {LINE_COLUMN} "
-    f"ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), first_value(event_date IGNORE NULLS) OVER "
-    f"(PARTITION BY {CASE_ID} ORDER BY {LINE_COLUMN} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))"
+#: The date an event kept without a date is ordered by: that of the dated event before it in the
+#: file (or, for the first ones, after it), so it keeps its place in the file. Computed only for the
+#: cases that have such an event (usually none).
+_FILL_DATE = (
+    f"SELECT {LINE_COLUMN}, coalesce(last_value(event_date IGNORE NULLS) OVER (PARTITION BY {CASE_ID} "
+    f"ORDER BY {LINE_COLUMN} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), first_value(event_date IGNORE NULLS) "
+    f"OVER (PARTITION BY {CASE_ID} ORDER BY {LINE_COLUMN} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)) "
+    f"AS fill_date FROM kept WHERE {CASE_ID} IN (SELECT {CASE_ID} FROM kept WHERE event_date IS NULL)"
 )
 
 
@@ -468,7 +465,7 @@ def route_events_sql(route_role_of_event: Mapping[str, str]) -> Query:
     """Statement of table ``h_ev``: the events kept (not in ``he_out``) with their place on the route, numbered in order.
 
     The order is the file's ``hte_Sequence``, then the date, then the line; an event kept
-    without a date takes its place in the file (:data:`_ORDER_DATE`).
+    without a date takes its place in the file (:data:`_FILL_DATE`).
 
     ``route_role_of_event`` maps each event type to its route role; both travel as parameters.
 
@@ -481,15 +478,16 @@ def route_events_sql(route_role_of_event: Mapping[str, str]) -> Query:
         params[f"event_type_{i}"], params[f"route_role_{i}"] = event_type, route_role
     roles = " ".join(f"WHEN $event_type_{i} THEN $route_role_{i}" for i in range(len(route_role_of_event)))
     return (
-        f"CREATE OR REPLACE TEMP TABLE h_ev AS SELECT {CASE_ID}, {LINE_COLUMN}, event_type, "
+        f"CREATE OR REPLACE TEMP TABLE h_ev AS WITH kept AS (SELECT * FROM h_events "
+        f"WHERE {LINE_COLUMN} NOT IN {_held('he_out')}) SELECT {CASE_ID}, {LINE_COLUMN}, event_type, "
         f"CASE event_type {roles} END AS route_role, country, place, lat, lon, event_date, "
         f"CASE WHEN event_date IS NOT NULL THEN date_part END AS date_part, "
         f"CASE WHEN lat IS NOT NULL THEN {params.bind('precision', 'point')} "
         f"WHEN place IS NOT NULL THEN {params.bind('precision', 'place')} "
         f"ELSE {params.bind('precision', 'country')} END AS precision, "
         f"row_number() OVER (PARTITION BY {CASE_ID} ORDER BY seq NULLS LAST, _order_date NULLS LAST, {LINE_COLUMN}) - 1 "
-        f"AS seq FROM (SELECT *, {_ORDER_DATE} AS _order_date FROM h_events "
-        f"WHERE {LINE_COLUMN} NOT IN {_held('he_out')})",
+        f"AS seq FROM (SELECT k.*, coalesce(k.event_date, f.fill_date) AS _order_date FROM kept k "
+        f"LEFT JOIN ({_FILL_DATE}) f USING ({LINE_COLUMN}))",
         dict(params),
     )
 
