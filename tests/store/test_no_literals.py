@@ -161,27 +161,35 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "quarantine_sql": lambda m: (
         [m(STAGE, 1, ("missing_id",))]
         if m.__module__.endswith("ingest_flat")
-        else [m("hp", ["case_id", "prs_gender"], "hp_err", 3)]
+        else [m("hp", ["case_id", "prs_gender"], "hp_err", 3, ("missing_id", "undated_case"))]
     ),
     "delete_replaced_sql": lambda m: [m("cases")],
     # ingest_htcds
     "accepted_persons_sql": lambda m: [m()],
     "case_attributes_sql": lambda m: [m(VICTIM)],
+    "case_flags_sql": lambda m: [m()],
     "case_uids_sql": lambda m: [m(10)],
     "case_view_sql": lambda m: [m("hp", "cas_caseid", ["cas_caseid", "prs_gender"])],
     "cases_sql": lambda m: [m("trafficking")],
     "cases_to_write_sql": lambda m: [m("NGO")],
     "distinct_sql": lambda m: [m("he", "hte_country")],
     "event_errors_sql": lambda m: [m(EVENTS, D(2026, 1, 1))],
-    "events_sql": lambda m: [m("he", H_COLUMNS, EVENTS)],
+    "event_unmapped_sql": lambda m: [m(EVENTS)],
+    "events_sql": lambda m: [m("he", H_COLUMNS, EVENTS, D(2026, 1, 1))],
+    "flag_counts_sql": lambda m: [m("hp_err", "hp_out")],
+    "held_lines_sql": lambda m: [m("he_err", "he_out", ("missing_id", "undated_case"))],
     "insert_attributes_sql": lambda m: [m()],
     "insert_events_sql": lambda m: [m()],
+    "insert_flags_sql": lambda m: [m()],
     "insert_persons_sql": lambda m: [m()],
-    "outcomes_sql": lambda m: [m("h_persons", "hp_err")],
+    "insert_unmapped_sql": lambda m: [m()],
+    "outcomes_sql": lambda m: [m("h_persons", "hp_out")],
     "person_errors_sql": lambda m: [m(PERSONS, VICTIM)],
+    "person_unmapped_sql": lambda m: [m(PERSONS, VICTIM)],
     "route_events_sql": lambda m: [m({"recruitment": "origin", "transit": "transit"})],
-    "undated_events_sql": lambda m: [m("hte_date")],
-    "undated_persons_sql": lambda m: [m()],
+    "undated_events_sql": lambda m: [m("hte_date", ("missing_id", "undated_case"))],
+    "undated_persons_sql": lambda m: [m(("missing_id", "undated_case"))],
+    "unmapped_counts_sql": lambda m: [m("hp_unm")],
     "written_sql": lambda m: [m()],
     # ingest_ledger
     "count_lines_sql": lambda m: [m("errs")],
