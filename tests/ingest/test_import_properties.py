@@ -201,11 +201,16 @@ def shared_store(tmp_path_factory):
     con.close()
 
 
+#: Examples the property found, kept: a crime type of separators only (it has text, and no term: it must be
+#: quarantined, not stored as a case without a crime type); a file whose one row is ragged and holds a quoted
+#: line break (read by the exact reader, it must be quarantined, not refused as having no data rows).
 SEPARATORS_ONLY = [Row(("P1", "S", "2024-03-05", ";", "", "", "", "", "", "", "", ""))]
+RAGGED_MULTILINE_ONLY = [Row(("A1", "S", "2024-03-05", "trafficking", "", "", "", "", "Metetí\nDarién", "", "", ""), 1)]
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @example(rows=SEPARATORS_ONLY)
+@example(rows=RAGGED_MULTILINE_ONLY)
 @given(rows=flat_files())
 def test_every_row_is_accepted_or_quarantined_and_only_rows_that_cannot_be_a_case_are_quarantined(shared_store, rows):
     con, folder = shared_store
