@@ -33,15 +33,10 @@ PORTUGUESE = MESSY / "policia_federal_brasil_2023.csv"
 FRENCH = MESSY / "gendarmerie_guyane_france_2023.csv"
 VINTAGE_2023, VINTAGE_2024 = MESSY / "vintage_2023.csv", MESSY / "vintage_2024.csv"
 
-VICTIM_F_ADULT, VICTIM_F_MINOR, VICTIM_M_ADULT = (
-    ("victim", "female", "adult"),
-    ("victim", "female", "minor"),
-    (
-        "victim",
-        "male",
-        "adult",
-    ),
-)
+#: (role, gender, age group) of the count columns the files use.
+VICTIM_F_ADULT = ("victim", "female", "adult")
+VICTIM_F_MINOR = ("victim", "female", "minor")
+VICTIM_M_ADULT = ("victim", "male", "adult")
 MIGRANT_ADULT, MIGRANT_MINOR = ("migrant", "unknown", "adult"), ("migrant", "unknown", "minor")
 SUSPECT_M_ADULT = ("suspect", "male", "adult")
 
