@@ -557,11 +557,12 @@ def _build_source_map(con, info: StageInfo) -> None:
 def _resolve_terms(column: str, vocabulary: str, text: str, mapped: dict[str, str]) -> _Resolved:
     """The codes a cell's text resolves to, and its tokens no vocabulary (nor the term map) knows.
 
-    A single-valued column takes exactly one term: several known terms are, together, unknown.
+    A single-valued column takes exactly one term: several known terms, or none (a cell of
+    separators only), are together one unknown term.
     """
     parsed = parse_multi(vocabulary, text, mapped)
     if column in _SINGLE_TERM_COLUMNS and (len(parsed.codes) != 1 or parsed.unknown):
-        return _Resolved(None, None, (text,) if parsed.codes or parsed.unknown else ())
+        return _Resolved(None, None, (text,))
     attr = [*parsed.codes, *(unmapped_code(t) for t in parsed.unknown)]
     return _Resolved(";".join(parsed.codes) or None, ";".join(attr) or None, parsed.unknown)
 

@@ -540,7 +540,7 @@ def _stage_csv_python(con, text: str, name: str, table: str, delimiter: str, col
         ) from None
     arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
     arrays.update({col: pa.array(vals, pa.string()) for col, vals in zip(columns, values)})
-    info = _stage_arrow(con, pa.table(arrays), table, "csv")
+    info = _stage_arrow(con, pa.table(arrays), table, "csv", allow_empty=bool(ragged))
     info.delimiter, info.ragged = delimiter, ragged
     return info
 
@@ -764,9 +764,11 @@ def _json_value(value: object) -> object:
     return value
 
 
-def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str) -> StageInfo:
+def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str, *, allow_empty: bool = False) -> StageInfo:
+    """Stage an Arrow table of text cells; refused when it has no row, unless ``allow_empty``
+    (a CSV whose every row is ragged still has rows to quarantine)."""
     columns = [c for c in table_data.column_names if c != LINE_COLUMN]
-    if table_data.num_rows == 0:
+    if table_data.num_rows == 0 and not allow_empty:
         raise ImportRefused(N_("the file has a header but no data rows"))
     con.register("_arrow_stage", table_data)
     con.execute(copy_to_temp_sql(f"{table}_raw", "_arrow_stage"))

@@ -895,7 +895,7 @@ def delete_replaced_sql(table: str) -> Query:
     'DELETE FROM cases WHERE case_uid IN (SELECT _old_uid FROM ins WHERE _old_uid IS NOT NULL)'
     >>> delete_replaced_sql("imports")
     Traceback (most recent call last):
-    ValueError: table 'imports' is not one of case_persons, case_events, case_attributes, cases
+    ValueError: table 'imports' is not one of case_persons, case_events, case_attributes, case_flags, case_unmapped, cases
     """
     if table not in CASE_TABLES:
         raise ValueError(f"table {table!r} is not one of {', '.join(CASE_TABLES)}")
