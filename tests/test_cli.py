@@ -61,12 +61,16 @@ def test_status_and_quarantine_export(tmp_path, write, capsys):
     status = json.loads(capsys.readouterr().out)
     years = {(r["crime_type"], r["year"]): r["cases"] for r in status["cases_by_crime_type_and_year"]}
     assert years == {("smuggling", 2024): "<5", ("trafficking", 2023): "<5", ("trafficking", 2024): "<5"}
-    assert status["quarantine_by_rule"] == [{"rule": "bad_date", "rows": 1, "problems": 1}]
+    assert status["quarantine_by_rule"] == [{"rule": "bad_date", "rows": 1, "open": 1, "problems": 1}]
+    assert status["open_quarantine"] == [{"import_id": 1, "file_name": "c.csv", "open": 1, "rules": "bad_date"}]
+    assert [r["quarantine_open"] for r in status["last_imports"]] == [1]
     out = tmp_path / "q.csv"
     assert main(["quarantine", "--import", "1", "--out", str(out), "--db", db]) == 0
     text = out.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("quarantine_line,quarantine_rules,quarantine_messages,incident_id")
+    header = "quarantine_import,quarantine_line,quarantine_rules,quarantine_messages,incident_id,source,date"
+    assert text.splitlines()[0].startswith(header)
     assert ",'=1+1," in text  # neutralised: no formula runs when the sheet opens
+    assert ",8.39,-77.87," in text  # numbers stay numbers
     assert main(["quarantine", "--import", "7", "--db", db]) == 1
 
 
