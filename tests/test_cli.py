@@ -74,6 +74,31 @@ def test_status_and_quarantine_export(tmp_path, write, capsys):
     assert main(["quarantine", "--import", "7", "--db", db]) == 1
 
 
+def test_quarantine_lists_open_rows_by_default_and_resolved_ones_with_all(tmp_path, write, capsys):
+    db = str(tmp_path / "s.duckdb")
+    undated = GOOD_ROWS[0].replace("A1,", "A9,").replace("2024-03-05", "")
+    main(["import", str(write("c.csv", csv_text(*GOOD_ROWS, undated))), "--db", db])
+    capsys.readouterr()
+    out = tmp_path / "open.csv"
+    assert main(["quarantine", "--out", str(out), "--db", db]) == 0  # every import's open rows
+    assert capsys.readouterr().out == f"1 open quarantine entries written to {out}\n"
+    fixed = out.read_text(encoding="utf-8-sig").replace("A9,PNC,,", "A9,PNC,2024-03-07,")
+    assert main(["import", str(write("fixed.csv", fixed)), "--db", db]) == 0
+    report = capsys.readouterr().out
+    assert "read 1 = accepted 1 + quarantined 0" in report
+    assert "quarantined rows of earlier imports resolved: 1" in report
+    assert "columns not in the model" not in report
+    assert main(["quarantine", "--db", db]) == 0
+    assert capsys.readouterr().out == "(nothing quarantined)\n"
+    assert main(["quarantine", "--import", "1", "--all", "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Import", "Line", "Column", "Rule", "Value", "Message", "Resolved", "by", "import"]
+    assert lines[2].split() == ["1", "5", "date", "missing_date", "date", "is", "empty", "2"]
+    assert main(["quarantine", "--all", "--db", db, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [(r["import_id"], r["line"], r["rule"], r["resolved_by"]) for r in rows] == [(1, 5, "missing_date", 2)]
+
+
 def test_status_protects_cells_beside_another_breakdown_of_the_total(tmp_path, write, capsys):
     # Sources PNC 7 and OIM 1: with the store's total (8) PNC would give OIM away, so both hide;
     # likewise smuggling 7 beside trafficking 1 in 2024.

@@ -127,3 +127,23 @@ def test_cli_imports_an_htcds_pair(tmp_path, pair, capsys):
     assert "read 6 = accepted 4 + quarantined 2" in out and "read 8 = accepted 6 + quarantined 2" in out
     assert main(["import", str(pair[0]), "--profile", "htcds", "--db", db]) == 1
     assert "takes two files" in capsys.readouterr().err
+
+
+def test_a_corrected_pair_resolves_the_quarantine_of_the_first(store, pair, write):
+    import_htcds(store, *pair, source="REDTRAM", today=TODAY)
+    persons = write("persons-2.csv", PERSONS.replace("Robot", "Male"))
+    dated = EVENTS.replace("Atlantis", "Paraguay").replace(
+        "H4,Recruitment,Peru,,,,", "H4,Recruitment,Peru,,2024-02-02,,"
+    )
+    again_persons, again_events = import_htcds(
+        store, persons, write("events-2.csv", dated), source="REDTRAM", today=TODAY
+    )
+    assert (again_persons.import_id, again_events.import_id) == (3, 4)
+    assert (again_persons.rows_quarantined, again_events.rows_quarantined) == (0, 0)
+    assert again_persons.quarantine_resolved == 4  # each of the four quarantined lines, by source and case id
+    assert store.execute("SELECT DISTINCT import_id, line, resolved_by FROM quarantine ORDER BY 1, 2").fetchall() == [
+        (1, 6, 3),
+        (1, 7, 3),
+        (2, 8, 3),
+        (2, 9, 3),
+    ]
