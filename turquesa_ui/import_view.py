@@ -178,12 +178,14 @@ def _show_open_entries(con, import_id: int | None) -> None:
 
 def show_open_quarantine() -> None:
     """Every import's open quarantine: rows still open per import, and one download of them all."""
-    _ = tr(current_lang())
+    lang = current_lang()
+    _ = tr(lang)
     con = store_cursor()
     per_import = inventory.open_quarantine(con)
     if per_import.empty:
         return
-    with st.expander(_("Open quarantine of every import ({n} rows)").format(n=int(per_import["open"].sum()))):
+    rows = format_number(int(per_import["open"].sum()), lang)
+    with st.expander(_("Open quarantine of every import ({n} rows)").format(n=rows)):
         st.dataframe(
             per_import,
             hide_index=True,
