@@ -64,7 +64,9 @@ cols[3].metric(_("Suspects"), format_count(totals["suspects"], lang=lang))
 cols[4].metric(
     _("Imports"),
     format_number(totals["imports"], lang),
-    help=_("{n} rows in quarantine").format(n=format_number(totals["quarantined"], lang)),
+    help=_("{n} rows in quarantine, {open} of them still open (not resolved by a later import)").format(
+        n=format_number(totals["quarantined"], lang), open=format_number(totals["quarantine_open"], lang)
+    ),
 )
 
 st.plotly_chart(
@@ -112,6 +114,7 @@ with right:
             "rows_read",
             "rows_accepted",
             "rows_quarantined",
+            "quarantine_open",
             "rows_updated",
             "finished",
         ],
@@ -121,6 +124,9 @@ with right:
             "rows_read": _("Read"),
             "rows_accepted": _("Accepted"),
             "rows_quarantined": _("Quarantined"),
+            "quarantine_open": st.column_config.NumberColumn(
+                _("Still open"), help=_("Quarantined rows no later import has resolved")
+            ),
             "rows_updated": _("Updated"),
             "finished": st.column_config.DatetimeColumn(_("Finished")),
         },

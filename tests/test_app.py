@@ -15,7 +15,7 @@ from conftest import GOOD_ROWS, csv_text, run_import
 from streamlit.testing.v1 import AppTest
 
 from turquesa_geo.cooperation import CONTACTS_ENV, contacts_missing
-from turquesa_geo.store.connection import connect
+from turquesa_geo.store.connection import DB_ENV, connect
 from turquesa_ui.import_view import run_imports
 from turquesa_ui.state import LAST_IMPORTS
 from turquesa_ui.store import UPLOAD_PREFIX, upload_folder
@@ -76,6 +76,34 @@ def test_import_page_shows_the_reconciliation_and_quarantine(app_store):
     assert any("reconciled." in c.value for c in at.caption)
     rules = at.dataframe[0].value
     assert rules["rule"].tolist() == ["bad_date"]
+    assert (rules["rows"].tolist(), rules["open"].tolist()) == ([1], [1])
+    assert at.dataframe[1].value["line"].tolist() == [11]
+    # Every import's open quarantine, below the results: per import, then the rows, with one download.
+    assert [e.label for e in at.expander] == ["Open quarantine of every import (1 rows)"]
+    assert at.dataframe[2].value[["import_id", "file_name", "open", "rules"]].values.tolist() == [
+        [1, "cases.csv", 1, "bad_date"]
+    ]
+    assert at.dataframe[3].value[["import_id", "line", "rule"]].values.tolist() == [[1, 11, "bad_date"]]
+    assert len(at.get("download_button")) == 2
+
+
+def test_import_page_says_what_an_import_resolved_and_what_is_still_open(app_store, write):
+    con = connect(os.environ[DB_ENV])
+    fixed = csv_text(GOOD_ROWS[0].replace("2024-03-05", "2024-03-06"))  # A1 of PNC: the row quarantined at line 11
+    second = run_import(con, write("fixed.csv", fixed))
+    con.close()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/import_files.py").run()
+    at.session_state[LAST_IMPORTS] = [app_store.to_dict(), second.to_dict()]
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["1 quarantined rows of earlier imports are resolved by this import."]
+    assert at.dataframe[0].value["open"].tolist() == [0]
+    assert any("Every quarantined row is resolved" in c.value for c in at.caption)
+    assert not at.expander  # nothing open anywhere
+    at.switch_page("pages/home.py").run()
+    imports = at.dataframe[1].value
+    assert imports[["import_id", "rows_quarantined", "quarantine_open"]].values.tolist() == [[2, 0, 0], [1, 1, 0]]
 
 
 def _deck_spec(at: AppTest) -> dict:

@@ -61,13 +61,42 @@ def test_status_and_quarantine_export(tmp_path, write, capsys):
     status = json.loads(capsys.readouterr().out)
     years = {(r["crime_type"], r["year"]): r["cases"] for r in status["cases_by_crime_type_and_year"]}
     assert years == {("smuggling", 2024): "<5", ("trafficking", 2023): "<5", ("trafficking", 2024): "<5"}
-    assert status["quarantine_by_rule"] == [{"rule": "bad_date", "rows": 1, "problems": 1}]
+    assert status["quarantine_by_rule"] == [{"rule": "bad_date", "rows": 1, "open": 1, "problems": 1}]
+    assert status["open_quarantine"] == [{"import_id": 1, "file_name": "c.csv", "open": 1, "rules": "bad_date"}]
+    assert [r["quarantine_open"] for r in status["last_imports"]] == [1]
     out = tmp_path / "q.csv"
     assert main(["quarantine", "--import", "1", "--out", str(out), "--db", db]) == 0
     text = out.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("quarantine_line,quarantine_rules,quarantine_messages,incident_id")
+    header = "quarantine_import,quarantine_line,quarantine_rules,quarantine_messages,incident_id,source,date"
+    assert text.splitlines()[0].startswith(header)
     assert ",'=1+1," in text  # neutralised: no formula runs when the sheet opens
+    assert ",8.39,-77.87," in text  # numbers stay numbers
     assert main(["quarantine", "--import", "7", "--db", db]) == 1
+
+
+def test_quarantine_lists_open_rows_by_default_and_resolved_ones_with_all(tmp_path, write, capsys):
+    db = str(tmp_path / "s.duckdb")
+    undated = GOOD_ROWS[0].replace("A1,", "A9,").replace("2024-03-05", "")
+    main(["import", str(write("c.csv", csv_text(*GOOD_ROWS, undated))), "--db", db])
+    capsys.readouterr()
+    out = tmp_path / "open.csv"
+    assert main(["quarantine", "--out", str(out), "--db", db]) == 0  # every import's open rows
+    assert capsys.readouterr().out == f"1 open quarantine entries written to {out}\n"
+    fixed = out.read_text(encoding="utf-8-sig").replace("A9,PNC,,", "A9,PNC,2024-03-07,")
+    assert main(["import", str(write("fixed.csv", fixed)), "--db", db]) == 0
+    report = capsys.readouterr().out
+    assert "read 1 = accepted 1 + quarantined 0" in report
+    assert "quarantined rows of earlier imports resolved: 1" in report
+    assert "columns not in the model" not in report
+    assert main(["quarantine", "--db", db]) == 0
+    assert capsys.readouterr().out == "(nothing quarantined)\n"
+    assert main(["quarantine", "--import", "1", "--all", "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Import", "Line", "Column", "Rule", "Value", "Message", "Resolved", "by", "import"]
+    assert lines[2].split() == ["1", "5", "date", "missing_date", "date", "is", "empty", "2"]
+    assert main(["quarantine", "--all", "--db", db, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [(r["import_id"], r["line"], r["rule"], r["resolved_by"]) for r in rows] == [(1, 5, "missing_date", 2)]
 
 
 def test_status_protects_cells_beside_another_breakdown_of_the_total(tmp_path, write, capsys):

@@ -117,6 +117,10 @@ NOT_COUNT_COLUMNS = {
     "rows_inserted": "file rows",
     "rows_updated": "file rows",
     "rows_unchanged": "file rows",
+    "quarantine_open": "file rows",
+    "open": "file rows",
+    "rules": "rule codes",
+    "resolved_by": "an id",
     # The quarantine listing: the rejected file's own cells, shown back to who uploaded it.
     "line": "a line number",
     "column_name": "a name",

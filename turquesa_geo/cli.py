@@ -42,6 +42,7 @@ from turquesa_geo.filters import FILTER_FIELDS, describe, from_query_params, to_
 from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
 from turquesa_geo.ingest.flat import PROFILES, ImportResult, import_file
 from turquesa_geo.ingest.htcds import import_htcds
+from turquesa_geo.ingest.ledger import quarantine_entries
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
@@ -103,10 +104,17 @@ HEADINGS = {
     "rows_read": N_("Read"),
     "rows_accepted": N_("Accepted"),
     "rows_quarantined": N_("Quarantined"),
+    "quarantine_open": N_("Still open"),
     "rows_updated": N_("Updated"),
     "finished": N_("Finished"),
     "rule": N_("Rule"),
+    "rules": N_("Rules"),
     "rows": N_("Rows"),
+    "open": N_("Still open"),
+    "column_name": N_("Column"),
+    "value": N_("Value"),
+    "message": N_("Message"),
+    "resolved_by": N_("Resolved by import"),
     "problems": N_("Problems"),
     "quarter": N_("Quarter"),
     "reporters": N_("Reporters"),
@@ -130,6 +138,7 @@ SECTION_TITLES = {
     "sources": N_("Sources"),
     "last_imports": N_("Last imports"),
     "quarantine_by_rule": N_("Quarantine by rule"),
+    "open_quarantine": N_("Open quarantine by import"),
 }
 
 
@@ -211,6 +220,8 @@ def _describe_import(result: ImportResult) -> str:
             "  "
             + _("see them with: {command}").format(command=f"turquesa quarantine --import {r.import_id} --out FILE.csv")
         )
+    if r.quarantine_resolved:
+        lines.append("  " + _("quarantined rows of earlier imports resolved: {n}").format(n=r.quarantine_resolved))
     for column, codes in r.unmapped_codes.items():
         lines.append(
             "  "
@@ -289,6 +300,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "sources": (sql.sources_summary(), ("cases",), ()),
         "last_imports": (sql.recent_imports(args.last), (), ()),
         "quarantine_by_rule": (sql.quarantine_by_rule(), (), ()),
+        "open_quarantine": (sql.open_quarantine_by_import(), (), ()),
     }
     data, text = {}, []
     for title, (query, protected, keys) in sections.items():
@@ -313,28 +325,35 @@ def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str
     return rows
 
 
+#: Columns of a quarantine entry the table output shows (JSON has them all, the CSV the rows to correct).
+QUARANTINE_TABLE = ("import_id", "line", "column_name", "rule", "value", "message")
+
+
 def cmd_quarantine(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
-    exists = con.execute(*sql.import_exists(args.import_id)).fetchall()[0][0]
-    if not exists:
+    if args.import_id is not None and not con.execute(*sql.import_exists(args.import_id)).fetchall()[0][0]:
         raise CliError(
             _("no import {id} in {db}; see 'turquesa status'").format(id=args.import_id, db=resolve_db_path(args.db))
         )
-    headers, rows = _query(con, sql.quarantine_rows(args.import_id))
+    headers, rows = quarantine_entries(con, args.import_id, include_resolved=args.all)
     if args.out:
         write_quarantine_csv(rows, headers, args.out)
-        print(
-            _("{n} quarantine entries of import {id} written to {out}").format(
-                n=len(rows), id=args.import_id, out=args.out
-            )
-        )
+        print(_quarantine_written(len(rows), args))
         return 0
+    shown = [*QUARANTINE_TABLE, "resolved_by"] if args.all else list(QUARANTINE_TABLE)
+    at = [headers.index(h) for h in shown]
     _emit(
         {"import_id": args.import_id, "rows": [dict(zip(headers, r)) for r in rows]},
-        format_table([r[:5] for r in rows], _headings(headers[:5])) if rows else _("(nothing quarantined)"),
+        format_table([[r[i] for i in at] for r in rows], _headings(shown)) if rows else _("(nothing quarantined)"),
         args.format,
     )
     return 0
+
+
+def _quarantine_written(n: int, args: argparse.Namespace) -> str:
+    if args.import_id is None:
+        return _("{n} open quarantine entries written to {out}").format(n=n, out=args.out)
+    return _("{n} quarantine entries of import {id} written to {out}").format(n=n, id=args.import_id, out=args.out)
 
 
 def _filters_from_args(args: argparse.Namespace):
@@ -730,8 +749,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("quarantine", help="list or export the quarantined rows of an import")
-    p.add_argument("--import", dest="import_id", type=int, required=True, metavar="N")
+    p = sub.add_parser("quarantine", help="list or export the open quarantined rows (of an import, or of all)")
+    p.add_argument(
+        "--import", dest="import_id", type=int, metavar="N", help="only this import's (default: every import's)"
+    )
+    p.add_argument(
+        "--all", action="store_true", help="resolved rows too (a later import accepted them or took them again)"
+    )
     p.add_argument("--out", help="write a CSV for correction and re-import")
     _add_common(p)
     p.set_defaults(func=cmd_quarantine)

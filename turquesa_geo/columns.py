@@ -23,6 +23,8 @@ __all__ = [
     "DETAIL_TEXT_COLUMNS",
     "DETECTION_COUNTRY",
     "FLAT_COLUMNS",
+    "FORMULA_GUARD",
+    "FORMULA_PREFIXES",
     "INCIDENT_ID",
     "LAT",
     "LON",
@@ -31,10 +33,17 @@ __all__ = [
     "MULTI_VALUE_COLUMNS",
     "NATIONALITY",
     "NETWORK",
+    "NUMBER_PATTERN",
     "ORIGIN",
     "OUTCOME_COLUMNS",
     "PERSONAL_COLUMN_PATTERN",
     "PLACE",
+    "QUARANTINE_FILE_COLUMNS",
+    "QUARANTINE_IMPORT_COLUMN",
+    "QUARANTINE_LINE_COLUMN",
+    "QUARANTINE_MESSAGES_COLUMN",
+    "QUARANTINE_RAW_COLUMN",
+    "QUARANTINE_RULES_COLUMN",
     "REPORTING_COUNTRY",
     "REQUIRED_COLUMNS",
     "SCALAR_TEXT_COLUMNS",
@@ -42,6 +51,7 @@ __all__ = [
     "TRANSIT",
     "TRANSIT_SEPARATOR",
     "count_column",
+    "is_number_text",
     "looks_personal",
     "parse_count_column",
 ]
@@ -204,3 +214,47 @@ def looks_personal(column: str) -> bool:
     """
     key = re.sub(r"[^0-9a-z]+", "_", column.strip().lower()).strip("_")
     return bool(PERSONAL_COLUMN_PATTERN.search(key))
+
+
+# --- cells of a file a spreadsheet has opened ------------------------------------------
+
+#: First characters that make a spreadsheet run a cell as a formula.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+#: What a written file puts before a text cell starting with one of :data:`FORMULA_PREFIXES`, so that it
+#: reads as text; the importer takes exactly one away again in a quarantine download, where a formula
+#: prefix follows it.
+FORMULA_GUARD = "'"
+
+#: A number as files write it: a sign, digits, one decimal point or comma, an exponent. Such a cell
+#: never runs as a formula and is written as it is (``-77.9``, ``-77,9``, ``+5``, ``-3``, ``1e-3``).
+NUMBER_PATTERN = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def is_number_text(text: str) -> bool:
+    """Tell whether a cell's whole text is a number (:data:`NUMBER_PATTERN`), decimal comma included.
+
+    >>> is_number_text("-77.9"), is_number_text("-77,9"), is_number_text("+5"), is_number_text("-3")
+    (True, True, True, True)
+    >>> is_number_text("-1+2"), is_number_text("=1"), is_number_text(" -3"), is_number_text("")
+    (False, False, False, False)
+    """
+    return NUMBER_PATTERN.fullmatch(text) is not None
+
+
+#: Columns a quarantine download adds before the row as it was read: the import and line the row was
+#: quarantined from, its rules and messages, and the raw text of a row that could not be split into
+#: fields. The importer recognises them, ignores them without reporting them, and reads the first two
+#: to close the quarantine entries a corrected row answers.
+QUARANTINE_IMPORT_COLUMN = "quarantine_import"
+QUARANTINE_LINE_COLUMN = "quarantine_line"
+QUARANTINE_RULES_COLUMN = "quarantine_rules"
+QUARANTINE_MESSAGES_COLUMN = "quarantine_messages"
+QUARANTINE_RAW_COLUMN = "quarantine_raw"
+QUARANTINE_FILE_COLUMNS: tuple[str, ...] = (
+    QUARANTINE_IMPORT_COLUMN,
+    QUARANTINE_LINE_COLUMN,
+    QUARANTINE_RULES_COLUMN,
+    QUARANTINE_MESSAGES_COLUMN,
+    QUARANTINE_RAW_COLUMN,
+)

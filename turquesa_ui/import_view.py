@@ -4,10 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from turquesa_geo.exports.tables import csv_bytes, quarantine_for_correction
+from turquesa_geo.exports.tables import quarantine_csv_bytes
 from turquesa_geo.i18n import N_, format_number
 from turquesa_geo.ingest.flat import RULES, import_file
 from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds
+from turquesa_geo.ingest.ledger import quarantine_entries
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.ingest.readers import ImportRefused
@@ -105,6 +106,12 @@ def show_result(result: dict) -> None:
         )
     for note in result.get("notes", []):
         st.info(md(note_text(note, lang)))
+    if result.get("quarantine_resolved"):
+        st.success(
+            _("{n} quarantined rows of earlier imports are resolved by this import.").format(
+                n=format_number(result["quarantine_resolved"], lang)
+            )
+        )
     if not result["rows_quarantined"]:
         return
     con = store_cursor()
@@ -115,32 +122,80 @@ def show_result(result: dict) -> None:
         hide_index=True,
         placeholder="–",
         width="stretch",
-        column_config={"rule": _("Rule"), "rows": _("Rows"), "problems": _("Problems")},
+        column_config={"rule": _("Rule"), "rows": _("Rows"), "open": _("Still open"), "problems": _("Problems")},
     )
     st.caption(
         " · ".join(
             f"**{r}**: {_(RULES.get(r) or HTCDS_RULES.get(r) or GLOTIP_RULES.get(r) or r)}" for r in by_rule["rule"]
         )
     )
-    headers, rows = inventory.quarantine_entries(con, result["import_id"])
+    _show_open_entries(con, result["import_id"])
+
+
+#: Columns of a quarantine entry the page lists, and their headings.
+_ENTRY_HEADINGS = {
+    "import_id": N_("Import"),
+    "line": N_("Line"),
+    "column_name": N_("Column"),
+    "rule": N_("Rule"),
+    "value": N_("Value"),
+    "message": N_("Message"),
+}
+
+#: Most entries listed on the page (the download has them all).
+_MAX_LISTED = 500
+
+
+def _show_open_entries(con, import_id: int | None) -> None:
+    """The open entries of one import (or of all) and their download for correction."""
+    _ = tr(current_lang())
+    headers, rows = quarantine_entries(con, import_id)
+    if not rows:
+        st.caption(_("Every quarantined row is resolved: a later import accepted it or took it again."))
+        return
+    shown = [h for h in _ENTRY_HEADINGS if import_id is None or h != "import_id"]
+    at = [headers.index(h) for h in shown]
     st.dataframe(
-        [dict(zip(headers[:5], r[:5])) for r in rows[:500]],
-        column_config={
-            "line": _("Line"),
-            "column_name": _("Column"),
-            "rule": _("Rule"),
-            "value": _("Value"),
-            "message": _("Message"),
-        },
+        [{h: r[i] for h, i in zip(shown, at)} for r in rows[:_MAX_LISTED]],
+        column_config={h: _(_ENTRY_HEADINGS[h]) for h in shown},
         hide_index=True,
         placeholder="–",
         width="stretch",
     )
-    out_headers, out_rows = quarantine_for_correction(rows, headers)
+    name = "quarantine-open.csv" if import_id is None else f"quarantine-import-{import_id}.csv"
     st.download_button(
         _("Download the quarantined rows for correction (CSV)"),
-        csv_bytes(out_rows, out_headers),
-        file_name=f"quarantine-import-{result['import_id']}.csv",
+        quarantine_csv_bytes(rows, headers),
+        file_name=name,
         mime="text/csv",
-        key=f"download_q_{result['import_id']}",
+        key=f"download_q_{import_id if import_id is not None else 'open'}",
+        help=_(
+            "Correct the rows in the file and import it again: the quarantine_* columns are ignored, "
+            "and each corrected row resolves the entry it came from."
+        ),
     )
+
+
+def show_open_quarantine() -> None:
+    """Every import's open quarantine: rows still open per import, and one download of them all."""
+    lang = current_lang()
+    _ = tr(lang)
+    con = store_cursor()
+    per_import = inventory.open_quarantine(con)
+    if per_import.empty:
+        return
+    rows = format_number(int(per_import["open"].sum()), lang)
+    with st.expander(_("Open quarantine of every import ({n} rows)").format(n=rows)):
+        st.dataframe(
+            per_import,
+            hide_index=True,
+            placeholder="–",
+            width="stretch",
+            column_config={
+                "import_id": _("Import"),
+                "file_name": _("File"),
+                "open": _("Still open"),
+                "rules": _("Rules"),
+            },
+        )
+        _show_open_entries(con, None)

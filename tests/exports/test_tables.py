@@ -12,8 +12,11 @@ import pandas as pd
 import pyogrio
 import pytest
 from conftest import GOOD_ROWS, csv_text, run_import
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from turquesa_geo import cli
+from turquesa_geo.columns import FORMULA_PREFIXES
 from turquesa_geo.countries import country_table
 from turquesa_geo.exports.dispatch import export_context, export_file
 from turquesa_geo.exports.log import export_log
@@ -21,9 +24,13 @@ from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
 from turquesa_geo.exports.tables import (
     EXTRACT_COLUMNS,
     corridor_extract,
+    csv_bytes,
     extract_bytes,
     hub_extract,
     leg_extract,
+    neutralise_cell,
+    quarantine_csv_bytes,
+    quarantine_for_correction,
     tables_csv,
 )
 from turquesa_geo.filters import Filters
@@ -270,3 +277,108 @@ def test_cli_export_errors_are_one_line(tmp_path, write, capsys, args, message):
     assert cli.main(["export", "extract", "--db", str(db), "--out", str(tmp_path / "x.csv"), *args]) != 0
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+# --- a number is not a formula -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["-77.9", "-77,9", "+5", "-3", "0", "-0,18", "1e-3", "-2.5E+4", ".5", "-,5", "12."])
+def test_a_number_written_as_text_is_left_as_it_is(number):
+    assert neutralise_cell(number) == number
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+A1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "-", "+", "- 3", "-77.9 ", "--1", "-1,2,3", "-e5"]
+)
+def test_text_a_spreadsheet_could_run_is_neutralised(text):
+    assert neutralise_cell(text) == "'" + text
+
+
+#: Numbers as files write them: a sign or none, an integer or a float (exponent included), a decimal point or comma.
+NUMBER_TEXTS = st.builds(
+    lambda sign, value, comma: sign + (repr(value) if isinstance(value, float) else str(value)).replace(".", comma),
+    st.sampled_from(["", "+", "-"]),
+    st.one_of(st.integers(min_value=0), st.floats(min_value=0, allow_nan=False, allow_infinity=False)),
+    st.sampled_from([".", ","]),
+)
+
+
+@given(NUMBER_TEXTS)
+def test_any_number_text_is_never_neutralised(number):
+    assert neutralise_cell(number) == number
+
+
+@given(st.one_of(st.integers(), st.floats(allow_nan=False)))
+def test_any_number_value_is_never_neutralised(number):
+    assert neutralise_cell(number) == number
+
+
+@given(st.sampled_from(FORMULA_PREFIXES), st.text())
+def test_any_text_starting_like_a_formula_that_is_not_a_number_is_neutralised(prefix, rest):
+    text = prefix + rest
+    try:
+        float(text.replace(",", "."))
+        assume(False)  # a number: the other property
+    except ValueError:
+        pass
+    assert neutralise_cell(text) == "'" + text
+
+
+@given(st.text())
+def test_what_is_left_alone_either_cannot_run_or_is_a_plain_number(text):
+    if neutralise_cell(text) == text and text.startswith(FORMULA_PREFIXES):
+        float(text.replace(",", "."))  # raises if a text that could run was let through
+
+
+def test_every_csv_and_extract_follows_the_same_rule():
+    text = csv_bytes([["-77,9", "-3", "=1+1", -12]], ["lon", "n", "f", "v"]).decode("utf-8-sig")
+    assert text.splitlines()[1] == '"-77,9",-3,\'=1+1,-12'
+    frame = corridor_extract(CORRIDORS, INTERNAL).assign(corridor="-12", route="-A>B")
+    extract = tables_csv("corridors", frame, ExportContext()).decode("utf-8-sig")
+    assert ",-12,'-A>B," in extract
+
+
+# --- the quarantine download ----------------------------------------------------------------------
+
+QUARANTINE_HEADERS = ["import_id", "line", "column_name", "rule", "value", "message", "record", "default_source"]
+
+
+def _entry(import_id, line, rule, record, source="pnc"):
+    return (import_id, line, "date", rule, None, f"{rule} message", json.dumps(record), source)
+
+
+def test_the_download_has_one_row_per_line_and_its_own_columns_first():
+    rows = [
+        _entry(1, 3, "missing_date", {"_line": 3, "incident_id": "A3", "date": None, "lon": "-77.9"}),
+        _entry(1, 3, "bad_count", {"_line": 3, "incident_id": "A3", "date": None, "lon": "-77.9"}),
+        _entry(1, 7, "ragged_row", {"_line": 7, "raw": "A7,2024-01-01"}),
+        _entry(2, 2, "missing_id", {"_line": 2, "incident_id": None, "source": "DIJIN", "date": "2024-02-02"}),
+    ]
+    headers, out = quarantine_for_correction(rows, QUARANTINE_HEADERS)
+    assert headers == [
+        "quarantine_import",
+        "quarantine_line",
+        "quarantine_rules",
+        "quarantine_messages",
+        "quarantine_raw",
+        "incident_id",
+        "source",
+        "date",
+        "lon",
+    ]
+    assert out == [
+        [1, 3, "missing_date;bad_count", "missing_date message | bad_count message", None, "A3", "pnc", None, "-77.9"],
+        [1, 7, "ragged_row", "ragged_row message", "A7,2024-01-01", None, "pnc", None, None],
+        [2, 2, "missing_id", "missing_id message", None, None, "DIJIN", "2024-02-02", None],
+    ]
+    text = quarantine_csv_bytes(rows, QUARANTINE_HEADERS).decode("utf-8-sig")
+    assert text.splitlines()[1] == "1,3,missing_date;bad_count,missing_date message | bad_count message,,A3,pnc,,-77.9"
+
+
+def test_the_download_of_decimal_comma_coordinates_is_written_with_semicolons():
+    rows = [_entry(1, 4, "missing_date", {"incident_id": "B4", "lat": "8,39", "lon": "-77,87", "place": "Metetí"})]
+    text = quarantine_csv_bytes(rows, QUARANTINE_HEADERS).decode("utf-8-sig")
+    assert text.splitlines() == [
+        "quarantine_import;quarantine_line;quarantine_rules;quarantine_messages;incident_id;source;lat;lon;place",
+        "1;4;missing_date;missing_date message;B4;pnc;8,39;-77,87;Metetí",
+    ]

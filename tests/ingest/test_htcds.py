@@ -7,6 +7,7 @@ from conftest import TODAY
 
 from turquesa_geo.ingest.htcds import HTCDS_FLAG_RULES, HTCDS_QUARANTINE_RULES, HTCDS_RULES, import_htcds
 from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.vocab import term_key
 
 PERSONS = """case_id,prs_Role,prs_Gender,prs_AgeGroup,prs_Age,prs_Nationality,prs_FirstName,prs_Birthdate,vic_MethodOfRecruitment,vic_MethodsOfControl,vic_TypeOfSexExploitation,vic_RecruitmentWebsitesAndApps
 H1,victim,Female,minor,,VE,Ana,2008-01-01,"Internet (social media, online advertisement)",DebtBondage;Threats,Prostitution,Facebook;WhatsApp
@@ -103,15 +104,14 @@ def test_htcds_pair_builds_cases_routes_and_counts(store, pair):
         ("H3", "unknown_country", "hte_country", "Atlantis", flags[1][4]),
     ]
     # Suggestions come from the fuzzy matcher: the message names the value and says what was done.
-    assert flags[1][4].startswith("unknown country 'Atlantis' in hte_country; did you mean ")
-    assert flags[1][4].endswith("?; left unresolved")
+    assert flags[1][4] == "unknown country 'Atlantis' in hte_country; left unresolved"
     unmapped = store.execute(
         "SELECT incident_id, field, column_name, text, term_key FROM case_unmapped JOIN cases USING (case_uid) "
         "ORDER BY ALL"
     ).fetchall()
     assert unmapped == [
-        ("H2", "gender", "prs_gender", "Robot", "robot"),
-        ("H3", "country", "hte_country", "Atlantis", "atlantis"),
+        ("H2", "gender", "prs_gender", "Robot", term_key("Robot")),
+        ("H3", "country", "hte_country", "Atlantis", term_key("Atlantis")),
     ]
     assert [(t["field"], t["column"], t["text"], t["rows"]) for t in persons.unmapped_terms] == [
         ("gender", "prs_gender", "Robot", 1)
@@ -266,7 +266,7 @@ FLAG_CASES = {
 FLAG_STORED = {
     "unmapped_term": {
         "persons": [("victim", "unknown", "adult", "VEN", 1)],
-        "unmapped": [("gender", "prs_gender", "Robot", "robot")],
+        "unmapped": [("gender", "prs_gender", "Robot", term_key("Robot"))],
     },
     "unknown_country": {
         "cases": [("A", "2023-01-10", None, "VEN", "VEN", None)],
@@ -274,7 +274,7 @@ FLAG_STORED = {
             ("recruitment", "VEN", 10.65, -71.64, "2023-01-10", "point"),
             ("exploitation", None, -12.05, -77.04, "2023-02-01", "point"),
         ],
-        "unmapped": [("country", "hte_country", "Atlantis", "atlantis")],
+        "unmapped": [("country", "hte_country", "Atlantis", term_key("Atlantis"))],
     },
     "missing_country": {
         "cases": [("A", "2023-01-10", None, "VEN", "VEN", None)],
@@ -405,10 +405,10 @@ def test_unknown_terms_are_kept_as_unmapped_and_the_persons_counted(store, write
         ("recruitment_method", "job_offer"),
     ]
     assert found["unmapped"] == [
-        ("age_group", "prs_age", "treinta y tantos", "treintaytantos"),
-        ("age_group", "prs_agegroup", "jubilada", "jubilada"),
-        ("country", "prs_nationality", "Atlantis", "atlantis"),
-        ("recruitment_method", "vic_methodofrecruitment", "visita de un pariente", "visitadeunpariente"),
+        ("age_group", "prs_age", "treinta y tantos", term_key("treinta y tantos")),
+        ("age_group", "prs_agegroup", "jubilada", term_key("jubilada")),
+        ("country", "prs_nationality", "Atlantis", term_key("Atlantis")),
+        ("recruitment_method", "vic_methodofrecruitment", "visita de un pariente", term_key("visita de un pariente")),
     ]
     assert [(t["field"], t["column"], t["text"], t["rows"]) for t in persons.unmapped_terms] == [
         ("age_group", "prs_agegroup", "jubilada", 2),
@@ -421,11 +421,18 @@ def test_unknown_terms_are_kept_as_unmapped_and_the_persons_counted(store, write
 
 def test_the_term_map_resolves_terms_at_import(store, write):
     store.execute(
-        "INSERT INTO term_map VALUES ('gender', 'robot', 'Robot', 'male', 'ana', now()), "
-        "('age_group', 'jubilada', 'jubilada', 'adult', 'ana', now()), "
-        "('country', 'atlantis', 'Atlantis', 'PER', 'ana', now()), "
-        "('recruitment_method', 'visitadeunpariente', 'visita de un pariente', 'job_offer', 'ana', now()), "
-        "('event_type', 'teleportation', 'Teleportation', 'transit', 'ana', now())"
+        "INSERT INTO term_map VALUES ('gender', $robot, 'Robot', 'male', 'ana', now()), "
+        "('age_group', $jubilada, 'jubilada', 'adult', 'ana', now()), "
+        "('country', $atlantis, 'Atlantis', 'PER', 'ana', now()), "
+        "('recruitment_method', $visita, 'visita de un pariente', 'job_offer', 'ana', now()), "
+        "('event_type', $teleportation, 'Teleportation', 'transit', 'ana', now())",
+        {
+            "robot": term_key("Robot"),
+            "jubilada": term_key("jubilada"),
+            "atlantis": term_key("Atlantis"),
+            "visita": term_key("visita de un pariente"),
+            "teleportation": term_key("Teleportation"),
+        },
     )
     rows = [
         person(
@@ -519,4 +526,22 @@ def test_quarantine_messages_name_the_value(store, write):
         (1, 4, "undated_case", "C", "case 'C' has no event with a date that can be kept in the events file"),
         (2, 4, "unknown_event_type", None, "hte_Type is empty: the event cannot be placed on the route"),
         (2, 5, "undated_case", "2027-01-01", "no event of case 'C' has a date that can be kept"),
+    ]
+
+
+def test_a_corrected_pair_resolves_the_quarantine_of_the_first(store, pair, write):
+    import_htcds(store, *pair, source="REDTRAM", today=TODAY)
+    persons = write("persons-2.csv", PERSONS.replace("Robot", "Male"))
+    dated = EVENTS.replace("Atlantis", "Paraguay").replace(
+        "H4,Recruitment,Peru,,,,", "H4,Recruitment,Peru,,2024-02-02,,"
+    )
+    again_persons, again_events = import_htcds(
+        store, persons, write("events-2.csv", dated), source="REDTRAM", today=TODAY
+    )
+    assert (again_persons.import_id, again_events.import_id) == (3, 4)
+    assert (again_persons.rows_quarantined, again_events.rows_quarantined) == (0, 0)
+    # Robot and Atlantis were kept with flags; only case H4, never dated, was quarantined (events line 9).
+    assert again_persons.quarantine_resolved == 1
+    assert store.execute("SELECT DISTINCT import_id, line, resolved_by FROM quarantine ORDER BY 1, 2").fetchall() == [
+        (2, 9, 3),
     ]

@@ -1,14 +1,20 @@
-"""Parquet columns become text column-wise, exactly as the value-by-value rule writes them."""
+"""Parquet columns become text column-wise, exactly as the value-by-value rule writes them; a quarantine
+download is read without the guard it put before formula-like cells."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import duckdb
 import pyarrow as pa
-from hypothesis import given
+import pytest
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from turquesa_geo.ingest.readers import _arrow_text, _text_array
+from turquesa_geo.exports.tables import neutralise_cell
+from turquesa_geo.ingest.readers import _arrow_text, _text_array, drop_stage, load_stage
+from turquesa_geo.store.queries.ingest_stage import guarded_cells_sql, unguard_cells_sql
 
 
 def _as_list(values) -> list:
@@ -49,3 +55,52 @@ def test_literal_examples():
     assert _as_list(_arrow_text(pa.chunked_array([[True, None, False]]))) == ["true", None, "false"]
     dates = pa.chunked_array([[dt.date(2024, 3, 31), None]], pa.date32())
     assert _as_list(_arrow_text(dates)) == ["2024-03-31", None]
+
+
+# --- the guard of a quarantine download ------------------------------------------------------------
+
+#: Cells as a download wrote them, and as they must be read: one guard off before a formula prefix, no other.
+GUARDED = {
+    "'-77,9": "-77,9",  # an older download guarded negative numbers
+    "'=HYPERLINK(1)": "=HYPERLINK(1)",
+    "'@x": "@x",
+    "'+5": "+5",
+    "''-5": "''-5",  # a guard comes off only before a formula prefix (the neutraliser never writes this)
+    "'s-Hertogenbosch": "'s-Hertogenbosch",  # an apostrophe before anything else is the data's own
+    "-77,9": "-77,9",
+}
+
+
+def _staged(con, path) -> list[str]:
+    load_stage(con, path)
+    try:
+        return [r[0] for r in con.execute("SELECT place FROM stage_cells ORDER BY _line").fetchall()]
+    finally:
+        drop_stage(con)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_quarantine_download_is_read_without_its_guard(tmp_path, suffix):
+    path = tmp_path / f"download{suffix}"
+    if suffix == ".csv":
+        path.write_text("quarantine_line;place\n" + "".join(f"{i};{c}\n" for i, c in enumerate(GUARDED)))
+    else:
+        path.write_text(json.dumps([{"quarantine_line": i, "place": c} for i, c in enumerate(GUARDED)]))
+    assert _staged(duckdb.connect(), path) == list(GUARDED.values())
+
+
+def test_any_other_file_is_read_as_it_is(tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("line;place\n" + "".join(f"{i};{c}\n" for i, c in enumerate(GUARDED)))
+    assert _staged(duckdb.connect(), path) == list(GUARDED)
+
+
+@given(st.lists(st.text(), min_size=1, max_size=8))
+def test_taking_the_guard_off_gives_back_any_text_the_neutraliser_guarded(texts):
+    assume(not any(t.startswith("'") for t in texts))  # a text that already starts with a guard is the data's own
+    con = duckdb.connect()
+    con.execute("CREATE TABLE raw (c0 VARCHAR)")
+    con.executemany("INSERT INTO raw VALUES (?)", [[neutralise_cell(t)] for t in texts])
+    if con.execute(*guarded_cells_sql("raw", ["c0"])).fetchall()[0][0]:
+        con.execute(*unguard_cells_sql("raw", "c0"))
+    assert [r[0] for r in con.execute("SELECT c0 FROM raw ORDER BY rowid").fetchall()] == texts

@@ -57,10 +57,11 @@ def test_recent_imports(tiny):
     assert inventory.recent_imports(tiny, limit=0).empty
 
 
-def test_quarantine_by_rule_counts_rows_and_problems(tiny):
+def test_quarantine_by_rule_counts_rows_open_rows_and_problems(tiny):
     assert _plain(inventory.quarantine_by_rule(tiny)) == {
         "rule": ["bad_date", "unknown_country"],
         "rows": [1, 1],
+        "open": [1, 1],
         "problems": [1, 1],
     }
     assert inventory.quarantine_by_rule(tiny, import_id=2).empty
@@ -74,17 +75,50 @@ def test_store_totals(tiny):
         "suspects": 1,
         "imports": 1,
         "quarantined": 1,  # one line, two problems
+        "quarantine_open": 1,
     }
 
 
-def test_quarantine_entries_in_file_order(tiny):
-    assert inventory.quarantine_entries(tiny, 1) == (
-        ["line", "column_name", "rule", "value", "message", "record"],
-        [
-            (6, "date", "bad_date", "2024-13-01", "not a date", None),
-            (6, "nationality", "unknown_country", "Atlantis", "not a country", None),
-        ],
-    )
+#: A second and a third import after the tiny store's: import 2 quarantined lines 3 and 4; import 3 resolved line 3.
+LATER_IMPORTS = (
+    "INSERT INTO imports (import_id, file_name, sha256, profile, source, rows_read, rows_accepted, rows_quarantined, "
+    "rows_inserted, rows_updated, rows_unchanged, started, finished, status) VALUES "
+    "(2, 'dijin.csv', 'def', 'flat', 'DIJIN', 4, 2, 2, 2, 0, 0, TIMESTAMP '2026-01-03 10:00:00', "
+    "TIMESTAMP '2026-01-03 10:00:01', 'done'), "
+    "(3, 'dijin-fixed.csv', 'ghi', 'flat', 'DIJIN', 1, 1, 0, 1, 0, 0, TIMESTAMP '2026-01-04 10:00:00', "
+    "TIMESTAMP '2026-01-04 10:00:01', 'done')",
+    "INSERT INTO quarantine (import_id, line, column_name, rule, value, message, record, resolved_by) VALUES "
+    "(2, 3, 'date', 'missing_date', NULL, 'date is empty', '{\"incident_id\": \"D3\"}', 3), "
+    "(2, 4, 'incident_id', 'missing_id', NULL, 'incident_id is empty', '{\"incident_id\": null}', NULL)",
+)
+
+
+@pytest.fixture
+def resolved():
+    con = tiny_store()
+    for statement in LATER_IMPORTS:
+        con.execute(statement)
+    yield con
+    con.close()
+
+
+def test_open_quarantine_leaves_out_what_a_later_import_resolved(resolved):
+    assert _plain(inventory.open_quarantine(resolved)) == {
+        "import_id": [1, 2],
+        "file_name": ["tiny.csv", "dijin.csv"],
+        "open": [1, 1],
+        "rules": ["bad_date, unknown_country", "missing_id"],
+    }
+    recent = inventory.recent_imports(resolved)
+    assert _plain(recent[["import_id", "rows_quarantined", "quarantine_open"]]) == {
+        "import_id": [3, 2, 1],
+        "rows_quarantined": [0, 2, 1],
+        "quarantine_open": [0, 1, 1],
+    }
+    by_rule = _plain(inventory.quarantine_by_rule(resolved, import_id=2))
+    assert by_rule == {"rule": ["missing_date", "missing_id"], "rows": [1, 1], "open": [0, 1], "problems": [1, 1]}
+    totals = inventory.store_totals(resolved)
+    assert (totals["quarantined"], totals["quarantine_open"]) == (3, 2)
 
 
 def test_store_choices_read_cases_and_aggregate_counts(tiny):
@@ -108,8 +142,9 @@ def test_coarse_dates(tiny):
 def test_an_empty_store():
     con = connect(":memory:")
     assert inventory.store_totals(con) == dict.fromkeys(
-        ("cases", "victims", "migrants", "suspects", "imports", "quarantined"), 0
+        ("cases", "victims", "migrants", "suspects", "imports", "quarantined", "quarantine_open"), 0
     )
+    assert inventory.open_quarantine(con).empty
     assert inventory.cases_by_crime_year(con).empty and inventory.sources(con).empty
     assert inventory.store_choices(con) == {"countries": [], "sources": [], "modus": []}
     assert inventory.coarse_dates(con) == {}

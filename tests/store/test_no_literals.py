@@ -16,7 +16,7 @@ import pytest
 
 from turquesa_geo.filters import Filters
 from turquesa_geo.store import queries
-from turquesa_geo.store.queries import ingest_ledger
+from turquesa_geo.store.queries import Params, ingest_ledger
 from turquesa_geo.store.queries.ingest_flat import FlatStage
 
 D = dt.date
@@ -200,11 +200,21 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "quarantine_by_rule_sql": lambda m: [m(1)],
     "quarantined_lines_sql": lambda m: [m(1)],
     "record_import_sql": lambda m: [m(dict.fromkeys(ingest_ledger.IMPORT_COLUMNS))],
+    "open_quarantine_count_sql": lambda m: [m(1)],
+    "record_id_sql": lambda m: [m(Params(), "q")],
+    "record_source_sql": lambda m: [m(Params(), "q", "i", {}), m(Params(), "q", "i", {"mmp": "IOM"})],
+    "relation_columns_sql": lambda m: [m("stage_cells")],
+    "resolve_by_key_sql": lambda m: [m(2, {}), m(2, {"mmp": "IOM"})],
+    "resolve_by_line_sql": lambda m: [m(2, "stage_cells")],
+    "resolve_by_record_sql": lambda m: [m(2, {}), m(2, {"mmp": "IOM"})],
+    "resolved_lines_sql": lambda m: [m(2)],
     # ingest_stage
     "arrow_cells_view_sql": lambda m: [m("stage")],
     "count_rows_sql": lambda m: [m("stage_raw")],
     "csv_cells_view_sql": lambda m: [m("stage", ["c0"], with_line_table=w) for w in (True, False)],
     "drop_reject_table_sql": lambda m: [m("reject_errors")],
+    "guarded_cells_sql": lambda m: [m("stage_raw", ["c0", "c1"])],
+    "unguard_cells_sql": lambda m: [m("stage_raw", "c0")],
     "insertion_order_sql": lambda m: [m(True), m(False)],
     "read_csv_sql": lambda m: [
         m("stage", "/tmp/a.csv", ",", {"c0": "VARCHAR"}, 10, keep_rejects=k) for k in (True, False)
@@ -215,9 +225,11 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     # inventory
     "coarse_dates": lambda m: [m()],
     "date_range": lambda m: [m()],
+    "default_source_sql": lambda m: [m(Params(), "i", {}), m(Params(), "i", {"mmp": "IOM"})],
     "import_exists": lambda m: [m(1)],
+    "open_quarantine_by_import": lambda m: [m()],
     "quarantine_by_rule": lambda m: [m(), m(1)],
-    "quarantine_rows": lambda m: [m(1)],
+    "quarantine_rows": lambda m: [m(1), m(include_resolved=True, profile_sources={"mmp": "IOM"})],
     "recent_imports": lambda m: [m()],
     "sources_summary": lambda m: [m()],
     "status_by_crime_year": lambda m: [m()],

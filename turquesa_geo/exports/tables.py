@@ -9,7 +9,7 @@ export's audience (:mod:`turquesa_geo.exports.marking`):
 - a leg, hub or corridor whose cases the audience may not see is left out, and every
   other count below the threshold reads ``<k`` (external: counts rounded down to a
   multiple of 5);
-- every text cell a spreadsheet would run as a formula is neutralised
+- every text cell a spreadsheet would run as a formula is neutralised, numbers never
   (:func:`neutralise_cell`; also used for the CLI's and the import page's CSV files);
 - every file carries its handling marking and the facts of the view.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,11 +32,15 @@ import shapely
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from turquesa_geo import columns as C
+from turquesa_geo.columns import FORMULA_GUARD, FORMULA_PREFIXES, is_number_text
 from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name, country_table
 from turquesa_geo.exports.marking import Audience, ExportContext
 from turquesa_geo.i18n import N_, bilingual
 from turquesa_geo.maps.legs import leg_geometries
+from turquesa_geo.store.queries.ingest_ledger import RAGGED_TEXT_KEY
+from turquesa_geo.store.queries.ingest_stage import LINE_COLUMN
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -52,6 +57,7 @@ __all__ = [
     "layers_gpkg",
     "leg_extract",
     "neutralise_cell",
+    "quarantine_csv_bytes",
     "quarantine_for_correction",
     "tables_csv",
     "tables_xlsx",
@@ -60,29 +66,31 @@ __all__ = [
     "write_quarantine_csv",
 ]
 
-#: First characters that make a spreadsheet run a cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def neutralise_cell(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with ``'``.
+    """Prefix text that a spreadsheet would run as a formula with ``'`` (:data:`~turquesa_geo.columns.FORMULA_GUARD`).
 
-    Numbers are left alone, so a negative count stays a number.
+    A number is not a formula: numbers, and text that is a whole number (``-77.9``,
+    ``-77,9``, ``+5``), are left alone, so that a negative coordinate or count stays a
+    number when the file comes back. Reading a quarantine download, the importer takes
+    the ``'`` away again.
 
     >>> neutralise_cell("=HYPERLINK(\\"http://x\\")")
     '\\'=HYPERLINK("http://x")'
-    >>> neutralise_cell("-12"), neutralise_cell(-12), neutralise_cell("Panamá")
-    ("'-12", -12, 'Panamá')
+    >>> neutralise_cell("-12"), neutralise_cell("-77,9"), neutralise_cell(-12), neutralise_cell("Panamá")
+    ('-12', '-77,9', -12, 'Panamá')
+    >>> neutralise_cell("-1+2"), neutralise_cell("@SUM(A1)"), neutralise_cell("\\t=1")
+    ("'-1+2", "'@SUM(A1)", "'\\t=1")
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not is_number_text(value):
+        return FORMULA_GUARD + value
     return value
 
 
-def csv_bytes(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> bytes:
+def csv_bytes(rows: Sequence[Sequence[object]], headers: Sequence[str], delimiter: str = ",") -> bytes:
     """Rows as UTF-8 CSV bytes (with BOM, so spreadsheets pick the encoding), cells neutralised."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow([neutralise_cell(h) for h in headers])
     writer.writerows([neutralise_cell(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
@@ -95,36 +103,93 @@ def write_csv(rows: Sequence[Sequence[object]], headers: Sequence[str], path: st
     return path
 
 
-def quarantine_for_correction(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> tuple[list[str], list[list]]:
-    """One row per quarantined line: line, rules, messages, then the row as it was read.
+# --- the quarantine, as a file to correct and import again ---------------------------
 
-    ``rows`` are quarantine entries with at least line, rule, message and record
-    (the JSON of the staged row); the result can be corrected and imported again
-    (the three leading columns are ignored by the importer).
+#: A coordinate written with a decimal comma: a download of such rows is written with ``;``, as they came.
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
+
+
+def quarantine_for_correction(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> tuple[list[str], list[list]]:
+    """One row per quarantined line: its import, line, rules and messages, then the row as it was read.
+
+    ``rows`` are quarantine entries with at least import_id, line, rule, message and
+    record (the JSON of the staged row), as :func:`turquesa_geo.ingest.ledger.quarantine_entries`
+    gives them; with a ``default_source`` column, a row that named no source gets its
+    import's (so that the corrected row comes back under the same source, whatever the
+    new file is called). A row that could not be split into fields keeps its text in
+    ``quarantine_raw``. The importer ignores the ``quarantine_*`` columns
+    (:data:`~turquesa_geo.columns.QUARANTINE_FILE_COLUMNS`) and reads the import and line
+    to close the entry each row answers.
+
+    >>> headers = ["import_id", "line", "rule", "message", "record", "default_source"]
+    >>> rows = [(2, 5, "missing_date", "date is empty", '{"_line": 5, "incident_id": "A9", "date": null}', "pnc")]
+    >>> quarantine_for_correction(rows, headers)
+    (['quarantine_import', 'quarantine_line', 'quarantine_rules', 'quarantine_messages', 'incident_id', 'source', 'date'], [[2, 5, 'missing_date', 'date is empty', 'A9', 'pnc', None]])
     """
     index = {h: i for i, h in enumerate(headers)}
-    by_line: dict[int, dict] = {}
-    fields: dict[str, None] = {}
+    by_line: dict[tuple, dict] = {}
     for row in rows:
-        entry = by_line.setdefault(row[index["line"]], {"rules": [], "messages": [], "record": {}})
+        key = (row[index["import_id"]] if "import_id" in index else None, row[index["line"]])
+        entry = by_line.setdefault(key, {"rules": [], "messages": [], "record": {}})
         entry["rules"].append(row[index["rule"]])
         entry["messages"].append(row[index["message"]])
-        record = json.loads(row[index["record"]]) if row[index["record"]] else {}
-        record.pop("_line", None)
-        entry["record"] = record
-        fields.update(dict.fromkeys(record))
-    out_headers = ["quarantine_line", "quarantine_rules", "quarantine_messages", *fields]
+        entry["record"] = _correctable_record(row[index["record"]])
+        if "default_source" in index and not entry["record"].get(C.SOURCE):
+            entry["record"][C.SOURCE] = row[index["default_source"]]
+    fields = _correction_fields([e["record"] for e in by_line.values()])
+    out_headers = [
+        C.QUARANTINE_IMPORT_COLUMN,
+        C.QUARANTINE_LINE_COLUMN,
+        C.QUARANTINE_RULES_COLUMN,
+        C.QUARANTINE_MESSAGES_COLUMN,
+        *fields,
+    ]
     out_rows = [
-        [line, ";".join(dict.fromkeys(e["rules"])), " | ".join(e["messages"]), *[e["record"].get(f) for f in fields]]
-        for line, e in sorted(by_line.items())
+        [*key, ";".join(dict.fromkeys(e["rules"])), " | ".join(e["messages"]), *[e["record"].get(f) for f in fields]]
+        for key, e in sorted(by_line.items(), key=lambda item: (item[0][0] or 0, item[0][1]))
     ]
     return out_headers, out_rows
 
 
-def write_quarantine_csv(rows: Sequence[Sequence[object]], headers: Sequence[str], path: str | Path) -> Path:
-    """Write the quarantine of an import as a CSV for correction (see :func:`quarantine_for_correction`)."""
+def _correctable_record(text: str | None) -> dict:
+    """A quarantine record as the columns of its row; a ragged row's text goes to ``quarantine_raw``."""
+    record = json.loads(text) if text else {}
+    record.pop(LINE_COLUMN, None)
+    if set(record) == {RAGGED_TEXT_KEY}:
+        return {C.QUARANTINE_RAW_COLUMN: record[RAGGED_TEXT_KEY]}
+    return record
+
+
+def _correction_fields(records: list[dict]) -> list[str]:
+    """Every record's columns in first-seen order, ``quarantine_raw`` first and ``source`` after the id."""
+    fields = list(dict.fromkeys(f for record in records for f in record))
+    if C.QUARANTINE_RAW_COLUMN in fields:
+        fields.remove(C.QUARANTINE_RAW_COLUMN)
+        fields.insert(0, C.QUARANTINE_RAW_COLUMN)
+    if C.SOURCE in fields and C.INCIDENT_ID in fields:
+        fields.remove(C.SOURCE)
+        fields.insert(fields.index(C.INCIDENT_ID) + 1, C.SOURCE)
+    return fields
+
+
+def quarantine_csv_bytes(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> bytes:
+    """The quarantine as a CSV to correct and import again (:func:`quarantine_for_correction`), neutralised.
+
+    Numbers stay numbers. Rows whose coordinates use a decimal comma (``-77,9``) are
+    written with ``;`` between fields, as such files come: the importer then reads the
+    comma as the decimal separator again.
+    """
     out_headers, out_rows = quarantine_for_correction(rows, headers)
-    return write_csv(out_rows, out_headers, path)
+    coordinates = [i for i, h in enumerate(out_headers) if h in (C.LAT, C.LON)]
+    decimal_comma = any(isinstance(r[i], str) and _DECIMAL_COMMA.fullmatch(r[i]) for r in out_rows for i in coordinates)
+    return csv_bytes(out_rows, out_headers, delimiter=";" if decimal_comma else ",")
+
+
+def write_quarantine_csv(rows: Sequence[Sequence[object]], headers: Sequence[str], path: str | Path) -> Path:
+    """Write :func:`quarantine_csv_bytes` to ``path``."""
+    path = Path(path)
+    path.write_bytes(quarantine_csv_bytes(rows, headers))
+    return path
 
 
 #: The only columns an extract may hold, per table (anything else is dropped).

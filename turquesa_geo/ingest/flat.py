@@ -33,6 +33,7 @@ from turquesa_geo.ingest.ledger import (
     record_import,
     register_table,
     require_reconciled,
+    resolve_quarantine,
 )
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_partial_date, parse_route
 from turquesa_geo.ingest.profiles import PROFILE_NAMES, check_profile, looks_like
@@ -242,6 +243,7 @@ def _write_in_one_transaction(
         refresh_rollups(con, "touched_months")  # in the same commit as the cases: readers never see them apart
         _write_quarantine(con, result.import_id, info, result)
         record_import(con, result, started)
+        result.quarantine_resolved = resolve_quarantine(con, result.import_id, info.cells)
         require_reconciled(result)
 
 
@@ -359,7 +361,7 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
         raise ImportRefused(N_("{file}: missing required column(s) {missing}; found: {found}"), **found)
     dropped, ignored = [], []
     for column in info.columns:
-        if column in C.FLAT_COLUMNS:
+        if column in C.FLAT_COLUMNS or column in C.QUARANTINE_FILE_COLUMNS:
             continue
         if C.looks_personal(column):
             dropped.append(column)
@@ -370,8 +372,9 @@ def _drop_unusable_columns(con, info: StageInfo, file_name: str) -> tuple[list[s
                 raise ImportRefused(N_("{file}: {error}"), file=file_name, error=str(exc)) from None
             ignored.append(column)
     # Dropped columns are never read again: canonical rows and quarantine records
-    # name only the kept columns.
-    info.columns = [c for c in info.columns if c not in dropped and c not in ignored]
+    # name only the kept columns. A quarantine download's own columns are known, not reported.
+    unused = {*dropped, *ignored, *C.QUARANTINE_FILE_COLUMNS}
+    info.columns = [c for c in info.columns if c not in unused]
     return dropped, ignored
 
 

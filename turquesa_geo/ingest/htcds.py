@@ -46,6 +46,7 @@ from turquesa_geo.ingest.ledger import (
     record_import,
     register_table,
     require_reconciled,
+    resolve_quarantine,
 )
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_partial_date
 from turquesa_geo.ingest.readers import ImportRefused, StageInfo, drop_stage, load_stage
@@ -507,6 +508,8 @@ def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
             _report_flags(con, side)
             _record(con, side, started)
             require_reconciled(side.result)
+        # The pair's rows answer earlier quarantine: counted on the persons file's result.
+        persons.result.quarantine_resolved = resolve_quarantine(con, persons.result.import_id)
 
 
 def _write_cases(con, persons: _Side, events: _Side) -> None:

@@ -1,6 +1,7 @@
 """The import ledger: one transaction per import, its record, its quarantine and its reconciliation.
 
-Every importer (flat files, HTCDS pairs, aggregate counts) writes through these steps.
+Every importer (flat files, HTCDS pairs, aggregate counts) writes through these steps. A
+quarantine entry stays open until a later import answers its row (:func:`resolve_quarantine`).
 """
 
 from __future__ import annotations
@@ -15,22 +16,33 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from turquesa_geo import columns as C
 from turquesa_geo.i18n import N_
+from turquesa_geo.ingest.profiles import PROFILES
 from turquesa_geo.ingest.profiles.common import text_array
 from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, RaggedRow
+from turquesa_geo.store import queries as sql
 from turquesa_geo.store.queries import copy_to_temp_sql
 from turquesa_geo.store.queries.ingest_ledger import (
+    RAGGED_TEXT_KEY,
     count_lines_sql,
     import_origin_sql,
     insert_quarantine_sql,
     next_import_id_sql,
+    open_quarantine_count_sql,
     previous_import_sql,
     quarantine_by_rule_sql,
     quarantined_lines_sql,
     record_import_sql,
+    relation_columns_sql,
+    resolve_by_key_sql,
+    resolve_by_line_sql,
+    resolve_by_record_sql,
+    resolved_lines_sql,
 )
 
 __all__ = [
+    "PROFILE_SOURCES",
     "ImportResult",
     "ProgressCallback",
     "count_lines",
@@ -40,12 +52,18 @@ __all__ = [
     "next_import_id",
     "previous_import",
     "quarantine_by_rule",
+    "quarantine_entries",
     "quarantine_ragged",
     "quarantined_lines",
     "record_import",
     "register_table",
     "require_reconciled",
+    "resolve_quarantine",
 ]
+
+#: The source each public-data profile gives its rows (a flat file's rows that name none take the
+#: file's name without its suffix): how a quarantined row's source is known when its record has none.
+PROFILE_SOURCES: dict[str, str] = {name: p.source for name, p in PROFILES.items() if p.source}
 
 #: Called with (phase, fraction done) as an import advances.
 ProgressCallback = Callable[[str, float], None]
@@ -83,6 +101,8 @@ class ImportResult:
     unmapped_terms: list[dict] = field(default_factory=list)
     #: Written cases that are probably a case already stored (another file or source).
     probable_duplicates: int = 0
+    #: Quarantined lines of earlier imports this import answered (their ``resolved_by`` is this import).
+    quarantine_resolved: int = 0
     already_imported: bool = False
     file_format: str | None = None
     encoding: str | None = None
@@ -209,7 +229,9 @@ def _ragged_table(ragged: list[RaggedRow]) -> pa.Table:
             "rule": text_array("ragged_row" for _ in ragged),
             "value": text_array(None for _ in ragged),
             "message": text_array(r.message for r in ragged),
-            "record": text_array(json.dumps({LINE_COLUMN: r.line, "raw": r.text}, ensure_ascii=False) for r in ragged),
+            "record": text_array(
+                json.dumps({LINE_COLUMN: r.line, RAGGED_TEXT_KEY: r.text}, ensure_ascii=False) for r in ragged
+            ),
         }
     )
 
@@ -228,3 +250,49 @@ def quarantined_lines(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
 def count_lines(con: duckdb.DuckDBPyConnection, relation: str) -> int:
     """The number of distinct lines in an internal relation (e.g. a table of problems)."""
     return int(con.execute(*count_lines_sql(relation, LINE_COLUMN)).fetchall()[0][0])
+
+
+def quarantine_entries(
+    con: duckdb.DuckDBPyConnection, import_id: int | None = None, *, include_resolved: bool = False
+) -> tuple[list[str], list[tuple]]:
+    """The open quarantine of one import, or of every import: (headers, rows), one row per problem, in file order.
+
+    Columns: import_id, line, column_name, rule, value, message, record (the row as read,
+    JSON), default_source (the source the row takes when it names none: what a download
+    writes in its ``source`` column, so that the corrected row comes back under the same
+    source) and resolved_by (the import that answered it; NULL while open, the only rows
+    unless ``include_resolved``).
+    """
+    cursor = con.execute(
+        *sql.quarantine_rows(import_id, include_resolved=include_resolved, profile_sources=PROFILE_SOURCES)
+    )
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def resolve_quarantine(con: duckdb.DuckDBPyConnection, import_id: int, cells: str | None = None) -> int:
+    """Close the open quarantine entries of earlier imports that import ``import_id`` answers; return their lines.
+
+    Call it in the import's transaction, once its cases, its quarantine and its record are
+    written. An entry is answered, and its ``resolved_by`` set to ``import_id``, when this
+    import (with the imports after it: an HTCDS pair is two) holds
+
+    - a row of the same (source, id), written as a case or quarantined again (the newer
+      entry is then the open one: a row still wrong is counted open once);
+    - the very same row (source and record), quarantined again: a row without an id;
+    - in the staged file ``cells``, a quarantine download's row naming the entry's import
+      and line (:data:`~turquesa_geo.columns.QUARANTINE_IMPORT_COLUMN`,
+      :data:`~turquesa_geo.columns.QUARANTINE_LINE_COLUMN`): a corrected row, id or not.
+    """
+    if not con.execute(*open_quarantine_count_sql(import_id)).fetchall()[0][0]:
+        return 0
+    con.execute(*resolve_by_key_sql(import_id, PROFILE_SOURCES))
+    con.execute(*resolve_by_record_sql(import_id, PROFILE_SOURCES))
+    if cells is not None and _names_quarantine_entries(con, cells):
+        con.execute(*resolve_by_line_sql(import_id, cells))
+    return int(con.execute(*resolved_lines_sql(import_id)).fetchall()[0][0])
+
+
+def _names_quarantine_entries(con: duckdb.DuckDBPyConnection, cells: str) -> bool:
+    """Whether the staged file has a download's import and line columns."""
+    columns = {d[0] for d in con.execute(*relation_columns_sql(cells)).description}
+    return {C.QUARANTINE_IMPORT_COLUMN, C.QUARANTINE_LINE_COLUMN} <= columns

@@ -7,6 +7,11 @@ so quarantine messages can point at it. ``stage`` holds each cell's text (trimme
 blank as NULL); ``stage_cells`` the cells as read, for callers that trim only the
 values they use. Rows that cannot be split into the header's columns are returned
 separately as ragged rows.
+
+In a quarantine download (a file with Turquesa's ``quarantine_line`` column), a cell that
+was guarded against running as a spreadsheet formula (``'`` before ``=``, ``+``, ``-``,
+``@``, tab or CR; older downloads did so before negative numbers too, ``'-77,9``) is read
+without that one ``'``: the file comes back as it went out.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from turquesa_geo import columns as C
 from turquesa_geo.i18n import N_, LocalizedError, Translatable
 from turquesa_geo.store.queries import copy_to_temp_sql, drop_temp_sql
 from turquesa_geo.store.queries.ingest_stage import (
@@ -38,11 +44,13 @@ from turquesa_geo.store.queries.ingest_stage import (
     count_rows_sql,
     csv_cells_view_sql,
     drop_reject_table_sql,
+    guarded_cells_sql,
     insertion_order_sql,
     read_csv_sql,
     rejected_lines_sql,
     setting_sql,
     text_view_sql,
+    unguard_cells_sql,
 )
 
 __all__ = [
@@ -421,6 +429,7 @@ def _stage_csv_duckdb(
         con.register("_good_lines", pa.table({LINE_COLUMN: good_lines}))
         con.execute(copy_to_temp_sql(f"{table}_lines", "_good_lines"))
         con.unregister("_good_lines")
+    _unguard_formula_cells(con, f"{table}_raw", list(types), columns)
     # Without rejects, rowid follows file order: the raw table was filled by one ordered scan.
     con.execute(*csv_cells_view_sql(table, columns, with_line_table=bool(rejects)))
     _create_text_view(con, table, columns)
@@ -773,9 +782,26 @@ def _stage_arrow(con, table_data: pa.Table, table: str, file_format: str, *, all
     con.register("_arrow_stage", table_data)
     con.execute(copy_to_temp_sql(f"{table}_raw", "_arrow_stage"))
     con.unregister("_arrow_stage")
+    _unguard_formula_cells(con, f"{table}_raw", columns, columns)
     con.execute(*arrow_cells_view_sql(table))
     _create_text_view(con, table, columns)
     return StageInfo(file_format, columns, table_data.num_rows, cells=f"{table}_cells")
+
+
+def _unguard_formula_cells(con, raw: str, raw_columns: list[str], columns: list[str]) -> None:
+    """In a quarantine download, take the one ``'`` it put before a formula-like cell off again.
+
+    ``raw_columns`` are the staged table's names of the file's ``columns``. Other files are
+    left as read: the guard is what Turquesa's downloads write, and scanning every cell of
+    every file for it would cost a sixth of the staging time. One scan counts the cells
+    starting with ``'`` in every column; only the columns that hold some are updated.
+    """
+    if C.QUARANTINE_LINE_COLUMN not in columns:
+        return
+    guarded = con.execute(*guarded_cells_sql(raw, raw_columns)).fetchall()[0]
+    for column, count in zip(raw_columns, guarded):
+        if count:
+            con.execute(*unguard_cells_sql(raw, column))
 
 
 def _create_text_view(con, table: str, columns: list[str]) -> None:

@@ -1,7 +1,9 @@
 """What the store holds: counts by crime type and year, sources, imports, quarantine.
 
 The landing page and ``turquesa status`` read these; counts are small-cell protected
-by the caller's display step.
+by the caller's display step. Quarantine is *open* until a later import answers its row
+(``quarantine.resolved_by``); the entries themselves are read through the import ledger
+(:func:`turquesa_geo.ingest.ledger.quarantine_entries`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from turquesa_geo.store import queries as sql
 __all__ = [
     "cases_by_crime_year",
     "coarse_dates",
+    "open_quarantine",
     "quarantine_by_rule",
-    "quarantine_entries",
     "recent_imports",
     "sources",
     "store_choices",
@@ -38,25 +40,28 @@ def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
-    """The latest imports with their reconciliation."""
+    """The latest imports with their reconciliation and their quarantined rows still open."""
     return _frame(con, sql.recent_imports(limit))
 
 
 def quarantine_by_rule(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> pd.DataFrame:
-    """Quarantined rows per rule."""
+    """Quarantined rows per rule: rows, rows still open, problems."""
     return _frame(con, sql.quarantine_by_rule(import_id))
 
 
+def open_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import with open quarantine: import_id, file_name, open (rows) and their rules."""
+    return _frame(con, sql.open_quarantine_by_import())
+
+
+#: Keys of :func:`store_totals`, in the order of its query.
+_TOTALS = ("cases", "victims", "migrants", "suspects", "imports", "quarantined", "quarantine_open")
+
+
 def store_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Total cases, persons by role, imports and quarantined rows."""
+    """Total cases, persons by role, imports, quarantined rows and quarantined rows still open."""
     row = con.execute(*sql.store_totals()).fetchall()[0]
-    return dict(zip(("cases", "victims", "migrants", "suspects", "imports", "quarantined"), (int(v) for v in row)))
-
-
-def quarantine_entries(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[list[str], list[tuple]]:
-    """The quarantine of one import: (headers, rows), one row per problem, in file order."""
-    cursor = con.execute(*sql.quarantine_rows(import_id))
-    return [d[0] for d in cursor.description], cursor.fetchall()
+    return dict(zip(_TOTALS, (int(v) for v in row)))
 
 
 def store_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

@@ -40,6 +40,8 @@ EVERY_BUILDER = {
     "recent_imports": lambda: sql.recent_imports(5),
     "quarantine_by_rule": lambda: sql.quarantine_by_rule(1),
     "quarantine_rows": lambda: sql.quarantine_rows(1),
+    "quarantine_rows_all": lambda: sql.quarantine_rows(include_resolved=True, profile_sources={"mmp": "IOM"}),
+    "open_quarantine_by_import": sql.open_quarantine_by_import,
     "import_exists": lambda: sql.import_exists(1),
     "coarse_dates": sql.coarse_dates,
     "store_countries": sql.store_countries,

@@ -45,6 +45,12 @@ def every_query() -> list[tuple[str, tuple[str, dict]]]:
         ("quarantine_by_rule", ingest_ledger.quarantine_by_rule_sql(1)),
         ("quarantined_lines", ingest_ledger.quarantined_lines_sql(1)),
         ("count_lines", ingest_ledger.count_lines_sql("errs")),
+        ("open_quarantine_count", ingest_ledger.open_quarantine_count_sql(2)),
+        ("resolve_by_key", ingest_ledger.resolve_by_key_sql(2, {"mmp": "IOM"})),
+        ("resolve_by_line", ingest_ledger.resolve_by_line_sql(2, "stage_cells")),
+        ("resolve_by_record", ingest_ledger.resolve_by_record_sql(2, {"mmp": "IOM"})),
+        ("resolved_lines", ingest_ledger.resolved_lines_sql(2)),
+        ("relation_columns", ingest_ledger.relation_columns_sql("stage_cells")),
         ("tally_counts", ingest_counts.tally_counts_sql("g_counts")),
         ("delete_replaced_counts", ingest_counts.delete_replaced_counts_sql("g_counts")),
         ("insert_counts", ingest_counts.insert_counts_sql("g_counts", 1)),
@@ -98,6 +104,8 @@ def every_query() -> list[tuple[str, tuple[str, dict]]]:
         ),
         ("read_csv", ingest_stage.read_csv_sql("stage", "/tmp/a.csv", ",", {"c0": "VARCHAR"}, 10, keep_rejects=True)),
         ("setting", ingest_stage.setting_sql("lock_configuration")),
+        ("guarded_cells", ingest_stage.guarded_cells_sql("stage_raw", ["c0", "c1"])),
+        ("unguard_cells", ingest_stage.unguard_cells_sql("stage_raw", "c0")),
     ]
 
 

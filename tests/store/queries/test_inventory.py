@@ -19,8 +19,33 @@ def test_the_inventory_queries_as_strings():
     assert sql.import_exists("2") == ("SELECT count(*) FROM imports WHERE import_id = $import_id", {"import_id": 2})
     assert sql.quarantine_by_rule() == (
         "SELECT rule, CAST(count(DISTINCT (import_id, line)) AS BIGINT) AS rows, "
+        "CAST(count(DISTINCT (import_id, line)) FILTER (WHERE resolved_by IS NULL) AS BIGINT) AS open, "
         "CAST(count(*) AS BIGINT) AS problems FROM quarantine  GROUP BY rule ORDER BY rows DESC, rule",
         {},
+    )
+    assert sql.quarantine_rows(2, profile_sources={"mmp": "IOM"}) == (
+        "SELECT q.import_id, q.line, q.column_name, q.rule, q.value, q.message, q.record, "
+        "coalesce(i.source, CASE i.profile WHEN $profile_1 THEN $profile_source_1 END, "
+        "regexp_replace(i.file_name, $suffix, $kept)) AS default_source, q.resolved_by "
+        "FROM quarantine q JOIN imports i USING (import_id) WHERE q.import_id = $import_id AND q.resolved_by IS NULL "
+        "ORDER BY q.import_id, q.line, q.rule, q.column_name",
+        {
+            "import_id": 2,
+            "profile_1": "mmp",
+            "profile_source_1": "IOM",
+            "suffix": r"(.)\.[^.]+$",
+            "kept": r"\1",
+        },
+    )
+    assert sql.quarantine_rows(include_resolved=True)[0].endswith(
+        "FROM quarantine q JOIN imports i USING (import_id) ORDER BY q.import_id, q.line, q.rule, q.column_name"
+    )
+    assert sql.open_quarantine_by_import() == (
+        "SELECT q.import_id, i.file_name, CAST(count(DISTINCT q.line) AS BIGINT) AS open, "
+        "string_agg(DISTINCT q.rule, $separator ORDER BY q.rule) AS rules "
+        "FROM quarantine q JOIN imports i USING (import_id) WHERE q.resolved_by IS NULL "
+        "GROUP BY q.import_id, i.file_name ORDER BY q.import_id",
+        {"separator": ", "},
     )
     assert sql.quarantine_by_rule(3)[0].endswith(
         "FROM quarantine WHERE import_id = $import_id GROUP BY rule ORDER BY rows DESC, rule"
@@ -38,8 +63,8 @@ def test_the_inventory_queries_as_strings():
 
 
 def test_the_inventory_binds_on_the_tiny_store(tiny):
-    # 4 cases; persons: 3 victims, 18 migrants (12 + 4 + 2), 1 suspect; 1 import; 1 quarantined line.
-    assert tiny.execute(*sql.store_totals()).fetchall() == [(4, 3, 18, 1, 1, 1)]
+    # 4 cases; persons: 3 victims, 18 migrants (12 + 4 + 2), 1 suspect; 1 import; 1 quarantined line, open.
+    assert tiny.execute(*sql.store_totals()).fetchall() == [(4, 3, 18, 1, 1, 1, 1)]
     assert tiny.execute(*sql.status_by_crime_year()).fetchall() == [
         ("smuggling", 2023, 1, 4),
         ("smuggling", 2024, 2, 14),
@@ -47,13 +72,19 @@ def test_the_inventory_binds_on_the_tiny_store(tiny):
     ]
     assert tiny.execute(*sql.date_range()).fetchall() == [(D(2023, 6, 10), D(2024, 8, 15))]
     assert tiny.execute(*sql.coarse_dates()).fetchall() == [("MP", 1)]
-    assert tiny.execute(*sql.quarantine_by_rule(1)).fetchall() == [("bad_date", 1, 1), ("unknown_country", 1, 1)]
-    assert [r[:3] for r in tiny.execute(*sql.quarantine_rows(1)).fetchall()] == [
-        (6, "date", "bad_date"),
-        (6, "nationality", "unknown_country"),
+    assert tiny.execute(*sql.quarantine_by_rule(1)).fetchall() == [
+        ("bad_date", 1, 1, 1),
+        ("unknown_country", 1, 1, 1),
+    ]
+    assert [(*r[:4], *r[7:]) for r in tiny.execute(*sql.quarantine_rows(1)).fetchall()] == [
+        (1, 6, "date", "bad_date", "tiny", None),  # the file's stem: the source of its rows that name none
+        (1, 6, "nationality", "unknown_country", "tiny", None),
+    ]
+    assert tiny.execute(*sql.open_quarantine_by_import()).fetchall() == [
+        (1, "tiny.csv", 1, "bad_date, unknown_country")
     ]
     assert [tiny.execute(*sql.import_exists(i)).fetchall() for i in (1, 2)] == [[(1,)], [(0,)]]
-    assert tiny.execute(*sql.recent_imports(1)).fetchall()[0][:7] == (1, "tiny.csv", "flat", None, 5, 4, 1)
+    assert tiny.execute(*sql.recent_imports(1)).fetchall()[0][:8] == (1, "tiny.csv", "flat", None, 5, 4, 1, 1)
     assert tiny.execute(*sql.store_sources()).fetchall() == [("GLOTIP",), ("MMP",), ("MP",), ("PNC",)]
     # Route roles, the transit chain "PAN>CRI" split, and the GLOTIP countries and citizenships.
     assert [r[0] for r in tiny.execute(*sql.store_countries()).fetchall()] == [

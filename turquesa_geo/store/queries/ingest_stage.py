@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from turquesa_geo.columns import FORMULA_GUARD, FORMULA_PREFIXES
 from turquesa_geo.store.queries import plain_ident, quote_ident
+from turquesa_geo.store.queries.base import Params
 
 __all__ = [
     "LINE_COLUMN",
@@ -16,11 +18,13 @@ __all__ = [
     "count_rows_sql",
     "csv_cells_view_sql",
     "drop_reject_table_sql",
+    "guarded_cells_sql",
     "insertion_order_sql",
     "read_csv_sql",
     "rejected_lines_sql",
     "setting_sql",
     "text_view_sql",
+    "unguard_cells_sql",
 ]
 
 Query = tuple[str, dict[str, object]]
@@ -150,3 +154,33 @@ def text_view_sql(table: str, columns: Sequence[str]) -> Query:
     table = plain_ident(table)
     select = ", ".join(f"nullif(trim({quote_ident(c)}), '') AS {quote_ident(c)}" for c in columns)
     return f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {LINE_COLUMN}, {select} FROM {table}_cells", {}
+
+
+def guarded_cells_sql(relation: str, columns: Sequence[str]) -> Query:
+    """Query of the number of cells of each column of ``relation`` that start with the formula guard ``'``.
+
+    >>> guarded_cells_sql("stage_raw", ["c0", "c1"])
+    ('SELECT count(*) FILTER (WHERE starts_with("c0", $guard)), count(*) FILTER (WHERE starts_with("c1", $guard)) FROM stage_raw', {'guard': "'"})
+    """
+    counts = ", ".join(f"count(*) FILTER (WHERE starts_with({quote_ident(c)}, $guard))" for c in columns)
+    return f"SELECT {counts} FROM {plain_ident(relation)}", {"guard": FORMULA_GUARD}
+
+
+def unguard_cells_sql(relation: str, column: str) -> Query:
+    """Statement taking the guard ``'`` off the cells of one column that a written file guarded.
+
+    A cell is guarded when a formula prefix (``=``, ``+``, ``-``, ``@``, tab, CR) follows
+    the ``'``; exactly one ``'`` is taken away, as exactly one was put there.
+
+    >>> sql, params = unguard_cells_sql("stage_raw", "c0")
+    >>> sql
+    'UPDATE stage_raw SET "c0" = substr("c0", 2) WHERE starts_with("c0", $guard) AND substr("c0", 2, 1) IN ($prefix_1, $prefix_2, $prefix_3, $prefix_4, $prefix_5, $prefix_6)'
+    >>> params["guard"], params["prefix_1"], params["prefix_6"]
+    ("'", '=', '\\r')
+    """
+    p, cell = Params(guard=FORMULA_GUARD), quote_ident(column)
+    sql = (
+        f"UPDATE {plain_ident(relation)} SET {cell} = substr({cell}, 2) WHERE starts_with({cell}, $guard) "
+        f"AND {p.is_in(f'substr({cell}, 2, 1)', 'prefix', FORMULA_PREFIXES)}"
+    )
+    return sql, dict(p)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from turquesa_geo.store.queries.base import Params, Query
+from collections.abc import Mapping
+
+from turquesa_geo.store.queries.base import Params, Query, plain_ident
 from turquesa_geo.store.queries.conditions import period_filter
 
 __all__ = [
     "coarse_dates",
     "date_range",
+    "default_source_sql",
     "import_exists",
+    "open_quarantine_by_import",
     "quarantine_by_rule",
     "quarantine_rows",
     "recent_imports",
@@ -48,12 +52,34 @@ def sources_summary() -> Query:
 
 
 def recent_imports(limit: int = 10) -> Query:
-    """The latest imports with their reconciliation counts."""
+    """The latest imports with their reconciliation counts, and their quarantined lines still open."""
     return (
-        "SELECT import_id, file_name, profile, source, rows_read, rows_accepted, rows_quarantined, "
-        "rows_inserted, rows_updated, rows_unchanged, status, started, finished "
-        "FROM imports ORDER BY import_id DESC LIMIT $limit",
+        "SELECT i.import_id, i.file_name, i.profile, i.source, i.rows_read, i.rows_accepted, i.rows_quarantined, "
+        "CAST(coalesce(o.open, 0) AS BIGINT) AS quarantine_open, "
+        "i.rows_inserted, i.rows_updated, i.rows_unchanged, i.status, i.started, i.finished "
+        f"FROM imports i LEFT JOIN ({_OPEN_LINES}) o USING (import_id) ORDER BY i.import_id DESC LIMIT $limit",
         {"limit": int(limit)},
+    )
+
+
+#: Open quarantined lines (not resolved by a later import) per import.
+_OPEN_LINES = (
+    "SELECT import_id, count(DISTINCT line) AS open FROM quarantine WHERE resolved_by IS NULL GROUP BY import_id"
+)
+
+
+def open_quarantine_by_import() -> Query:
+    """Every import with open quarantine: its file, the lines still open and their rules, oldest first.
+
+    >>> open_quarantine_by_import()[1]
+    {'separator': ', '}
+    """
+    return (
+        "SELECT q.import_id, i.file_name, CAST(count(DISTINCT q.line) AS BIGINT) AS open, "
+        "string_agg(DISTINCT q.rule, $separator ORDER BY q.rule) AS rules "
+        "FROM quarantine q JOIN imports i USING (import_id) WHERE q.resolved_by IS NULL "
+        "GROUP BY q.import_id, i.file_name ORDER BY q.import_id",
+        {"separator": ", "},
     )
 
 
@@ -63,7 +89,7 @@ def import_exists(import_id: int) -> Query:
 
 
 def quarantine_by_rule(import_id: int | None = None) -> Query:
-    """Quarantined rows per rule, for one import or all.
+    """Quarantined rows per rule, for one import or all: rows, the rows still open, problems.
 
     >>> quarantine_by_rule(3)[1]
     {'import_id': 3}
@@ -73,29 +99,80 @@ def quarantine_by_rule(import_id: int | None = None) -> Query:
     )
     return (
         f"SELECT rule, CAST(count(DISTINCT (import_id, line)) AS BIGINT) AS rows, "
+        f"CAST(count(DISTINCT (import_id, line)) FILTER (WHERE resolved_by IS NULL) AS BIGINT) AS open, "
         f"CAST(count(*) AS BIGINT) AS problems FROM quarantine {where} GROUP BY rule ORDER BY rows DESC, rule",
         params,
     )
 
 
-def quarantine_rows(import_id: int) -> Query:
-    """The quarantine of one import, one row per problem, in file order."""
+#: A file name's last suffix (``.csv``), for the stem a flat file's rows take as their source (``Path.stem``).
+_SUFFIX_PATTERN = r"(.)\.[^.]+$"
+#: What the pattern keeps: the character before the suffix.
+_KEPT = r"\1"
+
+
+def default_source_sql(p: Params, imports: str, profile_sources: Mapping[str, str]) -> str:
+    """SQL of the source an import gave its rows that name none, for the ``imports`` row aliased ``imports``.
+
+    The source the import was given, else the one of its profile (``profile_sources``: profile
+    name to source), else the file name without its suffix, as the importers decide it.
+
+    >>> p = Params()
+    >>> default_source_sql(p, "i", {"mmp": "IOM"})
+    'coalesce(i.source, CASE i.profile WHEN $profile_1 THEN $profile_source_1 END, regexp_replace(i.file_name, $suffix, $kept))'
+    >>> p["profile_1"], p["profile_source_1"], p["suffix"], p["kept"]
+    ('mmp', 'IOM', '(.)\\\\.[^.]+$', '\\\\1')
+    >>> default_source_sql(Params(), "i", {})
+    'coalesce(i.source, regexp_replace(i.file_name, $suffix, $kept))'
+    """
+    alias = plain_ident(imports)
+    by_profile = " ".join(
+        f"WHEN {p.bind(f'profile_{n}', name)} THEN {p.bind(f'profile_source_{n}', source)}"
+        for n, (name, source) in enumerate(sorted(profile_sources.items()), 1)
+    )
+    profile = f"CASE {alias}.profile {by_profile} END, " if by_profile else ""
+    stem = f"regexp_replace({alias}.file_name, {p.bind('suffix', _SUFFIX_PATTERN)}, {p.bind('kept', _KEPT)})"
+    return f"coalesce({alias}.source, {profile}{stem})"
+
+
+def quarantine_rows(
+    import_id: int | None = None, *, include_resolved: bool = False, profile_sources: Mapping[str, str] | None = None
+) -> Query:
+    """The quarantine of one import or of all, one row per problem, in file order; open entries only unless asked.
+
+    Each row carries its record (the row as read, JSON), the source its import gave rows
+    naming none (``profile_sources``: the source of each public-data profile) and the
+    import that resolved it.
+
+    >>> sql, params = quarantine_rows(2)
+    >>> sql.endswith("WHERE q.import_id = $import_id AND q.resolved_by IS NULL ORDER BY q.import_id, q.line, q.rule, q.column_name")
+    True
+    >>> "WHERE" in quarantine_rows(include_resolved=True)[0]
+    False
+    """
+    p = Params()
+    conditions = [f"q.import_id = {p.bind('import_id', int(import_id))}"] if import_id is not None else []
+    conditions += [] if include_resolved else ["q.resolved_by IS NULL"]
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return (
-        "SELECT line, column_name, rule, value, message, record FROM quarantine WHERE import_id = $import_id "
-        "ORDER BY line, rule, column_name",
-        {"import_id": int(import_id)},
+        "SELECT q.import_id, q.line, q.column_name, q.rule, q.value, q.message, q.record, "
+        f"{default_source_sql(p, 'i', profile_sources or {})} AS default_source, q.resolved_by "
+        f"FROM quarantine q JOIN imports i USING (import_id){where} "
+        "ORDER BY q.import_id, q.line, q.rule, q.column_name",
+        dict(p),
     )
 
 
 def store_totals() -> Query:
-    """Cases, persons per role, imports and quarantined rows, in one row."""
+    """Cases, persons per role, imports, quarantined rows and those still open, in one row."""
     return (
         "SELECT (SELECT count(*) FROM cases), "
         "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $victim), "
         "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $migrant), "
         "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $suspect), "
         "(SELECT count(*) FROM imports WHERE status = $done), "
-        "(SELECT count(DISTINCT (import_id, line)) FROM quarantine)",
+        "(SELECT count(DISTINCT (import_id, line)) FROM quarantine), "
+        "(SELECT count(DISTINCT (import_id, line)) FROM quarantine WHERE resolved_by IS NULL)",
         {"victim": "victim", "migrant": "migrant", "suspect": "suspect", "done": "done"},
     )
 
