@@ -236,6 +236,7 @@ MIGRATIONS = (
 # probably the same incident reported twice are linked in case_links. Quarantine rows
 # remember the import that resolved them; imports count their flagged rows, the rows
 # merged into another (split records, repeats) and the probable duplicates found.
+# ("at" is quoted: AT is a keyword of DuckDB 2, and the unquoted column stopped every store from opening.)
 MIGRATIONS = (
     *MIGRATIONS,
     (
@@ -264,7 +265,7 @@ MIGRATIONS = (
         mapped_at TIMESTAMP NOT NULL
     )""",
             """CREATE TABLE term_map_log (
-        at TIMESTAMP NOT NULL,
+        "at" TIMESTAMP NOT NULL,
         user_name VARCHAR,
         action VARCHAR NOT NULL,
         field VARCHAR NOT NULL,
@@ -286,6 +287,32 @@ MIGRATIONS = (
             "ALTER TABLE imports ADD COLUMN rows_flagged BIGINT",
             "ALTER TABLE imports ADD COLUMN rows_merged BIGINT",
             "ALTER TABLE imports ADD COLUMN probable_duplicates BIGINT",
+        ),
+    ),
+)
+
+# Version 7: the analyst's term map re-resolves the stored cases (turquesa_geo.ingest.terms). A term a
+# mapping resolves moves from case_unmapped to case_mapped, with the code it gave, whether the case got
+# that code from the mapping (``added``: false when the case already held it) and the message of the flag
+# the mapping lifted, so that unmapping puts back exactly what was there. An unknown transit country keeps
+# its ``position`` among the parts of the transit as read (1-based), so that a mapped country takes its place.
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        7,
+        (
+            "ALTER TABLE case_unmapped ADD COLUMN position SMALLINT",
+            """CREATE TABLE case_mapped (
+        case_uid BIGINT NOT NULL,
+        field VARCHAR NOT NULL,
+        column_name VARCHAR NOT NULL,
+        text VARCHAR NOT NULL,
+        term_key VARCHAR NOT NULL,
+        position SMALLINT,
+        code VARCHAR NOT NULL,
+        added BOOLEAN NOT NULL,
+        message VARCHAR
+    )""",
         ),
     ),
 )
