@@ -10,10 +10,17 @@ import re
 import pytest
 from builder_values import STAGE
 
-from turquesa_geo.store.queries import ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage
+from turquesa_geo.store.queries import (
+    ingest_counts,
+    ingest_flat,
+    ingest_htcds,
+    ingest_ledger,
+    ingest_stage,
+    ingest_terms,
+)
 
 PLACEHOLDER = re.compile(r"\$([a-z_][a-z0-9_]*)")
-MODULES = (ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage)
+MODULES = (ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage, ingest_terms)
 
 
 QUOTED = re.compile(r"'(?:[^']|'')*'")
@@ -70,6 +77,24 @@ def every_query() -> list[tuple[str, tuple[str, dict]]]:
         ("htcds_quarantine", ingest_htcds.quarantine_sql("hp", ["case_id", "prs_gender"], "hp_err", 3)),
         ("read_csv", ingest_stage.read_csv_sql("stage", "/tmp/a.csv", ",", {"c0": "VARCHAR"}, 10, keep_rejects=True)),
         ("setting", ingest_stage.setting_sql("lock_configuration")),
+        ("unmapped_terms", ingest_terms.unmapped_terms_sql("country")),
+        ("term_map", ingest_terms.term_map_sql()),
+        ("insert_mapping", ingest_terms.insert_mapping_sql("country", "oz", "Oz", "HND", None)),
+        ("log_term", ingest_terms.log_term_sql(None, "unmap", "country", "oz", "HND", 2)),
+        ("term_rows", ingest_terms.term_rows_sql("case_unmapped", "country", "oz", ["origin", "transit"])),
+        ("forget_unmapped", ingest_terms.forget_unmapped_sql("country", "oz", ["origin", "transit"])),
+        ("record_mapped", ingest_terms.record_mapped_sql("HND", "unknown_country")),
+        ("restore_flags", ingest_terms.restore_flags_sql("unknown_country", ["transit"], ["Oz"], ["m"])),
+        ("drop_unmapped_codes", ingest_terms.drop_unmapped_codes_sql("platform", ["?a", "?b"])),
+        ("add_code", ingest_terms.add_code_sql("platform", "other")),
+        ("restore_unmapped_codes", ingest_terms.restore_unmapped_codes_sql("platform", ["A"], ["?a"])),
+        ("remove_added_code", ingest_terms.remove_added_code_sql("platform", "a", "other")),
+        ("transfer_added", ingest_terms.transfer_added_sql("platform", "a", "other")),
+        ("set_column", ingest_terms.set_column_sql("network", "ngo", ["network"])),
+        ("clear_column", ingest_terms.set_column_sql("network", None, ["network"])),
+        ("number_transit", ingest_terms.number_transit_sql("country", "transit", "oz")),
+        ("map_transit", ingest_terms.transit_sql("country", "transit", "HND")),
+        ("unmap_transit", ingest_terms.transit_sql("country", "transit", None)),
     ]
 
 

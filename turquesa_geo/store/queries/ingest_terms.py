@@ -1,5 +1,5 @@
 """SQL of the analyst's term map: the mappings of raw terms the vocabularies do not know, and their
-application to the stored cases (turquesa_geo.ingest.terms).
+application to the stored cases (the term map of the importers, ingest/terms.py).
 
 Every builder returns ``(sql, params)`` with DuckDB ``$name`` parameters in a dict. Applying or
 undoing a mapping works on temp table ``term_rows`` (the case_unmapped or case_mapped rows of one
