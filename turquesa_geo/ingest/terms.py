@@ -30,8 +30,8 @@ import pandas as pd
 
 from turquesa_geo import vocab
 from turquesa_geo.columns import COUNTRY_COLUMNS, DETAIL_TERM_COLUMNS, MULTI_VALUE_COLUMNS, NETWORK, TRANSIT
-from turquesa_geo.countries import resolve_country, suggest_countries
-from turquesa_geo.i18n import N_, LocalizedError
+from turquesa_geo.countries import country_name, country_table, resolve_country, suggest_countries
+from turquesa_geo.i18n import N_, LocalizedError, gettext
 from turquesa_geo.store.connection import transaction
 from turquesa_geo.store.queries import ingest_terms as q
 from turquesa_geo.store.rollups import refresh
@@ -48,7 +48,10 @@ __all__ = [
     "TermMapError",
     "apply_term_map",
     "check_code",
+    "code_choices",
+    "code_label",
     "export_term_map",
+    "field_name",
     "import_term_map",
     "map_term",
     "mapped_terms",
@@ -171,6 +174,43 @@ def _columns(field: str) -> tuple[str, ...] | None:
     if field == COUNTRY_FIELD:
         return COUNTRY_TERM_COLUMNS
     return (field,) if field in SINGLE_TERM_COLUMNS else ()
+
+
+# --- what a picker shows -------------------------------------------------------------------
+
+
+def field_name(field: str, lang: str = "en") -> str:
+    """A field's name in ``lang`` (a modus-operandi dimension's name, "Country", else the field).
+
+    >>> field_name("recruitment_method", "es"), field_name("country", "fr"), field_name("network")
+    ('Método de captación', 'Pays', 'Network')
+    """
+    if field == COUNTRY_FIELD:
+        return gettext(lang, "Country")
+    return vocab.dimension_name(field, lang)
+
+
+def code_label(field: str, code: str, lang: str = "en") -> str:
+    """A code's label in ``lang``, with the code: ``Job offer / advertisement (job_offer)``, ``Panamá (PAN)``.
+
+    >>> code_label("country", "PAN", "es"), code_label("transport_mode", "sea")
+    ('Panamá (PAN)', 'Sea (sea)')
+    """
+    name = country_name(code, lang) if field == COUNTRY_FIELD else vocab.label(field, code, lang)
+    return f"{name} ({code})"
+
+
+def code_choices(field: str, lang: str = "en") -> list[str]:
+    """The codes a term of ``field`` can be mapped to: the vocabulary's in its order, countries by name in ``lang``.
+
+    >>> code_choices("transport_mode")
+    ['land', 'sea', 'air', 'river']
+    >>> code_choices("country", "es")[:3]
+    ['AFG', 'ALB', 'DEU']
+    """
+    if field == COUNTRY_FIELD:
+        return sorted(country_table()["iso3"], key=lambda iso3: vocab.normalize_key(country_name(iso3, lang)))
+    return vocab.codes(field)
 
 
 # --- what the store holds ----------------------------------------------------------------
