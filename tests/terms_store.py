@@ -9,7 +9,8 @@ from turquesa_geo.store import queries as sql
 #: Seven cases. 1: origin 'Atlantis' unknown, transit read 'COL>Narnia>PAN'; recruited by 'oferta de empleo'.
 #: 2: 'oferta de empleo' and 'job offer' in one cell (holds job_offer already). 3: 'Oferta de empléo' (same key,
 #: another text) and network 'Red X' unknown. 4: job_offer, nothing unknown. 5: transit read 'Narnia>GTM>Oz>MEX'.
-#: 6: transit read 'COL>Oz', the importer gave no position. 7: 'anuncio' and 'oferta de empleo', nothing else.
+#: 6: transit read 'COL>Oz', the importer gave no position. 7: 'anuncio' and 'oferta de empleo', nothing else,
+#: no nationality (a NULL key of the rollups).
 CASES = (
     "INSERT INTO cases (case_uid, source, incident_id, network, crime_type, case_date, nationality, origin, transit, "
     "destination, detection_country, import_id, row_hash) VALUES "
@@ -21,7 +22,7 @@ CASES = (
     "(4, 'MP', 'B2', NULL, 'trafficking', DATE '2024-05-01', 'COL', 'COL', NULL, 'ESP', 'COL', 1, 'h4'), "
     "(5, 'PNC', 'A5', NULL, 'smuggling', DATE '2024-05-09', 'HTI', 'HTI', 'GTM>MEX', 'USA', 'MEX', 1, 'h5'), "
     "(6, 'PNC', 'A6', NULL, 'smuggling', DATE '2024-06-09', 'VEN', 'VEN', 'COL', 'USA', 'MEX', 1, 'h6'), "
-    "(7, 'MP', 'B7', NULL, 'trafficking', DATE '2022-01-15', 'COL', 'COL', NULL, 'ESP', 'COL', 1, 'h7')",
+    "(7, 'MP', 'B7', NULL, 'trafficking', DATE '2022-01-15', NULL, 'COL', NULL, 'ESP', 'COL', 1, 'h7')",
     "INSERT INTO case_persons (case_uid, role, gender, age_group, nationality, persons) VALUES "
     "(1, 'migrant', 'male', 'adult', NULL, 3), (2, 'victim', 'female', 'adult', NULL, 1), "
     "(3, 'victim', 'female', 'minor', NULL, 2), (4, 'victim', 'female', 'adult', NULL, 1)",

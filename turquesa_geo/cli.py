@@ -705,6 +705,7 @@ def become(command: list[str], env: dict[str, str], cwd: Path) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     # Local: the benchmarks (and their pandas baselines and browser driver) load only for `turquesa bench`.
     from turquesa_geo.bench.runner import bench_all, bench_import, bench_routes, report_table
+    from turquesa_geo.bench.terms import bench_terms  # local too, for the same reason
 
     if args.bench == "all":
         report = bench_all(
@@ -730,7 +731,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             ]
         )
     else:
-        report = (bench_import if args.bench == "import" else bench_routes)(args.rows, seed=args.seed)
+        bench = {"import": bench_import, "routes": bench_routes, "terms": bench_terms}[args.bench]
+        report = bench(args.rows, seed=args.seed)
         text = "\n".join(f"{k}: {v}" for k, v in report.items())
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
@@ -959,6 +961,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (
         ("import", "validated import speed versus a plain DuckDB load"),
         ("routes", "route reconstruction and aggregation versus the naive per-case way"),
+        ("terms", "one term mapping (rollups included) on a demo store versus re-importing the whole file"),
         ("all", "every figure of the performance targets, each beside a pandas baseline (docs/benchmarks.md)"),
     ):
         b = bench.add_parser(name, help=text)

@@ -202,8 +202,10 @@ def test_a_code_two_mapped_terms_give_stays_until_both_are_unmapped(con):
     unmap_term(con, "recruitment_method", "oferta de empleo")
     assert [r for r in recruitment(con) if r[0] == 7] == [(7, "?oferta de empleo"), (7, "job_offer")]
     assert mapped(con) == [(7, "recruitment_method", "anuncio", None, "job_offer", True, "m7a")]
+    assert rollups(con) == rebuilt_rollups(con)
     unmap_term(con, "recruitment_method", "anuncio")
     assert [r for r in recruitment(con) if r[0] == 7] == [(7, "?anuncio"), (7, "?oferta de empleo")]
+    assert rollups(con) == rebuilt_rollups(con)
 
 
 def test_mapping_again_to_another_code_moves_the_cases_to_it(con):
@@ -219,6 +221,7 @@ def test_mapping_again_to_another_code_moves_the_cases_to_it(con):
         (7, "work"),
     ]
     assert mapped_terms(con) == {("recruitment_method", "ofertadeempleo"): "work"}
+    assert rollups(con) == rebuilt_rollups(con)
     assert map_term(con, "recruitment_method", "oferta de empleo", "work") == 0  # nothing changed: not logged
     assert [entry[4:] for entry in log(con)] == [("job_offer", 4), ("work", 4)]
 

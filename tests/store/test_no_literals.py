@@ -112,6 +112,9 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     # bench
     "bench_tables": lambda m: m(),
     "case_count": lambda m: [m()],
+    "code_cases": lambda m: [m("recruitment_method", "job_offer")],
+    "plant_unmapped": lambda m: m(10, "recruitment_method", "recruitment_method", "x", "x", "?x", "unmapped_term"),
+    "rollup_code_cases": lambda m: [m("recruitment_method", "job_offer")],
     "naive_cases": lambda m: [m(), m(10)],
     "period_arcs": lambda m: [m(D(2024, 1, 1), D(2024, 12, 31)), m(D(2024, 1, 1), D(2024, 12, 31), 10)],
     "plain_load": lambda m: [m("read_csv", "/tmp/a.csv")],
@@ -170,6 +173,9 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "written_sql": lambda m: [m()],
     # ingest_terms
     "add_code_sql": lambda m: [m("recruitment_method", "job_offer")],
+    "apply_modus_delta_sql": lambda m: m("recruitment_method"),
+    "modus_before_sql": lambda m: [m("recruitment_method")],
+    "modus_delta_sql": lambda m: [m("recruitment_method")],
     "clear_term_months_sql": lambda m: [m()],
     "delete_mapping_sql": lambda m: [m("country", "atlantis")],
     "drop_unmapped_codes_sql": lambda m: [m("recruitment_method", ["?oferta de empleo", "?oferta de empléo"])],

@@ -95,6 +95,9 @@ def every_query() -> list[tuple[str, tuple[str, dict]]]:
         ("number_transit", ingest_terms.number_transit_sql("country", "transit", "oz")),
         ("map_transit", ingest_terms.transit_sql("country", "transit", "HND")),
         ("unmap_transit", ingest_terms.transit_sql("country", "transit", None)),
+        ("modus_before", ingest_terms.modus_before_sql("platform")),
+        ("modus_delta", ingest_terms.modus_delta_sql("platform")),
+        *((f"apply_modus_delta_{i}", s) for i, s in enumerate(ingest_terms.apply_modus_delta_sql("platform"))),
     ]
 
 

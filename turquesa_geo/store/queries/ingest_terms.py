@@ -3,8 +3,11 @@ application to the stored cases (the term map of the importers, ingest/terms.py)
 
 Every builder returns ``(sql, params)`` with DuckDB ``$name`` parameters in a dict. Applying or
 undoing a mapping works on temp table ``term_rows`` (the case_unmapped or case_mapped rows of one
-term), ``term_had`` (the cases that already held the code) and ``term_months`` (the months touched,
-whose rollups are rebuilt once at the end).
+term), ``term_had`` (the cases that already held the code), ``term_months`` (the months whose
+rollups are rebuilt once at the end, for country terms: they are keys of both rollups) and, for a
+modus-operandi term, ``term_before`` and ``term_delta``: the cases' codes of the dimension before the
+change and the change of ``rollup_modus`` they make, applied in place (such a term changes no key of
+``rollup_routes``: its cases report the dimension before and after).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from turquesa_geo.store.queries.base import MONTH, Params, Query, quote_ident
+from turquesa_geo.store.queries.rollups import MODUS_ROLLUP_KEYS
 
 __all__ = [
     "TERM_ROWS_FROM",
     "add_code_sql",
+    "apply_modus_delta_sql",
     "clear_term_months_sql",
     "delete_mapping_sql",
     "drop_unmapped_codes_sql",
@@ -27,6 +32,8 @@ __all__ = [
     "log_term_sql",
     "mapped_terms_sql",
     "mapping_sql",
+    "modus_before_sql",
+    "modus_delta_sql",
     "note_months_sql",
     "number_transit_sql",
     "record_mapped_sql",
@@ -214,7 +221,8 @@ def record_mapped_sql(code: str, rule: str) -> Query:
         f"INSERT INTO case_mapped ({_UNMAPPED_COLUMNS}, code, added, message) SELECT r.case_uid, r.field, "
         "r.column_name, r.text, r.term_key, r.position, $code, r.case_uid NOT IN (SELECT case_uid FROM term_had), "
         "f.message FROM term_rows r LEFT JOIN (SELECT case_uid, column_name, value, min(message) AS message "
-        "FROM case_flags WHERE rule = $rule GROUP BY case_uid, column_name, value) f "
+        "FROM case_flags WHERE rule = $rule AND case_uid IN (SELECT case_uid FROM term_rows) "
+        "GROUP BY case_uid, column_name, value) f "
         "ON f.case_uid = r.case_uid AND f.column_name = r.column_name AND f.value = r.text",
         {"code": code, "rule": rule},
     )
@@ -402,3 +410,54 @@ def transit_sql(field: str, column: str, code: str | None) -> Query:
         "WHERE cases.case_uid = n.case_uid",
         dict(params),
     )
+
+
+# --- the modus rollup, changed in place ----------------------------------------------------
+
+_MODUS_KEYS = ", ".join(f"c.{k}" for k in MODUS_ROLLUP_KEYS)
+_SAME_GROUP = " AND ".join(
+    ["r.month = d.month", "r.dimension = $dimension", "r.code = d.code"]
+    + [f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in MODUS_ROLLUP_KEYS]
+)
+
+
+def modus_before_sql(dimension: str) -> Query:
+    """Statement of temp table ``term_before``: the codes of ``dimension`` the cases of ``term_rows`` hold now."""
+    return (
+        "CREATE OR REPLACE TEMP TABLE term_before AS SELECT case_uid, code FROM case_attributes "
+        "WHERE dimension = $dimension AND case_uid IN (SELECT case_uid FROM term_rows)",
+        {"dimension": dimension},
+    )
+
+
+def modus_delta_sql(dimension: str) -> Query:
+    """Statement of temp table ``term_delta``: per rollup_modus group of ``dimension``, the cases gained or
+    lost by the codes of the cases of ``term_rows`` since ``term_before`` (groups that did not change left out).
+
+    A case holds a code at most once, so the rollup's count of a group is its number of (case, code) rows.
+    """
+    return (
+        f"CREATE OR REPLACE TEMP TABLE term_delta AS SELECT {MONTH} AS month, {_MODUS_KEYS}, x.code, "
+        "CAST(sum(x.n) AS BIGINT) AS n FROM (SELECT case_uid, code, 1 AS n FROM case_attributes "
+        "WHERE dimension = $dimension AND case_uid IN (SELECT case_uid FROM term_rows) "
+        "UNION ALL SELECT case_uid, code, -1 AS n FROM term_before) x JOIN cases c ON c.case_uid = x.case_uid "
+        f"GROUP BY {MONTH}, {_MODUS_KEYS}, x.code HAVING sum(x.n) <> 0",
+        {"dimension": dimension},
+    )
+
+
+def apply_modus_delta_sql(dimension: str) -> list[Query]:
+    """Statements adding ``term_delta`` to ``rollup_modus``: groups that exist change their count, new
+    groups are added, groups left with no case go."""
+    keys = ", ".join(MODUS_ROLLUP_KEYS)
+    same = {"dimension": dimension}
+    return [
+        (f"UPDATE rollup_modus r SET cases = r.cases + d.n FROM term_delta d WHERE {_SAME_GROUP}", same),
+        (
+            f"INSERT INTO rollup_modus (month, {keys}, dimension, code, cases) SELECT d.month, "
+            f"{', '.join(f'd.{k}' for k in MODUS_ROLLUP_KEYS)}, $dimension, d.code, d.n FROM term_delta d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM rollup_modus r WHERE {_SAME_GROUP})",
+            same,
+        ),
+        ("DELETE FROM rollup_modus WHERE dimension = $dimension AND cases = 0", same),
+    ]
