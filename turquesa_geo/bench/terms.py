@@ -73,6 +73,7 @@ def bench_terms(rows: int, seed: int = 7) -> dict:
         write_demo(path, rows=rows, seed=seed)
         con = connect(Path(tmp) / "store.duckdb")
         import_s, _ = _timed(lambda: import_file(con, path))
+        cases = _count(con, sql.case_count())
         start = _state(con)
         planted = _plant(con)
         map_s, mapped = _timed(lambda: map_term(con, _DIMENSION, _TEXT, _CODE, "bench"))
@@ -83,6 +84,7 @@ def bench_terms(rows: int, seed: int = 7) -> dict:
         con.close()
     return {
         "rows": rows,
+        "cases": cases,
         "planted_cases": planted,
         "map_s": round(map_s, 3),
         "unmap_s": round(unmap_s, 3),
