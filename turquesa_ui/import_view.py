@@ -12,8 +12,9 @@ from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.ingest.readers import ImportRefused
-from turquesa_geo.ingest.terms import code_choices, code_label, field_name, map_term, unmapped_terms
+from turquesa_geo.ingest.terms import code_choices, code_label, field_name, map_term
 from turquesa_geo.store import inventory
+from turquesa_ui.data import unmapped_term_table
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import LAST_MAPPING
 from turquesa_ui.store import store_cursor, upload_space
@@ -165,7 +166,7 @@ def show_term_map() -> None:
                 cases=format_number(done["cases"], lang),
             )
         )
-    terms = unmapped_terms(store_cursor())
+    terms = unmapped_term_table()
     if terms.empty:
         st.caption(_("Every stored term is mapped: nothing to do."))
         return
