@@ -5,7 +5,7 @@ import streamlit as st
 from turquesa_geo.cli import IMPORT_PROFILES
 from turquesa_geo.i18n import pgettext
 from turquesa_geo.ingest.readers import SUPPORTED_SUFFIXES
-from turquesa_ui.import_view import PROFILE_HELP, run_imports, show_open_quarantine, show_result
+from turquesa_ui.import_view import PROFILE_HELP, run_imports, show_open_quarantine, show_result, show_term_map
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import LAST_IMPORTS, run_inside_app
 
@@ -47,3 +47,6 @@ for result in st.session_state[LAST_IMPORTS]:
     with st.container(border=True):
         show_result(result)
 show_open_quarantine()
+
+with st.container(border=True):
+    show_term_map()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_ROWS, csv_text, run_import
 from streamlit.testing.v1 import AppTest
+from terms_store import fill as fill_terms_store
 
 from turquesa_geo.cooperation import CONTACTS_ENV, contacts_missing
 from turquesa_geo.store.connection import DB_ENV, connect
@@ -104,6 +105,39 @@ def test_import_page_says_what_an_import_resolved_and_what_is_still_open(app_sto
     at.switch_page("pages/home.py").run()
     imports = at.dataframe[1].value
     assert imports[["import_id", "rows_quarantined", "quarantine_open"]].values.tolist() == [[2, 0, 0], [1, 1, 0]]
+
+
+def test_import_page_maps_a_term_and_says_how_many_cases_it_re_resolved(tmp_path, app_on):
+    db = tmp_path / "terms.duckdb"
+    con = connect(db)
+    fill_terms_store(con)
+    con.close()
+    app_on(db)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/import_files.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["text"].tolist() == ["Oferta de empléo", "Narnia", "Oz", "Atlantis", "Red X", "anuncio"]
+    assert table["cases"].tolist() == [4, 2, 2, 1, 1, 1]
+    assert table["suggestions"][0] == (
+        "Job offer / advertisement (job_offer), Offer of accommodation (offer_of_accommodation)"
+    )
+    assert at.selectbox(key="term_code_recruitment_method_ofertadeempleo").value == "job_offer"  # the first suggestion
+    at.button(key="term_apply").click().run()
+    assert not at.exception
+    assert at.success[0].value == (
+        "Recruitment method 'Oferta de empléo' is now mapped to Job offer / advertisement \\(job\\_offer\\): "
+        "4 stored cases re-resolved."
+    )
+    assert at.dataframe[0].value["text"].tolist() == ["Narnia", "Oz", "Atlantis", "Red X", "anuncio"]
+    at.selectbox(key="term_pick").set_value(1).run()  # Oz: no suggestion close enough, the analyst picks
+    assert at.selectbox(key="term_code_country_oz").value is None
+    assert at.button(key="term_apply").disabled
+    at.selectbox(key="term_code_country_oz").set_value("HND").run()
+    at.button(key="term_apply").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Country 'Oz' is now mapped to Honduras \\(HND\\): 2 stored cases re-resolved."
+    assert at.dataframe[0].value["text"].tolist() == ["Narnia", "Atlantis", "Red X", "anuncio"]
 
 
 def _deck_spec(at: AppTest) -> dict:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from conftest import GOOD_ROWS, csv_text
+from terms_store import fill as fill_terms_store
 
 from turquesa_geo import cli
 from turquesa_geo.cli import main
@@ -114,7 +115,7 @@ def test_status_protects_cells_beside_another_breakdown_of_the_total(tmp_path, w
 
 
 def test_help_works_for_every_command():
-    for command in ("import", "demo", "status", "quarantine", "serve", "bench"):
+    for command in ("import", "demo", "status", "quarantine", "terms", "serve", "bench"):
         done = subprocess.run(
             [sys.executable, "-m", "turquesa_geo.cli", command, "--help"], capture_output=True, text=True
         )
@@ -200,3 +201,97 @@ def test_stopping_serve_stops_the_server_it_started(tmp_path):
     except (urllib.error.URLError, ConnectionError):
         still_up = False
     assert not still_up, "a server is still answering after `turquesa serve` was stopped"
+
+
+# --- the term map ---------------------------------------------------------------------------
+
+
+def _terms_store(tmp_path: Path) -> list[str]:
+    db = tmp_path / "terms.duckdb"
+    con = connect(db)
+    fill_terms_store(con)
+    con.close()
+    return ["--db", str(db)]
+
+
+def test_terms_lists_the_unmapped_terms_with_counts_and_suggestions(tmp_path, capsys):
+    db = _terms_store(tmp_path)
+    assert main(["terms", "--unmapped", "--field", "origin", "--format", "csv", *db]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "field,text,cases,columns,suggestions",
+        "country,Narnia,2,transit,ARM;MTQ;FIN",
+        "country,Oz,2,transit,",
+        "country,Atlantis,1,origin,ALA;ALB;MYS",
+    ]
+    assert main(["terms", "--unmapped", "--field", "control_methods", *db]) == 0
+    assert capsys.readouterr().out.strip() == "(no unmapped term)"
+    assert main(["terms", "--unmapped", "--format", "json", *db]) == 0
+    first = json.loads(capsys.readouterr().out)["unmapped_terms"][0]
+    assert first == {
+        "field": "recruitment_method",
+        "text": "Oferta de empléo",
+        "cases": 4,
+        "columns": "recruitment_method",
+        "suggestions": ["job_offer", "offer_of_accommodation"],
+    }
+
+
+def test_terms_map_and_unmap_re_resolve_the_stored_cases(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "current_user", lambda: "ana")
+    db = _terms_store(tmp_path)
+    assert main(["terms", "map", "control_methods", "amenaza", "threats", *db]) == 0
+    assert (
+        capsys.readouterr().out.strip()
+        == "control_method 'amenaza' is now mapped to threats: 0 stored cases re-resolved"
+    )
+    assert main(["terms", *db, "map", "transit", "Oz", "Honduras"]) == 0
+    assert capsys.readouterr().out.strip() == "country 'Oz' is now mapped to HND: 2 stored cases re-resolved"
+    con = connect(db[1], read_only=True)
+    assert con.execute("SELECT transit FROM cases WHERE case_uid IN (5, 6) ORDER BY case_uid").fetchall() == [
+        ("GTM>HND>MEX",),
+        ("COL>HND",),
+    ]
+    con.close()
+    assert main(["terms", "--format", "json", *db]) == 0
+    listed = json.loads(capsys.readouterr().out)["term_map"]
+    assert [{k: m[k] for k in ("field", "text", "code", "cases", "mapped_by")} for m in listed] == [
+        {"field": "control_method", "text": "amenaza", "code": "threats", "cases": 0, "mapped_by": "ana"},
+        {"field": "country", "text": "Oz", "code": "HND", "cases": 2, "mapped_by": "ana"},
+    ]
+    assert main(["terms", "unmap", "transit", "oz", *db]) == 0
+    assert capsys.readouterr().out.strip() == "country 'oz' is no longer mapped: 2 stored cases put back as not mapped"
+    assert main(["terms", "--field", "country", *db]) == 0
+    assert capsys.readouterr().out.strip() == "(no mapping yet)"
+
+
+def test_terms_export_and_import_share_the_map_between_stores(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    here, there = _terms_store(tmp_path / "a"), _terms_store(tmp_path / "b")
+    main(["terms", "map", "recruitment_method", "oferta de empleo", "job_offer", *here])
+    main(["terms", "map", "network", "Red X", "ngo", *here])
+    out = tmp_path / "map.csv"
+    assert main(["terms", "export", "--out", str(out), *here]) == 0
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "field,text,code",
+        "network,Red X,ngo",
+        "recruitment_method,oferta de empleo,job_offer",
+    ]
+    capsys.readouterr()
+    assert main(["terms", "import", str(out), *there]) == 0
+    assert capsys.readouterr().out.strip() == f"{out}: mappings added, 5 stored cases re-resolved"
+
+
+def test_terms_errors_are_one_line_in_the_language_asked_for(tmp_path, capsys):
+    db = _terms_store(tmp_path)
+    assert main(["terms", "map", "colour", "rojo", "red", *db]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("turquesa: error: unknown field 'colour'; expected one of ") and err.count("\n") == 1
+    assert main(["--lang", "es", "terms", "map", "transport_mode", "coche", "car", *db]) == 1
+    assert capsys.readouterr().err.startswith("turquesa: error: 'car' no es un código de transport_mode")
+    assert main(["terms", "unmap", "origin", "Atlantis", *db]) == 1
+    assert "'Atlantis' is not mapped in country" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("field,text,code\ncountry,Atlantis,Atlantida\n", encoding="utf-8")
+    assert main(["terms", "import", str(bad), *db]) == 1
+    assert "bad.csv, line 2: 'Atlantida' is not a country" in capsys.readouterr().err

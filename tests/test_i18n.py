@@ -69,6 +69,7 @@ SAME_IN = {
     "pt": {"Modus operandi", "via", "{file}: {error}"},
     "fr": {
         "Modus operandi",
+        "Code",
         "Correct.",
         "Corridor",
         "Corridors",

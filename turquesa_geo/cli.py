@@ -1,4 +1,4 @@
-"""The ``turquesa`` command line: demo, import, status, quarantine, serve, bench.
+"""The ``turquesa`` command line: demo, import, status, quarantine, terms, serve, bench.
 
 Every command takes ``--db``; reports take ``--format table|json``. Errors print one
 line and exit non-zero, never a traceback. ``--lang en|es|pt|fr`` (before or after the
@@ -35,7 +35,7 @@ from turquesa_geo.corridors import corridor_graph, corridor_table, corridor_view
 from turquesa_geo.demo.generator import write_demo
 from turquesa_geo.demo.training import TRAINING_ENV
 from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_file
-from turquesa_geo.exports.log import export_log
+from turquesa_geo.exports.log import current_user, export_log
 from turquesa_geo.exports.marking import Marking
 from turquesa_geo.exports.tables import csv_bytes, write_quarantine_csv
 from turquesa_geo.filters import FILTER_FIELDS, describe, from_query_params, to_query_params
@@ -45,6 +45,17 @@ from turquesa_geo.ingest.htcds import import_htcds
 from turquesa_geo.ingest.ledger import quarantine_entries
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.ingest.terms import (
+    TermMapError,
+    check_code,
+    export_term_map,
+    import_term_map,
+    map_term,
+    resolve_field,
+    term_map,
+    unmap_term,
+    unmapped_terms,
+)
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
 from turquesa_geo.signals import emerging_signals, signal_baseline, signal_table
 from turquesa_geo.store import queries as sql
@@ -132,6 +143,13 @@ HEADINGS = {
     "line": N_("Line"),
     "reason_text": N_("Reason"),
     "raw": N_("Raw row"),
+    "field": N_("Field"),
+    "text": N_("Text as read"),
+    "code": N_("Code"),
+    "columns": N_("Columns"),
+    "suggestions": N_("Suggestions"),
+    "mapped_by": N_("Mapped by"),
+    "mapped_at": N_("Mapped"),
 }
 SECTION_TITLES = {
     "cases_by_crime_type_and_year": N_("Cases by crime type and year"),
@@ -354,6 +372,72 @@ def _quarantine_written(n: int, args: argparse.Namespace) -> str:
     if args.import_id is None:
         return _("{n} open quarantine entries written to {out}").format(n=n, out=args.out)
     return _("{n} quarantine entries of import {id} written to {out}").format(n=n, id=args.import_id, out=args.out)
+
+
+#: The columns ``turquesa terms`` lists: the mappings, or with --unmapped the terms left unmapped.
+TERM_MAP_LIST = ("field", "text", "code", "cases", "mapped_by", "mapped_at")
+UNMAPPED_LIST = ("field", "text", "cases", "columns", "suggestions")
+
+
+def cmd_terms(args: argparse.Namespace) -> int:
+    if args.terms_command == "map":
+        field = resolve_field(args.term_field)
+        code = check_code(field, args.code)
+        cases = map_term(connect(args.db), field, args.text, code, current_user())
+        print(
+            _("{field} {text} is now mapped to {code}: {cases} stored cases re-resolved").format(
+                field=field, text=repr(args.text), code=code, cases=cases
+            )
+        )
+        return 0
+    if args.terms_command == "unmap":
+        field = resolve_field(args.term_field)
+        cases = unmap_term(connect(args.db), field, args.text, current_user())
+        print(
+            _("{field} {text} is no longer mapped: {cases} stored cases put back as not mapped").format(
+                field=field, text=repr(args.text), cases=cases
+            )
+        )
+        return 0
+    if args.terms_command == "export":
+        written = export_term_map(connect(args.db, read_only=True), args.out)
+        print(_("{n} mappings written to {out}").format(n=written, out=args.out))
+        return 0
+    if args.terms_command == "import":
+        cases = import_term_map(connect(args.db), args.file, current_user())
+        print(_("{file}: mappings added, {cases} stored cases re-resolved").format(file=args.file, cases=cases))
+        return 0
+    return _list_terms(args)
+
+
+def _list_terms(args: argparse.Namespace) -> int:
+    """``turquesa terms [--unmapped]``: the mappings, or the stored terms no mapping resolves yet."""
+    con = connect(args.db, read_only=True)
+    if args.unmapped:
+        frame, columns, key, empty = (
+            unmapped_terms(con, args.field),
+            UNMAPPED_LIST,
+            "unmapped_terms",
+            _("(no unmapped term)"),
+        )
+    else:
+        frame, columns, key, empty = term_map(con), TERM_MAP_LIST, "term_map", _("(no mapping yet)")
+        if args.field:
+            frame = frame[frame["field"] == resolve_field(args.field)]
+    records = [dict(zip(columns, row)) for row in frame[list(columns)].itertuples(index=False)]
+    for record in records:
+        record["cases"] = int(record["cases"])
+        if "mapped_at" in record:
+            record["mapped_at"] = str(record["mapped_at"])[:19]
+    if args.format == "json":
+        _emit({key: records}, "", "json")
+        return 0
+    rows = [[";".join(v) if isinstance(v, list) else v for v in record.values()] for record in records]
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes(rows, list(columns)).decode("utf-8-sig"))
+        return 0
+    print(format_table(rows, _headings(columns)) if rows else empty)
+    return 0
 
 
 def _filters_from_args(args: argparse.Namespace):
@@ -640,6 +724,7 @@ def become(command: list[str], env: dict[str, str], cwd: Path) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     # Local: the benchmarks (and their pandas baselines and browser driver) load only for `turquesa bench`.
     from turquesa_geo.bench.runner import bench_all, bench_import, bench_routes, report_table
+    from turquesa_geo.bench.terms import bench_terms  # local too, for the same reason
 
     if args.bench == "all":
         report = bench_all(
@@ -665,7 +750,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             ]
         )
     else:
-        report = (bench_import if args.bench == "import" else bench_routes)(args.rows, seed=args.seed)
+        bench = {"import": bench_import, "routes": bench_routes, "terms": bench_terms}[args.bench]
+        report = bench(args.rows, seed=args.seed)
         text = "\n".join(f"{k}: {v}" for k, v in report.items())
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
@@ -759,6 +845,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write a CSV for correction and re-import")
     _add_common(p)
     p.set_defaults(func=cmd_quarantine)
+
+    p = sub.add_parser(
+        "terms",
+        help="the term map: the mappings, the terms left unmapped (--unmapped), and map, unmap, export, import",
+    )
+    p.add_argument(
+        "--unmapped", action="store_true", help="list the stored terms no vocabulary or mapping resolves yet"
+    )
+    p.add_argument("--field", help="only this field: a vocabulary, country, or a file column such as control_methods")
+    _add_lang(p)
+    p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    p.set_defaults(func=cmd_terms, terms_command=None)
+    terms = p.add_subparsers(dest="terms_command", metavar="{map,unmap,export,import}")
+    field_help = "a vocabulary (recruitment_method...), country, or a file column (control_methods, origin...)"
+    t = terms.add_parser("map", help="map a raw term to a code and re-resolve the stored cases that hold it")
+    t.add_argument("term_field", metavar="FIELD", help=field_help)
+    t.add_argument("text", metavar="TEXT", help='the term as the files write it, e.g. "oferta de empleo"')
+    t.add_argument("code", metavar="CODE", help="a code of the field's vocabulary, or a country (ISO code or name)")
+    t = terms.add_parser("unmap", help="remove a mapping and put the cases it resolved back as not mapped")
+    t.add_argument("term_field", metavar="FIELD", help=field_help)
+    t.add_argument("text", metavar="TEXT", help="the term as mapped")
+    t = terms.add_parser("export", help="write the term map to a CSV file (field, text, code) to share it")
+    t.add_argument("--out", required=True, metavar="FILE")
+    t = terms.add_parser("import", help="add the mappings of a term map CSV file (all or nothing)")
+    t.add_argument("file", metavar="FILE")
+    for t in terms.choices.values():
+        _add_lang(t)
+        # SUPPRESS: given before the subcommand, --db holds.
+        t.add_argument(
+            "--db", default=argparse.SUPPRESS, help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)"
+        )
 
     p = sub.add_parser("corridors", help="the ranked corridors for the filters (small cells protected)")
     _add_filter_options(p)
@@ -867,6 +985,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (
         ("import", "validated import speed versus a plain DuckDB load"),
         ("routes", "route reconstruction and aggregation versus the naive per-case way"),
+        ("terms", "one term mapping (rollups included) on a demo store versus re-importing the whole file"),
         ("all", "every figure of the performance targets, each beside a pandas baseline (docs/benchmarks.md)"),
     ):
         b = bench.add_parser(name, help=text)
@@ -930,7 +1049,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _set_language(args.ui_lang or default_lang())
     try:
         return args.func(args)
-    except (ImportRefused, CliError, FileNotFoundError, StoreBusy) as exc:
+    except (ImportRefused, CliError, FileNotFoundError, StoreBusy, TermMapError) as exc:
         reason = exc.text(_lang) if isinstance(exc, LocalizedError) else str(exc)
         print("turquesa: " + _("error") + f": {reason}", file=sys.stderr)
         return EXIT_REFUSED

@@ -10,6 +10,7 @@ from turquesa_geo import corridors, gender, references, signals, trends
 from turquesa_geo import outcomes as outcome_tables
 from turquesa_geo.cooperation import contacts_path, load_contacts, reporters_by_corridor
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
+from turquesa_geo.ingest.terms import unmapped_terms
 from turquesa_geo.store import inventory
 from turquesa_ui.store import current_data_version, store_cursor
 
@@ -33,6 +34,17 @@ def _period(version: str):
 def _view(version: str, key: tuple[tuple[str, str], ...]) -> corridors.CorridorView:
     filters, _ = from_query_params(dict(key))
     return corridors.corridor_view(store_cursor(), filters, graph=_graph(version))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _unmapped(version: str):
+    return unmapped_terms(store_cursor())
+
+
+def unmapped_term_table():
+    """The stored terms no mapping resolves, with cases and suggestions (cached per data version: a mapping
+    changes it)."""
+    return _unmapped(current_data_version())
 
 
 def graph_for_exports():

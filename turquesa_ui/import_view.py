@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from turquesa_geo.exports.log import current_user
 from turquesa_geo.exports.tables import quarantine_csv_bytes
 from turquesa_geo.i18n import N_, format_number
 from turquesa_geo.ingest.flat import RULES, import_file
@@ -12,8 +13,11 @@ from turquesa_geo.ingest.ledger import quarantine_entries
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.ingest.terms import code_choices, code_label, field_name, map_term
 from turquesa_geo.store import inventory
+from turquesa_ui.data import unmapped_term_table
 from turquesa_ui.lang import current_lang, tr
+from turquesa_ui.state import LAST_MAPPING
 from turquesa_ui.store import store_cursor, upload_space
 from turquesa_ui.text import md
 
@@ -199,3 +203,75 @@ def show_open_quarantine() -> None:
             },
         )
         _show_open_entries(con, None)
+
+
+def show_term_map() -> None:
+    """The stored terms no vocabulary or mapping resolves, with their cases and suggested codes, and the
+    picker that maps one (the stored cases are re-resolved at once, no re-import)."""
+    lang = current_lang()
+    _ = tr(lang)
+    st.subheader(_("Terms not mapped"))
+    done = st.session_state.get(LAST_MAPPING)
+    if done:
+        st.success(
+            _("{field} '{text}' is now mapped to {code}: {cases} stored cases re-resolved.").format(
+                field=field_name(done["field"], lang),
+                text=md(done["text"]),
+                code=md(code_label(done["field"], done["code"], lang)),
+                cases=format_number(done["cases"], lang),
+            )
+        )
+    terms = unmapped_term_table()
+    if terms.empty:
+        st.caption(_("Every stored term is mapped: nothing to do."))
+        return
+    st.dataframe(
+        {
+            "field": [field_name(f, lang) for f in terms["field"]],
+            "text": terms["text"],
+            "cases": terms["cases"],
+            "columns": terms["columns"],
+            "suggestions": [
+                ", ".join(code_label(f, c, lang) for c in codes)
+                for f, codes in zip(terms["field"], terms["suggestions"])
+            ],
+        },
+        column_config={
+            "field": _("Field"),
+            "text": _("Text as read"),
+            "cases": _("Cases"),
+            "columns": _("Columns"),
+            "suggestions": _("Suggestions"),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    _map_picker(terms, lang)
+
+
+def _map_picker(terms, lang: str) -> None:
+    """Pick a term and a code of its field (the first suggestion preselected), then apply."""
+    _ = tr(lang)
+    c1, c2 = st.columns(2)
+    row = c1.selectbox(
+        _("Term"),
+        range(len(terms)),
+        format_func=lambda i: f"{field_name(terms['field'][i], lang)}: {terms['text'][i]} ({terms['cases'][i]})",
+        key="term_pick",
+    )
+    field, text, suggested = terms["field"][row], terms["text"][row], terms["suggestions"][row]
+    # One picker per term: another term starts from its own suggestion, not the last term's choice.
+    choices = code_choices(field, lang)
+    code = c2.selectbox(
+        _("Code"),
+        choices,
+        index=choices.index(suggested[0]) if suggested and suggested[0] in choices else None,
+        format_func=lambda c: code_label(field, c, lang),
+        placeholder=_("Choose a code"),
+        key=f"term_code_{field}_{terms['term_key'][row]}",
+    )
+    if st.button(_("Map this term"), key="term_apply", disabled=code is None, type="primary"):
+        cases = map_term(store_cursor(), field, text, code, current_user())
+        st.session_state[LAST_MAPPING] = {"field": field, "text": text, "code": code, "cases": cases}
+        st.cache_data.clear()  # the stored cases changed: every cached figure is stale
+        st.rerun()

@@ -6,6 +6,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 LAST_IMPORTS = "last_imports"
+#: The import page's last term mapping: what was mapped and how many stored cases it re-resolved.
+LAST_MAPPING = "last_mapping"
 #: The interface language (see turquesa_ui.lang; its default is the $TURQUESA_LANG setting).
 LANG = "lang"
 #: Set by app.py's frame (through init_state): pages check it ran.
@@ -13,6 +15,7 @@ APP_FRAME = "app_frame"
 
 DEFAULTS: dict[str, object] = {
     LAST_IMPORTS: [],
+    LAST_MAPPING: None,
 }
 
 

@@ -39,7 +39,7 @@ from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi
 from turquesa_geo.ingest.profiles import PROFILE_NAMES, check_profile, looks_like
 from turquesa_geo.ingest.profiles.common import Profile, as_text, text_array
 from turquesa_geo.ingest.readers import LINE_COLUMN, ImportRefused, StageInfo, drop_stage, insertion_order, load_stage
-from turquesa_geo.ingest.terms import COUNTRY_FIELD, mapped_terms
+from turquesa_geo.ingest.terms import COUNTRY_FIELD, mapped_terms, suggest_codes
 from turquesa_geo.store.connection import transaction
 from turquesa_geo.store.queries import drop_temp_sql, select_all_sql, touched_months_sql
 from turquesa_geo.store.queries.ingest_flat import (
@@ -72,7 +72,7 @@ from turquesa_geo.store.queries.ingest_flat import (
     written_counts_sql,
 )
 from turquesa_geo.store.rollups import refresh as refresh_rollups
-from turquesa_geo.vocab import suggest_terms, term_key, unmapped_code
+from turquesa_geo.vocab import term_key, unmapped_code
 
 __all__ = [
     "BBOX_MARGIN_DEG",
@@ -641,16 +641,9 @@ def _report_flags(con, stage: FlatStage, result: ImportResult) -> None:
         else:
             result.flags_by_rule[rule] = int(lines)
     result.unmapped_terms = [
-        {"field": field, "column": column, "text": text, "rows": int(rows), "suggestions": _suggestions(field, text)}
+        {"field": field, "column": column, "text": text, "rows": int(rows), "suggestions": suggest_codes(field, text)}
         for field, column, text, rows in con.execute(*unmapped_rows_sql(stage, list(_UNMAPPED_COLUMNS))).fetchall()
     ]
-
-
-def _suggestions(field: str, text: str) -> list[str]:
-    """Up to three codes (ISO-3 for a country) the analyst may map a term to; never applied here."""
-    if field == COUNTRY_FIELD:
-        return suggest_countries(text)
-    return suggest_terms(field, text)
 
 
 def _write_quarantine(con, import_id: int, info: StageInfo, result: ImportResult) -> None:

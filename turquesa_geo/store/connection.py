@@ -290,6 +290,32 @@ MIGRATIONS = (
     ),
 )
 
+# Version 7: the analyst's term map re-resolves the stored cases (turquesa_geo.ingest.terms). A term a
+# mapping resolves moves from case_unmapped to case_mapped, with the code it gave, whether the case got
+# that code from the mapping (``added``: false when the case already held it) and the message of the flag
+# the mapping lifted, so that unmapping puts back exactly what was there. An unknown transit country keeps
+# its ``position`` among the parts of the transit as read (1-based), so that a mapped country takes its place.
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        7,
+        (
+            "ALTER TABLE case_unmapped ADD COLUMN position SMALLINT",
+            """CREATE TABLE case_mapped (
+        case_uid BIGINT NOT NULL,
+        field VARCHAR NOT NULL,
+        column_name VARCHAR NOT NULL,
+        text VARCHAR NOT NULL,
+        term_key VARCHAR NOT NULL,
+        position SMALLINT,
+        code VARCHAR NOT NULL,
+        added BOOLEAN NOT NULL,
+        message VARCHAR
+    )""",
+        ),
+    ),
+)
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {

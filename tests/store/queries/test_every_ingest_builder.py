@@ -10,10 +10,17 @@ import re
 import pytest
 from builder_values import STAGE
 
-from turquesa_geo.store.queries import ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage
+from turquesa_geo.store.queries import (
+    ingest_counts,
+    ingest_flat,
+    ingest_htcds,
+    ingest_ledger,
+    ingest_stage,
+    ingest_terms,
+)
 
 PLACEHOLDER = re.compile(r"\$([a-z_][a-z0-9_]*)")
-MODULES = (ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage)
+MODULES = (ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage, ingest_terms)
 
 
 QUOTED = re.compile(r"'(?:[^']|'')*'")
@@ -106,6 +113,27 @@ def every_query() -> list[tuple[str, tuple[str, dict]]]:
         ("setting", ingest_stage.setting_sql("lock_configuration")),
         ("guarded_cells", ingest_stage.guarded_cells_sql("stage_raw", ["c0", "c1"])),
         ("unguard_cells", ingest_stage.unguard_cells_sql("stage_raw", "c0")),
+        ("unmapped_terms", ingest_terms.unmapped_terms_sql("country")),
+        ("term_map", ingest_terms.term_map_sql()),
+        ("insert_mapping", ingest_terms.insert_mapping_sql("country", "oz", "Oz", "HND", None)),
+        ("log_term", ingest_terms.log_term_sql(None, "unmap", "country", "oz", "HND", 2)),
+        ("term_rows", ingest_terms.term_rows_sql("case_unmapped", "country", "oz", ["origin", "transit"])),
+        ("forget_unmapped", ingest_terms.forget_unmapped_sql("country", "oz", ["origin", "transit"])),
+        ("record_mapped", ingest_terms.record_mapped_sql("HND", "unknown_country")),
+        ("restore_flags", ingest_terms.restore_flags_sql("unknown_country", ["transit"], ["Oz"], ["m"])),
+        ("drop_unmapped_codes", ingest_terms.drop_unmapped_codes_sql("platform", ["?a", "?b"])),
+        ("add_code", ingest_terms.add_code_sql("platform", "other")),
+        ("restore_unmapped_codes", ingest_terms.restore_unmapped_codes_sql("platform", ["A"], ["?a"])),
+        ("remove_added_code", ingest_terms.remove_added_code_sql("platform", "a", "other")),
+        ("transfer_added", ingest_terms.transfer_added_sql("platform", "a", "other")),
+        ("set_column", ingest_terms.set_column_sql("network", "ngo", ["network"])),
+        ("clear_column", ingest_terms.set_column_sql("network", None, ["network"])),
+        ("number_transit", ingest_terms.number_transit_sql("country", "transit", "oz")),
+        ("map_transit", ingest_terms.transit_sql("country", "transit", "HND")),
+        ("unmap_transit", ingest_terms.transit_sql("country", "transit", None)),
+        ("modus_before", ingest_terms.modus_before_sql("platform")),
+        ("modus_delta", ingest_terms.modus_delta_sql("platform")),
+        *((f"apply_modus_delta_{i}", s) for i, s in enumerate(ingest_terms.apply_modus_delta_sql("platform"))),
     ]
 
 

@@ -37,16 +37,21 @@ def test_the_migration_statements_keep_count_on_a_bare_connection():
     con.close()
 
 
-def test_the_data_version_joins_the_finished_imports_digests_in_import_order():
+def test_the_data_version_joins_the_finished_imports_digests_in_import_order_then_the_term_map_changes():
     assert schema.data_version() == (
-        "SELECT coalesce(string_agg(sha256, $comma ORDER BY import_id), $empty) FROM imports WHERE status = $done",
-        {"comma": ",", "empty": "", "done": "done"},
+        "SELECT coalesce(string_agg(sha256, $comma ORDER BY import_id), $empty) || coalesce((SELECT $terms || "
+        "CAST(count(*) AS VARCHAR) || $at || CAST(max(logged_at) AS VARCHAR) FROM term_map_log HAVING count(*) > 0), "
+        "$empty) FROM imports WHERE status = $done",
+        {"comma": ",", "empty": "", "terms": ";terms:", "at": "@", "done": "done"},
     )
     con = duckdb.connect(":memory:")
     con.execute("CREATE TABLE imports (import_id INTEGER, sha256 VARCHAR, status VARCHAR)")
+    con.execute("CREATE TABLE term_map_log (logged_at TIMESTAMP)")
     assert con.execute(*schema.data_version()).fetchall() == [("",)]
     con.execute("INSERT INTO imports VALUES (2, 'bb', 'done'), (1, 'aa', 'done'), (3, 'cc', 'failed')")
     assert con.execute(*schema.data_version()).fetchall() == [("aa,bb",)]
+    con.execute("INSERT INTO term_map_log VALUES (TIMESTAMP '2026-01-02 10:00:00'), (TIMESTAMP '2026-01-03 09:30:00')")
+    assert con.execute(*schema.data_version()).fetchall() == [("aa,bb;terms:2@2026-01-03 09:30:00",)]
     con.close()
 
 

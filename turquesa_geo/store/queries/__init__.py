@@ -29,7 +29,16 @@ from turquesa_geo.store.queries.base import (
     quote_ident,
     select_all_sql,
 )
-from turquesa_geo.store.queries.bench import bench_tables, case_count, naive_cases, period_arcs, plain_load
+from turquesa_geo.store.queries.bench import (
+    bench_tables,
+    case_count,
+    code_cases,
+    naive_cases,
+    period_arcs,
+    plain_load,
+    plant_unmapped,
+    rollup_code_cases,
+)
 from turquesa_geo.store.queries.conditions import DEFAULT_PERSON_ROLES, case_filter, period_filter, person_filter
 from turquesa_geo.store.queries.exports import EXPORT_LOG_COLUMNS, export_log, insert_export, next_export_id
 from turquesa_geo.store.queries.inventory import (
@@ -113,6 +122,7 @@ __all__ = [
     "case_count",
     "case_filter",
     "coarse_dates",
+    "code_cases",
     "copy_to_temp_sql",
     "create_migrations_table",
     "data_version",
@@ -143,6 +153,7 @@ __all__ = [
     "persons_by_signature",
     "plain_ident",
     "plain_load",
+    "plant_unmapped",
     "quarantine_by_rule",
     "quarantine_rows",
     "quote_ident",
@@ -150,6 +161,7 @@ __all__ = [
     "record_migration",
     "refresh_rollups",
     "reporter_signatures",
+    "rollup_code_cases",
     "rollup_tables",
     "route_signatures",
     "select_all_sql",

@@ -1,10 +1,20 @@
-"""Queries of the benchmarks' baselines: a plain load, whole tables for pandas, per-case routes and arcs."""
+"""Queries of the benchmarks' baselines: a plain load, whole tables for pandas, per-case routes and arcs; and the
+unmapped terms the term-map benchmark plants in a demo store."""
 
 from __future__ import annotations
 
 from turquesa_geo.store.queries.base import Query
 
-__all__ = ["bench_tables", "case_count", "naive_cases", "period_arcs", "plain_load"]
+__all__ = [
+    "bench_tables",
+    "case_count",
+    "code_cases",
+    "naive_cases",
+    "period_arcs",
+    "plain_load",
+    "plant_unmapped",
+    "rollup_code_cases",
+]
 
 #: DuckDB's file readers a plain load may use.
 _READERS = ("read_csv", "read_parquet")
@@ -61,3 +71,42 @@ def naive_cases(limit: int | None = None) -> Query:
     if limit is None:
         return text, {"suspect": "suspect"}
     return text + " ORDER BY c.case_uid LIMIT $limit", {"suspect": "suspect", "limit": int(limit)}
+
+
+def plant_unmapped(every: int, dimension: str, column: str, text: str, key: str, code: str, rule: str) -> list[Query]:
+    """Statements giving every ``every``-th case (by case_uid) a term of ``dimension`` no vocabulary knows, as
+    the importer keeps one: the attribute ``code`` (``?text``), a case_unmapped row and a ``rule`` flag."""
+    params = {"every": int(every), "dimension": dimension, "column": column, "text": text, "key": key}
+    chosen = "FROM cases WHERE case_uid % $every = 0"
+    return [
+        (
+            f"INSERT INTO case_attributes (case_uid, dimension, code) SELECT case_uid, $dimension, $code {chosen}",
+            {"every": int(every), "dimension": dimension, "code": code},
+        ),
+        (
+            "INSERT INTO case_unmapped (case_uid, field, column_name, text, term_key, position) "
+            f"SELECT case_uid, $dimension, $column, $text, $key, NULL {chosen}",
+            params,
+        ),
+        (
+            "INSERT INTO case_flags (case_uid, rule, column_name, value, message) "
+            f"SELECT case_uid, $rule, $column, $text, $rule {chosen}",
+            {"every": int(every), "rule": rule, "column": column, "text": text},
+        ),
+    ]
+
+
+def code_cases(dimension: str, code: str) -> Query:
+    """Query of the number of cases holding ``code`` in ``dimension``."""
+    return (
+        "SELECT count(DISTINCT case_uid) FROM case_attributes WHERE dimension = $dimension AND code = $code",
+        {"dimension": dimension, "code": code},
+    )
+
+
+def rollup_code_cases(dimension: str, code: str) -> Query:
+    """Query of the cases the rollups count for ``code`` in ``dimension`` (every month and group)."""
+    return (
+        "SELECT CAST(coalesce(sum(cases), 0) AS BIGINT) FROM rollup_modus WHERE dimension = $dimension AND code = $code",
+        {"dimension": dimension, "code": code},
+    )

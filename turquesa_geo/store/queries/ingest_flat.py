@@ -60,7 +60,15 @@ BBOX_MARGIN_DEG = 1.0
 TERM_COLUMNS: tuple[str, ...] = (C.CRIME_TYPE, C.NETWORK, *C.DETAIL_TERM_COLUMNS, *C.MULTI_VALUE_COLUMNS)
 
 #: Store tables keyed by case uid, children first: a replaced case is deleted from each.
-CASE_TABLES = ("case_persons", "case_events", "case_attributes", "case_flags", "case_unmapped", "cases")
+CASE_TABLES = (
+    "case_persons",
+    "case_events",
+    "case_attributes",
+    "case_flags",
+    "case_unmapped",
+    "case_mapped",
+    "cases",
+)
 
 #: Flag rules whose point is not stored: the case is drawn at its country, never at a false point.
 POINT_DROPPED_RULES: tuple[str, ...] = (
@@ -895,7 +903,7 @@ def delete_replaced_sql(table: str) -> Query:
     'DELETE FROM cases WHERE case_uid IN (SELECT _old_uid FROM ins WHERE _old_uid IS NOT NULL)'
     >>> delete_replaced_sql("imports")
     Traceback (most recent call last):
-    ValueError: table 'imports' is not one of case_persons, case_events, case_attributes, case_flags, case_unmapped, cases
+    ValueError: table 'imports' is not one of case_persons, case_events, case_attributes, case_flags, case_unmapped, case_mapped, cases
     """
     if table not in CASE_TABLES:
         raise ValueError(f"table {table!r} is not one of {', '.join(CASE_TABLES)}")

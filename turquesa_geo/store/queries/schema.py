@@ -52,10 +52,13 @@ def record_migration(version: int) -> Query:
 
 
 def data_version() -> Query:
-    """Query of the SHA-256 digests of the finished imports, in import order, comma-joined."""
+    """Query of the SHA-256 digests of the finished imports, in import order, comma-joined; then, once the
+    term map has changed the stored cases without an import, the number and the time of its last change."""
     return (
-        "SELECT coalesce(string_agg(sha256, $comma ORDER BY import_id), $empty) FROM imports WHERE status = $done",
-        {"comma": ",", "empty": "", "done": "done"},
+        "SELECT coalesce(string_agg(sha256, $comma ORDER BY import_id), $empty) || coalesce((SELECT $terms || "
+        "CAST(count(*) AS VARCHAR) || $at || CAST(max(logged_at) AS VARCHAR) FROM term_map_log HAVING count(*) > 0), "
+        "$empty) FROM imports WHERE status = $done",
+        {"comma": ",", "empty": "", "terms": ";terms:", "at": "@", "done": "done"},
     )
 
 
