@@ -35,6 +35,7 @@ from turquesa_geo.store.queries.exports import EXPORT_LOG_COLUMNS, export_log, i
 from turquesa_geo.store.queries.inventory import (
     coarse_dates,
     date_range,
+    flags_by_rule,
     import_exists,
     quarantine_by_rule,
     quarantine_rows,
@@ -42,6 +43,7 @@ from turquesa_geo.store.queries.inventory import (
     sources_summary,
     status_by_crime_year,
     store_countries,
+    store_flag_rules,
     store_modus_codes,
     store_sources,
     store_totals,
@@ -49,6 +51,7 @@ from turquesa_geo.store.queries.inventory import (
 )
 from turquesa_geo.store.queries.references import aggregate_counts, aggregate_sources, outcomes
 from turquesa_geo.store.queries.rollups import (
+    FLAGGED_KEY,
     MODUS_ROLLUP_KEYS,
     ROLLUP_DIMENSIONS,
     ROUTE_ROLLUP_KEYS,
@@ -92,6 +95,7 @@ __all__ = [
     "COMMIT",
     "DEFAULT_PERSON_ROLES",
     "EXPORT_LOG_COLUMNS",
+    "FLAGGED_KEY",
     "FREQUENCIES",
     "MODUS_ROLLUP_KEYS",
     "MONTH",
@@ -119,6 +123,7 @@ __all__ = [
     "disable_progress_bar",
     "drop_temp_sql",
     "export_log",
+    "flags_by_rule",
     "import_exists",
     "insert_export",
     "key_figures",
@@ -152,6 +157,7 @@ __all__ = [
     "sources_summary",
     "status_by_crime_year",
     "store_countries",
+    "store_flag_rules",
     "store_modus_codes",
     "store_sources",
     "store_totals",

@@ -1,4 +1,4 @@
-"""Queries of what the store holds: cases by crime type and year, sources, imports, quarantine, choices."""
+"""Queries of what the store holds: cases by crime type and year, sources, imports, quarantine, flags, choices."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from turquesa_geo.store.queries.conditions import period_filter
 __all__ = [
     "coarse_dates",
     "date_range",
+    "flags_by_rule",
     "import_exists",
     "quarantine_by_rule",
     "quarantine_rows",
@@ -15,6 +16,7 @@ __all__ = [
     "sources_summary",
     "status_by_crime_year",
     "store_countries",
+    "store_flag_rules",
     "store_modus_codes",
     "store_sources",
     "store_totals",
@@ -51,7 +53,7 @@ def recent_imports(limit: int = 10) -> Query:
     """The latest imports with their reconciliation counts."""
     return (
         "SELECT import_id, file_name, profile, source, rows_read, rows_accepted, rows_quarantined, "
-        "rows_inserted, rows_updated, rows_unchanged, status, started, finished "
+        "rows_inserted, rows_updated, rows_unchanged, rows_flagged, status, started, finished "
         "FROM imports ORDER BY import_id DESC LIMIT $limit",
         {"limit": int(limit)},
     )
@@ -78,6 +80,25 @@ def quarantine_by_rule(import_id: int | None = None) -> Query:
     )
 
 
+def flags_by_rule(import_id: int | None = None) -> Query:
+    """Stored cases kept with a flag, per import that wrote them (the case's latest) and rule, for one import or all.
+
+    A case with two rules counts under each; latest import first, then most cases.
+
+    >>> flags_by_rule(3)
+    ('SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS cases FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid WHERE c.import_id = $import_id GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, cases DESC, f.rule', {'import_id': 3})
+    """
+    where, params = (
+        ("WHERE c.import_id = $import_id ", {"import_id": int(import_id)}) if import_id is not None else ("", {})
+    )
+    return (
+        "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS cases "
+        f"FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid {where}"
+        "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, cases DESC, f.rule",
+        params,
+    )
+
+
 def quarantine_rows(import_id: int) -> Query:
     """The quarantine of one import, one row per problem, in file order."""
     return (
@@ -88,14 +109,15 @@ def quarantine_rows(import_id: int) -> Query:
 
 
 def store_totals() -> Query:
-    """Cases, persons per role, imports and quarantined rows, in one row."""
+    """Cases, persons per role, imports, quarantined rows and flagged cases, in one row."""
     return (
         "SELECT (SELECT count(*) FROM cases), "
         "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $victim), "
         "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $migrant), "
         "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $suspect), "
         "(SELECT count(*) FROM imports WHERE status = $done), "
-        "(SELECT count(DISTINCT (import_id, line)) FROM quarantine)",
+        "(SELECT count(DISTINCT (import_id, line)) FROM quarantine), "
+        "(SELECT count(DISTINCT case_uid) FROM case_flags)",
         {"victim": "victim", "migrant": "migrant", "suspect": "suspect", "done": "done"},
     )
 
@@ -133,6 +155,11 @@ def store_sources() -> Query:
         "ORDER BY source",
         {},
     )
+
+
+def store_flag_rules() -> Query:
+    """The flag rules the stored cases carry (what the flag filters can offer)."""
+    return "SELECT DISTINCT rule FROM case_flags ORDER BY rule", {}
 
 
 def store_modus_codes() -> Query:
