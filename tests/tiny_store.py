@@ -70,9 +70,10 @@ FLAG_ROWS = (
 )
 
 
-def tiny_store(flags: bool = False):
-    """A new in-memory store holding :data:`TINY_ROWS` (and :data:`FLAG_ROWS` with ``flags``), rollups refreshed."""
-    con = connect(":memory:")
+def tiny_store(flags: bool = False, path: str = ":memory:"):
+    """A new store (in memory unless ``path``) holding :data:`TINY_ROWS` (and :data:`FLAG_ROWS` with ``flags``),
+    rollups refreshed."""
+    con = connect(path)
     for statement in (*TINY_ROWS, *(FLAG_ROWS if flags else ())):
         con.execute(statement)
     for text, params in sql.refresh_rollups():

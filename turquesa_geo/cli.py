@@ -212,12 +212,7 @@ def _describe_import(result: ImportResult) -> str:
         *_import_terms(r),
     ]
     if r.probable_duplicates:
-        lines.append(
-            "  "
-            + _("probable duplicates of cases already stored: {n} (kept; see the cooperation page)").format(
-                n=r.probable_duplicates
-            )
-        )
+        lines.append("  " + _("probable duplicates of cases already stored: {n}").format(n=r.probable_duplicates))
     for column, codes in r.unmapped_codes.items():
         lines.append(
             "  "

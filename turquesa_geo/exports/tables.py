@@ -189,7 +189,9 @@ def _flagged(flagged: pd.Series, cases: pd.Series, audience: Audience) -> pd.Ser
             shown.append(None)
         else:
             shown.append(audience.count(part))
-    return pd.Series(shown, index=flagged.index, dtype=object)
+    # An object Series (on a fresh index, as the extract frames are built): "<k" text, None and counts side by
+    # side, never inferred as text whose blanks read NaN.
+    return pd.Series(shown, dtype=object)
 
 
 def _share(part: pd.Series, whole: pd.Series, audience: Audience) -> pd.Series:
@@ -215,7 +217,7 @@ def corridor_extract(corridors: pd.DataFrame, audience: Audience, lang: str = "e
             "persons": c["persons"].to_numpy(),
             "women_girls_pct": _share(c["women_girls"], c["persons_known_sex"], audience),
             "inferred_pct": _share(c["cases_inferred"], c["cases"], audience),
-            "cases_flagged": _flagged(c["cases_flagged"], c["cases"], audience).to_numpy(),
+            "cases_flagged": _flagged(c["cases_flagged"], c["cases"], audience),
         }
     )
     out = _protect(frame, "corridors", audience)
@@ -234,7 +236,7 @@ def leg_extract(legs: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.
             "inferred": legs["inferred"].astype(bool).to_numpy(),
             "cases": legs["cases"].to_numpy(),
             "persons": legs["persons"].to_numpy(),
-            "cases_flagged": _flagged(legs["cases_flagged"], legs["cases"], audience).to_numpy(),
+            "cases_flagged": _flagged(legs["cases_flagged"], legs["cases"], audience),
         }
     )
     return _protect(frame, "legs", audience)[list(EXTRACT_COLUMNS["legs"])]

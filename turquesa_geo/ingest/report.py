@@ -47,18 +47,21 @@ def rule_meaning(rule: str, lang: str = "en", profile: str = "flat") -> str:
 
 
 def suggestion_text(field: str, code: str, lang: str = "en") -> str:
-    """A suggested code as the analyst reads it: its label and, in brackets, the code to map to.
+    """A suggested code as the analyst reads it: its label and, in brackets, the code to map to (a code
+    without a label: the code alone).
 
     >>> suggestion_text("recruitment_method", "job_offer"), suggestion_text("country", "PAN", "es")
-    ('Job offer (job_offer)', 'Panamá (PAN)')
-    >>> suggestion_text("no_such_field", "x")
-    'x'
+    ('Job offer / advertisement (job_offer)', 'Panamá (PAN)')
+    >>> suggestion_text("no_such_field", "x"), suggestion_text("country", "XKX")
+    ('x', 'XKX')
     """
     if field == COUNTRY_FIELD:
-        return f"{country_name(code, lang)} ({code})"
-    if field in VOCABULARIES:
-        return f"{label(field, code, lang)} ({code})"
-    return code
+        name = country_name(code, lang)
+    elif field in VOCABULARIES:
+        name = label(field, code, lang)
+    else:
+        name = code
+    return f"{name} ({code})" if name != code else code
 
 
 def unmapped_rows(terms: Sequence[Mapping[str, object]], lang: str = "en") -> list[tuple]:
@@ -67,7 +70,7 @@ def unmapped_rows(terms: Sequence[Mapping[str, object]], lang: str = "en") -> li
 
     >>> unmapped_rows([{"field": "recruitment_method", "column": "recruitment_method",
     ...                 "text": "oferta de empleo", "rows": 60, "suggestions": ["job_offer"]}])
-    [('recruitment_method', 'recruitment_method', 'oferta de empleo', 60, 'Job offer (job_offer)')]
+    [('recruitment_method', 'recruitment_method', 'oferta de empleo', 60, 'Job offer / advertisement (job_offer)')]
     >>> unmapped_rows([])
     []
     """
