@@ -244,7 +244,8 @@ def test_status_lists_flagged_cases_per_import_and_rule_with_their_meaning(tmp_p
     out = capsys.readouterr().out
     section = out[out.index("Casos marcados por regla (por importación):") :].splitlines()
     assert section[1].split() == ["Importación", "Regla", "Casos", "Significado"]
-    assert section[3].startswith("2       coordinates_outside_country  1      el punto está fuera del país")
+    assert section[3].split()[:4] == ["2", "coordinates_outside_country", "1", "el"]
+    assert "el punto está fuera del país de detección indicado" in section[3]
 
 
 def test_the_import_report_shows_flags_merges_quarantine_unmapped_terms_and_duplicates():
@@ -278,6 +279,7 @@ def test_the_import_report_shows_flags_merges_quarantine_unmapped_terms_and_dupl
         ],
         probable_duplicates=12,
     )
+    cli._set_language("en")  # an earlier test may have left the CLI speaking another language
     assert cli._describe_import(result).splitlines() == [
         "policia.csv: import 4",
         "  read 69 = accepted 66 + quarantined 3",
@@ -296,4 +298,21 @@ def test_the_import_report_shows_flags_merges_quarantine_unmapped_terms_and_dupl
         "Job offer / advertisement (job_offer), Work (work)",
         "    origin (country): 'Venezuela (Rep. Bol.)' in 3 rows",
         "  probable duplicates of cases already stored: 12",
+    ]
+
+
+def test_the_import_report_speaks_the_language_asked_for():
+    from turquesa_geo.ingest.flat import ImportResult
+
+    result = ImportResult(5, "f.csv", "", "flat", None, rows_read=2, rows_accepted=2, rows_inserted=2, rows_flagged=1)
+    result.flags_by_rule = {"rounded_coordinates": 1}
+    try:
+        cli._set_language("es")
+        lines = cli._describe_import(result).splitlines()
+    finally:
+        cli._set_language("en")
+    assert lines[3:5] == [
+        "  aceptadas con marcas: 1 (conservadas; puntos dudosos marcados)",
+        "    marcadas por rounded_coordinates: 1 (lat y lon son grados enteros (unos 100 km): se dibuja en el país, "
+        "no en el punto)",
     ]
