@@ -146,7 +146,7 @@ else:
         hide_index=True,
         placeholder="–",
         width="stretch",
-        column_config={"import_id": _("Import"), "rule": _("Rule"), "cases": _("Cases"), "meaning": _("Meaning")},
+        column_config={"import_id": _("Import"), "rule": _("Rule"), "flagged": _("Flagged"), "meaning": _("Meaning")},
     )
 
 if not references.empty:

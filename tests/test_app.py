@@ -334,7 +334,7 @@ def test_the_store_page_counts_flagged_cases_per_import_and_rule_with_their_mean
     assert not at.exception
     assert "Flagged cases" in [h.value for h in at.subheader]
     flags = next(d.value for d in at.dataframe if "meaning" in d.value.columns)
-    assert flags[["import_id", "rule", "cases"]].values.tolist() == [
+    assert flags[["import_id", "rule", "flagged"]].values.tolist() == [
         [2, "coordinates_outside_country", 1],
         [2, "rounded_coordinates", 1],
         [1, "adjustment", 1],

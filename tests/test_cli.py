@@ -233,7 +233,7 @@ def test_status_lists_flagged_cases_per_import_and_rule_with_their_meaning(tmp_p
     capsys.readouterr()
     assert main(["status", "--db", db, "--format", "json"]) == 0
     flagged = json.loads(capsys.readouterr().out)["flagged_cases_by_rule"]
-    assert [(f["import_id"], f["rule"], f["cases"]) for f in flagged] == [
+    assert [(f["import_id"], f["rule"], f["flagged"]) for f in flagged] == [
         (2, "coordinates_outside_country", 1),
         (2, "rounded_coordinates", 1),
         (1, "adjustment", 1),
@@ -243,7 +243,7 @@ def test_status_lists_flagged_cases_per_import_and_rule_with_their_meaning(tmp_p
     assert main(["status", "--db", db, "--lang", "es"]) == 0
     out = capsys.readouterr().out
     section = out[out.index("Casos marcados por regla (por importación):") :].splitlines()
-    assert section[1].split() == ["Importación", "Regla", "Casos", "Significado"]
+    assert section[1].split() == ["Importación", "Regla", "Marcadas", "Significado"]
     assert section[3].split()[:4] == ["2", "coordinates_outside_country", "1", "el"]
     assert "el punto está fuera del país de detección indicado" in section[3]
 

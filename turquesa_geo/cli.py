@@ -127,6 +127,7 @@ HEADINGS = {
     "reason_text": N_("Reason"),
     "raw": N_("Raw row"),
     "meaning": N_("Meaning"),
+    "flagged": N_("Flagged"),
 }
 SECTION_TITLES = {
     "cases_by_crime_type_and_year": N_("Cases by crime type and year"),

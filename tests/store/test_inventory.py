@@ -124,7 +124,7 @@ def test_flagged_cases_by_import_and_rule():
     assert _plain(inventory.flags_by_rule(con)) == {
         "import_id": [2, 2, 1, 1],
         "rule": ["coordinates_outside_country", "rounded_coordinates", "adjustment", "partial_date"],
-        "cases": [1, 1, 1, 1],
+        "flagged": [1, 1, 1, 1],
     }
     assert _plain(inventory.flags_by_rule(con, import_id=2))["rule"] == [
         "coordinates_outside_country",

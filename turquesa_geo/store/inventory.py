@@ -49,7 +49,7 @@ def quarantine_by_rule(con: duckdb.DuckDBPyConnection, import_id: int | None = N
 
 
 def flags_by_rule(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> pd.DataFrame:
-    """Stored cases kept with a flag, per import (the one that wrote the case) and rule: import_id, rule, cases.
+    """Stored cases kept with a flag, per import (the one that wrote the case) and rule: import_id, rule, flagged.
 
     A case flagged by two rules counts under each. What a rule means is the importer's
     (``turquesa_geo.ingest.flat.FLAG_RULES``), which the caller adds: the store sits below the importers.

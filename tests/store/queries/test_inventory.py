@@ -79,9 +79,9 @@ def test_the_inventory_binds_on_the_tiny_store(tiny):
 
 def test_flags_by_rule_as_strings():
     assert sql.flags_by_rule() == (
-        "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS cases "
+        "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged "
         "FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid "
-        "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, cases DESC, f.rule",
+        "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule",
         {},
     )
     assert sql.store_flag_rules() == ("SELECT DISTINCT rule FROM case_flags ORDER BY rule", {})

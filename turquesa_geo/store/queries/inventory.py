@@ -81,20 +81,22 @@ def quarantine_by_rule(import_id: int | None = None) -> Query:
 
 
 def flags_by_rule(import_id: int | None = None) -> Query:
-    """Stored cases kept with a flag, per import that wrote them (the case's latest) and rule, for one import or all.
+    """Stored cases kept with a flag (column ``flagged``), per import that wrote them (the case's latest) and rule,
+    for one import or all.
 
-    A case with two rules counts under each; latest import first, then most cases.
+    Import bookkeeping beside ``imports.rows_flagged``, not a count of the analysis: a case with two rules counts
+    under each; latest import first, then most flagged.
 
     >>> flags_by_rule(3)
-    ('SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS cases FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid WHERE c.import_id = $import_id GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, cases DESC, f.rule', {'import_id': 3})
+    ('SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid WHERE c.import_id = $import_id GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule', {'import_id': 3})
     """
     where, params = (
         ("WHERE c.import_id = $import_id ", {"import_id": int(import_id)}) if import_id is not None else ("", {})
     )
     return (
-        "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS cases "
+        "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged "
         f"FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid {where}"
-        "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, cases DESC, f.rule",
+        "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule",
         params,
     )
 
