@@ -18,7 +18,6 @@ from turquesa_geo.vocab import MULTI_VALUED, VOCABULARIES, label
 
 __all__ = [
     "FILTER_FIELDS",
-    "FLAG_KINDS",
     "ROUTE_ROLES",
     "FilterField",
     "Filters",
@@ -32,10 +31,6 @@ __all__ = [
 
 #: Where a country sits on a route, for the origin / transit / destination filters.
 ROUTE_ROLES = ("origin", "transit", "destination")
-
-#: The kinds of filter on the flags an import left on a case (``case_flags``): a toggle that
-#: drops every flagged case, and lists of flag rules (``turquesa_geo.ingest.flat.FLAG_RULES``).
-FLAG_KINDS = ("toggle", "rules")
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,9 @@ class FilterField:
     name: str
     key: str
     label: str
-    kind: str  # "date", "codes", "countries", "modus", "text", "toggle", "rules"
+    # "date", "codes", "countries", "modus", "text"; on the flags an import left on a case (case_flags):
+    # "toggle" (on or off) and "rules" (flag rules, turquesa_geo.ingest.flat.FLAG_RULES)
+    kind: str
     vocabulary: str | None = None
     help: str = ""
 
