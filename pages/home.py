@@ -1,9 +1,10 @@
-"""Landing page: what the store holds (cases by crime type and year, sources, imports)."""
+"""Landing page: what the store holds (cases by crime type and year, sources, imports, flagged cases)."""
 
 import streamlit as st
 
 from turquesa_geo.charts import cases_by_year_figure
 from turquesa_geo.i18n import format_number, gettext, regroup
+from turquesa_geo.ingest.report import rule_meaning
 from turquesa_geo.privacy import (
     SECONDARY_MARK,
     SMALL_CELL_K,
@@ -33,6 +34,7 @@ def load(version: str):
         inventory.sources(con),
         inventory.recent_imports(con),
         reference_sources(con),
+        inventory.flags_by_rule(con),
     )
 
 
@@ -44,7 +46,7 @@ st.caption(
         "that such a count cannot be worked out from a total."
     ).format(k_minus_1=SMALL_CELL_K - 1, k=SMALL_CELL_K, mark=SECONDARY_MARK)
 )
-totals, by_year, sources, imports, references = load(current_data_version())
+totals, by_year, sources, imports, references, flags = load(current_data_version())
 if totals["cases"] == 0:
     st.info(gettext(lang, EMPTY_STORE))
     st.stop()
@@ -113,6 +115,7 @@ with right:
             "file_name",
             "rows_read",
             "rows_accepted",
+            "rows_flagged",
             "rows_quarantined",
             "quarantine_open",
             "rows_updated",
@@ -123,6 +126,7 @@ with right:
             "file_name": _("File"),
             "rows_read": _("Read"),
             "rows_accepted": _("Accepted"),
+            "rows_flagged": _("Flagged"),
             "rows_quarantined": _("Quarantined"),
             "quarantine_open": st.column_config.NumberColumn(
                 _("Still open"), help=_("Quarantined rows no later import has resolved")
@@ -130,6 +134,25 @@ with right:
             "rows_updated": _("Updated"),
             "finished": st.column_config.DatetimeColumn(_("Finished")),
         },
+    )
+
+st.subheader(_("Flagged cases"))
+st.caption(
+    _(
+        "How to read: cases an import kept with a doubt, per import and rule, with what the rule means; a case "
+        'with two doubts counts under both. They are in every count unless the filter "Exclude flagged cases" '
+        "is on. Counts of rows of files, like the quarantine: shown exact."
+    )
+)
+if flags.empty:
+    st.caption(_("No stored case is flagged."))
+else:
+    st.dataframe(
+        flags.assign(meaning=[rule_meaning(r, lang) for r in flags["rule"]]),
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+        column_config={"import_id": _("Import"), "rule": _("Rule"), "flagged": _("Flagged"), "meaning": _("Meaning")},
     )
 
 if not references.empty:

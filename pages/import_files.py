@@ -19,8 +19,8 @@ st.title(_("Import incident files"))
 st.caption(
     _(
         "CSV (comma, semicolon or tab; UTF-8 or Windows-1252), Parquet, XLSX or JSON. Each file is imported "
-        "whole or not at all; rows that break a rule go to quarantine with the reason, and importing the same "
-        "file twice adds nothing."
+        "whole or not at all; rows that cannot be stored as a case go to quarantine with the reason, doubtful "
+        "cases are kept with a flag, and importing the same file twice adds nothing."
     )
 )
 with st.form("import_form"):

@@ -90,12 +90,22 @@ def _vocabularies():
 
 
 def _imported_messages() -> list[str]:
-    """The importers' quarantine rules and progress phases, and the aggregate indicators, written as plain data."""
-    from turquesa_geo.ingest.flat import RULES
+    """The importers' quarantine and flag rules and progress phases, and the aggregate indicators, written as
+    plain data."""
+    from turquesa_geo.ingest.flat import FLAG_RULES, QUARANTINE_RULES
     from turquesa_geo.ingest.htcds import HTCDS_RULES
     from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 
-    return [*RULES.values(), *HTCDS_RULES.values(), *GLOTIP_RULES.values(), "read", "validate", "write", "done"]
+    return [
+        *QUARANTINE_RULES.values(),
+        *FLAG_RULES.values(),
+        *HTCDS_RULES.values(),
+        *GLOTIP_RULES.values(),
+        "read",
+        "validate",
+        "write",
+        "done",
+    ]
 
 
 def _spanish_label(context: str | None, message: str) -> str | None:

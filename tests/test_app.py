@@ -341,3 +341,116 @@ def test_the_cooperation_page_names_the_setting_and_the_path_when_the_contacts_f
     assert not at.exception
     assert [w.value for w in at.warning] == [contacts_missing(tmp_path / "nowhere.csv")]
     assert "TURQUESA_CONTACTS" in at.warning[0].value and str(tmp_path / "nowhere.csv") in at.warning[0].value
+
+
+# --- flags -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def flagged_app(tmp_path, app_on):
+    """The tiny store with flags (tests/tiny_store.py): A1 (VEN>COL>PAN, 2024) is the only unflagged case."""
+    from tiny_store import tiny_store
+
+    db = tmp_path / "flags.duckdb"
+    tiny_store(flags=True, path=str(db)).close()
+    return app_on(db)
+
+
+def test_the_sidebar_excludes_flagged_cases_and_says_when_a_rule_filter_is_slower(flagged_app):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/corridor_map.py").run()
+    assert not at.exception
+    # The default period, the last twelve months of data (2023-09 .. 2024-08), holds A1, B1 and M1.
+    assert at.dataframe[0].value["route"].tolist() == ["HTI>PAN>CRI>MEX>USA", "VEN>COL>PAN", "VEN>PER"]
+    box = at.checkbox(key="flt_exclude_flagged")
+    assert box.label == "Exclude flagged cases" and "Store and imports page" in box.help
+    box.check().run()
+    assert not at.exception
+    assert at.dataframe[0].value["route"].tolist() == ["VEN>COL>PAN"]
+    assert at.query_params["exclude-flagged"] == "1"
+    assert not any("read the case tables" in c.value for c in at.sidebar.caption)
+    at.checkbox(key="flt_exclude_flagged").uncheck().run()
+    rules = at.multiselect(key="flt_excluded_flags")
+    assert rules.options == ["adjustment", "coordinates_outside_country", "partial_date", "rounded_coordinates"]
+    rules.set_value(["partial_date"]).run()
+    assert not at.exception
+    assert at.dataframe[0].value["route"].tolist() == ["HTI>PAN>CRI>MEX>USA", "VEN>COL>PAN"]
+    assert any("read the case tables, not the monthly summaries" in c.value for c in at.sidebar.caption)
+
+
+def test_a_link_with_exclude_flagged_reopens_with_the_box_checked(flagged_app):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["exclude-flagged"] = "1"
+    at.query_params["flag"] = "no_such_rule"
+    at.run()
+    at.switch_page("pages/corridor_map.py").run()
+    assert not at.exception
+    assert at.checkbox(key="flt_exclude_flagged").value is True
+    assert at.multiselect(key="flt_flags").value == []  # an unknown rule is dropped, with a note
+    assert at.dataframe[0].value["route"].tolist() == ["VEN>COL>PAN"]
+
+
+def test_the_store_page_counts_flagged_cases_per_import_and_rule_with_their_meaning(flagged_app):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    assert "Flagged cases" in [h.value for h in at.subheader]
+    flags = next(d.value for d in at.dataframe if "meaning" in d.value.columns)
+    assert flags[["import_id", "rule", "flagged"]].values.tolist() == [
+        [2, "coordinates_outside_country", 1],
+        [2, "rounded_coordinates", 1],
+        [1, "adjustment", 1],
+        [1, "partial_date", 1],
+    ]
+    assert (
+        flags["meaning"].tolist()[2] == "a negative count adjusts an earlier report: stored, and nets out of the totals"
+    )
+    imports = next(d.value for d in at.dataframe if "rows_flagged" in d.value.columns)
+    assert imports["rows_flagged"].tolist()[0] == 1
+
+
+def test_the_import_report_shows_flags_unmapped_terms_merges_and_duplicates(app_store):
+    from turquesa_geo.ingest.flat import ImportResult
+
+    result = ImportResult(
+        7,
+        "policia.csv",
+        "",
+        "flat",
+        None,
+        rows_read=69,
+        rows_accepted=69,
+        rows_inserted=60,
+        rows_unchanged=7,
+        rows_merged=2,
+        rows_flagged=5,
+        flags_by_rule={"partial_date": 4, "adjustment": 1},
+        unmapped_terms=[
+            {
+                "field": "recruitment_method",
+                "column": "recruitment_method",
+                "text": "oferta de empleo",
+                "rows": 60,
+                "suggestions": ["job_offer"],
+            }
+        ],
+        probable_duplicates=12,
+    )
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/import_files.py").run()
+    at.session_state[LAST_IMPORTS] = [result.to_dict()]
+    at.run()
+    assert not at.exception
+    metrics = _values(at)
+    assert [metrics[k] for k in ("Read", "Accepted", "Accepted with flags", "Quarantined")] == ["69", "69", "5", "0"]
+    assert [metrics[k] for k in ("New", "Unchanged", "Merged", "Probable duplicates")] == ["60", "7", "2", "12"]
+    flags, terms = (d.value for d in at.dataframe)
+    assert flags[["rule", "rows"]].values.tolist() == [["partial_date", 4], ["adjustment", 1]]
+    assert (
+        flags["meaning"].tolist()[1] == "a negative count adjusts an earlier report: stored, and nets out of the totals"
+    )
+    assert terms.values.tolist() == [
+        ["recruitment_method", "recruitment_method", "oferta de empleo", 60, "Job offer / advertisement (job_offer)"]
+    ]
+    assert "Probable duplicates: 12 rows match cases already stored" in at.info[0].value
+    assert any("reconciled." in c.value for c in at.caption)

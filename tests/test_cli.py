@@ -295,3 +295,148 @@ def test_terms_errors_are_one_line_in_the_language_asked_for(tmp_path, capsys):
     bad.write_text("field,text,code\ncountry,Atlantis,Atlantida\n", encoding="utf-8")
     assert main(["terms", "import", str(bad), *db]) == 1
     assert "bad.csv, line 2: 'Atlantida' is not a country" in capsys.readouterr().err
+
+
+# --- flags -------------------------------------------------------------------------------
+
+
+def _flagged_store(tmp_path) -> str:
+    """The tiny store with flags (tests/tiny_store.py) in a file: A1 alone is not flagged."""
+    from tiny_store import tiny_store
+
+    db = str(tmp_path / "flags.duckdb")
+    tiny_store(flags=True, path=db).close()
+    return db
+
+
+def _routes(argv, capsys) -> list[str]:
+    capsys.readouterr()
+    assert main([*argv, "--format", "json"]) == 0
+    return [c["route"] for c in json.loads(capsys.readouterr().out)["corridors"]]
+
+
+def test_corridors_leave_out_flagged_cases_or_keep_only_a_rule(tmp_path, capsys):
+    db = _flagged_store(tmp_path)
+    corridors = ["corridors", "--db", db]
+    assert _routes(corridors, capsys) == ["VEN>COL>PAN", "HTI>PAN>CRI>MEX>USA", "VEN>PER"]
+    assert _routes([*corridors, "--exclude-flagged"], capsys) == ["VEN>COL>PAN"]
+    assert _routes([*corridors, "--flag", "rounded_coordinates"], capsys) == ["HTI>PAN>CRI>MEX>USA"]
+    assert _routes([*corridors, "--flag", "partial_date", "--flag", "adjustment"], capsys) == ["VEN>COL>PAN", "VEN>PER"]
+    assert _routes([*corridors, "--flag", "partial_date,rounded_coordinates"], capsys) == [
+        "HTI>PAN>CRI>MEX>USA",
+        "VEN>PER",
+    ]
+    assert _routes([*corridors, "--exclude-flag", "partial_date"], capsys) == ["VEN>COL>PAN", "HTI>PAN>CRI>MEX>USA"]
+
+
+def test_trends_exclude_flagged_cases(tmp_path, capsys):
+    db = _flagged_store(tmp_path)
+    codes = {}
+    for extra in ([], ["--exclude-flagged"]):
+        capsys.readouterr()
+        assert main(["trends", "--dimension", "transport_mode", "--db", db, "--format", "json", *extra]) == 0
+        series = json.loads(capsys.readouterr().out)["series"]
+        codes[bool(extra)] = [(s["period"][:4], s["code"]) for s in series]
+    # A2 (2023, land) and M1 (2024, sea) are flagged: A1's land and river remain.
+    assert codes == {
+        False: [("2023", "land"), ("2024", "land"), ("2024", "river"), ("2024", "sea")],
+        True: [("2024", "land"), ("2024", "river")],
+    }
+
+
+def test_an_unknown_flag_rule_is_an_error_naming_the_rules(tmp_path, capsys):
+    db = _flagged_store(tmp_path)
+    assert main(["corridors", "--db", db, "--flag", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("turquesa: error: --flag: 'nope' is not a flag rule; expected one of unmapped_term, ")
+    assert err.count("\n") == 1 and "rounded_coordinates" in err
+
+
+def test_status_lists_flagged_cases_per_import_and_rule_with_their_meaning(tmp_path, capsys):
+    db = _flagged_store(tmp_path)
+    capsys.readouterr()
+    assert main(["status", "--db", db, "--format", "json"]) == 0
+    flagged = json.loads(capsys.readouterr().out)["flagged_cases_by_rule"]
+    assert [(f["import_id"], f["rule"], f["flagged"]) for f in flagged] == [
+        (2, "coordinates_outside_country", 1),
+        (2, "rounded_coordinates", 1),
+        (1, "adjustment", 1),
+        (1, "partial_date", 1),
+    ]
+    assert flagged[3]["meaning"].startswith("the date is known only to the month or the year")
+    assert main(["status", "--db", db, "--lang", "es"]) == 0
+    out = capsys.readouterr().out
+    section = out[out.index("Casos marcados por regla (por importación):") :].splitlines()
+    assert section[1].split() == ["Importación", "Regla", "Marcadas", "Significado"]
+    assert section[3].split()[:4] == ["2", "coordinates_outside_country", "1", "el"]
+    assert "el punto está fuera del país de detección indicado" in section[3]
+
+
+def test_the_import_report_shows_flags_merges_quarantine_unmapped_terms_and_duplicates():
+    from turquesa_geo.ingest.flat import ImportResult
+
+    result = ImportResult(
+        4,
+        "policia.csv",
+        "",
+        "flat",
+        None,
+        rows_read=69,
+        rows_accepted=66,
+        rows_quarantined=3,
+        rows_inserted=60,
+        rows_updated=0,
+        rows_unchanged=4,
+        rows_merged=2,
+        quarantine_by_rule={"missing_id": 2, "missing_crime_type": 1},
+        rows_flagged=7,
+        flags_by_rule={"partial_date": 5, "coordinates_outside_country": 2},
+        unmapped_terms=[
+            {"field": "country", "column": "origin", "text": "Venezuela (Rep. Bol.)", "rows": 3, "suggestions": []},
+            {
+                "field": "recruitment_method",
+                "column": "recruitment_method",
+                "text": "oferta de empleo",
+                "rows": 60,
+                "suggestions": ["job_offer", "work"],
+            },
+        ],
+        probable_duplicates=12,
+    )
+    cli._set_language("en")  # an earlier test may have left the CLI speaking another language
+    assert cli._describe_import(result).splitlines() == [
+        "policia.csv: import 4",
+        "  read 69 = accepted 66 + quarantined 3",
+        "  accepted 66 = inserted 60 + updated 0 + unchanged 4 + merged 2",
+        "  accepted with flags: 7 (kept; doubtful points flagged)",
+        "    flagged by partial_date: 5 (the date is known only to the month or the year: stored on its first day, "
+        "with its precision)",
+        "    flagged by coordinates_outside_country: 2 (the point is outside the stated detection country "
+        "(at sea or across a border?): kept)",
+        "    leave them out with: --exclude-flagged",
+        "  quarantined by missing_id: 2 (incident_id is empty)",
+        "  quarantined by missing_crime_type: 1 (crime_type is empty)",
+        "  see them with: turquesa quarantine --import 4 --out FILE.csv",
+        "  terms not mapped (cases kept): 2",
+        "    recruitment_method (recruitment_method): 'oferta de empleo' in 60 rows; suggested: "
+        "Job offer / advertisement (job_offer), Work (work)",
+        "    origin (country): 'Venezuela (Rep. Bol.)' in 3 rows",
+        "  probable duplicates of cases already stored: 12",
+    ]
+
+
+def test_the_import_report_speaks_the_language_asked_for():
+    from turquesa_geo.ingest.flat import ImportResult
+
+    result = ImportResult(5, "f.csv", "", "flat", None, rows_read=2, rows_accepted=2, rows_inserted=2, rows_flagged=1)
+    result.flags_by_rule = {"rounded_coordinates": 1}
+    try:
+        cli._set_language("es")
+        lines = cli._describe_import(result).splitlines()
+    finally:
+        cli._set_language("en")
+    assert lines[3:5] == [
+        "  aceptadas con marcas: 1 (conservadas; puntos dudosos marcados)",
+        "    marcadas por rounded_coordinates: 1 (lat y lon son grados enteros (unos 100 km): se dibuja en el país, "
+        "no en el punto)",
+    ]

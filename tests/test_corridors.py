@@ -177,3 +177,22 @@ def test_route_benchmark_compares_like_with_like():
     # the speed figures themselves are for `turquesa bench routes`, never asserted here.
     assert report["same_counts_per_route"] is True
     assert report["routes"] > 12 and report["naive_s"] > 0 and report["turquesa_s"] > 0
+
+
+def test_excluding_flagged_cases_takes_exactly_those_cases_off_the_corridors():
+    from tiny_store import tiny_store
+
+    con = tiny_store(flags=True)
+    year = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
+    every = corridor_view(con, year)
+    kept = corridor_view(con, Filters(start=year.start, end=year.end, exclude_flagged=True))
+    assert every.corridors[["route", "cases", "cases_prev", "cases_flagged"]].values.tolist() == [
+        ["HTI>PAN>CRI>MEX>USA", 1, 0, 1],
+        ["VEN>COL>PAN", 1, 1, 0],
+        ["VEN>PER", 1, 0, 1],
+    ]
+    assert kept.corridors[["route", "cases", "cases_prev", "cases_flagged"]].values.tolist() == [
+        ["VEN>COL>PAN", 1, 0, 0]  # A2, the case of the year before, is flagged too
+    ]
+    assert every.total_cases - kept.total_cases == int(every.corridors["cases_flagged"].sum()) == 2
+    con.close()

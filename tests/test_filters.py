@@ -136,3 +136,49 @@ def test_history_until_and_with_values():
     assert with_values(filters, sources=("MP",)).sources == ("MP",)
     with pytest.raises(KeyError, match="unknown filter"):
         with_values(filters, country=("VEN",))
+
+
+def test_the_flag_filters_round_trip_through_the_url():
+    filters = Filters(exclude_flagged=True, excluded_flags=("partial_date",), flags=("adjustment", "null_island"))
+    params = to_query_params(filters)
+    assert params == {"exclude-flagged": "1", "exclude-flag": "partial_date", "flag": "adjustment,null_island"}
+    assert from_query_params(params) == (filters, [])
+    assert to_query_params(Filters(exclude_flagged=False)) == {}
+
+
+def test_bad_flag_values_in_the_url_are_dropped_and_named():
+    rules = ("adjustment", "partial_date")
+    filters, problems = from_query_params(
+        {"exclude-flagged": "yes", "flag": "adjustment,nope", "exclude-flag": "Partial date"}, flag_rules=rules
+    )
+    assert filters == Filters(flags=("adjustment",))
+    assert problems == [
+        "exclude-flagged: 'yes' is not 1 (on) or left out (off)",
+        "exclude-flag: 'Partial date' is not a known value",
+        "flag: 'nope' is not a known value",
+    ]
+    # Without the importer's list (this module sits below it), a rule is checked for its shape only.
+    assert from_query_params({"flag": "nope,Not A Rule"}) == (
+        Filters(flags=("nope",)),
+        ["flag: 'Not A Rule' is not a known value"],
+    )
+    assert from_query_params({"exclude-flagged": "x"}, lang="es")[1] == [
+        "exclude-flagged: 'x' no es 1 (activado) ni se omite (desactivado)"
+    ]
+
+
+def test_flag_filters_in_words_and_whether_the_rollups_hold_them():
+    filters = Filters(exclude_flagged=True, excluded_flags=("partial_date",))
+    assert describe(filters) == "Exclude flagged cases; Exclude cases flagged by: partial_date"
+    assert describe(filters, "fr") == "Exclure les cas signalés; Exclure les cas signalés par: partial_date"
+    assert [Filters(exclude_flagged=True).flag_rules_filtered(), filters.flag_rules_filtered()] == [False, True]
+
+
+def test_fit_to_store_drops_flag_rules_the_store_does_not_hold():
+    fitted, notes = fit_to_store(
+        Filters(exclude_flagged=True, flags=("adjustment", "null_island")),
+        (D(2018, 1, 1), D(2026, 9, 30)),
+        {"flags": ["adjustment"], "excluded_flags": ["adjustment"]},
+    )
+    assert fitted == Filters(exclude_flagged=True, flags=("adjustment",))
+    assert notes == ["Only cases flagged by: null_island is not in the store"]

@@ -419,11 +419,14 @@ TEXT_FILTERS = {
     "modus_dimension": lambda v: Filters(modus=((v, "land"),)),
     "modus_code": lambda v: Filters(modus=(("transport_mode", v),)),
     "linked_crimes": lambda v: Filters(linked_crimes=(v,)),
+    "excluded_flags": lambda v: Filters(excluded_flags=(v,)),
+    "flags": lambda v: Filters(flags=(v,)),
 }
 
 
 def test_every_string_field_of_the_filters_is_covered():
-    fields = {f.name for f in dataclasses.fields(Filters) if f.name not in ("start", "end")}
+    # start and end are dates, exclude_flagged a toggle: no text reaches them.
+    fields = {f.name for f in dataclasses.fields(Filters) if f.name not in ("start", "end", "exclude_flagged")}
     assert fields == {name.removesuffix("_dimension").removesuffix("_code") for name in TEXT_FILTERS}
 
 
@@ -529,7 +532,10 @@ def test_corpus_in_filter_options_is_refused_in_one_line_or_matches_nothing(cli_
         for value in CORPUS:
             code, out, err = _run([*command, "--db", str(cli_store), f"--{key}", value], capsys)
             assert "Traceback" not in err
-            if kinds[key] == "text":
+            if kinds[key] == "toggle":
+                # --exclude-flagged takes no value: the text is an argument argparse refuses.
+                assert code == 2 and "unrecognized arguments" in err, (key, value, err)
+            elif kinds[key] == "text":
                 assert (code, err) == (0, ""), (key, value, err)
                 no_match = {
                     "corridors": "(no corridor matches)",

@@ -121,6 +121,9 @@ NOT_COUNT_COLUMNS = {
     "open": "file rows",
     "rules": "rule codes",
     "resolved_by": "an id",
+    "rows_flagged": "file rows",
+    "flagged": "an import's stored cases kept with a flag, per rule: bookkeeping beside rows_flagged",
+    "meaning": "text: what a rule means",
     # The quarantine listing: the rejected file's own cells, shown back to who uploaded it.
     "line": "a line number",
     "column_name": "a name",
@@ -142,6 +145,9 @@ NOT_COUNT_METRICS = {
     "New": "file rows",
     "Updated": "file rows",
     "Unchanged": "file rows",
+    "Accepted with flags": "file rows",
+    "Merged": "file rows",
+    "Probable duplicates": "file rows",
 }
 
 #: Axis titles under which chart values are counts (share axes are percentages).

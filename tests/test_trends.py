@@ -119,3 +119,26 @@ def test_cli_trends_and_signals(store, capsys):
     assert report["latest"] == ["2023-06-17", "2024-06-15"]  # the last 365 days of data
     rising = {(s["kind"], s["what"]) for s in report["signals"] if s["direction"] == "rising"}
     assert ("Corridor", "VEN>PER") in rising
+
+
+def test_excluding_flagged_cases_takes_exactly_those_cases_out_of_the_key_figures_and_the_series():
+    from tiny_store import tiny_store
+
+    # 2024: A1 (12 migrants, 1 suspect) unflagged; B1 (3 victims, 2 girls) and M1 (2 women migrants) flagged.
+    # 2023: A2 (4 women migrants) flagged.
+    con = tiny_store(flags=True)
+    year = Filters(start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
+    period = (year.start, year.end)
+    every = key_figures(con, year, period)
+    kept = key_figures(con, Filters(start=year.start, end=year.end, exclude_flagged=True), period)
+    assert (every.cases, every.cases_prev, every.victims, every.migrants, every.migrants_prev) == (3, 1, 3, 14, 4)
+    assert (kept.cases, kept.cases_prev, kept.victims, kept.migrants, kept.migrants_prev) == (1, 0, 0, 12, 0)
+    assert (every.women_girls, kept.women_girls, kept.suspects) == (4, 0, 1)
+    only = key_figures(con, Filters(start=year.start, end=year.end, flags=("partial_date",)), period)
+    assert (only.cases, only.victims, only.migrants) == (1, 3, 0)  # B1 alone
+    series = modus_series(con, Filters(exclude_flagged=True), "transport_mode", "Y")
+    assert series[["period", "code", "cases", "total"]].astype({"period": str}).values.tolist() == [
+        ["2024-01-01", "land", 1, 1],
+        ["2024-01-01", "river", 1, 1],
+    ]
+    con.close()

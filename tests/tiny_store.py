@@ -4,6 +4,9 @@ Four cases: two smuggling cases on VEN>COL>PAN (2023 and 2024), one trafficking 
 VEN>PER (2024, dated only by its year) and one IOM Missing Migrants incident HTI>PAN>CRI>USA detected in MEX
 (2024: 2 dead, 1 missing); one import, two quarantined problems on one line; GLOTIP-like
 aggregate counts of 2021 and 2022.
+
+With ``flags=True`` (:data:`FLAG_ROWS`), three cases carry flags: A2 (2023) an adjustment, B1 a
+partial date, M1 two (outside the country, rounded), and M1 comes from a second import.
 """
 
 from __future__ import annotations
@@ -52,10 +55,26 @@ TINY_ROWS = (
 )
 
 
-def tiny_store():
-    """A new in-memory store holding :data:`TINY_ROWS`, rollups refreshed."""
-    con = connect(":memory:")
-    for statement in TINY_ROWS:
+#: Flags on three of the four cases (case 1, A1 of 2024-03, is the only one without), and a second import.
+FLAG_ROWS = (
+    "INSERT INTO imports (import_id, file_name, sha256, profile, source, rows_read, rows_accepted, rows_flagged, "
+    "rows_quarantined, rows_inserted, rows_updated, rows_unchanged, started, finished, status) VALUES "
+    "(2, 'tiny-2.csv', 'def', 'flat', NULL, 1, 1, 1, 0, 1, 0, 0, TIMESTAMP '2026-01-03 10:00:00', "
+    "TIMESTAMP '2026-01-03 10:00:01', 'done')",
+    "UPDATE cases SET import_id = 2 WHERE case_uid = 4",
+    "INSERT INTO case_flags (case_uid, rule, column_name, value, message) VALUES "
+    "(2, 'adjustment', 'migrants_f_adult', '-1', 'a negative count adjusts an earlier report'), "
+    "(3, 'partial_date', 'date', '2024', 'known only to the year'), "
+    "(4, 'coordinates_outside_country', 'lat', '23.1', 'outside MEX'), "
+    "(4, 'rounded_coordinates', 'lat', '23', 'whole degrees')",
+)
+
+
+def tiny_store(flags: bool = False, path: str = ":memory:"):
+    """A new store (in memory unless ``path``) holding :data:`TINY_ROWS` (and :data:`FLAG_ROWS` with ``flags``),
+    rollups refreshed."""
+    con = connect(path)
+    for statement in (*TINY_ROWS, *(FLAG_ROWS if flags else ())):
         con.execute(statement)
     for text, params in sql.refresh_rollups():
         con.execute(text, params)

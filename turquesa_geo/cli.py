@@ -40,11 +40,12 @@ from turquesa_geo.exports.marking import Marking
 from turquesa_geo.exports.tables import csv_bytes, write_quarantine_csv
 from turquesa_geo.filters import FILTER_FIELDS, describe, from_query_params, to_query_params
 from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
-from turquesa_geo.ingest.flat import PROFILES, ImportResult, import_file
+from turquesa_geo.ingest.flat import FLAG_RULES, PROFILES, ImportResult, import_file
 from turquesa_geo.ingest.htcds import import_htcds
 from turquesa_geo.ingest.ledger import quarantine_entries
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.ingest.report import rule_meaning, unmapped_rows
 from turquesa_geo.ingest.terms import (
     TermMapError,
     check_code,
@@ -114,6 +115,7 @@ HEADINGS = {
     "file_name": N_("File"),
     "rows_read": N_("Read"),
     "rows_accepted": N_("Accepted"),
+    "rows_flagged": N_("Flagged"),
     "rows_quarantined": N_("Quarantined"),
     "quarantine_open": N_("Still open"),
     "rows_updated": N_("Updated"),
@@ -150,6 +152,8 @@ HEADINGS = {
     "suggestions": N_("Suggestions"),
     "mapped_by": N_("Mapped by"),
     "mapped_at": N_("Mapped"),
+    "meaning": N_("Meaning"),
+    "flagged": N_("Flagged"),
 }
 SECTION_TITLES = {
     "cases_by_crime_type_and_year": N_("Cases by crime type and year"),
@@ -157,6 +161,7 @@ SECTION_TITLES = {
     "last_imports": N_("Last imports"),
     "quarantine_by_rule": N_("Quarantine by rule"),
     "open_quarantine": N_("Open quarantine by import"),
+    "flagged_cases_by_rule": N_("Flagged cases by rule (per import)"),
 }
 
 
@@ -207,6 +212,7 @@ def _progress_printer(name: str):
 
 
 def _describe_import(result: ImportResult) -> str:
+    """The import's report: reconciliation, flags, quarantine, unmapped terms, probable duplicates, notes."""
     r = result
     if r.already_imported:
         return _("{file}: already imported as import {id} (format {profile}); 0 rows added").format(
@@ -219,27 +225,24 @@ def _describe_import(result: ImportResult) -> str:
             read=r.rows_read, accepted=r.rows_accepted, quarantined=r.rows_quarantined
         ),
         "  "
-        + _("accepted {accepted} = inserted {inserted} + updated {updated} + unchanged {unchanged}").format(
-            accepted=r.rows_accepted, inserted=r.rows_inserted, updated=r.rows_updated, unchanged=r.rows_unchanged
+        + _(
+            "accepted {accepted} = inserted {inserted} + updated {updated} + unchanged {unchanged} + merged {merged}"
+        ).format(
+            accepted=r.rows_accepted,
+            inserted=r.rows_inserted,
+            updated=r.rows_updated,
+            unchanged=r.rows_unchanged,
+            merged=r.rows_merged,
         ),
+        *_import_columns(r),
+        *_import_flags(r),
+        *_import_quarantine(r),
+        *_import_terms(r),
     ]
-    if r.dropped_columns:
-        lines.append(
-            "  " + _("personal columns dropped, not stored: {columns}").format(columns=", ".join(r.dropped_columns))
-        )
-    if r.ignored_columns:
-        lines.append(
-            "  " + _("columns not in the model, ignored: {columns}").format(columns=", ".join(r.ignored_columns))
-        )
-    for rule, n in r.quarantine_by_rule.items():
-        lines.append("  " + _("quarantined by {rule}: {n}").format(rule=rule, n=n))
-    if r.rows_quarantined:
-        lines.append(
-            "  "
-            + _("see them with: {command}").format(command=f"turquesa quarantine --import {r.import_id} --out FILE.csv")
-        )
     if r.quarantine_resolved:
         lines.append("  " + _("quarantined rows of earlier imports resolved: {n}").format(n=r.quarantine_resolved))
+    if r.probable_duplicates:
+        lines.append("  " + _("probable duplicates of cases already stored: {n}").format(n=r.probable_duplicates))
     for column, codes in r.unmapped_codes.items():
         lines.append(
             "  "
@@ -249,6 +252,66 @@ def _describe_import(result: ImportResult) -> str:
         )
     lines += ["  " + _("note: {note}").format(note=note_text(note, _lang)) for note in r.notes]
     return "\n".join(lines)
+
+
+def _import_columns(r: ImportResult) -> list[str]:
+    lines = []
+    if r.dropped_columns:
+        lines.append(
+            "  " + _("personal columns dropped, not stored: {columns}").format(columns=", ".join(r.dropped_columns))
+        )
+    if r.ignored_columns:
+        lines.append(
+            "  " + _("columns not in the model, ignored: {columns}").format(columns=", ".join(r.ignored_columns))
+        )
+    return lines
+
+
+def _import_flags(r: ImportResult) -> list[str]:
+    """Accepted with flags, then one line per rule with its meaning."""
+    if not r.rows_flagged:
+        return []
+    lines = ["  " + _("accepted with flags: {n} (kept; doubtful points flagged)").format(n=r.rows_flagged)]
+    for rule, n in r.flags_by_rule.items():
+        lines.append(
+            "    "
+            + _("flagged by {rule}: {n} ({meaning})").format(
+                rule=rule, n=n, meaning=rule_meaning(rule, _lang, r.profile)
+            )
+        )
+    lines.append("    " + _("leave them out with: {command}").format(command="--exclude-flagged"))
+    return lines
+
+
+def _import_quarantine(r: ImportResult) -> list[str]:
+    lines = [
+        "  "
+        + _("quarantined by {rule}: {n} ({meaning})").format(
+            rule=rule, n=n, meaning=rule_meaning(rule, _lang, r.profile)
+        )
+        for rule, n in r.quarantine_by_rule.items()
+    ]
+    if r.rows_quarantined:
+        lines.append(
+            "  "
+            + _("see them with: {command}").format(command=f"turquesa quarantine --import {r.import_id} --out FILE.csv")
+        )
+    return lines
+
+
+def _import_terms(r: ImportResult) -> list[str]:
+    """Unmapped terms, most rows first, with up to three suggested codes (never applied)."""
+    if not r.unmapped_terms:
+        return []
+    lines = ["  " + _("terms not mapped (cases kept): {n}").format(n=len(r.unmapped_terms))]
+    for field, column, text, rows, suggestions in unmapped_rows(r.unmapped_terms, _lang):
+        line = _("{column} ({field}): {text} in {rows} rows").format(
+            column=column, field=field, text=repr(text), rows=rows
+        )
+        if suggestions:
+            line += "; " + _("suggested: {codes}").format(codes=suggestions)
+        lines.append("    " + line)
+    return lines
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -319,12 +382,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         "last_imports": (sql.recent_imports(args.last), (), ()),
         "quarantine_by_rule": (sql.quarantine_by_rule(), (), ()),
         "open_quarantine": (sql.open_quarantine_by_import(), (), ()),
+        # Like the quarantine, a data-quality count of each import's rows, shown exact.
+        "flagged_cases_by_rule": (sql.flags_by_rule(), (), ()),
     }
     data, text = {}, []
     for title, (query, protected, keys) in sections.items():
         headers, rows = _query(con, query)
         rows = _protected_rows(headers, rows, protected, keys)
         data[title] = [dict(zip(headers, row)) for row in rows]
+        if title == "flagged_cases_by_rule":  # each rule beside what it means (JSON: in English)
+            data[title] = [{**entry, "meaning": rule_meaning(entry["rule"])} for entry in data[title]]
+            headers, rows = [*headers, "meaning"], [(*row, rule_meaning(row[1], _lang)) for row in rows]
         text.append(
             f"{_(SECTION_TITLES[title])}:\n" + (format_table(rows, _headings(headers)) if rows else _("(none)"))
         )
@@ -441,11 +509,26 @@ def _list_terms(args: argparse.Namespace) -> int:
 
 
 def _filters_from_args(args: argparse.Namespace):
-    """Filters from the same keys as the dashboard's URL; an unknown value is an error, not a guess."""
-    params = {
-        f.key: getattr(args, f"filter_{f.name}") for f in FILTER_FIELDS if getattr(args, f"filter_{f.name}", None)
-    }
-    filters, problems = from_query_params(params)
+    """Filters from the same keys as the dashboard's URL; an unknown value is an error, not a guess.
+
+    A toggle (``--exclude-flagged``) is on or absent; a rule option (``--flag RULE``) may repeat.
+    """
+    params = {}
+    for f in FILTER_FIELDS:
+        value = getattr(args, f"filter_{f.name}", None)
+        if value and f.kind == "rules":
+            rules = [r.strip() for v in value for r in v.split(",") if r.strip()]
+            unknown = [r for r in rules if r not in FLAG_RULES]
+            if unknown:
+                raise CliError(
+                    _("--{key}: {value} is not a flag rule; expected one of {rules}").format(
+                        key=f.key, value=repr(unknown[0]), rules=", ".join(FLAG_RULES)
+                    )
+                )
+            params[f.key] = ",".join(rules)
+        elif value:
+            params[f.key] = "1" if f.kind == "toggle" else value
+    filters, problems = from_query_params(params, flag_rules=FLAG_RULES)
     if problems:
         raise CliError("; ".join(f"--{p}" for p in problems))
     return filters
@@ -1014,8 +1097,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
-    """One option per dashboard filter, named as in the dashboard's URL (e.g. --via PAN)."""
+    """One option per dashboard filter, named as in the dashboard's URL (e.g. --via PAN, --exclude-flagged)."""
     for f in FILTER_FIELDS:
+        if f.kind == "toggle":
+            parser.add_argument(
+                f"--{f.key}", dest=f"filter_{f.name}", action="store_true", help=f"{f.label} ({f.help})"
+            )
+            continue
+        if f.kind == "rules":
+            parser.add_argument(
+                f"--{f.key}",
+                dest=f"filter_{f.name}",
+                action="append",
+                metavar="RULE",
+                help=f"{f.label}: {f.help} (repeatable; one of {', '.join(FLAG_RULES)})",
+            )
+            continue
         hint = (
             "YYYY-MM-DD"
             if f.kind == "date"

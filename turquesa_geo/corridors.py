@@ -43,7 +43,7 @@ __all__ = [
 
 #: At most this many flows are drawn: deck.gl on a CPU stays responsive below it.
 MAX_FLOWS = 2_000
-MEASURES = ("cases", "cases_prev", "persons", "women_girls", "persons_known_sex")
+MEASURES = ("cases", "cases_prev", "persons", "women_girls", "persons_known_sex", "cases_flagged")
 #: Between two countries of a corridor's name.
 NAME_ARROW = " → "
 
@@ -205,7 +205,7 @@ def _filter_route_roles(routes: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 
 def _rank_corridors(routes: pd.DataFrame) -> pd.DataFrame:
-    """One row per rebuilt route: volume, change, share of women and girls, share inferred."""
+    """One row per rebuilt route: volume, change, share of women and girls, share inferred, cases flagged."""
     columns = [
         "route",
         "cases",
@@ -215,6 +215,7 @@ def _rank_corridors(routes: pd.DataFrame) -> pd.DataFrame:
         "persons_known_sex",
         "cases_inferred",
         "confidence",
+        "cases_flagged",
     ]
     if routes.empty:
         return pd.DataFrame(columns=columns)
@@ -223,7 +224,16 @@ def _rank_corridors(routes: pd.DataFrame) -> pd.DataFrame:
         weighted_confidence=routes["confidence"] * routes["cases"],
     )
     grouped = work.groupby("route", as_index=False)[
-        ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex", "cases_inferred", "weighted_confidence"]
+        [
+            "cases",
+            "cases_prev",
+            "persons",
+            "women_girls",
+            "persons_known_sex",
+            "cases_inferred",
+            "cases_flagged",
+            "weighted_confidence",
+        ]
     ].sum()
     grouped["confidence"] = grouped["weighted_confidence"] / grouped["cases"].where(grouped["cases"] > 0)
     grouped = grouped[grouped["cases"] > 0].drop(columns="weighted_confidence")
@@ -232,9 +242,9 @@ def _rank_corridors(routes: pd.DataFrame) -> pd.DataFrame:
 
 def _drawable_legs(routes: pd.DataFrame, max_flows: int, k: int) -> tuple[pd.DataFrame, int, int]:
     legs = (
-        route_legs(routes[routes["cases"] > 0], measures=("cases", "persons"))
+        route_legs(routes[routes["cases"] > 0], measures=("cases", "persons", "cases_flagged"))
         if len(routes)
-        else pd.DataFrame(columns=["from_iso3", "to_iso3", "inferred", "cases", "persons"])
+        else pd.DataFrame(columns=["from_iso3", "to_iso3", "inferred", "cases", "persons", "cases_flagged"])
     )
     legs = legs.sort_values(["cases", "from_iso3", "to_iso3"], ascending=[False, True, True], ignore_index=True)
     drawable = legs[legs["cases"] >= k].head(max_flows)

@@ -8,7 +8,8 @@ URL query string so that a link reopens the same view.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from turquesa_geo.countries import country_name, resolve_country
@@ -49,10 +50,24 @@ class Filters:
     modus: tuple[tuple[str, str], ...] = field(default=())
     sources: tuple[str, ...] = ()
     linked_crimes: tuple[str, ...] = ()
+    #: Leave out every case the import kept with a flag (any rule).
+    exclude_flagged: bool = False
+    #: Leave out the cases flagged by any of these rules.
+    excluded_flags: tuple[str, ...] = ()
+    #: Keep only the cases flagged by any of these rules.
+    flags: tuple[str, ...] = ()
 
     def person_filtered(self) -> bool:
         """True when persons are restricted by role, gender or age."""
         return bool(self.roles or self.genders or self.age_groups)
+
+    def flag_rules_filtered(self) -> bool:
+        """True when cases are kept or left out by named flag rules (the rollups count flagged cases only as a whole).
+
+        >>> Filters(exclude_flagged=True).flag_rules_filtered(), Filters(flags=("adjustment",)).flag_rules_filtered()
+        (False, True)
+        """
+        return bool(self.excluded_flags or self.flags)
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,9 @@ class FilterField:
     name: str
     key: str
     label: str
-    kind: str  # "dates", "codes", "countries", "modus", "text"
+    # "date", "codes", "countries", "modus", "text"; on the flags an import left on a case (case_flags):
+    # "toggle" (on or off) and "rules" (flag rules, turquesa_geo.ingest.flat.FLAG_RULES)
+    kind: str
     vocabulary: str | None = None
     help: str = ""
 
@@ -97,7 +114,32 @@ FILTER_FIELDS: tuple[FilterField, ...] = (
         "linked_crime",
         help=N_("cases flagged with any of these linked crimes (document fraud, cybercrime, drugs, ...)"),
     ),
+    FilterField(
+        "exclude_flagged",
+        "exclude-flagged",
+        N_("Exclude flagged cases"),
+        "toggle",
+        help=N_(
+            "leave out the cases an import kept with a doubt (a point outside the country, a date known only "
+            "to the year, a negative count...); the Store and imports page counts them by rule"
+        ),
+    ),
+    FilterField(
+        "excluded_flags",
+        "exclude-flag",
+        N_("Exclude cases flagged by"),
+        "rules",
+        help=N_("leave out the cases with any of these flags"),
+    ),
+    FilterField(
+        "flags", "flag", N_("Only cases flagged by"), "rules", help=N_("keep only the cases with any of these flags")
+    ),
 )
+
+#: How a toggle is written in the URL when on (off: left out).
+_ON = "1"
+#: What a flag rule looks like when no list of known rules is given (see :func:`from_query_params`).
+_RULE_SHAPE = re.compile(r"[a-z][a-z0-9_]*")
 
 _SEPARATOR = ","
 
@@ -110,17 +152,21 @@ def _codes_valid(values: tuple[str, ...], vocabulary: str | None) -> tuple[str, 
 
 
 def to_query_params(filters: Filters) -> dict[str, str]:
-    """Encode filters for the URL; empty filters are left out.
+    """Encode filters for the URL; empty filters (and toggles that are off) are left out.
 
     >>> to_query_params(Filters(crime_types=("smuggling",), transit=("PAN",), modus=(("platform", "tiktok"),)))
     {'crime': 'smuggling', 'via': 'PAN', 'mo': 'platform:tiktok'}
+    >>> to_query_params(Filters(exclude_flagged=True, flags=("adjustment", "partial_date")))
+    {'exclude-flagged': '1', 'flag': 'adjustment,partial_date'}
     """
     params: dict[str, str] = {}
     for f in FILTER_FIELDS:
         value = getattr(filters, f.name)
         if not value:
             continue
-        if f.kind == "date":
+        if f.kind == "toggle":
+            params[f.key] = _ON
+        elif f.kind == "date":
             params[f.key] = value.isoformat()
         elif f.kind == "modus":
             params[f.key] = _SEPARATOR.join(f"{d}:{c}" for d, c in value)
@@ -129,22 +175,55 @@ def to_query_params(filters: Filters) -> dict[str, str]:
     return params
 
 
-def from_query_params(params: Mapping[str, str], lang: str = "en") -> tuple[Filters, list[str]]:
+def _known_items(f: FilterField, items: tuple[str, ...], flag_rules: Collection[str] | None) -> tuple[tuple, list[str]]:
+    """The values of one list filter that are known (modus as (dimension, code) pairs), and those dropped."""
+    if f.kind == "modus":
+        pairs = tuple(tuple(i.split(":", 1)) for i in items if ":" in i)
+        kept = tuple(p for p in pairs if p[0] in MULTI_VALUED and _codes_valid((p[1],), p[0]))
+        return kept, [":".join(p) for p in pairs if p not in kept] + [i for i in items if ":" not in i]
+    if f.kind == "countries":
+        kept = tuple(c for c in items if resolve_country(c) == c)
+    elif f.kind == "rules":
+        kept = tuple(r for r in items if (r in flag_rules if flag_rules is not None else _RULE_SHAPE.fullmatch(r)))
+    else:
+        kept = _codes_valid(items, f.vocabulary)
+    return kept, [v for v in items if v not in kept]
+
+
+def from_query_params(
+    params: Mapping[str, str], lang: str = "en", flag_rules: Collection[str] | None = None
+) -> tuple[Filters, list[str]]:
     """Decode filters from the URL; return them and a message (in ``lang``) for each value dropped.
 
-    Unknown codes, countries and dates are dropped (never guessed), and named.
+    Unknown codes, countries and dates are dropped (never guessed), and named. Flag rules
+    are kept when they are among ``flag_rules`` (the importer's ``FLAG_RULES``, which this
+    module sits below and cannot import: the CLI and the app pass them); with None, any
+    rule-shaped name (snake_case) is kept, for filters the caller encoded itself.
 
     >>> filters, problems = from_query_params({"crime": "smuggling,piracy", "via": "PAN", "from": "2024-13-01"})
     >>> filters == Filters(crime_types=("smuggling",), transit=("PAN",))
     True
     >>> problems
     ["from: '2024-13-01' is not a date (YYYY-MM-DD)", "crime: 'piracy' is not a known value"]
+    >>> filters, problems = from_query_params({"exclude-flagged": "1", "flag": "adjustment,x"}, flag_rules=("adjustment",))
+    >>> filters == Filters(exclude_flagged=True, flags=("adjustment",)), problems
+    (True, ["flag: 'x' is not a known value"])
     """
     values: dict[str, object] = {}
     problems: list[str] = []
     for f in FILTER_FIELDS:
         raw = params.get(f.key)
         if not raw:
+            continue
+        if f.kind == "toggle":
+            if raw.strip() == _ON:
+                values[f.name] = True
+            else:
+                problems.append(
+                    gettext(lang, "{key}: {value} is not {on} (on) or left out (off)").format(
+                        key=f.key, value=repr(raw.strip()), on=_ON
+                    )
+                )
             continue
         if f.kind == "date":
             try:
@@ -155,16 +234,7 @@ def from_query_params(params: Mapping[str, str], lang: str = "en") -> tuple[Filt
                 )
             continue
         items = tuple(dict.fromkeys(v.strip() for v in raw.split(_SEPARATOR) if v.strip()))
-        if f.kind == "modus":
-            pairs = tuple(tuple(i.split(":", 1)) for i in items if ":" in i)
-            kept = tuple(p for p in pairs if p[0] in MULTI_VALUED and _codes_valid((p[1],), p[0]))
-            dropped = [":".join(p) for p in pairs if p not in kept] + [i for i in items if ":" not in i]
-        elif f.kind == "countries":
-            kept = tuple(c for c in items if resolve_country(c) == c)
-            dropped = [c for c in items if c not in kept]
-        else:
-            kept = _codes_valid(items, f.vocabulary)
-            dropped = [c for c in items if c not in kept]
+        kept, dropped = _known_items(f, items, flag_rules)
         problems += [
             gettext(lang, "{key}: {value} is not a known value").format(key=f.key, value=repr(d)) for d in dropped
         ]
@@ -208,6 +278,8 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
 
     >>> describe(Filters(crime_types=("smuggling",), transit=("PAN",)))
     'Crime type: Smuggling of migrants; Through country (transit): Panama'
+    >>> describe(Filters(exclude_flagged=True, flags=("adjustment",)))
+    'Exclude flagged cases; Only cases flagged by: adjustment'
     >>> describe(Filters())
     'All cases'
     """
@@ -215,6 +287,9 @@ def describe(filters: Filters, lang: str = "en", with_period: bool = True) -> st
     for f in FILTER_FIELDS:
         value = getattr(filters, f.name)
         if not value or (f.kind == "date" and not with_period):
+            continue
+        if f.kind == "toggle":
+            parts.append(gettext(lang, f.label))
             continue
         if f.kind == "date":
             text = value.isoformat() if lang == "en" else format_date(value, lang)

@@ -17,6 +17,7 @@ from turquesa_geo.filters import (
     to_query_params,
 )
 from turquesa_geo.i18n import N_, format_date, gettext
+from turquesa_geo.ingest.flat import FLAG_RULES
 from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.store.rollups import whole_months
 from turquesa_geo.vocab import codes, dimension_name, label
@@ -36,7 +37,12 @@ PAGE = "filter_page"
 
 def _widget_choices(choices: dict[str, list[str]]) -> dict[str, list[str]]:
     """The options of each store-dependent filter widget, by filter name."""
-    by_kind = {"countries": choices["countries"], "modus": choices["modus"], "text": choices["sources"]}
+    by_kind = {
+        "countries": choices["countries"],
+        "modus": choices["modus"],
+        "text": choices["sources"],
+        "rules": choices["flag_rules"],
+    }
     return {f.name: by_kind[f.kind] for f in FILTER_FIELDS if f.kind in by_kind}
 
 
@@ -54,7 +60,7 @@ def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str,
         st.session_state.pop(KEY_PREFIX + "period", None)
         st.session_state[PAGE] = page
     if STATE not in st.session_state:
-        filters, problems = from_query_params(dict(st.query_params), lang)
+        filters, problems = from_query_params(dict(st.query_params), lang, flag_rules=FLAG_RULES)
         for problem in problems:
             st.toast(gettext(lang, "Ignored filter from the link: {problem}").format(problem=md(problem)))
         st.session_state[STATE] = to_query_params(filters)
@@ -69,7 +75,10 @@ def _seed_widgets(period: tuple[dt.date, dt.date], page: str, choices: dict[str,
         if f.kind == "date" or key in st.session_state:
             continue
         value = getattr(filters, f.name)
-        st.session_state[key] = [f"{d}:{c}" for d, c in value] if f.kind == "modus" else list(value)
+        if f.kind == "toggle":
+            st.session_state[key] = value
+        else:
+            st.session_state[key] = [f"{d}:{c}" for d, c in value] if f.kind == "modus" else list(value)
     if KEY_PREFIX + "period" not in st.session_state:
         default = default_period(period)
         st.session_state[KEY_PREFIX + "period"] = (filters.start or default[0], filters.end or default[1])
@@ -111,12 +120,19 @@ def filter_sidebar(
         for f in FILTER_FIELDS:
             if f.kind == "date":
                 continue
+            if f.kind == "toggle":
+                values[f.name] = st.checkbox(_(f.label), key=KEY_PREFIX + f.name, help=_(f.help))
+                continue
             if f.kind == "countries":
                 options, fmt = choices["countries"], lambda c: f"{country_name(c, lang)} ({c})"
             elif f.kind == "modus":
                 options, fmt = choices["modus"], lambda o: _modus_label(o, lang)
             elif f.kind == "text":
                 options, fmt = choices["sources"], str
+            elif f.kind == "rules":
+                if not choices["flag_rules"]:
+                    continue  # no stored case is flagged: nothing to pick
+                options, fmt = choices["flag_rules"], str
             else:
                 options, fmt = codes(f.vocabulary), lambda c, v=f.vocabulary: label(v, c, lang)
             picked = st.multiselect(
@@ -128,11 +144,19 @@ def filter_sidebar(
                 placeholder=_("Choose options"),
             )
             values[f.name] = tuple(tuple(p.split(":", 1)) for p in picked) if f.kind == "modus" else tuple(picked)
-    filters = Filters(**values)
+        filters = Filters(**values)
+        if filters.flag_rules_filtered():
+            st.caption(_(SLOWER_BY_RULE))
     st.session_state[STATE] = to_query_params(filters)
     st.query_params.from_dict({**st.session_state[STATE], URL_KEY: lang})
     return filters
 
+
+#: Under the filters when a flag rule is named: such filters are not in the rollups.
+SLOWER_BY_RULE = N_(
+    "Filters on named flag rules read the case tables, not the monthly summaries: each change takes longer on "
+    'a large store. "Exclude flagged cases" stays fast.'
+)
 
 EMPTY_STORE = N_("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
 

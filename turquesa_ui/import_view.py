@@ -1,4 +1,4 @@
-"""The import page's parts: run uploaded files through the importer, show each reconciliation."""
+"""The import page's parts: run uploaded files through the importer, show each import's report."""
 
 from pathlib import Path
 
@@ -7,12 +7,12 @@ import streamlit as st
 from turquesa_geo.exports.log import current_user
 from turquesa_geo.exports.tables import quarantine_csv_bytes
 from turquesa_geo.i18n import N_, format_number
-from turquesa_geo.ingest.flat import RULES, import_file
-from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.ingest.htcds import import_htcds
 from turquesa_geo.ingest.ledger import quarantine_entries
 from turquesa_geo.ingest.profiles.common import note_text
-from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.ingest.readers import ImportRefused
+from turquesa_geo.ingest.report import UNMAPPED_COLUMNS, rule_meaning, unmapped_rows
 from turquesa_geo.ingest.terms import code_choices, code_label, field_name, map_term
 from turquesa_geo.store import inventory
 from turquesa_ui.data import unmapped_term_table
@@ -67,7 +67,7 @@ def run_imports(files, profile: str, source: str | None, date_format: str | None
 
 
 def show_result(result: dict) -> None:
-    """One import's reconciliation, dropped columns and quarantine (with a correction download)."""
+    """One import's report: reconciliation, flags by rule, unmapped terms, probable duplicates, quarantine."""
     lang = current_lang()
     _ = tr(lang)
     if result["already_imported"]:
@@ -78,16 +78,43 @@ def show_result(result: dict) -> None:
         )
         return
     st.subheader(_("{file}: import {id}").format(file=md(result["file_name"]), id=result["import_id"]))
-    labels = {
-        "rows_read": _("Read"),
-        "rows_accepted": _("Accepted"),
-        "rows_quarantined": _("Quarantined"),
-        "rows_inserted": _("New"),
-        "rows_updated": _("Updated"),
-        "rows_unchanged": _("Unchanged"),
-    }
-    for col, (key, text) in zip(st.columns(len(labels)), labels.items()):
-        col.metric(text, format_number(result[key], lang))
+    _reconciliation(result, lang)
+    _columns_and_notes(result, lang)
+    _flags(result, lang)
+    _unmapped_terms(result, lang)
+    if result.get("probable_duplicates"):
+        st.info(
+            _("Probable duplicates: {n} rows match cases already stored from another file or source.").format(
+                n=format_number(result["probable_duplicates"], lang)
+            )
+        )
+    if result["rows_quarantined"]:
+        _quarantine(result, lang)
+
+
+#: The counts of an import, in two rows of metrics: (result key, label).
+REPORT_METRICS = (
+    (
+        ("rows_read", N_("Read")),
+        ("rows_accepted", N_("Accepted")),
+        ("rows_flagged", N_("Accepted with flags")),
+        ("rows_quarantined", N_("Quarantined")),
+        ("probable_duplicates", N_("Probable duplicates")),
+    ),
+    (
+        ("rows_inserted", N_("New")),
+        ("rows_updated", N_("Updated")),
+        ("rows_unchanged", N_("Unchanged")),
+        ("rows_merged", N_("Merged")),
+    ),
+)
+
+
+def _reconciliation(result: dict, lang: str) -> None:
+    _ = tr(lang)
+    for metrics in REPORT_METRICS:
+        for col, (key, text) in zip(st.columns(len(metrics)), metrics):
+            col.metric(_(text), format_number(result.get(key) or 0, lang))
     st.caption(
         _("Read {read} = accepted {accepted} + quarantined {quarantined}: ").format(
             read=format_number(result["rows_read"], lang),
@@ -96,6 +123,10 @@ def show_result(result: dict) -> None:
         )
         + (_("reconciled.") if result["reconciles"] else _("NOT reconciled."))
     )
+
+
+def _columns_and_notes(result: dict, lang: str) -> None:
+    _ = tr(lang)
     if result["dropped_columns"]:
         st.warning(
             _("Columns that look like personal identifiers were dropped and not stored: ")
@@ -116,8 +147,62 @@ def show_result(result: dict) -> None:
                 n=format_number(result["quarantine_resolved"], lang)
             )
         )
-    if not result["rows_quarantined"]:
+
+
+def _flags(result: dict, lang: str) -> None:
+    """Rows accepted with a flag, per rule, with what each rule means."""
+    by_rule = result.get("flags_by_rule") or {}
+    if not by_rule:
         return
+    _ = tr(lang)
+    st.markdown("**" + _("Accepted with flags, by rule") + "**")
+    st.dataframe(
+        [
+            {"rule": rule, "rows": n, "meaning": rule_meaning(rule, lang, result["profile"])}
+            for rule, n in by_rule.items()
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={"rule": _("Rule"), "rows": _("Rows"), "meaning": _("Meaning")},
+    )
+    st.caption(
+        _(
+            'Flagged cases are kept and counted everywhere; the filter "Exclude flagged cases" leaves them out, '
+            "and the Store and imports page counts them by rule."
+        )
+    )
+
+
+def _unmapped_terms(result: dict, lang: str) -> None:
+    """Terms no vocabulary knows, kept with their cases, with up to three suggested codes."""
+    terms = result.get("unmapped_terms") or []
+    if not terms:
+        return
+    _ = tr(lang)
+    st.markdown("**" + _("Terms not mapped") + "**")
+    st.dataframe(
+        [dict(zip(UNMAPPED_COLUMNS, row)) for row in unmapped_rows(terms, lang)],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "field": _("Field"),
+            "column": _("Column"),
+            "text": _("Text in the file"),
+            "rows": _("Rows"),
+            "suggestions": _("Suggested codes"),
+        },
+    )
+    st.caption(
+        _(
+            'The cases are kept: each term reads "not mapped: ..." wherever its field is listed, until it is '
+            "mapped to a code. A suggestion is never applied by itself."
+        )
+    )
+
+
+def _quarantine(result: dict, lang: str) -> None:
+    """The quarantined rows by rule, each problem, and the download for correction."""
+    _ = tr(lang)
     con = store_cursor()
     by_rule = inventory.quarantine_by_rule(con, result["import_id"])
     st.markdown("**" + _("Quarantined rows by rule") + "**")
@@ -128,11 +213,7 @@ def show_result(result: dict) -> None:
         width="stretch",
         column_config={"rule": _("Rule"), "rows": _("Rows"), "open": _("Still open"), "problems": _("Problems")},
     )
-    st.caption(
-        " · ".join(
-            f"**{r}**: {_(RULES.get(r) or HTCDS_RULES.get(r) or GLOTIP_RULES.get(r) or r)}" for r in by_rule["rule"]
-        )
-    )
+    st.caption(" · ".join(f"**{r}**: {rule_meaning(r, lang, result['profile'])}" for r in by_rule["rule"]))
     _show_open_entries(con, result["import_id"])
 
 

@@ -34,6 +34,8 @@ from turquesa_geo.exports.tables import (
     tables_csv,
 )
 from turquesa_geo.filters import Filters
+from turquesa_geo.store.connection import transaction
+from turquesa_geo.store.rollups import refresh
 
 INTERNAL, EXTERNAL = AUDIENCES["internal"], AUDIENCES["external"]
 
@@ -45,6 +47,7 @@ LEGS = pd.DataFrame(
         "inferred": [False, True, False, False],
         "cases": [40, 14, 7, 3],
         "persons": [120, 12, 9, 3],
+        "cases_flagged": [10, 12, 0, 1],
     }
 )
 HUBS = pd.DataFrame(
@@ -66,6 +69,7 @@ CORRIDORS = pd.DataFrame(
         "persons_known_sex": [60, 3],
         "cases_inferred": [14, 0],
         "confidence": [1.0, 1.0],
+        "cases_flagged": [6, 0],
     }
 )
 
@@ -105,6 +109,15 @@ def test_external_extract_hides_under_11_and_rounds_down_to_5():
     for frame, table in ((legs, "legs"), (hubs, "hubs"), (corridors, "corridors")):
         shown = _numbers(frame[[c for c in ("cases", "persons", "throughput") if c in frame.columns]])
         assert shown and all(n % 5 == 0 and n >= 10 for n in shown), (table, shown)
+
+
+def test_flagged_cases_are_protected_like_any_count_and_blank_when_the_rest_is_small():
+    # VEN>COL: 10 of 40 flagged; COL>PAN: 12 of 14 (2 unflagged, a small cell: blank); PAN>USA: none.
+    assert leg_extract(LEGS, INTERNAL)["cases_flagged"].tolist() == [10, None, 0]
+    assert leg_extract(LEGS, EXTERNAL)["cases_flagged"].tolist() == ["<11", None]  # 10 is under 11
+    assert corridor_extract(CORRIDORS, INTERNAL)["cases_flagged"].tolist() == [6]
+    assert corridor_extract(CORRIDORS, EXTERNAL)["cases_flagged"].tolist() == ["<11"]
+    assert EXTRACT_COLUMNS["corridors"][-1] == "cases_flagged" == EXTRACT_COLUMNS["legs"][-1]
 
 
 def test_a_hidden_count_beside_a_shown_one_reads_under_k():
@@ -218,6 +231,23 @@ def test_export_file_logs_before_handing_over(small_store):
         "analyst1",
     )
     assert row["filters"] == "Crime type: Smuggling of migrants"
+
+
+def test_an_extract_of_a_store_with_flags_counts_them_per_corridor(small_store):
+    # The seven S cases on VEN>COL>PAN>USA are flagged; A2 and A3 are not.
+    small_store.execute(
+        "INSERT INTO case_flags (case_uid, rule, message) "
+        "SELECT case_uid, 'rounded_coordinates', 'm' FROM cases WHERE incident_id LIKE 'S%'"
+    )
+    with transaction(small_store):
+        refresh(small_store)  # as an importer does after writing its flags
+    context = export_context(small_store, Filters(), (dt.date(2023, 12, 1), dt.date(2024, 3, 31)))
+    _, data = export_file(small_store, Filters(), "extract", "csv", context, table="corridors")
+    rows = [line.split(",") for line in data.decode("utf-8-sig").splitlines()[1:-1]]
+    assert rows[0][-1] == "cases_flagged"
+    assert [(r[2], r[3], r[-1]) for r in rows[1:]] == [("VEN>COL>PAN>USA", "7", "7")]
+    _, data = export_file(small_store, Filters(exclude_flagged=True), "extract", "csv", context, table="corridors")
+    assert data.decode("utf-8-sig").splitlines()[2:-1] == []  # what is left (A2, A3) are small cells
 
 
 def test_no_file_without_its_log_row(small_store):

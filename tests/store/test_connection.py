@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import threading
@@ -211,4 +212,70 @@ def test_a_transaction_commits_or_rolls_back_as_a_whole(error):
         con.execute("INSERT INTO t (x) VALUES (2)")
         raise error
     assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
+    con.close()
+
+
+# --- migrations ------------------------------------------------------------------------
+
+
+def _store_at(version: int) -> duckdb.DuckDBPyConnection:
+    """A store migrated up to ``version`` only, as an older Turquesa left it (its rollups not refreshed)."""
+    from turquesa_geo.store import queries as sql
+    from turquesa_geo.store.connection import MIGRATIONS, REFRESH_ROLLUPS
+
+    con = duckdb.connect(":memory:")
+    con.execute(*sql.create_migrations_table())
+    for number, statements in MIGRATIONS:
+        if number > version:
+            break
+        for statement in statements:
+            if statement != REFRESH_ROLLUPS:
+                con.execute(statement)
+        con.execute(*sql.record_migration(number))
+    return con
+
+
+def test_migration_8_gives_the_rollups_their_flagged_key_and_rebuilds_them():
+    from tiny_store import FLAG_ROWS, TINY_ROWS
+
+    from turquesa_geo.store.connection import migrate, schema_version
+
+    con = _store_at(6)
+    for statement in (*TINY_ROWS, *FLAG_ROWS):
+        con.execute(statement)
+    assert "flagged" not in [r[0] for r in con.execute("DESCRIBE rollup_routes").fetchall()]
+    assert migrate(con) == 8 == schema_version(con)
+    # Case 1 (2024-03) alone is not flagged; cases 2, 3 and 4 are.
+    assert con.execute("SELECT month, flagged, cases FROM rollup_routes ORDER BY month").fetchall() == [
+        (dt.date(2023, 6, 1), True, 1),
+        (dt.date(2024, 3, 1), False, 1),
+        (dt.date(2024, 7, 1), True, 1),
+        (dt.date(2024, 8, 1), True, 1),
+    ]
+    assert con.execute(
+        "SELECT flagged, CAST(sum(cases) AS INTEGER) FROM rollup_modus GROUP BY ALL ORDER BY 1"
+    ).fetchall() == [
+        (False, 2),  # case 1: land and river
+        (True, 4),
+    ]
+    con.close()
+
+
+def test_a_store_older_than_the_flags_migrates_whole_refreshing_once_at_the_end():
+    # Migration 4's refresh would read case_flags (schema 6) and the flagged key (schema 8): only the last runs.
+    con = _store_at(3)
+    con.execute(
+        "INSERT INTO imports (import_id, file_name, sha256, profile, started, status) "
+        "VALUES (1, 'a.csv', 'x', 'flat', TIMESTAMP '2026-01-01 00:00:00', 'done')"
+    )
+    con.execute(
+        "INSERT INTO cases (case_uid, source, incident_id, crime_type, case_date, origin, import_id, row_hash) "
+        "VALUES (1, 'S', 'X1', 'smuggling', DATE '2024-03-05', 'VEN', 1, 'h')"
+    )
+    from turquesa_geo.store.connection import migrate
+
+    assert migrate(con) == 8
+    assert con.execute("SELECT month, origin, flagged, cases FROM rollup_routes").fetchall() == [
+        (dt.date(2024, 3, 1), "VEN", False, 1)
+    ]
     con.close()

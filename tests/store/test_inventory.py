@@ -76,6 +76,7 @@ def test_store_totals(tiny):
         "imports": 1,
         "quarantined": 1,  # one line, two problems
         "quarantine_open": 1,
+        "flagged": 0,
     }
 
 
@@ -132,6 +133,7 @@ def test_store_choices_read_cases_and_aggregate_counts(tiny):
             "transport_mode:river",
             "transport_mode:sea",
         ],
+        "flag_rules": [],
     }
 
 
@@ -142,12 +144,34 @@ def test_coarse_dates(tiny):
 def test_an_empty_store():
     con = connect(":memory:")
     assert inventory.store_totals(con) == dict.fromkeys(
-        ("cases", "victims", "migrants", "suspects", "imports", "quarantined", "quarantine_open"), 0
+        ("cases", "victims", "migrants", "suspects", "imports", "quarantined", "quarantine_open", "flagged"), 0
     )
     assert inventory.open_quarantine(con).empty
     assert inventory.cases_by_crime_year(con).empty and inventory.sources(con).empty
-    assert inventory.store_choices(con) == {"countries": [], "sources": [], "modus": []}
+    assert inventory.store_choices(con) == {"countries": [], "sources": [], "modus": [], "flag_rules": []}
+    assert inventory.flags_by_rule(con).empty
     assert inventory.coarse_dates(con) == {}
+    con.close()
+
+
+def test_flagged_cases_by_import_and_rule():
+    con = tiny_store(flags=True)
+    assert _plain(inventory.flags_by_rule(con)) == {
+        "import_id": [2, 2, 1, 1],
+        "rule": ["coordinates_outside_country", "rounded_coordinates", "adjustment", "partial_date"],
+        "flagged": [1, 1, 1, 1],
+    }
+    assert _plain(inventory.flags_by_rule(con, import_id=2))["rule"] == [
+        "coordinates_outside_country",
+        "rounded_coordinates",
+    ]
+    assert inventory.store_totals(con)["flagged"] == 3  # case 4 has two rules, counted once
+    assert inventory.store_choices(con)["flag_rules"] == [
+        "adjustment",
+        "coordinates_outside_country",
+        "partial_date",
+        "rounded_coordinates",
+    ]
     con.close()
 
 

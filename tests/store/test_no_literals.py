@@ -94,6 +94,8 @@ FILTERS = Filters(
     sources=("PNC",),
     linked_crimes=("extortion",),
 )
+#: Every flag filter at once (the case tables' form; the rollups take exclude_flagged alone).
+FLAGGED = Filters(exclude_flagged=True, excluded_flags=("adjustment",), flags=("partial_date",))
 CURRENT, PREVIOUS = (D(2024, 1, 1), D(2024, 12, 31)), (D(2023, 1, 1), D(2023, 12, 31))
 EVENTS = {"type": "hte_type", "country": "hte_country", "city": "hte_city", "date": "hte_date"}
 EVENTS |= {"lat": "hte_latitude", "lon": "hte_longitude", "seq": "hte_sequence"}
@@ -119,8 +121,8 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "period_arcs": lambda m: [m(D(2024, 1, 1), D(2024, 12, 31)), m(D(2024, 1, 1), D(2024, 12, 31), 10)],
     "plain_load": lambda m: [m("read_csv", "/tmp/a.csv")],
     # conditions
-    "case_filter": lambda m: [m(FILTERS), m(Filters())],
-    "period_filter": lambda m: [m(FILTERS), m(Filters())],
+    "case_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED), m(Filters(exclude_flagged=True), rollup=True)],
+    "period_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED), m(Filters(exclude_flagged=True), rollup=True)],
     "person_filter": lambda m: [m(FILTERS), m(Filters())],
     # exports
     "export_log": lambda m: [m()],
@@ -258,10 +260,13 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "rejected_lines_sql": lambda m: [m()],
     "setting_sql": lambda m: [m("lock_configuration")],
     "text_view_sql": lambda m: [m("stage", ["c0"])],
+    # ingest_terms
+    "mapped_terms_sql": lambda m: [m()],
     # inventory
     "coarse_dates": lambda m: [m()],
     "date_range": lambda m: [m()],
     "default_source_sql": lambda m: [m(Params(), "i", {}), m(Params(), "i", {"mmp": "IOM"})],
+    "flags_by_rule": lambda m: [m(), m(1)],
     "import_exists": lambda m: [m(1)],
     "open_quarantine_by_import": lambda m: [m()],
     "quarantine_by_rule": lambda m: [m(), m(1)],
@@ -270,6 +275,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "sources_summary": lambda m: [m()],
     "status_by_crime_year": lambda m: [m()],
     "store_countries": lambda m: [m()],
+    "store_flag_rules": lambda m: [m()],
     "store_modus_codes": lambda m: [m()],
     "store_sources": lambda m: [m()],
     "store_totals": lambda m: [m()],
@@ -287,6 +293,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "route_signatures": lambda m: (
         [m(FILTERS, CURRENT, PREVIOUS, source=s) for s in ("cases", "rollup")]
         + [m(Filters(), CURRENT, None, source=s) for s in ("cases", "rollup")]
+        + [m(FLAGGED, CURRENT, PREVIOUS), m(Filters(exclude_flagged=True), CURRENT, PREVIOUS, source="rollup")]
     ),
     # schema
     "allowed_directories": lambda m: [m(["/tmp/a", "/tmp/b"])],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -18,7 +19,7 @@ from turquesa_geo.store import rollups
 from turquesa_geo.store.connection import connect
 from turquesa_geo.store.rollups import refresh
 
-MEASURES = ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex"]
+MEASURES = ["cases", "cases_prev", "persons", "women_girls", "persons_known_sex", "cases_flagged"]
 SIGNATURE = ["nationality", "origin", "transit", "destination", "detection_country"]
 
 
@@ -30,6 +31,27 @@ def demo(tmp_path_factory):
     con = connect(folder / "store.duckdb")
     import_file(con, folder / "a.parquet", today=TODAY)
     import_file(con, folder / "b.parquet", today=TODAY)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def flagged_demo(tmp_path_factory):
+    """A demo store of 8,000 cases, about a third flagged (one or two rules each), rollups rebuilt."""
+    folder = tmp_path_factory.mktemp("flagged")
+    write_demo(folder / "a.parquet", rows=8_000, seed=11)
+    con = connect(folder / "store.duckdb")
+    import_file(con, folder / "a.parquet", today=TODAY)
+    con.execute("DELETE FROM case_flags")  # the importer's own flags, if any: the rules below are the test's
+    con.execute(
+        "INSERT INTO case_flags (case_uid, rule, column_name, value, message) "
+        "SELECT case_uid, 'partial_date', 'date', NULL, 'm' FROM cases WHERE case_uid % 5 = 0 "
+        "UNION ALL SELECT case_uid, 'rounded_coordinates', 'lat', NULL, 'm' FROM cases WHERE case_uid % 7 = 0 "
+        "UNION ALL SELECT case_uid, 'adjustment', 'victims_f_adult', NULL, 'm' FROM cases WHERE case_uid % 11 = 3"
+    )
+    con.execute("BEGIN TRANSACTION")
+    refresh(con)
+    con.execute("COMMIT")
     yield con
     con.close()
 
@@ -115,9 +137,12 @@ def test_the_demo_store_has_something_to_compare(demo):
         (Filters(genders=("female",)), [], False),
         (Filters(modus=(("platform", "tiktok"),)), [], False),
         (Filters(crime_types=("smuggling",), origin=("VEN",)), [(dt.date(2024, 1, 1), dt.date(2024, 1, 30))], False),
+        (Filters(exclude_flagged=True), [], True),  # the rollups' "flagged" key
+        (Filters(excluded_flags=("adjustment",)), [], False),  # a named rule: the case tables
+        (Filters(flags=("partial_date",)), [], False),
     ],
 )
-def test_covers_only_whole_months_without_person_or_modus_filters(filters, periods, expected):
+def test_covers_only_whole_months_without_person_modus_or_flag_rule_filters(filters, periods, expected):
     assert rollups.covers(filters, *periods) is expected
 
 
@@ -241,3 +266,60 @@ def test_monthly_modus_from_the_rollups_equals_the_case_tables(demo, filters):
     rolled = _frame(demo, sql.monthly_modus(filters, first, last, source="rollup"), keys)
     assert len(raw) > 0
     pd.testing.assert_frame_equal(raw[[*keys, "cases", "total"]], rolled[[*keys, "cases", "total"]], check_dtype=False)
+
+
+def test_the_flagged_demo_store_has_flagged_and_unflagged_cases(flagged_demo):
+    counts = flagged_demo.execute(
+        "SELECT flagged, CAST(sum(cases) AS INTEGER) FROM rollup_routes GROUP BY flagged ORDER BY flagged"
+    ).fetchall()
+    flagged = flagged_demo.execute("SELECT count(DISTINCT case_uid) FROM case_flags").fetchall()[0][0]
+    assert counts == [(False, 8_000 - flagged), (True, flagged)] and 2_000 < flagged < 4_000
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filters=covered_filters())
+def test_excluding_flagged_cases_from_the_rollups_equals_the_case_tables(flagged_demo, filters):
+    filters = replace(filters, exclude_flagged=True)
+    period = (filters.start, filters.end)
+    assert rollups.covers(filters, period, previous_period(filters))
+    expected = _routes(flagged_demo, filters, period, rollup=False)
+    pd.testing.assert_frame_equal(_routes(flagged_demo, filters, period, rollup=True), expected)
+    keys = ["period", "grp", "code"]
+    for dimension in ("transport_mode", "platform"):
+        raw = _frame(flagged_demo, sql.modus_series(filters, dimension, "Q", "crime_type"), keys)
+        rolled = _frame(flagged_demo, sql.modus_series(filters, dimension, "Q", "crime_type", source="rollup"), keys)
+        pd.testing.assert_frame_equal(rolled, raw, check_dtype=False)
+    keys = ["month", "dimension", "code"]
+    raw = _frame(flagged_demo, sql.monthly_modus(filters, *period), keys)
+    rolled = _frame(flagged_demo, sql.monthly_modus(filters, *period, source="rollup"), keys)
+    pd.testing.assert_frame_equal(raw[[*keys, "cases", "total"]], rolled[[*keys, "cases", "total"]], check_dtype=False)
+
+
+def test_excluded_and_flagged_cases_add_up_to_all(flagged_demo):
+    period = (dt.date(2019, 1, 1), dt.date(2025, 12, 31))
+    everything = Filters(start=period[0], end=period[1])
+    kept = _routes(flagged_demo, replace(everything, exclude_flagged=True), period, rollup=True)
+    whole = _routes(flagged_demo, everything, period, rollup=True)
+    assert kept["cases_flagged"].sum() == 0
+    assert kept["cases"].sum() + whole["cases_flagged"].sum() == whole["cases"].sum()
+    flagged = flagged_demo.execute(
+        "SELECT count(DISTINCT f.case_uid) FROM case_flags f JOIN cases c USING (case_uid) "
+        "WHERE c.case_date BETWEEN DATE '2019-01-01' AND DATE '2025-12-31'"
+    ).fetchall()[0][0]
+    assert whole["cases_flagged"].sum() == flagged > 0
+
+
+def test_a_refresh_of_touched_months_reads_the_flags_written_before_it(store):
+    store.execute(
+        "INSERT INTO cases (case_uid, source, incident_id, crime_type, case_date, origin, import_id, row_hash) VALUES "
+        "(1, 'S', 'X1', 'smuggling', DATE '2024-03-05', 'VEN', 1, 'h'), "
+        "(2, 'S', 'X2', 'smuggling', DATE '2024-04-05', 'VEN', 1, 'h')"
+    )
+    store.execute("INSERT INTO case_flags (case_uid, rule, message) VALUES (1, 'partial_date', 'm')")
+    store.execute("CREATE TEMP TABLE touched AS SELECT DATE '2024-03-01' AS month")
+    store.execute("BEGIN TRANSACTION")
+    refresh(store, "touched")  # April is not touched: it stays out of the rollups
+    store.execute("COMMIT")
+    assert store.execute("SELECT month, flagged, cases FROM rollup_routes").fetchall() == [
+        (dt.date(2024, 3, 1), True, 1)
+    ]

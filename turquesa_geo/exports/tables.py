@@ -9,6 +9,9 @@ export's audience (:mod:`turquesa_geo.exports.marking`):
 - a leg, hub or corridor whose cases the audience may not see is left out, and every
   other count below the threshold reads ``<k`` (external: counts rounded down to a
   multiple of 5);
+- corridors and legs carry ``cases_flagged``, their cases an import kept with a flag
+  (a doubt: see ``turquesa_geo.ingest.flat.FLAG_RULES``), protected as a count, and left
+  blank when the cases without a flag would be a small cell (cases minus flagged);
 - every text cell a spreadsheet would run as a formula is neutralised, numbers never
   (:func:`neutralise_cell`; also used for the CLI's and the import page's CSV files);
 - every file carries its handling marking and the facts of the view.
@@ -204,8 +207,9 @@ EXTRACT_COLUMNS = {
         "persons",
         "women_girls_pct",
         "inferred_pct",
+        "cases_flagged",
     ),
-    "legs": ("from_iso3", "from_country", "to_iso3", "to_country", "inferred", "cases", "persons"),
+    "legs": ("from_iso3", "from_country", "to_iso3", "to_country", "inferred", "cases", "persons", "cases_flagged"),
     "hubs": ("iso3", "country", "cases_start", "cases_end", "cases_through", "throughput"),
 }
 #: Count columns of each table: protected for the audience; the first decides if a row is shown.
@@ -233,6 +237,28 @@ def _protect(frame: pd.DataFrame, table: str, audience: Audience) -> pd.DataFram
     return out.reset_index(drop=True)
 
 
+def _flagged(flagged: pd.Series, cases: pd.Series, audience: Audience) -> pd.Series:
+    """Flagged cases as the audience may see them: ``<k`` under the threshold, blank when the
+    unflagged rest (cases minus flagged) is under it, so that neither count can be worked out.
+
+    >>> from turquesa_geo.exports.marking import AUDIENCES
+    >>> _flagged(pd.Series([0, 3, 12, 20]), pd.Series([40, 40, 14, 40]), AUDIENCES["internal"]).tolist()
+    [0, '<5', None, 20]
+    """
+    shown = []
+    for part, whole in zip(flagged, cases):
+        rest = int(whole) - int(part)
+        if audience.count(part) is None:
+            shown.append(f"<{audience.k}")
+        elif 0 < rest < audience.k:
+            shown.append(None)
+        else:
+            shown.append(audience.count(part))
+    # An object Series (on a fresh index, as the extract frames are built): "<k" text, None and counts side by
+    # side, never inferred as text whose blanks read NaN.
+    return pd.Series(shown, dtype=object)
+
+
 def _share(part: pd.Series, whole: pd.Series, audience: Audience) -> pd.Series:
     """Percent share, blank when either count is hidden for the audience."""
     shown = [audience.count(p) is not None and audience.count(w) is not None and w > 0 for p, w in zip(part, whole)]
@@ -256,6 +282,7 @@ def corridor_extract(corridors: pd.DataFrame, audience: Audience, lang: str = "e
             "persons": c["persons"].to_numpy(),
             "women_girls_pct": _share(c["women_girls"], c["persons_known_sex"], audience),
             "inferred_pct": _share(c["cases_inferred"], c["cases"], audience),
+            "cases_flagged": _flagged(c["cases_flagged"], c["cases"], audience),
         }
     )
     out = _protect(frame, "corridors", audience)
@@ -274,6 +301,7 @@ def leg_extract(legs: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.
             "inferred": legs["inferred"].astype(bool).to_numpy(),
             "cases": legs["cases"].to_numpy(),
             "persons": legs["persons"].to_numpy(),
+            "cases_flagged": _flagged(legs["cases_flagged"], legs["cases"], audience),
         }
     )
     return _protect(frame, "legs", audience)[list(EXTRACT_COLUMNS["legs"])]

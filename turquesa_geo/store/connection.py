@@ -187,7 +187,7 @@ MIGRATIONS = (
 
 # Version 4: the rollups that keep corridor and trend queries fast (turquesa_geo.store.rollups),
 # filled here for stores that already hold cases and rebuilt by every import.
-MIGRATIONS = (*MIGRATIONS, (4, (*sql.rollup_tables(), REFRESH_ROLLUPS)))
+MIGRATIONS = (*MIGRATIONS, (4, (*sql.rollup_tables(flagged=False), REFRESH_ROLLUPS)))
 
 # Version 5: public reference data (turquesa_geo.ingest.profiles.common). Cases gain the details public
 # incident sources give (IOM Missing Migrants: dead, missing, survivors; the source's
@@ -316,6 +316,13 @@ MIGRATIONS = (
     ),
 )
 
+# Version 8: the rollups gain the key "flagged" (the case has a row in case_flags), so that "exclude flagged
+# cases" is still answered from them; rebuilt whole from the case tables.
+MIGRATIONS = (
+    *MIGRATIONS,
+    (8, ("DROP TABLE rollup_routes", "DROP TABLE rollup_modus", *sql.rollup_tables(), REFRESH_ROLLUPS)),
+)
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {
@@ -426,13 +433,17 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations, each in its own transaction; return the schema version."""
     con.execute(*sql.create_migrations_table())
     current = schema_version(con)
+    # The refresh is today's SQL, which reads tables and keys of later versions: only the last pending
+    # refresh runs, once the rollups have their final shape (an earlier one could not bind).
+    last_refresh = max((v for v, statements in MIGRATIONS if v > current and REFRESH_ROLLUPS in statements), default=0)
     for version, statements in MIGRATIONS:
         if version <= current:
             continue
         with transaction(con):
             for statement in statements:
                 if statement == REFRESH_ROLLUPS:
-                    refresh(con)
+                    if version == last_refresh:
+                        refresh(con)
                 else:
                     con.execute(statement)
             con.execute(*sql.record_migration(version))

@@ -1,4 +1,4 @@
-"""What the store holds: counts by crime type and year, sources, imports, quarantine.
+"""What the store holds: counts by crime type and year, sources, imports, quarantine, flagged cases.
 
 The landing page and ``turquesa status`` read these; counts are small-cell protected
 by the caller's display step. Quarantine is *open* until a later import answers its row
@@ -16,6 +16,7 @@ from turquesa_geo.store import queries as sql
 __all__ = [
     "cases_by_crime_year",
     "coarse_dates",
+    "flags_by_rule",
     "open_quarantine",
     "quarantine_by_rule",
     "recent_imports",
@@ -49,30 +50,40 @@ def quarantine_by_rule(con: duckdb.DuckDBPyConnection, import_id: int | None = N
     return _frame(con, sql.quarantine_by_rule(import_id))
 
 
+def flags_by_rule(con: duckdb.DuckDBPyConnection, import_id: int | None = None) -> pd.DataFrame:
+    """Stored cases kept with a flag, per import (the one that wrote the case) and rule: import_id, rule, flagged.
+
+    A case flagged by two rules counts under each. What a rule means is the importer's
+    (``turquesa_geo.ingest.flat.FLAG_RULES``), which the caller adds: the store sits below the importers.
+    """
+    return _frame(con, sql.flags_by_rule(import_id))
+
+
 def open_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every import with open quarantine: import_id, file_name, open (rows) and their rules."""
     return _frame(con, sql.open_quarantine_by_import())
 
 
 #: Keys of :func:`store_totals`, in the order of its query.
-_TOTALS = ("cases", "victims", "migrants", "suspects", "imports", "quarantined", "quarantine_open")
+_TOTALS = ("cases", "victims", "migrants", "suspects", "imports", "quarantined", "quarantine_open", "flagged")
 
 
 def store_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Total cases, persons by role, imports, quarantined rows and quarantined rows still open."""
+    """Total cases, persons by role, imports, quarantined rows, those still open, and flagged cases (any rule)."""
     row = con.execute(*sql.store_totals()).fetchall()[0]
     return dict(zip(_TOTALS, (int(v) for v in row)))
 
 
 def store_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """What the filters can offer: countries seen in any route role, sources, modus-operandi codes.
+    """What the filters can offer: countries seen in any route role, sources, modus-operandi codes, flag rules.
 
     Aggregate counts add their sources, detecting countries and citizenships.
     """
     countries = [r[0] for r in con.execute(*sql.store_countries()).fetchall()]
     sources = [r[0] for r in con.execute(*sql.store_sources()).fetchall()]
     modus = [f"{d}:{c}" for d, c in con.execute(*sql.store_modus_codes()).fetchall()]
-    return {"countries": countries, "sources": sources, "modus": modus}
+    flag_rules = [r[0] for r in con.execute(*sql.store_flag_rules()).fetchall()]
+    return {"countries": countries, "sources": sources, "modus": modus, "flag_rules": flag_rules}
 
 
 def coarse_dates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -5,15 +5,16 @@ rollups and the cases of the same commit): the months the import touched are reb
 the others are left as they are.
 
 - ``rollup_routes``: cases, persons (victims and smuggled migrants), women and girls,
-  and persons of known sex per month, crime type, source, nationality and reported
-  route (origin, transit, destination, detection country);
-- ``rollup_modus``: distinct cases per month, crime type, source, nationality and
-  modus-operandi code, plus one row per dimension with code NULL for the cases
-  reporting any code of it.
+  and persons of known sex per month, crime type, source, nationality, reported
+  route (origin, transit, destination, detection country) and ``flagged`` (whether the
+  import kept the case with a flag, any rule: a row in ``case_flags``);
+- ``rollup_modus``: distinct cases per month, crime type, source, nationality,
+  ``flagged`` and modus-operandi code.
 
 A query is answered from a rollup when the rollup holds everything it asks
 (:func:`covers`): whole months, and no filter on persons (role, sex, age), modus
-operandi or linked crimes. Otherwise it reads the case tables. Both ways give the same frame (tested).
+operandi, linked crimes or named flag rules ("exclude flagged cases", all rules at
+once, is held). Otherwise it reads the case tables. Both ways give the same frame (tested).
 Counts are plain BIGINT columns: re-summing HUGEINT sums is ten times slower.
 """
 
@@ -51,8 +52,12 @@ def whole_months(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def covers(filters: Filters, *periods: tuple[dt.date, dt.date] | None) -> bool:
-    """True when the rollups can answer a query of ``filters`` over ``periods`` exactly."""
-    if filters.person_filtered() or filters.modus or filters.linked_crimes:
+    """True when the rollups can answer a query of ``filters`` over ``periods`` exactly.
+
+    >>> covers(Filters(exclude_flagged=True)), covers(Filters(excluded_flags=("adjustment",)))
+    (True, False)
+    """
+    if filters.person_filtered() or filters.modus or filters.linked_crimes or filters.flag_rules_filtered():
         return False
     bounds = [(filters.start, filters.end), *(p for p in periods if p is not None)]
     return all(month_aligned(start, end) for start, end in bounds)

@@ -11,3 +11,11 @@ def tiny():
     con = tiny_store()
     yield con
     con.close()
+
+
+@pytest.fixture(scope="module")
+def flagged():
+    """The tiny store with flags on cases 2, 3 and 4 (tests/tiny_store.py, FLAG_ROWS)."""
+    con = tiny_store(flags=True)
+    yield con
+    con.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from builder_values import FILTER_PARAMS, FILTERS, D
 
 from turquesa_geo.filters import Filters
@@ -44,3 +45,22 @@ def test_period_filter():
         "c.case_date <= $end AND c.source IN ($source_1)",
         {"end": D(2024, 6, 30), "source_1": "X"},
     )
+
+
+def test_flag_conditions_on_the_cases_and_on_the_rollups():
+    filters = Filters(
+        exclude_flagged=True, excluded_flags=("adjustment", "partial_date"), flags=("rounded_coordinates",)
+    )
+    assert sql.case_filter(filters) == (
+        "NOT EXISTS (SELECT 1 FROM case_flags f WHERE f.case_uid = c.case_uid) "
+        "AND NOT EXISTS (SELECT 1 FROM case_flags f WHERE f.case_uid = c.case_uid "
+        "AND f.rule IN ($excluded_flag_1, $excluded_flag_2)) "
+        "AND EXISTS (SELECT 1 FROM case_flags f WHERE f.case_uid = c.case_uid AND f.rule IN ($flag_1))",
+        {"excluded_flag_1": "adjustment", "excluded_flag_2": "partial_date", "flag_1": "rounded_coordinates"},
+    )
+    assert sql.period_filter(Filters(start=D(2024, 1, 1), exclude_flagged=True), "r.month", "r", rollup=True) == (
+        "r.month >= $start AND NOT r.flagged",
+        {"start": D(2024, 1, 1)},
+    )
+    with pytest.raises(ValueError, match=r"the rollups cannot answer a filter on flag rules \['rounded_coordinates'\]"):
+        sql.case_filter(Filters(flags=("rounded_coordinates",)), "r", rollup=True)

@@ -63,8 +63,8 @@ def test_the_inventory_queries_as_strings():
 
 
 def test_the_inventory_binds_on_the_tiny_store(tiny):
-    # 4 cases; persons: 3 victims, 18 migrants (12 + 4 + 2), 1 suspect; 1 import; 1 quarantined line, open.
-    assert tiny.execute(*sql.store_totals()).fetchall() == [(4, 3, 18, 1, 1, 1, 1)]
+    # 4 cases; persons: 3 victims, 18 migrants (12 + 4 + 2), 1 suspect; 1 import; 1 quarantined line, open; no flag.
+    assert tiny.execute(*sql.store_totals()).fetchall() == [(4, 3, 18, 1, 1, 1, 1, 0)]
     assert tiny.execute(*sql.status_by_crime_year()).fetchall() == [
         ("smuggling", 2023, 1, 4),
         ("smuggling", 2024, 2, 14),
@@ -106,3 +106,33 @@ def test_the_inventory_binds_on_the_tiny_store(tiny):
         ("MMP", None, 1),
         ("MP", None, 1),
     ]
+
+
+def test_flags_by_rule_as_strings():
+    assert sql.flags_by_rule() == (
+        "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged "
+        "FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid "
+        "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule",
+        {},
+    )
+    assert sql.store_flag_rules() == ("SELECT DISTINCT rule FROM case_flags ORDER BY rule", {})
+
+
+def test_flags_bind_on_the_flagged_tiny_store(flagged, tiny):
+    # Import 2 wrote case 4 (two rules); import 1 cases 2 and 3 (one rule each).
+    assert flagged.execute(*sql.flags_by_rule()).fetchall() == [
+        (2, "coordinates_outside_country", 1),
+        (2, "rounded_coordinates", 1),
+        (1, "adjustment", 1),
+        (1, "partial_date", 1),
+    ]
+    assert flagged.execute(*sql.flags_by_rule(1)).fetchall() == [(1, "adjustment", 1), (1, "partial_date", 1)]
+    assert flagged.execute(*sql.store_totals()).fetchall()[0][-1] == 3  # cases, not flags: case 4 once
+    assert [r[0] for r in flagged.execute(*sql.store_flag_rules()).fetchall()] == [
+        "adjustment",
+        "coordinates_outside_country",
+        "partial_date",
+        "rounded_coordinates",
+    ]
+    assert tiny.execute(*sql.flags_by_rule()).fetchall() == []
+    assert [r[10] for r in flagged.execute(*sql.recent_imports(2)).fetchall()] == [1, None]  # rows_flagged

@@ -26,6 +26,13 @@ def test_aggregate_counts():
     }
     text, _ = sql.aggregate_counts(Filters(transit=("PAN",)), "detected_victims", "total")
     assert " AND FALSE ORDER BY" in text
+    # Published counts carry no flag: kept when flagged cases are left out, none when only flagged ones are asked.
+    text, _ = sql.aggregate_counts(
+        Filters(exclude_flagged=True, excluded_flags=("adjustment",)), "detected_victims", "total"
+    )
+    assert "FALSE" not in text
+    text, _ = sql.aggregate_counts(Filters(flags=("adjustment",)), "detected_victims", "total")
+    assert " AND FALSE ORDER BY" in text
 
 
 def test_outcomes():

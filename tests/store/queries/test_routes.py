@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from builder_values import CURRENT, FILTER_PARAMS, FILTERS, PREVIOUS, D
 
 from turquesa_geo.filters import Filters
@@ -42,10 +43,35 @@ def test_route_signatures_from_the_rollup_without_a_previous_period():
 
 def test_route_signatures_bind_and_both_sources_agree(tiny):
     expected = [
-        ("HTI", "HTI", "PAN>CRI", "USA", "MEX", 1, 0, 2, 2, 2),
-        ("VEN", "VEN", "COL", "PAN", "PAN", 1, 1, 12, 0, 12),
-        ("VEN", "VEN", None, "PER", "PER", 1, 0, 3, 2, 2),
+        ("HTI", "HTI", "PAN>CRI", "USA", "MEX", 1, 0, 2, 2, 2, 0),
+        ("VEN", "VEN", "COL", "PAN", "PAN", 1, 1, 12, 0, 12, 0),
+        ("VEN", "VEN", None, "PER", "PER", 1, 0, 3, 2, 2, 0),
     ]
     for source in sql.SIGNATURE_SOURCES:
         text, params = sql.route_signatures(Filters(), CURRENT, PREVIOUS, source)
         assert tiny.execute(f"{text} ORDER BY ALL", params).fetchall() == expected, source
+
+
+def test_route_signatures_count_flagged_cases_and_leave_them_out_alike_from_both_sources(flagged):
+    # 2024: A1 (no flag) on VEN>COL>PAN, B1 flagged (partial date), M1 flagged twice; 2023: A2 flagged (adjustment).
+    everything = [
+        ("HTI", "HTI", "PAN>CRI", "USA", "MEX", 1, 0, 2, 2, 2, 1),
+        ("VEN", "VEN", "COL", "PAN", "PAN", 1, 1, 12, 0, 12, 0),
+        ("VEN", "VEN", None, "PER", "PER", 1, 0, 3, 2, 2, 1),
+    ]
+    unflagged = [("VEN", "VEN", "COL", "PAN", "PAN", 1, 0, 12, 0, 12, 0)]  # A2 leaves the period before too
+    for source in sql.SIGNATURE_SOURCES:
+        text, params = sql.route_signatures(Filters(), CURRENT, PREVIOUS, source)
+        assert flagged.execute(f"{text} ORDER BY ALL", params).fetchall() == everything, source
+        text, params = sql.route_signatures(Filters(exclude_flagged=True), CURRENT, PREVIOUS, source)
+        assert flagged.execute(f"{text} ORDER BY ALL", params).fetchall() == unflagged, source
+
+
+def test_route_signatures_by_flag_rule_read_the_cases(flagged):
+    text, params = sql.route_signatures(Filters(flags=("rounded_coordinates",)), CURRENT, PREVIOUS)
+    assert "EXISTS (SELECT 1 FROM case_flags f WHERE f.case_uid = c.case_uid AND f.rule IN ($flag_1))" in text
+    assert [r[:2] for r in flagged.execute(text, params).fetchall()] == [("HTI", "HTI")]
+    text, params = sql.route_signatures(Filters(excluded_flags=("partial_date",)), CURRENT, PREVIOUS)
+    assert sorted(r[3] for r in flagged.execute(text, params).fetchall()) == ["PAN", "USA"]  # B1 (VEN>PER) left out
+    with pytest.raises(ValueError, match=r"the rollups cannot answer a filter on flag rules \['partial_date'\]"):
+        sql.route_signatures(Filters(excluded_flags=("partial_date",)), CURRENT, PREVIOUS, source="rollup")

@@ -45,6 +45,7 @@ from turquesa_geo.store.queries.inventory import (
     coarse_dates,
     date_range,
     default_source_sql,
+    flags_by_rule,
     import_exists,
     open_quarantine_by_import,
     quarantine_by_rule,
@@ -53,6 +54,7 @@ from turquesa_geo.store.queries.inventory import (
     sources_summary,
     status_by_crime_year,
     store_countries,
+    store_flag_rules,
     store_modus_codes,
     store_sources,
     store_totals,
@@ -60,6 +62,7 @@ from turquesa_geo.store.queries.inventory import (
 )
 from turquesa_geo.store.queries.references import aggregate_counts, aggregate_sources, outcomes
 from turquesa_geo.store.queries.rollups import (
+    FLAGGED_KEY,
     MODUS_ROLLUP_KEYS,
     ROLLUP_DIMENSIONS,
     ROUTE_ROLLUP_KEYS,
@@ -103,6 +106,7 @@ __all__ = [
     "COMMIT",
     "DEFAULT_PERSON_ROLES",
     "EXPORT_LOG_COLUMNS",
+    "FLAGGED_KEY",
     "FREQUENCIES",
     "MODUS_ROLLUP_KEYS",
     "MONTH",
@@ -132,6 +136,7 @@ __all__ = [
     "disable_progress_bar",
     "drop_temp_sql",
     "export_log",
+    "flags_by_rule",
     "import_exists",
     "insert_export",
     "key_figures",
@@ -168,6 +173,7 @@ __all__ = [
     "sources_summary",
     "status_by_crime_year",
     "store_countries",
+    "store_flag_rules",
     "store_modus_codes",
     "store_sources",
     "store_totals",

@@ -14,8 +14,12 @@ __all__ = ["DEFAULT_PERSON_ROLES", "case_filter", "period_filter", "person_filte
 DEFAULT_PERSON_ROLES = ("victim", "migrant")
 
 
-def case_filter(filters, alias: str = "c", params: Params | None = None) -> Query:
+def case_filter(filters, alias: str = "c", params: Params | None = None, rollup: bool = False) -> Query:
     """WHERE conditions (joined by AND, without the period) for the non-route filters.
+
+    ``alias`` names a row of ``cases``, or, with ``rollup``, of a rollup table, whose
+    ``flagged`` key stands for "the case has a row in case_flags" (the rollups answer no
+    filter on a named flag rule: see :func:`turquesa_geo.store.rollups.covers`).
 
     >>> from turquesa_geo.filters import Filters
     >>> text, params = case_filter(Filters(crime_types=("smuggling",), modus=(("platform", "tiktok"),)))
@@ -25,6 +29,8 @@ def case_filter(filters, alias: str = "c", params: Params | None = None) -> Quer
     {'crime_type_1': 'smuggling', 'dimension': 'platform', 'code_1': 'tiktok'}
     >>> case_filter(Filters())
     ('TRUE', {})
+    >>> case_filter(Filters(exclude_flagged=True), "r", rollup=True)
+    ('NOT r.flagged', {})
     """
     params = Params() if params is None else params
     clauses: list[str] = []
@@ -46,7 +52,30 @@ def case_filter(filters, alias: str = "c", params: Params | None = None) -> Quer
     if filters.person_filtered():
         text, _ = person_filter(filters, "p", params)
         clauses.append(f"EXISTS (SELECT 1 FROM case_persons p WHERE p.case_uid = {alias}.case_uid AND {text})")
+    clauses += _flag_clauses(filters, alias, params, rollup)
     return (" AND ".join(clauses) if clauses else "TRUE"), params
+
+
+def _flag_clauses(filters, alias: str, params: Params, rollup: bool) -> list[str]:
+    """Conditions on the flags an import left on a case: none of any rule, none of some rules, one of some rules.
+
+    >>> from turquesa_geo.filters import Filters
+    >>> _flag_clauses(Filters(exclude_flagged=True, flags=("adjustment",)), "c", Params(), False)
+    ['NOT EXISTS (SELECT 1 FROM case_flags f WHERE f.case_uid = c.case_uid)', 'EXISTS (SELECT 1 FROM case_flags f WHERE f.case_uid = c.case_uid AND f.rule IN ($flag_1))']
+    """
+    if rollup and filters.flag_rules_filtered():
+        raise ValueError(
+            f"the rollups cannot answer a filter on flag rules {[*filters.excluded_flags, *filters.flags]}"
+        )
+    of_case = f"SELECT 1 FROM case_flags f WHERE f.case_uid = {alias}.case_uid"
+    clauses = []
+    if filters.exclude_flagged:
+        clauses.append(f"NOT {alias}.flagged" if rollup else f"NOT EXISTS ({of_case})")
+    if filters.excluded_flags:
+        clauses.append(f"NOT EXISTS ({of_case} AND {params.is_in('f.rule', 'excluded_flag', filters.excluded_flags)})")
+    if filters.flags:
+        clauses.append(f"EXISTS ({of_case} AND {params.is_in('f.rule', 'flag', filters.flags)})")
+    return clauses
 
 
 def person_filter(filters, alias: str = "p", params: Params | None = None) -> Query:
@@ -69,8 +98,11 @@ def person_filter(filters, alias: str = "p", params: Params | None = None) -> Qu
     return " AND ".join(clauses), params
 
 
-def period_filter(filters, column: str = "c.case_date", alias: str = "c", params: Params | None = None) -> Query:
-    """The filters' period on ``column`` (open ends allowed), then :func:`case_filter` on ``alias``.
+def period_filter(
+    filters, column: str = "c.case_date", alias: str = "c", params: Params | None = None, rollup: bool = False
+) -> Query:
+    """The filters' period on ``column`` (open ends allowed), then :func:`case_filter` on ``alias`` (``rollup``: a
+    rollup table's row).
 
     >>> import datetime as dt
     >>> from turquesa_geo.filters import Filters
@@ -83,5 +115,5 @@ def period_filter(filters, column: str = "c.case_date", alias: str = "c", params
         clauses.append(f"{column} >= {params.bind('start', filters.start)}")
     if filters.end:
         clauses.append(f"{column} <= {params.bind('end', filters.end)}")
-    where, _ = case_filter(filters, alias, params)
+    where, _ = case_filter(filters, alias, params, rollup)
     return " AND ".join([*clauses, where]), params

@@ -1,4 +1,4 @@
-"""Queries of what the store holds: cases by crime type and year, sources, imports, quarantine, choices."""
+"""Queries of what the store holds: cases by crime type and year, sources, imports, quarantine, flags, choices."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ __all__ = [
     "coarse_dates",
     "date_range",
     "default_source_sql",
+    "flags_by_rule",
     "import_exists",
     "open_quarantine_by_import",
     "quarantine_by_rule",
@@ -19,6 +20,7 @@ __all__ = [
     "sources_summary",
     "status_by_crime_year",
     "store_countries",
+    "store_flag_rules",
     "store_modus_codes",
     "store_sources",
     "store_totals",
@@ -56,7 +58,7 @@ def recent_imports(limit: int = 10) -> Query:
     return (
         "SELECT i.import_id, i.file_name, i.profile, i.source, i.rows_read, i.rows_accepted, i.rows_quarantined, "
         "CAST(coalesce(o.open, 0) AS BIGINT) AS quarantine_open, "
-        "i.rows_inserted, i.rows_updated, i.rows_unchanged, i.status, i.started, i.finished "
+        "i.rows_inserted, i.rows_updated, i.rows_unchanged, i.rows_flagged, i.status, i.started, i.finished "
         f"FROM imports i LEFT JOIN ({_OPEN_LINES}) o USING (import_id) ORDER BY i.import_id DESC LIMIT $limit",
         {"limit": int(limit)},
     )
@@ -101,6 +103,27 @@ def quarantine_by_rule(import_id: int | None = None) -> Query:
         f"SELECT rule, CAST(count(DISTINCT (import_id, line)) AS BIGINT) AS rows, "
         f"CAST(count(DISTINCT (import_id, line)) FILTER (WHERE resolved_by IS NULL) AS BIGINT) AS open, "
         f"CAST(count(*) AS BIGINT) AS problems FROM quarantine {where} GROUP BY rule ORDER BY rows DESC, rule",
+        params,
+    )
+
+
+def flags_by_rule(import_id: int | None = None) -> Query:
+    """Stored cases kept with a flag (column ``flagged``), per import that wrote them (the case's latest) and rule,
+    for one import or all.
+
+    Import bookkeeping beside ``imports.rows_flagged``, not a count of the analysis: a case with two rules counts
+    under each; latest import first, then most flagged.
+
+    >>> flags_by_rule(3)
+    ('SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid WHERE c.import_id = $import_id GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule', {'import_id': 3})
+    """
+    where, params = (
+        ("WHERE c.import_id = $import_id ", {"import_id": int(import_id)}) if import_id is not None else ("", {})
+    )
+    return (
+        "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged "
+        f"FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid {where}"
+        "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule",
         params,
     )
 
@@ -164,7 +187,7 @@ def quarantine_rows(
 
 
 def store_totals() -> Query:
-    """Cases, persons per role, imports, quarantined rows and those still open, in one row."""
+    """Cases, persons per role, imports, quarantined rows, those still open, and flagged cases, in one row."""
     return (
         "SELECT (SELECT count(*) FROM cases), "
         "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $victim), "
@@ -173,6 +196,7 @@ def store_totals() -> Query:
         "(SELECT count(*) FROM imports WHERE status = $done), "
         "(SELECT count(DISTINCT (import_id, line)) FROM quarantine), "
         "(SELECT count(DISTINCT (import_id, line)) FROM quarantine WHERE resolved_by IS NULL)",
+        "(SELECT count(DISTINCT case_uid) FROM case_flags)",
         {"victim": "victim", "migrant": "migrant", "suspect": "suspect", "done": "done"},
     )
 
@@ -210,6 +234,11 @@ def store_sources() -> Query:
         "ORDER BY source",
         {},
     )
+
+
+def store_flag_rules() -> Query:
+    """The flag rules the stored cases carry (what the flag filters can offer)."""
+    return "SELECT DISTINCT rule FROM case_flags ORDER BY rule", {}
 
 
 def store_modus_codes() -> Query:

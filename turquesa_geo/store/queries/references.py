@@ -7,8 +7,9 @@ from turquesa_geo.store.queries.conditions import period_filter
 
 __all__ = ["aggregate_counts", "aggregate_sources", "outcomes"]
 
-#: Filters that aggregate counts cannot honour: they are not split by these.
-_NOT_IN_AGGREGATES = ("transit", "modus", "linked_crimes")
+#: Filters that aggregate counts cannot honour: they are not split by these. Published counts carry no import
+#: flag: "only cases flagged by" selects none of them, leaving flagged cases out leaves them all.
+_NOT_IN_AGGREGATES = ("transit", "modus", "linked_crimes", "flags")
 
 
 def aggregate_counts(filters, indicator: str, dimension: str) -> Query:

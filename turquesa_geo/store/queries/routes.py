@@ -21,16 +21,18 @@ def _keys(alias: str) -> str:
     return ", ".join(f"{alias}.{k}" for k in _SIGNATURE)
 
 
-def _signature_measures(when: str, cases: str, persons: str, female: str, known_sex: str) -> str:
-    """The five measures of a route signature, as CASE sums over ``when`` (a date or month column),
-    between ``$start`` (the period) and ``$prev_end`` (the end of the period before)."""
+def _signature_measures(when: str, cases: str, persons: str, female: str, known_sex: str, flagged: str) -> str:
+    """The six measures of a route signature, as CASE sums over ``when`` (a date or month column),
+    between ``$start`` (the period) and ``$prev_end`` (the end of the period before); ``flagged``
+    is the condition of a row of flagged cases."""
     start, prev_end = f"{when} >= $start", f"{when} <= $prev_end"
     return (
         f"CAST(sum(CASE WHEN {start} THEN {cases} ELSE 0 END) AS BIGINT) AS cases, "
         f"CAST(sum(CASE WHEN {prev_end} THEN {cases} ELSE 0 END) AS BIGINT) AS cases_prev, "
         f"CAST(sum(CASE WHEN {start} THEN {persons} ELSE 0 END) AS BIGINT) AS persons, "
         f"CAST(sum(CASE WHEN {start} THEN {female} ELSE 0 END) AS BIGINT) AS women_girls, "
-        f"CAST(sum(CASE WHEN {start} THEN {known_sex} ELSE 0 END) AS BIGINT) AS persons_known_sex"
+        f"CAST(sum(CASE WHEN {start} THEN {known_sex} ELSE 0 END) AS BIGINT) AS persons_known_sex, "
+        f"CAST(sum(CASE WHEN {start} AND {flagged} THEN {cases} ELSE 0 END) AS BIGINT) AS cases_flagged"
     )
 
 
@@ -50,8 +52,9 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
     ``current`` and ``previous`` are (first day, last day); the result has one row per
     (nationality, origin, transit, destination, detection_country) with ``cases``,
     ``cases_prev``, ``persons``, ``women_girls`` (female persons of any age) and
-    ``persons_known_sex``. ``source`` ``"rollup"`` reads ``rollup_routes`` (whole months,
-    no person or modus filter: see :func:`turquesa_geo.store.rollups.covers`).
+    ``persons_known_sex``, and ``cases_flagged`` (the period's cases an import kept with a
+    flag). ``source`` ``"rollup"`` reads ``rollup_routes`` (whole months, no person,
+    modus or flag-rule filter: see :func:`turquesa_geo.store.rollups.covers`).
     Portable SQL: CASE sums, no dialect functions.
     """
     params = _periods(current, previous)
@@ -59,7 +62,12 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
         where, _ = case_filter(filters, "c", params)
         persons, _ = person_filter(filters, "q", params)
         measures = _signature_measures(
-            "c.case_date", "1", "coalesce(p.persons, 0)", "coalesce(p.female, 0)", "coalesce(p.known_sex, 0)"
+            "c.case_date",
+            "1",
+            "coalesce(p.persons, 0)",
+            "coalesce(p.female, 0)",
+            "coalesce(p.known_sex, 0)",
+            "g.case_uid IS NOT NULL",
         )
         text = (
             f"SELECT {_keys('c')}, {measures} "
@@ -67,12 +75,13 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
             f"sum(CASE WHEN q.gender = {params.bind('female', 'female')} THEN q.persons ELSE 0 END) AS female, "
             f"sum(CASE WHEN q.gender <> {params.bind('unknown', 'unknown')} THEN q.persons ELSE 0 END) AS known_sex "
             f"FROM case_persons q WHERE {persons} GROUP BY q.case_uid) p ON p.case_uid = c.case_uid "
+            "LEFT JOIN (SELECT DISTINCT case_uid FROM case_flags) g ON g.case_uid = c.case_uid "
             f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where} "
             f"GROUP BY {_keys('c')}"
         )
     elif source == "rollup":
-        where, _ = case_filter(filters, "r", params)
-        measures = _signature_measures("r.month", "r.cases", "r.persons", "r.female", "r.known_sex")
+        where, _ = case_filter(filters, "r", params, rollup=True)
+        measures = _signature_measures("r.month", "r.cases", "r.persons", "r.female", "r.known_sex", "r.flagged")
         text = (
             f"SELECT {_keys('r')}, {measures} "
             f"FROM rollup_routes r WHERE r.month >= $first AND r.month <= $end AND {where} "

@@ -86,8 +86,8 @@ def _modus_series_rollup(filters, dimension: str, freq: str, by: str | None) -> 
         ("m.crime_type", "t.crime_type") if by == "crime_type" else ("CAST(NULL AS VARCHAR)", "CAST(NULL AS VARCHAR)")
     )
     params = Params()
-    where_m, _ = period_filter(filters, "m.month", "m", params)
-    where_t, _ = period_filter(filters, "t.month", "t", params)
+    where_m, _ = period_filter(filters, "m.month", "m", params, rollup=True)
+    where_t, _ = period_filter(filters, "t.month", "t", params, rollup=True)
     text = (
         f"WITH coded AS (SELECT {period_m} AS period, {group_m} AS grp, m.code, CAST(sum(m.cases) AS BIGINT) AS cases "
         f"FROM rollup_modus m WHERE m.dimension = {params.bind('series_dimension', dimension)} AND {where_m} "
@@ -204,8 +204,8 @@ def monthly_modus(filters, first, last, source: str = "cases") -> Query:
 
 
 def _monthly_modus_rollup(filters, params: Params) -> Query:
-    where_m, _ = case_filter(filters, "m", params)
-    where_t, _ = case_filter(filters, "t", params)
+    where_m, _ = case_filter(filters, "m", params, rollup=True)
+    where_t, _ = case_filter(filters, "t", params, rollup=True)
     totals = " UNION ALL ".join(
         f"SELECT t.month, {params.bind(f'dimension_{d}', d)} AS dimension, "
         f"CAST(sum(t.reporting_{d}) AS BIGINT) AS total "
