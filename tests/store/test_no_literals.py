@@ -260,8 +260,6 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "rejected_lines_sql": lambda m: [m()],
     "setting_sql": lambda m: [m("lock_configuration")],
     "text_view_sql": lambda m: [m("stage", ["c0"])],
-    # ingest_terms
-    "mapped_terms_sql": lambda m: [m()],
     # inventory
     "coarse_dates": lambda m: [m()],
     "date_range": lambda m: [m()],
