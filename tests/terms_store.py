@@ -64,7 +64,14 @@ def full_refresh(con) -> None:
 
 
 def fill(con) -> None:
-    """Write :data:`CASES` into a new store and build its rollups."""
+    """Write :data:`CASES` into a new store and build its rollups; each term's key is the importer's
+    (``vocab.term_key``), whatever the literal above says."""
+    from turquesa_geo.vocab import term_key
+
     for statement in CASES:
         con.execute(statement)
+    for (text,) in con.execute("SELECT DISTINCT text FROM case_unmapped").fetchall():
+        con.execute(
+            "UPDATE case_unmapped SET term_key = $key WHERE text = $text", {"key": term_key(text), "text": text}
+        )
     full_refresh(con)

@@ -232,7 +232,7 @@ def test_terms_lists_the_unmapped_terms_with_counts_and_suggestions(tmp_path, ca
         "text": "Oferta de empléo",
         "cases": 4,
         "columns": "recruitment_method",
-        "suggestions": ["job_offer", "offer_of_accommodation"],
+        "suggestions": ["job_offer"],
     }
 
 

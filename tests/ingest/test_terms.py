@@ -32,6 +32,7 @@ from turquesa_geo.ingest.terms import (
     unmapped_terms,
 )
 from turquesa_geo.store.connection import connect, data_version, transaction
+from turquesa_geo.vocab import term_key
 
 
 @pytest.fixture
@@ -123,22 +124,22 @@ def test_the_flag_rules_the_map_lifts_are_the_importers():
 
 
 def test_suggestions_are_codes_of_the_field():
-    assert suggest_codes("recruitment_method", "oferta de empleo") == ["job_offer", "offer_of_accommodation"]
+    assert suggest_codes("recruitment_method", "oferta de empleo") == ["job_offer"]
     assert suggest_codes(COUNTRY_FIELD, "Colombai") == ["COL"]
-    assert suggest_codes("network", "Red X") == []
+    assert suggest_codes("network", "Zxqv") == []
 
 
 def test_unmapped_terms_count_cases_and_name_their_columns(con):
     table = unmapped_terms(con)
     assert table[["field", "text", "term_key", "cases", "columns"]].values.tolist() == [
-        ["recruitment_method", "Oferta de empléo", "ofertadeempleo", 4, "recruitment_method"],
-        ["country", "Narnia", "narnia", 2, "transit"],
-        ["country", "Oz", "oz", 2, "transit"],
-        ["country", "Atlantis", "atlantis", 1, "origin"],
-        ["network", "Red X", "redx", 1, "network"],
-        ["recruitment_method", "anuncio", "anuncio", 1, "recruitment_method"],
+        ["recruitment_method", "Oferta de empléo", term_key("oferta de empleo"), 4, "recruitment_method"],
+        ["country", "Narnia", term_key("Narnia"), 2, "transit"],
+        ["country", "Oz", term_key("Oz"), 2, "transit"],
+        ["country", "Atlantis", term_key("Atlantis"), 1, "origin"],
+        ["network", "Red X", term_key("Red X"), 1, "network"],
+        ["recruitment_method", "anuncio", term_key("anuncio"), 1, "recruitment_method"],
     ]
-    assert table["suggestions"][0] == ["job_offer", "offer_of_accommodation"]
+    assert table["suggestions"][0] == ["job_offer"]
     only = unmapped_terms(con, "origin")
     assert only["text"].tolist() == ["Narnia", "Oz", "Atlantis"]
 
@@ -296,7 +297,7 @@ def test_every_change_undone_leaves_the_store_as_it_was(con):
 
 def test_a_mapping_no_stored_case_holds_is_kept_for_the_next_imports(con):
     assert map_term(con, "gender", "mujer trans", "transgender_nonconforming", "ana") == 0
-    assert mapped_terms(con)[("gender", "mujertrans")] == "transgender_nonconforming"
+    assert mapped_terms(con)[("gender", term_key("mujer trans"))] == "transgender_nonconforming"
     assert term_map(con)[["field", "text", "code", "cases", "mapped_by"]].values.tolist() == [
         ["gender", "mujer trans", "transgender_nonconforming", 0, "ana"]
     ]
@@ -340,8 +341,9 @@ def test_a_refusal_reads_in_the_users_language():
 def test_apply_term_map_resolves_the_stored_terms_the_map_knows(con):
     con.execute(
         "INSERT INTO term_map (field, term_key, text, code, mapped_by, mapped_at) VALUES "
-        "('country', 'atlantis', 'Atlantis', 'PAN', 'ana', TIMESTAMP '2026-01-01 00:00:00'), "
-        "('network', 'redx', 'Red X', 'ngo', 'ana', TIMESTAMP '2026-01-01 00:00:00')"
+        "($country, $atlantis, 'Atlantis', 'PAN', 'ana', TIMESTAMP '2026-01-01 00:00:00'), "
+        "('network', $redx, 'Red X', 'ngo', 'ana', TIMESTAMP '2026-01-01 00:00:00')",
+        {"country": COUNTRY_FIELD, "atlantis": term_key("Atlantis"), "redx": term_key("Red X")},
     )
     with transaction(con):
         assert apply_term_map(con) == 2
@@ -424,3 +426,34 @@ def test_the_log_dates_each_change(con):
     map_term(con, "origin", "Atlantis", "PAN")
     (at,) = rows(con, "SELECT logged_at FROM term_map_log")[0]
     assert isinstance(at, dt.datetime)
+
+
+def test_a_case_whose_only_flag_a_mapping_lifts_leaves_the_flagged_rollups(tmp_path):
+    """Imported as the importer writes it: one case doubtful only for its term, one not doubtful."""
+    from conftest import HEADER, TODAY
+
+    from turquesa_geo.ingest.flat import import_file
+
+    store = connect(":memory:")
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        HEADER
+        + "\nB1,PNC,2024-03-05,smuggling,VEN,VEN,,PAN,PAN,,,,camello,,,,,4,\n"
+        + "B2,PNC,2024-03-09,smuggling,VEN,VEN,,PAN,PAN,,,,land,,,,,3,\n",
+        encoding="utf-8",
+    )
+    import_file(store, path, today=TODAY)
+    assert rows(store, "SELECT flagged, CAST(sum(cases) AS INTEGER) FROM rollup_routes GROUP BY ALL ORDER BY 1") == [
+        (False, 1),
+        (True, 1),
+    ]
+    assert map_term(store, "transport_mode", "camello", "land", "ana") == 1
+    assert rows(store, "SELECT count(*) FROM case_flags") == [(0,)]
+    assert rows(store, "SELECT flagged, CAST(sum(cases) AS INTEGER) FROM rollup_routes GROUP BY ALL") == [(False, 2)]
+    assert rollups(store) == rebuilt_rollups(store)
+    assert unmap_term(store, "transport_mode", "camello", "ana") == 1
+    assert rows(store, "SELECT flagged, CAST(sum(cases) AS INTEGER) FROM rollup_routes GROUP BY ALL ORDER BY 1") == [
+        (False, 1),
+        (True, 1),
+    ]
+    assert rollups(store) == rebuilt_rollups(store)

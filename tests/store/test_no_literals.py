@@ -211,7 +211,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "lift_flags_sql": lambda m: [m("unknown_country")],
     "log_term_sql": lambda m: [m("ana", "map", "country", "atlantis", "PAN", 3)],
     "mapping_sql": lambda m: [m("country", "atlantis")],
-    "note_months_sql": lambda m: [m()],
+    "note_months_sql": lambda m: [m(), m(True)],
     "number_transit_sql": lambda m: [m("country", "transit", "oz")],
     "record_mapped_sql": lambda m: [m("PAN", "unknown_country")],
     "remove_added_code_sql": lambda m: [m("recruitment_method", "ofertadeempleo", "job_offer")],

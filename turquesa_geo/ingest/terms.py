@@ -382,6 +382,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, field: str, key: str, code: str) ->
     else:
         _set_columns(con, field, sorted({column for column, _ in pairs}), code)
     con.execute(*q.lift_flags_sql(_rule(field)))
+    con.execute(*q.note_months_sql(unflagged_only=True))  # their last flag lifted: the rollups' key changes
     con.execute(*q.forget_unmapped_sql(field, key, columns))
     return cases
 
@@ -405,6 +406,7 @@ def _undo(con: duckdb.DuckDBPyConnection, field: str, key: str, code: str) -> in
     else:
         _set_columns(con, field, sorted({column for column, _ in pairs}), None)
     messages = [_flag_message(field, column, text) for column, text in pairs]
+    con.execute(*q.note_months_sql(unflagged_only=True))  # flagged again: the rollups' key changes
     con.execute(*q.restore_flags_sql(_rule(field), [c for c, _ in pairs], [t for _, t in pairs], messages))
     con.execute(*q.restore_unmapped_sql())
     con.execute(*q.forget_mapped_sql(field, key))

@@ -155,11 +155,18 @@ def clear_term_months_sql() -> Query:
     return "DELETE FROM term_months", {}
 
 
-def note_months_sql() -> Query:
-    """Statement adding the months of the cases of ``term_rows`` to ``term_months``."""
+def note_months_sql(unflagged_only: bool = False) -> Query:
+    """Statement adding the months of the cases of ``term_rows`` to ``term_months``; with ``unflagged_only``,
+    of those of them that have no flag (a case whose last flag goes, or whose first comes back, changes
+    the rollups' ``flagged`` key).
+
+    >>> note_months_sql(True)[0].endswith("AND c.case_uid NOT IN (SELECT case_uid FROM case_flags)")
+    True
+    """
+    unflagged = " AND c.case_uid NOT IN (SELECT case_uid FROM case_flags)" if unflagged_only else ""
     return (
         f"INSERT INTO term_months (month) SELECT DISTINCT {MONTH} FROM cases c "
-        "WHERE c.case_uid IN (SELECT case_uid FROM term_rows)",
+        f"WHERE c.case_uid IN (SELECT case_uid FROM term_rows){unflagged}",
         {},
     )
 
@@ -415,8 +422,10 @@ def transit_sql(field: str, column: str, code: str | None) -> Query:
 # --- the modus rollup, changed in place ----------------------------------------------------
 
 _MODUS_KEYS = ", ".join(f"c.{k}" for k in MODUS_ROLLUP_KEYS)
+#: Whether a case of ``c`` has a flag: the rollups' ``flagged`` key, as the refresh computes it.
+_FLAGGED = "c.case_uid IN (SELECT case_uid FROM case_flags)"
 _SAME_GROUP = " AND ".join(
-    ["r.month = d.month", "r.dimension = $dimension", "r.code = d.code"]
+    ["r.month = d.month", "r.dimension = $dimension", "r.code = d.code", "r.flagged = d.flagged"]
     + [f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in MODUS_ROLLUP_KEYS]
 )
 
@@ -437,11 +446,12 @@ def modus_delta_sql(dimension: str) -> Query:
     A case holds a code at most once, so the rollup's count of a group is its number of (case, code) rows.
     """
     return (
-        f"CREATE OR REPLACE TEMP TABLE term_delta AS SELECT {MONTH} AS month, {_MODUS_KEYS}, x.code, "
+        f"CREATE OR REPLACE TEMP TABLE term_delta AS SELECT {MONTH} AS month, {_MODUS_KEYS}, "
+        f"{_FLAGGED} AS flagged, x.code, "
         "CAST(sum(x.n) AS BIGINT) AS n FROM (SELECT case_uid, code, 1 AS n FROM case_attributes "
         "WHERE dimension = $dimension AND case_uid IN (SELECT case_uid FROM term_rows) "
         "UNION ALL SELECT case_uid, code, -1 AS n FROM term_before) x JOIN cases c ON c.case_uid = x.case_uid "
-        f"GROUP BY {MONTH}, {_MODUS_KEYS}, x.code HAVING sum(x.n) <> 0",
+        f"GROUP BY {MONTH}, {_MODUS_KEYS}, {_FLAGGED}, x.code HAVING sum(x.n) <> 0",
         {"dimension": dimension},
     )
 
@@ -454,8 +464,8 @@ def apply_modus_delta_sql(dimension: str) -> list[Query]:
     return [
         (f"UPDATE rollup_modus r SET cases = r.cases + d.n FROM term_delta d WHERE {_SAME_GROUP}", same),
         (
-            f"INSERT INTO rollup_modus (month, {keys}, dimension, code, cases) SELECT d.month, "
-            f"{', '.join(f'd.{k}' for k in MODUS_ROLLUP_KEYS)}, $dimension, d.code, d.n FROM term_delta d "
+            f"INSERT INTO rollup_modus (month, {keys}, flagged, dimension, code, cases) SELECT d.month, "
+            f"{', '.join(f'd.{k}' for k in MODUS_ROLLUP_KEYS)}, d.flagged, $dimension, d.code, d.n FROM term_delta d "
             f"WHERE NOT EXISTS (SELECT 1 FROM rollup_modus r WHERE {_SAME_GROUP})",
             same,
         ),
