@@ -21,8 +21,9 @@ def test_import_prints_the_reconciliation(tmp_path, write, capsys):
     path = write("cases.csv", csv_text(*GOOD_ROWS, GOOD_ROWS[0]))
     assert main(["import", str(path), "--db", str(tmp_path / "s.duckdb")]) == 0
     out = capsys.readouterr().out
-    assert "read 4 = accepted 3 + quarantined 1" in out
-    assert "quarantined by duplicate_id: 1" in out
+    assert "read 4 = accepted 4 + quarantined 0" in out
+    assert "accepted 4 = inserted 3 + updated 0 + unchanged 0 + merged 1" in out
+    assert "flagged by repeated_row: 1 (the same row is given again: counted once)" in out
 
 
 def test_import_json_holds_id_counts_and_dropped_columns(tmp_path, write, capsys):
@@ -219,9 +220,9 @@ def test_terms_lists_the_unmapped_terms_with_counts_and_suggestions(tmp_path, ca
     assert main(["terms", "--unmapped", "--field", "origin", "--format", "csv", *db]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "field,text,cases,columns,suggestions",
-        "country,Narnia,2,transit,ARM;MTQ;FIN",
+        "country,Narnia,2,transit,",  # nothing close enough to suggest: rapidfuzz's cutoff
         "country,Oz,2,transit,",
-        "country,Atlantis,1,origin,ALA;ALB;MYS",
+        "country,Atlantis,1,origin,",
     ]
     assert main(["terms", "--unmapped", "--field", "control_methods", *db]) == 0
     assert capsys.readouterr().out.strip() == "(no unmapped term)"

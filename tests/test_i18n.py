@@ -336,6 +336,8 @@ def _allowed(text: str, lang: str, names: set[str]) -> bool:
         return True  # numbers, dates, marks
     if re.fullmatch(r"[A-Z]{3}(>[A-Z]{3})*|#|.*\.(csv|png|pdf)|[A-Z]+|PNC|<\d+|(%[a-zA-Z][/.-]?)+", text):
         return True  # ISO codes and routes, file names, acronyms, data sources, date formats
+    if re.fullmatch(r"[a-z]+(_[a-z]+)+", text):
+        return True  # rule codes (null_island), the names the URL and the command line take
     if all(part in names for part in text.split(" → ")):
         return True  # countries and corridors of countries
     return text in PROPER_NAMES or text in SAME_IN[lang]

@@ -16,7 +16,7 @@ def test_every_flat_rule_has_its_meaning_in_each_language():
 
 
 def test_a_rule_is_read_in_its_own_format_first():
-    assert rule_meaning("bad_date", profile="htcds") == "hte_Date is not a valid date"
+    assert rule_meaning("bad_date", profile="htcds") == "hte_Date is not a date: the event is kept without a date"
     assert rule_meaning("bad_date") == "date is not a date, a month or a year in the file's date format"
     assert rule_meaning("bad_year", profile="glotip") == "Year is not a year"
     assert rule_meaning("undated_case") == "no event of the case has a valid date, so the case cannot be placed in time"

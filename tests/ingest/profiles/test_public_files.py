@@ -237,7 +237,7 @@ def test_import_page_offers_the_profiles_and_shows_what_was_not_mapped(tmp_path,
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any("Codes not understood in migration_route" in c and "Andean route" in c for c in captions)
     assert any("several countries of origin" in i.value for i in at.info)
-    assert set(at.dataframe[0].value["rule"]) == {"bad_count", "null_island"}
+    assert set(at.dataframe[0].value["rule"]) == {"bad_count", "null_island", "rounded_coordinates"}
 
 
 def test_hostile_cells_of_public_files_are_stored_as_text(store, tmp_path):

@@ -135,4 +135,4 @@ def test_flags_bind_on_the_flagged_tiny_store(flagged, tiny):
         "rounded_coordinates",
     ]
     assert tiny.execute(*sql.flags_by_rule()).fetchall() == []
-    assert [r[10] for r in flagged.execute(*sql.recent_imports(2)).fetchall()] == [1, None]  # rows_flagged
+    assert [r[11] for r in flagged.execute(*sql.recent_imports(2)).fetchall()] == [1, None]  # rows_flagged

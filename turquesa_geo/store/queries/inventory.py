@@ -195,7 +195,7 @@ def store_totals() -> Query:
         "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $suspect), "
         "(SELECT count(*) FROM imports WHERE status = $done), "
         "(SELECT count(DISTINCT (import_id, line)) FROM quarantine), "
-        "(SELECT count(DISTINCT (import_id, line)) FROM quarantine WHERE resolved_by IS NULL)",
+        "(SELECT count(DISTINCT (import_id, line)) FROM quarantine WHERE resolved_by IS NULL), "
         "(SELECT count(DISTINCT case_uid) FROM case_flags)",
         {"victim": "victim", "migrant": "migrant", "suspect": "suspect", "done": "done"},
     )
