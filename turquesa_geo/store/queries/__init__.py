@@ -47,7 +47,7 @@ from turquesa_geo.store.queries.inventory import (
     store_totals,
     view_sources,
 )
-from turquesa_geo.store.queries.references import aggregate_counts, aggregate_sources, outcomes
+from turquesa_geo.store.queries.references import AREAS, aggregate_counts, aggregate_sources, outcomes
 from turquesa_geo.store.queries.rollups import (
     MODUS_ROLLUP_KEYS,
     ROLLUP_DIMENSIONS,
@@ -88,6 +88,7 @@ from turquesa_geo.store.queries.series import (
 )
 
 __all__ = [
+    "AREAS",
     "BEGIN",
     "COMMIT",
     "DEFAULT_PERSON_ROLES",
