@@ -78,9 +78,7 @@ def test_a_count_of_an_unknown_age_band_is_kept_flagged_and_recorded(store):
     assert result.reconciles
     assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (19, 19, 0)
     assert (result.rows_flagged, result.flags_by_rule) == (1, {"unknown_age_band": 1})
-    assert store.execute("SELECT rows_accepted, rows_quarantined, rows_flagged FROM imports").fetchall() == [
-        (19, 0, 1)
-    ]
+    assert store.execute("SELECT rows_accepted, rows_quarantined, rows_flagged FROM imports").fetchall() == [(19, 0, 1)]
     kept = store.execute("SELECT sex, age_group, value FROM aggregate_counts WHERE age_group = '15 to 17 years'")
     assert kept.fetchall() == [("female", "15 to 17 years", 6)]
     assert store.execute("SELECT count(*) FROM quarantine").fetchall() == [(0,)]
