@@ -203,8 +203,8 @@ def to_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Mapping]
     mapping = Mapping(pd.DataFrame({LINE_COLUMN: frame[LINE_COLUMN]}), used)
     out = mapping.flat
     _areas(out, get, mapping)
-    out["indicator"] = [_code(t, INDICATORS) for t in get["indicator"]]
-    out["dimension"] = [_code(t, DIMENSIONS) for t in get["dimension"]]
+    out["indicator"] = _per_text(get["indicator"], lambda t: _code(t, INDICATORS))
+    out["dimension"] = _per_text(get["dimension"], lambda t: _code(t, DIMENSIONS))
     out["category"], unknown_categories = _categories(out["dimension"], get["category"])
     mapping.not_understood("category", (t for t, odd in zip(get["category"], unknown_categories) if odd))
     odd_sex, odd_age = _sex_and_age(out, get, mapping)
@@ -227,8 +227,8 @@ def _areas(out: pd.DataFrame, get: dict[str, pd.Series], mapping: Mapping) -> No
     A row is a region's when its code and name resolve to no country, or when its name
     is the row's own region or sub-region (an aggregate, whatever its code says).
     """
-    by_code = [resolve_country(c) if c else None for c in get["iso3"]]
-    by_name = [resolve_country(c) if c else None for c in get["country"]]
+    by_code = _per_text(get["iso3"], lambda c: resolve_country(c) if c else None)
+    by_name = _per_text(get["country"], lambda c: resolve_country(c) if c else None)
     own_region = [
         bool(name) and name.casefold() in {(r or "").casefold(), (sr or "").casefold()}
         for name, r, sr in zip(get["country"], get["region"], get["subregion"])
@@ -289,18 +289,26 @@ def _flags(index: pd.Index, odd: dict[str, list[bool]]) -> pd.Series:
 def _categories(dimensions: pd.Series, texts: pd.Series) -> tuple[list[str], list[bool]]:
     """Category codes (ISO3 for citizenship and repatriation, exploitation-form codes, else the text as written),
     and whether each is a text no vocabulary knows."""
-    codes, unknown = [], []
-    for dimension, text in zip(dimensions, texts):
-        code = None
-        if dimension in ("citizenship", "repatriation") and text:
-            code = resolve_country(text)
-        elif dimension == "exploitation_form" and text:
-            code = resolve_term("exploitation_form", text)
-        elif dimension == "total":
-            code = "total"
-        unknown.append(code is None and bool(text) and dimension not in ("total", None))
-        codes.append(code or text or "total")
+    pairs = list(zip(dimensions, texts))
+    known = {pair: _category(*pair) for pair in set(pairs)}
+    codes = [known[pair] or pair[1] or "total" for pair in pairs]
+    unknown = [known[pair] is None and bool(pair[1]) and pair[0] not in ("total", None) for pair in pairs]
     return codes, unknown
+
+
+def _category(dimension: str | None, text: str | None) -> str | None:
+    """The code of one category of ``dimension``, or None when no vocabulary knows the text."""
+    if dimension in ("citizenship", "repatriation") and text:
+        return resolve_country(text)
+    if dimension == "exploitation_form" and text:
+        return resolve_term("exploitation_form", text)
+    return "total" if dimension == "total" else None
+
+
+def _per_text(texts: pd.Series, function) -> list:
+    """``function`` of each text, computed once per distinct text (an export repeats its texts a lot)."""
+    found = {text: function(text) for text in set(texts)}
+    return [found[text] for text in texts]
 
 
 def _problems(out: pd.DataFrame, get: dict[str, pd.Series], valid_values: list[bool]) -> pd.DataFrame:
