@@ -110,6 +110,13 @@ def shapes():
         ("Islas Turcas y Caicos", "TCA"),
         ("Islas Vírgenes Británicas", "VGB"),
         ("Islas Vírgenes de los Estados Unidos", "VIR"),
+        # As UN and UNODC files write them (GLOTIP, the M49 list), and the World Bank.
+        ("United States Virgin Islands", "VIR"),
+        ("Îles Vierges américaines", "VIR"),
+        ("Hong Kong SAR", "HKG"),
+        ("China, Hong Kong Special Administrative Region", "HKG"),
+        ("Hong Kong SAR, China", "HKG"),
+        ("China, Macao Special Administrative Region", "MAC"),
         ("Türkiye", "TUR"),
         ("Viet Nam", "VNM"),
     ],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import time
 import zipfile
@@ -84,11 +85,11 @@ def _zeros(megabytes: int):
 
 
 @pytest.mark.timeout(30)
-def test_a_zip_bomb_entry_is_refused_before_openpyxl_opens_it(store, write, monkeypatch):
+def test_a_zip_bomb_entry_is_refused_before_the_reader_opens_it(store, write, monkeypatch):
     # 64 MiB of zeros deflate about 1000 times: far past the 200:1 ratio limit.
     bomb = write("bomb.xlsx", _with_entry(_workbook_bytes(*SMALL_BOOK), "xl/media/zeros.bin", _zeros(64)))
     assert bomb.stat().st_size < 200_000
-    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl opened the bomb"))
+    _refuse_to_open(monkeypatch)
     message, seconds = _refusal(store, bomb)
     assert message.startswith("bomb.xlsx: entry 'xl/media/zeros.bin' inflates ")
     assert message.endswith(f"times; at most {readers.MAX_XLSX_RATIO} times is accepted (is it a zip bomb?)")
@@ -170,12 +171,48 @@ def test_openpyxl_parses_through_defusedxml_which_forbids_entities(write):
     assert defusedxml.EntitiesForbidden in causes
 
 
-def test_xlsx_is_refused_when_openpyxl_would_not_use_defusedxml(store, write, monkeypatch):
-    import openpyxl.xml
+def _refuse_to_open(monkeypatch) -> None:
+    """Make calamine (the reader) and openpyxl fail the test if either opens the workbook."""
+    import python_calamine
 
-    monkeypatch.setattr(openpyxl.xml, "DEFUSEDXML", False)
-    message, _ = _refusal(store, write("plain.xlsx", _workbook_bytes(*SMALL_BOOK)))
-    assert message == "plain.xlsx: XLSX import needs openpyxl to parse through defusedxml, which is off"
+    monkeypatch.setattr(
+        python_calamine.CalamineWorkbook, "from_path", lambda *a, **k: pytest.fail("calamine opened it")
+    )
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl opened it"))
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        LAUGHS,  # entities defined and never used: still refused
+        '<?xml version="1.0"?>\n<!-- <a> --><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n',
+        '<?xml version="1.0"?>\n<?pi <a ?><!doctype x>\n',
+    ],
+)
+def test_a_dtd_in_any_part_is_refused_before_the_reader_opens_the_workbook(store, write, monkeypatch, doctype):
+    source = zipfile.ZipFile(io.BytesIO(_workbook_bytes(*SMALL_BOOK)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            text = source.read(name)
+            if name == "xl/workbook.xml":
+                text = doctype.encode() + re.sub(rb"^<\?xml[^>]*\?>", b"", text.lstrip())
+            archive.writestr(name, text)
+    _refuse_to_open(monkeypatch)
+    message, _ = _refusal(store, write("dtd.xlsx", out.getvalue()))
+    assert message.startswith("dtd.xlsx: not a readable XLSX workbook (entry 'xl/workbook.xml' declares a DTD")
+    assert _nothing_written(store)
+
+
+def test_a_part_whose_prolog_never_ends_is_refused_unread(store, write, monkeypatch):
+    padding = b"<!--" + b" " * (200 << 10) + b"-->"
+    book = _with_entry(_workbook_bytes(*SMALL_BOOK), "xl/padded.xml", lambda h: h.write(padding + b"<x/>"))
+    _refuse_to_open(monkeypatch)
+    message, _ = _refusal(store, write("padded.xlsx", book))
+    assert (
+        message
+        == "padded.xlsx: not a readable XLSX workbook (entry 'xl/padded.xml' has no root element in its first 65,536 bytes)"
+    )
 
 
 def test_an_ordinary_workbook_still_imports(store, write):

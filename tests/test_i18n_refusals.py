@@ -45,7 +45,7 @@ def test_refusals_are_english_as_text_and_translated_on_demand(refusals):
     english = {
         "empty": "vacio.csv: the file is empty",
         "missing column": "sin_columnas.csv: missing required column(s) crime_type; found: incident_id, date",
-        "wrong profile": "mmp_incidents.csv is not a UNODC GLOTIP country data (dataUNODC export) file",
+        "wrong profile": "mmp_incidents.csv does not match the profile UNODC GLOTIP country data (dataUNODC export)",
     }
     for kind, exc in refusals.items():
         assert str(exc).startswith(english[kind]), kind

@@ -8,6 +8,27 @@ from tiny_store import tiny_store
 
 from turquesa_geo import references
 from turquesa_geo.filters import Filters
+from turquesa_geo.store.connection import connect
+
+#: Detected victims of sexual exploitation in 2021: two countries of the Caribbean, the Caribbean
+#: itself (which already holds them) and a sub-region; and offences, which are not persons.
+REGIONAL_ROWS = (
+    "INSERT INTO aggregate_counts (source, indicator, dimension, category, country, area, sex, age_group, year, "
+    "unit, value, censored, import_id, row_hash) VALUES "
+    "('GLOTIP', 'detected_victims', 'exploitation_form', 'sexual', 'DOM', 'DOM', 'total', 'total', 2021, 'Counts', "
+    "25, NULL, 1, 'r1'), "
+    "('GLOTIP', 'detected_victims', 'exploitation_form', 'sexual', 'HTI', 'HTI', 'total', 'total', 2021, 'Counts', "
+    "NULL, '<5', 1, 'r2'), "
+    "('GLOTIP', 'detected_victims', 'exploitation_form', 'sexual', NULL, 'Caribbean', 'total', 'total', 2021, "
+    "'Counts', 210, NULL, 1, 'r3'), "
+    "('GLOTIP', 'detected_victims', 'exploitation_form', 'sexual', NULL, 'Central America', 'total', 'total', 2021, "
+    "'Counts', 90, NULL, 1, 'r4'), "
+    "('GLOTIP', 'offences', 'total', 'total', 'DOM', 'DOM', 'total', 'total', 2021, 'Counts', 40, NULL, 1, 'r5'), "
+    "('GLOTIP', 'detected_victims', 'total', 'total', 'DOM', 'DOM', 'female', 'adult', 2021, 'Counts', "
+    "18, NULL, 1, 'r6'), "
+    "('GLOTIP', 'detected_victims', 'total', 'total', NULL, 'Caribbean', 'female', 'adult', 2021, 'Counts', "
+    "150, NULL, 1, 'r7')"
+)
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +121,52 @@ def test_reference_sources(tiny):
 def test_an_empty_selection_keeps_the_columns(tiny):
     counts = references.reference_counts(tiny, Filters(sources=("none",)))
     assert counts.empty and list(counts.columns)[:3] == ["source", "year", "country"]
+
+
+@pytest.fixture(scope="module")
+def regional():
+    con = connect(":memory:")
+    con.execute(REGIONAL_ROWS)
+    yield con
+    con.close()
+
+
+def test_a_sum_over_countries_never_adds_a_region(regional):
+    forms = references.yearly_series(
+        references.reference_counts(regional, Filters(), "detected_victims", "exploitation_form")
+    )
+    assert forms.to_dict("list") == {"year": [2021], "category": ["sexual"], "value": [25], "censored": [1]}
+    women = references.sex_age_series(references.reference_counts(regional, Filters()))
+    assert women[["year", "group", "value"]].values.tolist() == [[2021, "Women", 18]]
+
+
+def test_regions_are_shown_as_regions(regional):
+    counts = references.reference_counts(regional, Filters(), "detected_victims", "exploitation_form", "regions")
+    series = references.yearly_series(counts, by="area")
+    assert series.to_dict("list") == {
+        "year": [2021, 2021],
+        "area": ["Caribbean", "Central America"],
+        "value": [210, 90],
+        "censored": [0, 0],
+    }
+    assert references.series_table(series).to_dict("list") == {
+        "year": [2021, 2021],
+        "category": ["Caribbean", "Central America"],
+        "value": ["210", "90"],
+    }
+    # A region is not a detecting country: a destination filter selects none.
+    assert references.reference_counts(
+        regional, Filters(destination=("DOM",)), "detected_victims", "exploitation_form", "regions"
+    ).empty
+
+
+def test_offences_are_read_only_as_offences(regional):
+    assert references.reference_counts(regional, Filters(), "offences")["value"].tolist() == [40]
+    every_victim = references.reference_counts(regional, Filters())
+    assert every_victim["value"].tolist() == [18]
+    assert references.reference_sources(regional)["indicator"].tolist() == ["detected_victims", "offences"]
+
+
+def test_an_unknown_kind_of_area_is_refused_naming_the_known_ones(regional):
+    with pytest.raises(ValueError, match="areas 'world' is not one of countries, regions"):
+        references.reference_counts(regional, Filters(), areas="world")

@@ -1,8 +1,11 @@
 """Aggregate counts from public references (UNODC GLOTIP) beside the store's cases.
 
-These are counts published by country and year, not cases: they are never added to
-case totals. A censored value (``<5``) stays censored: sums leave it out and say how
-many were left out, and any shown value under the small-cell threshold reads ``<k``.
+These are counts published by country (or region) and year, not cases: they are never
+added to case totals, one indicator is never added to another (offences are not
+persons), and a region's counts are read apart from the countries' (a region already
+holds its countries: see :data:`turquesa_geo.store.queries.references.AREAS`). A
+censored value (``<5``) stays censored: sums leave it out and say how many were left
+out, and any shown value under the small-cell threshold reads ``<k``.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ INDICATOR_LABELS = {
     "prosecuted": N_("Persons prosecuted"),
     "convicted": N_("Persons convicted"),
     "formal_contact": N_("Persons brought into formal contact"),
+    "offences": N_("Offences recorded"),
 }
 
 #: The sex × age groups the gender page draws, in order (English message ids, also the table's column keys).
@@ -53,10 +57,19 @@ _COLUMNS = ["source", "year", "country", "area", "category", "sex", "age_group",
 
 
 def reference_counts(
-    con: duckdb.DuckDBPyConnection, filters: Filters, indicator: str = "detected_victims", dimension: str = "total"
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    indicator: str = "detected_victims",
+    dimension: str = "total",
+    areas: str = "countries",
 ) -> pd.DataFrame:
-    """The stored counts of one indicator and dimension the filters select (see :func:`sql.aggregate_counts`)."""
-    frame = con.execute(*sql.aggregate_counts(filters, indicator, dimension)).df()
+    """The stored counts of one indicator, dimension and kind of area the filters select.
+
+    ``areas`` is ``"countries"`` (the default, and the only rows to sum over countries)
+    or ``"regions"`` (regions and sub-regions, each its own area); see
+    :func:`sql.aggregate_counts`.
+    """
+    frame = con.execute(*sql.aggregate_counts(filters, indicator, dimension, areas)).df()
     if frame.empty:
         return pd.DataFrame(columns=_COLUMNS)
     frame["value"] = frame["value"].astype("Int64")
@@ -113,6 +126,8 @@ def yearly_series(counts: pd.DataFrame, by: str = "category") -> pd.DataFrame:
     """Per year and ``by`` value: the sum of exact values and how many censored values were left out.
 
     Only the rows of both sexes and all ages are read, so a total is never counted twice.
+    Of the counts of regions (``reference_counts(..., areas="regions")``), ``by="area"``
+    gives one series per region.
     """
     whole = counts[(counts["sex"] == "total") & (counts["age_group"] == "total")]
     return _summed(whole, ["year", by]).drop(columns=["first_year", "last_year"])

@@ -26,6 +26,9 @@ def _import(con, path: Path = GLOTIP_CSV) -> ImportResult:
     return result
 
 
+GLOTIP_DATAUNODC = GLOTIP_CSV.parent / "glotip_dataunodc.csv"
+
+
 def _stored(con) -> int:
     return con.execute("SELECT count(*) FROM aggregate_counts").fetchall()[0][0]
 
@@ -68,3 +71,20 @@ def test_quarantined_counts_keep_their_row_as_the_record(store):
     _import(store)
     line, record = store.execute("SELECT line, record FROM quarantine WHERE rule = 'bad_year'").fetchall()[0]
     assert line > 1 and '"year"' in record
+
+
+def test_a_count_of_an_unknown_age_band_is_kept_flagged_and_recorded(store):
+    result = _import(store, GLOTIP_DATAUNODC)
+    assert result.reconciles
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (19, 19, 0)
+    assert (result.rows_flagged, result.flags_by_rule) == (1, {"unknown_age_band": 1})
+    assert store.execute("SELECT rows_accepted, rows_quarantined, rows_flagged FROM imports").fetchall() == [(19, 0, 1)]
+    kept = store.execute("SELECT sex, age_group, value FROM aggregate_counts WHERE age_group = '15 to 17 years'")
+    assert kept.fetchall() == [("female", "15 to 17 years", 6)]
+    assert store.execute("SELECT count(*) FROM quarantine").fetchall() == [(0,)]
+
+
+def test_flags_are_counted_once_per_row_and_per_rule(store):
+    result = _import(store)
+    assert (result.rows_flagged, result.flags_by_rule) == (1, {"unknown_category": 1})
+    assert store.execute("SELECT rows_flagged FROM imports").fetchall() == [(1,)]

@@ -1,6 +1,9 @@
 """Write aggregate public data (UNODC GLOTIP counts) into ``aggregate_counts``, as one reconciled import.
 
-The GLOTIP profile reads the file into counts and problems; this module writes them.
+The GLOTIP profile reads the file into counts, flags and problems; this module writes
+them. Like the case importers, it keeps every count it can store: a count with a
+doubt (an age band, sex or category no vocabulary knows) is stored as written and
+counted among the import's flagged rows; only a row that cannot be a count is quarantined.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from turquesa_geo.ingest.ledger import (
     require_reconciled,
 )
 from turquesa_geo.ingest.profiles.common import as_text, text_array
-from turquesa_geo.ingest.profiles.glotip import to_counts
+from turquesa_geo.ingest.profiles.glotip import FLAG_COLUMN, FLAG_RULES, to_counts
 from turquesa_geo.ingest.readers import LINE_COLUMN, StageInfo
 from turquesa_geo.store.connection import transaction
 from turquesa_geo.store.queries import drop_temp_sql, select_all_sql
@@ -106,6 +109,17 @@ def _write_counts(
     result.rows_inserted = len(accepted) - int(unchanged) - int(updated)
     result.quarantine_by_rule = quarantine_by_rule(con, import_id)
     result.rows_quarantined = int(problems["line"].nunique()) + len(info.ragged)
+    result.rows_flagged, result.flags_by_rule = _flag_tally(accepted[FLAG_COLUMN])
+
+
+def _flag_tally(flags: pd.Series) -> tuple[int, dict[str, int]]:
+    """(rows with a flag, rows per flag rule) of the accepted counts' flag tuples.
+
+    >>> _flag_tally(pd.Series([(), ("unknown_sex",), ("unknown_age_band", "unknown_sex")]))
+    (2, {'unknown_age_band': 1, 'unknown_sex': 2})
+    """
+    by_rule = {rule: sum(rule in f for f in flags) for rule in FLAG_RULES}
+    return sum(bool(f) for f in flags), {rule: n for rule, n in by_rule.items() if n}
 
 
 def _row_hash(value: object, censored: object, country: object) -> str:

@@ -620,7 +620,7 @@ def _text_array(values: list[object]) -> pa.Array:
     return pa.array([_text(v) for v in values], pa.string())
 
 
-#: What a damaged or hostile workbook raises while openpyxl reads it (defusedxml's refusals are ValueErrors).
+#: What a damaged or hostile workbook raises while it is opened and read (calamine's own errors aside).
 _XLSX_ERRORS = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
@@ -632,31 +632,56 @@ _XLSX_ERRORS = (
     EOFError,
 )
 
+#: How far into an XML part of a workbook its prolog may reach (a real part's is under 100 bytes).
+_XML_PROLOG_LIMIT = 64 * 1024
+#: Comments and processing instructions: they may stand before the root element and hide a "<".
+_XML_ASIDES = re.compile(r"<!--.*?(?:-->|$)|<\?.*?(?:\?>|$)", re.DOTALL)
+#: The start of an element: the root, once comments and processing instructions are set aside.
+_ELEMENT_START = re.compile(r"<[A-Za-z_:]")
+
 
 def _read_xlsx(path: Path) -> pa.Table:
-    """The first sheet of a workbook, after checking the archive and that XML is parsed safely."""
+    """The first worksheet of a workbook, read by calamine after the archive and its XML prologs are checked.
+
+    Calamine (Rust) reads a sheet about ten times faster than openpyxl. Before it opens
+    anything, the archive's declared sizes are checked (zip bombs) and every XML part is
+    refused if it declares a DTD: entities (billion laughs, external entities) need one,
+    and a workbook never does. Numbers are read as Excel keeps them, as doubles.
+    """
+    import python_calamine  # a compiled reader, loaded only for XLSX files
+
     _check_xlsx_archive(path)
-    book = _open_workbook(path)
+    _refuse_xml_doctypes(path)
     try:
-        columns, lines, values = _sheet_values(book.worksheets[0], path.name)
-    except ImportRefused:
-        raise
-    except _XLSX_ERRORS as exc:
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
+            sheets = [i for i, s in enumerate(book.sheets_metadata) if s.typ == python_calamine.SheetTypeEnum.WorkSheet]
+            rows = book.get_sheet_by_index(sheets[0]).to_python(skip_empty_area=False) if sheets else []
+    except (python_calamine.CalamineError, *_XLSX_ERRORS) as exc:
         raise ImportRefused(
             N_("{file}: not a readable XLSX workbook ({error})"), file=path.name, error=str(exc)
         ) from None
-    finally:
-        book.close()
+    columns, lines, values = _sheet_values(rows, path.name)
     arrays = {LINE_COLUMN: pa.array(lines, pa.int64())}
-    arrays.update({col: _text_array(vals) for col, vals in zip(columns, values)})
+    arrays.update({col: _cell_texts(vals) for col, vals in zip(columns, values)})
     return pa.table(arrays)
+
+
+def _cell_texts(values: list[object]) -> pa.Array:
+    """A sheet column as text (see :func:`_text`), with a fast path for a column of text cells only.
+
+    >>> _cell_texts(["a", " ", ""]).to_pylist(), _cell_texts(["a", 2.0, ""]).to_pylist()
+    (['a', None, None], ['a', '2', None])
+    """
+    if all(type(v) is str for v in values):
+        return pa.array([v if v.strip() else None for v in values], pa.string())
+    return _text_array(values)
 
 
 def _check_xlsx_archive(path: Path) -> None:
     """Refuse a file that is not a zip archive, or whose entries would inflate too far (a zip bomb).
 
-    The sizes checked are those the archive declares: Python's zipfile, which openpyxl
-    reads through, never inflates an entry past its declared size.
+    The sizes checked are those the archive declares: Python's zipfile, which reads the
+    XML prologs, never inflates an entry past its declared size.
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -691,41 +716,73 @@ def _check_xlsx_archive(path: Path) -> None:
             )
 
 
-def _open_workbook(path: Path):
-    import openpyxl  # heavy, optional: needed only for XLSX files
-    import openpyxl.xml  # the same: its defusedxml switch is checked before any file is opened
+def _refuse_xml_doctypes(path: Path) -> None:
+    """Refuse a workbook any of whose XML parts declares a DTD (``<!DOCTYPE``).
 
-    if not openpyxl.xml.DEFUSEDXML:
-        # Without defusedxml (or with OPENPYXL_DEFUSEDXML=False) entity expansion is not refused.
-        raise ImportRefused(
-            N_("{file}: XLSX import needs openpyxl to parse through defusedxml, which is off"), file=path.name
-        )
+    Only the start of each part is read (at most :data:`_XML_PROLOG_LIMIT` bytes): a DTD
+    can only stand before the root element, and a part whose root element does not start
+    within that limit is refused too.
+    """
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with zipfile.ZipFile(path) as archive:
+            for entry in archive.infolist():
+                if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with archive.open(entry) as handle:
+                        problem = _xml_prolog_problem(handle.read(_XML_PROLOG_LIMIT), entry.file_size)
+                    if problem:
+                        raise ImportRefused(
+                            N_("{file}: not a readable XLSX workbook ({error})"),
+                            file=path.name,
+                            error=f"entry {entry.filename!r} {problem}",
+                        )
+    except ImportRefused:
+        raise
     except _XLSX_ERRORS as exc:
         raise ImportRefused(
             N_("{file}: not a readable XLSX workbook ({error})"), file=path.name, error=str(exc)
         ) from None
 
 
-def _sheet_values(sheet, name: str) -> tuple[list[str], list[int], list[list[object]]]:
-    """(columns, sheet row numbers, values per column) of a sheet's non-blank rows."""
-    rows = sheet.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    if header_row is None:
+def _xml_prolog_problem(head: bytes, size: int) -> str | None:
+    """Why the start of an XML part is refused (it declares a DTD, or its prolog never ends), else None.
+
+    >>> _xml_prolog_problem(b'<?xml version="1.0"?><worksheet/>', 33) is None
+    True
+    >>> _xml_prolog_problem(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>', 52)
+    'declares a DTD (<!DOCTYPE), which a workbook never needs and which can define entities'
+    >>> _xml_prolog_problem(b"<?xml version='1.0'?>" + b" " * 10, 10**6)
+    'has no root element in its first 65,536 bytes'
+    """
+    encoding = "utf-16" if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8"
+    text = head.decode(encoding, errors="replace")
+    if "<!doctype" in text.lower():  # anywhere in the part's start: stricter than the prolog alone
+        return "declares a DTD (<!DOCTYPE), which a workbook never needs and which can define entities"
+    if size > len(head) and not _ELEMENT_START.search(_XML_ASIDES.sub("", text)):
+        return f"has no root element in its first {_XML_PROLOG_LIMIT:,} bytes"
+    return None
+
+
+def _sheet_values(rows: list[list[object]], name: str) -> tuple[list[str], list[int], list[list[object]]]:
+    """(columns, sheet row numbers, values per column) of a sheet's non-blank rows (calamine's rows, from A1).
+
+    >>> _sheet_values([["a", "b", ""], [1.0, "", "x"], ["", " ", ""], ["y", "", ""]], "s.xlsx")
+    (['a', 'b'], [2, 4], [[1.0, 'y'], ['', '']])
+    """
+    if not rows:
         raise ImportRefused(N_("{file}: the first sheet is empty"), file=name)
-    width = max((i + 1 for i, v in enumerate(header_row) if v is not None), default=0)
-    columns = _checked_header([str(v) if v is not None else "" for v in header_row[:width]], name)
-    values: list[list[object]] = [[] for _ in columns]
-    lines: list[int] = []
-    for number, row in enumerate(rows, start=2):
-        row = tuple(row[:width]) + (None,) * max(0, width - len(row))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-            continue
-        lines.append(number)
-        for column, value in zip(values, row):
-            column.append(value)
-    return columns, lines, values
+    header_row = rows[0]
+    width = max((i + 1 for i, v in enumerate(header_row) if v != ""), default=0)
+    columns = _checked_header([_text(v) or "" for v in header_row[:width]], name)
+    body = rows[1:]
+    if any(len(row) != width for row in body):  # cells right of the header are not read
+        body = [list(row[:width]) + [""] * (width - len(row)) for row in body]
+    numbered = [
+        (number, row)
+        for number, row in enumerate(body, start=2)
+        if any(v.strip() if isinstance(v, str) else True for v in row)
+    ]
+    values = [list(column) for column in zip(*(row for _, row in numbered))] if numbered else [[] for _ in columns]
+    return columns, [number for number, _ in numbered], values
 
 
 def _read_json(path: Path) -> pa.Table:

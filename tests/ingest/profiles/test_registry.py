@@ -6,7 +6,17 @@ import pytest
 
 from turquesa_geo.ingest import profiles
 from turquesa_geo.ingest.flat import PROFILES as FLAT_PROFILES
-from turquesa_geo.ingest.profiles import PROFILE_NAMES, PROFILES, check_profile, ctdc, glotip, looks_like, mmp, profile
+from turquesa_geo.ingest.profiles import (
+    IMPORT_FORMATS,
+    PROFILE_NAMES,
+    PROFILES,
+    check_profile,
+    ctdc,
+    glotip,
+    looks_like,
+    mmp,
+    profile,
+)
 from turquesa_geo.ingest.profiles.common import FLAT_PROFILE
 from turquesa_geo.ingest.readers import ImportRefused
 
@@ -46,6 +56,24 @@ def test_looks_like_scores_every_registered_profile():
 def test_check_profile_refuses_a_file_of_another_profile_naming_both():
     with pytest.raises(ImportRefused, match=r"it looks like .*--profile glotip"):
         check_profile("mmp", ["iso3_code", "indicator", "dimension", "txtvalue"], "x.csv")
+
+
+@pytest.mark.parametrize("name", PROFILE_NAMES)
+def test_a_refusal_reads_right_for_every_profile_title(name):
+    # "is not a IOM ... file" was wrong for every title starting with a vowel sound: no article now.
+    with pytest.raises(ImportRefused) as refused:
+        check_profile(name, ["station", "rain_mm"], "weather.csv")
+    title = PROFILES[name].title
+    assert str(refused.value) == (
+        f"weather.csv does not match the profile {title} (it lacks "
+        + ", ".join(group[0] for group in PROFILES[name].markers)
+        + "); it looks like none of the known profiles (flat, mmp, glotip, ctdc, htcds)"
+    )
+    assert " a I" not in str(refused.value) and " a U" not in str(refused.value)
+
+
+def test_the_formats_listed_include_the_htcds_pair():
+    assert IMPORT_FORMATS == ("flat", "mmp", "glotip", "ctdc", "htcds")
 
 
 def test_the_registry_module_has_no_register_hook():

@@ -14,7 +14,8 @@ def test_aggregate_counts():
     )
     assert text == (
         "SELECT source, year, country, area, category, sex, age_group, unit, value, censored FROM aggregate_counts "
-        "WHERE indicator = $indicator AND dimension = $dimension AND year <= $last_year AND sex IN ($sex_1) "
+        "WHERE indicator = $indicator AND dimension = $dimension AND country IS NOT NULL AND year <= $last_year "
+        "AND sex IN ($sex_1) "
         "AND category IN ($category_1) ORDER BY year, area, category, sex, age_group"
     )
     assert params == {
@@ -33,6 +34,27 @@ def test_aggregate_counts():
     assert "FALSE" not in text
     text, _ = sql.aggregate_counts(Filters(flags=("adjustment",)), "detected_victims", "total")
     assert " AND FALSE ORDER BY" in text
+
+
+def test_aggregate_counts_of_regions_read_only_the_rows_without_a_country():
+    text, params = sql.aggregate_counts(Filters(), "detected_victims", "exploitation_form", areas="regions")
+    assert "WHERE indicator = $indicator AND dimension = $dimension AND country IS NULL ORDER BY" in text
+    assert params == {"indicator": "detected_victims", "dimension": "exploitation_form"}
+    # A region is not split by detecting country: a destination filter leaves no region row.
+    text, _ = sql.aggregate_counts(Filters(destination=("COL",)), "detected_victims", "total", areas="regions")
+    assert "country IS NULL AND country IN ($country_1)" in text
+
+
+def test_aggregate_counts_honour_the_role_each_indicator_counts():
+    def nothing(indicator: str, *roles: str) -> bool:
+        return " AND FALSE ORDER BY" in sql.aggregate_counts(Filters(roles=roles), indicator, "total")[0]
+
+    assert [nothing("detected_victims", "victim"), nothing("detected_victims", "suspect")] == [False, True]
+    assert [nothing("prosecuted", "suspect"), nothing("convicted", "victim"), nothing("offences", "victim")] == [
+        False,
+        True,
+        True,
+    ]
 
 
 def test_outcomes():

@@ -13,13 +13,17 @@ from turquesa_geo.ingest.profiles import ctdc, glotip, mmp
 from turquesa_geo.ingest.profiles.common import FLAT_PROFILE, MIN_MARKER_SHARE, Profile, marker_score
 from turquesa_geo.ingest.readers import ImportRefused
 
-__all__ = ["PROFILES", "PROFILE_NAMES", "check_profile", "looks_like", "profile"]
+__all__ = ["IMPORT_FORMATS", "PROFILES", "PROFILE_NAMES", "check_profile", "looks_like", "profile"]
 
 #: Every importable format by name: the native flat format first, then the public-data profiles.
 PROFILES: dict[str, Profile] = {p.name: p for p in (FLAT_PROFILE, mmp.PROFILE, glotip.PROFILE, ctdc.PROFILE)}
 
-#: The profiles ``turquesa import --profile`` accepts; "flat" is the native format.
+#: The profiles of the registry, one file each; "flat" is the native format.
 PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)
+
+#: Every format ``turquesa import --profile`` accepts: the registry's profiles, and ``htcds``, a pair
+#: of files (persons and events) read by :mod:`turquesa_geo.ingest.htcds`.
+IMPORT_FORMATS: tuple[str, ...] = (*PROFILE_NAMES, "htcds")
 
 
 def profile(name: str) -> Profile:
@@ -57,7 +61,13 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
     """The profile ``name``, after checking that the file's columns are that profile's.
 
     Raises :class:`ImportRefused` when they are not, naming the profile the file looks
-    like (or saying it looks like none).
+    like (or saying it looks like none, and listing every format). The message names a
+    profile by its title without an article ("does not match the profile IOM Missing
+    Migrants Project"), which reads right whatever the title.
+
+    >>> check_profile("glotip", ["web_id", "incident_date", "number_dead"], "x.csv")
+    Traceback (most recent call last):
+    turquesa_geo.ingest.readers.ImportRefused: x.csv does not match the profile UNODC GLOTIP country data (dataUNODC export) (it lacks iso3_code, indicator, dimension, txtvalue, unit_of_measurement, category); it looks like none of the known profiles (flat, mmp, glotip, ctdc, htcds)
     """
     wanted = profile(name)
     if marker_score(wanted, columns) >= MIN_MARKER_SHARE:
@@ -68,7 +78,7 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
     if likely:
         raise ImportRefused(
             N_(
-                "{file} is not a {title} file (it lacks {missing}); "
+                "{file} does not match the profile {title} (it lacks {missing}); "
                 "it looks like {likely}: choose the format {profile} (--profile {profile})"
             ),
             likely=Translatable(likely.title),
@@ -76,7 +86,10 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
             **said,
         )
     raise ImportRefused(
-        N_("{file} is not a {title} file (it lacks {missing}); it looks like none of the known profiles ({profiles})"),
-        profiles=", ".join(PROFILE_NAMES),
+        N_(
+            "{file} does not match the profile {title} (it lacks {missing}); "
+            "it looks like none of the known profiles ({profiles})"
+        ),
+        profiles=", ".join(IMPORT_FORMATS),
         **said,
     )

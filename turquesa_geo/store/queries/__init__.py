@@ -60,7 +60,7 @@ from turquesa_geo.store.queries.inventory import (
     store_totals,
     view_sources,
 )
-from turquesa_geo.store.queries.references import aggregate_counts, aggregate_sources, outcomes
+from turquesa_geo.store.queries.references import AREAS, aggregate_counts, aggregate_sources, outcomes
 from turquesa_geo.store.queries.rollups import (
     FLAGGED_KEY,
     MODUS_ROLLUP_KEYS,
@@ -102,6 +102,7 @@ from turquesa_geo.store.queries.series import (
 )
 
 __all__ = [
+    "AREAS",
     "BEGIN",
     "COMMIT",
     "DEFAULT_PERSON_ROLES",

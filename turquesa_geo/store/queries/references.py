@@ -1,34 +1,64 @@
-"""Queries of public reference data: aggregate counts (UNODC GLOTIP) and deaths and disappearances (IOM MMP)."""
+"""Queries of public reference data: aggregate counts (UNODC GLOTIP) and deaths and disappearances (IOM MMP).
+
+Aggregate counts are read one indicator, one dimension and one kind of area at a time,
+so that no query adds offences to persons, or a region to its own countries.
+"""
 
 from __future__ import annotations
 
 from turquesa_geo.store.queries.base import Params, Query
 from turquesa_geo.store.queries.conditions import period_filter
 
-__all__ = ["aggregate_counts", "aggregate_sources", "outcomes"]
+__all__ = ["AREAS", "aggregate_counts", "aggregate_sources", "outcomes"]
 
 #: Filters that aggregate counts cannot honour: they are not split by these. Published counts carry no import
 #: flag: "only cases flagged by" selects none of them, leaving flagged cases out leaves them all.
 _NOT_IN_AGGREGATES = ("transit", "modus", "linked_crimes", "flags")
 
+#: Which areas' counts a query reads: the countries' (rows with a country), or the regions' and
+#: sub-regions' (rows without one). They are never read together: a region's count already holds
+#: its countries', so a sum over both would count them twice.
+AREAS: tuple[str, ...] = ("countries", "regions")
 
-def aggregate_counts(filters, indicator: str, dimension: str) -> Query:
-    """Stored aggregate counts (e.g. UNODC GLOTIP) of one indicator and dimension that the filters select.
+#: The role of the persons each indicator counts; an indicator not listed (offences) counts no persons.
+_INDICATOR_ROLES = {
+    "detected_victims": "victim",
+    "formal_contact": "suspect",
+    "prosecuted": "suspect",
+    "convicted": "suspect",
+}
 
-    Years follow the period; sources, destination (the detecting country), origin and
-    nationality (the citizenship, in the citizenship dimension), sex and age apply.
-    Counts are victims: a role filter without victims, a crime-type filter without
-    trafficking, or a filter the counts are not split by (transit, modus operandi,
-    linked crimes, or origin outside the citizenship dimension) selects nothing,
-    rather than showing counts that ignore it.
+
+def aggregate_counts(filters, indicator: str, dimension: str, areas: str = "countries") -> Query:
+    """Stored aggregate counts (e.g. UNODC GLOTIP) of one indicator, dimension and kind of area the filters select.
+
+    ``areas`` is ``"countries"`` (the default: rows of a country, the only rows a sum over
+    countries may read) or ``"regions"`` (rows of a region or sub-region, such as the
+    Caribbean, shown as regions). Years follow the period; sources, destination (the
+    detecting country; regions are not split by it), origin and nationality (the
+    citizenship, in the citizenship dimension), sex and age apply. A role filter without
+    the indicator's persons (victims for detected victims, suspects for persons
+    prosecuted, convicted or brought into formal contact; offences count no persons), a
+    crime-type filter without trafficking, or a filter the counts are not split by
+    (transit, modus operandi, linked crimes, or origin outside the citizenship
+    dimension) selects nothing, rather than showing counts that ignore it.
 
     >>> import datetime as dt
     >>> from turquesa_geo.filters import Filters
     >>> aggregate_counts(Filters(start=dt.date(2020, 1, 1), destination=("COL",)), "detected_victims", "total")[1]
     {'indicator': 'detected_victims', 'dimension': 'total', 'first_year': 2020, 'country_1': 'COL'}
+    >>> aggregate_counts(Filters(), "detected_victims", "total", areas="oceans")
+    Traceback (most recent call last):
+    ValueError: areas 'oceans' is not one of countries, regions
     """
+    if areas not in AREAS:
+        raise ValueError(f"areas {areas!r} is not one of {', '.join(AREAS)}")
     params = Params(indicator=indicator, dimension=dimension)
-    clauses = ["indicator = $indicator", "dimension = $dimension"]
+    clauses = [
+        "indicator = $indicator",
+        "dimension = $dimension",
+        "country IS NOT NULL" if areas == "countries" else "country IS NULL",
+    ]
     if filters.start:
         clauses.append(f"year >= {params.bind('first_year', filters.start.year)}")
     if filters.end:
@@ -43,18 +73,23 @@ def aggregate_counts(filters, indicator: str, dimension: str) -> Query:
     ):
         if values:
             clauses.append(params.is_in(column, column, values))
-    excluded = (
-        (filters.roles and "victim" not in filters.roles)
-        or (filters.crime_types and not {"trafficking", "both"} & set(filters.crime_types))
-        or any(getattr(filters, name) for name in _NOT_IN_AGGREGATES)
-        or (origins and dimension != "citizenship")
-    )
-    if excluded:
+    if _selects_nothing(filters, indicator, dimension, origins):
         clauses.append("FALSE")
     return (
         f"SELECT source, year, country, area, category, sex, age_group, unit, value, censored "
         f"FROM aggregate_counts WHERE {' AND '.join(clauses)} ORDER BY year, area, category, sex, age_group",
         dict(params),
+    )
+
+
+def _selects_nothing(filters, indicator: str, dimension: str, origins: tuple[str, ...]) -> bool:
+    """True when a filter asks for something the counts of ``indicator`` are not split by."""
+    role = _INDICATOR_ROLES.get(indicator)
+    return bool(
+        (filters.roles and role not in filters.roles)
+        or (filters.crime_types and not {"trafficking", "both"} & set(filters.crime_types))
+        or any(getattr(filters, name) for name in _NOT_IN_AGGREGATES)
+        or (origins and dimension != "citizenship")
     )
 
 
