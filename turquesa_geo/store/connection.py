@@ -264,7 +264,7 @@ MIGRATIONS = (
         mapped_at TIMESTAMP NOT NULL
     )""",
             """CREATE TABLE term_map_log (
-        at TIMESTAMP NOT NULL,
+        "at" TIMESTAMP NOT NULL,
         user_name VARCHAR,
         action VARCHAR NOT NULL,
         field VARCHAR NOT NULL,
