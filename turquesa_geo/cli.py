@@ -1,4 +1,4 @@
-"""The ``turquesa`` command line: demo, import, status, quarantine, serve, bench.
+"""The ``turquesa`` command line: demo, import, status, quarantine, duplicates, serve, bench.
 
 Every command takes ``--db``; reports take ``--format table|json``. Errors print one
 line and exit non-zero, never a traceback. ``--lang en|es|pt|fr`` (before or after the
@@ -17,6 +17,7 @@ import sys
 import tempfile
 import tomllib
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,18 @@ from turquesa_geo.filters import FILTER_FIELDS, describe, from_query_params, to_
 from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
 from turquesa_geo.ingest.flat import PROFILES, ImportResult, import_file
 from turquesa_geo.ingest.htcds import import_htcds
+from turquesa_geo.ingest.overlaps import (
+    DUPLICATE_POLICIES,
+    IMPORT_POLICIES,
+    LINK_STATUSES,
+    POLICY_HELP,
+    LinkRefused,
+    case_links,
+    detect_all,
+    duplicates_line,
+    link_cases,
+    unlink_cases,
+)
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
@@ -124,6 +137,15 @@ HEADINGS = {
     "line": N_("Line"),
     "reason_text": N_("Reason"),
     "raw": N_("Raw row"),
+    "case_uid": N_("Case"),
+    "incident_id": N_("Incident"),
+    "case_date": N_("Date"),
+    "linked_to": N_("Same case as"),
+    "linked_source": N_("Its source"),
+    "linked_incident_id": N_("Its incident"),
+    "linked_date": N_("Its date"),
+    "status": N_("Status"),
+    "score": N_("Score"),
 }
 SECTION_TITLES = {
     "cases_by_crime_type_and_year": N_("Cases by crime type and year"),
@@ -211,6 +233,11 @@ def _describe_import(result: ImportResult) -> str:
             "  "
             + _("see them with: {command}").format(command=f"turquesa quarantine --import {r.import_id} --out FILE.csv")
         )
+    if r.probable_duplicates:
+        lines.append("  " + duplicates_line(r.probable_duplicates, r.rows_accepted, r.duplicates_of, _lang))
+        lines.append(
+            "  " + _("see them with: {command}").format(command=f"turquesa duplicates list --import {r.import_id}")
+        )
     for column, codes in r.unmapped_codes.items():
         lines.append(
             "  "
@@ -239,6 +266,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             source=args.source,
             date_format=args.date_format,
             progress=_progress_printer(Path(name).name) if args.format == "table" else None,
+            duplicates=args.duplicates,
         )
         results.append(result)
         if args.format == "table":
@@ -335,6 +363,72 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         args.format,
     )
     return 0
+
+
+#: The columns ``turquesa duplicates list`` shows: each link with both reports.
+DUPLICATE_COLUMNS = (
+    "case_uid",
+    "source",
+    "incident_id",
+    "case_date",
+    "linked_to",
+    "linked_source",
+    "linked_incident_id",
+    "linked_date",
+    "status",
+    "method",
+    "score",
+)
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        return _list_duplicates(args)
+    con = connect(args.db)
+    if args.action == "detect":
+        report = detect_all(con, args.policy)
+        _emit(
+            asdict(report),
+            _(
+                "{checked} cases checked: {n} probable duplicates, {linked} linked (counted once), {kept} kept both"
+            ).format(checked=report.checked, n=report.duplicates, linked=report.linked, kept=report.kept),
+            args.format,
+        )
+    elif args.action == "link":
+        later, earlier = link_cases(con, args.a, args.b, user=_user())
+        print(_("case {later} linked to case {earlier}: counted once").format(later=later, earlier=earlier))
+    else:
+        unlink_cases(con, args.a, args.b, user=_user(), distinct=args.distinct)
+        what = _("two distinct cases") if args.distinct else _("both reports kept, counted apart")
+        print(_("cases {a} and {b} unlinked: {what}").format(a=args.a, b=args.b, what=what))
+    return 0
+
+
+def _list_duplicates(args: argparse.Namespace) -> int:
+    con = connect(args.db, read_only=True)
+    links = case_links(con, args.status, args.import_id)
+    rows = [
+        [
+            None if pd.isna(v) else str(v)[:10] if k.endswith("date") else round(float(v), 3) if k == "score" else v
+            for k, v in zip(DUPLICATE_COLUMNS, row)
+        ]
+        for row in links[list(DUPLICATE_COLUMNS)].itertuples(index=False)
+    ]
+    rows = [[int(v) if isinstance(v, np.integer) else v for v in row] for row in rows]
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes(rows, list(DUPLICATE_COLUMNS)).decode("utf-8-sig"))
+        return 0
+    _emit(
+        {"links": [dict(zip(DUPLICATE_COLUMNS, r)) for r in rows]},
+        format_table(rows, _headings(DUPLICATE_COLUMNS)) if rows else _("(no probable duplicate)"),
+        args.format,
+    )
+    return 0
+
+
+def _user() -> str | None:
+    """Who decides a link from the command line: the account running it."""
+    return os.environ.get("USER") or None
 
 
 def _filters_from_args(args: argparse.Namespace):
@@ -705,6 +799,14 @@ def build_parser() -> argparse.ArgumentParser:
         "public source's name for mmp, glotip and ctdc)",
     )
     p.add_argument("--date-format", help="strptime format settling day/month order, e.g. %%d/%%m/%%Y")
+    p.add_argument(
+        "--duplicates",
+        choices=IMPORT_POLICIES,
+        default="default",
+        help="probable duplicates of stored cases: "
+        + "; ".join(f"{name}: {POLICY_HELP[name]}" for name in IMPORT_POLICIES)
+        + " (default: default)",
+    )
     _add_common(p)
     p.set_defaults(func=cmd_import)
 
@@ -735,6 +837,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write a CSV for correction and re-import")
     _add_common(p)
     p.set_defaults(func=cmd_quarantine)
+
+    p = sub.add_parser("duplicates", help="probable duplicates: cases reported twice, linked or kept both")
+    dup = p.add_subparsers(dest="action", required=True)
+    d = dup.add_parser("detect", help="look for probable duplicates over the whole store")
+    d.add_argument(
+        "--policy",
+        choices=DUPLICATE_POLICIES,
+        default="default",
+        help="; ".join(f"{name}: {POLICY_HELP[name]}" for name in DUPLICATE_POLICIES) + " (default: default)",
+    )
+    _add_common(d)
+    d = dup.add_parser("list", help="the probable duplicates found, with both reports")
+    d.add_argument("--status", choices=LINK_STATUSES, help="only links of this status")
+    d.add_argument("--import", dest="import_id", type=int, metavar="N", help="only links found by import N")
+    _add_lang(d)
+    d.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    d.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    d = dup.add_parser("link", help="count two cases as one (the later report is left out of the counts)")
+    d.add_argument("a", type=int, metavar="UID")
+    d.add_argument("b", type=int, metavar="UID")
+    _add_common(d, report=False)
+    d = dup.add_parser("unlink", help="count two linked cases apart again")
+    d.add_argument("a", type=int, metavar="UID")
+    d.add_argument("b", type=int, metavar="UID")
+    d.add_argument(
+        "--distinct", action="store_true", help="they are two different cases: not shown as shared, never paired again"
+    )
+    _add_common(d, report=False)
+    p.set_defaults(func=cmd_duplicates)
 
     p = sub.add_parser("corridors", help="the ranked corridors for the filters (small cells protected)")
     _add_filter_options(p)
@@ -906,7 +1037,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _set_language(args.ui_lang or default_lang())
     try:
         return args.func(args)
-    except (ImportRefused, CliError, FileNotFoundError, StoreBusy) as exc:
+    except (ImportRefused, CliError, FileNotFoundError, StoreBusy, LinkRefused) as exc:
         reason = exc.text(_lang) if isinstance(exc, LocalizedError) else str(exc)
         print("turquesa: " + _("error") + f": {reason}", file=sys.stderr)
         return EXIT_REFUSED

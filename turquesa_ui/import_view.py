@@ -8,6 +8,7 @@ from turquesa_geo.exports.tables import csv_bytes, quarantine_for_correction
 from turquesa_geo.i18n import N_, format_number
 from turquesa_geo.ingest.flat import RULES, import_file
 from turquesa_geo.ingest.htcds import HTCDS_RULES, import_htcds
+from turquesa_geo.ingest.overlaps import DUPLICATE_POLICIES, POLICY_HELP, duplicates_line
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.ingest.readers import ImportRefused
@@ -25,8 +26,18 @@ PROFILE_HELP = {
 }
 
 
-def run_imports(files, profile: str, source: str | None, date_format: str | None) -> list[dict]:
-    """Import the uploaded files; return their reconciliations (refusals are shown as errors)."""
+#: The choices of what to do with probable duplicates, as the import page offers them, and each in words.
+DUPLICATE_CHOICES = DUPLICATE_POLICIES
+DUPLICATE_HELP = {policy: POLICY_HELP[policy] for policy in DUPLICATE_CHOICES}
+
+
+def run_imports(
+    files, profile: str, source: str | None, date_format: str | None, duplicates: str = "default"
+) -> list[dict]:
+    """Import the uploaded files; return their reconciliations (refusals are shown as errors).
+
+    ``duplicates`` is the policy for probable duplicates of stored cases (HTCDS pairs are not checked).
+    """
     # Uploads go to the one folder the locked store connection may read; removed after the import.
     with upload_space() as tmp:
         paths = []
@@ -51,7 +62,13 @@ def run_imports(files, profile: str, source: str | None, date_format: str | None
                 ]
             return [
                 import_file(
-                    store_cursor(), p, profile=profile, source=source, date_format=date_format, progress=progress
+                    store_cursor(),
+                    p,
+                    profile=profile,
+                    source=source,
+                    date_format=date_format,
+                    progress=progress,
+                    duplicates=duplicates,
                 ).to_dict()
                 for p in paths
             ]
@@ -105,6 +122,12 @@ def show_result(result: dict) -> None:
         )
     for note in result.get("notes", []):
         st.info(md(note_text(note, lang)))
+    if result.get("probable_duplicates"):
+        st.info(
+            md(duplicates_line(result["probable_duplicates"], result["rows_accepted"], result["duplicates_of"], lang))
+            + " — "
+            + _("see them with: {command}").format(command=f"`turquesa duplicates list --import {result['import_id']}`")
+        )
     if not result["rows_quarantined"]:
         return
     con = store_cursor()

@@ -31,6 +31,7 @@ from turquesa_geo.ingest.ledger import (
     register_table,
     require_reconciled,
 )
+from turquesa_geo.ingest.overlaps import sync_counted
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi
 from turquesa_geo.ingest.readers import ImportRefused, StageInfo, drop_stage, load_stage
 from turquesa_geo.store.connection import transaction
@@ -375,6 +376,7 @@ def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
     """Write the changed cases and both files' quarantine and records, in one transaction."""
     with transaction(con):
         _write_cases(con, persons, events)
+        sync_counted(con, "touched_months")  # a replaced case keeps its link: counted once, not twice
         refresh_rollups(con, "touched_months")
         for side, rows, errors in ((persons, "h_persons", "hp_err"), (events, "h_events", "he_err")):
             _reconcile(con, side, rows, errors)

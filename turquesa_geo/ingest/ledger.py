@@ -83,6 +83,8 @@ class ImportResult:
     unmapped_terms: list[dict] = field(default_factory=list)
     #: Written cases that are probably a case already stored (another file or source).
     probable_duplicates: int = 0
+    #: Of those, per stored import id: how many match one of its cases (``ingest.overlaps``).
+    duplicates_of: dict[int, int] = field(default_factory=dict)
     already_imported: bool = False
     file_format: str | None = None
     encoding: str | None = None
@@ -160,6 +162,7 @@ def record_import(con: duckdb.DuckDBPyConnection, result: ImportResult, started:
         "rows_inserted": result.rows_inserted,
         "rows_updated": result.rows_updated,
         "rows_unchanged": result.rows_unchanged,
+        "probable_duplicates": result.probable_duplicates,
         "dropped_columns": json.dumps(result.dropped_columns),
         "ignored_columns": json.dumps(result.ignored_columns),
         "started": started,

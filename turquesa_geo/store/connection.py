@@ -290,6 +290,23 @@ MIGRATIONS = (
     ),
 )
 
+# Version 7: a case is counted once. A report linked to an earlier report of the same case
+# (case_links, status 'linked') stays stored and visible, but every count reads the view
+# counted_cases, which leaves it out; the rollups are rebuilt from it. ``counted`` is derived from case_links after every
+# write (turquesa_geo.ingest.overlaps.sync_counted): case_links is the truth, and a case
+# re-inserted under its uid by an import (a changed row) gets its state back from it.
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        7,
+        (
+            "ALTER TABLE cases ADD COLUMN counted BOOLEAN DEFAULT TRUE",
+            "CREATE VIEW counted_cases AS SELECT * FROM cases WHERE counted",
+            REFRESH_ROLLUPS,
+        ),
+    ),
+)
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {
@@ -397,18 +414,23 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations, each in its own transaction; return the schema version."""
+    """Apply pending migrations, each in its own transaction; return the schema version.
+
+    The rollups are rebuilt once, by the last pending migration that asks for it: the
+    rebuild is today's code, which reads today's schema (the view ``counted_cases`` of
+    version 7), so an earlier request is served by the later one.
+    """
     con.execute(*sql.create_migrations_table())
     current = schema_version(con)
-    for version, statements in MIGRATIONS:
-        if version <= current:
-            continue
+    pending = [(version, statements) for version, statements in MIGRATIONS if version > current]
+    rebuild = max((version for version, statements in pending if REFRESH_ROLLUPS in statements), default=None)
+    for version, statements in pending:
         with transaction(con):
             for statement in statements:
-                if statement == REFRESH_ROLLUPS:
-                    refresh(con)
-                else:
+                if statement != REFRESH_ROLLUPS:
                     con.execute(statement)
+                elif version == rebuild:
+                    refresh(con)
             con.execute(*sql.record_migration(version))
     return schema_version(con)
 
@@ -427,10 +449,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Return a short fingerprint of the imports the store holds (changes on every import).
+    """Return a short fingerprint of the imports the store holds and of its case links (changes on every
+    import, and whenever two cases are linked or unlinked).
 
     Pages key their caches on it; exports print it so a reader can tell which data a
     figure was built from.
     """
-    row = con.execute(*sql.data_version()).fetchall()[0]
-    return hashlib.sha256(row[0].encode()).hexdigest()[:12]
+    digests = con.execute(*sql.data_version()).fetchall()[0][0]
+    links = con.execute(*sql.links_version()).fetchall()[0][0]
+    # Without links the version is what it was before links existed: earlier exports keep their match.
+    text = digests if links is None else f"{digests}|links:{links}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]

@@ -13,9 +13,9 @@ def test_record_import_lists_the_imports_columns_and_binds_each_by_name():
     assert sql == (
         "INSERT INTO imports (import_id, file_name, sha256, profile, source, rows_read, rows_accepted, "
         "rows_quarantined, rows_inserted, rows_updated, rows_unchanged, dropped_columns, ignored_columns, started, "
-        "finished, status) VALUES ($import_id, $file_name, $sha256, $profile, $source, $rows_read, $rows_accepted, "
-        "$rows_quarantined, $rows_inserted, $rows_updated, $rows_unchanged, $dropped_columns, $ignored_columns, "
-        "$started, $finished, $status)"
+        "finished, probable_duplicates, status) VALUES ($import_id, $file_name, $sha256, $profile, $source, "
+        "$rows_read, $rows_accepted, $rows_quarantined, $rows_inserted, $rows_updated, $rows_unchanged, "
+        "$dropped_columns, $ignored_columns, $started, $finished, $probable_duplicates, $status)"
     )
     assert params == {**values, "status": "done"}
 

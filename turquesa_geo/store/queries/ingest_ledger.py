@@ -37,6 +37,7 @@ IMPORT_COLUMNS: tuple[str, ...] = (
     "ignored_columns",
     "started",
     "finished",
+    "probable_duplicates",
 )
 
 #: Columns of ``quarantine`` after the import id, as an Arrow table of problems has them.
@@ -84,7 +85,7 @@ def record_import_sql(values: dict[str, object]) -> Query:
     >>> sql, params = record_import_sql(dict.fromkeys(IMPORT_COLUMNS, 0))
     >>> sql[:64]
     'INSERT INTO imports (import_id, file_name, sha256, profile, sour'
-    >>> sql.endswith("$started, $finished, $status)"), params["status"], sorted(params) == sorted(IMPORT_COLUMNS + ("status",))
+    >>> sql.endswith("$finished, $probable_duplicates, $status)"), params["status"], sorted(params) == sorted(IMPORT_COLUMNS + ("status",))
     (True, 'done', True)
     """
     if set(values) != set(IMPORT_COLUMNS):
