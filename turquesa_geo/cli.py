@@ -146,6 +146,7 @@ HEADINGS = {
     "linked_date": N_("Its date"),
     "status": N_("Status"),
     "score": N_("Score"),
+    "method": N_("Method"),
 }
 SECTION_TITLES = {
     "cases_by_crime_type_and_year": N_("Cases by crime type and year"),

@@ -119,6 +119,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "case_filter": lambda m: [m(FILTERS), m(Filters())],
     "period_filter": lambda m: [m(FILTERS), m(Filters())],
     "person_filter": lambda m: [m(FILTERS), m(Filters())],
+    "reported_route_filter": lambda m: [m(FILTERS), m(Filters())],
     # exports
     "export_log": lambda m: [m()],
     "insert_export": lambda m: [m(dict.fromkeys(queries.EXPORT_LOG_COLUMNS, "x"))],
@@ -189,6 +190,33 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "rejected_lines_sql": lambda m: [m()],
     "setting_sql": lambda m: [m("lock_configuration")],
     "text_view_sql": lambda m: [m("stage", ["c0"])],
+    # ingest_overlaps
+    "apply_counted_sql": lambda m: [m()],
+    "case_exists_sql": lambda m: [m([1, 2])],
+    "case_links_sql": lambda m: [m(), m("linked", 3)],
+    "changed_count_sql": lambda m: [m()],
+    "checked_count_sql": lambda m: [m()],
+    "counted_changes_sql": lambda m: [m()],
+    "insert_link_sql": lambda m: [m(2, 1, "manual", None, "linked", "ana")],
+    "insert_links_from_sql": lambda m: [m("_new_links")],
+    "insert_matches_sql": lambda m: [m("rule:date±1,place,persons", True, False, 3, None)],
+    "link_between_sql": lambda m: [m(1, 2)],
+    "link_pairs_sql": lambda m: [m()],
+    "link_roots_sql": lambda m: [m()],
+    "match_round_sql": lambda m: [m()],
+    "matches_by_import_sql": lambda m: [m()],
+    "matches_sql": lambda m: [m()],
+    "months_into_sql": lambda m: [m("touched_months")],
+    "new_cases_of_import_sql": lambda m: [m(3)],
+    "new_cases_of_write_sql": lambda m: [m()],
+    "overlap_pairs_sql": lambda m: [m(1, 5.0, 0.25, 0.05)],
+    "prune_matched_sql": lambda m: [m()],
+    "rank_pairs_sql": lambda m: m(),
+    "reverse_link_sql": lambda m: [m(2, 1)],
+    "set_link_status_sql": lambda m: [m(1, 2, "kept", "ana")],
+    "unsettled_cases_sql": lambda m: [m()],
+    # ingest_terms
+    "mapped_terms_sql": lambda m: [m()],
     # inventory
     "coarse_dates": lambda m: [m()],
     "date_range": lambda m: [m()],
@@ -213,6 +241,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "touched_months_sql": lambda m: [m("ins")],
     # routes
     "reporter_signatures": lambda m: [m(FILTERS, *CURRENT)],
+    "shared_cases": lambda m: [m(FILTERS, *CURRENT), m(Filters(), *CURRENT)],
     "route_signatures": lambda m: (
         [m(FILTERS, CURRENT, PREVIOUS, source=s) for s in ("cases", "rollup")]
         + [m(Filters(), CURRENT, None, source=s) for s in ("cases", "rollup")]
@@ -224,6 +253,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "data_version": lambda m: [m()],
     "disable_external_access": lambda m: [m()],
     "disable_progress_bar": lambda m: [m()],
+    "links_version": lambda m: [m()],
     "lock_configuration": lambda m: [m()],
     "migrations_table_exists": lambda m: [m()],
     "record_migration": lambda m: [m(1)],

@@ -59,6 +59,10 @@ COARSE_PRECISIONS = ("approximate", "whole_degree", "country")
 EARTH_RADIUS_KM = 6371.0
 
 _LINKED, _KEPT = LINK_STATUSES[:2]
+#: Columns of ``overlap_ranked`` and ``overlap_matches``: a pair, as :func:`overlap_pairs_sql` finds it, and its priority.
+_PAIR_COLUMNS = (
+    "case_uid, new_import, linked_to, stored_import, same_source, days_apart, km_apart, persons, score, priority"
+)
 #: Columns of ``case_links`` a link is written with.
 _LINK_COLUMNS = "case_uid, linked_to, method, score, status, import_id, decided_by, decided_at"
 
@@ -183,7 +187,8 @@ def rank_pairs_sql() -> list[Query]:
     """
     return [
         (
-            "CREATE OR REPLACE TEMP TABLE overlap_ranked AS SELECT *, row_number() OVER "
+            "CREATE OR REPLACE TEMP TABLE overlap_ranked AS SELECT "
+            f"{_PAIR_COLUMNS.removesuffix(', priority')}, row_number() OVER "
             "(ORDER BY same_source DESC, score DESC, linked_to, case_uid) AS priority FROM overlap_pairs",
             {},
         ),
@@ -198,8 +203,9 @@ def match_round_sql() -> Query:
     reports one incident once. Repeated with :func:`prune_matched_sql` until it adds
     nothing, this gives the greedy one-to-one matching in priority order.
     """
+    columns = ", ".join(f"r.{c}" for c in _PAIR_COLUMNS.split(", "))
     return (
-        "INSERT INTO overlap_matches SELECT r.* FROM overlap_ranked r "
+        f"INSERT INTO overlap_matches ({_PAIR_COLUMNS}) SELECT {columns} FROM overlap_ranked r "
         "JOIN (SELECT case_uid, min(priority) AS best FROM overlap_ranked GROUP BY case_uid) a ON a.best = r.priority "
         "JOIN (SELECT linked_to, new_import, min(priority) AS best FROM overlap_ranked GROUP BY linked_to, new_import) b "
         "ON b.best = r.priority",
