@@ -355,3 +355,37 @@ def test_the_literal_check_fails_a_planted_builder():
     with pytest.raises(AssertionError, match="planted writes literal values into SQL text: \\[\"'duplicate_id'\"\\]"):
         check("planted", planted())
     check("bound", ("SELECT _line, $rule AS rule FROM keyed", {"rule": "duplicate_id"}))
+
+
+# --- counted once: the counting builders read the view counted_cases ------------------------------
+
+#: Modules whose builders count cases (routes, series, the inventory, references, the rollups, the benchmarks'
+#: baselines): each reads the view ``counted_cases``, never the table ``cases``, so a report linked to an earlier
+#: report of the same case is counted once everywhere.
+COUNTING_MODULES = ("bench", "conditions", "inventory", "references", "rollups", "routes", "series")
+#: Builders of those modules that read every case on purpose, and why.
+READ_EVERY_CASE = {
+    "routes.shared_cases": "both reports of a case two sources share",
+    "rollups.touched_months_sql": "the months of the cases an import replaces, counted or not",
+}
+_CASES_TABLE = re.compile(r"\b(?:FROM|JOIN)\s+cases\b")
+
+
+def counting_builders() -> list[tuple[str, Callable]]:
+    return [
+        (name, builder)
+        for name, builder in builders()
+        if name.split(".")[0] in COUNTING_MODULES and name not in READ_EVERY_CASE
+    ]
+
+
+@pytest.mark.parametrize(("name", "builder"), counting_builders(), ids=[n for n, _ in counting_builders()])
+def test_every_counting_builder_reads_the_counted_cases(name, builder):
+    for sql in texts(CALLS[name.split(".")[1]](builder)):
+        assert not _CASES_TABLE.search(sql), f"{name} reads the table cases: use the view counted_cases"
+
+
+def test_the_counted_check_finds_a_read_of_the_cases_table():
+    assert _CASES_TABLE.search("SELECT count(*) FROM cases c WHERE TRUE")
+    assert _CASES_TABLE.search("SELECT 1 FROM x JOIN cases USING (case_uid)")
+    assert not _CASES_TABLE.search("SELECT count(*) FROM counted_cases c, cases_total t")
