@@ -715,7 +715,7 @@ def become(command: list[str], env: dict[str, str], cwd: Path) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     # Local: the benchmarks (and their pandas baselines and browser driver) load only for `turquesa bench`.
-    from turquesa_geo.bench.runner import bench_all, bench_import, bench_routes, report_table
+    from turquesa_geo.bench.runner import bench_all, bench_import, bench_overlaps, bench_routes, report_table
 
     if args.bench == "all":
         report = bench_all(
@@ -740,6 +740,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 *notes,
             ]
         )
+    elif args.bench == "overlaps":
+        report = bench_overlaps(args.rows, args.incoming, seed=args.seed, repeats=args.repeats)
+        text = "\n".join(f"{k}: {v}" for k, v in report.items())
     else:
         report = (bench_import if args.bench == "import" else bench_routes)(args.rows, seed=args.seed)
         text = "\n".join(f"{k}: {v}" for k, v in report.items())
@@ -975,6 +978,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (
         ("import", "validated import speed versus a plain DuckDB load"),
         ("routes", "route reconstruction and aggregation versus the naive per-case way"),
+        ("overlaps", "import into a large store with the probable-duplicate check versus without it"),
         ("all", "every figure of the performance targets, each beside a pandas baseline (docs/benchmarks.md)"),
     ):
         b = bench.add_parser(name, help=text)
@@ -983,6 +987,9 @@ def build_parser() -> argparse.ArgumentParser:
         b.add_argument("--json", help="also write the report to this JSON file")
         _add_common(b)
         b.set_defaults(func=cmd_bench)
+        if name == "overlaps":
+            b.add_argument("--incoming", type=_positive, default=100_000, help="rows of the file imported")
+            b.add_argument("--repeats", type=_positive, default=3, help="imports timed each way (median)")
     b.add_argument("--changes", type=_positive, default=30, help="filter changes timed per page (default 30)")
     b.add_argument(
         "--browser-changes",
