@@ -46,16 +46,20 @@ def overlaps():
 
 def test_the_pairs_statement_blocks_on_equal_keys_and_binds_every_value():
     text, params = sql.overlap_pairs_sql(1, 5.0, 0.25, 0.05)
-    assert text.startswith("CREATE OR REPLACE TEMP TABLE overlap_pairs AS WITH moved AS (SELECT case_uid, ")
+    assert text.startswith(
+        "CREATE OR REPLACE TEMP TABLE overlap_pairs AS WITH moved AS MATERIALIZED (SELECT case_uid, "
+    )
     assert "CROSS JOIN (SELECT CAST(unnest(range(-$days, $days + 1)) AS INTEGER) AS shift) d)" in text
     assert (
         "FROM shifted n JOIN stored s ON s.detection_country = n.detection_country AND s.crime_type = n.crime_type "
-        "AND s.case_date = n.day AND s.persons = n.persons WHERE s.import_id < n.import_id)" in text
+        "AND s.case_date = n.day AND s.persons = n.persons WHERE s.import_id < n.import_id "
+        "AND (n.lat IS NULL OR s.lat IS NULL OR abs(s.lat - n.lat) <= $lat_degrees))" in text
     )
     assert "CASE WHEN c.location_precision IN ($coarse_1, $coarse_2, $coarse_3) THEN NULL ELSE c.lat END AS lat" in text
     assert params == {
         "days": 1,
         "km": 5.0,
+        "lat_degrees": 5.0 / 110.0,
         "day_weight": 0.25,
         "km_weight": 0.05,
         "role_1": "victim",

@@ -143,19 +143,27 @@ def overlap_pairs_sql(days: int, km: float, day_weight: float, km_weight: float)
     have a precise point, points at most ``km`` apart. The stored case is counted, came from
     an earlier import, and is not already linked to the new one either way. Blocking: the
     new cases are repeated once per day of the window and joined on (country, crime type,
-    day, persons) equality, so the cost follows the cases on the same days, not the store.
+    day, persons) equality, so the cost follows the cases on the same days, not the store; points
+    far apart in latitude are dropped in the join, before any distance is computed.
     ``score`` is 1 less ``day_weight`` per day and ``km_weight`` per km apart.
 
     Columns: case_uid, new_import, linked_to, stored_import, same_source, days_apart,
     km_apart, persons, score.
     """
-    p = Params(days=int(days), km=float(km), day_weight=float(day_weight), km_weight=float(km_weight))
+    p = Params(
+        days=int(days),
+        km=float(km),
+        # A degree of latitude is 110.6 to 111.7 km: points further apart in latitude alone are out, cheaply.
+        lat_degrees=float(km) / 110.0,
+        day_weight=float(day_weight),
+        km_weight=float(km_weight),
+    )
     moved = (
         "SELECT case_uid, sum(persons) AS persons FROM case_persons "
         f"WHERE {p.is_in('role', 'role', DEFAULT_PERSON_ROLES)} GROUP BY case_uid"
     )
     sql = (
-        f"CREATE OR REPLACE TEMP TABLE overlap_pairs AS WITH moved AS ({moved}), "
+        f"CREATE OR REPLACE TEMP TABLE overlap_pairs AS WITH moved AS MATERIALIZED ({moved}), "
         f"n AS (SELECT {_sides(p, 'c')} FROM cases c LEFT JOIN moved m ON m.case_uid = c.case_uid "
         "WHERE c.case_uid IN (SELECT case_uid FROM overlap_new) AND c.detection_country IS NOT NULL), "
         "shifted AS (SELECT n.*, n.case_date + d.shift AS day FROM n "
@@ -166,7 +174,8 @@ def overlap_pairs_sql(days: int, km: float, day_weight: float, km_weight: float)
         "s.import_id AS stored_import, n.source = s.source AS same_source, "
         f"CAST(abs(n.case_date - s.case_date) AS INTEGER) AS days_apart, {_km(p)} AS km_apart, n.persons "
         "FROM shifted n JOIN stored s ON s.detection_country = n.detection_country AND s.crime_type = n.crime_type "
-        "AND s.case_date = n.day AND s.persons = n.persons WHERE s.import_id < n.import_id), "
+        "AND s.case_date = n.day AND s.persons = n.persons WHERE s.import_id < n.import_id "
+        "AND (n.lat IS NULL OR s.lat IS NULL OR abs(s.lat - n.lat) <= $lat_degrees)), "
         "known AS (SELECT least(case_uid, linked_to) AS a, greatest(case_uid, linked_to) AS b FROM case_links) "
         "SELECT p.*, 1 - $day_weight * p.days_apart - $km_weight * coalesce(p.km_apart, 0) AS score FROM pairs p "
         "LEFT JOIN known k ON k.a = least(p.case_uid, p.linked_to) AND k.b = greatest(p.case_uid, p.linked_to) "
