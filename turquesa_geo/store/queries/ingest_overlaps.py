@@ -127,11 +127,12 @@ def _sides(p: Params, alias: str) -> str:
 
 
 def _km(p: Params) -> str:
-    """Great-circle distance in km between the points of ``n`` and ``s`` (NULL unless both have one)."""
+    """Great-circle distance in km between the points (n_lat, n_lon) and (s_lat, s_lon) of a pair ``r``
+    (NULL unless both have one)."""
     radius = p.bind("earth_km", EARTH_RADIUS_KM)
     return (
-        f"2 * {radius} * asin(sqrt(pow(sin(radians(s.lat - n.lat) / 2), 2) "
-        f"+ cos(radians(n.lat)) * cos(radians(s.lat)) * pow(sin(radians(s.lon - n.lon) / 2), 2)))"
+        f"2 * {radius} * asin(sqrt(pow(sin(radians(r.s_lat - r.n_lat) / 2), 2) "
+        f"+ cos(radians(r.n_lat)) * cos(radians(r.s_lat)) * pow(sin(radians(r.s_lon - r.n_lon) / 2), 2)))"
     )
 
 
@@ -144,7 +145,8 @@ def overlap_pairs_sql(days: int, km: float, day_weight: float, km_weight: float)
     an earlier import, and is not already linked to the new one either way. Blocking: the
     new cases are repeated once per day of the window and joined on (country, crime type,
     day, persons) equality, so the cost follows the cases on the same days, not the store; points
-    far apart in latitude are dropped in the join, before any distance is computed.
+    far apart in latitude are dropped in the join, and distances are computed on what is left
+    (materialized first: otherwise the distance becomes a join condition, computed on every pair).
     ``score`` is 1 less ``day_weight`` per day and ``km_weight`` per km apart.
 
     Columns: case_uid, new_import, linked_to, stored_import, same_source, days_apart,
@@ -170,12 +172,15 @@ def overlap_pairs_sql(days: int, km: float, day_weight: float, km_weight: float)
         "CROSS JOIN (SELECT CAST(unnest(range(-$days, $days + 1)) AS INTEGER) AS shift) d), "
         f"stored AS (SELECT {_sides(p, 'c')} FROM cases c LEFT JOIN moved m ON m.case_uid = c.case_uid "
         "WHERE c.counted AND c.detection_country IS NOT NULL), "
-        "pairs AS (SELECT n.case_uid, n.import_id AS new_import, s.case_uid AS linked_to, "
+        "joined AS MATERIALIZED (SELECT n.case_uid, n.import_id AS new_import, s.case_uid AS linked_to, "
         "s.import_id AS stored_import, n.source = s.source AS same_source, "
-        f"CAST(abs(n.case_date - s.case_date) AS INTEGER) AS days_apart, {_km(p)} AS km_apart, n.persons "
+        "CAST(abs(n.case_date - s.case_date) AS INTEGER) AS days_apart, n.lat AS n_lat, n.lon AS n_lon, "
+        "s.lat AS s_lat, s.lon AS s_lon, n.persons "
         "FROM shifted n JOIN stored s ON s.detection_country = n.detection_country AND s.crime_type = n.crime_type "
         "AND s.case_date = n.day AND s.persons = n.persons WHERE s.import_id < n.import_id "
         "AND (n.lat IS NULL OR s.lat IS NULL OR abs(s.lat - n.lat) <= $lat_degrees)), "
+        "pairs AS (SELECT r.case_uid, r.new_import, r.linked_to, r.stored_import, r.same_source, r.days_apart, "
+        f"{_km(p)} AS km_apart, r.persons FROM joined r), "
         "known AS (SELECT least(case_uid, linked_to) AS a, greatest(case_uid, linked_to) AS b FROM case_links) "
         "SELECT p.*, 1 - $day_weight * p.days_apart - $km_weight * coalesce(p.km_apart, 0) AS score FROM pairs p "
         "LEFT JOIN known k ON k.a = least(p.case_uid, p.linked_to) AND k.b = greatest(p.case_uid, p.linked_to) "
