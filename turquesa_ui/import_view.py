@@ -124,7 +124,8 @@ def show_result(result: dict) -> None:
         st.info(md(note_text(note, lang)))
     if result.get("probable_duplicates"):
         st.info(
-            md(duplicates_line(result["probable_duplicates"], result["rows_accepted"], result["duplicates_of"], lang))
+            # Our own words and numbers: nothing from the file to escape.
+            duplicates_line(result["probable_duplicates"], result["rows_accepted"], result["duplicates_of"], lang)
             + " — "
             + _("see them with: {command}").format(command=f"`turquesa duplicates list --import {result['import_id']}`")
         )
