@@ -876,8 +876,9 @@ def bench_overlaps(rows: int = 1_000_000, incoming: int = 100_000, seed: int = 7
 
     The file holds new demo cases and, for 10 % of its rows, cases of the store again under
     other ids. Each way runs ``repeats`` times, alternately, on a fresh copy of the same store;
-    the medians are compared. Returns both timings, ``ratio`` (with / without: the price of
-    the check) against :data:`OVERLAPS_TARGET_RATIO`, and what the check found.
+    the medians are compared (and the fastest runs: ``ratio_of_fastest``). Returns both timings,
+    ``ratio`` (with / without: the price of the check) against :data:`OVERLAPS_TARGET_RATIO`, and
+    what the check found.
     """
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -905,6 +906,8 @@ def bench_overlaps(rows: int = 1_000_000, incoming: int = 100_000, seed: int = 7
         "median_without_s": round(without, 3),
         "median_with_s": round(with_check, 3),
         "ratio": round(with_check / without, 3),
+        # On a shared machine the fastest run of each way is the one least slowed by others.
+        "ratio_of_fastest": round(min(times["default"]) / min(times["off"]), 3),
         "target_ratio": OVERLAPS_TARGET_RATIO,
         "meets_target": with_check / without <= OVERLAPS_TARGET_RATIO,
         "probable_duplicates": found.probable_duplicates,
