@@ -47,6 +47,7 @@ from turquesa_geo.store.queries.ingest_overlaps import (
     changed_count_sql,
     checked_count_sql,
     counted_changes_sql,
+    fill_persons_moved_sql,
     insert_link_sql,
     insert_links_from_sql,
     insert_matches_sql,
@@ -55,6 +56,7 @@ from turquesa_geo.store.queries.ingest_overlaps import (
     link_roots_sql,
     match_round_sql,
     matches_by_import_sql,
+    matches_count_sql,
     matches_sql,
     months_into_sql,
     new_cases_of_import_sql,
@@ -196,7 +198,8 @@ def duplicates_line(duplicates: int, rows: int, by_import: dict[int, int], lang:
 def find_overlaps(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
     """The probable duplicates of an import's cases that have no link yet, one row per new case.
 
-    Writes nothing but temporary tables. Columns (:data:`OVERLAP_COLUMNS`): case_uid (the
+    Writes no link: only temporary tables, and the persons count of cases that lack it
+    (``cases.persons_moved``, derived from their persons). Columns (:data:`OVERLAP_COLUMNS`): case_uid (the
     new case), linked_to (the stored case), stored_import, same_source, days_apart,
     km_apart (None unless both points are precise), persons, score and why (in English).
     """
@@ -226,6 +229,7 @@ def overlap_reason(days: int, km: float | None, persons: int, lang: str = "en") 
 
 def _match(con: duckdb.DuckDBPyConnection) -> None:
     """Pairs of ``overlap_new`` and stored cases by the rule, then matched one to one into ``overlap_matches``."""
+    con.execute(*fill_persons_moved_sql())
     con.execute(*overlap_pairs_sql(MAX_DAYS_APART, MAX_KM_APART, DAY_WEIGHT, KM_WEIGHT))
     for statement in rank_pairs_sql():
         con.execute(*statement)
@@ -302,14 +306,14 @@ def _link(con: duckdb.DuckDBPyConnection, import_id: int | None, policy: str, mo
     same, other = _LINKS[policy]
     con.execute(*insert_matches_sql(RULE_METHOD, same, other, import_id, None))
     sync_counted(con, months)
-    frame = con.execute(*matches_sql()).df()
-    linked = int((frame["same_source"] & same).sum() + (~frame["same_source"] & other).sum()) if len(frame) else 0
+    matched, of_same_source = con.execute(*matches_count_sql()).fetchall()[0]
+    linked = same * of_same_source + other * (matched - of_same_source)
     checked = con.execute(*checked_count_sql()).fetchall()[0][0]
     return OverlapReport(
         checked=int(checked),
-        duplicates=len(frame),
-        linked=linked,
-        kept=len(frame) - linked,
+        duplicates=int(matched),
+        linked=int(linked),
+        kept=int(matched - linked),
         by_import={int(i): int(n) for i, n in con.execute(*matches_by_import_sql()).fetchall()},
     )
 

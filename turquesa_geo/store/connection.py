@@ -295,12 +295,16 @@ MIGRATIONS = (
 # counted_cases, which leaves it out; the rollups are rebuilt from it. ``counted`` is derived from case_links after every
 # write (turquesa_geo.ingest.overlaps.sync_counted): case_links is the truth, and a case
 # re-inserted under its uid by an import (a changed row) gets its state back from it.
+# ``persons_moved`` (victims plus smuggled migrants) is what the overlap check compares: kept
+# on the case so that the check sums persons once per new case, not once per stored case;
+# NULL until the next check fills it (a case an importer writes or rewrites gets NULL).
 MIGRATIONS = (
     *MIGRATIONS,
     (
         7,
         (
             "ALTER TABLE cases ADD COLUMN counted BOOLEAN DEFAULT TRUE",
+            "ALTER TABLE cases ADD COLUMN persons_moved INTEGER",
             "CREATE VIEW counted_cases AS SELECT * FROM cases WHERE counted",
             REFRESH_ROLLUPS,
         ),

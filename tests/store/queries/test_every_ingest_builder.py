@@ -80,6 +80,7 @@ def every_query() -> list[tuple[str, tuple[str, dict]]]:
         ("overlap_new_of_write", ingest_overlaps.new_cases_of_write_sql()),
         ("overlap_new_of_import", ingest_overlaps.new_cases_of_import_sql(3)),
         ("overlap_new_unsettled", ingest_overlaps.unsettled_cases_sql()),
+        ("fill_persons_moved", ingest_overlaps.fill_persons_moved_sql()),
         ("overlap_pairs", ingest_overlaps.overlap_pairs_sql(1, 5.0, 0.25, 0.05)),
         *(("overlap_ranked", q) for q in ingest_overlaps.rank_pairs_sql()),
         ("match_round", ingest_overlaps.match_round_sql()),

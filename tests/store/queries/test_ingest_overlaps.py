@@ -46,9 +46,8 @@ def overlaps():
 
 def test_the_pairs_statement_blocks_on_equal_keys_and_binds_every_value():
     text, params = sql.overlap_pairs_sql(1, 5.0, 0.25, 0.05)
-    assert text.startswith(
-        "CREATE OR REPLACE TEMP TABLE overlap_pairs AS WITH moved AS MATERIALIZED (SELECT case_uid, "
-    )
+    assert text.startswith("CREATE OR REPLACE TEMP TABLE overlap_pairs AS WITH n AS (SELECT c.case_uid, c.import_id, ")
+    assert "c.persons_moved AS persons FROM cases c WHERE c.case_uid IN (SELECT case_uid FROM overlap_new)" in text
     assert "CROSS JOIN (SELECT CAST(unnest(range(-$days, $days + 1)) AS INTEGER) AS shift) d)" in text
     assert (
         "FROM shifted n JOIN stored s ON s.detection_country = n.detection_country AND s.crime_type = n.crime_type "
@@ -62,8 +61,6 @@ def test_the_pairs_statement_blocks_on_equal_keys_and_binds_every_value():
         "lat_degrees": 5.0 / 110.0,
         "day_weight": 0.25,
         "km_weight": 0.05,
-        "role_1": "victim",
-        "role_2": "migrant",
         "coarse_1": "approximate",
         "coarse_2": "whole_degree",
         "coarse_3": "country",
@@ -71,7 +68,22 @@ def test_the_pairs_statement_blocks_on_equal_keys_and_binds_every_value():
     }
 
 
+def test_the_persons_moved_are_summed_once_for_the_cases_that_lack_them(overlaps):
+    overlaps.execute("UPDATE cases SET persons_moved = 99 WHERE case_uid = 7")  # known already: left alone
+    overlaps.execute(*sql.fill_persons_moved_sql())
+    moved = overlaps.execute("SELECT case_uid, persons_moved FROM cases ORDER BY case_uid").fetchall()
+    # Victims and migrants only (case 1's two suspects are not moved persons); case 2's 10 men and 2 women.
+    assert moved == [(1, 12), (2, 12), (3, 12), (4, 12), (5, 12), (6, 13), (7, 99), (8, 12)]
+    overlaps.execute(
+        "INSERT INTO cases (case_uid, source, incident_id, crime_type, case_date, import_id, row_hash) "
+        "VALUES (9, 'PNC', 'A9', 'smuggling', DATE '2024-01-01', 1, 'h')"
+    )
+    overlaps.execute(*sql.fill_persons_moved_sql())
+    assert overlaps.execute("SELECT persons_moved FROM cases WHERE case_uid = 9").fetchall() == [(0,)]
+
+
 def test_the_rule_pairs_only_what_it_should(overlaps):
+    overlaps.execute(*sql.fill_persons_moved_sql())
     overlaps.execute(*sql.new_cases_of_import_sql(2))
     assert overlaps.execute("SELECT case_uid FROM overlap_new ORDER BY 1").fetchall() == [(2,), (3,), (5,), (6,)]
     overlaps.execute(*sql.overlap_pairs_sql(1, 5.0, 0.25, 0.05))
@@ -85,6 +97,7 @@ def test_the_rule_pairs_only_what_it_should(overlaps):
 
 
 def test_the_whole_store_check_orders_pairs_by_import(overlaps):
+    overlaps.execute(*sql.fill_persons_moved_sql())
     overlaps.execute(*sql.unsettled_cases_sql())
     overlaps.execute(*sql.overlap_pairs_sql(1, 5.0, 0.25, 0.05))
     pairs = overlaps.execute("SELECT case_uid, linked_to FROM overlap_pairs ORDER BY ALL").fetchall()

@@ -31,6 +31,7 @@ __all__ = [
     "changed_count_sql",
     "checked_count_sql",
     "counted_changes_sql",
+    "fill_persons_moved_sql",
     "insert_link_sql",
     "insert_links_from_sql",
     "insert_matches_sql",
@@ -39,6 +40,7 @@ __all__ = [
     "link_roots_sql",
     "match_round_sql",
     "matches_by_import_sql",
+    "matches_count_sql",
     "matches_sql",
     "months_into_sql",
     "new_cases_of_import_sql",
@@ -122,7 +124,25 @@ def _sides(p: Params, alias: str) -> str:
     """The columns of one side of a pair: what the rule compares, the persons moved (victims and migrants) included."""
     return (
         f"{alias}.case_uid, {alias}.import_id, {alias}.source, {alias}.crime_type, {alias}.detection_country, "
-        f"{alias}.case_date, {_point(p, alias, 'lat')}, {_point(p, alias, 'lon')}, coalesce(m.persons, 0) AS persons"
+        f"{alias}.case_date, {_point(p, alias, 'lat')}, {_point(p, alias, 'lon')}, {alias}.persons_moved AS persons"
+    )
+
+
+def fill_persons_moved_sql() -> Query:
+    """Statement setting ``cases.persons_moved`` (victims plus smuggled migrants; 0 when none is reported) of
+    the cases that lack it: the ones written since the last check (a case an importer writes or rewrites
+    gets NULL). Run before the pairs are sought: one sum per new case, not one per stored case.
+
+    >>> fill_persons_moved_sql()[1]
+    {'role_1': 'victim', 'role_2': 'migrant'}
+    """
+    p = Params()
+    roles = p.is_in("q.role", "role", DEFAULT_PERSON_ROLES)
+    return (
+        "UPDATE cases SET persons_moved = m.persons FROM (SELECT c.case_uid, CAST(coalesce(sum(q.persons), 0) "
+        f"AS INTEGER) AS persons FROM cases c LEFT JOIN case_persons q ON q.case_uid = c.case_uid AND {roles} "
+        "WHERE c.persons_moved IS NULL GROUP BY c.case_uid) m WHERE cases.case_uid = m.case_uid",
+        dict(p),
     )
 
 
@@ -140,7 +160,8 @@ def overlap_pairs_sql(days: int, km: float, day_weight: float, km_weight: float)
     """Statement of ``overlap_pairs``: each case of ``overlap_new`` with every stored case that passes the rule.
 
     The rule: same crime type and detection country, dates at most ``days`` apart, the same
-    number of persons moved (victims and migrants, 0 when none is reported) and, when both
+    number of persons moved (``cases.persons_moved``: victims and migrants, 0 when none is
+    reported; filled first by :func:`fill_persons_moved_sql`) and, when both
     have a precise point, points at most ``km`` apart. The stored case is counted, came from
     an earlier import, and is not already linked to the new one either way. Blocking: the
     new cases are repeated once per day of the window and joined on (country, crime type,
@@ -160,18 +181,12 @@ def overlap_pairs_sql(days: int, km: float, day_weight: float, km_weight: float)
         day_weight=float(day_weight),
         km_weight=float(km_weight),
     )
-    moved = (
-        "SELECT case_uid, sum(persons) AS persons FROM case_persons "
-        f"WHERE {p.is_in('role', 'role', DEFAULT_PERSON_ROLES)} GROUP BY case_uid"
-    )
     sql = (
-        f"CREATE OR REPLACE TEMP TABLE overlap_pairs AS WITH moved AS MATERIALIZED ({moved}), "
-        f"n AS (SELECT {_sides(p, 'c')} FROM cases c LEFT JOIN moved m ON m.case_uid = c.case_uid "
+        f"CREATE OR REPLACE TEMP TABLE overlap_pairs AS WITH n AS (SELECT {_sides(p, 'c')} FROM cases c "
         "WHERE c.case_uid IN (SELECT case_uid FROM overlap_new) AND c.detection_country IS NOT NULL), "
         "shifted AS (SELECT n.*, n.case_date + d.shift AS day FROM n "
         "CROSS JOIN (SELECT CAST(unnest(range(-$days, $days + 1)) AS INTEGER) AS shift) d), "
-        f"stored AS (SELECT {_sides(p, 'c')} FROM cases c LEFT JOIN moved m ON m.case_uid = c.case_uid "
-        "WHERE c.counted AND c.detection_country IS NOT NULL), "
+        f"stored AS (SELECT {_sides(p, 'c')} FROM cases c WHERE c.counted AND c.detection_country IS NOT NULL), "
         "joined AS MATERIALIZED (SELECT n.case_uid, n.import_id AS new_import, s.case_uid AS linked_to, "
         "s.import_id AS stored_import, n.source = s.source AS same_source, "
         "CAST(abs(n.case_date - s.case_date) AS INTEGER) AS days_apart, n.lat AS n_lat, n.lon AS n_lon, "
@@ -247,6 +262,15 @@ def matches_sql() -> Query:
         "FROM overlap_matches ORDER BY case_uid",
         {},
     )
+
+
+def matches_count_sql() -> Query:
+    """Query of (matched pairs, of which of the same source).
+
+    >>> matches_count_sql()[0]
+    'SELECT count(*), count(*) FILTER (WHERE same_source) FROM overlap_matches'
+    """
+    return "SELECT count(*), count(*) FILTER (WHERE same_source) FROM overlap_matches", {}
 
 
 def checked_count_sql() -> Query:
