@@ -880,6 +880,7 @@ def bench_overlaps(rows: int = 1_000_000, incoming: int = 100_000, seed: int = 7
     ``ratio`` (with / without: the price of the check) against :data:`OVERLAPS_TARGET_RATIO`, and
     what the check found.
     """
+    machine, code = machine_info(), code_version()  # before the run: its load average, the code it measures
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         base, store, source = folder / "base.parquet", folder / "store.duckdb", folder / "incoming.parquet"
@@ -914,6 +915,8 @@ def bench_overlaps(rows: int = 1_000_000, incoming: int = 100_000, seed: int = 7
         "probable_duplicates": found.probable_duplicates,
         "duplicates_of": found.duplicates_of,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "machine": machine,
+        "code": code,
     }
 
 
