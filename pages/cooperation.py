@@ -7,6 +7,7 @@ from turquesa_geo.cooperation import (
     corridor_matrix,
     quarter_label,
     reporters_by_place,
+    shared_cases_table,
     shared_corridors,
 )
 from turquesa_geo.corridors import corridor_name
@@ -14,7 +15,7 @@ from turquesa_geo.countries import country_name
 from turquesa_geo.i18n import format_date, gettext, regroup
 from turquesa_geo.privacy import SMALL_CELL_K, TOTAL_LABEL, format_guarded_total
 from turquesa_geo.vocab import codes, label
-from turquesa_ui.data import contacts, contacts_file, cooperation_reporters
+from turquesa_ui.data import contacts, contacts_file, cooperation_reporters, cooperation_shared_cases
 from turquesa_ui.filters import analysis_filters, period_caption
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import current_lang, tr
@@ -94,6 +95,27 @@ else:
         placeholder="–",
         width="stretch",
     )
+
+st.subheader(_("Shared cases"))
+st.caption(
+    _(
+        "How to read: incidents that two sources both reported (or one source in two files), found when the "
+        "later file was imported: same date within a day, same detection country and crime type, same number "
+        "of persons. Linked: counted once; kept both: counted by each source. Counts under {k} read <{k}, and a "
+        "cell marked · is hidden too."
+    ).format(k=SMALL_CELL_K)
+)
+shared_table = shared_cases_table(cooperation_shared_cases(filters))
+if shared_table is None:
+    st.info(_("No case reported twice in this period."))
+else:
+    shown = shared_table.display()
+    if lang != "en":
+        shown = shown.map(lambda v: regroup(v, lang) if isinstance(v, str) else v)
+    total = gettext(lang, TOTAL_LABEL)
+    shown.index = [total if a == TOTAL_LABEL else f"{a} / {b}" for a, b in shown.index]
+    shown.columns = [{"linked": _("Linked: counted once"), "kept": _("Kept both")}.get(c, total) for c in shown.columns]
+    st.dataframe(shown, width="stretch", placeholder="–")
 
 st.subheader(_("Corridors by reporting country"))
 st.caption(

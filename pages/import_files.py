@@ -5,7 +5,15 @@ import streamlit as st
 from turquesa_geo.cli import IMPORT_PROFILES
 from turquesa_geo.i18n import pgettext
 from turquesa_geo.ingest.readers import SUPPORTED_SUFFIXES
-from turquesa_ui.import_view import PROFILE_HELP, run_imports, show_open_quarantine, show_result, show_term_map
+from turquesa_ui.import_view import (
+    DUPLICATE_CHOICES,
+    DUPLICATE_HELP,
+    PROFILE_HELP,
+    run_imports,
+    show_open_quarantine,
+    show_result,
+    show_term_map,
+)
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import LAST_IMPORTS, run_inside_app
 
@@ -37,10 +45,16 @@ with st.form("import_form"):
     date_format = c3.text_input(
         _("Date format, if the file's dates are ambiguous"), key="import_date_format", placeholder="%d/%m/%Y"
     )
+    duplicates = st.radio(
+        _("Cases probably already stored (same date within a day, place, crime type and persons)"),
+        DUPLICATE_CHOICES,
+        key="import_duplicates",
+        format_func=lambda p: _(DUPLICATE_HELP[p]),
+    )
     submitted = st.form_submit_button(pgettext(lang, "button", "Import"), type="primary")
 
 if submitted and files:
-    st.session_state[LAST_IMPORTS] = run_imports(files, profile, source or None, date_format or None)
+    st.session_state[LAST_IMPORTS] = run_imports(files, profile, source or None, date_format or None, duplicates)
     st.cache_data.clear()
 
 for result in st.session_state[LAST_IMPORTS]:

@@ -454,3 +454,27 @@ def test_the_import_report_shows_flags_unmapped_terms_merges_and_duplicates(app_
     ]
     assert "Probable duplicates: 12 rows match cases already stored" in at.info[0].value
     assert any("reconciled." in c.value for c in at.caption)
+
+
+def test_the_import_page_offers_the_duplicates_policy_and_reports_what_the_check_found(app_store):
+    again = GOOD_ROWS[1].replace(",3,2,", ",3,0,").replace("A2,", "B2,")  # the store's A2 under another id
+    (result,) = run_imports([_Upload("again.csv", csv_text(again).encode())], "flat", None, None, "keep")
+    assert (result["probable_duplicates"], result["duplicates_of"]) == (1, {1: 1})
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/import_files.py").run()
+    assert not at.exception
+    choice = at.radio(key="import_duplicates")
+    assert (choice.value, choice.options) == (
+        "default",
+        [
+            "link probable duplicates from the same source; keep both when the sources differ",
+            "link every probable duplicate: counted once",
+            "keep both reports of every probable duplicate: counted twice, shown as shared",
+        ],
+    )
+    at.session_state[LAST_IMPORTS] = [result]
+    at.run()
+    assert [i.value for i in at.info if "probable duplicates" in i.value] == [
+        "probable duplicates: 1 of 1 rows match cases already stored from import 1 — see them with: "
+        f"`turquesa duplicates list --import {result['import_id']}`"
+    ]

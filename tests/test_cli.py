@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import GOOD_ROWS, csv_text
 from terms_store import fill as fill_terms_store
 
@@ -116,7 +117,7 @@ def test_status_protects_cells_beside_another_breakdown_of_the_total(tmp_path, w
 
 
 def test_help_works_for_every_command():
-    for command in ("import", "demo", "status", "quarantine", "terms", "serve", "bench"):
+    for command in ("import", "demo", "status", "quarantine", "terms", "duplicates", "serve", "bench"):
         done = subprocess.run(
             [sys.executable, "-m", "turquesa_geo.cli", command, "--help"], capture_output=True, text=True
         )
@@ -441,3 +442,76 @@ def test_the_import_report_speaks_the_language_asked_for():
         "    marcadas por rounded_coordinates: 1 (lat y lon son grados enteros (unos 100 km): se dibuja en el país, "
         "no en el punto)",
     ]
+
+
+# --- probable duplicates ----------------------------------------------------------------------
+
+#: The police's next vintage: A1 and A2 again under a new id scheme (A1 a day later).
+NEXT_VINTAGE = (
+    GOOD_ROWS[0].replace("A1,", "PNC-24-1,", 1).replace("2024-03-05", "2024-03-06"),
+    GOOD_ROWS[1].replace("A2,", "PNC-24-2,", 1),
+)
+
+
+def test_import_reports_probable_duplicates_and_the_choice_of_policy(tmp_path, write, capsys):
+    db = str(tmp_path / "s.duckdb")
+    assert main(["import", str(write("v1.csv", csv_text(*GOOD_ROWS))), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["import", str(write("v2.csv", csv_text(*NEXT_VINTAGE))), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "  probable duplicates: 2 of 2 rows match cases already stored from import 1\n" in out
+    assert "  see them with: turquesa duplicates list --import 2\n" in out
+    other = csv_text(GOOD_ROWS[1].replace("A2,PNC,", "O1,OIM,", 1))
+    assert main(["import", str(write("oim.csv", other)), "--db", db, "--duplicates", "link", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)["imports"][0]
+    assert (report["probable_duplicates"], report["duplicates_of"]) == (1, {"1": 1})
+    with pytest.raises(SystemExit):
+        main(["import", str(write("x.csv", other)), "--db", db, "--duplicates", "merge"])
+    assert "invalid choice: 'merge'" in capsys.readouterr().err
+
+
+def counted(db: str) -> int:
+    con = connect(db, read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM counted_cases").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_duplicates_list_detect_link_and_unlink(tmp_path, write, capsys):
+    db = str(tmp_path / "s.duckdb")
+    main(["import", str(write("v1.csv", csv_text(*GOOD_ROWS))), "--db", db])
+    main(["import", str(write("v2.csv", csv_text(*NEXT_VINTAGE))), "--db", db, "--duplicates", "off"])
+    capsys.readouterr()
+    assert main(["duplicates", "list", "--db", db]) == 0
+    assert capsys.readouterr().out == "(no probable duplicate)\n"
+    assert main(["duplicates", "detect", "--db", db]) == 0
+    assert capsys.readouterr().out == ("5 cases checked: 2 probable duplicates, 2 linked (counted once), 0 kept both\n")
+    assert main(["duplicates", "list", "--db", db, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "case_uid,source,incident_id,case_date,linked_to,linked_source,linked_incident_id,linked_date,status,"
+        "method,score"
+    )
+    assert [line.split(",")[2:4] + line.split(",")[6:9] for line in lines[1:]] == [
+        ["PNC-24-1", "2024-03-06", "A1", "2024-03-05", "linked"],
+        ["PNC-24-2", "2024-03-31", "A2", "2024-03-31", "linked"],
+    ]
+    assert main(["duplicates", "list", "--db", db, "--format", "json", "--status", "kept"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"links": []}
+    con = connect(db, read_only=True)
+    uid = dict(con.execute("SELECT incident_id, case_uid FROM cases").fetchall())
+    con.close()
+    a2, b2 = uid["A2"], uid["PNC-24-2"]
+    assert main(["duplicates", "unlink", str(a2), str(b2), "--db", db]) == 0
+    assert capsys.readouterr().out == f"cases {a2} and {b2} unlinked: both reports kept, counted apart\n"
+    assert counted(db) == 4
+    assert main(["duplicates", "link", str(a2), str(b2), "--db", db]) == 0
+    assert capsys.readouterr().out == f"case {b2} linked to case {a2}: counted once\n"
+    assert counted(db) == 3
+    assert main(["duplicates", "link", str(b2), str(uid["A1"]), "--db", db]) == 1
+    assert capsys.readouterr().err == (
+        f"turquesa: error: case {b2} is already linked to case {a2}; unlink them first\n"
+    )
+    assert main(["--lang", "es", "duplicates", "unlink", str(uid["A1"]), str(a2), "--db", db]) == 1
+    assert capsys.readouterr().err == (f"turquesa: error: los casos {uid['A1']} y {a2} no están vinculados\n")

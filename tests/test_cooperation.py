@@ -186,3 +186,27 @@ def test_reporters_without_a_stated_country_or_network_are_named_not_stated(tmp_
     places = reporters_by_place(reporters_by_corridor(con, FILTERS)).set_index(["kind", "place"])
     con.close()
     assert places.loc[("leg", "VEN>COL"), "reporters"] == (("", ""),)
+
+
+def test_cooperation_page_shows_the_cases_two_sources_both_reported(tmp_path, app_on):
+    header = "incident_id,source,date,crime_type,origin,destination,detection_country,victims_f_adult"
+    police = [f"P{i},Policía Nacional del Perú,2024-02-{i + 1:02d},trafficking,VEN,PER,PER,{i + 1}" for i in range(6)]
+    oim = [line.replace("Policía Nacional del Perú", "OIM").replace("P", "O", 1) for line in police]
+    db = tmp_path / "shared.duckdb"
+    con = connect(db)
+    for name, rows in (("police.csv", police), ("oim.csv", oim)):
+        (tmp_path / name).write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+        import_file(con, tmp_path / name, today=TODAY)
+    con.close()
+    app_on(db)
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["from"] = "2024-01-01"
+    at.query_params["to"] = "2024-06-30"
+    at.run()
+    at.switch_page("pages/cooperation.py").run()
+    assert not at.exception
+    shared = next(d.value for d in at.dataframe if "Kept both" in d.value.columns)
+    assert shared.to_dict("index") == {
+        "OIM / Policía Nacional del Perú": {"Kept both": "6", "Total": "6"},
+        "Total": {"Kept both": "6", "Total": "6"},
+    }

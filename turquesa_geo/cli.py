@@ -1,4 +1,4 @@
-"""The ``turquesa`` command line: demo, import, status, quarantine, terms, serve, bench.
+"""The ``turquesa`` command line: demo, import, status, quarantine, terms, duplicates, serve, bench.
 
 Every command takes ``--db``; reports take ``--format table|json``. Errors print one
 line and exit non-zero, never a traceback. ``--lang en|es|pt|fr`` (before or after the
@@ -17,6 +17,7 @@ import sys
 import tempfile
 import tomllib
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,18 @@ from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lan
 from turquesa_geo.ingest.flat import FLAG_RULES, PROFILES, ImportResult, import_file
 from turquesa_geo.ingest.htcds import import_htcds
 from turquesa_geo.ingest.ledger import quarantine_entries
+from turquesa_geo.ingest.overlaps import (
+    DUPLICATE_POLICIES,
+    IMPORT_POLICIES,
+    LINK_STATUSES,
+    POLICY_HELP,
+    LinkRefused,
+    case_links,
+    detect_all,
+    duplicates_line,
+    link_cases,
+    unlink_cases,
+)
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
 from turquesa_geo.ingest.report import rule_meaning, unmapped_rows
@@ -154,6 +167,16 @@ HEADINGS = {
     "mapped_at": N_("Mapped"),
     "meaning": N_("Meaning"),
     "flagged": N_("Flagged"),
+    "case_uid": N_("Case"),
+    "incident_id": N_("Incident"),
+    "case_date": N_("Date"),
+    "linked_to": N_("Same case as"),
+    "linked_source": N_("Its source"),
+    "linked_incident_id": N_("Its incident"),
+    "linked_date": N_("Its date"),
+    "status": N_("Status"),
+    "score": N_("Score"),
+    "method": N_("Method"),
 }
 SECTION_TITLES = {
     "cases_by_crime_type_and_year": N_("Cases by crime type and year"),
@@ -242,7 +265,10 @@ def _describe_import(result: ImportResult) -> str:
     if r.quarantine_resolved:
         lines.append("  " + _("quarantined rows of earlier imports resolved: {n}").format(n=r.quarantine_resolved))
     if r.probable_duplicates:
-        lines.append("  " + _("probable duplicates of cases already stored: {n}").format(n=r.probable_duplicates))
+        lines.append("  " + duplicates_line(r.probable_duplicates, r.rows_accepted, r.duplicates_of, _lang))
+        lines.append(
+            "  " + _("see them with: {command}").format(command=f"turquesa duplicates list --import {r.import_id}")
+        )
     for column, codes in r.unmapped_codes.items():
         lines.append(
             "  "
@@ -331,6 +357,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             source=args.source,
             date_format=args.date_format,
             progress=_progress_printer(Path(name).name) if args.format == "table" else None,
+            duplicates=args.duplicates,
         )
         results.append(result)
         if args.format == "table":
@@ -506,6 +533,72 @@ def _list_terms(args: argparse.Namespace) -> int:
         return 0
     print(format_table(rows, _headings(columns)) if rows else empty)
     return 0
+
+
+#: The columns ``turquesa duplicates list`` shows: each link with both reports.
+DUPLICATE_COLUMNS = (
+    "case_uid",
+    "source",
+    "incident_id",
+    "case_date",
+    "linked_to",
+    "linked_source",
+    "linked_incident_id",
+    "linked_date",
+    "status",
+    "method",
+    "score",
+)
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    if args.action == "list":
+        return _list_duplicates(args)
+    con = connect(args.db)
+    if args.action == "detect":
+        report = detect_all(con, args.policy)
+        _emit(
+            asdict(report),
+            _(
+                "{checked} cases checked: {n} probable duplicates, {linked} linked (counted once), {kept} kept both"
+            ).format(checked=report.checked, n=report.duplicates, linked=report.linked, kept=report.kept),
+            args.format,
+        )
+    elif args.action == "link":
+        later, earlier = link_cases(con, args.a, args.b, user=_user())
+        print(_("case {later} linked to case {earlier}: counted once").format(later=later, earlier=earlier))
+    else:
+        unlink_cases(con, args.a, args.b, user=_user(), distinct=args.distinct)
+        what = _("two distinct cases") if args.distinct else _("both reports kept, counted apart")
+        print(_("cases {a} and {b} unlinked: {what}").format(a=args.a, b=args.b, what=what))
+    return 0
+
+
+def _list_duplicates(args: argparse.Namespace) -> int:
+    con = connect(args.db, read_only=True)
+    links = case_links(con, args.status, args.import_id)
+    rows = [
+        [
+            None if pd.isna(v) else str(v)[:10] if k.endswith("date") else round(float(v), 3) if k == "score" else v
+            for k, v in zip(DUPLICATE_COLUMNS, row)
+        ]
+        for row in links[list(DUPLICATE_COLUMNS)].itertuples(index=False)
+    ]
+    rows = [[int(v) if isinstance(v, np.integer) else v for v in row] for row in rows]
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes(rows, list(DUPLICATE_COLUMNS)).decode("utf-8-sig"))
+        return 0
+    _emit(
+        {"links": [dict(zip(DUPLICATE_COLUMNS, r)) for r in rows]},
+        format_table(rows, _headings(DUPLICATE_COLUMNS)) if rows else _("(no probable duplicate)"),
+        args.format,
+    )
+    return 0
+
+
+def _user() -> str | None:
+    """Who decides a link from the command line: the account running it."""
+    return os.environ.get("USER") or None
 
 
 def _filters_from_args(args: argparse.Namespace):
@@ -806,7 +899,7 @@ def become(command: list[str], env: dict[str, str], cwd: Path) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     # Local: the benchmarks (and their pandas baselines and browser driver) load only for `turquesa bench`.
-    from turquesa_geo.bench.runner import bench_all, bench_import, bench_routes, report_table
+    from turquesa_geo.bench.runner import bench_all, bench_import, bench_overlaps, bench_routes, report_table
     from turquesa_geo.bench.terms import bench_terms  # local too, for the same reason
 
     if args.bench == "all":
@@ -832,6 +925,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
                 *notes,
             ]
         )
+    elif args.bench == "overlaps":
+        report = bench_overlaps(args.rows, args.incoming, seed=args.seed, repeats=args.repeats)
+        text = "\n".join(f"{k}: {v}" for k, v in report.items())
     else:
         bench = {"import": bench_import, "routes": bench_routes, "terms": bench_terms}[args.bench]
         report = bench(args.rows, seed=args.seed)
@@ -893,6 +989,14 @@ def build_parser() -> argparse.ArgumentParser:
         "public source's name for mmp, glotip and ctdc)",
     )
     p.add_argument("--date-format", help="strptime format settling day/month order, e.g. %%d/%%m/%%Y")
+    p.add_argument(
+        "--duplicates",
+        choices=IMPORT_POLICIES,
+        default="default",
+        help="probable duplicates of stored cases: "
+        + "; ".join(f"{name}: {POLICY_HELP[name]}" for name in IMPORT_POLICIES)
+        + " (default: default)",
+    )
     _add_common(p)
     p.set_defaults(func=cmd_import)
 
@@ -960,6 +1064,34 @@ def build_parser() -> argparse.ArgumentParser:
         t.add_argument(
             "--db", default=argparse.SUPPRESS, help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)"
         )
+    p = sub.add_parser("duplicates", help="probable duplicates: cases reported twice, linked or kept both")
+    dup = p.add_subparsers(dest="action", required=True)
+    d = dup.add_parser("detect", help="look for probable duplicates over the whole store")
+    d.add_argument(
+        "--policy",
+        choices=DUPLICATE_POLICIES,
+        default="default",
+        help="; ".join(f"{name}: {POLICY_HELP[name]}" for name in DUPLICATE_POLICIES) + " (default: default)",
+    )
+    _add_common(d)
+    d = dup.add_parser("list", help="the probable duplicates found, with both reports")
+    d.add_argument("--status", choices=LINK_STATUSES, help="only links of this status")
+    d.add_argument("--import", dest="import_id", type=int, metavar="N", help="only links found by import N")
+    _add_lang(d)
+    d.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    d.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    d = dup.add_parser("link", help="count two cases as one (the later report is left out of the counts)")
+    d.add_argument("a", type=int, metavar="UID")
+    d.add_argument("b", type=int, metavar="UID")
+    _add_common(d, report=False)
+    d = dup.add_parser("unlink", help="count two linked cases apart again")
+    d.add_argument("a", type=int, metavar="UID")
+    d.add_argument("b", type=int, metavar="UID")
+    d.add_argument(
+        "--distinct", action="store_true", help="they are two different cases: not shown as shared, never paired again"
+    )
+    _add_common(d, report=False)
+    p.set_defaults(func=cmd_duplicates)
 
     p = sub.add_parser("corridors", help="the ranked corridors for the filters (small cells protected)")
     _add_filter_options(p)
@@ -1069,6 +1201,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("import", "validated import speed versus a plain DuckDB load"),
         ("routes", "route reconstruction and aggregation versus the naive per-case way"),
         ("terms", "one term mapping (rollups included) on a demo store versus re-importing the whole file"),
+        ("overlaps", "import into a large store with the probable-duplicate check versus without it"),
         ("all", "every figure of the performance targets, each beside a pandas baseline (docs/benchmarks.md)"),
     ):
         b = bench.add_parser(name, help=text)
@@ -1077,6 +1210,9 @@ def build_parser() -> argparse.ArgumentParser:
         b.add_argument("--json", help="also write the report to this JSON file")
         _add_common(b)
         b.set_defaults(func=cmd_bench)
+        if name == "overlaps":
+            b.add_argument("--incoming", type=_positive, default=100_000, help="rows of the file imported")
+            b.add_argument("--repeats", type=_positive, default=3, help="imports timed each way (median)")
     b.add_argument("--changes", type=_positive, default=30, help="filter changes timed per page (default 30)")
     b.add_argument(
         "--browser-changes",
@@ -1146,7 +1282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _set_language(args.ui_lang or default_lang())
     try:
         return args.func(args)
-    except (ImportRefused, CliError, FileNotFoundError, StoreBusy, TermMapError) as exc:
+    except (ImportRefused, CliError, FileNotFoundError, StoreBusy, TermMapError, LinkRefused) as exc:
         reason = exc.text(_lang) if isinstance(exc, LocalizedError) else str(exc)
         print("turquesa: " + _("error") + f": {reason}", file=sys.stderr)
         return EXIT_REFUSED

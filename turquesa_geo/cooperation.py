@@ -1,7 +1,9 @@
 """Who else works on a corridor: reporting countries, networks and sources per corridor, leg and hub.
 
 Transnational investigations move when the agencies that hold pieces of the same
-corridor find each other. For the filters' period this module tells, per rebuilt
+corridor find each other. The strongest sign is a **shared case**: one incident that two
+sources both reported (found by the overlap check of each import, ``case_links``), counted
+once when linked and twice when kept; both reports stay visible here. For the filters' period this module tells, per rebuilt
 corridor, which reporting countries, networks (national police, ISON, HTEG,
 REDTRAM...) and sources hold cases, and lists the **shared corridors**: those where
 two or more reporting countries or networks report cases in the same quarter, the
@@ -25,7 +27,7 @@ import pandas as pd
 from turquesa_geo.corridors import routes_of, view_period
 from turquesa_geo.filters import Filters
 from turquesa_geo.i18n import gettext
-from turquesa_geo.privacy import SMALL_CELL_K, protect_table
+from turquesa_geo.privacy import SMALL_CELL_K, ProtectedTable, protect_table
 from turquesa_geo.routes import SIGNATURE_COLUMNS
 from turquesa_geo.store import queries as sql
 
@@ -40,6 +42,8 @@ __all__ = [
     "quarter_label",
     "reporters_by_corridor",
     "reporters_by_place",
+    "shared_cases",
+    "shared_cases_table",
     "shared_corridors",
 ]
 
@@ -68,6 +72,32 @@ def reporters_by_corridor(con: duckdb.DuckDBPyConnection, filters: Filters, grap
     out["quarter"] = pd.to_datetime(out["quarter"])
     out["cases"] = out["cases"].astype("int64")
     return out[columns]
+
+
+def shared_cases(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Cases two sources both reported (or one source in two files), per pair of sources and link status.
+
+    In the filters' period (the earlier report's date). Columns: source_a, source_b (sorted),
+    status (``linked``: counted once; ``kept``: counted by both), cases.
+    """
+    first, last = view_period(con, filters)
+    frame = con.execute(*sql.shared_cases(filters, first, last)).df()
+    frame["cases"] = frame["cases"].astype("int64")
+    return frame[["source_a", "source_b", "status", "cases"]]
+
+
+def shared_cases_table(shared: pd.DataFrame, k: int = SMALL_CELL_K) -> ProtectedTable | None:
+    """Shared cases per pair of sources (rows ``source_a``, ``source_b``) and status (columns), protected with
+    its margins (:func:`turquesa_geo.privacy.protect_table`); None when no case is shared.
+
+    >>> shared = pd.DataFrame({"source_a": ["OIM", "PNC"], "source_b": ["PNC", "PNC"], "status": ["kept", "linked"],
+    ...                        "cases": [7, 12]})
+    >>> shared_cases_table(shared).display().to_dict("index")  # doctest: +NORMALIZE_WHITESPACE
+    {('OIM', 'PNC'): {'kept': '7', 'linked': '0', 'Total': '7'}, ('PNC', 'PNC'): {'kept': '0', 'linked': '12', 'Total': '12'}, ('Total', ''): {'kept': '7', 'linked': '12', 'Total': '19'}}
+    """
+    if shared.empty:
+        return None
+    return protect_table(shared, "cases", ["source_a", "source_b"], "status", k=k)
 
 
 def corridor_matrix(reporters: pd.DataFrame, top: int = 15, k: int = SMALL_CELL_K):

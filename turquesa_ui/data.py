@@ -8,7 +8,7 @@ import streamlit as st
 
 from turquesa_geo import corridors, gender, references, signals, trends
 from turquesa_geo import outcomes as outcome_tables
-from turquesa_geo.cooperation import contacts_path, load_contacts, reporters_by_corridor
+from turquesa_geo.cooperation import contacts_path, load_contacts, reporters_by_corridor, shared_cases
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
 from turquesa_geo.ingest.terms import unmapped_terms
 from turquesa_geo.store import inventory
@@ -153,6 +153,16 @@ def _reporters(version: str, key: tuple[tuple[str, str], ...]):
 def cooperation_reporters(filters: Filters):
     """Cases per quarter, corridor and reporter for the filters (cached per data version and filters)."""
     return _reporters(current_data_version(), _key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _shared_cases(version: str, key: tuple[tuple[str, str], ...]):
+    return shared_cases(store_cursor(), _filters(key))
+
+
+def cooperation_shared_cases(filters: Filters):
+    """Cases two sources both reported, per pair of sources and link status (cached per data version and filters)."""
+    return _shared_cases(current_data_version(), _key(filters))
 
 
 @st.cache_data(show_spinner=False, ttl=60)

@@ -10,6 +10,7 @@ from turquesa_geo.i18n import N_, format_number
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.ingest.htcds import import_htcds
 from turquesa_geo.ingest.ledger import quarantine_entries
+from turquesa_geo.ingest.overlaps import DUPLICATE_POLICIES, POLICY_HELP, duplicates_line
 from turquesa_geo.ingest.profiles.common import note_text
 from turquesa_geo.ingest.readers import ImportRefused
 from turquesa_geo.ingest.report import UNMAPPED_COLUMNS, rule_meaning, unmapped_rows
@@ -30,8 +31,18 @@ PROFILE_HELP = {
 }
 
 
-def run_imports(files, profile: str, source: str | None, date_format: str | None) -> list[dict]:
-    """Import the uploaded files; return their reconciliations (refusals are shown as errors)."""
+#: The choices of what to do with probable duplicates, as the import page offers them, and each in words.
+DUPLICATE_CHOICES = DUPLICATE_POLICIES
+DUPLICATE_HELP = {policy: POLICY_HELP[policy] for policy in DUPLICATE_CHOICES}
+
+
+def run_imports(
+    files, profile: str, source: str | None, date_format: str | None, duplicates: str = "default"
+) -> list[dict]:
+    """Import the uploaded files; return their reconciliations (refusals are shown as errors).
+
+    ``duplicates`` is the policy for probable duplicates of stored cases (HTCDS pairs are not checked).
+    """
     # Uploads go to the one folder the locked store connection may read; removed after the import.
     with upload_space() as tmp:
         paths = []
@@ -56,7 +67,13 @@ def run_imports(files, profile: str, source: str | None, date_format: str | None
                 ]
             return [
                 import_file(
-                    store_cursor(), p, profile=profile, source=source, date_format=date_format, progress=progress
+                    store_cursor(),
+                    p,
+                    profile=profile,
+                    source=source,
+                    date_format=date_format,
+                    progress=progress,
+                    duplicates=duplicates,
                 ).to_dict()
                 for p in paths
             ]
@@ -84,9 +101,12 @@ def show_result(result: dict) -> None:
     _unmapped_terms(result, lang)
     if result.get("probable_duplicates"):
         st.info(
-            _("Probable duplicates: {n} rows match cases already stored from another file or source.").format(
-                n=format_number(result["probable_duplicates"], lang)
+            # Our own words and numbers: nothing from the file to escape.
+            duplicates_line(
+                result["probable_duplicates"], result["rows_accepted"], result.get("duplicates_of", {}), lang
             )
+            + " — "
+            + _("see them with: {command}").format(command=f"`turquesa duplicates list --import {result['import_id']}`")
         )
     if result["rows_quarantined"]:
         _quarantine(result, lang)

@@ -189,3 +189,18 @@ def test_the_baselines_compute_what_turquesa_computes(tiny_report):
     naive = tiny_report["details"]["import_csv"]["baseline"]
     assert naive["extrapolated"] and naive["validated_rows"] == 500  # and the report says it was extrapolated
     assert "extrapolated linearly" in tiny_report["measures"][0]["note"]
+
+
+def test_bench_overlaps_reports_both_imports_and_their_ratio(tmp_path, capsys):
+    """`turquesa bench overlaps` on 2,000 cases and a file of 200 (20 of them the store's cases again)."""
+    out = tmp_path / "overlaps.json"
+    args = ["bench", "overlaps", "--rows", "2000", "--incoming", "200", "--repeats", "1", "--json", str(out)]
+    assert main([*args, "--format", "json"]) == 0
+    report = json.loads(out.read_text())
+    assert (report["rows"], report["incoming"], report["repeated_in_file"]) == (2000, 200, 20)
+    assert len(report["import_without_check_s"]) == len(report["import_with_check_s"]) == 1
+    assert report["ratio"] == pytest.approx(report["median_with_s"] / report["median_without_s"], abs=0.01)
+    assert report["target_ratio"] == 1.3
+    assert 20 <= report["probable_duplicates"] <= 200  # the 20 repeats, and the demo's look-alikes
+    assert report["duplicates_of"] == {"1": report["probable_duplicates"]}
+    assert json.loads(capsys.readouterr().out) == report

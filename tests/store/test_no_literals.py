@@ -124,6 +124,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "case_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED), m(Filters(exclude_flagged=True), rollup=True)],
     "period_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED), m(Filters(exclude_flagged=True), rollup=True)],
     "person_filter": lambda m: [m(FILTERS), m(Filters())],
+    "reported_route_filter": lambda m: [m(FILTERS), m(Filters())],
     # exports
     "export_log": lambda m: [m()],
     "insert_export": lambda m: [m(dict.fromkeys(queries.EXPORT_LOG_COLUMNS, "x"))],
@@ -260,6 +261,33 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "rejected_lines_sql": lambda m: [m()],
     "setting_sql": lambda m: [m("lock_configuration")],
     "text_view_sql": lambda m: [m("stage", ["c0"])],
+    # ingest_overlaps
+    "apply_counted_sql": lambda m: [m()],
+    "case_exists_sql": lambda m: [m([1, 2])],
+    "case_links_sql": lambda m: [m(), m("linked", 3)],
+    "changed_count_sql": lambda m: [m()],
+    "checked_count_sql": lambda m: [m()],
+    "counted_changes_sql": lambda m: [m()],
+    "fill_persons_moved_sql": lambda m: [m()],
+    "insert_link_sql": lambda m: [m(2, 1, "manual", None, "linked", "ana")],
+    "insert_links_from_sql": lambda m: [m("_new_links")],
+    "insert_matches_sql": lambda m: [m("rule:date±1,place,persons", True, False, 3, None)],
+    "link_between_sql": lambda m: [m(1, 2)],
+    "link_pairs_sql": lambda m: [m()],
+    "link_roots_sql": lambda m: [m()],
+    "match_round_sql": lambda m: [m()],
+    "matches_by_import_sql": lambda m: [m()],
+    "matches_count_sql": lambda m: [m()],
+    "matches_sql": lambda m: [m()],
+    "months_into_sql": lambda m: [m("touched_months")],
+    "new_cases_of_import_sql": lambda m: [m(3)],
+    "new_cases_of_write_sql": lambda m: [m()],
+    "overlap_pairs_sql": lambda m: [m(1, 5.0, 0.25, 0.05)],
+    "prune_matched_sql": lambda m: [m()],
+    "rank_pairs_sql": lambda m: m(),
+    "reverse_link_sql": lambda m: [m(2, 1)],
+    "set_link_status_sql": lambda m: [m(1, 2, "kept", "ana")],
+    "unsettled_cases_sql": lambda m: [m()],
     # inventory
     "coarse_dates": lambda m: [m()],
     "date_range": lambda m: [m()],
@@ -288,6 +316,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "touched_months_sql": lambda m: [m("ins")],
     # routes
     "reporter_signatures": lambda m: [m(FILTERS, *CURRENT)],
+    "shared_cases": lambda m: [m(FILTERS, *CURRENT), m(Filters(), *CURRENT)],
     "route_signatures": lambda m: (
         [m(FILTERS, CURRENT, PREVIOUS, source=s) for s in ("cases", "rollup")]
         + [m(Filters(), CURRENT, None, source=s) for s in ("cases", "rollup")]
@@ -300,6 +329,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "data_version": lambda m: [m()],
     "disable_external_access": lambda m: [m()],
     "disable_progress_bar": lambda m: [m()],
+    "links_version": lambda m: [m()],
     "lock_configuration": lambda m: [m()],
     "migrations_table_exists": lambda m: [m()],
     "record_migration": lambda m: [m(1)],
@@ -401,3 +431,37 @@ def test_the_literal_check_fails_a_planted_builder():
     with pytest.raises(AssertionError, match="planted writes literal values into SQL text: \\[\"'duplicate_id'\"\\]"):
         check("planted", planted())
     check("bound", ("SELECT _line, $rule AS rule FROM keyed", {"rule": "duplicate_id"}))
+
+
+# --- counted once: the counting builders read the view counted_cases ------------------------------
+
+#: Modules whose builders count cases (routes, series, the inventory, references, the rollups, the benchmarks'
+#: baselines): each reads the view ``counted_cases``, never the table ``cases``, so a report linked to an earlier
+#: report of the same case is counted once everywhere.
+COUNTING_MODULES = ("bench", "conditions", "inventory", "references", "rollups", "routes", "series")
+#: Builders of those modules that read every case on purpose, and why.
+READ_EVERY_CASE = {
+    "routes.shared_cases": "both reports of a case two sources share",
+    "rollups.touched_months_sql": "the months of the cases an import replaces, counted or not",
+}
+_CASES_TABLE = re.compile(r"\b(?:FROM|JOIN)\s+cases\b")
+
+
+def counting_builders() -> list[tuple[str, Callable]]:
+    return [
+        (name, builder)
+        for name, builder in builders()
+        if name.split(".")[0] in COUNTING_MODULES and name not in READ_EVERY_CASE
+    ]
+
+
+@pytest.mark.parametrize(("name", "builder"), counting_builders(), ids=[n for n, _ in counting_builders()])
+def test_every_counting_builder_reads_the_counted_cases(name, builder):
+    for sql in texts(CALLS[name.split(".")[1]](builder)):
+        assert not _CASES_TABLE.search(sql), f"{name} reads the table cases: use the view counted_cases"
+
+
+def test_the_counted_check_finds_a_read_of_the_cases_table():
+    assert _CASES_TABLE.search("SELECT count(*) FROM cases c WHERE TRUE")
+    assert _CASES_TABLE.search("SELECT 1 FROM x JOIN cases USING (case_uid)")
+    assert not _CASES_TABLE.search("SELECT count(*) FROM counted_cases c, cases_total t")

@@ -6,6 +6,10 @@ route reconstruction, aggregation and geometry the Turquesa way (aggregate in Du
 rebuild distinct routes, build distinct legs) against the naive way (a route and a
 shapely LineString per case in a pandas loop, then grouped) on the same store.
 
+``bench_overlaps`` times the import of a file of new cases into a large store with the
+overlap check (:mod:`turquesa_geo.ingest.overlaps`) and without it (``duplicates="off"``),
+on copies of the same store: the ratio is the price of the check.
+
 ``bench_all`` measures every figure of the performance issue on one demo store of N
 cases, each with a naive pandas / GeoPandas / matplotlib baseline run on the same data
 in the same run: import speed, query time per page, page reruns (Streamlit's AppTest),
@@ -45,6 +49,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pydeck as pdk
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -52,7 +57,7 @@ from shapely.geometry import LineString
 
 from turquesa_geo.corridors import corridor_graph, corridor_view, route_signatures, store_period
 from turquesa_geo.countries import country_table, resolve_country
-from turquesa_geo.demo.generator import write_demo
+from turquesa_geo.demo.generator import generate_demo, write_demo
 from turquesa_geo.exports.dispatch import export_context, export_file
 from turquesa_geo.filters import Filters, history_until, previous_period, to_query_params
 from turquesa_geo.gender import persons_by
@@ -72,10 +77,12 @@ from turquesa_geo.vocab import codes, resolve_term
 
 __all__ = [
     "IMPORT_TARGET_ROWS_PER_S",
+    "OVERLAPS_TARGET_RATIO",
     "ROUTES_TARGET_RATIO",
     "Measure",
     "bench_all",
     "bench_import",
+    "bench_overlaps",
     "bench_routes",
     "default_period",
     "filter_changes",
@@ -87,6 +94,8 @@ __all__ = [
 IMPORT_TARGET_ROWS_PER_S = 500_000
 PARQUET_TARGET_ROWS_PER_S = 1_000_000
 ROUTES_TARGET_RATIO = 50
+#: Import with the overlap check over import without it, at most (100,000 rows into 1,000,000 cases).
+OVERLAPS_TARGET_RATIO = 1.30
 QUERY_TARGET_MS = 10
 QUERY_TARGET_RATIO = 30
 RERUN_TARGET_MS = 100
@@ -836,6 +845,78 @@ def bench_routes(rows: int, seed: int = 7) -> dict:
         "routes": len(fast_counts),
         "legs": len(view.legs),
         "same_counts_per_route": bool(same),
+    }
+
+
+def _incoming_file(base: Path, path: Path, rows: int, repeated: float, seed: int) -> int:
+    """A file of ``rows`` cases for a store built from ``base``: new demo cases, and a share ``repeated`` of
+    the base's own cases again (another vintage: the same incidents under other ids). Returns the repeats."""
+    repeats = int(rows * repeated)
+    fresh = generate_demo(rows - repeats, seed=seed)
+    again = pq.read_table(base).to_pandas().sample(repeats, random_state=seed) if repeats else fresh.iloc[:0]
+    frame = pd.concat([fresh, again], ignore_index=True)
+    frame["incident_id"] = [f"V2-{i:08d}" for i in range(len(frame))]
+    frame.to_parquet(path, index=False)
+    return repeats
+
+
+def _import_into_copy(store: Path, source: Path, copy: Path, policy: str) -> tuple[float, object]:
+    """Seconds and result of importing ``source`` into a fresh copy of ``store`` with duplicates ``policy``."""
+    shutil.copyfile(store, copy)
+    con = connect(copy)
+    try:
+        return _timed(lambda: import_file(con, source, duplicates=policy))
+    finally:
+        con.close()
+        copy.unlink(missing_ok=True)
+
+
+def bench_overlaps(rows: int = 1_000_000, incoming: int = 100_000, seed: int = 7, repeats: int = 3) -> dict:
+    """Time importing ``incoming`` rows into a store of ``rows`` demo cases, with and without the overlap check.
+
+    The file holds new demo cases and, for 10 % of its rows, cases of the store again under
+    other ids. Each way runs ``repeats`` times, alternately, on a fresh copy of the same store;
+    the medians are compared (and the fastest runs: ``ratio_of_fastest``). Returns both timings,
+    ``ratio`` (with / without: the price of the check) against :data:`OVERLAPS_TARGET_RATIO`, and
+    what the check found.
+    """
+    machine, code = machine_info(), code_version()  # before the run: its load average, the code it measures
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        base, store, source = folder / "base.parquet", folder / "store.duckdb", folder / "incoming.parquet"
+        write_demo(base, rows=rows, seed=seed)
+        con = connect(store)
+        # Built as a store in use is: checked at import, so its cases' persons moved are known.
+        build_s, _ = _timed(lambda: import_file(con, base))
+        con.close()
+        repeated = _incoming_file(base, source, incoming, 0.1, seed + 1)
+        times: dict[str, list[float]] = {"off": [], "default": []}
+        found = None
+        for _ in range(repeats):
+            for policy in times:
+                seconds, result = _import_into_copy(store, source, folder / "run.duckdb", policy)
+                times[policy].append(seconds)
+                found = result if policy == "default" else found
+    without, with_check = (percentile(times[p], 50) for p in ("off", "default"))
+    return {
+        "rows": rows,
+        "incoming": incoming,
+        "repeated_in_file": repeated,
+        "store_build_s": round(build_s, 3),
+        "import_without_check_s": [round(t, 3) for t in times["off"]],
+        "import_with_check_s": [round(t, 3) for t in times["default"]],
+        "median_without_s": round(without, 3),
+        "median_with_s": round(with_check, 3),
+        "ratio": round(with_check / without, 3),
+        # On a shared machine the fastest run of each way is the one least slowed by others.
+        "ratio_of_fastest": round(min(times["default"]) / min(times["off"]), 3),
+        "target_ratio": OVERLAPS_TARGET_RATIO,
+        "meets_target": with_check / without <= OVERLAPS_TARGET_RATIO,
+        "probable_duplicates": found.probable_duplicates,
+        "duplicates_of": found.duplicates_of,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "machine": machine,
+        "code": code,
     }
 
 

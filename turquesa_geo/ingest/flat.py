@@ -35,6 +35,7 @@ from turquesa_geo.ingest.ledger import (
     require_reconciled,
     resolve_quarantine,
 )
+from turquesa_geo.ingest.overlaps import overlaps_of_write
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_partial_date, parse_route
 from turquesa_geo.ingest.profiles import PROFILE_NAMES, check_profile, looks_like
 from turquesa_geo.ingest.profiles.common import Profile, as_text, text_array
@@ -141,6 +142,7 @@ def import_file(
     today: dt.date | None = None,
     progress: ProgressCallback | None = None,
     file_name: str | None = None,
+    duplicates: str = "default",
 ) -> ImportResult:
     """Import one file into the store as one transaction.
 
@@ -165,6 +167,11 @@ def import_file(
         Called with (phase, fraction done) as the import advances.
     file_name : str, optional
         The name to record when ``path`` is a temporary copy (uploads).
+    duplicates : str
+        What to do with new cases that are probably cases already stored
+        (:mod:`turquesa_geo.ingest.overlaps`): ``default`` links those of the same source and
+        keeps both reports when the sources differ, ``link`` links all, ``keep`` links none,
+        ``off`` does not look.
 
     Returns
     -------
@@ -226,7 +233,7 @@ def import_file(
             _build_maps(con, info, date_format, name)
             _build_errors(con, info, default_source, today)
             progress("write", 0.65)
-            _write_in_one_transaction(con, result, info, default_source, started)
+            _write_in_one_transaction(con, result, info, default_source, started, duplicates)
     finally:
         _drop_temp_tables(con)
     progress("done", 1.0)
@@ -234,12 +241,14 @@ def import_file(
 
 
 def _write_in_one_transaction(
-    con, result: ImportResult, info: StageInfo, default_source: str, started: dt.datetime
+    con, result: ImportResult, info: StageInfo, default_source: str, started: dt.datetime, duplicates: str
 ) -> None:
     """Write cases, rollups, quarantine and the import record in one transaction, or nothing if it fails."""
     with transaction(con):
         result.import_id = next_import_id(con)
         _write_cases(con, result.import_id, info, default_source, result)
+        overlaps = overlaps_of_write(con, result.import_id, duplicates)  # before the rollups: links change counts
+        result.probable_duplicates, result.duplicates_of = overlaps.duplicates, overlaps.by_import
         refresh_rollups(con, "touched_months")  # in the same commit as the cases: readers never see them apart
         _write_quarantine(con, result.import_id, info, result)
         record_import(con, result, started)

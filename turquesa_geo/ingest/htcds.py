@@ -48,6 +48,7 @@ from turquesa_geo.ingest.ledger import (
     require_reconciled,
     resolve_quarantine,
 )
+from turquesa_geo.ingest.overlaps import sync_counted
 from turquesa_geo.ingest.parsing import DateOrderError, parse_dates, parse_multi, parse_partial_date
 from turquesa_geo.ingest.readers import ImportRefused, StageInfo, drop_stage, load_stage
 from turquesa_geo.ingest.terms import COUNTRY_FIELD, mapped_terms
@@ -502,6 +503,7 @@ def _write(con, persons: _Side, events: _Side, started: dt.datetime) -> None:
     """Write the changed cases and both files' quarantine and records, in one transaction."""
     with transaction(con):
         _write_cases(con, persons, events)
+        sync_counted(con, "touched_months")  # a replaced case keeps its link: counted once, not twice
         refresh_rollups(con, "touched_months")
         for side in (persons, events):
             _reconcile(con, side)

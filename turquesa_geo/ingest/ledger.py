@@ -103,6 +103,8 @@ class ImportResult:
     probable_duplicates: int = 0
     #: Quarantined lines of earlier imports this import answered (their ``resolved_by`` is this import).
     quarantine_resolved: int = 0
+    #: Of those, per stored import id: how many match one of its cases (``ingest.overlaps``).
+    duplicates_of: dict[int, int] = field(default_factory=dict)
     already_imported: bool = False
     file_format: str | None = None
     encoding: str | None = None

@@ -323,6 +323,27 @@ MIGRATIONS = (
     (8, ("DROP TABLE rollup_routes", "DROP TABLE rollup_modus", *sql.rollup_tables(), REFRESH_ROLLUPS)),
 )
 
+# Version 9: a case is counted once. A report linked to an earlier report of the same case
+# (case_links, status 'linked') stays stored and visible, but every count reads the view
+# counted_cases, which leaves it out; the rollups are rebuilt from it. ``counted`` is derived from case_links after every
+# write (turquesa_geo.ingest.overlaps.sync_counted): case_links is the truth, and a case
+# re-inserted under its uid by an import (a changed row) gets its state back from it.
+# ``persons_moved`` (victims plus smuggled migrants) is what the overlap check compares: kept
+# on the case so that the check sums persons once per new case, not once per stored case;
+# NULL until the next check fills it (a case an importer writes or rewrites gets NULL).
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        9,
+        (
+            "ALTER TABLE cases ADD COLUMN counted BOOLEAN DEFAULT TRUE",
+            "ALTER TABLE cases ADD COLUMN persons_moved INTEGER",
+            "CREATE VIEW counted_cases AS SELECT * FROM cases WHERE counted",
+            REFRESH_ROLLUPS,
+        ),
+    ),
+)
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {
@@ -430,11 +451,14 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations, each in its own transaction; return the schema version."""
+    """Apply pending migrations, each in its own transaction; return the schema version.
+
+    The rollups are rebuilt once, by the last pending migration that asks for it: the
+    rebuild is today's code, which reads today's schema (the key ``flagged`` of version 8,
+    the view ``counted_cases`` of version 9), so an earlier request is served by the later one.
+    """
     con.execute(*sql.create_migrations_table())
     current = schema_version(con)
-    # The refresh is today's SQL, which reads tables and keys of later versions: only the last pending
-    # refresh runs, once the rollups have their final shape (an earlier one could not bind).
     last_refresh = max((v for v, statements in MIGRATIONS if v > current and REFRESH_ROLLUPS in statements), default=0)
     for version, statements in MIGRATIONS:
         if version <= current:
@@ -464,10 +488,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Return a short fingerprint of the imports the store holds (changes on every import).
+    """Return a short fingerprint of the imports the store holds and of its case links (changes on every
+    import, and whenever two cases are linked or unlinked).
 
     Pages key their caches on it; exports print it so a reader can tell which data a
     figure was built from.
     """
-    row = con.execute(*sql.data_version()).fetchall()[0]
-    return hashlib.sha256(row[0].encode()).hexdigest()[:12]
+    digests = con.execute(*sql.data_version()).fetchall()[0][0]
+    links = con.execute(*sql.links_version()).fetchall()[0][0]
+    # Without links the version is what it was before links existed: earlier exports keep their match.
+    text = digests if links is None else f"{digests}|links:{links}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]

@@ -14,7 +14,9 @@ the others are left as they are.
 A query is answered from a rollup when the rollup holds everything it asks
 (:func:`covers`): whole months, and no filter on persons (role, sex, age), modus
 operandi, linked crimes or named flag rules ("exclude flagged cases", all rules at
-once, is held). Otherwise it reads the case tables. Both ways give the same frame (tested).
+once, is held). Otherwise it reads the case tables. Both ways give the same frame (tested). Both count
+the counted cases only (the view ``counted_cases``): a report linked to an earlier report of
+the same case is left out.
 Counts are plain BIGINT columns: re-summing HUGEINT sums is ten times slower.
 """
 

@@ -31,7 +31,7 @@ def test_plain_load_binds_on_a_file(tmp_path):
 def test_period_arcs_count_or_list_the_cases_with_both_ends_known():
     text, params = bench.period_arcs(*CURRENT)
     assert text == (
-        "SELECT count(*) FROM cases WHERE case_date BETWEEN $first AND $last "
+        "SELECT count(*) FROM counted_cases WHERE case_date BETWEEN $first AND $last "
         "AND coalesce(origin, nationality) IS NOT NULL AND coalesce(destination, detection_country) IS NOT NULL"
     )
     assert params == {"first": D(2024, 1, 1), "last": D(2024, 12, 31)}
@@ -45,7 +45,7 @@ def test_naive_cases_leave_the_suspects_out():
     text, params = bench.naive_cases()
     assert text == (
         "SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, "
-        "coalesce(p.persons, 0) AS persons FROM cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
+        "coalesce(p.persons, 0) AS persons FROM counted_cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
         "FROM case_persons WHERE role <> $suspect GROUP BY case_uid) p ON p.case_uid = c.case_uid"
     )
     assert params == {"suspect": "suspect"}

@@ -15,12 +15,13 @@ from turquesa_geo.store.queries import (
     ingest_flat,
     ingest_htcds,
     ingest_ledger,
+    ingest_overlaps,
     ingest_stage,
     ingest_terms,
 )
 
 PLACEHOLDER = re.compile(r"\$([a-z_][a-z0-9_]*)")
-MODULES = (ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_stage, ingest_terms)
+MODULES = (ingest_counts, ingest_flat, ingest_htcds, ingest_ledger, ingest_overlaps, ingest_stage, ingest_terms)
 
 
 QUOTED = re.compile(r"'(?:[^']|'')*'")
@@ -134,6 +135,25 @@ def every_query() -> list[tuple[str, tuple[str, dict]]]:
         ("modus_before", ingest_terms.modus_before_sql("platform")),
         ("modus_delta", ingest_terms.modus_delta_sql("platform")),
         *((f"apply_modus_delta_{i}", s) for i, s in enumerate(ingest_terms.apply_modus_delta_sql("platform"))),
+        ("overlap_new_of_write", ingest_overlaps.new_cases_of_write_sql()),
+        ("overlap_new_of_import", ingest_overlaps.new_cases_of_import_sql(3)),
+        ("overlap_new_unsettled", ingest_overlaps.unsettled_cases_sql()),
+        ("fill_persons_moved", ingest_overlaps.fill_persons_moved_sql()),
+        ("overlap_pairs", ingest_overlaps.overlap_pairs_sql(1, 5.0, 0.25, 0.05)),
+        *(("overlap_ranked", q) for q in ingest_overlaps.rank_pairs_sql()),
+        ("match_round", ingest_overlaps.match_round_sql()),
+        ("prune_matched", ingest_overlaps.prune_matched_sql()),
+        ("matches", ingest_overlaps.matches_sql()),
+        ("insert_matches", ingest_overlaps.insert_matches_sql("rule", True, False, 3, None)),
+        ("insert_link", ingest_overlaps.insert_link_sql(2, 1, "manual", 0.5, "linked", "ana")),
+        ("insert_links_from", ingest_overlaps.insert_links_from_sql("_new_links")),
+        ("set_link_status", ingest_overlaps.set_link_status_sql(1, 2, "kept", None)),
+        ("reverse_link", ingest_overlaps.reverse_link_sql(2, 1)),
+        ("case_exists", ingest_overlaps.case_exists_sql([1, 2])),
+        ("case_links", ingest_overlaps.case_links_sql("kept", 2)),
+        ("counted_changes", ingest_overlaps.counted_changes_sql()),
+        ("apply_counted", ingest_overlaps.apply_counted_sql()),
+        ("months_into", ingest_overlaps.months_into_sql("touched_months")),
     ]
 
 

@@ -51,12 +51,12 @@ def test_the_inventory_queries_as_strings():
         "FROM quarantine WHERE import_id = $import_id GROUP BY rule ORDER BY rows DESC, rule"
     )
     assert sql.coarse_dates() == (
-        "SELECT source, CAST(count(*) AS BIGINT) AS cases FROM cases WHERE date_precision IN ($year, $period) "
+        "SELECT source, CAST(count(*) AS BIGINT) AS cases FROM counted_cases WHERE date_precision IN ($year, $period) "
         "GROUP BY source ORDER BY cases DESC, source",
         {"year": "year", "period": "period"},
     )
     assert sql.view_sources(Filters(start=D(2024, 1, 1), origin=("VEN",))) == (
-        "SELECT c.source, CAST(count(*) AS BIGINT) AS cases FROM cases c WHERE c.case_date >= $start AND TRUE "
+        "SELECT c.source, CAST(count(*) AS BIGINT) AS cases FROM counted_cases c WHERE c.case_date >= $start AND TRUE "
         "GROUP BY c.source ORDER BY cases DESC, c.source",
         {"start": D(2024, 1, 1)},
     )

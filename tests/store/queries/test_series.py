@@ -81,7 +81,7 @@ def test_persons_by_and_persons_by_signature_share_one_base():
     text, params = sql.persons_by(Filters(roles=("victim",)), "exploitation_form", "M")
     assert text == (
         "SELECT CAST(date_trunc('month', c.case_date) AS DATE) AS period, a.code AS category, p.role, p.gender, "
-        "p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons FROM cases c JOIN case_persons p "
+        "p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons FROM counted_cases c JOIN case_persons p "
         "ON p.case_uid = c.case_uid JOIN case_attributes a ON a.case_uid = c.case_uid AND a.dimension = $split "
         "WHERE EXISTS (SELECT 1 FROM case_persons p WHERE p.case_uid = c.case_uid AND p.role IN ($role_1)) "
         "AND p.role IN ($role_1) GROUP BY ALL ORDER BY ALL"

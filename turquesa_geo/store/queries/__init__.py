@@ -12,9 +12,13 @@ their values (:data:`Query`); values never enter SQL text, identifiers go throug
 - :mod:`.references` — aggregate counts and deaths and disappearances;
 - :mod:`.inventory` — what the store holds; :mod:`.schema` — migrations and settings;
 - :mod:`.exports` — the export log; :mod:`.bench` — the benchmarks' baselines;
-- :mod:`.ingest_stage`, :mod:`.ingest_flat`, :mod:`.ingest_htcds`, :mod:`.ingest_counts`, :mod:`.ingest_ledger` —
-  the importers' statements: staging a file, validating and writing its cases or counts, the import record
-  and its quarantine (imported by module, not re-exported here).
+- :mod:`.ingest_stage`, :mod:`.ingest_flat`, :mod:`.ingest_htcds`, :mod:`.ingest_counts`, :mod:`.ingest_ledger`,
+  :mod:`.ingest_overlaps` — the importers' statements: staging a file, validating and writing its cases or
+  counts, the import record and its quarantine, the probable duplicates and their links (imported by module,
+  not re-exported here).
+
+Every query that counts reads the view ``counted_cases`` (the cases not linked to an earlier
+report of the same case), never ``cases``; only the importers read ``cases`` itself.
 """
 
 from turquesa_geo.store.queries.base import (
@@ -39,7 +43,13 @@ from turquesa_geo.store.queries.bench import (
     plant_unmapped,
     rollup_code_cases,
 )
-from turquesa_geo.store.queries.conditions import DEFAULT_PERSON_ROLES, case_filter, period_filter, person_filter
+from turquesa_geo.store.queries.conditions import (
+    DEFAULT_PERSON_ROLES,
+    case_filter,
+    period_filter,
+    person_filter,
+    reported_route_filter,
+)
 from turquesa_geo.store.queries.exports import EXPORT_LOG_COLUMNS, export_log, insert_export, next_export_id
 from turquesa_geo.store.queries.inventory import (
     coarse_dates,
@@ -74,6 +84,7 @@ from turquesa_geo.store.queries.routes import (
     SIGNATURE_SOURCES,
     reporter_signatures,
     route_signatures,
+    shared_cases,
 )
 from turquesa_geo.store.queries.schema import (
     BEGIN,
@@ -85,6 +96,7 @@ from turquesa_geo.store.queries.schema import (
     data_version,
     disable_external_access,
     disable_progress_bar,
+    links_version,
     lock_configuration,
     migrations_table_exists,
     record_migration,
@@ -141,6 +153,7 @@ __all__ = [
     "import_exists",
     "insert_export",
     "key_figures",
+    "links_version",
     "lock_configuration",
     "migrations_table_exists",
     "modus_series",
@@ -166,11 +179,13 @@ __all__ = [
     "recent_imports",
     "record_migration",
     "refresh_rollups",
+    "reported_route_filter",
     "reporter_signatures",
     "rollup_code_cases",
     "rollup_tables",
     "route_signatures",
     "select_all_sql",
+    "shared_cases",
     "sources_summary",
     "status_by_crime_year",
     "store_countries",

@@ -32,7 +32,7 @@ def bench_tables() -> list[Query]:
     return [
         (
             "SELECT case_uid, case_date, crime_type, source, nationality, origin, transit, destination, "
-            "detection_country FROM cases",
+            "detection_country FROM counted_cases",
             {},
         ),
         ("SELECT case_uid, role, gender, age_group, persons FROM case_persons", {}),
@@ -42,14 +42,14 @@ def bench_tables() -> list[Query]:
 
 def case_count() -> Query:
     """Query of the number of cases."""
-    return "SELECT count(*) FROM cases", {}
+    return "SELECT count(*) FROM counted_cases", {}
 
 
 def period_arcs(first, last, limit: int | None = None) -> Query:
     """Cases from ``first`` to ``last`` with both ends known: their count (``limit`` None), or the
     first ``limit`` of them as (a, b) ends."""
     ends = (
-        "FROM cases WHERE case_date BETWEEN $first AND $last AND coalesce(origin, nationality) IS NOT NULL "
+        "FROM counted_cases WHERE case_date BETWEEN $first AND $last AND coalesce(origin, nationality) IS NOT NULL "
         "AND coalesce(destination, detection_country) IS NOT NULL"
     )
     if limit is None:
@@ -65,7 +65,7 @@ def naive_cases(limit: int | None = None) -> Query:
     """Every case's reported route and persons (victims and migrants), or the first ``limit`` cases."""
     text = (
         "SELECT c.nationality, c.origin, c.transit, c.destination, c.detection_country, "
-        "coalesce(p.persons, 0) AS persons FROM cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
+        "coalesce(p.persons, 0) AS persons FROM counted_cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons "
         "FROM case_persons WHERE role <> $suspect GROUP BY case_uid) p ON p.case_uid = c.case_uid"
     )
     if limit is None:

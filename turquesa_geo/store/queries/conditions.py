@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from turquesa_geo.store.queries.base import Params, Query
 
-__all__ = ["DEFAULT_PERSON_ROLES", "case_filter", "period_filter", "person_filter"]
+__all__ = ["DEFAULT_PERSON_ROLES", "case_filter", "period_filter", "person_filter", "reported_route_filter"]
 
 #: Roles whose persons a corridor counts when no role is selected: the people moved.
 DEFAULT_PERSON_ROLES = ("victim", "migrant")
@@ -117,3 +117,32 @@ def period_filter(
         clauses.append(f"{column} <= {params.bind('end', filters.end)}")
     where, _ = case_filter(filters, alias, params, rollup)
     return " AND ".join([*clauses, where]), params
+
+
+def reported_route_filter(filters, alias: str = "c", params: Params | None = None) -> Query:
+    """The route filters read on the reported route (joined by AND; ``TRUE`` when there are none): origin,
+    a transit country, the destination or place of detection. For views that do not rebuild corridors.
+
+    >>> from turquesa_geo.filters import Filters
+    >>> reported_route_filter(Filters(origin=("VEN",), transit=("MEX",)))
+    ('c.origin IN ($origin_1) AND (c.transit LIKE $transit_1)', {'origin_1': 'VEN', 'transit_1': '%MEX%'})
+    >>> reported_route_filter(Filters())[0]
+    'TRUE'
+    """
+    params = Params() if params is None else params
+    route = []
+    if filters.origin:
+        route.append(params.is_in(f"{alias}.origin", "origin", filters.origin))
+    if filters.destination:
+        route.append(
+            params.is_in(
+                f"coalesce({alias}.destination, {alias}.detection_country)", "destination", filters.destination
+            )
+        )
+    if filters.transit:
+        likes = (
+            f"{alias}.transit LIKE {params.bind(f'transit_{i}', f'%{iso}%')}"
+            for i, iso in enumerate(filters.transit, 1)
+        )
+        route.append("(" + " OR ".join(likes) + ")")
+    return (" AND ".join(route) if route else "TRUE"), params

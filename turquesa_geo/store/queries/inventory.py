@@ -27,6 +27,9 @@ __all__ = [
     "view_sources",
 ]
 
+#: Condition on a row of a case's table (persons, attributes): its case is counted (see the view counted_cases).
+_COUNTED = "case_uid IN (SELECT case_uid FROM counted_cases)"
+
 
 def status_by_crime_year() -> Query:
     """Cases and persons by crime type and year.
@@ -37,7 +40,7 @@ def status_by_crime_year() -> Query:
     return (
         "SELECT c.crime_type, CAST(year(c.case_date) AS INTEGER) AS year, CAST(count(*) AS BIGINT) AS cases, "
         "CAST(coalesce(sum(p.persons), 0) AS BIGINT) AS persons "
-        "FROM cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons FROM case_persons "
+        "FROM counted_cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons FROM case_persons "
         "WHERE role <> $suspect GROUP BY case_uid) p USING (case_uid) "
         "GROUP BY c.crime_type, year(c.case_date) ORDER BY c.crime_type, year",
         {"suspect": "suspect"},
@@ -48,7 +51,7 @@ def sources_summary() -> Query:
     """Cases per reporting source and network, largest first."""
     return (
         "SELECT source, network, CAST(count(*) AS BIGINT) AS cases, min(case_date) AS first_case, "
-        "max(case_date) AS last_case FROM cases GROUP BY source, network ORDER BY cases DESC, source",
+        "max(case_date) AS last_case FROM counted_cases GROUP BY source, network ORDER BY cases DESC, source",
         {},
     )
 
@@ -187,12 +190,13 @@ def quarantine_rows(
 
 
 def store_totals() -> Query:
-    """Cases, persons per role, imports, quarantined rows, those still open, and flagged cases, in one row."""
+    """Cases, persons per role (of the cases counted), imports, quarantined rows, those still open, and flagged
+    cases, in one row."""
     return (
-        "SELECT (SELECT count(*) FROM cases), "
-        "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $victim), "
-        "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $migrant), "
-        "(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $suspect), "
+        "SELECT (SELECT count(*) FROM counted_cases), "
+        f"(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $victim AND {_COUNTED}), "
+        f"(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $migrant AND {_COUNTED}), "
+        f"(SELECT coalesce(sum(persons), 0) FROM case_persons WHERE role = $suspect AND {_COUNTED}), "
         "(SELECT count(*) FROM imports WHERE status = $done), "
         "(SELECT count(DISTINCT (import_id, line)) FROM quarantine), "
         "(SELECT count(DISTINCT (import_id, line)) FROM quarantine WHERE resolved_by IS NULL), "
@@ -203,13 +207,13 @@ def store_totals() -> Query:
 
 def date_range() -> Query:
     """First and last case date in the store."""
-    return "SELECT min(case_date), max(case_date) FROM cases", {}
+    return "SELECT min(case_date), max(case_date) FROM counted_cases", {}
 
 
 def coarse_dates() -> Query:
     """Query of (source, cases) of the cases dated only by a year or a period of years."""
     return (
-        "SELECT source, CAST(count(*) AS BIGINT) AS cases FROM cases WHERE date_precision IN ($year, $period) "
+        "SELECT source, CAST(count(*) AS BIGINT) AS cases FROM counted_cases WHERE date_precision IN ($year, $period) "
         "GROUP BY source ORDER BY cases DESC, source",
         {"year": "year", "period": "period"},
     )
@@ -218,9 +222,9 @@ def coarse_dates() -> Query:
 def store_countries() -> Query:
     """Countries seen in any route role of a case, or in the aggregate counts (country, ISO3 citizenship)."""
     return (
-        "SELECT DISTINCT x FROM (SELECT nationality AS x FROM cases UNION SELECT origin FROM cases "
-        "UNION SELECT destination FROM cases UNION SELECT detection_country FROM cases "
-        "UNION SELECT unnest(string_split(transit, $separator)) FROM cases UNION SELECT country FROM aggregate_counts "
+        "SELECT DISTINCT x FROM (SELECT nationality AS x FROM counted_cases UNION SELECT origin FROM counted_cases "
+        "UNION SELECT destination FROM counted_cases UNION SELECT detection_country FROM counted_cases "
+        "UNION SELECT unnest(string_split(transit, $separator)) FROM counted_cases UNION SELECT country FROM aggregate_counts "
         "UNION SELECT category FROM aggregate_counts WHERE dimension = $citizenship AND length(category) = 3) "
         "WHERE x IS NOT NULL ORDER BY x",
         {"separator": ">", "citizenship": "citizenship"},
@@ -230,7 +234,7 @@ def store_countries() -> Query:
 def store_sources() -> Query:
     """Reporting sources of the cases and of the aggregate counts."""
     return (
-        "SELECT DISTINCT source FROM (SELECT source FROM cases UNION SELECT source FROM aggregate_counts) "
+        "SELECT DISTINCT source FROM (SELECT source FROM counted_cases UNION SELECT source FROM aggregate_counts) "
         "ORDER BY source",
         {},
     )
@@ -243,14 +247,14 @@ def store_flag_rules() -> Query:
 
 def store_modus_codes() -> Query:
     """(dimension, code) of every modus-operandi code the cases hold."""
-    return "SELECT DISTINCT dimension, code FROM case_attributes ORDER BY dimension, code", {}
+    return f"SELECT DISTINCT dimension, code FROM case_attributes WHERE {_COUNTED} ORDER BY dimension, code", {}
 
 
 def view_sources(filters) -> Query:
     """Reporting sources of the cases the filters select in their period (route filters aside), most cases first."""
     where, params = period_filter(filters, params=Params())
     return (
-        f"SELECT c.source, CAST(count(*) AS BIGINT) AS cases FROM cases c WHERE {where} "
+        f"SELECT c.source, CAST(count(*) AS BIGINT) AS cases FROM counted_cases c WHERE {where} "
         "GROUP BY c.source ORDER BY cases DESC, c.source",
         dict(params),
     )

@@ -7,7 +7,7 @@ so that no query adds offences to persons, or a region to its own countries.
 from __future__ import annotations
 
 from turquesa_geo.store.queries.base import Params, Query
-from turquesa_geo.store.queries.conditions import period_filter
+from turquesa_geo.store.queries.conditions import period_filter, reported_route_filter
 
 __all__ = ["AREAS", "aggregate_counts", "aggregate_sources", "outcomes"]
 
@@ -115,17 +115,10 @@ def outcomes(filters) -> Query:
     """
     params = Params()
     where, _ = period_filter(filters, params=params)
-    route = []
-    if filters.origin:
-        route.append(params.is_in("c.origin", "origin", filters.origin))
-    if filters.destination:
-        route.append(params.is_in("coalesce(c.destination, c.detection_country)", "destination", filters.destination))
-    if filters.transit:
-        likes = (
-            f"c.transit LIKE {params.bind(f'transit_{i}', f'%{iso}%')}" for i, iso in enumerate(filters.transit, 1)
-        )
-        route.append("(" + " OR ".join(likes) + ")")
-    conditions = " AND ".join(["(c.dead IS NOT NULL OR c.missing IS NOT NULL)", where, *route])
+    route, _ = reported_route_filter(filters, "c", params)
+    conditions = " AND ".join(
+        ["(c.dead IS NOT NULL OR c.missing IS NOT NULL)", where, *([route] if route != "TRUE" else [])]
+    )
     return (
         "SELECT c.detection_country AS country, c.location_precision, c.source_quality, "
         "CAST(count(*) AS BIGINT) AS incidents, CAST(coalesce(sum(c.dead), 0) AS BIGINT) AS dead, "
@@ -133,7 +126,7 @@ def outcomes(filters) -> Query:
         "CAST(coalesce(sum(c.survivors), 0) AS BIGINT) AS survivors, "
         "CAST(coalesce(sum(c.children), 0) AS BIGINT) AS children, "
         "CAST(coalesce(sum(p.female), 0) AS BIGINT) AS women_girls, CAST(coalesce(sum(p.male), 0) AS BIGINT) AS men_boys "
-        "FROM cases c LEFT JOIN (SELECT case_uid, "
+        "FROM counted_cases c LEFT JOIN (SELECT case_uid, "
         f"sum(CASE WHEN gender = {params.bind('female', 'female')} THEN persons ELSE 0 END) AS female, "
         f"sum(CASE WHEN gender = {params.bind('male', 'male')} THEN persons ELSE 0 END) AS male FROM case_persons "
         f"WHERE role = {params.bind('migrant', 'migrant')} GROUP BY case_uid) p ON p.case_uid = c.case_uid "

@@ -50,7 +50,7 @@ def rollup_tables(flagged: bool = True) -> list[str]:
 
 
 def refresh_rollups(months: str | None = None) -> list[Query]:
-    """Statements that rebuild the rollup tables from the case tables (inside the import's transaction).
+    """Statements that rebuild the rollup tables from the counted cases (inside the import's transaction).
 
     With ``months``, the name of an internal relation of (month DATE), only the rows of
     those months are rebuilt: an import rebuilds the months it touched, so its cost
@@ -65,9 +65,9 @@ def refresh_rollups(months: str | None = None) -> list[Query]:
     """
     in_months = f" WHERE month IN (SELECT month FROM {plain_ident(months)})" if months else ""
     cases = (
-        f"(SELECT * FROM cases WHERE {period_expr('M', 'case_date')} IN (SELECT month FROM {plain_ident(months)}))"
+        f"(SELECT * FROM counted_cases WHERE {period_expr('M', 'case_date')} IN (SELECT month FROM {plain_ident(months)}))"
         if months
-        else "cases"
+        else "counted_cases"
     )
     case_ids = f"SELECT case_uid FROM {cases} k" if months else None
     flagged = (

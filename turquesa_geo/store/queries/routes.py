@@ -1,14 +1,15 @@
 """Queries per distinct reported route (signature): the corridor view and the cooperation view.
 
-Corridors are rebuilt from these signatures in Python (:mod:`turquesa_geo.routes`).
+Corridors are rebuilt from these signatures in Python (:mod:`turquesa_geo.routes`). The
+cooperation view also counts the cases two sources both reported (:func:`shared_cases`).
 """
 
 from __future__ import annotations
 
 from turquesa_geo.store.queries.base import Params, Query, period_expr
-from turquesa_geo.store.queries.conditions import case_filter, person_filter
+from turquesa_geo.store.queries.conditions import case_filter, person_filter, reported_route_filter
 
-__all__ = ["SIGNATURE_SOURCES", "reporter_signatures", "route_signatures"]
+__all__ = ["SIGNATURE_SOURCES", "reporter_signatures", "route_signatures", "shared_cases"]
 
 #: Where route signatures can be counted: the case tables, or the monthly rollup ``rollup_routes``.
 SIGNATURE_SOURCES = ("cases", "rollup")
@@ -71,7 +72,7 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
         )
         text = (
             f"SELECT {_keys('c')}, {measures} "
-            "FROM cases c LEFT JOIN (SELECT q.case_uid, sum(q.persons) AS persons, "
+            "FROM counted_cases c LEFT JOIN (SELECT q.case_uid, sum(q.persons) AS persons, "
             f"sum(CASE WHEN q.gender = {params.bind('female', 'female')} THEN q.persons ELSE 0 END) AS female, "
             f"sum(CASE WHEN q.gender <> {params.bind('unknown', 'unknown')} THEN q.persons ELSE 0 END) AS known_sex "
             f"FROM case_persons q WHERE {persons} GROUP BY q.case_uid) p ON p.case_uid = c.case_uid "
@@ -100,8 +101,37 @@ def reporter_signatures(filters, first, last) -> Query:
     text = (
         f"SELECT {quarter} AS quarter, c.reporting_country, c.network, c.source, c.nationality, c.origin, c.transit, "
         "c.destination, c.detection_country, CAST(count(*) AS BIGINT) AS cases, max(c.case_date) AS last_case "
-        f"FROM cases c WHERE c.case_date >= $first AND c.case_date <= $last AND {where} "
+        f"FROM counted_cases c WHERE c.case_date >= $first AND c.case_date <= $last AND {where} "
         f"GROUP BY {quarter}, c.reporting_country, c.network, c.source, c.nationality, c.origin, c.transit, "
         "c.destination, c.detection_country"
+    )
+    return text, dict(params)
+
+
+def shared_cases(filters, first, last) -> Query:
+    """Cases reported twice, per pair of sources and link status (``linked``: counted once; ``kept``: both
+    counted), for the cooperation view.
+
+    Each link between two reports (``case_links``, the later report first) is one shared case; its
+    earlier report (``b``) gives the date and is what the filters and the period select (the route
+    filters on its reported route). Both reports are read from ``cases``: a linked report is left out
+    of the counts, not out of this view. The two sources come sorted (``source_a`` <= ``source_b``);
+    a source can share cases with itself (two files of it).
+
+    >>> from turquesa_geo.filters import Filters
+    >>> shared_cases(Filters(), "2024-01-01", "2024-12-31")[1]
+    {'first': '2024-01-01', 'last': '2024-12-31', 'linked': 'linked', 'kept': 'kept'}
+    """
+    params = Params(first=first, last=last)
+    where, _ = case_filter(filters, "b", params)
+    route, _ = reported_route_filter(filters, "b", params)
+    statuses = f"l.status IN ({params.bind('linked', 'linked')}, {params.bind('kept', 'kept')})"
+    text = (
+        "SELECT least(a.source, b.source) AS source_a, greatest(a.source, b.source) AS source_b, l.status, "
+        "CAST(count(*) AS BIGINT) AS cases FROM case_links l JOIN cases a ON a.case_uid = l.case_uid "
+        f"JOIN cases b ON b.case_uid = l.linked_to WHERE {statuses} AND b.case_date >= $first "
+        f"AND b.case_date <= $last AND {where} AND {route} "
+        "GROUP BY least(a.source, b.source), greatest(a.source, b.source), l.status "
+        "ORDER BY source_a, source_b, l.status"
     )
     return text, dict(params)

@@ -14,6 +14,7 @@ __all__ = [
     "data_version",
     "disable_external_access",
     "disable_progress_bar",
+    "links_version",
     "lock_configuration",
     "migrations_table_exists",
     "record_migration",
@@ -60,6 +61,12 @@ def data_version() -> Query:
         "$empty) FROM imports WHERE status = $done",
         {"comma": ",", "empty": "", "terms": ";terms:", "at": "@", "done": "done"},
     )
+
+
+def links_version() -> Query:
+    """Query of a fingerprint of the case links (NULL when there is none): linking two cases changes
+    the counts without an import, so the data version must change with it."""
+    return "SELECT CAST(sum(hash(case_uid, linked_to, status)) AS VARCHAR) FROM case_links", {}
 
 
 def disable_progress_bar() -> Query:

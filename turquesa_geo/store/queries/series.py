@@ -63,7 +63,7 @@ def modus_series(filters, dimension: str, freq: str = "Y", by: str | None = None
     where, _ = period_filter(filters, params=params)
     group = "c.crime_type" if by == "crime_type" else "CAST(NULL AS VARCHAR)"
     text = (
-        f"WITH base AS (SELECT c.case_uid, {period} AS period, {group} AS grp FROM cases c WHERE {where}), "
+        f"WITH base AS (SELECT c.case_uid, {period} AS period, {group} AS grp FROM counted_cases c WHERE {where}), "
         "coded AS (SELECT b.period, b.grp, a.code, b.case_uid FROM base b JOIN case_attributes a "
         f"ON a.case_uid = b.case_uid AND a.dimension = {params.bind('series_dimension', dimension)}), "
         "totals AS (SELECT period, grp, CAST(count(*) AS BIGINT) AS total FROM base GROUP BY period, grp), "
@@ -108,7 +108,7 @@ def _persons(filters, keys: str, join: str, params: Params) -> str:
     person_where = person_filter(filters, "p", params)[0] if filters.person_filtered() else "TRUE"
     return (
         f"SELECT {keys}, p.role, p.gender, p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons "
-        f"FROM cases c JOIN case_persons p ON p.case_uid = c.case_uid {join}WHERE {where} AND {person_where}"
+        f"FROM counted_cases c JOIN case_persons p ON p.case_uid = c.case_uid {join}WHERE {where} AND {person_where}"
     )
 
 
@@ -172,7 +172,7 @@ def key_figures(filters, current: tuple, previous: tuple | None) -> Query:
         "THEN p.persons END), 0) AS BIGINT) AS women_girls, "
         f"CAST(coalesce(sum(CASE WHEN {cur} AND {moved} AND p.gender <> {params.bind('unknown', 'unknown')} "
         "THEN p.persons END), 0) AS BIGINT) AS known_sex "
-        "FROM cases c LEFT JOIN case_persons p ON p.case_uid = c.case_uid "
+        "FROM counted_cases c LEFT JOIN case_persons p ON p.case_uid = c.case_uid "
         f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where}"
     )
     return text, dict(params)
@@ -192,7 +192,7 @@ def monthly_modus(filters, first, last, source: str = "cases") -> Query:
     where, _ = case_filter(filters, "c", params)
     text = (
         f"WITH coded AS (SELECT {MONTH} AS month, a.dimension, a.code, "
-        "c.case_uid FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
+        "c.case_uid FROM counted_cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
         f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where}), "
         "reporting AS (SELECT month, dimension, CAST(count(DISTINCT case_uid) AS BIGINT) AS total FROM coded "
         "GROUP BY month, dimension) "
@@ -228,7 +228,7 @@ def monthly_signatures(filters, first, last) -> Query:
     where, _ = case_filter(filters, "c", params)
     keys = ", ".join(f"c.{k}" for k in _SIGNATURE)
     text = (
-        f"SELECT {MONTH} AS month, {keys}, CAST(count(*) AS BIGINT) AS cases FROM cases c "
+        f"SELECT {MONTH} AS month, {keys}, CAST(count(*) AS BIGINT) AS cases FROM counted_cases c "
         f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} GROUP BY month, {keys}"
     )
     return text, dict(params)
@@ -243,7 +243,7 @@ def monthly_signature_modus(filters, first, last, reporting: bool = False) -> Qu
     code = "" if reporting else "a.code, "
     text = (
         f"SELECT {MONTH} AS month, {keys}, a.dimension, {code}CAST(count(DISTINCT c.case_uid) AS BIGINT) AS cases "
-        "FROM cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
+        "FROM counted_cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
         f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} "
         f"GROUP BY month, {keys}, a.dimension" + ("" if reporting else ", a.code")
     )
