@@ -404,6 +404,7 @@ def test_the_import_report_shows_flags_merges_quarantine_unmapped_terms_and_dupl
             },
         ],
         probable_duplicates=12,
+        duplicates_of={3: 12},
     )
     cli._set_language("en")  # an earlier test may have left the CLI speaking another language
     assert cli._describe_import(result).splitlines() == [
@@ -423,7 +424,8 @@ def test_the_import_report_shows_flags_merges_quarantine_unmapped_terms_and_dupl
         "    recruitment_method (recruitment_method): 'oferta de empleo' in 60 rows; suggested: "
         "Job offer / advertisement (job_offer), Work (work)",
         "    origin (country): 'Venezuela (Rep. Bol.)' in 3 rows",
-        "  probable duplicates of cases already stored: 12",
+        "  probable duplicates: 12 of 66 rows match cases already stored from import 3",
+        "  see them with: turquesa duplicates list --import 4",
     ]
 
 

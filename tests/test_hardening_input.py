@@ -334,11 +334,14 @@ def test_markup_in_cells_is_stored_as_written(store, write):
     ]
 
 
-def test_markup_in_a_quarantined_cell_is_kept_as_written(store, write):
+def test_markup_in_a_flagged_or_quarantined_cell_is_kept_as_written(store, write):
     row = GOOD_ROWS[1].replace(",VEN,VEN,", f",{MARKUP[0]},VEN,")
     run_import(store, write("markup_bad.csv", csv_text(row)))
-    value, message, record = store.execute("SELECT value, message, record FROM quarantine").fetchall()[0]
+    value, message = store.execute("SELECT value, message FROM case_flags").fetchall()[0]
     assert value == MARKUP[0] and MARKUP[0] in message
+    row = GOOD_ROWS[1].replace(",VEN,VEN,", f",{MARKUP[0]},VEN,").replace("A2,", ",")
+    run_import(store, write("markup_bad_id.csv", csv_text(row)))
+    (record,) = store.execute("SELECT record FROM quarantine").fetchall()[0]
     assert json.loads(record)["nationality"] == MARKUP[0]
 
 

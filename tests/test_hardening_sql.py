@@ -639,15 +639,24 @@ def test_corpus_in_cells_is_stored_literally(store, write):
         ("nationality", "unknown_country"),
         ("date", "bad_date"),
         ("lat", "bad_coordinate"),
-        ("crime_type", "unknown_term"),
+        ("crime_type", "unknown_crime_type"),
     ],
 )
-def test_corpus_in_checked_cells_is_quarantined_with_the_text_as_read(store, write, column, rule):
+def test_corpus_in_checked_cells_is_quarantined_or_flagged_with_the_text_as_read(store, write, column, rule):
     rows = [BASE | {"incident_id": f"Q{i}", column: v} for i, v in enumerate(CORPUS)]
     result = run_import(store, write("checked.csv", _csv(rows)))
     quarantined = {
         json.loads(record)["incident_id"]: (r, json.loads(record)[column])
         for r, record in store.execute("SELECT rule, record FROM quarantine WHERE column_name = ?", [column]).fetchall()
+    }
+    # A doubtful value keeps its case, flagged with the value as read.
+    quarantined |= {
+        incident: (r, value)
+        for incident, r, value in store.execute(
+            "SELECT c.incident_id, f.rule, f.value FROM case_flags f JOIN cases c USING (case_uid) "
+            "WHERE f.column_name = ?",
+            [column],
+        ).fetchall()
     }
     for i, value in enumerate(CORPUS):
         if column == "nationality" and resolve_country(value) is not None:

@@ -77,7 +77,7 @@ def plant_unmapped(every: int, dimension: str, column: str, text: str, key: str,
     """Statements giving every ``every``-th case (by case_uid) a term of ``dimension`` no vocabulary knows, as
     the importer keeps one: the attribute ``code`` (``?text``), a case_unmapped row and a ``rule`` flag."""
     params = {"every": int(every), "dimension": dimension, "column": column, "text": text, "key": key}
-    chosen = "FROM cases WHERE case_uid % $every = 0"
+    chosen = "FROM counted_cases WHERE case_uid % $every = 0"
     return [
         (
             f"INSERT INTO case_attributes (case_uid, dimension, code) SELECT case_uid, $dimension, $code {chosen}",

@@ -450,7 +450,7 @@ def modus_delta_sql(dimension: str) -> Query:
         f"{_FLAGGED} AS flagged, x.code, "
         "CAST(sum(x.n) AS BIGINT) AS n FROM (SELECT case_uid, code, 1 AS n FROM case_attributes "
         "WHERE dimension = $dimension AND case_uid IN (SELECT case_uid FROM term_rows) "
-        "UNION ALL SELECT case_uid, code, -1 AS n FROM term_before) x JOIN cases c ON c.case_uid = x.case_uid "
+        "UNION ALL SELECT case_uid, code, -1 AS n FROM term_before) x JOIN counted_cases c ON c.case_uid = x.case_uid "
         f"GROUP BY {MONTH}, {_MODUS_KEYS}, {_FLAGGED}, x.code HAVING sum(x.n) <> 0",
         {"dimension": dimension},
     )

@@ -118,14 +118,14 @@ def flags_by_rule(import_id: int | None = None) -> Query:
     under each; latest import first, then most flagged.
 
     >>> flags_by_rule(3)
-    ('SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid WHERE c.import_id = $import_id GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule', {'import_id': 3})
+    ('SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged FROM case_flags f JOIN counted_cases c ON c.case_uid = f.case_uid WHERE c.import_id = $import_id GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule', {'import_id': 3})
     """
     where, params = (
         ("WHERE c.import_id = $import_id ", {"import_id": int(import_id)}) if import_id is not None else ("", {})
     )
     return (
         "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged "
-        f"FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid {where}"
+        f"FROM case_flags f JOIN counted_cases c ON c.case_uid = f.case_uid {where}"
         "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule",
         params,
     )
