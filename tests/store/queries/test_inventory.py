@@ -111,7 +111,7 @@ def test_the_inventory_binds_on_the_tiny_store(tiny):
 def test_flags_by_rule_as_strings():
     assert sql.flags_by_rule() == (
         "SELECT c.import_id, f.rule, CAST(count(DISTINCT f.case_uid) AS BIGINT) AS flagged "
-        "FROM case_flags f JOIN cases c ON c.case_uid = f.case_uid "
+        "FROM case_flags f JOIN counted_cases c ON c.case_uid = f.case_uid "
         "GROUP BY c.import_id, f.rule ORDER BY c.import_id DESC, flagged DESC, f.rule",
         {},
     )
