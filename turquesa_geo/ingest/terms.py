@@ -30,7 +30,15 @@ import duckdb
 import pandas as pd
 
 from turquesa_geo import vocab
-from turquesa_geo.columns import COUNTRY_COLUMNS, DETAIL_TERM_COLUMNS, MULTI_VALUE_COLUMNS, NETWORK, TRANSIT
+from turquesa_geo.columns import (
+    COUNTRY_COLUMNS,
+    DETAIL_TERM_COLUMNS,
+    FORMULA_GUARD,
+    FORMULA_PREFIXES,
+    MULTI_VALUE_COLUMNS,
+    NETWORK,
+    TRANSIT,
+)
 from turquesa_geo.countries import country_name, country_table, resolve_country, suggest_countries
 from turquesa_geo.i18n import N_, LocalizedError, gettext
 from turquesa_geo.store.connection import transaction
@@ -81,9 +89,6 @@ TERM_ACTIONS: tuple[str, ...] = ("map", "import", "unmap")
 TERM_MAP_CSV_COLUMNS: tuple[str, ...] = ("field", "text", "code")
 #: Suggested codes per unmapped term.
 SUGGESTIONS = 3
-# As turquesa_geo.exports.tables.FORMULA_PREFIXES (a lower layer cannot import it): a text that a
-# spreadsheet would run as a formula is written with a leading ' and read back without it.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ISO3_IN_SUGGESTION = re.compile(r"\(([A-Z]{3})\)$")
 
 
@@ -463,7 +468,7 @@ def export_term_map(con: duckdb.DuckDBPyConnection, path: str | Path) -> int:
         writer.writerow(TERM_MAP_CSV_COLUMNS)
         written = 0
         for field, text, code in rows:
-            writer.writerow([field, "'" + text if text.startswith(_FORMULA_START) else text, code])
+            writer.writerow([field, FORMULA_GUARD + text if text.startswith(FORMULA_PREFIXES) else text, code])
             written += 1
     return written
 
@@ -504,7 +509,7 @@ def _checked_rows(reader: csv.DictReader) -> tuple[list[tuple[str, str, str]], l
     problems: list[tuple[int, TermMapError]] = []
     for line, record in enumerate(reader, start=2):
         text = (record.get("text") or "").strip()
-        if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        if text.startswith(FORMULA_GUARD) and text[1:].startswith(FORMULA_PREFIXES):
             text = text[1:]
         try:
             field = resolve_field(record.get("field") or "")
