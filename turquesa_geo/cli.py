@@ -565,10 +565,10 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             args.format,
         )
     elif args.action == "link":
-        later, earlier = link_cases(con, args.a, args.b, user=_user())
+        later, earlier = link_cases(con, args.a, args.b, user=current_user())
         print(_("case {later} linked to case {earlier}: counted once").format(later=later, earlier=earlier))
     else:
-        unlink_cases(con, args.a, args.b, user=_user(), distinct=args.distinct)
+        unlink_cases(con, args.a, args.b, user=current_user(), distinct=args.distinct)
         what = _("two distinct cases") if args.distinct else _("both reports kept, counted apart")
         print(_("cases {a} and {b} unlinked: {what}").format(a=args.a, b=args.b, what=what))
     return 0
@@ -594,11 +594,6 @@ def _list_duplicates(args: argparse.Namespace) -> int:
         args.format,
     )
     return 0
-
-
-def _user() -> str | None:
-    """Who decides a link from the command line: the account running it."""
-    return os.environ.get("USER") or None
 
 
 def _filters_from_args(args: argparse.Namespace):
