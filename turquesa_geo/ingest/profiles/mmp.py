@@ -71,7 +71,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "males": ("number_of_males", "number_of_male", "males"),
     "children": ("number_of_children", "number_of_child", "children"),
     "country": ("country_of_incident", "incident_country"),
-    "origin": ("country_of_origin", "countries_of_origin"),
+    "origin": ("country_of_origin", "countries_of_origin", "country_origin"),
     "place": ("location_of_death", "location_of_incident", "location_description", "location"),
     "coordinates": ("coordinates", "location_coordinates", "location_coodinates"),
     "route": ("migration_route", "route"),
@@ -285,11 +285,12 @@ def _outcomes(flat: pd.DataFrame, col: dict[str, pd.Series]) -> None:
         dead.notna() | missing.notna(), whole_numbers(clean_text(col["dead_and_missing"]))
     )
     marginals = [whole_numbers(clean_text(col[k])) for k in ("females", "males", "children")]
-    adjusting = total < 0
     cells = allocate_persons(total, *marginals)
-    negated = allocate_persons(-total, *(-m.clip(upper=0) for m in marginals))
+    adjusting = total < 0
+    if adjusting.any():
+        negated = allocate_persons(-total, *(-m.clip(upper=0) for m in marginals))
+        cells = {key: persons.where(~adjusting, -negated[key]) for key, persons in cells.items()}
     for (gender, age), persons in cells.items():
-        persons = persons.where(~adjusting, -negated[(gender, age)])
         flat[C.count_column("migrant", gender, age)] = persons.astype(str)
 
 
@@ -304,7 +305,7 @@ PROFILE = Profile(
         ("minimum_estimated_number_of_missing", "number_missing"),
         ("migration_route",),
         ("coordinates", "location_coordinates", "location_coodinates"),
-        ("cause_of_death",),
+        ("cause_of_death", "cause_death"),
         ("total_dead_and_missing", "number_of_survivors", "number_of_females", "number_of_female"),
     ),
     to_flat=to_flat,
