@@ -290,6 +290,11 @@ MIGRATIONS = (
     ),
 )
 
+# Version 9: periods, not points. A record dated to a band of years (CTDC's "2014-2018") keeps
+# the band's last day beside its first (case_date, date_precision "period"); see
+# turquesa_geo.columns.PERIOD_END. Versions 7 and 8 are other changes of the same release.
+MIGRATIONS = (*MIGRATIONS, (9, ("ALTER TABLE cases ADD COLUMN period_end DATE",)))
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {

@@ -30,7 +30,14 @@ from turquesa_geo.store.queries.base import (
     select_all_sql,
 )
 from turquesa_geo.store.queries.bench import bench_tables, case_count, naive_cases, period_arcs, plain_load
-from turquesa_geo.store.queries.conditions import DEFAULT_PERSON_ROLES, case_filter, period_filter, person_filter
+from turquesa_geo.store.queries.conditions import (
+    DEFAULT_PERSON_ROLES,
+    case_filter,
+    dated,
+    dated_to_the_month,
+    period_filter,
+    person_filter,
+)
 from turquesa_geo.store.queries.exports import EXPORT_LOG_COLUMNS, export_log, insert_export, next_export_id
 from turquesa_geo.store.queries.inventory import (
     coarse_dates,
@@ -45,6 +52,7 @@ from turquesa_geo.store.queries.inventory import (
     store_modus_codes,
     store_sources,
     store_totals,
+    undated_cases,
     view_sources,
 )
 from turquesa_geo.store.queries.references import aggregate_counts, aggregate_sources, outcomes
@@ -78,6 +86,7 @@ from turquesa_geo.store.queries.schema import (
 from turquesa_geo.store.queries.series import (
     PERSON_SPLITS,
     SERIES_SOURCES,
+    coarse_dated_cases,
     key_figures,
     modus_series,
     monthly_modus,
@@ -110,11 +119,14 @@ __all__ = [
     "bench_tables",
     "case_count",
     "case_filter",
+    "coarse_dated_cases",
     "coarse_dates",
     "copy_to_temp_sql",
     "create_migrations_table",
     "data_version",
     "date_range",
+    "dated",
+    "dated_to_the_month",
     "disable_external_access",
     "disable_progress_bar",
     "drop_temp_sql",
@@ -156,5 +168,6 @@ __all__ = [
     "store_sources",
     "store_totals",
     "touched_months_sql",
+    "undated_cases",
     "view_sources",
 ]

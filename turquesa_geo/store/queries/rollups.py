@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from turquesa_geo.columns import MODUS_DIMENSIONS
 from turquesa_geo.store.queries.base import MONTH, Params, Query, period_expr, plain_ident
-from turquesa_geo.store.queries.conditions import DEFAULT_PERSON_ROLES
+from turquesa_geo.store.queries.conditions import DEFAULT_PERSON_ROLES, dated
 
 __all__ = [
     "MODUS_ROLLUP_KEYS",
@@ -50,6 +50,8 @@ def refresh_rollups(months: str | None = None) -> list[Query]:
     follows the import, not the store. Every case falls in one (month, keys) group,
     and a case holds a code at most once (the importers write distinct codes), so
     plain counts summed over groups stay exact. Plain SQL: explicit GROUP BY lists, CASE sums.
+    Records with no known date (:data:`turquesa_geo.columns.UNDATED`) are in no month: the
+    rollups leave them out, as every period's query does.
 
     >>> refresh_rollups("touched")[0]
     ('DELETE FROM rollup_routes WHERE month IN (SELECT month FROM touched)', {})
@@ -57,13 +59,10 @@ def refresh_rollups(months: str | None = None) -> list[Query]:
     route_keys = ", ".join(f"c.{c}" for c in ROUTE_ROLLUP_KEYS)
     modus_keys = ", ".join(f"c.{c}" for c in MODUS_ROLLUP_KEYS)
     in_months = f" WHERE month IN (SELECT month FROM {plain_ident(months)})" if months else ""
-    cases = (
-        f"(SELECT * FROM cases WHERE {period_expr('M', 'case_date')} IN (SELECT month FROM {plain_ident(months)}))"
-        if months
-        else "cases"
-    )
-    case_ids = f"SELECT case_uid FROM {cases} k"
     params = Params()
+    of_months = f" AND {period_expr('M', 'u.case_date')} IN (SELECT month FROM {plain_ident(months)})" if months else ""
+    cases = f"(SELECT * FROM cases u WHERE {dated(params, 'u')}{of_months})"
+    case_ids = f"SELECT case_uid FROM {cases} k"
     persons = (
         "SELECT q.case_uid, sum(q.persons) AS persons, "
         f"sum(CASE WHEN q.gender = {params.bind('female', 'female')} THEN q.persons ELSE 0 END) AS female, "
@@ -95,7 +94,7 @@ def refresh_rollups(months: str | None = None) -> list[Query]:
             f"INSERT INTO rollup_modus ({', '.join(_MODUS_COLUMNS)}) SELECT {MONTH}, {modus_keys}, a.dimension, "
             f"a.code, CAST(count(*) AS BIGINT) FROM {cases} c JOIN case_attributes a ON a.case_uid = c.case_uid "
             f"GROUP BY {MONTH}, {modus_keys}, a.dimension, a.code",
-            {},
+            {"undated": params["undated"]},
         ),
     ]
 
