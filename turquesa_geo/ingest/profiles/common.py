@@ -154,7 +154,7 @@ def is_missing(value: object) -> bool:
     >>> [is_missing(v) for v in (None, float("nan"), pd.NA, "", "nan", 0)]
     [True, True, True, False, False, False]
     """
-    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+    return value is None or value is pd.NA or (isinstance(value, float) and bool(np.isnan(value)))
 
 
 _SPACES = re.compile(r"\s+")
