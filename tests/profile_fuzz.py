@@ -42,7 +42,20 @@ CELL_VALUES: tuple[str, ...] = (
 
 #: In JSON, values of the other types too: numbers where text goes, null, NaN (Python's json writes
 #: and reads it), a boolean, a list and an object.
-JSON_VALUES: tuple[object, ...] = (*CELL_VALUES, None, 0, 3, -2, 1.5, 2021, float("nan"), True, ["a", 1], {"a": 1})
+JSON_VALUES: tuple[object, ...] = (
+    *CELL_VALUES,
+    None,
+    0,
+    3,
+    -2,
+    1.5,
+    2021,
+    float("nan"),
+    float("inf"),
+    True,
+    ["a", 1],
+    {"a": 1},
+)
 
 
 def garblings(columns: int, rows: int, values: tuple[object, ...]) -> st.SearchStrategy[list[tuple[int, object]]]:

@@ -197,16 +197,24 @@ def _iso_day(text: str) -> str | None:
 
 
 def _year(text: str) -> str | None:
-    """The year of a year cell (``2021``, ``2021.0``), None for anything else."""
-    head = text[:4]
-    return head if head.isdigit() and (len(text) == 4 or text[4] == ".") else None
+    """The year of a year cell (``2021``, ``2021.0``), None for anything else.
+
+    >>> [_year(t) for t in ("2021", "2021.0", "0", "20210", "21")]
+    ['2021', '2021', None, None, None]
+    """
+    whole, _, fraction = text.partition(".")
+    return whole if len(whole) == 4 and whole.isdecimal() and fraction.strip("0") == "" else None
 
 
 def _month(text: str) -> int | None:
-    """The month of a month cell (``Jul``, ``July``, ``7``, ``07``, ``7.0``), None for anything else."""
-    number = text.split(".")[0]
-    if number.isdigit():
-        return int(number) if 1 <= int(number) <= 12 else None
+    """The month of a month cell (``Jul``, ``July``, ``7``, ``07``, ``7.0``), None for anything else.
+
+    >>> [_month(t) for t in ("Jul", "July", "7", "07", "7.0", "0", "13", "1.5", "²", "x")]
+    [7, 7, 7, 7, 7, None, None, None, None, None]
+    """
+    whole, _, fraction = text.partition(".")
+    if whole.isdecimal():  # not isdigit: "²" is a digit that int() refuses
+        return int(whole) if 1 <= int(whole) <= 12 and fraction.strip("0") == "" else None
     return _MONTHS.get(text[:3].lower())
 
 
