@@ -6,7 +6,7 @@ Corridors are rebuilt from these signatures in Python (:mod:`turquesa_geo.routes
 from __future__ import annotations
 
 from turquesa_geo.store.queries.base import Params, Query, period_expr
-from turquesa_geo.store.queries.conditions import case_filter, person_filter
+from turquesa_geo.store.queries.conditions import case_filter, dated, person_filter
 
 __all__ = ["SIGNATURE_SOURCES", "reporter_signatures", "route_signatures"]
 
@@ -51,7 +51,8 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
     (nationality, origin, transit, destination, detection_country) with ``cases``,
     ``cases_prev``, ``persons``, ``women_girls`` (female persons of any age) and
     ``persons_known_sex``. ``source`` ``"rollup"`` reads ``rollup_routes`` (whole months,
-    no person or modus filter: see :func:`turquesa_geo.store.rollups.covers`).
+    no person or modus filter: see :func:`turquesa_geo.store.rollups.covers`). Records with
+    no known date are in no period (the rollups do not hold them either).
     Portable SQL: CASE sums, no dialect functions.
     """
     params = _periods(current, previous)
@@ -67,7 +68,7 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
             f"sum(CASE WHEN q.gender = {params.bind('female', 'female')} THEN q.persons ELSE 0 END) AS female, "
             f"sum(CASE WHEN q.gender <> {params.bind('unknown', 'unknown')} THEN q.persons ELSE 0 END) AS known_sex "
             f"FROM case_persons q WHERE {persons} GROUP BY q.case_uid) p ON p.case_uid = c.case_uid "
-            f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where} "
+            f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where} AND {dated(params)} "
             f"GROUP BY {_keys('c')}"
         )
     elif source == "rollup":
@@ -91,7 +92,7 @@ def reporter_signatures(filters, first, last) -> Query:
     text = (
         f"SELECT {quarter} AS quarter, c.reporting_country, c.network, c.source, c.nationality, c.origin, c.transit, "
         "c.destination, c.detection_country, CAST(count(*) AS BIGINT) AS cases, max(c.case_date) AS last_case "
-        f"FROM cases c WHERE c.case_date >= $first AND c.case_date <= $last AND {where} "
+        f"FROM cases c WHERE c.case_date >= $first AND c.case_date <= $last AND {where} AND {dated(params)} "
         f"GROUP BY {quarter}, c.reporting_country, c.network, c.source, c.nationality, c.origin, c.transit, "
         "c.destination, c.detection_country"
     )
