@@ -184,8 +184,9 @@ def _per_distinct(values: pd.Series, function: Callable[[object], object]) -> pd
     """
     distinct = pd.unique(values.dropna())
     lookup = {value: function(value) for value in distinct}
+    blank = function(None)
     return pd.Series(
-        [function(None) if is_missing(v) else lookup.get(v) for v in values],
+        [blank if missing else lookup.get(v) for v, missing in zip(values, values.isna().to_numpy())],
         index=values.index,
         dtype=object,
     )
@@ -351,10 +352,7 @@ def whole_numbers(values: pd.Series) -> pd.Series:
     >>> whole_numbers(pd.Series(["3", "3.0", "-2", "1.5", "inf", "3e9", "two", None], dtype=object)).tolist()
     [3.0, 3.0, -2.0, nan, nan, nan, nan, nan]
     """
-    numbers = pd.to_numeric(
-        pd.Series([None if is_missing(v) else str(v).strip() for v in values], index=values.index, dtype=object),
-        errors="coerce",
-    ).astype("float64")
+    numbers = pd.to_numeric(values.astype(object).where(values.notna(), None), errors="coerce").astype("float64")
     whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() <= MAX_PERSONS)
     return numbers.where(whole)
 
