@@ -13,7 +13,12 @@ Two public files map here, one victim per row:
   flags ``1`` or blank.
 
 Each row becomes one trafficking case of one victim, from the citizenship country to
-the country of exploitation. What does not fit the model is reported, not invented:
+the country of exploitation, dated 1 January of its year of registration (precision
+``year``) or of a band's first year (precision ``period``, the band's last day in
+``period_end``). A victim registered without a year (17 % of the global file) is still a
+record of a person: kept with the date unknown (precision ``unknown``, see
+:data:`turquesa_geo.columns.UNDATED`), counted in the store's totals and in no period.
+What does not fit the model is reported, not invented:
 regions are not countries (synthetic rows are not drawn on the corridor map),
 perpetrator (``IP_``) columns describe a victim–perpetrator pair (counting them as
 suspects would count a perpetrator once per victim), and the records carry no id
