@@ -13,8 +13,13 @@ from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "profiles"
 MMP_CSV, MMP_JSON = FIXTURES / "mmp_incidents.csv", FIXTURES / "mmp_incidents.json"
+#: IOM's newer layouts (HDX JSON records, the CSV with "Incident Type"): split parts, sea and rounded points,
+#: adjustments, blank and unreadable dates, a blank coordinate.
+MMP_AMERICAS_CSV, MMP_AMERICAS_JSON = FIXTURES / "mmp_americas.csv", FIXTURES / "mmp_americas.json"
 GLOTIP_CSV = FIXTURES / "glotip_country_data.csv"
 CTDC_GLOBAL, CTDC_SYNTHETIC = FIXTURES / "ctdc_global.csv", FIXTURES / "ctdc_synthetic.csv"
+#: CTDC's global layout with victims registered without a year (blank, -99).
+CTDC_YEARS = FIXTURES / "ctdc_global_years.csv"
 
 
 def stored_case(con, incident_id: str) -> dict:

@@ -27,6 +27,20 @@ def test_import_prints_the_reconciliation(tmp_path, write, capsys):
     assert "flagged by repeated_row: 1 (the same row is given again: counted once)" in out
 
 
+def test_one_refused_file_does_not_stop_the_files_after_it(tmp_path, write, capsys):
+    good = write("good.csv", csv_text(*GOOD_ROWS))
+    later = write("later.csv", csv_text("Z9,2024-02-02,tip", header="incident_id,date,crime_type"))
+    empty = write("empty.csv", "")
+    db = str(tmp_path / "s.duckdb")
+    assert main(["import", str(good), str(empty), str(later), "--db", db, "--format", "json"]) == cli.EXIT_REFUSED
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert [r["rows_accepted"] for r in report["imports"]] == [3, 1]
+    assert [r["file"] for r in report["refused"]] == [str(empty)]
+    assert "empty.csv refused, nothing of it stored" in captured.err
+    assert connect(db).execute("SELECT count(*) FROM cases").fetchall() == [(4,)]
+
+
 def test_import_json_holds_id_counts_and_dropped_columns(tmp_path, write, capsys):
     header = "incident_id,date,crime_type,telefono"
     path = write("c.csv", csv_text("X1,2024-01-01,tip,555-1234", header=header))

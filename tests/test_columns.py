@@ -39,6 +39,7 @@ def test_every_case_column_constant_is_a_column_of_the_cases_table(schema):
         col.PLACE,
         *col.COUNTRY_COLUMNS,
         *col.DETAIL_COLUMNS,
+        col.PERIOD_END,  # schema version 9
     }
     assert case_columns - schema["cases"] == set()
     assert "case_date" in schema["cases"]  # the flat column "date", stored as case_date

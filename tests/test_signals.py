@@ -15,6 +15,9 @@ from turquesa_geo import columns as col
 from turquesa_geo import signals as sg
 from turquesa_geo.demo import generator as demo
 from turquesa_geo.demo import truth as demo_truth
+from turquesa_geo.filters import Filters
+from turquesa_geo.ingest.flat import import_file
+from turquesa_geo.store.connection import connect
 
 D = dt.date
 FIRST_HALF = (D(2024, 1, 1), D(2024, 6, 30))
@@ -488,3 +491,68 @@ def test_the_stationary_control_shows_no_signal_among_hundreds_of_keys(control):
     assert (table[sg.P_VALUE] <= sg.DEFAULT_FDR).sum() >= 10  # noise a test per key would report
     signals = sg.detect_signals(counts, latest=LATEST_YEAR, baseline=TWO_YEARS_BEFORE, min_ratio=1.0)
     assert len(signals) <= 1, signals[sg.REASON].tolist()
+
+
+# ------------------------------------------------------------------ band edges are not surges (issue 16)
+
+
+def _band_store(tmp_path):
+    """A store of 150 trafficking cases HND>USA dated to the day (100 in 2018-2019, 50 in 2020: flat per month)
+    and 131 CTDC victims HND>USA registered in the band 2020-2021 (dated 1 January 2020, precision period)."""
+    header = "incident_id,date,crime_type,nationality,origin,destination,detection_country"
+    rows, n = [], 0
+    for year, first_months in ((2018, 4), (2019, 0), (2020, 2)):
+        for month in range(1, 13):
+            for _ in range(5 if month <= first_months else 4):
+                n += 1
+                rows.append(f"P{n},{year}-{month:02d}-10,trafficking,HND,HND,USA,USA")
+    flat = tmp_path / "agency.csv"
+    flat.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    band = tmp_path / "ctdc.csv"
+    band.write_text(
+        "yearOfRegistration,gender,majorityStatus,citizenship,CountryOfExploitation,isForcedLabour\n"
+        + "2020-2021,Female,Adult,HN,US,1\n" * 131,
+        encoding="utf-8",
+    )
+    con = connect(tmp_path / "store.duckdb")
+    for path, profile in ((flat, "flat"), (band, "ctdc")):
+        result = import_file(con, path, profile=profile, today=D(2026, 11, 29))
+        assert result.rows_accepted == result.rows_read
+    return con
+
+
+def test_a_band_of_years_never_reads_as_a_surge_of_its_first_month(tmp_path):
+    con = _band_store(tmp_path)
+    latest = (D(2020, 1, 1), D(2020, 12, 31))
+    baseline = sg.signal_baseline(latest)
+    assert baseline == (D(2018, 1, 1), D(2019, 12, 31))
+    # Counted by their stored day, the band's 131 victims land in January 2020: a false surge.
+    every_case = con.execute("SELECT case_date, origin || '>' || destination AS corridor FROM cases").df()
+    naive = sg.detect_signals(
+        sg.counts_from_cases(every_case, "corridor", "corridor", "case_date"), latest=latest, baseline=baseline
+    )
+    assert naive[sg.REASON].tolist() == [
+        "HND>USA: 100 cases in 24 months → 181 in 12 months, 4.2 → 15.1 per month, +262 % per month"
+    ]
+    assert sg.signal_table(naive, latest, baseline)["reason"].tolist() == [
+        "+262% per month (100 cases in 24 months → 181 in 12)"
+    ]
+    # The store's signals count only cases dated to their day or month: the corridor is as flat as it was.
+    counts = sg.signal_counts(con, Filters(), baseline[0], latest[1])
+    corridor = counts[counts[sg.KIND] == "corridor"]
+    assert corridor.groupby(corridor[sg.PERIOD_START].dt.year)[sg.CASES].sum().to_dict() == {
+        2018: 52,  # 5 a month from January to April, then 4
+        2019: 48,
+        2020: 50,  # 5 in January and February, then 4: no band
+    }
+    assert sg.emerging_signals(con, Filters(), latest, baseline).empty
+    con.close()
+
+
+def test_records_with_no_known_date_are_in_no_signal(tmp_path):
+    con = _band_store(tmp_path)
+    con.execute("UPDATE cases SET case_date = DATE '1900-01-01', date_precision = 'unknown' WHERE source <> 'agency'")
+    counts = sg.signal_counts(con, Filters(), D(1900, 1, 1), D(2020, 12, 31))
+    assert counts[sg.PERIOD_START].min() == pd.Timestamp(2018, 1, 1)
+    assert int(counts.loc[counts[sg.KIND] == "corridor", sg.CASES].sum()) == 150
+    con.close()

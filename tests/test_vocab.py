@@ -164,7 +164,19 @@ AGENCY_WORDING = [
     ("crime_type", "Trafic illicite de migrants", "smuggling"),
     ("date_precision", "Años", "year"),
     ("date_precision", "varios años", "period"),
+    ("date_precision", "Fecha desconocida", "unknown"),
+    ("date_precision", "sin fecha", "unknown"),
+    ("date_precision", "desconhecido", "unknown"),
 ]
+
+
+def test_a_date_unknown_reads_in_every_language():
+    assert [label("date_precision", "unknown", lang) for lang in ("en", "es", "pt", "fr")] == [
+        "Date unknown",
+        "Fecha desconocida",
+        "Data desconhecida",
+        "Date inconnue",
+    ]
 
 
 @pytest.mark.parametrize(("vocabulary", "text", "code"), AGENCY_WORDING)

@@ -349,22 +349,35 @@ def cmd_import(args: argparse.Namespace) -> int:
         results = list(import_htcds(con, *args.files, source=args.source, date_format=args.date_format))
         if args.format == "table":
             print("\n".join(_describe_import(r) for r in results))
+    refused: list[dict[str, str]] = []
     for name in args.files if args.profile != "htcds" else ():
-        result = import_file(
-            con,
-            name,
-            profile=args.profile,
-            source=args.source,
-            date_format=args.date_format,
-            progress=_progress_printer(Path(name).name) if args.format == "table" else None,
-            duplicates=args.duplicates,
-        )
+        # Each file is its own transaction: one refused file is reported and the next ones still enter.
+        try:
+            result = import_file(
+                con,
+                name,
+                profile=args.profile,
+                source=args.source,
+                date_format=args.date_format,
+                progress=_progress_printer(Path(name).name) if args.format == "table" else None,
+                duplicates=args.duplicates,
+            )
+        except (ImportRefused, FileNotFoundError) as exc:
+            if len(args.files) == 1:
+                raise
+            reason = exc.text(_lang) if isinstance(exc, LocalizedError) else str(exc)
+            refused.append({"file": str(name), "reason": reason})
+            print(
+                "turquesa: " + _("{file} refused, nothing of it stored: {reason}").format(file=name, reason=reason),
+                file=sys.stderr,
+            )
+            continue
         results.append(result)
         if args.format == "table":
             print(_describe_import(result))
     if args.format == "json":
-        _emit({"imports": [r.to_dict() for r in results]}, "", "json")
-    return 0
+        _emit({"imports": [r.to_dict() for r in results], "refused": refused}, "", "json")
+    return EXIT_REFUSED if refused else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -6,10 +6,12 @@ over columns named ``{role}_{gender}_{age}`` (e.g. ``victims_f_minor``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from itertools import product
 
 __all__ = [
+    "COARSE_DATE_PRECISIONS",
     "COUNTRY_COLUMNS",
     "COUNT_AGE",
     "COUNT_COLUMNS",
@@ -17,6 +19,7 @@ __all__ = [
     "COUNT_ROLE",
     "CRIME_TYPE",
     "DATE",
+    "DATE_UNKNOWN",
     "DESTINATION",
     "DETAIL_COLUMNS",
     "DETAIL_TERM_COLUMNS",
@@ -36,6 +39,7 @@ __all__ = [
     "NUMBER_PATTERN",
     "ORIGIN",
     "OUTCOME_COLUMNS",
+    "PERIOD_END",
     "PERSONAL_COLUMN_PATTERN",
     "PLACE",
     "QUARANTINE_FILE_COLUMNS",
@@ -50,6 +54,7 @@ __all__ = [
     "SOURCE",
     "TRANSIT",
     "TRANSIT_SEPARATOR",
+    "UNDATED",
     "count_column",
     "is_number_text",
     "looks_personal",
@@ -117,6 +122,27 @@ DETAIL_TEXT_COLUMNS: tuple[str, ...] = ("route_label", "source_quality")
 DETAIL_TERM_COLUMNS: tuple[str, ...] = ("date_precision", "location_precision")
 
 DETAIL_COLUMNS: tuple[str, ...] = (*OUTCOME_COLUMNS, *DETAIL_TEXT_COLUMNS, *DETAIL_TERM_COLUMNS)
+
+#: The ``date_precision`` code of a record whose date is not known at all (CTDC victims
+#: registered without a year): a record of a person all the same, kept and counted.
+DATE_UNKNOWN = "unknown"
+
+#: The day stored for such a record (``cases.case_date`` cannot be empty): a day before
+#: every period, so that no period's figures, no time series and no signal count it,
+#: while the store's totals do. Every query that leaves undated records out compares
+#: ``case_date`` with it (the rollups hold no precision), so a file that gives this very
+#: day gives no date: 1900-01-01 is what many systems write for "no date" anyway.
+UNDATED: dt.date = dt.date(1900, 1, 1)
+
+#: Date precisions coarser than a month: monthly comparisons (signals) leave such
+#: records out, since their month (1 January of a year or of a band's first year) is a
+#: placeholder, and comparing it with real months makes band edges look like surges.
+COARSE_DATE_PRECISIONS: tuple[str, ...] = ("year", "period", DATE_UNKNOWN)
+
+#: Column of the cases table (schema version 10) with the last day of the period a record
+#: is dated to when that period is a band of years (CTDC's ``2014-2018``): ``case_date``
+#: holds its first day, ``date_precision`` is ``period``.
+PERIOD_END = "period_end"
 
 SCALAR_TEXT_COLUMNS: tuple[str, ...] = (INCIDENT_ID, SOURCE, NETWORK, DATE, CRIME_TYPE, PLACE, LAT, LON, TRANSIT)
 
@@ -188,6 +214,7 @@ FLAT_COLUMNS: tuple[str, ...] = (
     *MULTI_VALUE_COLUMNS,
     *COUNT_COLUMNS,
     *DETAIL_COLUMNS,
+    PERIOD_END,
 )
 
 #: Column names that look like personal identifiers, in English, Spanish,

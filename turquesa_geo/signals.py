@@ -20,6 +20,10 @@ so a fall is found as surely as a rise and the direction is the observed one.
 From the store (:func:`emerging_signals`): :func:`signal_counts` reads the monthly counts of
 modus operandi, rebuilt corridors, hubs and modus operandi on a corridor; :func:`signal_baseline`
 is the 24 months before the latest period; :func:`signal_table` words the signals for a reader.
+Only records dated to their day or month count: a record dated to a year or a band of years
+sits on 1 January of its first year, a placeholder month, and comparing it with real months
+would make a band's edge look like a surge (CTDC's 2014-2018 band read as "+262 % per
+month"); a record with no known date is in no period at all.
 """
 
 from __future__ import annotations
@@ -40,7 +44,6 @@ from turquesa_geo.privacy import SMALL_CELL_K, format_count
 from turquesa_geo.routes import SIGNATURE_COLUMNS, reconstruct_routes
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.rollups import covers
-from turquesa_geo.trends import modus_by_signature
 from turquesa_geo.vocab import dimension_name, label
 
 __all__ = [
@@ -643,9 +646,8 @@ def signal_counts(
     con: duckdb.DuckDBPyConnection, filters: Filters, first: dt.date, last: dt.date, graph=None
 ) -> pd.DataFrame:
     """Monthly counts for :func:`detect_signals`: modus-operandi shares,
-    rebuilt corridors and hubs as rates."""
-    # From the rollups when they hold the filters and whole months: the case tables cost seconds at 1M cases.
-    source = "rollup" if covers(filters, (first, last)) else "cases"
+    rebuilt corridors and hubs as rates, of the records dated to their day or month."""
+    source = "rollup" if _rollups_answer(con, filters, first, last) else "cases"
     modus = con.execute(*sql.monthly_modus(filters, first, last, source)).df()
     frames = []
     if len(modus):
@@ -701,9 +703,19 @@ def signal_counts(
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
+def _rollups_answer(con, filters: Filters, first: dt.date, last: dt.date) -> bool:
+    """True when the rollups hold what the monthly counts ask: the filters, whole months, and no record of
+    the period dated only to a year or a band (the rollups know no date precision); the case tables cost
+    seconds at 1M cases."""
+    if not covers(filters, (first, last)):
+        return False
+    return con.execute(*sql.coarse_dated_cases(filters, first, last)).fetchall()[0][0] == 0
+
+
 def _corridor_modus_counts(con, filters: Filters, first: dt.date, last: dt.date, graph) -> pd.DataFrame:
     """Shares of each modus-operandi code among the cases of a rebuilt corridor, per month."""
-    coded, totals = modus_by_signature(con, filters, first, last)
+    coded = con.execute(*sql.monthly_signature_modus(filters, first, last, months_only=True)).df()
+    totals = con.execute(*sql.monthly_signature_modus(filters, first, last, reporting=True, months_only=True)).df()
     signature = list(SIGNATURE_COLUMNS)
     route_of = routes_of(totals, graph)
     coded = (

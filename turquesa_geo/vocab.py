@@ -869,6 +869,9 @@ DATE_PRECISION = [
     _t("year", "Year", "Año", "ano"),
     # Not "years": read in the singular it would also name "year".
     _t("period", "Period of several years", "Período de varios años", "several years", "varios anos", "band"),
+    # A record of a person whose date is not known at all (CTDC victims without a year):
+    # stored on columns.UNDATED, counted in the store's totals, in no period or series.
+    _t("unknown", "Date unknown", "Fecha desconocida", "no date", "sin fecha", "date unknown"),
 ]
 
 # How exact a case's point is, from the digits the source kept (IOM rounds some years

@@ -22,7 +22,7 @@ from conftest import GOOD_ROWS, TODAY, csv_text, run_import
 from turquesa_geo import cli
 from turquesa_geo.demo.generator import write_demo
 from turquesa_geo.ingest.flat import import_file
-from turquesa_geo.store.connection import StoreBusy, connect, transaction
+from turquesa_geo.store.connection import SCHEMA_VERSION, StoreBusy, connect, transaction
 
 # --- lockdown -------------------------------------------------------------------------
 
@@ -244,7 +244,7 @@ def test_migration_8_gives_the_rollups_their_flagged_key_and_rebuilds_them():
     for statement in (*TINY_ROWS, *FLAG_ROWS):
         con.execute(statement)
     assert "flagged" not in [r[0] for r in con.execute("DESCRIBE rollup_routes").fetchall()]
-    assert migrate(con) == 9 == schema_version(con)
+    assert migrate(con) == SCHEMA_VERSION == schema_version(con)
     # Case 1 (2024-03) alone is not flagged; cases 2, 3 and 4 are.
     assert con.execute("SELECT month, flagged, cases FROM rollup_routes ORDER BY month").fetchall() == [
         (dt.date(2023, 6, 1), True, 1),
@@ -274,7 +274,7 @@ def test_a_store_older_than_the_flags_migrates_whole_refreshing_once_at_the_end(
     )
     from turquesa_geo.store.connection import migrate
 
-    assert migrate(con) == 9
+    assert migrate(con) == SCHEMA_VERSION
     assert con.execute("SELECT month, origin, flagged, cases FROM rollup_routes").fetchall() == [
         (dt.date(2024, 3, 1), "VEN", False, 1)
     ]

@@ -141,6 +141,19 @@ def test_coarse_dates(tiny):
     assert inventory.coarse_dates(tiny) == {"MP": 1}
 
 
+def test_undated_cases_are_counted_by_source():
+    con = tiny_store()
+    assert inventory.undated_cases(con) == {}
+    con.execute(
+        "INSERT INTO cases (case_uid, source, incident_id, crime_type, case_date, import_id, row_hash, date_precision) "
+        "VALUES (5, 'CTDC', 'C1', 'trafficking', DATE '1900-01-01', 1, 'h5', 'unknown'), "
+        "(6, 'CTDC', 'C2', 'trafficking', DATE '1900-01-01', 1, 'h6', 'unknown')"
+    )
+    assert inventory.undated_cases(con) == {"CTDC": 2}
+    assert inventory.store_totals(con)["cases"] == 6  # in the store's totals
+    con.close()
+
+
 def test_an_empty_store():
     con = connect(":memory:")
     assert inventory.store_totals(con) == dict.fromkeys(

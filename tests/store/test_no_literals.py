@@ -122,6 +122,8 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "plain_load": lambda m: [m("read_csv", "/tmp/a.csv")],
     # conditions
     "case_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED), m(Filters(exclude_flagged=True), rollup=True)],
+    "dated": lambda m: [m(queries.base.Params())],
+    "dated_to_the_month": lambda m: [m(queries.base.Params(), "t")],
     "period_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED), m(Filters(exclude_flagged=True), rollup=True)],
     "person_filter": lambda m: [m(FILTERS), m(Filters())],
     "reported_route_filter": lambda m: [m(FILTERS), m(Filters())],
@@ -290,6 +292,7 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "unsettled_cases_sql": lambda m: [m()],
     # inventory
     "coarse_dates": lambda m: [m()],
+    "undated_cases": lambda m: [m()],
     "date_range": lambda m: [m()],
     "default_source_sql": lambda m: [m(Params(), "i", {}), m(Params(), "i", {"mmp": "IOM"})],
     "flags_by_rule": lambda m: [m(), m(1)],
@@ -335,12 +338,15 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "record_migration": lambda m: [m(1)],
     # series
     "key_figures": lambda m: [m(FILTERS, CURRENT, PREVIOUS), m(Filters(), CURRENT, None)],
+    "coarse_dated_cases": lambda m: [m(FILTERS, *CURRENT), m(Filters(), *CURRENT)],
     "modus_series": lambda m: (
         [m(FILTERS, "platform", f, by) for f in ("M", "Q", "Y") for by in (None, "crime_type")]
         + [m(FILTERS, "platform", "Y", by, source="rollup") for by in (None, "crime_type")]
     ),
     "monthly_modus": lambda m: [m(FILTERS, *CURRENT), m(FILTERS, *CURRENT, source="rollup")],
-    "monthly_signature_modus": lambda m: [m(FILTERS, *CURRENT, reporting=r) for r in (False, True)],
+    "monthly_signature_modus": lambda m: [
+        m(FILTERS, *CURRENT, reporting=r, months_only=o) for r in (False, True) for o in (False, True)
+    ],
     "monthly_signatures": lambda m: [m(FILTERS, *CURRENT)],
     "persons_by": lambda m: [
         m(FILTERS, split, freq) for split in ("none", "crime_type", "exploitation_form") for freq in (None, "Y")

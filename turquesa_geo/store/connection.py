@@ -344,6 +344,11 @@ MIGRATIONS = (
     ),
 )
 
+# Version 10: periods, not points. A record dated to a band of years (CTDC's "2014-2018") keeps
+# the band's last day beside its first (case_date, date_precision "period"); see
+# turquesa_geo.columns.PERIOD_END.
+MIGRATIONS = (*MIGRATIONS, (10, ("ALTER TABLE cases ADD COLUMN period_end DATE",)))
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {

@@ -23,6 +23,7 @@ __all__ = [
     "sources",
     "store_choices",
     "store_totals",
+    "undated_cases",
 ]
 
 
@@ -89,3 +90,9 @@ def store_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 def coarse_dates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Cases per source whose date is only a year or a period of years (dated 1 January), most first."""
     return dict(con.execute(*sql.coarse_dates()).fetchall())
+
+
+def undated_cases(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Cases per source whose date is not known at all (CTDC victims registered without a year), most first:
+    counted in the store's totals, in no period, series or signal (what a page says of them)."""
+    return dict(con.execute(*sql.undated_cases()).fetchall())

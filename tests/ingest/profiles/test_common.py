@@ -12,6 +12,8 @@ from turquesa_geo.ingest.profiles.common import (
     coordinate_precision,
     note_text,
     parse_coordinates,
+    text_map,
+    whole_numbers,
 )
 
 
@@ -91,3 +93,17 @@ def test_a_note_is_read_in_the_language_asked():
     assert note_text(note, "es") == (
         "2 incidente(s) indican varios países de origen: se conservan, sin origen (una ruta empieza en un solo país)."
     )
+
+
+def test_a_missing_half_of_a_point_never_reaches_text_code_as_nan():
+    # The IOM JSON crash: Series.map giving text and None makes pandas 3 infer a str column, None becoming NaN.
+    points = pd.Series([("8.4", "-77.6"), None], dtype=object)
+    lat, lon = text_map(points, lambda p: p[0]), text_map(points, lambda p: p[1])
+    assert (lat.tolist(), lon.tolist(), lat.dtype) == (["8.4", None], ["-77.6", None], object)
+    assert [coordinate_precision(a, b) for a, b in zip(lat, lon)] == ["approximate", "country"]
+    assert coordinate_precision(float("nan"), float("nan")) == "country"
+
+
+def test_only_whole_counts_become_persons_and_adjustments_stay_negative():
+    cells = pd.Series(["4", "-2", "1.5", "NaN", "", "1e400", "3e9", " 7 ", None], dtype=object)
+    assert whole_numbers(cells).fillna(-999).tolist() == [4, -2, -999, -999, -999, -999, -999, 7, -999]

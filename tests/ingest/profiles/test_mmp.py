@@ -1,20 +1,36 @@
 """The IOM Missing Migrants profile (turquesa_geo/ingest/profiles/mmp.py) on its hand-written fixtures.
 
-Every expected value is read off tests/fixtures/profiles/mmp_incidents.{csv,json} (see tests/profile_files.py).
+Every expected value is read off tests/fixtures/profiles/mmp_incidents.{csv,json} and mmp_americas.{csv,json}
+(see tests/profile_files.py); the fuzz tests garble them (see tests/profile_fuzz.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
 from conftest import run_import
-from profile_files import MMP_CSV, MMP_JSON
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from profile_files import MMP_AMERICAS_CSV, MMP_AMERICAS_JSON, MMP_CSV, MMP_JSON
 from profile_files import stored_case as _case
 from profile_files import stored_persons as _persons
+from profile_fuzz import (
+    CELL_VALUES,
+    JSON_VALUES,
+    check_reconciled,
+    csv_shape,
+    garbled_csv,
+    garbled_json,
+    garblings,
+    json_shape,
+)
 
 from turquesa_geo import outcomes
 from turquesa_geo.filters import Filters
 from turquesa_geo.ingest.profiles.common import note_text
+from turquesa_geo.store.connection import connect
 
 
 def test_mmp_csv_reconciles_and_reports_what_it_could_not_map(store):
@@ -127,22 +143,179 @@ def test_outcomes_sum_by_country_with_small_counts_protected(store):
     }
     # The incident whose dead read "two" is kept with its dead not reported: Colombia, 0 counted.
     assert table["country"].tolist()[-1] == "Colombia" and "At sea or unknown" in table["country"].tolist()
-    precision = outcomes.precision_shares(frame)
-    # Ten incidents now that none is lost (the placeholder point and the unreadable count are kept, flagged).
-    assert precision.iloc[0].tolist() == ["Approximate point (1 or 2 decimals)", "5", "50%"]
-    assert (precision["share"][1:] == "").all()  # the other grades rest on fewer than 5 incidents
-    assert precision["location_precision"].tolist() == [
-        "Approximate point (1 or 2 decimals)",
+    # 10 incidents: 6 points to a tenth or hundredth of a degree ("19.0, -71.7" among them), 3 in whole degrees
+    # ("32, -111" twice, the "0, 0" placeholder), 1 exact.
+    assert outcomes.precision_shares(frame).values.tolist() == [
+        ["Approximate point (1 or 2 decimals)", "6", "60%"],
+        ["Rounded to whole degrees (about 100 km)", "<5", ""],
+        ["Exact point (3 or more decimals)", "<5", ""],
+    ]
+    # With k = 2 the counts behind them show: 3 of 10 in whole degrees (30 %).
+    assert outcomes.precision_shares(frame, k=2).values.tolist()[1] == [
         "Rounded to whole degrees (about 100 km)",
-        "Exact point (3 or more decimals)",
+        "3",
+        "30%",
     ]
-    assert outcomes.quality_shares(frame)["source_quality"].tolist() == ["5", "3", "2", "4", "1"]
-    # With k = 2 the counts behind them show: 10 incidents, 5 with approximate points (50 %).
-    assert outcomes.precision_shares(frame, k=2).values.tolist()[0] == [
-        "Approximate point (1 or 2 decimals)",
-        "5",
-        "50%",
-    ]
-    assert "En mer ou inconnu" in outcomes.outcomes_by_country(frame, "fr")["country"].tolist()
+    quality = outcomes.quality_shares(frame, k=1)
+    assert dict(zip(quality["source_quality"], quality["incidents"])) == {
+        "5": "3",
+        "3": "2",
+        "2": "2",
+        "4": "2",
+        "1": "1",
+    }
+    in_french = outcomes.outcomes_by_country(frame, "fr")["country"].tolist()
+    assert in_french[-1] == "Colombie" and "En mer ou inconnu" in in_french
     only_usa = outcomes.outcomes_by_country(outcomes.outcomes(store, Filters(destination=("USA",))))
     assert only_usa["country"].tolist() == ["United States", "At sea or unknown"]
+
+
+# --- every IOM row is a record of people (issue 16): tests/fixtures/profiles/mmp_americas.{json,csv} -------------
+
+
+def _ids_and(store, column: str) -> list[tuple]:
+    return store.execute(f"SELECT incident_id, {column} FROM cases ORDER BY incident_id").fetchall()
+
+
+def test_a_blank_coordinate_no_longer_stops_an_iom_json_file(store):
+    # "location_coodinates": "" on the first record (a float NaN under pandas 3), no key at all on another.
+    result = run_import(store, MMP_AMERICAS_JSON, profile="mmp")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined, result.rows_merged) == (12, 12, 0, 1)
+    assert result.flags_by_rule == {
+        "adjustment": 1,
+        "bad_count": 1,  # number_of_survivors "NaN"
+        "coordinates_outside_country": 1,
+        "partial_date": 2,
+        "repeated_row": 1,
+        "rounded_coordinates": 1,
+    }
+    darien = _case(store, "2022.MMP0101")
+    assert (darien["lat"], darien["location_precision"], darien["detection_country"]) == (None, "country", "PAN")
+    assert darien["place"] == "Bajo Chiquito, Darién"
+    assert darien["origin"] == "VEN"  # the HDX file's country_origin
+
+
+def test_iom_split_incidents_stay_one_case_per_part_and_a_word_for_word_repeat_counts_once(store):
+    run_import(store, MMP_AMERICAS_JSON, profile="mmp")
+    # Four records share web_id 2022.MMP0102: two Hondurans (3 dead: vehicle accident; 3 dead: violence, all else
+    # equal), one Guatemalan (1 dead) given twice word for word.
+    parts = [r for r in _ids_and(store, "origin, dead") if r[0].startswith("2022.MMP0102")]
+    assert parts == [("2022.MMP0102", "HND", 3), ("2022.MMP0102/2", "GTM", 1), ("2022.MMP0102/3", "HND", 3)]
+    flags = store.execute(
+        "SELECT c.incident_id, f.rule FROM case_flags f JOIN cases c USING (case_uid) WHERE f.rule = 'repeated_row'"
+    ).fetchall()
+    assert flags == [("2022.MMP0102/2", "repeated_row")]
+    # IOM's sum of the 12 rows is 15 dead; the repeat of 1 is counted once.
+    assert store.execute("SELECT sum(dead) FROM cases").fetchall() == [(14,)]
+
+
+def test_iom_split_incidents_of_the_csv_keep_their_incident_ids_and_origins(store):
+    run_import(store, MMP_AMERICAS_CSV, profile="mmp")
+    parts = [r for r in _ids_and(store, "origin, dead") if r[0].startswith("2023.MMP0202")]
+    assert parts == [("2023.MMP0202a", "VEN", 2), ("2023.MMP0202b", "ECU", 1)]
+    assert store.execute("SELECT count(*) FROM case_flags WHERE rule = 'split_record'").fetchall() == [(0,)]
+
+
+def test_points_at_sea_across_a_border_or_in_whole_degrees_are_kept_with_their_precision(store):
+    run_import(store, MMP_AMERICAS_JSON, profile="mmp")
+    straits = _case(store, "2022.MMP0110")  # no country of incident, a point in the Florida Straits
+    assert (straits["lat"], straits["lon"], straits["location_precision"], straits["detection_country"]) == (
+        24.1,
+        -81.2,
+        "approximate",
+        None,
+    )
+    assert (straits["missing"], straits["survivors"]) == (6, 21)
+    mona = _case(store, "2022.MMP0111")  # "Dominican Republic", the point in the Mona Passage
+    assert (mona["lat"], mona["lon"], mona["detection_country"]) == (18.45, -67.2, "DOM")
+    pima = _case(store, "2023.MMP0001")  # "31, -110": drawn at the country, its precision kept
+    assert (pima["lat"], pima["location_precision"], pima["detection_country"]) == (None, "whole_degree", "USA")
+    flagged = store.execute(
+        "SELECT c.incident_id, f.rule FROM case_flags f JOIN cases c USING (case_uid) "
+        "WHERE f.rule LIKE '%coordinates%' ORDER BY 1"
+    ).fetchall()
+    assert flagged == [("2022.MMP0111", "coordinates_outside_country"), ("2023.MMP0001", "rounded_coordinates")]
+
+
+def test_an_adjustment_row_nets_out_of_the_missing_and_of_the_persons(store):
+    run_import(store, MMP_AMERICAS_JSON, profile="mmp")
+    adjustment = _case(store, "2023.MMP0002")
+    assert (adjustment["dead"], adjustment["missing"]) == (0, -2)
+    assert _persons(store, "2023.MMP0002") == {("migrant", "unknown", "unknown"): -2}
+    # 6 missing in the Florida Straits + 3 in the Mona Passage - 2 found alive.
+    assert store.execute("SELECT sum(missing) FROM cases").fetchall() == [(7,)]
+    # Persons: the dead and missing of every case, the adjustment netted (14 dead + 7 missing).
+    assert store.execute("SELECT sum(persons) FROM case_persons").fetchall() == [(21,)]
+
+
+def test_an_adjustment_of_the_csv_adjusts_its_persons_too(store):
+    run_import(store, MMP_AMERICAS_CSV, profile="mmp")
+    assert (_case(store, "2023.MMP0203")["dead"], _case(store, "2023.MMP0203")["missing"]) == (None, -1)
+    assert _persons(store, "2023.MMP0203") == {("migrant", "unknown", "unknown"): -1}
+
+
+def test_a_blank_date_is_kept_at_the_precision_its_year_and_month_give_in_both_vintages(store):
+    json_result = run_import(store, MMP_AMERICAS_JSON, profile="mmp")
+    assert json_result.quarantine_by_rule == {}
+    csv_result = run_import(store, MMP_AMERICAS_CSV, profile="mmp")
+    # Only the row with no date, no year and no month cannot be dated at any precision.
+    assert (csv_result.rows_read, csv_result.rows_accepted, csv_result.quarantine_by_rule) == (
+        7,
+        6,
+        {"missing_date": 1},
+    )
+    dated = {
+        i: (d, p)
+        for i, d, p in store.execute(
+            "SELECT incident_id, case_date, date_precision FROM cases WHERE date_precision IN ('month', 'year')"
+        ).fetchall()
+    }
+    assert dated == {
+        "2023.MMP0003": (dt.date(2023, 5, 1), "month"),  # JSON: "reported_date": "", year 2023, month May
+        "2023.MMP0004": (dt.date(2023, 1, 1), "year"),  # JSON: no reported_date, month blank
+        "2023.MMP0201": (dt.date(2023, 7, 1), "month"),  # CSV: Incident Date blank, 2023, July
+        "2023.MMP0204": (dt.date(2023, 2, 1), "month"),  # CSV: "02/30/2023" is no day: February 2023
+    }
+    assert any("a date that is not a day (02/30/2023)" in note_text(n) for n in csv_result.notes)
+    assert any("una fecha que no es un día" in note_text(n, "es") for n in csv_result.notes)
+    assert _case(store, "2023.MMP0005")["date_precision"] == "day"  # numbers as JSON numbers
+
+
+def test_the_dead_and_missing_of_the_csv_equal_the_sum_of_its_dated_rows(store):
+    run_import(store, MMP_AMERICAS_CSV, profile="mmp")
+    # Rows of the file, the undatable one (1 dead) aside: dead 1 + 2 + 1 + 0, missing -1 + 4, and 4 in a total alone.
+    assert store.execute("SELECT sum(dead), sum(missing) FROM cases").fetchall() == [(4, 3)]
+    assert store.execute("SELECT sum(persons) FROM case_persons").fetchall() == [(4 + 3 + 4,)]
+
+
+# --- one blank field never stops a file ------------------------------------------------------------
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_garbled_cell_stops_an_iom_csv_file(data):
+    columns, rows = csv_shape(MMP_CSV)
+    garbling = data.draw(garblings(columns, rows, CELL_VALUES))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mmp.csv"
+        path.write_text(garbled_csv(MMP_CSV, garbling), encoding="utf-8")
+        con = connect(Path(folder) / "store.duckdb")
+        try:
+            check_reconciled(con, run_import(con, path, profile="mmp"), rows)
+        finally:
+            con.close()
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_no_garbled_cell_stops_an_iom_json_file(data):
+    columns, rows = json_shape(MMP_AMERICAS_JSON)
+    garbling = data.draw(garblings(columns, rows, JSON_VALUES))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mmp.json"
+        path.write_text(garbled_json(MMP_AMERICAS_JSON, garbling), encoding="utf-8")
+        con = connect(Path(folder) / "store.duckdb")
+        try:
+            check_reconciled(con, run_import(con, path, profile="mmp"), rows)
+        finally:
+            con.close()

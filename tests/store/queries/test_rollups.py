@@ -20,7 +20,13 @@ def test_refresh_rollups_of_the_touched_months():
     text, params = statements[1]
     assert "FROM case_persons q WHERE q.role IN ($role_1, $role_2) AND q.case_uid IN (SELECT case_uid FROM" in text
     assert "max(CASE WHEN a.dimension = $dimension_platform THEN 1 ELSE 0 END) AS r_platform" in text
+    # Records with no known date are in no month.
+    assert (
+        "FROM (SELECT * FROM counted_cases u WHERE u.case_date <> $undated AND CAST(date_trunc('month', u.case_date)"
+        in text
+    )
     assert params == {
+        "undated": D(1900, 1, 1),
         "female": "female",
         "unknown": "unknown",
         "role_1": "victim",
@@ -28,6 +34,7 @@ def test_refresh_rollups_of_the_touched_months():
         **{f"dimension_{d}": d for d in sql.ROLLUP_DIMENSIONS},
     }
     assert sql.refresh_rollups()[0] == ("DELETE FROM rollup_routes", {})
+    assert sql.refresh_rollups()[3][1] == {"undated": D(1900, 1, 1)}
 
 
 def test_touched_months_are_the_new_cases_and_the_ones_they_replace(tiny):

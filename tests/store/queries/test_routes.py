@@ -25,6 +25,7 @@ def test_route_signatures_from_the_cases():
         **FILTER_PARAMS,
         "female": "female",
         "unknown": "unknown",
+        "undated": D(1900, 1, 1),  # records with no known date are in no period
     }
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from builder_values import CURRENT, FILTER_PARAMS, FILTERS, PREVIOUS, D
+from tiny_store import tiny_store
 
 from turquesa_geo.filters import Filters
 from turquesa_geo.store import queries as sql
@@ -22,7 +23,7 @@ def test_key_figures():
         "AS migrants, " in text
     )
     assert "p.role <> $suspect AND p.gender <> $unknown THEN p.persons END), 0) AS BIGINT) AS known_sex" in text
-    assert text.endswith("WHERE c.case_date >= $first AND c.case_date <= $end AND TRUE")
+    assert text.endswith("WHERE c.case_date >= $first AND c.case_date <= $end AND TRUE AND c.case_date <> $undated")
     assert params == {
         "start": D(2024, 1, 1),
         "end": D(2024, 12, 31),
@@ -33,6 +34,7 @@ def test_key_figures():
         "suspect": "suspect",
         "female": "female",
         "unknown": "unknown",
+        "undated": D(1900, 1, 1),
     }
 
 
@@ -41,7 +43,14 @@ def test_modus_series_from_the_cases_and_the_rollups():
     assert "WITH base AS (SELECT c.case_uid, CAST(date_trunc('year', c.case_date) AS DATE) AS period, " in text
     assert "WHERE c.case_date >= $start AND c.case_date <= $end AND c.crime_type IN (" in text
     assert "JOIN case_attributes a ON a.case_uid = b.case_uid AND a.dimension = $series_dimension)" in text
-    assert params == {"start": D(2024, 1, 1), "end": D(2024, 12, 31), **FILTER_PARAMS, "series_dimension": "platform"}
+    assert "AND c.case_date <> $undated), coded AS" in text
+    assert params == {
+        "start": D(2024, 1, 1),
+        "end": D(2024, 12, 31),
+        **FILTER_PARAMS,
+        "undated": D(1900, 1, 1),
+        "series_dimension": "platform",
+    }
     text, params = sql.modus_series(Filters(start=D(2024, 1, 1)), "platform", "Q", source="rollup")
     assert "FROM rollup_modus m WHERE m.dimension = $series_dimension AND m.month >= $start AND TRUE " in text
     assert "CAST(sum(t.reporting_platform) AS BIGINT) AS reporting FROM rollup_routes t WHERE t.month >= $start" in text
@@ -74,7 +83,12 @@ def test_monthly_modus_from_the_rollups_has_one_parameter_per_dimension():
         "nationality_1": "VEN",
         **{f"dimension_{d}": d for d in sql.ROLLUP_DIMENSIONS},
     }
-    assert sql.monthly_modus(Filters(), *CURRENT)[1] == {"first": D(2024, 1, 1), "last": D(2024, 12, 31)}
+    assert sql.monthly_modus(Filters(), *CURRENT)[1] == {
+        "first": D(2024, 1, 1),
+        "last": D(2024, 12, 31),
+        "undated": D(1900, 1, 1),
+        **{f"coarse_{i}": p for i, p in enumerate(("year", "period", "unknown"), 1)},
+    }
 
 
 def test_persons_by_and_persons_by_signature_share_one_base():
@@ -84,9 +98,9 @@ def test_persons_by_and_persons_by_signature_share_one_base():
         "p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons FROM counted_cases c JOIN case_persons p "
         "ON p.case_uid = c.case_uid JOIN case_attributes a ON a.case_uid = c.case_uid AND a.dimension = $split "
         "WHERE EXISTS (SELECT 1 FROM case_persons p WHERE p.case_uid = c.case_uid AND p.role IN ($role_1)) "
-        "AND p.role IN ($role_1) GROUP BY ALL ORDER BY ALL"
+        "AND p.role IN ($role_1) AND c.case_date <> $undated GROUP BY ALL ORDER BY ALL"
     )
-    assert params == {"split": "exploitation_form", "role_1": "victim"}
+    assert params == {"split": "exploitation_form", "role_1": "victim", "undated": D(1900, 1, 1)}
     text, params = sql.persons_by_signature(Filters(start=D(2024, 1, 1)))
     assert text.endswith(
         "WHERE c.case_date >= $start AND TRUE AND TRUE GROUP BY c.nationality, c.origin, c.transit, "
@@ -113,13 +127,84 @@ def test_modus_series_binds_and_both_sources_agree(tiny):
         assert rows == expected, source
 
 
-def test_monthly_modus_binds_and_both_sources_agree(tiny):
-    for source in sql.SERIES_SOURCES:
-        rows = sorted(tiny.execute(*sql.monthly_modus(Filters(), *CURRENT, source=source)).fetchall())
-        assert rows == [
-            (D(2024, 3, 1), "transport_mode", "land", 1, 1),
-            (D(2024, 3, 1), "transport_mode", "river", 1, 1),
+def test_monthly_modus_binds_and_both_sources_agree_on_periods_without_coarse_dates(tiny):
+    dated_to_the_day = [
+        (D(2024, 3, 1), "transport_mode", "land", 1, 1),
+        (D(2024, 3, 1), "transport_mode", "river", 1, 1),
+        (D(2024, 8, 1), "transport_mode", "sea", 1, 1),
+    ]
+    # From the cases, case 3 (dated only by its year, 2024) has no month; the rollups know no precision.
+    assert sorted(tiny.execute(*sql.monthly_modus(Filters(), *CURRENT)).fetchall()) == dated_to_the_day
+    assert sorted(tiny.execute(*sql.monthly_modus(Filters(), *CURRENT, source="rollup")).fetchall()) == sorted(
+        [
+            *dated_to_the_day,
             (D(2024, 7, 1), "exploitation_form", "sexual", 1, 1),
             (D(2024, 7, 1), "platform", "tiktok", 1, 1),
-            (D(2024, 8, 1), "transport_mode", "sea", 1, 1),
-        ], source
+        ]
+    )
+    # So the signals read the rollups only for a period without such cases: there both agree.
+    for source in sql.SERIES_SOURCES:
+        rows = sorted(tiny.execute(*sql.monthly_modus(Filters(), D(2024, 8, 1), D(2024, 12, 31), source)).fetchall())
+        assert rows == [(D(2024, 8, 1), "transport_mode", "sea", 1, 1)], source
+
+
+# --- records with no known date, and records dated only to a year (issue 16) ------------------------
+
+
+@pytest.fixture(scope="module")
+def undated():
+    """The tiny store and a CTDC victim registered without a year (case 5: 1900-01-01, precision unknown)."""
+    con = tiny_store()
+    con.execute(
+        "INSERT INTO cases (case_uid, source, incident_id, crime_type, case_date, nationality, origin, destination, "
+        "detection_country, import_id, row_hash, date_precision) VALUES (5, 'CTDC', 'C1', 'trafficking', "
+        "DATE '1900-01-01', 'VEN', 'VEN', 'PER', 'PER', 1, 'h5', 'unknown')"
+    )
+    con.execute("INSERT INTO case_persons VALUES (5, 'victim', 'female', 'adult', NULL, 1)")
+    con.execute("INSERT INTO case_attributes VALUES (5, 'exploitation_form', 'sexual')")
+    for text, params in sql.refresh_rollups():
+        con.execute(text, params)
+    yield con
+    con.close()
+
+
+def test_a_record_with_no_known_date_is_in_no_series_from_either_source(undated):
+    for source in sql.SERIES_SOURCES:
+        rows = undated.execute(*sql.modus_series(Filters(), "exploitation_form", "Y", source=source)).fetchall()
+        assert rows == [(D(2024, 1, 1), None, "sexual", 1, 1, 3)], source
+    assert undated.execute("SELECT count(*) FROM rollup_routes WHERE month < DATE '2000-01-01'").fetchall() == [(0,)]
+    by_year = undated.execute(*sql.persons_by(Filters(), "none", "Y")).fetchall()
+    assert sorted({r[0] for r in by_year}) == [D(2023, 1, 1), D(2024, 1, 1)]
+
+
+def test_a_record_with_no_known_date_counts_in_the_totals_and_not_in_the_stores_period(undated):
+    total = undated.execute(*sql.persons_by(Filters(roles=("victim",)), "none")).fetchall()
+    assert sorted(total) == [
+        (None, None, "victim", "female", "adult", 1),  # the undated victim, in the total
+        (None, None, "victim", "female", "minor", 2),
+        (None, None, "victim", "unknown", "adult", 1),
+    ]
+    assert undated.execute(*sql.date_range()).fetchall() == [(D(2023, 6, 10), D(2024, 8, 15))]
+    assert undated.execute(*sql.undated_cases()).fetchall() == [("CTDC", 1)]
+    assert undated.execute(*sql.status_by_crime_year()).fetchall() == [
+        ("smuggling", 2023, 1, 4),
+        ("smuggling", 2024, 2, 14),
+        ("trafficking", 2024, 1, 3),
+        ("trafficking", None, 1, 1),
+    ]
+
+
+def test_the_signals_monthly_counts_leave_out_records_dated_only_to_a_year(undated):
+    # Case 3 is dated only by its year (2024-07-01 in the tiny store): no month of its own.
+    rows = undated.execute(*sql.monthly_signatures(Filters(), D(1900, 1, 1), D(2024, 12, 31))).fetchall()
+    assert sorted((r[0], r[-1]) for r in rows) == [(D(2023, 6, 1), 1), (D(2024, 3, 1), 1), (D(2024, 8, 1), 1)]
+    modus = undated.execute(*sql.monthly_modus(Filters(), D(1900, 1, 1), D(2024, 12, 31))).fetchall()
+    assert {r[1] for r in modus} == {"transport_mode"}  # case 3's platform and exploitation form are left out
+    corridor = undated.execute(
+        *sql.monthly_signature_modus(Filters(), D(1900, 1, 1), D(2024, 12, 31), months_only=True)
+    ).fetchall()
+    assert {r[-2] for r in corridor} == {"land", "river", "sea"}
+    series = undated.execute(*sql.monthly_signature_modus(Filters(), D(1900, 1, 1), D(2024, 12, 31))).fetchall()
+    assert {r[-2] for r in series} == {"land", "river", "sea", "tiktok", "sexual"}  # the corridor series keep it
+    assert undated.execute(*sql.coarse_dated_cases(Filters(), *CURRENT)).fetchall() == [(1,)]
+    assert undated.execute(*sql.coarse_dated_cases(Filters(), D(2023, 1, 1), D(2023, 12, 31))).fetchall() == [(0,)]

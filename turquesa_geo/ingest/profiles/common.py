@@ -29,6 +29,7 @@ from turquesa_geo.ingest.parsing import parse_date
 
 __all__ = [
     "FLAT_PROFILE",
+    "MAX_PERSONS",
     "MIN_MARKER_SHARE",
     "Mapping",
     "Profile",
@@ -39,17 +40,22 @@ __all__ = [
     "coordinate_precision",
     "first_column",
     "flag_set",
+    "is_missing",
     "iso_dates",
     "marker_score",
     "note_text",
     "parse_coordinates",
     "resolve_countries",
     "text_array",
+    "text_map",
     "whole_numbers",
 ]
 
 #: How much of a profile's marker columns a file must have to be taken as that profile.
 MIN_MARKER_SHARE = 0.5
+
+#: The largest count a profile passes on as a number (the importer's own limit: a 32-bit count).
+MAX_PERSONS = 2_147_483_647
 
 
 @dataclass
@@ -142,6 +148,15 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
+def is_missing(value: object) -> bool:
+    """True for a cell that holds nothing: None, NaN or pandas' NA (never for text, even ``"nan"``).
+
+    >>> [is_missing(v) for v in (None, float("nan"), pd.NA, "", "nan", 0)]
+    [True, True, True, False, False, False]
+    """
+    return value is None or value is pd.NA or (isinstance(value, float) and bool(np.isnan(value)))
+
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -153,7 +168,7 @@ def clean_text(values: pd.Series) -> pd.Series:
     """
 
     def one(value: object) -> str | None:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        if is_missing(value):
             return None
         text = _SPACES.sub(" ", html.unescape(str(value))).strip()
         return text or None
@@ -162,14 +177,34 @@ def clean_text(values: pd.Series) -> pd.Series:
 
 
 def _per_distinct(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
-    """``function`` applied once per distinct value (public files repeat their values a lot)."""
+    """``function`` applied once per distinct value (public files repeat their values a lot).
+
+    Always an object column of the values ``function`` returns: ``Series.map`` would let
+    pandas 3 infer a ``str`` column and turn every None into NaN.
+    """
     distinct = pd.unique(values.dropna())
     lookup = {value: function(value) for value in distinct}
+    blank = function(None)
     return pd.Series(
-        [lookup.get(v) if v is not None and v == v else function(None) for v in values],
+        [blank if missing else lookup.get(v) for v, missing in zip(values, values.isna().to_numpy())],
         index=values.index,
         dtype=object,
     )
+
+
+def text_map(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """``function`` of each present value (once per distinct one), None where the value is missing.
+
+    The profiles' way to transform cells: the result holds Python values and None, never
+    NaN, whatever pandas infers (``Series.map`` returning text and None gives a ``str``
+    column of NaN under pandas 3, and text code then trips on a float).
+
+    >>> text_map(pd.Series(["8.5", None, float("nan")], dtype=object), lambda t: t + "0").tolist()
+    ['8.50', None, None]
+    >>> text_map(pd.Series([("8", "9"), None], dtype=object), lambda p: p[0]).tolist()
+    ['8', None]
+    """
+    return _per_distinct(values, lambda value: None if is_missing(value) else function(value))
 
 
 def iso_dates(values: pd.Series, order: str) -> pd.Series:
@@ -182,13 +217,11 @@ def iso_dates(values: pd.Series, order: str) -> pd.Series:
     ['2020-01-13', '2026-02-01', '2019-05-04', 'soon']
     """
 
-    def one(value: object) -> str | None:
-        if value is None:
-            return None
+    def one(value: object) -> str:
         parsed = parse_date(str(value), order)
         return parsed.isoformat() if parsed else str(value)
 
-    return _per_distinct(values, one)
+    return text_map(values, one)
 
 
 _NUMBER = r"[-+]?\d+(?:[.,]\d+)?"
@@ -202,7 +235,7 @@ def parse_coordinates(text: str | None) -> tuple[str, str] | None:
     >>> parse_coordinates("8.5, -77.3"), parse_coordinates("POINT (-77.3 8.5)"), parse_coordinates("n/a")
     (('8.5', '-77.3'), ('8.5', '-77.3'), None)
     """
-    if text is None:
+    if not isinstance(text, str):
         return None
     if match := _WKT_POINT.match(text):
         return match.group(2), match.group(1)
@@ -211,22 +244,30 @@ def parse_coordinates(text: str | None) -> tuple[str, str] | None:
     return None
 
 
-def coordinate_precision(lat: str | None, lon: str | None) -> str | None:
+def coordinate_precision(lat: str | None, lon: str | None) -> str:
     """The location-precision code of a point from the decimals its source kept.
+
+    Whole degrees when neither coordinate shows a decimal (as the importer's
+    ``rounded_coordinates`` rule); otherwise the coarsest coordinate that shows decimals
+    decides (``19.0, -71.7`` is a point to a tenth of a degree whose latitude ends in 0).
+    A missing half of the point (None, or a NaN that pandas put in its place) leaves the
+    country only.
 
     >>> coordinate_precision("9", "-79.0"), coordinate_precision("8.52", "-77.3"), coordinate_precision("8.521", "-77.3111")
     ('whole_degree', 'approximate', 'exact')
-    >>> coordinate_precision(None, None)
-    'country'
+    >>> coordinate_precision("19.0", "-71.7"), coordinate_precision("8.5", float("nan")), coordinate_precision(None, None)
+    ('approximate', 'country', 'country')
     """
-    if lat is None or lon is None:
+    if not isinstance(lat, str) or not isinstance(lon, str):
         return "country"
     decimals = []
     for text in (lat, lon):
         _whole, _, fraction = text.replace(",", ".").partition(".")
         decimals.append(len(fraction.rstrip("0")))
-    least = min(decimals)
-    return "whole_degree" if least == 0 else "approximate" if least <= 2 else "exact"
+    shown = [d for d in decimals if d > 0]
+    if not shown:
+        return "whole_degree"
+    return "approximate" if min(shown) <= 2 else "exact"
 
 
 _TRUE = frozenset({"1", "1.0", "true", "yes", "y", "x", "si", "sí"})
@@ -302,8 +343,18 @@ def first_column(frame: pd.DataFrame, names: Iterable[str], used: set[str]) -> p
 
 
 def whole_numbers(values: pd.Series) -> pd.Series:
-    """Numbers of count cells written as text (``"3"``, ``"3.0"``); blank and other text as NaN."""
-    return pd.to_numeric(values.astype(object).where(values.notna(), None), errors="coerce")
+    """Numbers of count cells written as text (``"3"``, ``"3.0"``, ``"-2"``); anything else as NaN.
+
+    Blank, other text, fractions, infinities and counts beyond :data:`MAX_PERSONS` are
+    not counts (the importer leaves them as not reported, flag ``bad_count``): a
+    profile must not turn them into persons. Negative counts pass (IOM's adjustments).
+
+    >>> whole_numbers(pd.Series(["3", "3.0", "-2", "1.5", "inf", "3e9", "two", None], dtype=object)).tolist()
+    [3.0, 3.0, -2.0, nan, nan, nan, nan, nan]
+    """
+    numbers = pd.to_numeric(values.astype(object).where(values.notna(), None), errors="coerce").astype("float64")
+    whole = np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() <= MAX_PERSONS)
+    return numbers.where(whole)
 
 
 def allocate_persons(

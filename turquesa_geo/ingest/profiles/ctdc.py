@@ -13,7 +13,12 @@ Two public files map here, one victim per row:
   flags ``1`` or blank.
 
 Each row becomes one trafficking case of one victim, from the citizenship country to
-the country of exploitation. What does not fit the model is reported, not invented:
+the country of exploitation, dated 1 January of its year of registration (precision
+``year``) or of a band's first year (precision ``period``, the band's last day in
+``period_end``). A victim registered without a year (17 % of the global file) is still a
+record of a person: kept with the date unknown (precision ``unknown``, see
+:data:`turquesa_geo.columns.UNDATED`), counted in the store's totals and in no period.
+What does not fit the model is reported, not invented:
 regions are not countries (synthetic rows are not drawn on the corridor map),
 perpetrator (``IP_``) columns describe a victim–perpetrator pair (counting them as
 suspects would count a perpetrator once per victim), and the records carry no id
@@ -93,6 +98,8 @@ _GENDER = {
     "boy": "m",
 }
 _MAJORITY = {"adult": "adult", "minor": "minor", "child": "minor"}
+#: Year cells that say the year is not known: blank, CTDC's -99, what spreadsheets and pandas write for nothing.
+_NO_YEAR = frozenset({"-99", "nan", "none", "null", "n/a", "na", "unknown", "not specified"})
 _YEAR_BAND = re.compile(r"^\s*(\d{4})(?:\s*[-–]\s*(\d{4}))?\s*$")
 
 
@@ -105,7 +112,7 @@ def to_flat(frame: pd.DataFrame) -> Mapping:
     source_columns = [c for c in frame.columns if c != "_line"]
     flat[C.INCIDENT_ID] = content_ids(frame[source_columns], "ctdc")
     flat[C.CRIME_TYPE] = "trafficking"
-    flat[C.DATE], flat["date_precision"] = _dates(clean_text(col["year"]), mapping)
+    flat[C.DATE], flat["date_precision"], flat[C.PERIOD_END] = _dates(clean_text(col["year"]), mapping)
     _countries(flat, col, mapping)
     _victim(flat, col, mapping)
     _modus(flat, frame, mapping)
@@ -121,19 +128,41 @@ def to_flat(frame: pd.DataFrame) -> Mapping:
     return mapping
 
 
-def _dates(years: pd.Series, mapping: Mapping) -> tuple[pd.Series, pd.Series]:
-    """1 January of the year registered (a band's first year), and the precision: year or period."""
-    bands = years.fillna("").str.extract(_YEAR_BAND)
-    dates = (bands[0] + "-01-01").where(bands[0].notna(), years)
-    precision = pd.Series("year", index=years.index, dtype=object).mask(bands[1].notna(), "period")
-    if bands[1].notna().any():
+def _dates(years: pd.Series, mapping: Mapping) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """1 January of the year registered (a band's first year), the precision (year, period or
+    unknown), and a band's last day.
+
+    A victim registered without a year is still a record of a person: dated
+    :data:`turquesa_geo.columns.UNDATED` with precision ``unknown``, counted in the store's
+    totals and in no period. A year that cannot be read (``20x9``) is passed on as
+    written, for the importer to quarantine and the analyst to correct.
+    """
+    unknown = years.isna() | years.str.lower().isin(_NO_YEAR)
+    bands = years.where(~unknown).fillna("").str.extract(_YEAR_BAND)
+    first, last = bands[0], bands[1]
+    reversed_band = last.notna() & (last.fillna("0") < first.fillna("0"))
+    first = first.where(~reversed_band)  # "2018-2014" is not a band: passed on as written
+    dates = (first + "-01-01").where(first.notna(), years)
+    dates = dates.astype(object).where(~unknown, C.UNDATED.isoformat())
+    precision = pd.Series("year", index=years.index, dtype=object)
+    precision = precision.mask(first.notna() & last.notna(), "period").mask(unknown, C.DATE_UNKNOWN)
+    period_end = (last + "-12-31").where(first.notna() & last.notna())
+    if (precision == "period").any():
         mapping.note(
             N_(
                 "Years registered as bands (e.g. 2014-2018) are dated 1 January of the band's first year, "
                 "with date precision 'period': read them by period, not by month."
             )
         )
-    return dates, precision
+    if unknown.any():
+        mapping.note(
+            N_(
+                "{n} victim record(s) without a year of registration are kept with the date unknown: counted "
+                "in the store's totals, in no period, trend or signal."
+            ),
+            n=int(unknown.sum()),
+        )
+    return dates.where(dates.notna(), None), precision, period_end.astype(object).where(period_end.notna(), None)
 
 
 def _countries(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> None:

@@ -46,6 +46,8 @@ from turquesa_geo.store.queries.bench import (
 from turquesa_geo.store.queries.conditions import (
     DEFAULT_PERSON_ROLES,
     case_filter,
+    dated,
+    dated_to_the_month,
     period_filter,
     person_filter,
     reported_route_filter,
@@ -68,6 +70,7 @@ from turquesa_geo.store.queries.inventory import (
     store_modus_codes,
     store_sources,
     store_totals,
+    undated_cases,
     view_sources,
 )
 from turquesa_geo.store.queries.references import AREAS, aggregate_counts, aggregate_sources, outcomes
@@ -104,6 +107,7 @@ from turquesa_geo.store.queries.schema import (
 from turquesa_geo.store.queries.series import (
     PERSON_SPLITS,
     SERIES_SOURCES,
+    coarse_dated_cases,
     key_figures,
     modus_series,
     monthly_modus,
@@ -138,12 +142,15 @@ __all__ = [
     "bench_tables",
     "case_count",
     "case_filter",
+    "coarse_dated_cases",
     "coarse_dates",
     "code_cases",
     "copy_to_temp_sql",
     "create_migrations_table",
     "data_version",
     "date_range",
+    "dated",
+    "dated_to_the_month",
     "default_source_sql",
     "disable_external_access",
     "disable_progress_bar",
@@ -194,5 +201,6 @@ __all__ = [
     "store_sources",
     "store_totals",
     "touched_months_sql",
+    "undated_cases",
     "view_sources",
 ]

@@ -6,9 +6,18 @@ so two fragments in one statement get distinct parameter names when their values
 
 from __future__ import annotations
 
+from turquesa_geo.columns import COARSE_DATE_PRECISIONS, UNDATED
 from turquesa_geo.store.queries.base import Params, Query
 
-__all__ = ["DEFAULT_PERSON_ROLES", "case_filter", "period_filter", "person_filter", "reported_route_filter"]
+__all__ = [
+    "DEFAULT_PERSON_ROLES",
+    "case_filter",
+    "dated",
+    "dated_to_the_month",
+    "period_filter",
+    "person_filter",
+    "reported_route_filter",
+]
 
 #: Roles whose persons a corridor counts when no role is selected: the people moved.
 DEFAULT_PERSON_ROLES = ("victim", "migrant")
@@ -146,3 +155,22 @@ def reported_route_filter(filters, alias: str = "c", params: Params | None = Non
         )
         route.append("(" + " OR ".join(likes) + ")")
     return (" AND ".join(route) if route else "TRUE"), params
+
+
+def dated(params: Params, alias: str = "c") -> str:
+    """Condition of the cases with a known date: not on :data:`~turquesa_geo.columns.UNDATED`.
+
+    >>> p = Params(); dated(p), p
+    ('c.case_date <> $undated', {'undated': datetime.date(1900, 1, 1)})
+    """
+    return f"{alias}.case_date <> {params.bind('undated', UNDATED)}"
+
+
+def dated_to_the_month(params: Params, alias: str = "c") -> str:
+    """Condition of the cases dated to their day or month (no precision given: a day).
+
+    >>> dated_to_the_month(Params())
+    '(c.date_precision IS NULL OR c.date_precision NOT IN ($coarse_1, $coarse_2, $coarse_3))'
+    """
+    coarse = params.bind_all("coarse", COARSE_DATE_PRECISIONS)
+    return f"({alias}.date_precision IS NULL OR {alias}.date_precision NOT IN ({coarse}))"

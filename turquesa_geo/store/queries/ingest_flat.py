@@ -208,6 +208,7 @@ def own_values(stage: FlatStage) -> list[str]:
         f"{_text_sql(_cell(stage, C.PLACE))} AS _place",
         f"{_cell(stage, C.DETECTION_COUNTRY)} AS _detection_country_cell",
         *(f"{_text_sql(_cell(stage, c))} AS _{c}" for c in C.DETAIL_TEXT_COLUMNS),
+        f"TRY_CAST({_text_sql(_cell(stage, C.PERIOD_END))} AS DATE) AS _{C.PERIOD_END}",
     ]
     for column in (C.LAT, C.LON, *present_counts(stage), *C.OUTCOME_COLUMNS):
         selects += [f"{_cell(stage, column)} AS _{column}_cell", f"{_number_sql(stage, column)} AS _{column}"]
@@ -665,7 +666,7 @@ def _canonical_columns(count_columns: list[str]) -> list[str]:
         "_transit",
         *(f"_{c}" for c in C.COUNTRY_COLUMNS),
         *(f"_{c}" for c in TERM_COLUMNS),
-        *(f"_{c}" for c in (*C.DETAIL_TEXT_COLUMNS, *C.OUTCOME_COLUMNS)),
+        *(f"_{c}" for c in (*C.DETAIL_TEXT_COLUMNS, *C.OUTCOME_COLUMNS, C.PERIOD_END)),
         *(f"_{c}" for c in count_columns),
     ]
 
@@ -929,7 +930,7 @@ _CASE_VALUES = {
     "lon": "_lon",
     "import_id": "$import_id",
     "row_hash": "_hash",
-    **{c: f"_{c}" for c in C.DETAIL_COLUMNS},
+    **{c: f"_{c}" for c in (*C.DETAIL_COLUMNS, C.PERIOD_END)},
 }
 
 

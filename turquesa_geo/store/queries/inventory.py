@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from turquesa_geo.columns import UNDATED
 from turquesa_geo.store.queries.base import Params, Query, plain_ident
-from turquesa_geo.store.queries.conditions import period_filter
+from turquesa_geo.store.queries.conditions import dated, period_filter
 
 __all__ = [
     "coarse_dates",
@@ -24,6 +25,7 @@ __all__ = [
     "store_modus_codes",
     "store_sources",
     "store_totals",
+    "undated_cases",
     "view_sources",
 ]
 
@@ -32,18 +34,19 @@ _COUNTED = "case_uid IN (SELECT case_uid FROM counted_cases)"
 
 
 def status_by_crime_year() -> Query:
-    """Cases and persons by crime type and year.
+    """Cases and persons by crime type and year; the records with no known date under year NULL.
 
     >>> status_by_crime_year()[1]
-    {'suspect': 'suspect'}
+    {'undated': datetime.date(1900, 1, 1), 'suspect': 'suspect'}
     """
+    year = "CAST(CASE WHEN c.case_date <> $undated THEN year(c.case_date) END AS INTEGER)"
     return (
-        "SELECT c.crime_type, CAST(year(c.case_date) AS INTEGER) AS year, CAST(count(*) AS BIGINT) AS cases, "
+        f"SELECT c.crime_type, {year} AS year, CAST(count(*) AS BIGINT) AS cases, "
         "CAST(coalesce(sum(p.persons), 0) AS BIGINT) AS persons "
         "FROM counted_cases c LEFT JOIN (SELECT case_uid, sum(persons) AS persons FROM case_persons "
         "WHERE role <> $suspect GROUP BY case_uid) p USING (case_uid) "
-        "GROUP BY c.crime_type, year(c.case_date) ORDER BY c.crime_type, year",
-        {"suspect": "suspect"},
+        f"GROUP BY c.crime_type, {year} ORDER BY c.crime_type, year NULLS LAST",
+        {"undated": UNDATED, "suspect": "suspect"},
     )
 
 
@@ -206,8 +209,22 @@ def store_totals() -> Query:
 
 
 def date_range() -> Query:
-    """First and last case date in the store."""
-    return "SELECT min(case_date), max(case_date) FROM counted_cases", {}
+    """First and last case date in the store, of the records with a known date (the store's period).
+
+    >>> date_range()
+    ('SELECT min(c.case_date), max(c.case_date) FROM counted_cases c WHERE c.case_date <> $undated', {'undated': datetime.date(1900, 1, 1)})
+    """
+    params = Params()
+    return f"SELECT min(c.case_date), max(c.case_date) FROM counted_cases c WHERE {dated(params)}", dict(params)
+
+
+def undated_cases() -> Query:
+    """Query of (source, cases) of the records with no known date: counted in the store's totals, in no period."""
+    return (
+        "SELECT source, CAST(count(*) AS BIGINT) AS cases FROM counted_cases WHERE case_date = $undated "
+        "GROUP BY source ORDER BY cases DESC, source",
+        {"undated": UNDATED},
+    )
 
 
 def coarse_dates() -> Query:

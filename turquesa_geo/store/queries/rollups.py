@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from turquesa_geo.columns import MODUS_DIMENSIONS
 from turquesa_geo.store.queries.base import MONTH, Params, Query, period_expr, plain_ident
-from turquesa_geo.store.queries.conditions import DEFAULT_PERSON_ROLES
+from turquesa_geo.store.queries.conditions import DEFAULT_PERSON_ROLES, dated
 
 __all__ = [
     "FLAGGED_KEY",
@@ -57,18 +57,17 @@ def refresh_rollups(months: str | None = None) -> list[Query]:
     follows the import, not the store. Every case falls in one (month, keys) group,
     and a case holds a code at most once (the importers write distinct codes), so
     plain counts summed over groups stay exact. A case is ``flagged`` when it has a row
-    in ``case_flags``: an importer writes the flags before it refreshes. Plain SQL:
-    explicit GROUP BY lists, CASE sums.
+    in ``case_flags``: an importer writes the flags before it refreshes. Records with no
+    known date (:data:`turquesa_geo.columns.UNDATED`) are in no month: the rollups leave
+    them out, as every period's query does. Plain SQL: explicit GROUP BY lists, CASE sums.
 
     >>> refresh_rollups("touched")[0]
     ('DELETE FROM rollup_routes WHERE month IN (SELECT month FROM touched)', {})
     """
     in_months = f" WHERE month IN (SELECT month FROM {plain_ident(months)})" if months else ""
-    cases = (
-        f"(SELECT * FROM counted_cases WHERE {period_expr('M', 'case_date')} IN (SELECT month FROM {plain_ident(months)}))"
-        if months
-        else "counted_cases"
-    )
+    undated = Params()
+    of_months = f" AND {period_expr('M', 'u.case_date')} IN (SELECT month FROM {plain_ident(months)})" if months else ""
+    cases = f"(SELECT * FROM counted_cases u WHERE {dated(undated, 'u')}{of_months})"
     case_ids = f"SELECT case_uid FROM {cases} k" if months else None
     flagged = (
         "LEFT JOIN (SELECT DISTINCT g.case_uid FROM case_flags g"
@@ -77,14 +76,14 @@ def refresh_rollups(months: str | None = None) -> list[Query]:
     )
     return [
         (f"DELETE FROM rollup_routes{in_months}", {}),
-        _insert_routes(cases, case_ids, flagged),
+        _insert_routes(cases, case_ids, flagged, undated),
         (f"DELETE FROM rollup_modus{in_months}", {}),
         (
             f"INSERT INTO rollup_modus ({', '.join(_MODUS_COLUMNS)}) SELECT {MONTH}, {_keys(MODUS_ROLLUP_KEYS)}, "
             "g.case_uid IS NOT NULL, a.dimension, a.code, CAST(count(*) AS BIGINT) FROM "
             f"{cases} c JOIN case_attributes a ON a.case_uid = c.case_uid {flagged} "
             f"GROUP BY {MONTH}, {_keys(MODUS_ROLLUP_KEYS)}, g.case_uid IS NOT NULL, a.dimension, a.code",
-            {},
+            dict(undated),
         ),
     ]
 
@@ -93,8 +92,9 @@ def _keys(keys: tuple[str, ...]) -> str:
     return ", ".join(f"c.{k}" for k in keys)
 
 
-def _insert_routes(cases: str, case_ids: str | None, flagged: str) -> Query:
-    """The INSERT of ``rollup_routes`` from the relation ``cases`` (``case_ids``: its ids, None for all cases)."""
+def _insert_routes(cases: str, case_ids: str | None, flagged: str, outer: Params) -> Query:
+    """The INSERT of ``rollup_routes`` from the relation ``cases`` (``case_ids``: its ids, None for all cases;
+    ``outer``: the parameters ``cases`` binds)."""
     params = Params()
     persons = (
         "SELECT q.case_uid, sum(q.persons) AS persons, "
@@ -119,7 +119,7 @@ def _insert_routes(cases: str, case_ids: str | None, flagged: str) -> Query:
         f"LEFT JOIN ({persons}) p ON p.case_uid = c.case_uid "
         f"LEFT JOIN (SELECT a.case_uid, {dimension_flags} FROM case_attributes a {of_attributes}GROUP BY a.case_uid) f "
         f"ON f.case_uid = c.case_uid {flagged} GROUP BY {MONTH}, {keys}, g.case_uid IS NOT NULL",
-        dict(params),
+        {**dict(outer), **dict(params)},
     )
 
 

@@ -7,7 +7,7 @@ cooperation view also counts the cases two sources both reported (:func:`shared_
 from __future__ import annotations
 
 from turquesa_geo.store.queries.base import Params, Query, period_expr
-from turquesa_geo.store.queries.conditions import case_filter, person_filter, reported_route_filter
+from turquesa_geo.store.queries.conditions import case_filter, dated, person_filter, reported_route_filter
 
 __all__ = ["SIGNATURE_SOURCES", "reporter_signatures", "route_signatures", "shared_cases"]
 
@@ -55,7 +55,8 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
     ``cases_prev``, ``persons``, ``women_girls`` (female persons of any age) and
     ``persons_known_sex``, and ``cases_flagged`` (the period's cases an import kept with a
     flag). ``source`` ``"rollup"`` reads ``rollup_routes`` (whole months, no person,
-    modus or flag-rule filter: see :func:`turquesa_geo.store.rollups.covers`).
+    modus or flag-rule filter: see :func:`turquesa_geo.store.rollups.covers`). Records with
+    no known date are in no period (the rollups do not hold them either).
     Portable SQL: CASE sums, no dialect functions.
     """
     params = _periods(current, previous)
@@ -77,7 +78,7 @@ def route_signatures(filters, current: tuple, previous: tuple | None, source: st
             f"sum(CASE WHEN q.gender <> {params.bind('unknown', 'unknown')} THEN q.persons ELSE 0 END) AS known_sex "
             f"FROM case_persons q WHERE {persons} GROUP BY q.case_uid) p ON p.case_uid = c.case_uid "
             "LEFT JOIN (SELECT DISTINCT case_uid FROM case_flags) g ON g.case_uid = c.case_uid "
-            f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where} "
+            f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where} AND {dated(params)} "
             f"GROUP BY {_keys('c')}"
         )
     elif source == "rollup":
@@ -101,7 +102,7 @@ def reporter_signatures(filters, first, last) -> Query:
     text = (
         f"SELECT {quarter} AS quarter, c.reporting_country, c.network, c.source, c.nationality, c.origin, c.transit, "
         "c.destination, c.detection_country, CAST(count(*) AS BIGINT) AS cases, max(c.case_date) AS last_case "
-        f"FROM counted_cases c WHERE c.case_date >= $first AND c.case_date <= $last AND {where} "
+        f"FROM counted_cases c WHERE c.case_date >= $first AND c.case_date <= $last AND {where} AND {dated(params)} "
         f"GROUP BY {quarter}, c.reporting_country, c.network, c.source, c.nationality, c.origin, c.transit, "
         "c.destination, c.detection_country"
     )

@@ -2,17 +2,24 @@
 
 Where the rollups can answer (see :func:`turquesa_geo.store.rollups.covers`), a builder
 takes ``source="rollup"``; both sources give the same frame (tested).
+
+A record with no known date (on :data:`turquesa_geo.columns.UNDATED`, precision
+``unknown``) is in no period: every series leaves it out (the rollups never hold it).
+The monthly counts of the signals also leave out records dated only to a year or a band
+of years (:data:`turquesa_geo.columns.COARSE_DATE_PRECISIONS`): their month is a
+placeholder, and a band's first month would look like a surge.
 """
 
 from __future__ import annotations
 
-from turquesa_geo.columns import MODUS_DIMENSIONS
+from turquesa_geo.columns import COARSE_DATE_PRECISIONS, MODUS_DIMENSIONS
 from turquesa_geo.store.queries.base import MONTH, Params, Query, period_expr
-from turquesa_geo.store.queries.conditions import case_filter, period_filter, person_filter
+from turquesa_geo.store.queries.conditions import case_filter, dated, dated_to_the_month, period_filter, person_filter
 
 __all__ = [
     "PERSON_SPLITS",
     "SERIES_SOURCES",
+    "coarse_dated_cases",
     "key_figures",
     "modus_series",
     "monthly_modus",
@@ -34,6 +41,18 @@ PERSON_SPLITS = {
 }
 
 _SIGNATURE = ("nationality", "origin", "transit", "destination", "detection_country")
+
+
+def coarse_dated_cases(filters, first, last) -> Query:
+    """Query of the number of cases of ``first`` .. ``last`` dated only to a year or a band of years
+    (the rollups cannot leave them out of monthly counts: the signals then read the case tables)."""
+    params = Params(first=first, last=last)
+    where, _ = case_filter(filters, "c", params)
+    coarse = params.is_in("c.date_precision", "coarse", COARSE_DATE_PRECISIONS)
+    return (
+        f"SELECT count(*) FROM counted_cases c WHERE c.case_date >= $first AND c.case_date <= $last AND {coarse} AND {where}",
+        dict(params),
+    )
 
 
 def _check_source(source: str) -> None:
@@ -63,7 +82,8 @@ def modus_series(filters, dimension: str, freq: str = "Y", by: str | None = None
     where, _ = period_filter(filters, params=params)
     group = "c.crime_type" if by == "crime_type" else "CAST(NULL AS VARCHAR)"
     text = (
-        f"WITH base AS (SELECT c.case_uid, {period} AS period, {group} AS grp FROM counted_cases c WHERE {where}), "
+        f"WITH base AS (SELECT c.case_uid, {period} AS period, {group} AS grp FROM counted_cases c "
+        f"WHERE {where} AND {dated(params)}), "
         "coded AS (SELECT b.period, b.grp, a.code, b.case_uid FROM base b JOIN case_attributes a "
         f"ON a.case_uid = b.case_uid AND a.dimension = {params.bind('series_dimension', dimension)}), "
         "totals AS (SELECT period, grp, CAST(count(*) AS BIGINT) AS total FROM base GROUP BY period, grp), "
@@ -102,13 +122,15 @@ def _modus_series_rollup(filters, dimension: str, freq: str, by: str | None) -> 
     return text, dict(params)
 
 
-def _persons(filters, keys: str, join: str, params: Params) -> str:
-    """Persons of the selected cases summed by ``keys`` (SELECT list), role, gender and age group."""
+def _persons(filters, keys: str, join: str, params: Params, series: bool = False) -> str:
+    """Persons of the selected cases summed by ``keys`` (SELECT list), role, gender and age group;
+    for a ``series`` over time, of the cases with a known date only."""
     where, _ = period_filter(filters, params=params)
     person_where = person_filter(filters, "p", params)[0] if filters.person_filtered() else "TRUE"
+    undated = f" AND {dated(params)}" if series else ""
     return (
         f"SELECT {keys}, p.role, p.gender, p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons "
-        f"FROM counted_cases c JOIN case_persons p ON p.case_uid = c.case_uid {join}WHERE {where} AND {person_where}"
+        f"FROM counted_cases c JOIN case_persons p ON p.case_uid = c.case_uid {join}WHERE {where} AND {person_where}{undated}"
     )
 
 
@@ -117,6 +139,7 @@ def persons_by(filters, column: str, freq: str | None = None) -> Query:
 
     ``column`` is one of :data:`PERSON_SPLITS`: none, crime_type, nationality (the
     person's), exploitation_form. Unknown gender and age stay as their own categories.
+    By period (``freq``), the persons of records with no known date are left out.
     """
     if column not in PERSON_SPLITS:
         raise ValueError(f"split {column!r} is not one of {', '.join(PERSON_SPLITS)}")
@@ -127,7 +150,7 @@ def persons_by(filters, column: str, freq: str | None = None) -> Query:
         else ""
     )
     period = period_expr(freq) if freq else "CAST(NULL AS DATE)"
-    text = _persons(filters, f"{period} AS period, {PERSON_SPLITS[column]} AS category", join, params)
+    text = _persons(filters, f"{period} AS period, {PERSON_SPLITS[column]} AS category", join, params, bool(freq))
     return f"{text} GROUP BY ALL ORDER BY ALL", dict(params)
 
 
@@ -173,7 +196,7 @@ def key_figures(filters, current: tuple, previous: tuple | None) -> Query:
         f"CAST(coalesce(sum(CASE WHEN {cur} AND {moved} AND p.gender <> {params.bind('unknown', 'unknown')} "
         "THEN p.persons END), 0) AS BIGINT) AS known_sex "
         "FROM counted_cases c LEFT JOIN case_persons p ON p.case_uid = c.case_uid "
-        f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where}"
+        f"WHERE c.case_date >= $first AND c.case_date <= $end AND {where} AND {dated(params)}"
     )
     return text, dict(params)
 
@@ -181,9 +204,12 @@ def key_figures(filters, current: tuple, previous: tuple | None) -> Query:
 def monthly_modus(filters, first, last, source: str = "cases") -> Query:
     """Cases per month and modus-operandi code, with the month's cases reporting that dimension.
 
-    Columns: month, dimension, code, cases, total. ``source="rollup"``: the cases reporting
-    each dimension come from ``rollup_routes`` (one branch per dimension, in plain SQL),
-    the cases per code from ``rollup_modus``.
+    Columns: month, dimension, code, cases, total. From the cases, only cases dated to
+    their day or month count (:func:`dated_to_the_month`). ``source="rollup"``: the cases
+    reporting each dimension come from ``rollup_routes`` (one branch per dimension, in
+    plain SQL), the cases per code from ``rollup_modus``; the rollups know no date
+    precision, so read them only when the period holds no coarse-dated case
+    (:func:`coarse_dated_cases`).
     """
     _check_source(source)
     params = Params(first=first, last=last)
@@ -193,7 +219,8 @@ def monthly_modus(filters, first, last, source: str = "cases") -> Query:
     text = (
         f"WITH coded AS (SELECT {MONTH} AS month, a.dimension, a.code, "
         "c.case_uid FROM counted_cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
-        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where}), "
+        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} AND {dated(params)} "
+        f"AND {dated_to_the_month(params)}), "
         "reporting AS (SELECT month, dimension, CAST(count(DISTINCT case_uid) AS BIGINT) AS total FROM coded "
         "GROUP BY month, dimension) "
         "SELECT k.month, k.dimension, k.code, CAST(count(DISTINCT k.case_uid) AS BIGINT) AS cases, max(r.total) AS total "
@@ -223,28 +250,32 @@ def _monthly_modus_rollup(filters, params: Params) -> Query:
 
 
 def monthly_signatures(filters, first, last) -> Query:
-    """Cases per month and distinct reported route, for signals on rebuilt corridors and hubs."""
+    """Cases per month and distinct reported route, for signals on rebuilt corridors and hubs
+    (cases dated to their day or month only)."""
     params = Params(first=first, last=last)
     where, _ = case_filter(filters, "c", params)
     keys = ", ".join(f"c.{k}" for k in _SIGNATURE)
     text = (
         f"SELECT {MONTH} AS month, {keys}, CAST(count(*) AS BIGINT) AS cases FROM counted_cases c "
-        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} GROUP BY month, {keys}"
+        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} AND {dated(params)} "
+        f"AND {dated_to_the_month(params)} GROUP BY month, {keys}"
     )
     return text, dict(params)
 
 
-def monthly_signature_modus(filters, first, last, reporting: bool = False) -> Query:
+def monthly_signature_modus(filters, first, last, reporting: bool = False, months_only: bool = False) -> Query:
     """Cases per month, reported route and modus-operandi code (or, with ``reporting``, per
-    dimension: the cases reporting it), for signals on a corridor's modus operandi."""
+    dimension: the cases reporting it), for corridor series and signals on a corridor's modus
+    operandi; with ``months_only`` (the signals), of cases dated to their day or month only."""
     params = Params(first=first, last=last)
     where, _ = case_filter(filters, "c", params)
     keys = ", ".join(f"c.{k}" for k in _SIGNATURE)
     code = "" if reporting else "a.code, "
+    months = f" AND {dated_to_the_month(params)}" if months_only else ""
     text = (
         f"SELECT {MONTH} AS month, {keys}, a.dimension, {code}CAST(count(DISTINCT c.case_uid) AS BIGINT) AS cases "
         "FROM counted_cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
-        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} "
+        f"WHERE c.case_date >= $first AND c.case_date <= $last AND {where} AND {dated(params)}{months} "
         f"GROUP BY month, {keys}, a.dimension" + ("" if reporting else ", a.code")
     )
     return text, dict(params)
