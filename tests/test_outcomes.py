@@ -12,8 +12,17 @@ from turquesa_geo.filters import Filters
 @pytest.fixture(scope="module")
 def tiny():
     con = tiny_store()
+    # M1, an incident of IOM's, as the mmp profile stores it since deaths are their own measure.
+    con.execute("UPDATE cases SET crime_type = 'migration_deaths' WHERE incident_id = 'M1'")
     yield con
     con.close()
+
+
+def test_outcome_incidents_are_no_cases(tiny):
+    assert tiny.execute("SELECT incident_id FROM counted_cases ORDER BY 1").fetchall() == [("A1",), ("A2",), ("B1",)]
+    assert tiny.execute("SELECT incident_id FROM outcome_incidents").fetchall() == [("M1",)]
+    # A case filter on crime type does not empty the deaths table: they are no crime case.
+    assert int(outcomes.outcomes(tiny, Filters(crime_types=("smuggling",)))["dead"].sum()) == 2
 
 
 def test_only_incidents_with_dead_or_missing_are_read(tiny):

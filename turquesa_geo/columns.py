@@ -39,6 +39,7 @@ __all__ = [
     "NUMBER_PATTERN",
     "ORIGIN",
     "OUTCOME_COLUMNS",
+    "OUTCOME_CRIME_TYPE",
     "PERIOD_END",
     "PERSONAL_COLUMN_PATTERN",
     "PLACE",
@@ -114,8 +115,9 @@ MODUS_DIMENSIONS: tuple[str, ...] = (
 OUTCOME_COLUMNS: tuple[str, ...] = ("dead", "missing", "survivors", "children")
 
 #: Optional free-text details kept as the source gives them: the source's own name of
-#: the route ("Darien", "US-Mexico border crossing"), and its quality grade of the record.
-DETAIL_TEXT_COLUMNS: tuple[str, ...] = ("route_label", "source_quality")
+#: the route ("Darien", "US-Mexico border crossing"), its quality grade of the record, and
+#: the cause of death it gives ("Drowning", "Violence"; schema version 11).
+DETAIL_TEXT_COLUMNS: tuple[str, ...] = ("route_label", "source_quality", "cause_of_death")
 
 #: Optional single-valued details resolved in a vocabulary of the same name: how exact
 #: the date is (day, month, year, period of years) and the point (exact, rounded...).
@@ -138,6 +140,13 @@ UNDATED: dt.date = dt.date(1900, 1, 1)
 #: records out, since their month (1 January of a year or of a band's first year) is a
 #: placeholder, and comparing it with real months makes band edges look like surges.
 COARSE_DATE_PRECISIONS: tuple[str, ...] = ("year", "period", DATE_UNKNOWN)
+
+#: The ``crime_type`` code of a record that is no crime case but an incident of deaths and
+#: disappearances during migration (IOM Missing Migrants Project): its own measure, shown
+#: as incidents with dead, missing and survivors, never as trafficking or smuggling. The
+#: view ``counted_cases`` (what every case count reads) leaves such records out; the view
+#: ``outcome_incidents`` holds them (schema version 11).
+OUTCOME_CRIME_TYPE = "migration_deaths"
 
 #: Column of the cases table (schema version 10) with the last day of the period a record
 #: is dated to when that period is a band of years (CTDC's ``2014-2018``): ``case_date``

@@ -94,6 +94,19 @@ CRIME_TYPE = [
         "trata e trafico",
         "traite et trafic",
     ),
+    _t(
+        "migration_deaths",
+        "Deaths and disappearances during migration",
+        "Muertes y desapariciones durante la migración",
+        "missing migrants",
+        "migrant deaths",
+        "deaths during migration",
+        "muertes de migrantes",
+        "migrantes desaparecidos",
+        "muertes y desapariciones",
+        "mortes de migrantes",
+        "migrants disparus",
+    ),
 ]
 
 ROLE = [

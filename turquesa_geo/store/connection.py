@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from turquesa_geo import columns as C
 from turquesa_geo.i18n import N_, LocalizedError
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.rollups import refresh
@@ -348,6 +349,29 @@ MIGRATIONS = (
 # the band's last day beside its first (case_date, date_precision "period"); see
 # turquesa_geo.columns.PERIOD_END.
 MIGRATIONS = (*MIGRATIONS, (10, ("ALTER TABLE cases ADD COLUMN period_end DATE",)))
+
+# Version 11: deaths and disappearances during migration (IOM Missing Migrants Project) are their own
+# measure, not trafficking or smuggling cases. Their records keep their place in ``cases`` (one incident,
+# its point, route, dead, missing, survivors and the dead and missing by sex and age) under the crime
+# type columns.OUTCOME_CRIME_TYPE; ``counted_cases``, which every count of cases and persons reads,
+# leaves them out, and ``outcome_incidents`` holds them. IOM incidents imported before (as smuggling)
+# move; the rollups are rebuilt without them. Cases gain the source's cause of death.
+_OUTCOME = f"crime_type = '{C.OUTCOME_CRIME_TYPE}'"
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        11,
+        (
+            "ALTER TABLE cases ADD COLUMN cause_of_death VARCHAR",
+            f"UPDATE cases SET crime_type = '{C.OUTCOME_CRIME_TYPE}' "
+            "WHERE import_id IN (SELECT import_id FROM imports WHERE profile = 'mmp')",
+            "DROP VIEW counted_cases",
+            f"CREATE VIEW counted_cases AS SELECT * FROM cases WHERE counted AND NOT {_OUTCOME}",
+            f"CREATE VIEW outcome_incidents AS SELECT * FROM cases WHERE counted AND {_OUTCOME}",
+            REFRESH_ROLLUPS,
+        ),
+    ),
+)
 
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 

@@ -40,7 +40,7 @@ def test_mmp_csv_reconciles_and_reports_what_it_could_not_map(store):
     assert result.quarantine_by_rule == {}
     assert result.flags_by_rule == {"bad_count": 1, "null_island": 1, "rounded_coordinates": 2}
     assert result.unmapped_codes == {"migration_route": ["Andean route"]}
-    assert "cause_of_death" in result.ignored_columns and "url" in result.ignored_columns
+    assert "cause_of_death" not in result.ignored_columns and "url" in result.ignored_columns
     assert any("several countries of origin" in note_text(note) for note in result.notes)
     assert any("varios países de origen" in note_text(note, "es") for note in result.notes)
     assert store.execute("SELECT DISTINCT source FROM cases").fetchall() == [("IOM Missing Migrants Project",)]
@@ -49,7 +49,9 @@ def test_mmp_csv_reconciles_and_reports_what_it_could_not_map(store):
 def test_mmp_incident_keeps_its_point_precision_quality_route_and_outcomes(store):
     run_import(store, MMP_CSV, profile="mmp")
     darien = _case(store, "2020.MMP001")
-    assert darien["crime_type"] == "smuggling" and darien["case_date"].date() == dt.date(2020, 1, 13)
+    # Deaths and disappearances during migration: their own measure, never a smuggling case.
+    assert darien["crime_type"] == "migration_deaths" and darien["case_date"].date() == dt.date(2020, 1, 13)
+    assert darien["cause_of_death"] == "Drowning (P)"  # as the source gives it, hedge and all
     assert darien["place"] == "Darién Gap, Bajo Chiquito"  # entity decoded, trailing newline gone
     assert (darien["lat"], darien["lon"], darien["location_precision"]) == (8.45, -77.65, "approximate")
     # No country column: the point falls in Panama; "Darien" says transit through Panama, where it happened.

@@ -3,10 +3,12 @@
 The CSV download (``Main ID``, ``Incident ID``, ``Incident Date``, ``Number Dead``,
 ``Minimum Estimated Number of Missing``, ``Coordinates``, ``Migration route``...)
 and the JSON records (``web_id``, ``reported_date``, ``number_dead``,
-``location_coodinates`` [sic]...) both map here. Each incident becomes one
-smuggling-context case detected in the country of the incident, with its point, the
-source's route name, its dead, missing and survivors, and the dead and missing as
-migrants by sex and age (see :func:`turquesa_geo.ingest.profiles.common.allocate_persons`).
+``location_coodinates`` [sic]...) both map here. Each incident becomes one record of
+deaths and disappearances during migration (crime type
+:data:`turquesa_geo.columns.OUTCOME_CRIME_TYPE`: its own measure, never a trafficking or
+smuggling case), placed in the country of the incident, with its point, the source's
+route name and cause of death, its dead, missing and survivors, and the dead and missing
+as migrants by sex and age (see :func:`turquesa_geo.ingest.profiles.common.allocate_persons`).
 
 Every IOM row is a record of people, and IOM's own totals count each row, so each is
 kept (the front-door rule of :mod:`turquesa_geo.ingest.flat`):
@@ -76,6 +78,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "coordinates": ("coordinates", "location_coordinates", "location_coodinates"),
     "route": ("migration_route", "route"),
     "quality": ("source_quality",),
+    "cause": ("cause_of_death", "cause_death"),
 }
 
 #: The source's route names (folded: lower case, single spaces) and what they say of the
@@ -117,12 +120,13 @@ def to_flat(frame: pd.DataFrame) -> Mapping:
     flat = mapping.flat
     flat[C.INCIDENT_ID] = _number_parts(_incident_ids(col["incident_id"], col["main_id"]), frame)
     flat[C.NETWORK] = "international_org"
-    flat[C.CRIME_TYPE] = "smuggling"
+    flat[C.CRIME_TYPE] = C.OUTCOME_CRIME_TYPE
     flat[C.DATE], flat["date_precision"] = _dates(col["date"], col["year"], col["month"], mapping)
     _place(flat, col, mapping)
     _route(flat, col, mapping)
     _outcomes(flat, col)
     flat["source_quality"] = clean_text(col["quality"])
+    flat["cause_of_death"] = clean_text(col["cause"])
     return mapping
 
 

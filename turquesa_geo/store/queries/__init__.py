@@ -73,7 +73,14 @@ from turquesa_geo.store.queries.inventory import (
     undated_cases,
     view_sources,
 )
-from turquesa_geo.store.queries.references import AREAS, aggregate_counts, aggregate_sources, outcomes
+from turquesa_geo.store.queries.references import (
+    AREAS,
+    OUTCOME_CELL_DEGREES,
+    OUTCOME_KEYS,
+    aggregate_counts,
+    aggregate_sources,
+    outcomes,
+)
 from turquesa_geo.store.queries.rollups import (
     FLAGGED_KEY,
     MODUS_ROLLUP_KEYS,
@@ -127,6 +134,8 @@ __all__ = [
     "FREQUENCIES",
     "MODUS_ROLLUP_KEYS",
     "MONTH",
+    "OUTCOME_CELL_DEGREES",
+    "OUTCOME_KEYS",
     "PERSON_SPLITS",
     "ROLLBACK",
     "ROLLUP_DIMENSIONS",

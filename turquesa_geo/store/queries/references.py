@@ -6,10 +6,12 @@ so that no query adds offences to persons, or a region to its own countries.
 
 from __future__ import annotations
 
-from turquesa_geo.store.queries.base import Params, Query
+from dataclasses import replace
+
+from turquesa_geo.store.queries.base import Params, Query, period_expr
 from turquesa_geo.store.queries.conditions import period_filter, reported_route_filter
 
-__all__ = ["AREAS", "aggregate_counts", "aggregate_sources", "outcomes"]
+__all__ = ["AREAS", "OUTCOME_CELL_DEGREES", "OUTCOME_KEYS", "aggregate_counts", "aggregate_sources", "outcomes"]
 
 #: Filters that aggregate counts cannot honour: they are not split by these. Published counts carry no import
 #: flag: "only cases flagged by" selects none of them, leaving flagged cases out leaves them all.
@@ -102,34 +104,64 @@ def aggregate_sources() -> Query:
     )
 
 
-def outcomes(filters) -> Query:
-    """Deaths and disappearances of the cases that report them (IOM Missing Migrants), in the period.
+#: What the deaths and disappearances can be grouped by: key name -> expression on an incident ``c``.
+OUTCOME_KEYS: dict[str, str] = {
+    "country": "c.detection_country",
+    "location_precision": "c.location_precision",
+    "source_quality": "c.source_quality",
+    "year": "CAST(year(c.case_date) AS INTEGER)",
+    "month": f"{period_expr('M', 'c.case_date')}",
+    "route": "c.route_label",
+    "cause": "c.cause_of_death",
+    "origin": "c.origin",
+    # The centre of the grid cell of OUTCOME_CELL_DEGREES the point falls in (NULL without a point).
+    "cell_lat": "floor(c.lat / $cell) * $cell + $cell / 2",
+    "cell_lon": "floor(c.lon / $cell) * $cell + $cell / 2",
+}
 
-    Grouped by country of the incident, location precision and source quality, with the
-    dead and missing migrants by sex from ``case_persons``. Route filters read the
-    reported route: origin, a transit country, the destination or place of detection.
+#: The side, in degrees, of the grid cells the map groups the incidents on (about 220 km):
+#: wide enough that a drawn place is never one incident, fine enough to tell the Darién
+#: from the Rio Grande.
+OUTCOME_CELL_DEGREES = 2.0
+
+
+def outcomes(filters, by: tuple[str, ...] = ("country", "location_precision", "source_quality")) -> Query:
+    """Deaths and disappearances during migration (IOM Missing Migrants incidents), in the period, by ``by``.
+
+    Read from the view ``outcome_incidents``, never from the cases: they are their own
+    measure. Grouped by the keys of :data:`OUTCOME_KEYS` named in ``by``, with the
+    incidents, dead, missing, survivors and children, and the dead and missing migrants by
+    sex from ``case_persons``. The crime-type filter does not apply (they are no crime
+    case); route filters read the reported route: origin, a transit country, the
+    destination or place of detection.
 
     >>> from turquesa_geo.filters import Filters
     >>> outcomes(Filters(transit=("MEX",)))[1]
     {'transit_1': '%MEX%', 'female': 'female', 'male': 'male', 'migrant': 'migrant'}
+    >>> outcomes(Filters(), by=("cause",))[0].split(" FROM ")[0][:46]
+    'SELECT c.cause_of_death AS cause, CAST(count(*'
     """
-    params = Params()
-    where, _ = period_filter(filters, params=params)
+    unknown = [k for k in by if k not in OUTCOME_KEYS]
+    if unknown:
+        raise ValueError(f"outcomes cannot be grouped by {unknown}: expected some of {', '.join(OUTCOME_KEYS)}")
+    params = Params(cell=OUTCOME_CELL_DEGREES) if {"cell_lat", "cell_lon"} & set(by) else Params()
+    where, _ = period_filter(replace(filters, crime_types=()), params=params)
     route, _ = reported_route_filter(filters, "c", params)
-    conditions = " AND ".join(
-        ["(c.dead IS NOT NULL OR c.missing IS NOT NULL)", where, *([route] if route != "TRUE" else [])]
-    )
+    conditions = " AND ".join([where, *([route] if route != "TRUE" else [])])
+    keys = [OUTCOME_KEYS[k] for k in by]
+    select = "".join(f"{e} AS {k}, " for k, e in zip(by, keys))
+    group = f" GROUP BY {', '.join(keys)}" if keys else ""
     return (
-        "SELECT c.detection_country AS country, c.location_precision, c.source_quality, "
+        f"SELECT {select}"
         "CAST(count(*) AS BIGINT) AS incidents, CAST(coalesce(sum(c.dead), 0) AS BIGINT) AS dead, "
         "CAST(coalesce(sum(c.missing), 0) AS BIGINT) AS missing, "
         "CAST(coalesce(sum(c.survivors), 0) AS BIGINT) AS survivors, "
         "CAST(coalesce(sum(c.children), 0) AS BIGINT) AS children, "
         "CAST(coalesce(sum(p.female), 0) AS BIGINT) AS women_girls, CAST(coalesce(sum(p.male), 0) AS BIGINT) AS men_boys "
-        "FROM counted_cases c LEFT JOIN (SELECT case_uid, "
+        "FROM outcome_incidents c LEFT JOIN (SELECT case_uid, "
         f"sum(CASE WHEN gender = {params.bind('female', 'female')} THEN persons ELSE 0 END) AS female, "
         f"sum(CASE WHEN gender = {params.bind('male', 'male')} THEN persons ELSE 0 END) AS male FROM case_persons "
         f"WHERE role = {params.bind('migrant', 'migrant')} GROUP BY case_uid) p ON p.case_uid = c.case_uid "
-        f"WHERE {conditions} GROUP BY c.detection_country, c.location_precision, c.source_quality",
+        f"WHERE {conditions}{group}",
         dict(params),
     )
