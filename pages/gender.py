@@ -115,7 +115,8 @@ st.caption(
         "not recorded. Counts under 5 read <5 and a share resting on one is left blank."
     )
 )
-for note in dating_notes(series_dating(history_until(filters)), "Y", lang):
+band_shares = women_girls_by_band(history_until(filters), lang)
+for note in dating_notes(series_dating(history_until(filters)), "Y", lang, bands_shown=not band_shares.empty):
     st.caption(note)
 history = women_girls_share(history_until(filters), "Y", lang)
 st.plotly_chart(
@@ -149,7 +150,6 @@ st.dataframe(
     },
 )
 
-band_shares = women_girls_by_band(history_until(filters), lang)
 if not band_shares.empty:
     st.subheader(_("Share of women and girls per band of years"))
     st.caption(

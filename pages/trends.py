@@ -60,13 +60,17 @@ split = (
     or "none"
 )
 
-if split == "corridor":
-    series = modus_series_by_corridor(history_until(filters), dimension, freq or "Y")
-else:
-    series = modus_series(
-        history_until(filters), dimension, freq or "Y", "crime_type" if split == "crime_type" else None
-    )
-for note in dating_notes(series_dating(history_until(filters)), freq or "Y", lang):
+
+def split_series(freq: str):
+    """The series of the chosen dimension and split at ``freq`` (a case dated only to a year is in yearly ones)."""
+    if split == "corridor":
+        return modus_series_by_corridor(history_until(filters), dimension, freq)
+    return modus_series(history_until(filters), dimension, freq, "crime_type" if split == "crime_type" else None)
+
+
+series = split_series(freq or "Y")
+bands = modus_bands(history_until(filters), dimension)
+for note in dating_notes(series_dating(history_until(filters)), freq or "Y", lang, bands_shown=not bands.empty):
     st.caption(note)
 if series.empty:
     st.info(_("No case in this selection reports this dimension; try another dimension or widen the filters."))
@@ -105,7 +109,6 @@ for group in groups:
         key=f"trend_{group}",
     )
 
-bands = modus_bands(history_until(filters), dimension)
 if not bands.empty:
     st.subheader(_("Cases dated only to a band of years"))
     st.plotly_chart(
@@ -145,7 +148,7 @@ st.caption(
     )
 )
 st.dataframe(
-    yearly_change(series, dimension, lang=lang),
+    yearly_change(series if (freq or "Y") == "Y" else split_series("Y"), dimension, lang=lang),
     hide_index=True,
     placeholder="–",
     width="stretch",

@@ -251,6 +251,11 @@ def test_the_notes_say_what_a_series_leaves_out_with_small_counts_protected(peri
     yearly = dating_notes(dating, "Y")
     assert [n[:3] for n in yearly] == ["<5 ", "<5 "] and yearly[1].endswith("in the totals but in no period.")
     assert dating_notes(SeriesDating(exact=9, year=0, band=0, undated=0), "M") == []
+    # When no band is shown below (none reports the dimension), the note does not point to one.
+    assert dating_notes(SeriesDating(exact=9, year=0, band=6, undated=0), "Y", bands_shown=False) == [
+        "6 cases of this selection are dated only to a band of years (such as 2014–2018): they are in no year of "
+        "the series."
+    ]
     assert undated_note(1200, "es") == (
         "1.200 registros sin fecha conocida se cuentan en los totales, pero en ningún período."
     )

@@ -32,6 +32,7 @@ from turquesa_geo.store.rollups import covers
 from turquesa_geo.vocab import label
 
 __all__ = [
+    "BAND_APART_NOTE",
     "BAND_NOTE",
     "PANDEMIC",
     "TREND_DIMENSIONS",
@@ -58,7 +59,8 @@ PANDEMIC = (dt.date(2020, 3, 1), dt.date(2021, 12, 31))
 TREND_DIMENSIONS = MODUS_DIMENSIONS
 
 #: What a page says of the records with no known date, of the cases dated only to a year
-#: when the series is finer, and of the cases dated to a band of years ({n}: a protected count).
+#: when the series is finer, and of the cases dated to a band of years, shown per band below
+#: the series or not shown at all ({n}: a protected count).
 UNDATED_NOTE = N_("{n} records with no known date are counted in the totals but in no period.")
 YEAR_ONLY_NOTE = N_(
     "{n} cases of this selection are dated only to a year: they are in the yearly series, not in this one."
@@ -66,6 +68,10 @@ YEAR_ONLY_NOTE = N_(
 BAND_NOTE = N_(
     "{n} cases of this selection are dated only to a band of years (such as 2014–2018): they are in no "
     "year of the series and are shown per band below."
+)
+BAND_APART_NOTE = N_(
+    "{n} cases of this selection are dated only to a band of years (such as 2014–2018): they are in no "
+    "year of the series."
 )
 
 
@@ -112,9 +118,12 @@ def undated_note(undated: int, lang: str = "en", k: int = SMALL_CELL_K) -> str |
     return translator(lang).gettext(UNDATED_NOTE).format(n=format_count(undated, k, lang=lang))
 
 
-def dating_notes(dating: SeriesDating, freq: str | None, lang: str = "en", k: int = SMALL_CELL_K) -> list[str]:
-    """The sentences under a series of ``freq`` (None: no series by month or quarter) on the cases
-    it leaves out: dated only to a year (by month or quarter), to a band, with no date.
+def dating_notes(
+    dating: SeriesDating, freq: str, lang: str = "en", k: int = SMALL_CELL_K, bands_shown: bool = True
+) -> list[str]:
+    """The sentences under a series of ``freq`` on the cases it leaves out: dated only to a year
+    (by month or quarter), to a band of years (``bands_shown``: the page shows them per band
+    below), with no known date.
 
     >>> dating_notes(SeriesDating(exact=40, year=12, band=7, undated=0), "M")[0]
     '12 cases of this selection are dated only to a year: they are in the yearly series, not in this one.'
@@ -123,10 +132,10 @@ def dating_notes(dating: SeriesDating, freq: str | None, lang: str = "en", k: in
     """
     _ = translator(lang).gettext
     notes = []
-    if dating.year and freq in ("M", "Q"):
+    if dating.year and DATE_YEAR in SERIES_COARSE_PRECISIONS[freq]:
         notes.append(_(YEAR_ONLY_NOTE).format(n=format_count(dating.year, k, lang=lang)))
     if dating.band:
-        notes.append(_(BAND_NOTE).format(n=format_count(dating.band, k, lang=lang)))
+        notes.append(_(BAND_NOTE if bands_shown else BAND_APART_NOTE).format(n=format_count(dating.band, k, lang=lang)))
     undated = undated_note(dating.undated, lang, k)
     return notes + ([undated] if undated else [])
 
