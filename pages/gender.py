@@ -8,8 +8,17 @@ from turquesa_geo.filters import history_until
 from turquesa_geo.gender import SPLITS, women_girls_series, women_girls_table
 from turquesa_geo.i18n import N_
 from turquesa_geo.references import SEX_AGE_GROUPS, as_sex_age_frame, sex_age_series, sex_age_table
+from turquesa_geo.trends import dating_notes
 from turquesa_geo.vocab import codes, label
-from turquesa_ui.data import persons_by, persons_by_corridor, reference_counts, reference_sources, women_girls_share
+from turquesa_ui.data import (
+    persons_by,
+    persons_by_corridor,
+    reference_counts,
+    reference_sources,
+    series_dating,
+    women_girls_by_band,
+    women_girls_share,
+)
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
 from turquesa_ui.glossary_links import glossary_links
@@ -106,6 +115,9 @@ st.caption(
         "not recorded. Counts under 5 read <5 and a share resting on one is left blank."
     )
 )
+band_shares = women_girls_by_band(history_until(filters), lang)
+for note in dating_notes(series_dating(history_until(filters)), "Y", lang, bands_shown=not band_shares.empty):
+    st.caption(note)
 history = women_girls_share(history_until(filters), "Y", lang)
 st.plotly_chart(
     trend_figure(
@@ -137,6 +149,29 @@ st.dataframe(
         "share": st.column_config.NumberColumn(_("Women and girls %"), format="%.0f%%"),
     },
 )
+
+if not band_shares.empty:
+    st.subheader(_("Share of women and girls per band of years"))
+    st.caption(
+        _(
+            "How to read: persons of the cases a source dates only to a band of years (such as 2014–2018), "
+            "counted once for the whole band, never spread over its years. Counts under 5 read <5 and a share "
+            "resting on one is left blank."
+        )
+    )
+    st.dataframe(
+        women_girls_table(band_shares, lang=lang, key="band"),
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+        column_config={
+            "band": _("Band of years"),
+            "role": _("Role"),
+            "known_sex": _("Persons of known sex"),
+            "unknown": _("Sex unknown"),
+            "share": st.column_config.NumberColumn(_("Women and girls %"), format="%.0f%%"),
+        },
+    )
 
 if not reference_sources().empty:
     st.subheader(_("Reference counts: detected victims by sex and age"))

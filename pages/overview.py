@@ -11,7 +11,7 @@ from turquesa_geo.privacy import (
     guard_total,
 )
 from turquesa_geo.signals import signal_baseline, signal_table
-from turquesa_ui.data import corridor_view, emerging_signals, key_figures
+from turquesa_ui.data import corridor_view, emerging_signals, key_figures, undated_note
 from turquesa_ui.filters import analysis_filters, period_caption
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import current_lang, tr
@@ -27,6 +27,8 @@ filters, period = analysis_filters("overview")
 view = corridor_view(filters)
 figures = key_figures(filters, view.period)
 st.caption(period_caption(filters, view.period, view.previous))
+if note := undated_note(filters, lang):
+    st.caption(note)
 
 cols = st.columns(5)
 for col, (name, now, before) in zip(

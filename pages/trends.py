@@ -2,22 +2,28 @@
 
 import streamlit as st
 
-from turquesa_geo.charts import trend_figure
+from turquesa_geo.charts import band_figure, trend_figure
 from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import history_until
 from turquesa_geo.i18n import N_, format_date
 from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.references import as_trend_series, series_table, yearly_series
-from turquesa_geo.trends import TREND_DIMENSIONS, yearly_change
+from turquesa_geo.trends import TREND_DIMENSIONS, band_table, dating_notes, yearly_change
 from turquesa_geo.vocab import dimension_name, label
-from turquesa_ui.data import coarse_dates, modus_series, modus_series_by_corridor, reference_counts, reference_sources
+from turquesa_ui.data import (
+    modus_bands,
+    modus_series,
+    modus_series_by_corridor,
+    reference_counts,
+    reference_sources,
+    series_dating,
+)
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import run_inside_app
-from turquesa_ui.text import md
 
 run_inside_app()
 lang = current_lang()
@@ -54,20 +60,18 @@ split = (
     or "none"
 )
 
-if split == "corridor":
-    series = modus_series_by_corridor(history_until(filters), dimension, freq or "Y")
-else:
-    series = modus_series(
-        history_until(filters), dimension, freq or "Y", "crime_type" if split == "crime_type" else None
-    )
-coarse = coarse_dates()
-if coarse and freq in ("M", "Q"):
-    st.caption(
-        _(
-            "Some sources give only the year of a case, or a period of years ({sources}): their cases are "
-            "dated 1 January, so read them by year."
-        ).format(sources=", ".join(md(s) for s in coarse))
-    )
+
+def split_series(freq: str):
+    """The series of the chosen dimension and split at ``freq`` (a case dated only to a year is in yearly ones)."""
+    if split == "corridor":
+        return modus_series_by_corridor(history_until(filters), dimension, freq)
+    return modus_series(history_until(filters), dimension, freq, "crime_type" if split == "crime_type" else None)
+
+
+series = split_series(freq or "Y")
+bands = modus_bands(history_until(filters), dimension)
+for note in dating_notes(series_dating(history_until(filters)), freq or "Y", lang, bands_shown=not bands.empty):
+    st.caption(note)
 if series.empty:
     st.info(_("No case in this selection reports this dimension; try another dimension or widen the filters."))
 # Corridors: the six largest, one chart each.
@@ -105,6 +109,37 @@ for group in groups:
         key=f"trend_{group}",
     )
 
+if not bands.empty:
+    st.subheader(_("Cases dated only to a band of years"))
+    st.plotly_chart(
+        band_figure(
+            bands,
+            measure=measure or "share",
+            vocabulary=dimension,
+            lang=lang,
+            title=_("{dimension}: cases dated only to a band of years").format(dimension=title),
+            how_to_read=_(
+                "Each bar spans the years a source dates these cases to; its label counts the whole band, "
+                "not one year. Bars on fewer than 5 cases are left out."
+            ),
+        ),
+        width="stretch",
+        config={"displaylogo": False},
+        key="trend_bands",
+    )
+    st.dataframe(
+        band_table(bands, dimension, lang=lang),
+        hide_index=True,
+        placeholder="–",
+        width="stretch",
+        column_config={
+            "band": _("Band of years"),
+            "category": _("Category"),
+            "cases": _("Cases"),
+            "share": st.column_config.NumberColumn(_("Share %"), format="%.0f%%"),
+        },
+    )
+
 st.subheader(_("Year-on-year change"))
 st.caption(
     _(
@@ -113,7 +148,7 @@ st.caption(
     )
 )
 st.dataframe(
-    yearly_change(series, dimension, lang=lang),
+    yearly_change(series if (freq or "Y") == "Y" else split_series("Y"), dimension, lang=lang),
     hide_index=True,
     placeholder="–",
     width="stretch",

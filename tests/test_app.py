@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GOOD_ROWS, csv_text, run_import
+from periods_store import periods_store
 from streamlit.testing.v1 import AppTest
 from terms_store import fill as fill_terms_store
 
@@ -476,4 +477,52 @@ def test_the_import_page_offers_the_duplicates_policy_and_reports_what_the_check
     assert [i.value for i in at.info if "probable duplicates" in i.value] == [
         "probable duplicates: 1 of 1 rows match cases already stored from import 1 — see them with: "
         f"`turquesa duplicates list --import {result['import_id']}`"
+    ]
+
+
+@pytest.fixture
+def periods_app(tmp_path, app_on):
+    """The app on tests/periods_store.py: records dated to a day, a month, a year, two bands and no date."""
+    db = tmp_path / "periods.duckdb"
+    periods_store(str(db)).close()
+    return app_on(db)
+
+
+BAND_NOTE = (
+    "<5 cases of this selection are dated only to a band of years (such as 2014–2018): they are in no year of the "
+    "series and are shown per band below."
+)
+UNDATED_NOTE = "<5 records with no known date are counted in the totals but in no period."
+
+
+def test_trends_and_gender_show_bands_as_bands_and_say_how_many_records_have_no_date(periods_app):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert UNDATED_NOTE in [c.value for c in at.caption]  # the overview
+    at.switch_page("pages/trends.py").run()
+    at.selectbox(key="trend_dimension").set_value("platform").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert BAND_NOTE in captions and UNDATED_NOTE in captions
+    assert not [c for c in captions if "dated only to a year" in c]  # yearly: case 4 is in the series
+    assert "Cases dated only to a band of years" in [s.value for s in at.subheader]
+    bands = next(t.value for t in at.dataframe if "band" in t.value.columns)
+    assert bands[["band", "category", "cases"]].values.tolist() == [
+        ["2014–2018", "Facebook", "<5"],
+        ["2019–2020", "TikTok", "<5"],
+    ]
+    at.selectbox(key="trend_dimension").set_value("transport_mode").run()  # no band case reports one
+    assert BAND_NOTE.replace(" and are shown per band below", "") in [c.value for c in at.caption]
+    assert "Cases dated only to a band of years" not in [s.value for s in at.subheader]
+    at.segmented_control(key="trend_freq").set_value("Q").run()
+    assert "<5 cases of this selection are dated only to a year: they are in the yearly series, not in this one." in [
+        c.value for c in at.caption
+    ]
+    at.switch_page("pages/gender.py").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert BAND_NOTE in captions and UNDATED_NOTE in captions
+    shares = next(t.value for t in at.dataframe if "band" in t.value.columns)
+    assert shares[["band", "known_sex", "unknown"]].values.tolist() == [
+        ["2014–2018", "<5", "<5"],
+        ["2019–2020", "<5", "0"],
     ]

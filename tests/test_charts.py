@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
 from turquesa_geo.charts import (
     CRIME_STYLE,
     OKABE_ITO,
+    band_figure,
     cases_by_year_figure,
     corridor_sankey,
     linked_crimes_figure,
@@ -47,6 +50,17 @@ LINKED = pd.DataFrame(
     columns=["corridor", "code", "cases"],
 )
 
+BAND_2014, BAND_2019 = (dt.date(2014, 1, 1), dt.date(2018, 12, 31)), (dt.date(2019, 1, 1), dt.date(2020, 12, 31))
+BANDS = pd.DataFrame(
+    [
+        (*BAND_2014, "job_offer", 40, 60, 66.7),
+        (*BAND_2014, "internet", 3, 60, 5.0),
+        (*BAND_2019, "job_offer", 12, 20, 60.0),
+        (*BAND_2019, "internet", 8, 20, 40.0),
+    ],
+    columns=["first_day", "last_day", "code", "cases", "reporting", "share"],
+)
+
 
 def _figures(lang: str = "en") -> dict:
     common = dict(title=TITLE, how_to_read=GUIDE, lang=lang)
@@ -56,10 +70,11 @@ def _figures(lang: str = "en") -> dict:
         "trend": trend_figure(SERIES, measure="cases", vocabulary="recruitment_method", **common),
         "sex_age": sex_age_figure(PERSONS, category="role", **common),
         "linked": linked_crimes_figure(LINKED, **common),
+        "band": band_figure(BANDS, measure="cases", vocabulary="recruitment_method", **common),
     }
 
 
-@pytest.mark.parametrize("name", ["cases_by_year", "sankey", "trend", "sex_age", "linked"])
+@pytest.mark.parametrize("name", ["cases_by_year", "sankey", "trend", "sex_age", "linked", "band"])
 def test_every_figure_has_a_title_and_a_reading_guide(name):
     figure = _figures()[name]
     assert figure.layout.title.text == "A title<br><sup>How to read: one line.</sup>"
@@ -120,3 +135,18 @@ def test_figures_speak_the_language():
     assert figures["cases_by_year"].layout.xaxis.title.text == "Año"
     assert figures["cases_by_year"].layout.separators == ",."
     assert list(figures["sankey"].data[0].node.label)[:2] == ["Venezuela (origen)", "Colombia (vía)"]
+
+
+def test_a_band_is_one_bar_across_its_years_labelled_for_the_whole_band():
+    first, second = _figures()["band"].data
+    assert (first.name, second.name) == ("2014–2018", "2019–2020")  # the legend names the bands
+    # 2014-2018: internet (3 cases) is under k = 5, not drawn; job offer spans the five years, 1 826 days.
+    assert list(first.y) == ["Job offer / advertisement"] and list(first.text) == ["40"]
+    assert list(first.base) == [pd.Timestamp("2014-01-01")] and list(first.x) == [1826 * 86_400_000]
+    assert list(second.y) == ["Job offer / advertisement", "Internet (social media, online advertisement)"]
+    assert list(second.text) == ["12", "8"] and list(second.x) == [731 * 86_400_000] * 2
+    assert first.marker.pattern.shape != second.marker.pattern.shape  # apart in greyscale
+    assert first.orientation == "h" and _figures()["band"].layout.xaxis.type == "date"
+    shares = band_figure(BANDS, measure="share", vocabulary="recruitment_method", title=TITLE, how_to_read=GUIDE)
+    assert list(shares.data[1].text) == ["60%", "40%"]
+    assert band_figure(BANDS.head(0), measure="cases", vocabulary="platform", title=TITLE, how_to_read=GUIDE).data == ()

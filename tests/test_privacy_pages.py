@@ -68,6 +68,7 @@ NOT_COUNT_COLUMNS = {
     "rank": "a position in a ranking",
     "year": "a year",
     "period": "a date",
+    "band": "a band of years (2014–2018)",
     # Cooperation page.
     "Corridor": "names",
     "Quarter": "a quarter",

@@ -7,11 +7,22 @@ import datetime as dt
 import pandas as pd
 import pytest
 from conftest import TODAY, csv_text
+from periods_store import periods_store
 
 from turquesa_geo.filters import Filters
 from turquesa_geo.ingest.flat import import_file
 from turquesa_geo.store.connection import connect
-from turquesa_geo.trends import key_figures, modus_series, yearly_change
+from turquesa_geo.trends import (
+    SeriesDating,
+    band_table,
+    dating_notes,
+    key_figures,
+    modus_bands,
+    modus_series,
+    series_dating,
+    undated_note,
+    yearly_change,
+)
 
 HEADER = "incident_id,date,crime_type,origin,destination,recruitment_method,victims_f_adult,victims_m_adult"
 
@@ -142,3 +153,109 @@ def test_excluding_flagged_cases_takes_exactly_those_cases_out_of_the_key_figure
         ["2024-01-01", "river", 1, 1],
     ]
     con.close()
+
+
+# --- periods, not points (issue 16, item 5): tests/periods_store.py ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def periods():
+    con = periods_store()
+    yield con
+    con.close()
+
+
+def test_series_dating_counts_each_kind_of_date(periods):
+    # Cases 1-3 to a day or month, 4 to a year, 5 and 6 to bands (2014-2018, 2019-2020), 7 to no date.
+    assert series_dating(periods, Filters()) == SeriesDating(exact=3, year=1, band=2, undated=1)
+    assert series_dating(periods, Filters(start=dt.date(2019, 1, 1))) == SeriesDating(3, 1, 1, 1)
+    assert series_dating(periods, Filters(end=dt.date(2018, 12, 31))) == SeriesDating(0, 0, 1, 1)
+    assert series_dating(periods, Filters(sources=("PNC",))) == SeriesDating(3, 0, 0, 0)
+    assert (SeriesDating(3, 1, 2, 1).too_coarse("M"), SeriesDating(3, 1, 2, 1).too_coarse("Y")) == (3, 2)
+
+
+def _rows(series: pd.DataFrame) -> list:
+    return series[["period", "code", "cases", "reporting", "total"]].astype({"period": str}).values.tolist()
+
+
+def test_the_series_hold_no_band_and_year_dated_cases_only_by_year(periods):
+    assert _rows(modus_series(periods, Filters(), "platform", "Y")) == [
+        ["2023-01-01", "facebook", 2, 2, 2],
+        ["2024-01-01", "tiktok", 2, 2, 2],
+    ]
+    assert _rows(modus_series(periods, Filters(), "platform", "Q")) == [
+        ["2023-01-01", "facebook", 1, 1, 1],
+        ["2023-10-01", "facebook", 1, 1, 1],
+        ["2024-01-01", "tiktok", 1, 1, 1],
+    ]
+    corridor = modus_series(periods, Filters(), "platform", "M", "corridor")
+    assert _rows(corridor) == [
+        ["2023-03-01", "facebook", 1, 1, 1],
+        ["2023-11-01", "facebook", 1, 1, 1],
+        ["2024-02-01", "tiktok", 1, 1, 1],
+    ]
+
+
+def test_the_rollups_answer_only_when_the_selection_holds_no_case_too_coarse_for_the_frequency(periods):
+    # 2021-2024 holds no band: a yearly series may come from the rollups, and both sources agree there. By
+    # quarter, case 4 (dated only to 2024) is in the rollups' January; the series must still leave it out.
+    whole_years = Filters(start=dt.date(2021, 1, 1), end=dt.date(2024, 12, 31))
+    assert _rows(modus_series(periods, whole_years, "platform", "Y")) == [
+        ["2023-01-01", "facebook", 2, 2, 2],
+        ["2024-01-01", "tiktok", 2, 2, 2],
+    ]
+    assert _rows(modus_series(periods, whole_years, "platform", "Q"))[-1] == ["2024-01-01", "tiktok", 1, 1, 1]
+    # With the bands in the period, the rollups (which hold band 2014-2018 in January 2014) are not read.
+    assert _rows(modus_series(periods, Filters(start=dt.date(2014, 1, 1)), "platform", "Y"))[0][0] == "2023-01-01"
+
+
+def test_bands_are_shown_per_band_with_small_cells_protected(periods):
+    bands = modus_bands(periods, Filters(), "platform")
+    assert bands[["first_day", "last_day", "code", "cases", "reporting", "total", "share"]].values.tolist() == [
+        [dt.date(2014, 1, 1), dt.date(2018, 12, 31), "facebook", 1, 1, 1, 100.0],
+        [dt.date(2019, 1, 1), dt.date(2020, 12, 31), "tiktok", 1, 1, 1, 100.0],
+    ]
+    assert band_table(bands, "platform", k=1).values.tolist() == [
+        ["2014–2018", "Facebook", "1", 100.0],
+        ["2019–2020", "TikTok", "1", 100.0],
+    ]
+    protected = band_table(bands, "platform")
+    assert protected["cases"].tolist() == ["<5", "<5"] and protected["share"].isna().all()
+    assert modus_bands(periods, Filters(sources=("PNC",)), "platform").empty
+
+
+def test_a_band_share_is_left_blank_when_the_others_of_the_band_are_few():
+    bands = pd.DataFrame(
+        {
+            "first_day": [dt.date(2014, 1, 1)] * 2,
+            "last_day": [dt.date(2018, 12, 31)] * 2,
+            "code": ["sexual", "forced_labour_agriculture"],
+            "cases": [40, 3],
+            "reporting": [43, 43],
+            "total": [50, 50],
+            "share": [93.0, 7.0],
+        }
+    )
+    table = band_table(bands, "exploitation_form")
+    assert table["cases"].tolist() == ["40", "<5"] and table["share"].isna().all()  # 43 - 40 = 3 others
+
+
+def test_the_notes_say_what_a_series_leaves_out_with_small_counts_protected(periods):
+    dating = series_dating(periods, Filters())
+    assert dating_notes(dating, "Q", k=1) == [
+        "1 cases of this selection are dated only to a year: they are in the yearly series, not in this one.",
+        "2 cases of this selection are dated only to a band of years (such as 2014–2018): they are in no year of "
+        "the series and are shown per band below.",
+        "1 records with no known date are counted in the totals but in no period.",
+    ]
+    yearly = dating_notes(dating, "Y")
+    assert [n[:3] for n in yearly] == ["<5 ", "<5 "] and yearly[1].endswith("in the totals but in no period.")
+    assert dating_notes(SeriesDating(exact=9, year=0, band=0, undated=0), "M") == []
+    # When no band is shown below (none reports the dimension), the note does not point to one.
+    assert dating_notes(SeriesDating(exact=9, year=0, band=6, undated=0), "Y", bands_shown=False) == [
+        "6 cases of this selection are dated only to a band of years (such as 2014–2018): they are in no year of "
+        "the series."
+    ]
+    assert undated_note(1200, "es") == (
+        "1.200 registros sin fecha conocida se cuentan en los totales, pero en ningún período."
+    )

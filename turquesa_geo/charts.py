@@ -13,13 +13,15 @@ import plotly.graph_objects as go
 
 from turquesa_geo.countries import country_name
 from turquesa_geo.i18n import N_, format_month, translator
-from turquesa_geo.trends import PANDEMIC
+from turquesa_geo.privacy import format_count
+from turquesa_geo.trends import PANDEMIC, band_label
 from turquesa_geo.vocab import label
 
 __all__ = [
     "CRIME_STYLE",
     "OKABE_ITO",
     "SEX_AGE_SEGMENTS",
+    "band_figure",
     "cases_by_year_figure",
     "corridor_sankey",
     "linked_crimes_figure",
@@ -205,6 +207,73 @@ def trend_figure(
             separatethousands=True,
         ),
         xaxis=dict(title=None, **_time_ticks(series["period"], lang)),
+    )
+    return figure
+
+
+#: Bar patterns of the bands of a band figure, in order: bands stay apart in greyscale.
+BAND_PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
+
+
+def band_figure(
+    bands: pd.DataFrame,
+    *,
+    measure: str,
+    title: str,
+    how_to_read: str,
+    vocabulary: str,
+    lang: str = "en",
+    k: int = 5,
+    top: int = 6,
+) -> go.Figure:
+    """Cases dated to a band of years: per category (the ``top`` by cases), one bar per band drawn
+    across the band's years on a time axis, labelled with its cases or share of the whole band.
+
+    ``bands`` has columns first_day, last_day, code, cases, reporting and share (see
+    :func:`turquesa_geo.trends.modus_bands`); ``measure`` is "cases" or "share". A bar built on
+    fewer than k cases (or a share whose reporting base is under k) is not drawn. Each band is
+    a legend entry with its own pattern, so a greyscale print keeps them apart.
+    """
+    _ = translator(lang).gettext
+    codes = bands.groupby("code")["cases"].sum().sort_values(ascending=False).index[:top]
+    shown = bands[bands["code"].isin(codes) & (bands["cases"] >= k) & (bands["reporting"] >= k)]
+    rows = [label(vocabulary, c, lang) for c in reversed(codes)]
+    figure = go.Figure()
+    spans = shown[["first_day", "last_day"]].drop_duplicates().sort_values(["first_day", "last_day"])
+    for i, (first, last) in enumerate(spans.itertuples(index=False)):
+        part = shown[(shown["first_day"] == first) & (shown["last_day"] == last)]
+        start, end = pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1)
+        text = [f"{v:.0f}%" if measure == "share" else format_count(int(v), k, lang=lang) for v in part[measure]]
+        name = band_label(first, last)
+        figure.add_trace(
+            go.Bar(
+                y=[label(vocabulary, c, lang) for c in part["code"]],
+                x=[(end - start).total_seconds() * 1000] * len(part),
+                base=[start] * len(part),
+                orientation="h",
+                name=name,
+                text=text,
+                textposition="inside",
+                insidetextanchor="middle",
+                marker=dict(
+                    color=OKABE_ITO[i % len(OKABE_ITO)],
+                    pattern=dict(shape=BAND_PATTERNS[i % len(BAND_PATTERNS)], fgcolor="#ffffff", solidity=0.3),
+                    line=dict(color="#222222", width=1),
+                ),
+                hovertemplate="%{y}, " + name + ": %{text}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        barmode="overlay",
+        font=FONT,
+        separators=SEPARATORS.get(lang, ".,"),
+        template="simple_white",
+        height=max(260, 110 + 40 * len(rows)),
+        margin=dict(t=90, b=50, l=10, r=20),
+        title=dict(text=f"{title}<br><sup>{how_to_read}</sup>", x=0, xanchor="left"),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, title_text=_("Band of years")),
+        xaxis=dict(type="date", title=None),
+        yaxis=dict(title=None, automargin=True, categoryorder="array", categoryarray=rows),
     )
     return figure
 

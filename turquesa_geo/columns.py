@@ -19,7 +19,10 @@ __all__ = [
     "COUNT_ROLE",
     "CRIME_TYPE",
     "DATE",
+    "DATE_BAND",
+    "DATE_DAY",
     "DATE_UNKNOWN",
+    "DATE_YEAR",
     "DESTINATION",
     "DETAIL_COLUMNS",
     "DETAIL_TERM_COLUMNS",
@@ -52,6 +55,7 @@ __all__ = [
     "REPORTING_COUNTRY",
     "REQUIRED_COLUMNS",
     "SCALAR_TEXT_COLUMNS",
+    "SERIES_COARSE_PRECISIONS",
     "SOURCE",
     "TRANSIT",
     "TRANSIT_SEPARATOR",
@@ -136,10 +140,24 @@ DATE_UNKNOWN = "unknown"
 #: day gives no date: 1900-01-01 is what many systems write for "no date" anyway.
 UNDATED: dt.date = dt.date(1900, 1, 1)
 
+#: The ``date_precision`` codes of a record dated to its day (also when none is given), only
+#: to a year, and to a band of years (CTDC's ``2014-2018``: ``case_date`` its first day,
+#: :data:`PERIOD_END` its last).
+DATE_DAY, DATE_YEAR, DATE_BAND = "day", "year", "period"
+
 #: Date precisions coarser than a month: monthly comparisons (signals) leave such
 #: records out, since their month (1 January of a year or of a band's first year) is a
 #: placeholder, and comparing it with real months makes band edges look like surges.
-COARSE_DATE_PRECISIONS: tuple[str, ...] = ("year", "period", DATE_UNKNOWN)
+COARSE_DATE_PRECISIONS: tuple[str, ...] = (DATE_YEAR, DATE_BAND, DATE_UNKNOWN)
+
+#: Per series frequency (M, Q, Y), the date precisions too coarse to place a record in one of
+#: its periods: a year has no month or quarter, a band of years no single year. Such records
+#: are left out of the series (bands are shown as bands); a record with no date is in none.
+SERIES_COARSE_PRECISIONS: dict[str, tuple[str, ...]] = {
+    "M": COARSE_DATE_PRECISIONS,
+    "Q": COARSE_DATE_PRECISIONS,
+    "Y": (DATE_BAND, DATE_UNKNOWN),
+}
 
 #: The ``crime_type`` code of a record that is no crime case but an incident of deaths and
 #: disappearances during migration (IOM Missing Migrants Project): its own measure, shown

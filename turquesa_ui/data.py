@@ -210,11 +210,36 @@ def outcomes(filters: Filters):
     return _outcomes(current_data_version(), _key(filters))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _coarse_dates(version: str):
-    return inventory.coarse_dates(store_cursor())
+@st.cache_data(show_spinner=False, max_entries=64)
+def _series_dating(version: str, key):
+    return trends.series_dating(store_cursor(), _filters(key))
 
 
-def coarse_dates() -> dict[str, int]:
-    """Sources whose cases are dated only by a year or a period of years (cached per data version)."""
-    return _coarse_dates(current_data_version())
+def series_dating(filters: Filters) -> trends.SeriesDating:
+    """How the selected cases are dated: to a day or month, a year, a band of years, not at all (cached)."""
+    return _series_dating(current_data_version(), _key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _modus_bands(version: str, key, dimension: str):
+    return trends.modus_bands(store_cursor(), _filters(key), dimension)
+
+
+def modus_bands(filters: Filters, dimension: str):
+    """Cases dated to a band of years, per band and code of a dimension (cached)."""
+    return _modus_bands(current_data_version(), _key(filters), dimension)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _women_band(version: str, key, lang: str):
+    return gender.women_girls_by_band(store_cursor(), _filters(key), lang)
+
+
+def women_girls_by_band(filters: Filters, lang: str = "en"):
+    """Share of women and girls per band of years and role, of the cases dated to a band (cached)."""
+    return _women_band(current_data_version(), _key(filters), lang)
+
+
+def undated_note(filters: Filters, lang: str = "en") -> str | None:
+    """The sentence on the selected records with no known date (None when there are none)."""
+    return trends.undated_note(series_dating(filters).undated, lang)

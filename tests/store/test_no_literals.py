@@ -124,9 +124,11 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "case_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED), m(Filters(exclude_flagged=True), rollup=True)],
     "dated": lambda m: [m(queries.base.Params())],
     "dated_to_the_month": lambda m: [m(queries.base.Params(), "t")],
+    "dated_for": lambda m: [m(f, queries.base.Params()) for f in ("M", "Q", "Y")],
     "period_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED), m(Filters(exclude_flagged=True), rollup=True)],
     "person_filter": lambda m: [m(FILTERS), m(Filters())],
     "reported_route_filter": lambda m: [m(FILTERS), m(Filters())],
+    "span_filter": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED)],
     # exports
     "export_log": lambda m: [m()],
     "insert_export": lambda m: [m(dict.fromkeys(queries.EXPORT_LOG_COLUMNS, "x"))],
@@ -339,18 +341,24 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     # series
     "key_figures": lambda m: [m(FILTERS, CURRENT, PREVIOUS), m(Filters(), CURRENT, None)],
     "coarse_dated_cases": lambda m: [m(FILTERS, *CURRENT), m(Filters(), *CURRENT)],
+    "dating_counts": lambda m: [m(FILTERS), m(Filters()), m(FLAGGED)],
+    "modus_bands": lambda m: [m(FILTERS, "platform"), m(Filters(), "exploitation_form")],
     "modus_series": lambda m: (
         [m(FILTERS, "platform", f, by) for f in ("M", "Q", "Y") for by in (None, "crime_type")]
         + [m(FILTERS, "platform", "Y", by, source="rollup") for by in (None, "crime_type")]
     ),
     "monthly_modus": lambda m: [m(FILTERS, *CURRENT), m(FILTERS, *CURRENT, source="rollup")],
     "monthly_signature_modus": lambda m: [
-        m(FILTERS, *CURRENT, reporting=r, months_only=o) for r in (False, True) for o in (False, True)
+        m(FILTERS, *CURRENT, reporting=r, months_only=o, freq=f)
+        for r in (False, True)
+        for o in (False, True)
+        for f in (None, "M", "Y")
     ],
     "monthly_signatures": lambda m: [m(FILTERS, *CURRENT)],
     "persons_by": lambda m: [
         m(FILTERS, split, freq) for split in ("none", "crime_type", "exploitation_form") for freq in (None, "Y")
     ],
+    "persons_by_band": lambda m: [m(FILTERS), m(Filters())],
     "persons_by_signature": lambda m: [m(FILTERS)],
 }
 

@@ -64,3 +64,22 @@ def test_flag_conditions_on_the_cases_and_on_the_rollups():
     )
     with pytest.raises(ValueError, match=r"the rollups cannot answer a filter on flag rules \['rounded_coordinates'\]"):
         sql.case_filter(Filters(flags=("rounded_coordinates",)), "r", rollup=True)
+
+
+def test_span_filter_lets_a_band_meet_the_period():
+    assert sql.span_filter(Filters(start=D(2016, 1, 1), end=D(2016, 12, 31), sources=("CTDC",))) == (
+        "coalesce(c.period_end, c.case_date) >= $start AND c.case_date <= $end AND c.source IN ($source_1)",
+        {"start": D(2016, 1, 1), "end": D(2016, 12, 31), "source_1": "CTDC"},
+    )
+    assert sql.span_filter(Filters(), "k") == ("TRUE", {})
+
+
+def test_dated_for_each_frequency():
+    for freq, coarse in (("M", ("year", "period", "unknown")), ("Q", ("year", "period", "unknown"))):
+        params = sql.Params()
+        assert sql.dated_for(freq, params, "k") == (
+            "(k.date_precision IS NULL OR k.date_precision NOT IN ($coarse_1, $coarse_2, $coarse_3))"
+        )
+        assert params == {f"coarse_{i}": p for i, p in enumerate(coarse, 1)}
+    with pytest.raises(ValueError, match="frequency 'W' is not one of M, Q, Y"):
+        sql.dated_for("W", sql.Params())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from builder_values import D
 
 from turquesa_geo.filters import Filters
@@ -57,15 +58,27 @@ def test_aggregate_counts_honour_the_role_each_indicator_counts():
     ]
 
 
+def test_outcomes_by_any_key_and_never_by_an_unknown_one():
+    text, params = sql.outcomes(Filters(), ("cell_lat", "year"))
+    assert text.startswith("SELECT floor(c.lat / $cell) * $cell + $cell / 2 AS cell_lat, CAST(year(c.case_date)")
+    assert text.endswith("GROUP BY floor(c.lat / $cell) * $cell + $cell / 2, CAST(year(c.case_date) AS INTEGER)")
+    assert params["cell"] == 2.0
+    assert sql.outcomes(Filters(), ())[0].endswith("ON p.case_uid = c.case_uid WHERE TRUE")  # one row, no groups
+    with pytest.raises(ValueError, match="cannot be grouped by \\['sex'\\]"):
+        sql.outcomes(Filters(), ("sex",))
+
+
 def test_outcomes():
     text, params = sql.outcomes(Filters(origin=("VEN",), destination=("USA",), transit=("PAN", "MEX")))
     assert text.endswith(
-        "WHERE (c.dead IS NOT NULL OR c.missing IS NOT NULL) AND TRUE AND c.origin IN ($origin_1) "
+        "WHERE TRUE AND c.origin IN ($origin_1) "
         "AND coalesce(c.destination, c.detection_country) IN ($destination_1) "
         "AND (c.transit LIKE $transit_1 OR c.transit LIKE $transit_2) "
         "GROUP BY c.detection_country, c.location_precision, c.source_quality"
     )
     assert "FROM case_persons WHERE role = $migrant GROUP BY case_uid" in text
+    # Read from the incidents of deaths and disappearances only, never from the cases.
+    assert "FROM outcome_incidents c LEFT JOIN" in text and "counted_cases" not in text
     assert params == {
         "origin_1": "VEN",
         "destination_1": "USA",
@@ -78,6 +91,10 @@ def test_outcomes():
 
 
 def test_outcomes_bind_on_the_tiny_store(tiny):
+    # The tiny store's M1 is an agency's smuggling case with dead and missing: not IOM's measure.
+    assert tiny.execute(*sql.outcomes(Filters(transit=("CRI",)))).fetchall() == []
+    tiny.execute("UPDATE cases SET crime_type = 'migration_deaths' WHERE incident_id = 'M1'")
     rows = tiny.execute(*sql.outcomes(Filters(transit=("CRI",)))).fetchall()
     assert rows == [("MEX", "exact", "verified", 1, 2, 1, 5, 1, 2, 0)]
     assert tiny.execute(*sql.outcomes(Filters(transit=("COL",)))).fetchall() == []
+    tiny.execute("UPDATE cases SET crime_type = 'smuggling' WHERE incident_id = 'M1'")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from builder_values import CURRENT, FILTER_PARAMS, FILTERS, PREVIOUS, D
+from periods_store import periods_store
 from tiny_store import tiny_store
 
 from turquesa_geo.filters import Filters
@@ -43,12 +44,18 @@ def test_modus_series_from_the_cases_and_the_rollups():
     assert "WITH base AS (SELECT c.case_uid, CAST(date_trunc('year', c.case_date) AS DATE) AS period, " in text
     assert "WHERE c.case_date >= $start AND c.case_date <= $end AND c.crime_type IN (" in text
     assert "JOIN case_attributes a ON a.case_uid = b.case_uid AND a.dimension = $series_dimension)" in text
-    assert "AND c.case_date <> $undated), coded AS" in text
+    # A yearly series places no band of years (nor a record with no date).
+    assert (
+        "AND c.case_date <> $undated AND (c.date_precision IS NULL OR c.date_precision NOT IN ($coarse_1, "
+        "$coarse_2))), coded AS" in text
+    )
     assert params == {
         "start": D(2024, 1, 1),
         "end": D(2024, 12, 31),
         **FILTER_PARAMS,
         "undated": D(1900, 1, 1),
+        "coarse_1": "period",
+        "coarse_2": "unknown",
         "series_dimension": "platform",
     }
     text, params = sql.modus_series(Filters(start=D(2024, 1, 1)), "platform", "Q", source="rollup")
@@ -98,9 +105,15 @@ def test_persons_by_and_persons_by_signature_share_one_base():
         "p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons FROM counted_cases c JOIN case_persons p "
         "ON p.case_uid = c.case_uid JOIN case_attributes a ON a.case_uid = c.case_uid AND a.dimension = $split "
         "WHERE EXISTS (SELECT 1 FROM case_persons p WHERE p.case_uid = c.case_uid AND p.role IN ($role_1)) "
-        "AND p.role IN ($role_1) AND c.case_date <> $undated GROUP BY ALL ORDER BY ALL"
+        "AND p.role IN ($role_1) AND c.case_date <> $undated AND (c.date_precision IS NULL OR c.date_precision "
+        "NOT IN ($coarse_1, $coarse_2, $coarse_3)) GROUP BY ALL ORDER BY ALL"
     )
-    assert params == {"split": "exploitation_form", "role_1": "victim", "undated": D(1900, 1, 1)}
+    assert params == {
+        "split": "exploitation_form",
+        "role_1": "victim",
+        "undated": D(1900, 1, 1),
+        **{f"coarse_{i}": p for i, p in enumerate(("year", "period", "unknown"), 1)},
+    }
     text, params = sql.persons_by_signature(Filters(start=D(2024, 1, 1)))
     assert text.endswith(
         "WHERE c.case_date >= $start AND TRUE AND TRUE GROUP BY c.nationality, c.origin, c.transit, "
@@ -208,3 +221,132 @@ def test_the_signals_monthly_counts_leave_out_records_dated_only_to_a_year(undat
     assert {r[-2] for r in series} == {"land", "river", "sea", "tiktok", "sexual"}  # the corridor series keep it
     assert undated.execute(*sql.coarse_dated_cases(Filters(), *CURRENT)).fetchall() == [(1,)]
     assert undated.execute(*sql.coarse_dated_cases(Filters(), D(2023, 1, 1), D(2023, 12, 31))).fetchall() == [(0,)]
+
+
+# --- periods, not points: each series holds the cases its periods can place (issue 16, item 5) -----------
+
+
+@pytest.fixture(scope="module")
+def periods():
+    """Records dated to a day, a month, a year, two bands of years and not at all (tests/periods_store.py)."""
+    con = periods_store()
+    yield con
+    con.close()
+
+
+def test_modus_bands_and_persons_by_band_as_strings():
+    text, params = sql.modus_bands(Filters(start=D(2016, 1, 1), sources=("CTDC",)), "platform")
+    assert text.startswith(
+        "WITH base AS (SELECT c.case_uid, c.case_date AS first_day, coalesce(c.period_end, c.case_date) AS last_day "
+        "FROM counted_cases c WHERE c.date_precision = $band AND coalesce(c.period_end, c.case_date) >= $start "
+        "AND c.source IN ($source_1)), "
+    )
+    assert params == {"band": "period", "start": D(2016, 1, 1), "source_1": "CTDC", "series_dimension": "platform"}
+    text, params = sql.persons_by_band(Filters(end=D(2020, 12, 31)))
+    assert text == (
+        "SELECT c.case_date AS first_day, coalesce(c.period_end, c.case_date) AS last_day, p.role, p.gender, "
+        "p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons FROM counted_cases c JOIN case_persons p "
+        "ON p.case_uid = c.case_uid WHERE c.date_precision = $band AND c.case_date <= $end AND TRUE AND TRUE "
+        "GROUP BY ALL ORDER BY ALL"
+    )
+    assert params == {"band": "period", "end": D(2020, 12, 31)}
+
+
+def test_dating_counts_as_a_string():
+    text, params = sql.dating_counts(Filters(start=D(2024, 1, 1), sources=("PNC",)))
+    assert text == (
+        "SELECT CASE WHEN c.case_date = $undated THEN $unknown ELSE coalesce(c.date_precision, $day) END "
+        "AS date_precision, CAST(count(*) AS BIGINT) AS cases FROM counted_cases c "
+        "WHERE (coalesce(c.period_end, c.case_date) >= $start AND c.source IN ($source_1) "
+        "OR (c.case_date = $undated AND c.source IN ($source_1))) GROUP BY ALL ORDER BY ALL"
+    )
+    assert params == {
+        "start": D(2024, 1, 1),
+        "source_1": "PNC",
+        "undated": D(1900, 1, 1),
+        "unknown": "unknown",
+        "day": "day",
+    }
+
+
+def test_a_yearly_series_places_year_dated_cases_and_no_band(periods):
+    rows = periods.execute(*sql.modus_series(Filters(), "platform", "Y")).fetchall()
+    # 2023: cases 1 and 2; 2024: case 3 (a month) and case 4 (only the year). Bands 2014-2018, 2019-2020: none.
+    assert rows == [(D(2023, 1, 1), None, "facebook", 2, 2, 2), (D(2024, 1, 1), None, "tiktok", 2, 2, 2)]
+
+
+@pytest.mark.parametrize(
+    "freq, periods_of_cases",
+    [
+        ("Q", [(D(2023, 1, 1), "facebook"), (D(2023, 10, 1), "facebook"), (D(2024, 1, 1), "tiktok")]),
+        ("M", [(D(2023, 3, 1), "facebook"), (D(2023, 11, 1), "facebook"), (D(2024, 2, 1), "tiktok")]),
+    ],
+)
+def test_a_monthly_or_quarterly_series_places_no_year_dated_case(periods, freq, periods_of_cases):
+    rows = periods.execute(*sql.modus_series(Filters(), "platform", freq)).fetchall()
+    assert rows == [(p, None, code, 1, 1, 1) for p, code in periods_of_cases]  # case 4 (2024, a year) left out
+
+
+def test_bands_are_counted_whole_per_band_when_they_meet_the_period(periods):
+    bands = periods.execute(*sql.modus_bands(Filters(), "platform")).fetchall()
+    assert bands == [
+        (D(2014, 1, 1), D(2018, 12, 31), "facebook", 1, 1, 1),
+        (D(2019, 1, 1), D(2020, 12, 31), "tiktok", 1, 1, 1),
+    ]
+    # From 2016: 2014-2018 meets the period and counts whole; until 2018: 2019-2020 does not.
+    assert len(periods.execute(*sql.modus_bands(Filters(start=D(2016, 1, 1)), "platform")).fetchall()) == 2
+    assert periods.execute(*sql.modus_bands(Filters(end=D(2018, 12, 31)), "platform")).fetchall() == [bands[0]]
+    assert periods.execute(*sql.persons_by_band(Filters())).fetchall() == [
+        (D(2014, 1, 1), D(2018, 12, 31), "victim", "female", "adult", 4),
+        (D(2014, 1, 1), D(2018, 12, 31), "victim", "unknown", "adult", 1),
+        (D(2019, 1, 1), D(2020, 12, 31), "victim", "male", "adult", 2),
+    ]
+
+
+def test_persons_over_time_leave_bands_out_and_totals_keep_them(periods):
+    by_year = periods.execute(*sql.persons_by(Filters(), "none", "Y")).fetchall()
+    assert [(r[0], r[3], r[4], r[5]) for r in by_year] == [
+        (D(2023, 1, 1), "female", "adult", 2),
+        (D(2023, 1, 1), "male", "adult", 1),
+        (D(2024, 1, 1), "female", "adult", 3),  # case 4, dated only to 2024: in a yearly series
+        (D(2024, 1, 1), "female", "minor", 1),
+    ]
+    by_month = periods.execute(*sql.persons_by(Filters(), "none", "M")).fetchall()
+    assert [(r[0], r[5]) for r in by_month] == [(D(2023, 3, 1), 2), (D(2023, 11, 1), 1), (D(2024, 2, 1), 1)]
+    totals = periods.execute(*sql.persons_by(Filters(), "none")).fetchall()
+    # Every person: 2 + 3 + 4 + 1 women (a band's and the undated woman included), 3 men, 1 girl, 1 unknown.
+    assert [(r[3], r[4], r[5]) for r in totals] == [
+        ("female", "adult", 10),
+        ("female", "minor", 1),
+        ("male", "adult", 3),
+        ("unknown", "adult", 1),
+    ]
+
+
+def test_dating_counts_per_precision(periods):
+    assert periods.execute(*sql.dating_counts(Filters())).fetchall() == [
+        ("day", 2),  # case 2 gives no precision: a day
+        ("month", 1),
+        ("period", 2),
+        ("unknown", 1),
+        ("year", 1),
+    ]
+    # From 2019: band 2014-2018 is out; the undated record is in no period, counted whatever the period.
+    assert periods.execute(*sql.dating_counts(Filters(start=D(2019, 1, 1), sources=("CTDC",)))).fetchall() == [
+        ("period", 1),
+        ("unknown", 1),
+        ("year", 1),
+    ]
+
+
+def test_a_corridor_series_places_what_its_frequency_can(periods):
+    months = (D(1900, 1, 1), D(2024, 12, 31))
+    yearly = periods.execute(*sql.monthly_signature_modus(Filters(), *months, freq="Y")).fetchall()
+    assert sorted((r[0], r[-2], r[-1]) for r in yearly) == [
+        (D(2023, 3, 1), "facebook", 1),
+        (D(2023, 11, 1), "facebook", 1),
+        (D(2024, 1, 1), "tiktok", 1),  # case 4, its year
+        (D(2024, 2, 1), "tiktok", 1),
+    ]
+    quarterly = periods.execute(*sql.monthly_signature_modus(Filters(), *months, reporting=True, freq="Q")).fetchall()
+    assert sorted(r[0] for r in quarterly) == [D(2023, 3, 1), D(2023, 11, 1), D(2024, 2, 1)]

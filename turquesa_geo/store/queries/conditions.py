@@ -6,17 +6,19 @@ so two fragments in one statement get distinct parameter names when their values
 
 from __future__ import annotations
 
-from turquesa_geo.columns import COARSE_DATE_PRECISIONS, UNDATED
-from turquesa_geo.store.queries.base import Params, Query
+from turquesa_geo.columns import COARSE_DATE_PRECISIONS, SERIES_COARSE_PRECISIONS, UNDATED
+from turquesa_geo.store.queries.base import FREQUENCIES, Params, Query
 
 __all__ = [
     "DEFAULT_PERSON_ROLES",
     "case_filter",
     "dated",
+    "dated_for",
     "dated_to_the_month",
     "period_filter",
     "person_filter",
     "reported_route_filter",
+    "span_filter",
 ]
 
 #: Roles whose persons a corridor counts when no role is selected: the people moved.
@@ -128,6 +130,27 @@ def period_filter(
     return " AND ".join([*clauses, where]), params
 
 
+def span_filter(filters, alias: str = "c", params: Params | None = None) -> Query:
+    """The filters' period met by each record's dated span (a band of years from ``case_date`` to
+    ``period_end``; any other record, its day), then :func:`case_filter` on ``alias``.
+
+    A band of 2014-2018 meets a period from 2016: a band is never cut at a period's edge.
+
+    >>> import datetime as dt
+    >>> from turquesa_geo.filters import Filters
+    >>> span_filter(Filters(start=dt.date(2016, 1, 1), end=dt.date(2016, 12, 31)))
+    ('coalesce(c.period_end, c.case_date) >= $start AND c.case_date <= $end AND TRUE', {'start': datetime.date(2016, 1, 1), 'end': datetime.date(2016, 12, 31)})
+    """
+    params = Params() if params is None else params
+    clauses = []
+    if filters.start:
+        clauses.append(f"coalesce({alias}.period_end, {alias}.case_date) >= {params.bind('start', filters.start)}")
+    if filters.end:
+        clauses.append(f"{alias}.case_date <= {params.bind('end', filters.end)}")
+    where, _ = case_filter(filters, alias, params)
+    return " AND ".join([*clauses, where]), params
+
+
 def reported_route_filter(filters, alias: str = "c", params: Params | None = None) -> Query:
     """The route filters read on the reported route (joined by AND; ``TRUE`` when there are none): origin,
     a transit country, the destination or place of detection. For views that do not rebuild corridors.
@@ -173,4 +196,18 @@ def dated_to_the_month(params: Params, alias: str = "c") -> str:
     '(c.date_precision IS NULL OR c.date_precision NOT IN ($coarse_1, $coarse_2, $coarse_3))'
     """
     coarse = params.bind_all("coarse", COARSE_DATE_PRECISIONS)
+    return f"({alias}.date_precision IS NULL OR {alias}.date_precision NOT IN ({coarse}))"
+
+
+def dated_for(freq: str, params: Params, alias: str = "c") -> str:
+    """Condition of the cases dated finely enough to stand in one period of a series of ``freq``
+    (M, Q or Y; :data:`~turquesa_geo.columns.SERIES_COARSE_PRECISIONS`): by month or quarter, cases
+    dated to their day or month; by year, also those dated only to a year, never a band of years.
+
+    >>> p = Params(); dated_for("Y", p), p
+    ('(c.date_precision IS NULL OR c.date_precision NOT IN ($coarse_1, $coarse_2))', {'coarse_1': 'period', 'coarse_2': 'unknown'})
+    """
+    if freq not in FREQUENCIES:
+        raise ValueError(f"frequency {freq!r} is not one of {', '.join(FREQUENCIES)}")
+    coarse = params.bind_all("coarse", SERIES_COARSE_PRECISIONS[freq])
     return f"({alias}.date_precision IS NULL OR {alias}.date_precision NOT IN ({coarse}))"

@@ -7,25 +7,48 @@ A record with no known date (on :data:`turquesa_geo.columns.UNDATED`, precision
 ``unknown``) is in no period: every series leaves it out (the rollups never hold it).
 The monthly counts of the signals also leave out records dated only to a year or a band
 of years (:data:`turquesa_geo.columns.COARSE_DATE_PRECISIONS`): their month is a
-placeholder, and a band's first month would look like a surge.
+placeholder, and a band's first month would look like a surge. A series of the pages
+holds only the records its periods can place
+(:data:`turquesa_geo.columns.SERIES_COARSE_PRECISIONS`): a record dated only to a year is
+in yearly series, a band of years in none; bands are counted apart, per band
+(:func:`modus_bands`, :func:`persons_by_band`), and :func:`dating_counts` says how many
+of each kind a selection holds.
 """
 
 from __future__ import annotations
 
-from turquesa_geo.columns import COARSE_DATE_PRECISIONS, MODUS_DIMENSIONS
+from turquesa_geo.columns import (
+    COARSE_DATE_PRECISIONS,
+    DATE_BAND,
+    DATE_DAY,
+    DATE_UNKNOWN,
+    MODUS_DIMENSIONS,
+    UNDATED,
+)
 from turquesa_geo.store.queries.base import MONTH, Params, Query, period_expr
-from turquesa_geo.store.queries.conditions import case_filter, dated, dated_to_the_month, period_filter, person_filter
+from turquesa_geo.store.queries.conditions import (
+    case_filter,
+    dated,
+    dated_for,
+    dated_to_the_month,
+    period_filter,
+    person_filter,
+    span_filter,
+)
 
 __all__ = [
     "PERSON_SPLITS",
     "SERIES_SOURCES",
     "coarse_dated_cases",
+    "dating_counts",
     "key_figures",
+    "modus_bands",
     "modus_series",
     "monthly_modus",
     "monthly_signature_modus",
     "monthly_signatures",
     "persons_by",
+    "persons_by_band",
     "persons_by_signature",
 ]
 
@@ -70,8 +93,11 @@ def modus_series(filters, dimension: str, freq: str = "Y", by: str | None = None
 
     ``by`` is None or ``crime_type`` (corridor splits join the rebuilt routes in Python).
     Columns: period, grp, code, cases, reporting (cases with any code of the dimension),
-    total (all cases of the period). ``source="rollup"`` reads the rollups (whole months,
-    no person or modus filter).
+    total (all cases of the period). From the cases, only the cases a period of ``freq``
+    can place (:func:`dated_for`: by year, no band of years; by month or quarter, no
+    year-only date either). ``source="rollup"`` reads the rollups (whole months, no person
+    or modus filter), which know no date precision: read them only when the selection
+    holds no case too coarse for ``freq`` (:func:`dating_counts`).
     """
     _check_by(by)
     _check_source(source)
@@ -83,7 +109,7 @@ def modus_series(filters, dimension: str, freq: str = "Y", by: str | None = None
     group = "c.crime_type" if by == "crime_type" else "CAST(NULL AS VARCHAR)"
     text = (
         f"WITH base AS (SELECT c.case_uid, {period} AS period, {group} AS grp FROM counted_cases c "
-        f"WHERE {where} AND {dated(params)}), "
+        f"WHERE {where} AND {dated(params)} AND {dated_for(freq, params)}), "
         "coded AS (SELECT b.period, b.grp, a.code, b.case_uid FROM base b JOIN case_attributes a "
         f"ON a.case_uid = b.case_uid AND a.dimension = {params.bind('series_dimension', dimension)}), "
         "totals AS (SELECT period, grp, CAST(count(*) AS BIGINT) AS total FROM base GROUP BY period, grp), "
@@ -122,12 +148,65 @@ def _modus_series_rollup(filters, dimension: str, freq: str, by: str | None) -> 
     return text, dict(params)
 
 
-def _persons(filters, keys: str, join: str, params: Params, series: bool = False) -> str:
+#: A band's first and last day, as the band builders select them.
+_BAND_KEYS = "c.case_date AS first_day, coalesce(c.period_end, c.case_date) AS last_day"
+
+
+def modus_bands(filters, dimension: str) -> Query:
+    """Cases dated to a band of years, per band and code of one modus-operandi dimension.
+
+    Columns: first_day, last_day (the band's), code, cases, reporting (the band's cases with
+    any code of the dimension), total (all the band's cases). A band counts when it meets
+    the filters' period (:func:`span_filter`), whole: its cases are never spread over years.
+    """
+    if dimension not in MODUS_DIMENSIONS:
+        raise ValueError(f"dimension {dimension!r} is not one of {', '.join(MODUS_DIMENSIONS)}")
+    params = Params()
+    where, _ = span_filter(filters, "c", params)
+    text = (
+        f"WITH base AS (SELECT c.case_uid, {_BAND_KEYS} FROM counted_cases c "
+        f"WHERE c.date_precision = {params.bind('band', DATE_BAND)} AND {where}), "
+        "coded AS (SELECT b.first_day, b.last_day, a.code, b.case_uid FROM base b JOIN case_attributes a "
+        f"ON a.case_uid = b.case_uid AND a.dimension = {params.bind('series_dimension', dimension)}), "
+        "totals AS (SELECT first_day, last_day, CAST(count(*) AS BIGINT) AS total FROM base "
+        "GROUP BY first_day, last_day), "
+        "reporting AS (SELECT first_day, last_day, CAST(count(DISTINCT case_uid) AS BIGINT) AS reporting "
+        "FROM coded GROUP BY first_day, last_day) "
+        "SELECT k.first_day, k.last_day, k.code, CAST(count(DISTINCT k.case_uid) AS BIGINT) AS cases, "
+        "max(r.reporting) AS reporting, max(t.total) AS total FROM coded k "
+        "JOIN reporting r ON r.first_day = k.first_day AND r.last_day = k.last_day "
+        "JOIN totals t ON t.first_day = k.first_day AND t.last_day = k.last_day "
+        "GROUP BY k.first_day, k.last_day, k.code ORDER BY k.first_day, k.last_day, k.code"
+    )
+    return text, dict(params)
+
+
+def dating_counts(filters) -> Query:
+    """Cases of the selection by how they are dated: (date_precision, cases).
+
+    ``date_precision`` is the case's (``day`` when none is given), and ``unknown`` for every
+    record with no known date (counted whatever the period: it is in none). A band of years
+    counts when it meets the period (:func:`span_filter`); any other case when its day is in it.
+    """
+    params = Params()
+    where, _ = span_filter(filters, "c", params)
+    undated = params.bind("undated", UNDATED)
+    text = (
+        f"SELECT CASE WHEN c.case_date = {undated} THEN {params.bind('unknown', DATE_UNKNOWN)} "
+        f"ELSE coalesce(c.date_precision, {params.bind('day', DATE_DAY)}) END AS date_precision, "
+        "CAST(count(*) AS BIGINT) AS cases FROM counted_cases c "
+        f"WHERE ({where} OR (c.case_date = {undated} AND {case_filter(filters, 'c', params)[0]})) "
+        "GROUP BY ALL ORDER BY ALL"
+    )
+    return text, dict(params)
+
+
+def _persons(filters, keys: str, join: str, params: Params, freq: str | None = None) -> str:
     """Persons of the selected cases summed by ``keys`` (SELECT list), role, gender and age group;
-    for a ``series`` over time, of the cases with a known date only."""
+    for a series of ``freq``, of the cases its periods can place only (:func:`dated_for`)."""
     where, _ = period_filter(filters, params=params)
     person_where = person_filter(filters, "p", params)[0] if filters.person_filtered() else "TRUE"
-    undated = f" AND {dated(params)}" if series else ""
+    undated = f" AND {dated(params)} AND {dated_for(freq, params)}" if freq else ""
     return (
         f"SELECT {keys}, p.role, p.gender, p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons "
         f"FROM counted_cases c JOIN case_persons p ON p.case_uid = c.case_uid {join}WHERE {where} AND {person_where}{undated}"
@@ -139,7 +218,9 @@ def persons_by(filters, column: str, freq: str | None = None) -> Query:
 
     ``column`` is one of :data:`PERSON_SPLITS`: none, crime_type, nationality (the
     person's), exploitation_form. Unknown gender and age stay as their own categories.
-    By period (``freq``), the persons of records with no known date are left out.
+    By period (``freq``), only the persons of records a period of ``freq`` can place: no
+    record with no known date, no band of years (see :func:`persons_by_band`), and by month
+    or quarter no record dated only to a year.
     """
     if column not in PERSON_SPLITS:
         raise ValueError(f"split {column!r} is not one of {', '.join(PERSON_SPLITS)}")
@@ -150,7 +231,7 @@ def persons_by(filters, column: str, freq: str | None = None) -> Query:
         else ""
     )
     period = period_expr(freq) if freq else "CAST(NULL AS DATE)"
-    text = _persons(filters, f"{period} AS period, {PERSON_SPLITS[column]} AS category", join, params, bool(freq))
+    text = _persons(filters, f"{period} AS period, {PERSON_SPLITS[column]} AS category", join, params, freq)
     return f"{text} GROUP BY ALL ORDER BY ALL", dict(params)
 
 
@@ -160,6 +241,24 @@ def persons_by_signature(filters) -> Query:
     keys = ", ".join(f"c.{k}" for k in _SIGNATURE)
     text = _persons(filters, keys, "", params)
     return f"{text} GROUP BY {keys}, p.role, p.gender, p.age_group", dict(params)
+
+
+def persons_by_band(filters) -> Query:
+    """Persons of the cases dated to a band of years, per band, role, gender and age group.
+
+    Columns: first_day, last_day (the band's), role, gender, age_group, persons. A band
+    counts when it meets the filters' period (:func:`span_filter`), whole.
+    """
+    params = Params()
+    where, _ = span_filter(filters, "c", params)
+    person_where = person_filter(filters, "p", params)[0] if filters.person_filtered() else "TRUE"
+    text = (
+        f"SELECT {_BAND_KEYS}, p.role, p.gender, p.age_group, CAST(sum(p.persons) AS BIGINT) AS persons "
+        "FROM counted_cases c JOIN case_persons p ON p.case_uid = c.case_uid "
+        f"WHERE c.date_precision = {params.bind('band', DATE_BAND)} AND {where} AND {person_where} "
+        "GROUP BY ALL ORDER BY ALL"
+    )
+    return text, dict(params)
 
 
 #: The measures of :func:`key_figures`: (name, role parameter, period condition).
@@ -263,15 +362,19 @@ def monthly_signatures(filters, first, last) -> Query:
     return text, dict(params)
 
 
-def monthly_signature_modus(filters, first, last, reporting: bool = False, months_only: bool = False) -> Query:
+def monthly_signature_modus(
+    filters, first, last, reporting: bool = False, months_only: bool = False, freq: str | None = None
+) -> Query:
     """Cases per month, reported route and modus-operandi code (or, with ``reporting``, per
     dimension: the cases reporting it), for corridor series and signals on a corridor's modus
-    operandi; with ``months_only`` (the signals), of cases dated to their day or month only."""
+    operandi; with ``months_only`` (the signals), of cases dated to their day or month only;
+    with ``freq`` (a corridor series), of the cases a period of ``freq`` can place (:func:`dated_for`)."""
     params = Params(first=first, last=last)
     where, _ = case_filter(filters, "c", params)
     keys = ", ".join(f"c.{k}" for k in _SIGNATURE)
     code = "" if reporting else "a.code, "
     months = f" AND {dated_to_the_month(params)}" if months_only else ""
+    months += f" AND {dated_for(freq, params)}" if freq else ""
     text = (
         f"SELECT {MONTH} AS month, {keys}, a.dimension, {code}CAST(count(DISTINCT c.case_uid) AS BIGINT) AS cases "
         "FROM counted_cases c JOIN case_attributes a ON a.case_uid = c.case_uid "
