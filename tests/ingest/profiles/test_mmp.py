@@ -52,8 +52,8 @@ def test_mmp_incident_keeps_its_point_precision_quality_route_and_outcomes(store
     assert darien["crime_type"] == "smuggling" and darien["case_date"].date() == dt.date(2020, 1, 13)
     assert darien["place"] == "Darién Gap, Bajo Chiquito"  # entity decoded, trailing newline gone
     assert (darien["lat"], darien["lon"], darien["location_precision"]) == (8.45, -77.65, "approximate")
-    # No country column: the point falls in Panama; "Darien" says transit through Panama, where it happened.
-    assert (darien["origin"], darien["transit"], darien["detection_country"]) == ("VEN", None, "PAN")
+    # No country column: the point falls in Panama; "Darien" is crossed northward, Colombia > Panama > Costa Rica.
+    assert (darien["origin"], darien["transit"], darien["detection_country"]) == ("VEN", "COL>PAN>CRI", "PAN")
     assert (darien["route_label"], darien["source_quality"], darien["dead"], darien["missing"]) == (
         "Darien",
         "3",
