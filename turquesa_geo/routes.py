@@ -11,8 +11,9 @@ Rules
 - **Known points** (:func:`known_points`): start = origin, else nationality; then the transit
   countries; then the detection country when it is not already in the sequence and differs
   from the end (a detection place between start and end is a waypoint); end = destination,
-  else the detection country, unless the transit already places it (a record detected on
-  the way, with no destination: the route ends at its last known point, never turning back).
+  else the detection country, unless the start or the transit already places it (a record
+  detected on the way, with no destination: the route ends at its last known point, never
+  turning back).
   Consecutive duplicates collapse, except that a record whose origin and destination are
   the same country keeps both (a domestic journey has one leg).
 - **Complete records** are those with a non-empty transit. They pass unchanged
@@ -125,9 +126,9 @@ def _points(
 ) -> Route:
     """Known points from cleaned values (see the module rules)."""
     start = origin or nationality
-    # Detected in a transit country with no destination: it happened on the way, not at the end.
-    end = destination or (detection if detection not in transits else None)
     sequence = [point for point in (start, *transits) if point]
+    # Detected at the start or in a transit country, with no destination: on the way, not at the end.
+    end = destination or (detection if detection not in sequence else None)
     if detection and detection not in sequence and detection != end:
         sequence.append(detection)
     if end:
@@ -164,7 +165,7 @@ def known_points(
     tuple of str
         Start (origin, else nationality), transits, the detection country when it is a new
         waypoint before the end, and the end (destination, else the detection country
-        unless it is a transit country: then the last transit).
+        unless it is the start or a transit country: then the last of those).
 
     Examples
     --------
