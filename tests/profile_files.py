@@ -16,6 +16,8 @@ MMP_CSV, MMP_JSON = FIXTURES / "mmp_incidents.csv", FIXTURES / "mmp_incidents.js
 #: IOM's newer layouts (HDX JSON records, the CSV with "Incident Type"): split parts, sea and rounded points,
 #: adjustments, blank and unreadable dates, a blank coordinate.
 MMP_AMERICAS_CSV, MMP_AMERICAS_JSON = FIXTURES / "mmp_americas.csv", FIXTURES / "mmp_americas.json"
+#: Three HDX JSON records: a Darién incident on each side of the border (Colombia, Panama) and one in Texas.
+MMP_DARIEN_JSON = FIXTURES / "mmp_darien.json"
 GLOTIP_CSV = FIXTURES / "glotip_country_data.csv"
 CTDC_GLOBAL, CTDC_SYNTHETIC = FIXTURES / "ctdc_global.csv", FIXTURES / "ctdc_synthetic.csv"
 #: CTDC's global layout with victims registered without a year (blank, -99).

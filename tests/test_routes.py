@@ -58,6 +58,12 @@ def answer(frame: pd.DataFrame) -> list[tuple]:
         ((None, None, None, "HTI", "HTI"), ("HTI",)),
         (("VEN", "COL>COL", "COL", "VEN", None), ("VEN", "COL")),
         ((None, None, None, None, None), ()),
+        # Detected on the way with no destination (an IOM incident on the Colombian side of the Darién): the route
+        # ends at its last known point and never turns back to the detection country.
+        (("VEN", "COL>PAN>CRI", None, "VEN", "COL"), ("VEN", "COL", "PAN", "CRI")),
+        (("VEN", "COL>PAN>CRI", None, "VEN", "PAN"), ("VEN", "COL", "PAN", "CRI")),
+        (("COL", "PAN>CRI", None, "COL", "COL"), ("COL", "PAN", "CRI")),
+        ((None, "HTI", None, None, "HTI"), ("HTI",)),
     ],
 )
 def test_known_points(record, expected):

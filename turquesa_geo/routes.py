@@ -11,8 +11,11 @@ Rules
 - **Known points** (:func:`known_points`): start = origin, else nationality; then the transit
   countries; then the detection country when it is not already in the sequence and differs
   from the end (a detection place between start and end is a waypoint); end = destination,
-  else the detection country. Consecutive duplicates collapse, except that a record whose
-  origin and destination are the same country keeps both (a domestic journey has one leg).
+  else the detection country, unless the start or the transit already places it (a record
+  detected on the way, with no destination: the route ends at its last known point, never
+  turning back).
+  Consecutive duplicates collapse, except that a record whose origin and destination are
+  the same country keeps both (a domestic journey has one leg).
 - **Complete records** are those with a non-empty transit. They pass unchanged
   (``route_status`` 'observed', confidence 1.0) and they alone teach the graph.
 - **Stretches**: each pair of consecutive known points (a, b) of a partial record is looked
@@ -123,8 +126,9 @@ def _points(
 ) -> Route:
     """Known points from cleaned values (see the module rules)."""
     start = origin or nationality
-    end = destination or detection
     sequence = [point for point in (start, *transits) if point]
+    # Detected at the start or in a transit country, with no destination: on the way, not at the end.
+    end = destination or (detection if detection not in sequence else None)
     if detection and detection not in sequence and detection != end:
         sequence.append(detection)
     if end:
@@ -160,7 +164,8 @@ def known_points(
     -------
     tuple of str
         Start (origin, else nationality), transits, the detection country when it is a new
-        waypoint before the end, and the end (destination, else detection country).
+        waypoint before the end, and the end (destination, else the detection country
+        unless it is the start or a transit country: then the last of those).
 
     Examples
     --------
@@ -170,6 +175,8 @@ def known_points(
     ('HTI', 'DOM')
     >>> known_points("VEN", "COL>PAN", "USA", "VEN", "PAN")
     ('VEN', 'COL', 'PAN', 'USA')
+    >>> known_points("VEN", "COL>PAN>CRI", None, "VEN", "COL")
+    ('VEN', 'COL', 'PAN', 'CRI')
     >>> known_points("VEN", "", "VEN", "VEN", "VEN")
     ('VEN', 'VEN')
     >>> known_points(None, None, None, "HTI", "HTI")

@@ -10,10 +10,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from conftest import run_import
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from profile_files import MMP_AMERICAS_CSV, MMP_AMERICAS_JSON, MMP_CSV, MMP_JSON
+from profile_files import MMP_AMERICAS_CSV, MMP_AMERICAS_JSON, MMP_CSV, MMP_DARIEN_JSON, MMP_JSON
 from profile_files import stored_case as _case
 from profile_files import stored_persons as _persons
 from profile_fuzz import (
@@ -28,8 +30,11 @@ from profile_fuzz import (
 )
 
 from turquesa_geo import outcomes
+from turquesa_geo.corridors import routes_of
 from turquesa_geo.filters import Filters
+from turquesa_geo.ingest.profiles import mmp
 from turquesa_geo.ingest.profiles.common import note_text
+from turquesa_geo.routes import SIGNATURE_COLUMNS, known_points, reconstruct_routes, route_legs
 from turquesa_geo.store.connection import connect
 
 
@@ -54,8 +59,8 @@ def test_mmp_incident_keeps_its_point_precision_quality_route_and_outcomes(store
     assert darien["cause_of_death"] == "Drowning (P)"  # as the source gives it, hedge and all
     assert darien["place"] == "Darién Gap, Bajo Chiquito"  # entity decoded, trailing newline gone
     assert (darien["lat"], darien["lon"], darien["location_precision"]) == (8.45, -77.65, "approximate")
-    # No country column: the point falls in Panama; "Darien" says transit through Panama, where it happened.
-    assert (darien["origin"], darien["transit"], darien["detection_country"]) == ("VEN", None, "PAN")
+    # No country column: the point falls in Panama; "Darien" is crossed northward, Colombia > Panama > Costa Rica.
+    assert (darien["origin"], darien["transit"], darien["detection_country"]) == ("VEN", "COL>PAN>CRI", "PAN")
     assert (darien["route_label"], darien["source_quality"], darien["dead"], darien["missing"]) == (
         "Darien",
         "3",
@@ -321,3 +326,175 @@ def test_no_garbled_cell_stops_an_iom_json_file(data):
             check_reconciled(con, run_import(con, path, profile="mmp"), rows)
         finally:
             con.close()
+
+
+# --- direction from the source's own words (issue 16 item 2): turquesa_geo/data/mmp_routes.csv -----------------
+
+#: (label as IOM writes it, country of origin, country of incident) -> (origin, transit, destination, known points of
+#: the route). One or more incidents per label of the route table, in each country where the label puts incidents.
+ROUTE_CASES = [
+    # The Darién is crossed northward: Colombia > Panama, then Costa Rica; an incident on either side is on that leg.
+    (("Darien", "Venezuela", "Colombia"), ("VEN", "COL>PAN>CRI", None, "VEN>COL>PAN>CRI")),
+    (("Darien", "Venezuela", "Panama"), ("VEN", "COL>PAN>CRI", None, "VEN>COL>PAN>CRI")),
+    (("Darien", None, "Panama"), (None, "COL>PAN>CRI", None, "COL>PAN>CRI")),
+    (("Darien", "Colombia", "Colombia"), ("COL", "PAN>CRI", None, "COL>PAN>CRI")),
+    (("Darien", "Ecuador", "Ecuador"), ("ECU", "COL>PAN>CRI", None, "ECU>COL>PAN>CRI")),
+    (("Darien Gap", "Haiti", "Panama"), ("HTI", "COL>PAN>CRI", None, "HTI>COL>PAN>CRI")),
+    (("US-Mexico border crossing", "Mexico", "Mexico"), ("MEX", None, "USA", "MEX>USA")),
+    (("US-Mexico border crossing", "Guatemala", "United States of America"), ("GTM", "MEX", "USA", "GTM>MEX>USA")),
+    (("US-Mexico border crossing", None, "Mexico"), (None, "MEX", "USA", "MEX>USA")),
+    (("Central America to US", "Honduras", "Guatemala"), ("HND", "GTM>MEX", "USA", "HND>GTM>MEX>USA")),
+    (("Central America to US", "El Salvador", "Mexico"), ("SLV", "MEX", "USA", "SLV>MEX>USA")),
+    (("Caribbean to US", "Cuba", None), ("CUB", None, "USA", "CUB>USA")),
+    (("Caribbean to US", "Haiti", "Bahamas"), ("HTI", None, "USA", "HTI>BHS>USA")),
+    (("Caribbean to US", "Cuba", "United States of America"), ("CUB", None, "USA", "CUB>USA")),
+    (
+        ("Dominican Republic to Puerto Rico", "Dominican Republic", "Dominican Republic"),
+        ("DOM", None, "PRI", "DOM>PRI"),
+    ),
+    (("Dominican Republic to Puerto Rico", "Haiti", "Puerto Rico"), ("HTI", "DOM", "PRI", "HTI>DOM>PRI")),
+    (("Dominican Republic to Puerto Rico", "Venezuela", None), ("VEN", "DOM", "PRI", "VEN>DOM>PRI")),
+    (("Haiti to Dominican Republic", "Haiti", "Haiti"), ("HTI", None, "DOM", "HTI>DOM")),
+    (("Haiti to Dominican Republic", "Haiti", "Dominican Republic"), ("HTI", None, "DOM", "HTI>DOM")),
+    (("Haiti to Dominican Republic", None, "Dominican Republic"), (None, "HTI", "DOM", "HTI>DOM")),
+    (("From Haiti to Dajabon, Dominican Republic", "Haiti", "Dominican Republic"), ("HTI", None, "DOM", "HTI>DOM")),
+    # An island is the end of the route; an incident off Venezuela's own coast names no second country.
+    (("Venezuela to Caribbean", "Venezuela", "Trinidad and Tobago"), ("VEN", None, None, "VEN>TTO")),
+    (("Venezuela to Caribbean", None, "Curaçao"), (None, "VEN", None, "VEN>CUW")),
+    (("Venezuela to Caribbean", "Venezuela", "Venezuela"), ("VEN", None, None, "VEN")),
+    (("Venezuela to Curaçao", "Venezuela", None), ("VEN", None, "CUW", "VEN>CUW")),
+    (("Caribbean to Central America", "Cuba", "Nicaragua"), ("CUB", None, None, "CUB>NIC")),
+    (("Caribbean to Central America", "Haiti", "Colombia"), ("HTI", None, None, "HTI>COL")),
+    (("Uncategorized", "Haiti", "Trinidad and Tobago"), ("HTI", None, None, "HTI>TTO")),
+    (
+        ("Central Mediterranean,US-Mexico border crossing", "Mexico", "United States of America"),
+        ("MEX", None, None, "MEX>USA"),
+    ),
+    # Other regions keep what they had: a destination where the label names it, never a transit.
+    (("English Channel to the UK", "Iraq", "France"), ("IRQ", None, "GBR", "IRQ>FRA>GBR")),
+    (("Atlantic route to the Canary Islands", "Senegal", "Spain"), ("SEN", None, "ESP", "SEN>ESP")),
+    (
+        ("Western Africa / Atlantic route to the Canary Islands", "Mali", "Saint Kitts and Nevis"),
+        ("MLI", None, "ESP", "MLI>KNA>ESP"),
+    ),
+    (("Central Mediterranean", "Eritrea", "Libya"), ("ERI", None, None, "ERI>LBY")),
+    (("Western Mediterranean", "Guinea", "Morocco"), ("GIN", None, None, "GIN>MAR")),
+    (("Eastern Mediterranean", "Syria", "Greece"), ("SYR", None, None, "SYR>GRC")),
+    (("Western Balkans", "Afghanistan", "Serbia"), ("AFG", None, None, "AFG>SRB")),
+    (("Horn of Africa Route", "Ethiopia", "Yemen"), ("ETH", None, None, "ETH>YEM")),
+    (("Sahara Desert crossing", "Sudan", "Niger"), ("SDN", None, None, "SDN>NER")),
+]
+
+
+def _one_incident(label: str, origin: str | None, country: str | None) -> dict:
+    """The flat row the profile makes of one HDX JSON record with this route label, origin and country."""
+    cells = {
+        "web_id": "2024.MMP0001",
+        "reported_date": "2024-05-01",
+        "number_dead": "1",
+        "country_of_incident": country,
+        "country_origin": origin,
+        "migration_route": label,
+        "_line": 1,
+    }
+    mapping = mmp.to_flat(pd.DataFrame([cells], dtype=object))
+    assert mapping.unmapped == {}, mapping.unmapped
+    return mapping.flat.iloc[0].to_dict()
+
+
+@pytest.mark.parametrize(("incident", "expected"), ROUTE_CASES, ids=[" / ".join(map(str, i)) for i, _ in ROUTE_CASES])
+def test_each_route_label_puts_its_incident_on_its_leg_in_the_direction_of_travel(incident, expected):
+    row = _one_incident(*incident)
+    origin, transit, destination, points = expected
+    assert (row["origin"], row["transit"], row["destination"]) == (origin, transit, destination)
+    assert row["route_label"] == incident[0]
+    route = known_points(
+        row["origin"], row["transit"], row["destination"], row["nationality"], row["detection_country"]
+    )
+    assert ">".join(route) == points
+
+
+def test_every_label_of_the_route_table_has_its_case_above():
+    assert {mmp.route_key(label) for (label, *_), _ in ROUTE_CASES} == set(mmp.route_labels())
+    assert {r.label for r in mmp.route_labels().values() if r.region == "americas"} == {
+        "Darien",
+        "Darien Gap",
+        "US-Mexico border crossing",
+        "Central America to US",
+        "Caribbean to US",
+        "Dominican Republic to Puerto Rico",
+        "Haiti to Dominican Republic",
+        "From Haiti to Dajabon, Dominican Republic",
+        "Venezuela to Caribbean",
+        "Venezuela to Curaçao",
+        "Caribbean to Central America",
+        "Uncategorized",
+        "Central Mediterranean,US-Mexico border crossing",
+    }
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [
+        ("DARIEN", "Darien"),
+        ("Darién", "Darien"),
+        (" darien  gap ", "Darien Gap"),
+        ("From Haiti to Dajabon Dominican Republic", "From Haiti to Dajabon, Dominican Republic"),
+        ("Venezuela to Curacao", "Venezuela to Curaçao"),
+        ("us-mexico border crossing", "US-Mexico border crossing"),
+    ],
+)
+def test_a_route_label_is_found_whatever_its_case_accents_spaces_and_commas(written, label):
+    assert mmp.route_labels()[mmp.route_key(written)].label == label
+
+
+def test_a_route_label_the_table_does_not_hold_is_reported_and_gives_no_direction():
+    cells = {"web_id": "1", "reported_date": "2024-05-01", "number_dead": "1", "country_of_incident": "Panama"}
+    mapping = mmp.to_flat(pd.DataFrame([{**cells, "migration_route": "Andean route", "_line": 1}], dtype=object))
+    assert mapping.unmapped == {"migration_route": ["Andean route"]}
+    assert (mapping.flat.loc[0, "transit"], mapping.flat.loc[0, "destination"]) == (None, None)
+
+
+def test_a_route_table_with_a_code_that_is_no_country_is_refused_naming_it(tmp_path, monkeypatch):
+    table = tmp_path / "mmp_routes.csv"
+    table.write_text(
+        "label,region,departure,arrival,onward,destination,note\nDarien,americas,COL,PNA,,,\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(mmp, "ROUTES_FILE", table)
+    mmp.route_labels.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="route label 'Darien': arrival 'PNA' is not an ISO3 country code"):
+            mmp.route_labels()
+    finally:
+        monkeypatch.undo()
+        mmp.route_labels.cache_clear()
+
+
+def test_darien_incidents_on_both_sides_rebuild_one_northward_corridor_that_passes_through_panama(store):
+    run_import(store, MMP_DARIEN_JSON, profile="mmp")
+    signatures = store.execute(
+        "SELECT nationality, origin, transit, destination, detection_country, CAST(count(*) AS BIGINT) AS cases "
+        "FROM cases GROUP BY ALL ORDER BY detection_country"
+    ).df()
+    assert signatures.astype(object).where(signatures.notna(), None).values.tolist() == [
+        ["VEN", "VEN", "COL>PAN>CRI", None, "COL", 1],  # Acandí: where it happened is Colombia, on the leg COL>PAN
+        ["VEN", "VEN", "COL>PAN>CRI", None, "PAN", 1],  # Bajo Chiquito
+        ["GTM", "GTM", "MEX", "USA", "USA", 1],
+    ]
+    routes = reconstruct_routes(signatures)
+    assert routes["route"].tolist() == ["VEN>COL>PAN>CRI", "VEN>COL>PAN>CRI", "GTM>MEX>USA"]
+    legs = route_legs(routes)
+    assert list(zip(legs["from_iso3"], legs["to_iso3"], legs["cases"])) == [
+        ("COL", "PAN", 2),  # northward: never PAN > COL
+        ("GTM", "MEX", 1),
+        ("MEX", "USA", 1),
+        ("PAN", "CRI", 2),
+        ("VEN", "COL", 2),
+    ]
+    # The corridor query of `turquesa corridors --via PAN` (corridors._filter_route_roles through routes_of).
+    via_panama = routes_of(signatures, filters=Filters(transit=("PAN",)))
+    assert via_panama[[*SIGNATURE_COLUMNS[-1:], "route"]].values.tolist() == [
+        ["COL", "VEN>COL>PAN>CRI"],
+        ["PAN", "VEN>COL>PAN>CRI"],
+    ]
+    assert routes_of(signatures, filters=Filters(transit=("MEX",)))["route"].tolist() == ["GTM>MEX>USA"]

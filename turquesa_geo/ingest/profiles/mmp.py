@@ -35,11 +35,16 @@ Licence of the data: CC BY 4.0 (IOM Missing Migrants Project, missingmigrants.io
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
 import geopandas as gpd
 import pandas as pd
 
 from turquesa_geo import columns as C
-from turquesa_geo.countries import country_shapes
+from turquesa_geo.countries import REGIONS, country_shapes, country_table
 from turquesa_geo.i18n import N_
 from turquesa_geo.ingest.parsing import parse_date
 from turquesa_geo.ingest.profiles.common import (
@@ -55,8 +60,20 @@ from turquesa_geo.ingest.profiles.common import (
     whole_numbers,
 )
 from turquesa_geo.ingest.readers import LINE_COLUMN
+from turquesa_geo.vocab import normalize_key
 
-__all__ = ["FIELDS", "PART_SEPARATOR", "PROFILE", "ROUTE_LABELS", "to_flat"]
+__all__ = [
+    "FIELDS",
+    "PART_SEPARATOR",
+    "PROFILE",
+    "ROUTES_FILE",
+    "ROUTE_TABLE_COLUMNS",
+    "RouteLabel",
+    "place_on_route",
+    "route_key",
+    "route_labels",
+    "to_flat",
+]
 
 #: Canonical field -> the source's column names, first found wins (CSV names, then JSON keys).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -81,26 +98,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "cause": ("cause_of_death", "cause_death"),
 }
 
-#: The source's route names (folded: lower case, single spaces) and what they say of the
-#: route: (origin, transit, destination) ISO3 codes, None where the name says nothing.
-#: The country of the incident is always the place of detection.
-ROUTE_LABELS: dict[str, tuple[str | None, str | None, str | None]] = {
-    "us-mexico border crossing": (None, None, "USA"),
-    "darien": (None, "PAN", None),
-    "caribbean to us": (None, None, "USA"),
-    "caribbean to central america": (None, None, None),
-    "haiti to dominican republic": ("HTI", None, "DOM"),
-    "venezuela to caribbean": ("VEN", None, None),
-    "english channel to the uk": (None, None, "GBR"),
-    "central mediterranean": (None, None, None),
-    "western mediterranean": (None, None, None),
-    "eastern mediterranean": (None, None, None),
-    "atlantic route to the canary islands": (None, None, "ESP"),
-    "western balkans": (None, None, None),
-    "horn of africa route": (None, None, None),
-    "sahara desert crossing": (None, None, None),
-}
-
 SOURCE = "IOM Missing Migrants Project"
 
 _MONTHS = {
@@ -110,6 +107,37 @@ _MONTHS = {
 
 #: How the parts of a split incident that share one id are told apart: ``{id}/2``, ``{id}/3``...
 PART_SEPARATOR = "/"
+
+#: What each of IOM's ``migration_route`` labels says of the route, one row per label and spelling
+#: (every vintage of the files): read by :func:`route_labels`, edited as data.
+ROUTES_FILE = Path(__file__).resolve().parents[2] / "data" / "mmp_routes.csv"
+#: The columns of :data:`ROUTES_FILE`, in order (``note`` says in words what the row means).
+ROUTE_TABLE_COLUMNS: tuple[str, ...] = ("label", "region", "departure", "arrival", "onward", "destination", "note")
+
+
+class RouteLabel(NamedTuple):
+    """What one IOM route label says of the route, in the direction of travel (ISO3 codes, None where unsaid).
+
+    ``departure`` and ``arrival`` are the countries the crossing the label names leaves and
+    enters (None where the label names a region, as "Caribbean to US" does for its start);
+    ``onward`` is the country the route enters next where the arrival is never the
+    journey's end (the Darién, crossed northward into Panama, goes on into Costa Rica);
+    ``destination`` is the journey's end, where the label names it. ``region`` is
+    ``americas`` for the labels of the Americas, which give a direction, ``other`` for
+    the rest, which keep only a destination.
+    """
+
+    label: str
+    region: str
+    departure: str | None
+    arrival: str | None
+    onward: str | None
+    destination: str | None
+
+    @property
+    def leg(self) -> tuple[str, ...]:
+        """The countries of the label's crossing, in the order they are travelled."""
+        return tuple(code for code in (self.departure, self.arrival, self.onward) if code)
 
 
 def to_flat(frame: pd.DataFrame) -> Mapping:
@@ -261,7 +289,7 @@ def _country_at(lat: pd.Series, lon: pd.Series) -> pd.Series:
 
 
 def _route(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> None:
-    """Origin (one named country), and what the source's route name says of transit and destination."""
+    """Origin (one named country), and the transit and destination the route label gives the incident."""
     origin, named, bad = resolve_countries(clean_text(col["origin"]))
     mapping.not_understood("country_of_origin", bad)
     several = int((named > 1).sum())
@@ -274,14 +302,128 @@ def _route(flat: pd.DataFrame, col: dict[str, pd.Series], mapping: Mapping) -> N
             n=several,
         )
     label = clean_text(col["route"])
-    known = text_map(label, lambda text: ROUTE_LABELS.get(text.lower()))  # clean_text folded the spaces
+    routes = route_labels()
+    known = text_map(label, lambda text: routes.get(route_key(text)))
     mapping.not_understood("migration_route", label[label.notna() & known.isna()])
-    part = {i: text_map(known, lambda r, i=i: r[i]) for i in range(3)}
-    flat[C.ORIGIN] = origin.where(origin.notna(), part[0])
+    placed = [
+        place_on_route(route, start, where) if route is not None else (None, None)
+        for route, start, where in zip(known, origin, flat[C.DETECTION_COUNTRY])
+    ]
+    flat[C.ORIGIN] = origin
     flat[C.NATIONALITY] = origin
-    flat[C.TRANSIT] = part[1].where(part[1] != flat[C.DETECTION_COUNTRY])
-    flat[C.DESTINATION] = part[2]
+    flat[C.TRANSIT] = pd.Series([transit for transit, _ in placed], index=flat.index, dtype=object)
+    flat[C.DESTINATION] = pd.Series([end for _, end in placed], index=flat.index, dtype=object)
     flat["route_label"] = label
+
+
+def route_key(label: str) -> str:
+    """A route label folded for lookup: case, accents, spaces and punctuation do not count.
+
+    >>> route_key("From Haiti to Dajabon, Dominican Republic") == route_key("from haiti to dajabon dominican republic")
+    True
+    >>> route_key("Venezuela to Curaçao"), route_key(" Darién ")
+    ('venezuelatocuracao', 'darien')
+    """
+    return normalize_key(label)
+
+
+@cache
+def route_labels() -> dict[str, RouteLabel]:
+    """Every route label of :data:`ROUTES_FILE`, by :func:`route_key`.
+
+    Raises
+    ------
+    ValueError
+        If the file's columns are not :data:`ROUTE_TABLE_COLUMNS`, a code is not an ISO3
+        country code of the gazetteer, a region is not one of ``countries.REGIONS``, or
+        two labels fold to the same key.
+
+    Examples
+    --------
+    >>> route_labels()["darien"].leg, route_labels()["darien"].destination
+    (('COL', 'PAN', 'CRI'), None)
+    >>> route_labels()[route_key("Dominican Republic to Puerto Rico")].destination
+    'PRI'
+    """
+    with ROUTES_FILE.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != ROUTE_TABLE_COLUMNS:
+            raise ValueError(
+                f"{ROUTES_FILE.name} has columns {reader.fieldnames}; expected {list(ROUTE_TABLE_COLUMNS)}"
+            )
+        rows = [_route_row(row) for row in reader]
+    table: dict[str, RouteLabel] = {}
+    for row in rows:
+        key = route_key(row.label)
+        if key in table:
+            raise ValueError(f"route labels {table[key].label!r} and {row.label!r} fold to the same key {key!r}")
+        table[key] = row
+    return table
+
+
+def _route_row(row: dict[str, str]) -> RouteLabel:
+    """One checked row of the route table (blank codes as None)."""
+    known = set(country_table()["iso3"])
+    codes = {}
+    for name in ("departure", "arrival", "onward", "destination"):
+        code = (row[name] or "").strip() or None
+        if code is not None and code not in known:
+            raise ValueError(
+                f"route label {row['label']!r}: {name} {code!r} is not an ISO3 country code of the gazetteer"
+            )
+        codes[name] = code
+    if row["region"] not in REGIONS:
+        raise ValueError(f"route label {row['label']!r}: region {row['region']!r}; expected one of {list(REGIONS)}")
+    return RouteLabel(label=row["label"].strip(), region=row["region"], **codes)
+
+
+def place_on_route(route: RouteLabel, origin: str | None, detection: str | None) -> tuple[str | None, str | None]:
+    """Transit (codes joined by ``>``) and destination of an incident on ``route``, never backwards.
+
+    The route runs from the origin through the label's crossing (:attr:`RouteLabel.leg`)
+    to its destination; the country of the incident is where it happened. An incident in
+    a country before the crossing (a Honduran dying in Guatemala on the way to the US)
+    puts that country first in the transit; an incident in a country of the crossing
+    changes nothing (the leg is the same on both sides of the border); an incident after
+    a crossing whose arrival is a region (Venezuela to an island) is where the route got
+    to, and the route ends there (see :func:`turquesa_geo.routes.known_points`). Neither
+    the origin nor the destination is repeated in the transit.
+
+    Parameters
+    ----------
+    route : RouteLabel
+        What the label says (:func:`route_labels`).
+    origin, detection : str or None
+        ISO3 codes of the country of origin and of the country of the incident.
+
+    Returns
+    -------
+    tuple
+        (transit or None, destination or None).
+
+    Examples
+    --------
+    >>> darien = route_labels()["darien"]
+    >>> place_on_route(darien, "VEN", "COL"), place_on_route(darien, "VEN", "PAN"), place_on_route(darien, None, None)
+    (('COL>PAN>CRI', None), ('COL>PAN>CRI', None), ('COL>PAN>CRI', None))
+    >>> border = route_labels()[route_key("US-Mexico border crossing")]
+    >>> place_on_route(border, "MEX", "USA"), place_on_route(border, "HND", "GTM")
+    ((None, 'USA'), ('GTM>MEX', 'USA'))
+    """
+    origin, detection = _code(origin), _code(detection)
+    leg = list(route.leg)
+    if origin in leg:
+        leg = leg[len(leg) - leg[::-1].index(origin) :]  # the route starts at the origin: what comes after it
+    transit = [code for code in leg if code != route.destination]
+    before = detection is not None and detection != origin and detection not in route.leg and route.arrival
+    if transit and before:
+        transit.insert(0, detection)
+    return (C.TRANSIT_SEPARATOR.join(transit) or None), route.destination
+
+
+def _code(value: object) -> str | None:
+    """An ISO3 code, or None for None, NaN and blank text."""
+    return value if isinstance(value, str) and value else None
 
 
 def _outcomes(flat: pd.DataFrame, col: dict[str, pd.Series]) -> None:
