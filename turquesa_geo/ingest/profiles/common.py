@@ -103,6 +103,12 @@ class Profile:
     to_flat: Callable[[pd.DataFrame], Mapping] | None = None
     #: Header names of a first cell that may carry a preamble (terms of use) before the name.
     first_cell_names: tuple[str, ...] = ()
+    #: Of an aggregate profile: the staged cells to (accepted counts, problems, mapping report); the
+    #: accepted counts carry their doubts in ``flags`` (a tuple of rule names) and, when one count stands
+    #: for several rows of the file, how many in ``rows`` (see :mod:`turquesa_geo.ingest.counts`).
+    to_counts: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame, Mapping]] | None = None
+    #: Every quarantine and flag rule of the format and what it means (English message ids).
+    rules: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 #: The native flat incident format, as a profile: its markers tell a flat file from a public one.
