@@ -35,7 +35,7 @@ def profile(name: str) -> Profile:
     'IOM Missing Migrants Project'
     >>> profile("acled")
     Traceback (most recent call last):
-    turquesa_geo.ingest.readers.ImportRefused: unknown profile 'acled'; expected one of flat, mmp, glotip, ctdc
+    turquesa_geo.ingest.readers.ImportRefused: unknown profile 'acled'; expected one of flat, mmp, glotip, ctdc, cbp, tipdir
     """
     found = PROFILES.get(name)
     if found is None:
@@ -69,7 +69,7 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
 
     >>> check_profile("glotip", ["web_id", "incident_date", "number_dead"], "x.csv")
     Traceback (most recent call last):
-    turquesa_geo.ingest.readers.ImportRefused: x.csv does not match the profile UNODC GLOTIP country data (dataUNODC export) (it lacks iso3_code, indicator, dimension, txtvalue, unit_of_measurement, category); it looks like none of the known profiles (flat, mmp, glotip, ctdc, htcds)
+    turquesa_geo.ingest.readers.ImportRefused: x.csv does not match the profile UNODC GLOTIP country data (dataUNODC export) (it lacks iso3_code, indicator, dimension, txtvalue, unit_of_measurement, category); it looks like none of the known profiles (flat, mmp, glotip, ctdc, cbp, tipdir, htcds)
     """
     wanted = profile(name)
     if marker_score(wanted, columns) >= MIN_MARKER_SHARE:
