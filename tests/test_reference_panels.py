@@ -56,7 +56,9 @@ def test_the_corridor_map_draws_and_lists_every_reference_source_apart(reference
         "Reference (aggregate counts) · COL citizens detected in ESP, 2021: 60 victims",
         "Reference (aggregate counts) · VEN citizens detected in COL, 2021: 48 victims",
     ]
-    assert "Reference (US CBP) · MEX citizens encountered at the US border, 2022-10–2023-11: 2,507 encounters" in tooltips
+    assert (
+        "Reference (US CBP) · MEX citizens encountered at the US border, 2022-10–2023-11: 2,507 encounters" in tooltips
+    )
     assert (
         "Reference (US TIP report) · PAN→MEX, a leg of 1 route(s) the report names, 2021: named 1 time(s)" in tooltips
     )
