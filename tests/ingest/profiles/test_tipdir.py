@@ -64,6 +64,11 @@ def test_the_profile_maps_a_flat_frame_of_routes():
     assert accepted[["category", "country", "area", "value"]].astype(object).where(
         accepted.notna(), None
     ).values.tolist() == [["EGY>Europe", None, "Europe", 1], ["GTM>MEX>USA", "USA", "USA", 1]]
+    # The same routes under the other names of the columns ("Country of origin", ...).
+    renamed = frame.rename(
+        columns={"origin_country": "country_of_origin", "destination_country": "country_of_destination"}
+    )
+    assert tipdir.to_counts(renamed)[0]["category"].tolist() == ["EGY>Europe", "GTM>MEX>USA"]
 
 
 def test_places_and_profiles_as_the_report_writes_them():

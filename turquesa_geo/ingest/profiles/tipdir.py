@@ -203,7 +203,7 @@ def to_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, Mapping]
     tuple of :data:`FLAG_RULES`). Problems have one row per (line, rule).
     """
     used: set[str] = set()
-    routes = any(name in frame.columns for name in _ROUTE_SHAPE)
+    routes = any(name in frame.columns for shape in _ROUTE_SHAPE for name in _COLUMNS[shape])
     wanted = {k: v for k, v in _COLUMNS.items() if (k not in ROLES if routes else not k.endswith("_country"))}
     get = {name: clean_text(first_column(frame, names, used)) for name, names in wanted.items()}
     mapping = Mapping(pd.DataFrame({LINE_COLUMN: frame[LINE_COLUMN]}), used)
