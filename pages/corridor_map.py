@@ -12,11 +12,19 @@ from turquesa_geo.outcomes import outcomes_by_country, precision_shares, quality
 from turquesa_geo.privacy import SMALL_CELL_K, format_guarded_total
 from turquesa_geo.references import citizenship_flows, flows_table
 from turquesa_geo.vocab import codes
-from turquesa_ui.data import corridor_view, modus_series_by_corridor, outcomes, reference_counts, reference_sources
+from turquesa_ui.data import (
+    corridor_view,
+    map_reference_flows,
+    modus_series_by_corridor,
+    outcomes,
+    reference_counts,
+    reference_sources,
+)
 from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters, period_caption
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import current_lang, tr
+from turquesa_ui.reference_panels import reference_flow_tables
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
@@ -60,7 +68,7 @@ show_linked = st.toggle(
 linked_view = corridor_view(replace(filters, linked_crimes=tuple(codes("linked_crime")))) if show_linked else None
 has_reference = not reference_sources().empty
 show_reference = has_reference and st.toggle(
-    _("Show reference flows: detected victims by citizenship from aggregate counts (UNODC GLOTIP)"),
+    _("Show reference flows of public sources (UNODC GLOTIP victims, US CBP encounters, US TIP report routes)"),
     key="show_reference",
     value=True,
 )
@@ -71,7 +79,7 @@ st.pydeck_chart(
         view.hubs,
         lang=lang,
         linked_legs=linked_view.legs if linked_view else None,
-        reference_flows=reference,
+        reference_flows=map_reference_flows(filters) if show_reference else None,
     ),
     height=640,
     width="stretch",
@@ -137,7 +145,7 @@ st.dataframe(
     },
 )
 
-if show_reference:
+if show_reference and "detected_victims" in set(reference_sources()["indicator"]):
     st.subheader(_("Reference flows: detected victims by citizenship"))
     st.caption(
         _(
@@ -169,6 +177,9 @@ if show_reference:
                 "victims": _("Victims"),
             },
         )
+
+if show_reference:
+    reference_flow_tables(filters, lang)
 
 deaths = outcomes(filters)
 if not deaths.empty:

@@ -23,6 +23,7 @@ from turquesa_ui.export_panel import export_panel
 from turquesa_ui.filters import analysis_filters
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import current_lang, tr
+from turquesa_ui.reference_panels import encounter_trends
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
@@ -162,7 +163,7 @@ st.dataframe(
     },
 )
 
-if not reference_sources().empty:
+if "detected_victims" in set(reference_sources()["indicator"]):
     st.subheader(_("Reference counts: detected victims by form of exploitation"))
     st.caption(
         _(
@@ -231,3 +232,5 @@ if not reference_sources().empty:
             config={"displaylogo": False},
             key="trend_reference_citizenship",
         )
+
+encounter_trends(history_until(filters), lang)

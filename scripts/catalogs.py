@@ -94,13 +94,13 @@ def _imported_messages() -> list[str]:
     plain data."""
     from turquesa_geo.ingest.flat import FLAG_RULES, QUARANTINE_RULES
     from turquesa_geo.ingest.htcds import HTCDS_RULES
-    from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
+    from turquesa_geo.ingest.profiles import PROFILES
 
     return [
         *QUARANTINE_RULES.values(),
         *FLAG_RULES.values(),
         *HTCDS_RULES.values(),
-        *GLOTIP_RULES.values(),
+        *(text for p in PROFILES.values() for text in p.rules.values()),
         "read",
         "validate",
         "write",

@@ -51,3 +51,12 @@ def stored_codes(con, incident_id: str, dimension: str) -> list[str]:
             [incident_id, dimension],
         ).fetchall()
     ]
+
+
+#: US CBP nationwide encounters, by area of responsibility (FY2023-FY2024 excerpt: thousands separators,
+#: "2024 (FYTD)", a zero of a month not reported yet, OTHER, unknown citizenship and demographic, broken rows)
+#: and by state (the same months, one value revised).
+CBP_AOR = FIXTURES / "cbp_nationwide_encounters_aor.csv"
+CBP_STATE = FIXTURES / "cbp_nationwide_encounters_state.csv"
+#: US TIP report directionality codings: roles per country and year (1/0, Yes/No), and routes with transit legs.
+TIPDIR_ROLES, TIPDIR_ROUTES = FIXTURES / "tipdir_roles.csv", FIXTURES / "tipdir_routes.csv"

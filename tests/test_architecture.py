@@ -31,6 +31,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "gender",
         "cooperation",
         "outcomes",
+        "encounters",
+        "reported_routes",
         "references",
         "charts",
     ),

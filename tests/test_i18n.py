@@ -93,7 +93,9 @@ SAME_IN = {
         "Suspect",
         "Suspects",
         "Transit",
+        "destination",
         "direct",
+        "transit",
         "via",
     },
 }

@@ -989,12 +989,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="flat",
         help="input layout: flat (one row per case, default); htcds (a persons file and an events "
         "file); public data as downloaded: mmp (IOM Missing Migrants CSV or JSON), glotip (UNODC GLOTIP "
-        "country data, CSV or XLSX), ctdc (CTDC victim-level or synthetic victim-perpetrator CSV)",
+        "country data, CSV or XLSX), ctdc (CTDC victim-level or synthetic victim-perpetrator CSV), cbp (US CBP "
+        "nationwide encounters CSV), tipdir (US TIP report directionality coding: roles or routes)",
     )
     p.add_argument(
         "--source",
         help="reporting source for rows without one (default: the file name, or the "
-        "public source's name for mmp, glotip and ctdc)",
+        "public source's name for mmp, glotip, ctdc, cbp and tipdir)",
     )
     p.add_argument("--date-format", help="strptime format settling day/month order, e.g. %%d/%%m/%%Y")
     p.add_argument(

@@ -14,9 +14,11 @@ import duckdb
 import pandas as pd
 
 from turquesa_geo.countries import country_name
+from turquesa_geo.encounters import ENCOUNTERS, encounter_counts, encounter_flows
 from turquesa_geo.filters import Filters
 from turquesa_geo.i18n import N_, gettext, ngettext
 from turquesa_geo.privacy import SMALL_CELL_K, format_count
+from turquesa_geo.reported_routes import ROUTES, route_legs, tip_routes
 from turquesa_geo.store import queries as sql
 from turquesa_geo.vocab import label
 
@@ -27,6 +29,7 @@ __all__ = [
     "as_trend_series",
     "citizenship_flows",
     "flows_table",
+    "map_reference_flows",
     "reference_counts",
     "reference_sources",
     "series_table",
@@ -221,3 +224,24 @@ def sex_age_table(series: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "en")
     wide = shown.pivot_table(index="year", columns="group", values="text", aggfunc="first").reset_index()
     wide.columns.name = None
     return wide[["year", *(g for g in SEX_AGE_GROUPS.values() if g in wide.columns)]].fillna("–")
+
+
+def map_reference_flows(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Every reference flow the corridor map draws, each source its own ``indicator`` (and width scale there).
+
+    UNODC GLOTIP's detected victims by citizenship (``detected_victims``), US CBP's encounters by
+    citizenship (``encounters``) and the legs of the routes the US TIP report names
+    (``tip_routes``), one frame of from_iso3, to_iso3, value, censored, first_year, last_year,
+    indicator (CBP's also first_month and last_month; the TIP report's routes): side by side,
+    never summed with one another.
+    """
+    victims = citizenship_flows(reference_counts(con, filters, "detected_victims", "citizenship"))
+    parts = [
+        victims.assign(indicator="detected_victims"),
+        encounter_flows(encounter_counts(con, filters)).assign(indicator=ENCOUNTERS),
+        route_legs(tip_routes(con, filters)).assign(indicator=ROUTES),
+    ]
+    found = [p for p in parts if len(p)]
+    if not found:
+        return pd.DataFrame(columns=[*victims.columns, "indicator"])
+    return pd.concat(found, ignore_index=True)

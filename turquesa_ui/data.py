@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from turquesa_geo import corridors, gender, references, signals, trends
+from turquesa_geo import corridors, encounters, gender, references, reported_routes, signals, trends
 from turquesa_geo import outcomes as outcome_tables
 from turquesa_geo.cooperation import contacts_path, load_contacts, reporters_by_corridor, shared_cases
 from turquesa_geo.filters import Filters, from_query_params, to_query_params
@@ -188,6 +188,36 @@ def _reference(version: str, key, indicator: str, dimension: str):
 def reference_counts(filters: Filters, indicator: str = "detected_victims", dimension: str = "total"):
     """Aggregate reference counts (UNODC GLOTIP) the filters select (cached)."""
     return _reference(current_data_version(), _key(filters), indicator, dimension)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _map_reference(version: str, key):
+    return references.map_reference_flows(store_cursor(), _filters(key))
+
+
+def map_reference_flows(filters: Filters):
+    """Every source's reference flows for the corridor map (GLOTIP, CBP, TIP report routes; cached)."""
+    return _map_reference(current_data_version(), _key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _encounters(version: str, key):
+    return encounters.encounter_counts(store_cursor(), _filters(key))
+
+
+def encounter_counts(filters: Filters):
+    """US CBP encounters by month, region, citizenship, demographic and title the filters select (cached)."""
+    return _encounters(current_data_version(), _key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _tip_routes(version: str, key):
+    return reported_routes.tip_routes(store_cursor(), _filters(key))
+
+
+def tip_routes(filters: Filters):
+    """The routes the US TIP report names that the filters select (cached)."""
+    return _tip_routes(current_data_version(), _key(filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

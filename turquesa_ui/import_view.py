@@ -28,6 +28,8 @@ PROFILE_HELP = {
     "mmp": N_("mmp: IOM Missing Migrants Project incidents (CSV or JSON, as downloaded)"),
     "glotip": N_("glotip: UNODC GLOTIP country data (CSV or XLSX export of dataUNODC)"),
     "ctdc": N_("ctdc: CTDC victim records (global victim-level or synthetic victim–perpetrator CSV)"),
+    "cbp": N_("cbp: US CBP nationwide encounters (monthly CSV, by area of responsibility or by state)"),
+    "tipdir": N_("tipdir: US TIP report directionality coding (roles or routes per report year)"),
 }
 
 

@@ -315,6 +315,8 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "aggregate_counts": lambda m: [m(FILTERS, "detected_victims", "total"), m(Filters(), "detected_victims", "total")],
     "aggregate_sources": lambda m: [m()],
     "outcomes": lambda m: [m(FILTERS), m(Filters())],
+    "encounter_counts": lambda m: [m(FILTERS), m(Filters())],
+    "tip_codings": lambda m: [m(FILTERS), m(Filters(), "tip_roles"), m(Filters(transit=("MEX",)))],
     # rollups
     "refresh_rollups": lambda m: m() + m("touched"),
     "rollup_tables": lambda m: m(),

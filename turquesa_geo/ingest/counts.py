@@ -1,9 +1,13 @@
-"""Write aggregate public data (UNODC GLOTIP counts) into ``aggregate_counts``, as one reconciled import.
+"""Write aggregate public data (UNODC GLOTIP, US CBP, US TIP report) into ``aggregate_counts``, as one reconciled import.
 
-The GLOTIP profile reads the file into counts, flags and problems; this module writes
-them. Like the case importers, it keeps every count it can store: a count with a
-doubt (an age band, sex or category no vocabulary knows) is stored as written and
+The file's profile reads it into counts, flags and problems (its ``to_counts``); this
+module writes them. Like the case importers, it keeps every count it can store: a count
+with a doubt (an age band, sex or category no vocabulary knows) is stored as written and
 counted among the import's flagged rows; only a row that cannot be a count is quarantined.
+A profile may fold several rows of the file into one count (CBP sums its areas of
+responsibility): the count says how many in ``rows``, and the rows folded into another
+row's count are the import's merged rows (read = accepted + quarantined, accepted =
+inserted + updated + unchanged + merged).
 """
 
 from __future__ import annotations
@@ -25,8 +29,8 @@ from turquesa_geo.ingest.ledger import (
     register_table,
     require_reconciled,
 )
+from turquesa_geo.ingest.profiles import profile
 from turquesa_geo.ingest.profiles.common import as_text, text_array
-from turquesa_geo.ingest.profiles.glotip import FLAG_COLUMN, FLAG_RULES, to_counts
 from turquesa_geo.ingest.readers import LINE_COLUMN, StageInfo
 from turquesa_geo.store.connection import transaction
 from turquesa_geo.store.queries import drop_temp_sql, select_all_sql
@@ -36,6 +40,9 @@ __all__ = ["import_counts"]
 
 #: Temporary table of the accepted counts of the file being imported.
 _STAGED = "g_counts"
+
+#: Where a profile lists a count's doubts (a tuple of flag rules), and how many rows of the file it stands for.
+FLAG_COLUMN, ROWS_COLUMN = "flags", "rows"
 
 #: Text columns of a staged count (year and value are numbers).
 _TEXT_COLUMNS = (
@@ -47,6 +54,7 @@ _TEXT_COLUMNS = (
     "area",
     "sex",
     "age_group",
+    "breakdown",
     "unit",
     "censored",
     "row_hash",
@@ -56,7 +64,9 @@ _TEXT_COLUMNS = (
 def import_counts(
     con: duckdb.DuckDBPyConnection, info: StageInfo, result: ImportResult, source: str, started: dt.datetime
 ) -> None:
-    """Validate the staged GLOTIP file and write its counts, quarantine and import record in one transaction.
+    """Validate a staged file of aggregate counts and write its counts, quarantine and import record in one transaction.
+
+    The profile is ``result.profile`` (GLOTIP, CBP, TIP report: any with ``to_counts``).
 
     Parameters
     ----------
@@ -72,7 +82,11 @@ def import_counts(
         When the import started, for its record.
     """
     frame = as_text(con.execute(select_all_sql(info.cells)).df())
-    accepted, problems, mapping = to_counts(frame)
+    chosen = profile(result.profile)
+    if chosen.to_counts is None:
+        raise ValueError(f"profile {chosen.name!r} writes cases, not aggregate counts")
+    accepted, problems, mapping = chosen.to_counts(frame)
+    accepted = _with_defaults(accepted)
     result.ignored_columns = [c for c in info.columns if c not in mapping.used]
     result.unmapped_codes, result.notes = mapping.unmapped, mapping.notes
     accepted = accepted.assign(source=source)
@@ -104,22 +118,35 @@ def _write_counts(
     con.execute(*insert_counts_sql(_STAGED, import_id))
     _quarantine_problems(con, import_id, problems, records)
     quarantine_ragged(con, import_id, info.ragged)
-    result.rows_accepted = len(accepted)
+    result.rows_accepted = int(accepted[ROWS_COLUMN].sum())
+    result.rows_merged = result.rows_accepted - len(accepted)
     result.rows_unchanged, result.rows_updated = int(unchanged), int(updated)
     result.rows_inserted = len(accepted) - int(unchanged) - int(updated)
     result.quarantine_by_rule = quarantine_by_rule(con, import_id)
     result.rows_quarantined = int(problems["line"].nunique()) + len(info.ragged)
-    result.rows_flagged, result.flags_by_rule = _flag_tally(accepted[FLAG_COLUMN])
+    result.rows_flagged, result.flags_by_rule = _flag_tally(accepted[FLAG_COLUMN], accepted[ROWS_COLUMN])
 
 
-def _flag_tally(flags: pd.Series) -> tuple[int, dict[str, int]]:
-    """(rows with a flag, rows per flag rule) of the accepted counts' flag tuples.
+def _with_defaults(accepted: pd.DataFrame) -> pd.DataFrame:
+    """The accepted counts with the columns a profile may leave out: no month (a yearly count), no further
+    breakdown, one row of the file per count, no flags."""
+    defaults = {"month": None, "breakdown": "total", ROWS_COLUMN: 1, FLAG_COLUMN: ()}
+    missing = {c: [v] * len(accepted) for c, v in defaults.items() if c not in accepted.columns}
+    return accepted.assign(**missing) if missing else accepted
 
-    >>> _flag_tally(pd.Series([(), ("unknown_sex",), ("unknown_age_band", "unknown_sex")]))
-    (2, {'unknown_age_band': 1, 'unknown_sex': 2})
+
+def _flag_tally(flags: pd.Series, rows: pd.Series) -> tuple[int, dict[str, int]]:
+    """(rows with a flag, rows per flag rule) of the accepted counts' flag tuples, each count weighing the rows
+    of the file it stands for (in the order the rules first appear).
+
+    >>> _flag_tally(pd.Series([(), ("unknown_sex",), ("unknown_age_band", "unknown_sex")]), pd.Series([1, 1, 2]))
+    (3, {'unknown_sex': 3, 'unknown_age_band': 2})
     """
-    by_rule = {rule: sum(rule in f for f in flags) for rule in FLAG_RULES}
-    return sum(bool(f) for f in flags), {rule: n for rule, n in by_rule.items() if n}
+    by_rule: dict[str, int] = {}
+    for found, n in zip(flags, rows):
+        for rule in found:
+            by_rule[rule] = by_rule.get(rule, 0) + int(n)
+    return int(sum(int(n) for found, n in zip(flags, rows) if found)), by_rule
 
 
 def _row_hash(value: object, censored: object, country: object) -> str:
@@ -135,6 +162,7 @@ def _arrow_counts(frame: pd.DataFrame) -> pa.Table:
     """The accepted counts as an Arrow table typed like ``aggregate_counts``."""
     arrays = {c: text_array(frame[c]) for c in _TEXT_COLUMNS}
     arrays["year"] = pa.array(frame["year"].astype("int64"), pa.int32())
+    arrays["month"] = pa.array([None if m is None or m != m else int(m) for m in frame["month"]], pa.int16())
     arrays["value"] = pa.array([None if v is None or v != v else int(v) for v in frame["value"]], pa.int64())
     return pa.table(arrays)
 
@@ -142,7 +170,7 @@ def _arrow_counts(frame: pd.DataFrame) -> pa.Table:
 def _quarantine_problems(
     con: duckdb.DuckDBPyConnection, import_id: int, problems: pd.DataFrame, records: pd.DataFrame
 ) -> None:
-    """Quarantine the problems :func:`to_counts` found, each with its row's cells as the record."""
+    """Quarantine the problems the profile found, each with its row's cells as the record."""
     if problems.empty:
         return
     record = [

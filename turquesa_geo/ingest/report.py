@@ -12,6 +12,7 @@ from turquesa_geo.countries import country_name
 from turquesa_geo.i18n import gettext
 from turquesa_geo.ingest.flat import FLAG_RULES, QUARANTINE_RULES
 from turquesa_geo.ingest.htcds import HTCDS_RULES
+from turquesa_geo.ingest.profiles import PROFILES
 from turquesa_geo.ingest.profiles.glotip import RULES as GLOTIP_RULES
 from turquesa_geo.ingest.terms import COUNTRY_FIELD
 from turquesa_geo.vocab import VOCABULARIES, label
@@ -25,9 +26,15 @@ UNMAPPED_COLUMNS = ("field", "column", "text", "rows", "suggestions")
 #: formats may name a rule alike (``bad_date``) and word it for their own columns.
 _RULE_TEXTS: dict[str, tuple[Mapping[str, str], ...]] = {
     "htcds": (HTCDS_RULES, QUARANTINE_RULES, FLAG_RULES),
-    "glotip": (GLOTIP_RULES, QUARANTINE_RULES, FLAG_RULES),
+    **{name: (p.rules, QUARANTINE_RULES, FLAG_RULES) for name, p in PROFILES.items() if p.rules},
 }
-_FLAT_TEXTS = (QUARANTINE_RULES, FLAG_RULES, HTCDS_RULES, GLOTIP_RULES)
+_FLAT_TEXTS = (
+    QUARANTINE_RULES,
+    FLAG_RULES,
+    HTCDS_RULES,
+    GLOTIP_RULES,
+    *(p.rules for p in PROFILES.values() if p.rules and p.rules is not GLOTIP_RULES),
+)
 
 
 def rule_meaning(rule: str, lang: str = "en", profile: str = "flat") -> str:

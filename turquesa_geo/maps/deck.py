@@ -58,9 +58,10 @@ MAP_LEGEND = {
     "hubs": N_("Circles: countries sized by the cases that start, pass through or end there"),
     "linked": N_("Vermillion, dotted (when shown): legs of the cases flagged with linked crimes"),
     "reference": N_(
-        "Green, long dashes (when shown): detected victims by citizenship from aggregate reference "
-        "counts (UNODC GLOTIP), from the country of citizenship to the detecting country, on their own "
-        "width scale"
+        "Green, long dashes (when shown): reference flows of public sources, each on its own width scale "
+        "and never added to the cases: detected victims by citizenship (UNODC GLOTIP), from the country of "
+        "citizenship to the detecting country; encounters at the US border by citizenship (US CBP); the legs "
+        "of the routes the US TIP report names, through their transit countries"
     ),
 }
 
@@ -182,34 +183,71 @@ def hub_records(hubs: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> 
     return records
 
 
-def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "en") -> list[dict]:
-    """One record per reference flow (``aggregates.citizenship_flows``) with at least ``k`` victims.
+#: Reference indicators that count no persons: drawn whatever their value (a route a published report names is
+#: public text, not a small cell of persons).
+_NOT_PERSONS = frozenset({"tip_routes"})
 
-    A flow resting only on censored values (``<5``) is not drawn: its size is unknown.
+
+def reference_records(flows: pd.DataFrame, k: int = SMALL_CELL_K, lang: str = "en") -> list[dict]:
+    """One record per reference flow with at least ``k`` persons, each source on its own width scale.
+
+    ``flows`` is :func:`turquesa_geo.references.map_reference_flows` (its ``indicator`` says
+    which source: GLOTIP's detected victims, CBP's encounters, the TIP report's route legs) or
+    :func:`turquesa_geo.references.citizenship_flows` (GLOTIP's, without ``indicator``). A flow
+    resting only on censored values (``<5``) is not drawn: its size is unknown. The legs of the
+    routes the TIP report names count no persons and are all drawn.
     """
-    drawn = flows[flows["value"] >= k] if len(flows) else flows
+    if flows.empty:
+        return []
+    indicators = (
+        flows["indicator"] if "indicator" in flows.columns else pd.Series("detected_victims", index=flows.index)
+    )
+    records = []
+    for indicator, part in flows.groupby(indicators, sort=False):
+        records += _reference_part(part, str(indicator), k, lang)
+    return records
+
+
+def _reference_part(flows: pd.DataFrame, indicator: str, k: int, lang: str) -> list[dict]:
+    """The records of one source's flows: their own, thinner width scale, and their own words."""
+    drawn = flows[flows["value"] >= (1 if indicator in _NOT_PERSONS else k)]
     if drawn.empty:
         return []
     legs = drawn.rename(columns={"value": "cases"}).assign(persons=drawn["value"], inferred=False)
     records = flow_records(legs, lang, k)
-    _ = translator(lang).gettext
     top = float(drawn["value"].max())
     for record, flow in zip(records, drawn.itertuples(index=False)):
         record.pop("arrow")
-        # Their own, thinner scale: these are victims counted by year, not cases on a leg.
         record["width"] = float(
             round(MIN_WIDTH_PX + (REFERENCE_MAX_WIDTH_PX - MIN_WIDTH_PX) * np.sqrt(flow.value / top), 1)
         )
-        years = f"{flow.first_year}" if flow.first_year == flow.last_year else f"{flow.first_year}–{flow.last_year}"
-        record["tooltip"] = _(
-            "Reference (aggregate counts) · {citizens} citizens detected in {country}, {years}: {victims} victims"
-        ).format(
-            citizens=flow.from_iso3,
-            country=flow.to_iso3,
-            years=years,
-            victims=shown_value(int(flow.value), int(flow.censored), k, lang),
-        )
+        record["tooltip"] = _reference_tooltip(flow, indicator, k, lang)
     return records
+
+
+def _reference_tooltip(flow, indicator: str, k: int, lang: str) -> str:
+    """What one reference flow says, in the words of its source."""
+    _ = translator(lang).gettext
+    first, last = int(flow.first_year), int(flow.last_year)
+    years = f"{first}" if first == last else f"{first}–{last}"
+    if indicator == "encounters":
+        months = flow.first_month if flow.first_month == flow.last_month else f"{flow.first_month}–{flow.last_month}"
+        return _(
+            "Reference (US CBP) · {citizens} citizens encountered at the US border, {months}: {n} encounters"
+        ).format(citizens=flow.from_iso3, months=months, n=format_count(int(flow.value), k, lang=lang))
+    if indicator == "tip_routes":
+        return _(
+            "Reference (US TIP report) · {leg}, a leg of {routes} route(s) the report names, {years}: "
+            "named {times} time(s)"
+        ).format(leg=f"{flow.from_iso3}→{flow.to_iso3}", routes=int(flow.routes), years=years, times=int(flow.value))
+    return _(
+        "Reference (aggregate counts) · {citizens} citizens detected in {country}, {years}: {victims} victims"
+    ).format(
+        citizens=flow.from_iso3,
+        country=flow.to_iso3,
+        years=years,
+        victims=shown_value(int(flow.value), int(flow.censored), k, lang),
+    )
 
 
 def corridor_deck(
@@ -227,8 +265,9 @@ def corridor_deck(
     ``view`` is (longitude, latitude, zoom) of the initial view. ``linked_legs`` (legs of
     the cases flagged with linked crimes) are drawn on top as a thin dotted
     vermillion layer, each as wide as its own cases. ``reference_flows`` (aggregate
-    counts by citizenship, see :func:`turquesa_geo.references.citizenship_flows`) are
-    drawn under the legs as long-dashed green lines on their own width scale.
+    counts by citizenship, see :func:`turquesa_geo.references.citizenship_flows`, or every
+    source's, :func:`turquesa_geo.references.map_reference_flows`) are drawn under the legs as
+    long-dashed green lines, each source on its own width scale.
     """
     flows = flow_records(legs, lang, k)
     arrows = [{"polygon": f.pop("arrow")} for f in flows]

@@ -373,6 +373,22 @@ MIGRATIONS = (
     ),
 )
 
+# Version 12: finer public counts. US CBP's nationwide encounters are monthly and split by title of
+# authority; the US TIP report's routes by form of trafficking. Aggregate counts gain the calendar
+# month of a monthly count (NULL: a count of the whole year) and one further split the source
+# publishes beside dimension, sex and age (breakdown; 'total' when it has none). Both are part of a
+# count's key (turquesa_geo.store.queries.ingest_counts.COUNT_KEY).
+MIGRATIONS = (
+    *MIGRATIONS,
+    (
+        12,
+        (
+            "ALTER TABLE aggregate_counts ADD COLUMN month SMALLINT",
+            "ALTER TABLE aggregate_counts ADD COLUMN breakdown VARCHAR DEFAULT 'total'",
+        ),
+    ),
+)
+
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 _SAFE_CONFIG = {

@@ -200,6 +200,8 @@ def test_public_data_sections_show_no_count_from_1_to_4(public_store, page):
                 assert not (text.isdigit() and 1 <= int(text) <= 4), (page, column, value)
                 seen += 1
     for metric in at.metric:
+        if metric.label == "Corridors":  # a number of corridors, not of persons
+            continue
         assert metric.value not in {"1", "2", "3", "4"}, (page, metric.label, metric.value)
     assert seen, f"{page}: no count column was read"
 

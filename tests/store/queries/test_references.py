@@ -98,3 +98,51 @@ def test_outcomes_bind_on_the_tiny_store(tiny):
     assert rows == [("MEX", "exact", "verified", 1, 2, 1, 5, 1, 2, 0)]
     assert tiny.execute(*sql.outcomes(Filters(transit=("COL",)))).fetchall() == []
     tiny.execute("UPDATE cases SET crime_type = 'smuggling' WHERE incident_id = 'M1'")
+
+
+def test_encounter_counts_read_to_the_month_and_map_age_groups_to_demographics():
+    text, params = sql.encounter_counts(
+        Filters(start=D(2022, 10, 1), end=D(2023, 9, 30), age_groups=("minor",), origin=("HND",))
+    )
+    assert text == (
+        "SELECT source, year, month, country, area, category, age_group, breakdown, value FROM aggregate_counts "
+        "WHERE indicator = $indicator AND dimension = $dimension AND year * 12 + coalesce(month, 12) >= $first_month "
+        "AND year * 12 + coalesce(month, 1) <= $last_month AND category IN ($category_1) "
+        "AND age_group IN ($age_group_1, $age_group_2) ORDER BY year, month, area, category, age_group, breakdown"
+    )
+    assert params == {
+        "indicator": "encounters",
+        "dimension": "citizenship",
+        "first_month": 2022 * 12 + 10,
+        "last_month": 2023 * 12 + 9,
+        "category_1": "HND",
+        "age_group_1": "unaccompanied_minor",
+        "age_group_2": "accompanied_minor",
+    }
+    # Encounters are not split by sex, and are no case of any crime type: such a filter selects none.
+    for filters in (Filters(genders=("female",)), Filters(crime_types=("trafficking",)), Filters(roles=("victim",))):
+        assert " AND FALSE ORDER BY" in sql.encounter_counts(filters)[0]
+    assert "FALSE" not in sql.encounter_counts(Filters(roles=("migrant",)))[0]
+    assert " AND FALSE ORDER BY" in sql.encounter_counts(Filters(age_groups=("unknown",)))[0]
+
+
+def test_tip_codings_place_the_route_filters_at_the_route_s_ends_and_middle():
+    text, params = sql.tip_codings(Filters(origin=("HND",), transit=("MEX",), destination=("USA",)))
+    assert text == (
+        "SELECT source, year, country, area, category, sex, age_group, breakdown, value FROM aggregate_counts "
+        "WHERE indicator = $indicator AND string_split(category, $separator)[1] IN ($origin_1) "
+        "AND list_has_any(list_slice(string_split(category, $separator), 2, -2), [$transit_1]) "
+        "AND country IN ($destination_1) ORDER BY year, category, area, sex, age_group, breakdown"
+    )
+    assert params == {
+        "indicator": "tip_routes",
+        "separator": ">",
+        "origin_1": "HND",
+        "transit_1": "MEX",
+        "destination_1": "USA",
+    }
+    text, params = sql.tip_codings(Filters(origin=("HND",), transit=("MEX",)), "tip_roles")
+    assert "WHERE indicator = $indicator AND country IN ($country_1, $country_2) ORDER BY" in text
+    assert params == {"indicator": "tip_roles", "country_1": "HND", "country_2": "MEX"}
+    assert " AND FALSE ORDER BY" in sql.tip_codings(Filters(crime_types=("smuggling",)))[0]
+    assert "FALSE" not in sql.tip_codings(Filters(crime_types=("trafficking",), roles=("victim",)))[0]

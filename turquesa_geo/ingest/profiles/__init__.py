@@ -1,4 +1,4 @@
-"""Public-data import profiles (IOM Missing Migrants, UNODC GLOTIP, CTDC) and their registry.
+"""Public-data import profiles (IOM Missing Migrants, UNODC GLOTIP, CTDC, US CBP, US TIP report) and their registry.
 
 The registry is a plain dict built from each profile module's ``PROFILE``: adding a
 profile means adding its module to :data:`PROFILES` here, nothing happens on import.
@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from turquesa_geo.i18n import N_, Translatable
-from turquesa_geo.ingest.profiles import ctdc, glotip, mmp
+from turquesa_geo.ingest.profiles import cbp, ctdc, glotip, mmp, tipdir
 from turquesa_geo.ingest.profiles.common import FLAT_PROFILE, MIN_MARKER_SHARE, Profile, marker_score
 from turquesa_geo.ingest.readers import ImportRefused
 
 __all__ = ["IMPORT_FORMATS", "PROFILES", "PROFILE_NAMES", "check_profile", "looks_like", "profile"]
 
 #: Every importable format by name: the native flat format first, then the public-data profiles.
-PROFILES: dict[str, Profile] = {p.name: p for p in (FLAT_PROFILE, mmp.PROFILE, glotip.PROFILE, ctdc.PROFILE)}
+PROFILES: dict[str, Profile] = {
+    p.name: p for p in (FLAT_PROFILE, mmp.PROFILE, glotip.PROFILE, ctdc.PROFILE, cbp.PROFILE, tipdir.PROFILE)
+}
 
 #: The profiles of the registry, one file each; "flat" is the native format.
 PROFILE_NAMES: tuple[str, ...] = tuple(PROFILES)
@@ -33,7 +35,7 @@ def profile(name: str) -> Profile:
     'IOM Missing Migrants Project'
     >>> profile("acled")
     Traceback (most recent call last):
-    turquesa_geo.ingest.readers.ImportRefused: unknown profile 'acled'; expected one of flat, mmp, glotip, ctdc
+    turquesa_geo.ingest.readers.ImportRefused: unknown profile 'acled'; expected one of flat, mmp, glotip, ctdc, cbp, tipdir
     """
     found = PROFILES.get(name)
     if found is None:
@@ -67,7 +69,7 @@ def check_profile(name: str, columns: list[str], file_name: str) -> Profile:
 
     >>> check_profile("glotip", ["web_id", "incident_date", "number_dead"], "x.csv")
     Traceback (most recent call last):
-    turquesa_geo.ingest.readers.ImportRefused: x.csv does not match the profile UNODC GLOTIP country data (dataUNODC export) (it lacks iso3_code, indicator, dimension, txtvalue, unit_of_measurement, category); it looks like none of the known profiles (flat, mmp, glotip, ctdc, htcds)
+    turquesa_geo.ingest.readers.ImportRefused: x.csv does not match the profile UNODC GLOTIP country data (dataUNODC export) (it lacks iso3_code, indicator, dimension, txtvalue, unit_of_measurement, category); it looks like none of the known profiles (flat, mmp, glotip, ctdc, cbp, tipdir, htcds)
     """
     wanted = profile(name)
     if marker_score(wanted, columns) >= MIN_MARKER_SHARE:

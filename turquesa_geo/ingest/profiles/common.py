@@ -31,6 +31,7 @@ __all__ = [
     "FLAT_PROFILE",
     "MAX_PERSONS",
     "MIN_MARKER_SHARE",
+    "PROBLEM_COLUMNS",
     "Mapping",
     "Profile",
     "allocate_persons",
@@ -40,11 +41,14 @@ __all__ = [
     "coordinate_precision",
     "first_column",
     "flag_set",
+    "flag_tuples",
     "is_missing",
     "iso_dates",
     "marker_score",
     "note_text",
     "parse_coordinates",
+    "quoted_cell",
+    "repeated_rows",
     "resolve_countries",
     "text_array",
     "text_map",
@@ -103,6 +107,12 @@ class Profile:
     to_flat: Callable[[pd.DataFrame], Mapping] | None = None
     #: Header names of a first cell that may carry a preamble (terms of use) before the name.
     first_cell_names: tuple[str, ...] = ()
+    #: Of an aggregate profile: the staged cells to (accepted counts, problems, mapping report); the
+    #: accepted counts carry their doubts in ``flags`` (a tuple of rule names) and, when one count stands
+    #: for several rows of the file, how many in ``rows`` (see :mod:`turquesa_geo.ingest.counts`).
+    to_counts: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame, Mapping]] | None = None
+    #: Every quarantine and flag rule of the format and what it means (English message ids).
+    rules: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 #: The native flat incident format, as a profile: its markers tell a flat file from a public one.
@@ -397,3 +407,44 @@ def allocate_persons(
         ("unknown", "unknown"): (t - f - m - c).where(disjoint, t - f - m),
     }
     return {key: value.astype("int64") for key, value in cells.items()}
+
+
+# --- aggregate profiles: problems, flags and repeats ---------------------------------------
+
+#: Columns of an aggregate profile's problems: one row per (line, rule), each quarantining its line.
+PROBLEM_COLUMNS: tuple[str, ...] = ("line", "column_name", "rule", "value", "message")
+
+
+def flag_tuples(odd: dict[str, Iterable[bool]], length: int) -> list[tuple[str, ...]]:
+    """Per row, the rules (keys of ``odd``, in their order) whose flag is set; () for none.
+
+    >>> flag_tuples({"unknown_sex": [False, True], "unknown_age_band": [True, True]}, 2)
+    [('unknown_age_band',), ('unknown_sex', 'unknown_age_band')]
+    >>> flag_tuples({}, 2)
+    [(), ()]
+    """
+    columns = [(rule, list(set_)) for rule, set_ in odd.items()]
+    return [tuple(rule for rule, set_ in columns if set_[i]) for i in range(length)]
+
+
+def repeated_rows(keys: pd.DataFrame, lines: pd.Series) -> list[tuple[int, int]]:
+    """(line, line of its first occurrence) of every row whose ``keys`` an earlier row already has.
+
+    >>> repeated_rows(pd.DataFrame({"k": ["a", "b", "a"]}), pd.Series([2, 3, 4]))
+    [(4, 2)]
+    """
+    filled = keys.astype(object).where(keys.notna(), "\x00")  # None repeats None, and differs from any text
+    group = filled.groupby(list(filled.columns), sort=False, dropna=False).ngroup()
+    firsts = group.drop_duplicates()
+    first_line = dict(zip(firsts.to_numpy(), lines.loc[firsts.index].to_numpy()))
+    later = group[group.duplicated()]
+    return [(int(lines.loc[i]), int(first_line[g])) for i, g in zip(later.index, later.to_numpy())]
+
+
+def quoted_cell(value: str | None) -> str:
+    """A cell as a quarantine message quotes it: its text in quotes, or "(empty)".
+
+    >>> quoted_cell("XYZ"), quoted_cell(None)
+    ("'XYZ'", '(empty)')
+    """
+    return "(empty)" if value is None else repr(value)

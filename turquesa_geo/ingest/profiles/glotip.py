@@ -374,4 +374,6 @@ PROFILE = Profile(
         ("unit_of_measurement",),
         ("category",),
     ),
+    to_counts=to_counts,
+    rules=RULES,
 )

@@ -76,12 +76,16 @@ from turquesa_geo.store.queries.inventory import (
     view_sources,
 )
 from turquesa_geo.store.queries.references import (
+    AGE_DEMOGRAPHICS,
     AREAS,
     OUTCOME_CELL_DEGREES,
     OUTCOME_KEYS,
+    ROUTE_SEPARATOR,
     aggregate_counts,
     aggregate_sources,
+    encounter_counts,
     outcomes,
+    tip_codings,
 )
 from turquesa_geo.store.queries.rollups import (
     FLAGGED_KEY,
@@ -130,6 +134,7 @@ from turquesa_geo.store.queries.series import (
 )
 
 __all__ = [
+    "AGE_DEMOGRAPHICS",
     "AREAS",
     "BEGIN",
     "COMMIT",
@@ -145,6 +150,7 @@ __all__ = [
     "ROLLBACK",
     "ROLLUP_DIMENSIONS",
     "ROUTE_ROLLUP_KEYS",
+    "ROUTE_SEPARATOR",
     "SERIES_SOURCES",
     "SIGNATURE_SOURCES",
     "Params",
@@ -171,6 +177,7 @@ __all__ = [
     "disable_external_access",
     "disable_progress_bar",
     "drop_temp_sql",
+    "encounter_counts",
     "export_log",
     "flags_by_rule",
     "import_exists",
@@ -219,6 +226,7 @@ __all__ = [
     "store_modus_codes",
     "store_sources",
     "store_totals",
+    "tip_codings",
     "touched_months_sql",
     "undated_cases",
     "view_sources",

@@ -1,4 +1,4 @@
-"""SQL of the aggregate-counts import (UNODC GLOTIP): tally, replace and insert the staged counts.
+"""SQL of the aggregate-counts import (UNODC GLOTIP, US CBP, US TIP report): tally, replace and insert the staged counts.
 
 Every builder returns ``(sql, params)`` with DuckDB ``$name`` parameters in a dict.
 """
@@ -20,6 +20,8 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "sex",
     "age_group",
     "year",
+    "month",
+    "breakdown",
     "unit",
     "value",
     "censored",
@@ -37,14 +39,27 @@ COUNT_KEY: tuple[str, ...] = (
     "sex",
     "age_group",
     "year",
+    "month",
+    "breakdown",
     "unit",
 )
+
+#: Key columns that may be NULL (a yearly count has no month): compared so that NULL matches NULL.
+_NULLABLE_KEY = frozenset({"month"})
 
 Query = tuple[str, dict[str, object]]
 
 
 def _same_key(stored: str, staged: str) -> str:
-    return " AND ".join(f"{stored}.{c} = {staged}.{c}" for c in COUNT_KEY)
+    """The join condition of one count's key.
+
+    >>> _same_key("a", "g").split(" AND ")[-3:]
+    ['a.month IS NOT DISTINCT FROM g.month', 'a.breakdown = g.breakdown', 'a.unit = g.unit']
+    """
+    return " AND ".join(
+        f"{stored}.{c} IS NOT DISTINCT FROM {staged}.{c}" if c in _NULLABLE_KEY else f"{stored}.{c} = {staged}.{c}"
+        for c in COUNT_KEY
+    )
 
 
 def tally_counts_sql(staged: str) -> Query:

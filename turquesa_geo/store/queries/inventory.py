@@ -209,13 +209,14 @@ def store_totals() -> Query:
 
 
 def date_range() -> Query:
-    """First and last case date in the store, of the records with a known date (the store's period).
+    """First and last date in the store of the counted records with a known date (the store's period): the
+    cases and the incidents of deaths and disappearances, which pages show beside them.
 
     >>> date_range()
-    ('SELECT min(c.case_date), max(c.case_date) FROM counted_cases c WHERE c.case_date <> $undated', {'undated': datetime.date(1900, 1, 1)})
+    ('SELECT min(c.case_date), max(c.case_date) FROM cases c WHERE c.counted AND c.case_date <> $undated', {'undated': datetime.date(1900, 1, 1)})
     """
     params = Params()
-    return f"SELECT min(c.case_date), max(c.case_date) FROM counted_cases c WHERE {dated(params)}", dict(params)
+    return f"SELECT min(c.case_date), max(c.case_date) FROM cases c WHERE c.counted AND {dated(params)}", dict(params)
 
 
 def undated_cases() -> Query:
@@ -249,9 +250,10 @@ def store_countries() -> Query:
 
 
 def store_sources() -> Query:
-    """Reporting sources of the cases and of the aggregate counts."""
+    """Reporting sources of the cases, of the incidents of deaths and disappearances and of the aggregate counts."""
     return (
-        "SELECT DISTINCT source FROM (SELECT source FROM counted_cases UNION SELECT source FROM aggregate_counts) "
+        "SELECT DISTINCT source FROM (SELECT source FROM counted_cases UNION SELECT source FROM outcome_incidents "
+        "UNION SELECT source FROM aggregate_counts) "
         "ORDER BY source",
         {},
     )

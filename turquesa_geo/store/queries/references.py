@@ -1,7 +1,8 @@
-"""Queries of public reference data: aggregate counts (UNODC GLOTIP) and deaths and disappearances (IOM MMP).
+"""Queries of public reference data: aggregate counts (UNODC GLOTIP, US CBP encounters, US TIP report codings)
+and deaths and disappearances (IOM MMP).
 
 Aggregate counts are read one indicator, one dimension and one kind of area at a time,
-so that no query adds offences to persons, or a region to its own countries.
+so that no query adds offences to persons, encounters to victims, or a region to its own countries.
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from dataclasses import replace
 from turquesa_geo.store.queries.base import Params, Query, period_expr
 from turquesa_geo.store.queries.conditions import period_filter, reported_route_filter
 
-__all__ = ["AREAS", "OUTCOME_CELL_DEGREES", "OUTCOME_KEYS", "aggregate_counts", "aggregate_sources", "outcomes"]
+__all__ = [
+    "AGE_DEMOGRAPHICS",
+    "AREAS",
+    "OUTCOME_CELL_DEGREES",
+    "OUTCOME_KEYS",
+    "ROUTE_SEPARATOR",
+    "aggregate_counts",
+    "aggregate_sources",
+    "encounter_counts",
+    "outcomes",
+    "tip_codings",
+]
 
 #: Filters that aggregate counts cannot honour: they are not split by these. Published counts carry no import
 #: flag: "only cases flagged by" selects none of them, leaving flagged cases out leaves them all.
@@ -165,3 +177,127 @@ def outcomes(filters, by: tuple[str, ...] = ("country", "location_precision", "s
         f"WHERE {conditions}{group}",
         dict(params),
     )
+
+
+# --- US CBP encounters and US TIP report codings ---------------------------------------------------
+
+#: Of the demographics CBP counts encounters by (stored as the count's age group), those each age-group
+#: filter selects. Family unit members are of every age (CBP does not split them): no age filter selects them.
+AGE_DEMOGRAPHICS: dict[str, tuple[str, ...]] = {
+    "adult": ("single_adult",),
+    "minor": ("unaccompanied_minor", "accompanied_minor"),
+}
+
+#: Between the places of a route the TIP report names (``HND>GTM>MEX>USA``), as the profile stores it.
+ROUTE_SEPARATOR = ">"
+
+
+def encounter_counts(filters, indicator: str = "encounters") -> Query:
+    """Stored US CBP encounters by citizenship, month by month, that the filters select.
+
+    The period is read to the month (a count is a calendar month's). Sources, destination (the
+    United States), origin and nationality (the citizenship) apply; an age-group filter selects the
+    demographics of :data:`AGE_DEMOGRAPHICS`. A filter the encounters are not split by or do not
+    answer (sex; a role other than migrants; any crime type, as encounters are neither trafficking
+    nor smuggling cases; transit, modus operandi, linked crimes, flags) selects nothing.
+
+    >>> import datetime as dt
+    >>> from turquesa_geo.filters import Filters
+    >>> encounter_counts(Filters(start=dt.date(2022, 10, 1), age_groups=("minor",)))[1]
+    {'indicator': 'encounters', 'dimension': 'citizenship', 'first_month': 24274, 'age_group_1': 'unaccompanied_minor', 'age_group_2': 'accompanied_minor'}
+    """
+    params = Params(indicator=indicator, dimension="citizenship")
+    clauses = ["indicator = $indicator", "dimension = $dimension", *_months(filters, params)]
+    ages = tuple(d for a in filters.age_groups for d in AGE_DEMOGRAPHICS.get(a, ()))
+    origins = tuple(dict.fromkeys((*filters.origin, *filters.nationalities)))
+    for column, values in (
+        ("source", filters.sources),
+        ("country", filters.destination),
+        ("category", origins),
+        ("age_group", ages),
+    ):
+        if values:
+            clauses.append(params.is_in(column, column, values))
+    nothing = (
+        filters.genders
+        or (filters.age_groups and not ages)
+        or (filters.roles and "migrant" not in filters.roles)
+        or filters.crime_types
+        or any(getattr(filters, name) for name in _NOT_IN_AGGREGATES)
+    )
+    if nothing:
+        clauses.append("FALSE")
+    return (
+        "SELECT source, year, month, country, area, category, age_group, breakdown, value FROM aggregate_counts "
+        f"WHERE {' AND '.join(clauses)} ORDER BY year, month, area, category, age_group, breakdown",
+        dict(params),
+    )
+
+
+def _months(filters, params: Params) -> list[str]:
+    """Conditions on the month of a count (year * 12 + month; a yearly count spans its whole year)."""
+    clauses = []
+    if filters.start:
+        first = filters.start.year * 12 + filters.start.month
+        clauses.append(f"year * 12 + coalesce(month, 12) >= {params.bind('first_month', first)}")
+    if filters.end:
+        last = filters.end.year * 12 + filters.end.month
+        clauses.append(f"year * 12 + coalesce(month, 1) <= {params.bind('last_month', last)}")
+    return clauses
+
+
+def tip_codings(filters, indicator: str = "tip_routes") -> Query:
+    """Stored codings of the US TIP report the filters select: the routes it names (``tip_routes``) or the
+    roles it gives countries (``tip_roles``), by report year.
+
+    Years follow the period; sources, sex and age (of the victim profile) apply. Of routes, origin
+    and nationality select the first place, transit a place between the ends, destination the last;
+    of roles, any of them selects the country. A role filter without victims, a crime-type filter
+    without trafficking, or a filter the codings are not split by (modus operandi, linked crimes,
+    flags) selects nothing.
+
+    >>> from turquesa_geo.filters import Filters
+    >>> tip_codings(Filters(origin=("HND",), transit=("MEX",)))[1]
+    {'indicator': 'tip_routes', 'separator': '>', 'origin_1': 'HND', 'transit_1': 'MEX'}
+    """
+    params = Params(indicator=indicator)
+    clauses = ["indicator = $indicator"]
+    if filters.start:
+        clauses.append(f"year >= {params.bind('first_year', filters.start.year)}")
+    if filters.end:
+        clauses.append(f"year <= {params.bind('last_year', filters.end.year)}")
+    for column, values in (("source", filters.sources), ("sex", filters.genders), ("age_group", filters.age_groups)):
+        if values:
+            clauses.append(params.is_in(column, column, values))
+    clauses += _route_places(filters, params, indicator)
+    nothing = (
+        (filters.roles and "victim" not in filters.roles)
+        or (filters.crime_types and not {"trafficking", "both"} & set(filters.crime_types))
+        or any(getattr(filters, name) for name in ("modus", "linked_crimes", "flags"))
+    )
+    if nothing:
+        clauses.append("FALSE")
+    return (
+        "SELECT source, year, country, area, category, sex, age_group, breakdown, value FROM aggregate_counts "
+        f"WHERE {' AND '.join(clauses)} ORDER BY year, category, area, sex, age_group, breakdown",
+        dict(params),
+    )
+
+
+def _route_places(filters, params: Params, indicator: str) -> list[str]:
+    """Conditions on the places of a route (first, between, last), or on a role's country."""
+    origins = tuple(dict.fromkeys((*filters.origin, *filters.nationalities)))
+    if indicator != "tip_routes":
+        places = tuple(dict.fromkeys((*origins, *filters.transit, *filters.destination)))
+        return [params.is_in("country", "country", places)] if places else []
+    clauses = []
+    if origins or filters.transit:
+        places = f"string_split(category, {params.bind('separator', ROUTE_SEPARATOR)})"
+        if origins:
+            clauses.append(params.is_in(f"{places}[1]", "origin", origins))
+        if filters.transit:
+            between = params.bind_all("transit", filters.transit)
+            clauses.append(f"list_has_any(list_slice({places}, 2, -2), [{between}])")
+    if filters.destination:
+        clauses.append(params.is_in("country", "destination", filters.destination))
+    return clauses
