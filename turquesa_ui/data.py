@@ -211,6 +211,26 @@ def outcomes(filters: Filters):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def _holdings(version: str) -> inventory.Holdings:
+    return inventory.store_holdings(store_cursor())
+
+
+def store_holdings() -> inventory.Holdings:
+    """What the store holds: cases, their period, and its reference data by source (cached per data version)."""
+    return _holdings(current_data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _reference_inventory(version: str):
+    return inventory.reference_inventory(store_cursor())
+
+
+def reference_inventory():
+    """The stored reference counts per source, indicator and year (cached per data version)."""
+    return _reference_inventory(current_data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def _coarse_dates(version: str):
     return inventory.coarse_dates(store_cursor())
 
