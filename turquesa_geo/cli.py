@@ -83,6 +83,7 @@ from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_tota
 from turquesa_geo.references import (
     INDICATOR_LABELS,
     REFERENCE_KEYS,
+    reference_dimension,
     reference_names,
     reference_table,
     reference_value_text,
@@ -201,7 +202,6 @@ HEADINGS = {
     "censored": N_("Censored"),
     "known_total": N_("Known total"),
     "total_censored": N_("Totals censored"),
-    "censored_cells": N_("Censored cells"),
     "country": N_("Country"),
     "region": N_("Region"),
     "citizenship": N_("Citizenship"),
@@ -745,16 +745,29 @@ def cmd_reference(args: argparse.Namespace) -> int:
         raise CliError(f"--source: {exc}") from None
     stored = names[names["source"].isin(sources)]
     indicators = _stored_choice("--indicator", _listed(args.indicator), stored["indicator"])
+    stored = stored[stored["indicator"].isin(indicators)] if indicators else stored
     dimension = (_stored_choice("--dimension", _listed(args.dimension), stored["dimension"]) or (None,))[0]
     if args.source:  # the sources named, within the --src filter when both are given
         filters = replace(filters, sources=tuple(s for s in sources if not filters.sources or s in filters.sources))
     by = _listed(args.by)
     try:
-        table = reference_table(con, filters, by, indicators=indicators, dimension=dimension, areas=args.areas)
+        dimensions = tuple(stored["dimension"].unique())
+        dimension = reference_dimension(by, dimension, dimensions, bool(filters.nationalities or filters.origin))
     except ValueError as exc:
         raise CliError(f"--by: {exc}") from None
-    _print_reference(table, filters, by, args)
+    table = reference_table(con, filters, by, indicators=indicators, dimension=dimension, areas=args.areas)
+    _print_reference(table, filters, by, dimension, _not_in_dimension(stored, dimension), args)
     return 0
+
+
+def _not_in_dimension(stored: pd.DataFrame, dimension: str) -> list[dict[str, object]]:
+    """The selected (source, indicator) pairs that store nothing in ``dimension``, with the dimensions they store."""
+    has = set(stored.loc[stored["dimension"] == dimension, ["source", "indicator"]].itertuples(index=False, name=None))
+    return [
+        {"source": source, "indicator": indicator, "dimensions": sorted(group["dimension"].unique())}
+        for (source, indicator), group in stored.groupby(["source", "indicator"], sort=True)
+        if (source, indicator) not in has
+    ]
 
 
 def _listed(text: str | None) -> tuple[str, ...]:
@@ -775,16 +788,30 @@ def _stored_choice(option: str, wanted: tuple[str, ...], stored: pd.Series) -> t
     return tuple(known[w.casefold()] for w in wanted)
 
 
-def _print_reference(table: pd.DataFrame, filters, by: tuple[str, ...], args: argparse.Namespace) -> None:
-    """The table of :func:`reference_table` as a text table, CSV or JSON (numbers, censored values as null)."""
+def _print_reference(
+    table: pd.DataFrame, filters, by: tuple[str, ...], dimension: str, elsewhere: list[dict], args: argparse.Namespace
+) -> None:
+    """The table of :func:`reference_table` as a text table, CSV or JSON (numbers, censored values as null).
+
+    ``elsewhere``: the sources' indicators not in the dimension read, said on stderr (in JSON, listed).
+    """
     records = _plain_records(table)
     columns = list(table.columns)
+    if args.format == "json":
+        data = {"note": REFERENCE_NOTE, "filters": filters_to_text(filters), "by": list(by), "dimension": dimension}
+        _emit({**data, "areas": args.areas, "not_in_dimension": elsewhere, "counts": records}, "", "json")
+        return
+    for pair in elsewhere:
+        note = _("{source} {indicator}: nothing in the dimension {dimension}; it stores {dimensions} (see --dimension)")
+        text = note.format(
+            source=pair["source"],
+            indicator=pair["indicator"],
+            dimension=dimension,
+            dimensions=", ".join(pair["dimensions"]),
+        )
+        print(f"turquesa: {text}", file=sys.stderr)
     if args.format == "csv":
         sys.stdout.write(csv_bytes([list(r.values()) for r in records], columns).decode("utf-8-sig"))
-        return
-    if args.format == "json":
-        data = {"note": REFERENCE_NOTE, "filters": filters_to_text(filters), "by": list(by), "areas": args.areas}
-        _emit({**data, "counts": records}, "", "json")
         return
     shown = [c for c in columns if c not in ("censored", "censored_cells")]
     rows = [
@@ -1293,8 +1320,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--dimension",
         metavar="NAME",
-        help="a stored dimension such as exploitation_form (default: total, or citizenship with --by citizenship); "
-        "its categories are never added to one another",
+        help="a stored dimension such as exploitation_form (default: total, citizenship with --by citizenship, or "
+        "the only one the sources store); its categories are never added to one another",
     )
     p.add_argument(
         "--areas",

@@ -29,6 +29,7 @@ __all__ = [
     "citizenship_flows",
     "flows_table",
     "reference_counts",
+    "reference_dimension",
     "reference_names",
     "reference_sources",
     "reference_table",
@@ -305,7 +306,10 @@ def reference_table(
     ``areas="regions"`` (each its own row, never with a country). A sex or age not in
     ``by`` reads the source's own total (``total``); in ``by``, its published groups
     (a group the source gave no row for is not built from its parts). A filter on sex or
-    age reads those groups. Only counts are summed (never a rate).
+    age reads those groups. Only counts are summed (never a rate). The dimension read is
+    ``dimension``, else ``citizenship`` when grouping or filtering by it (nationality,
+    origin), else ``total`` (or the only one the sources store, such as a source published
+    by citizenship alone).
 
     Returns source, indicator, the keys of ``by`` (``region`` first with regions),
     first_year and last_year (unless ``year`` is in ``by``), ``value`` (the sum of the
@@ -313,9 +317,11 @@ def reference_table(
     censored values left out, e.g. ``<5``, else None) and ``censored_cells`` (how many):
     a row with censored cells is never an exact sum.
     """
-    dimension = _dimension(by, dimension)
+    stored = _stored(con, filters.sources, indicators)
+    dimensions = tuple(stored["dimension"].unique())
+    dimension = reference_dimension(by, dimension, dimensions, bool(filters.nationalities or filters.origin))
     keys = _keys(by, dimension, areas)
-    indicators = indicators or _stored_indicators(con, filters.sources)
+    indicators = indicators or tuple(dict.fromkeys(stored["indicator"]))
     if not indicators:
         return _grouped(pd.DataFrame(columns=[*_COLUMNS, "indicator"]), keys, with_years="year" not in keys)
     cells = pd.concat(
@@ -326,8 +332,21 @@ def reference_table(
     return _grouped(cells.rename(columns={"area": "region"}), keys, with_years="year" not in keys)
 
 
-def _dimension(by: tuple[str, ...], dimension: str | None) -> str:
-    """The dimension read: the one asked for, ``citizenship`` when grouping by it, else ``total``."""
+def reference_dimension(
+    by: tuple[str, ...], dimension: str | None, stored: tuple[str, ...], citizenship_filtered: bool = False
+) -> str:
+    """The dimension read: the one asked for; ``citizenship`` when grouping or filtering by it
+    (``citizenship_filtered``: a nationality or origin filter); else ``total``, or the only
+    dimension ``stored`` (a source that publishes its counts by citizenship alone).
+
+    >>> reference_dimension((), None, ("total", "citizenship")), reference_dimension((), None, ("citizenship",))
+    ('total', 'citizenship')
+    >>> reference_dimension((), None, ("total", "citizenship"), citizenship_filtered=True)
+    'citizenship'
+    >>> reference_dimension(("colour",), None, ())
+    Traceback (most recent call last):
+    ValueError: cannot group by 'colour'; expected some of year, country, citizenship, category, sex, age
+    """
     unknown = [name for name in by if name not in REFERENCE_KEYS]
     if unknown:
         raise ValueError(f"cannot group by {unknown[0]!r}; expected some of {', '.join(REFERENCE_KEYS)}")
@@ -335,7 +354,9 @@ def _dimension(by: tuple[str, ...], dimension: str | None) -> str:
         if dimension not in (None, "citizenship"):
             raise ValueError(f"grouping by citizenship reads the citizenship dimension, not {dimension!r}")
         return "citizenship"
-    return dimension or _TOTAL
+    if dimension:
+        return dimension
+    return "citizenship" if citizenship_filtered else stored[0] if len(stored) == 1 else _TOTAL
 
 
 def _keys(by: tuple[str, ...], dimension: str, areas: str) -> list[str]:
@@ -349,11 +370,14 @@ def _keys(by: tuple[str, ...], dimension: str, areas: str) -> list[str]:
     return ["source", "indicator", *names]
 
 
-def _stored_indicators(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...]) -> tuple[str, ...]:
-    stored = reference_sources(con)
+def _stored(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...], indicators: tuple[str, ...]) -> pd.DataFrame:
+    """The stored (source, profile, indicator, dimension) of these sources and indicators (all when empty)."""
+    stored = reference_names(con)
     if sources:
         stored = stored[stored["source"].isin(sources)]
-    return tuple(dict.fromkeys(stored["indicator"]))
+    if indicators:
+        stored = stored[stored["indicator"].isin(indicators)]
+    return stored
 
 
 def _one_breakdown(cells: pd.DataFrame, by: tuple[str, ...], filters: Filters) -> pd.DataFrame:
@@ -381,7 +405,7 @@ def _grouped(cells: pd.DataFrame, keys: list[str], with_years: bool) -> pd.DataF
     )
     for column in ("first_year", "last_year", "value"):
         grouped[column] = grouped[column].astype("Int64")
-    grouped["censored"] = [c if isinstance(c, str) else None for c in grouped["censored"]]
+    grouped["censored"] = pd.Series([c if isinstance(c, str) else None for c in grouped["censored"]], dtype=object)
     grouped["censored_cells"] = grouped["censored_cells"].astype("int64")
     return grouped[columns]
 
