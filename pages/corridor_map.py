@@ -33,7 +33,7 @@ _ = tr(lang)
 
 st.title(_("Corridor map"))
 glossary_links("corridor", "inferred_route", "small_cells", lang=lang)
-filters, period = analysis_filters("corridor_map")
+filters, period = analysis_filters("corridor_map", reference=True)
 view = corridor_view(filters)
 st.caption(period_caption(filters, view.period, view.previous))
 export_panel(filters, view.period, "corridor_map")

@@ -62,7 +62,7 @@ SPLIT_TITLES = {
 
 st.title(_("Gender and age"))
 glossary_links("trafficking", "smuggling", "victim_rights", "migrant_rights", "small_cells", lang=lang)
-filters, period = analysis_filters("gender")
+filters, period = analysis_filters("gender", reference=True)
 export_panel(filters, (filters.start or period[0], filters.end or period[1]), "gender")
 c1, c2 = st.columns(2)
 split = (

@@ -15,7 +15,7 @@ from turquesa_geo.privacy import (
 from turquesa_geo.references import INDICATOR_LABELS, reference_sources
 from turquesa_geo.store import inventory
 from turquesa_geo.vocab import label
-from turquesa_ui.filters import EMPTY_STORE
+from turquesa_ui.holdings import holdings_notice
 from turquesa_ui.lang import current_lang, tr
 from turquesa_ui.state import run_inside_app
 from turquesa_ui.store import current_data_version, store_cursor
@@ -48,7 +48,7 @@ st.caption(
 )
 totals, by_year, sources, imports, references, flags = load(current_data_version())
 if totals["cases"] == 0:
-    st.info(gettext(lang, EMPTY_STORE))
+    holdings_notice(lang)  # what the store holds instead: its reference counts, or the empty-store hint
     st.stop()
 
 # The cases total sits beside two breakdowns of it (crime type and year, sources): each is protected

@@ -36,7 +36,7 @@ SPLIT_LABELS = {"none": N_("No split"), "crime_type": N_("Crime type"), "corrido
 
 st.title(_("Modus-operandi trends"))
 glossary_links("exploitation", "control_methods", "signals", lang=lang)
-filters, period = analysis_filters("trends")
+filters, period = analysis_filters("trends", reference=True)
 export_panel(filters, (filters.start or period[0], filters.end or period[1]), "trends")
 st.caption(
     _(

@@ -10,9 +10,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import GOOD_ROWS, csv_text, run_import
 from periods_store import periods_store
+from profile_files import GLOTIP_CSV
 from streamlit.testing.v1 import AppTest
 from terms_store import fill as fill_terms_store
 
@@ -63,6 +65,57 @@ def test_home_on_an_empty_store_says_what_to_do(tmp_path, app_on):
     assert "The store is empty" in at.info[0].value
     at.switch_page("pages/home.py").run()
     assert "The store is empty" in at.info[0].value
+
+
+@pytest.fixture
+def reference_only_store(tmp_path, app_on):
+    """A store of the GLOTIP fixture only: aggregate counts of 2020-2021, no case."""
+    db = tmp_path / "glotip.duckdb"
+    con = connect(db)
+    run_import(con, GLOTIP_CSV, profile="glotip")
+    con.close()
+    app_on(db)
+
+
+#: What every page says of the store of :func:`reference_only_store` (14 counts accepted of the fixture's 18 rows).
+GLOTIP_HOLDINGS = "This store holds no cases; it holds reference data: UNODC GLOTIP, 2020–2021, 14 rows."
+
+
+def test_a_store_of_reference_data_only_is_not_called_empty(reference_only_store):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()  # the Overview: cases only
+    assert not at.exception
+    assert at.info[0].value.startswith(GLOTIP_HOLDINGS + " This page counts cases only.")
+    assert not any("The store is empty" in i.value for i in at.info)
+    at.switch_page("pages/corridor_map.py").run()
+    assert not at.exception
+    assert at.info[0].value.startswith(GLOTIP_HOLDINGS + " This page shows the reference data it can")
+    # The period is the reference data's last year (2021): its flows by citizenship, <5 kept as <5.
+    assert at.date_input(key="flt_period").value == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    flows = at.dataframe[-1].value
+    assert flows["victims"].tolist() == ["60", "48", "<5"]
+    for page, reference_section in (
+        ("trends", "Reference counts: detected victims by form of exploitation"),
+        ("gender", "Reference counts: detected victims by sex and age"),
+        ("cooperation", None),
+    ):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, page
+        said = " This page shows the reference data it can" if reference_section else " This page counts cases only."
+        assert at.info[0].value.startswith(GLOTIP_HOLDINGS + said), page
+        assert (reference_section in [h.value for h in at.subheader]) if reference_section else not at.subheader
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    assert at.info[0].value == GLOTIP_HOLDINGS
+    summary = at.dataframe[0].value
+    # Colombia publishes no total of both sexes and all ages (only its parts), and Latin America's 3,000 is a
+    # region's: no known total of detected victims.
+    assert [
+        [None if pd.isna(v) else v for v in row]
+        for row in summary[["indicator", "rows", "censored", "known_total"]].astype(object).values.tolist()
+    ] == [
+        ["Persons convicted", 1, 0, 12],
+        ["Detected victims", 13, 2, None],
+    ]
 
 
 def test_import_page_shows_the_reconciliation_and_quarantine(app_store):

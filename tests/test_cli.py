@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GOOD_ROWS, csv_text
+from reference_store import reference_store
 from terms_store import fill as fill_terms_store
 
 from turquesa_geo import cli
@@ -531,3 +532,172 @@ def test_duplicates_list_detect_link_and_unlink(tmp_path, write, capsys):
     )
     assert main(["--lang", "es", "duplicates", "unlink", str(uid["A1"]), str(a2), "--db", db]) == 1
     assert capsys.readouterr().err == (f"turquesa: error: los casos {uid['A1']} y {a2} no están vinculados\n")
+
+
+# --- turquesa reference and the reference counts of turquesa status (tests/reference_store.py) ------------
+
+
+@pytest.fixture
+def reference_db(tmp_path):
+    db = tmp_path / "reference.duckdb"
+    reference_store(str(db)).close()
+    return str(db)
+
+
+def test_reference_table_shows_a_censored_value_as_censored(reference_db, capsys):
+    assert main(["reference", "--db", reference_db, "--source", "glotip", "--by", "country,year"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Source  Indicator          Country  Year  Value",
+        "------  -----------------  -------  ----  -----",
+        "GLOTIP  Detected victims   COL      2021  172",
+        "GLOTIP  Detected victims   COL      2022  150",
+        "GLOTIP  Detected victims   PAN      2021  <5",
+        "GLOTIP  Offences recorded  COL      2021  57",
+    ]
+    assert main(["reference", "--db", reference_db, "--source", "glotip", "--indicator", "detected_victims"]) == 0
+    assert capsys.readouterr().out.splitlines()[2] == "GLOTIP  Detected victims  2021  2022  322 + <5"
+
+
+def test_reference_csv_leaves_a_censored_value_empty_with_its_marker(reference_db, capsys):
+    assert main(["reference", "--db", reference_db, "--by", "citizenship,country", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "source,indicator,citizenship,country,first_year,last_year,value,censored,censored_cells",
+        "CBP,encounters,HTI,USA,2023,2023,3,,0",
+        "CBP,encounters,VEN,USA,2023,2023,1200,,0",
+        "GLOTIP,detected_victims,COL,ESP,2021,2021,60,,0",
+        "GLOTIP,detected_victims,VEN,COL,2021,2021,48,,0",
+        "GLOTIP,detected_victims,VEN,PAN,2021,2021,,<5,1",
+    ]
+
+
+def test_reference_json_counts_are_numbers_and_censored_values_null(reference_db, capsys):
+    args = ["reference", "--db", reference_db, "--source", "GLOTIP", "--indicator", "detected_victims"]
+    assert main([*args, "--by", "year", "--format", "json", "--lang", "es"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["by"], report["dimension"], report["areas"]) == (["year"], "total", "countries")
+    assert "stays censored" in report["note"]
+    assert report["counts"] == [
+        {
+            "source": "GLOTIP",
+            "indicator": "detected_victims",
+            "year": 2021,
+            "value": 172,  # Colombia's; Panama's <5 counted apart, never added as a number
+            "censored": "<5",
+            "censored_cells": 1,
+        },
+        {
+            "source": "GLOTIP",
+            "indicator": "detected_victims",
+            "year": 2022,
+            "value": 150,
+            "censored": None,
+            "censored_cells": 0,
+        },
+    ]
+    assert main([*args, "--by", "year", "--dest", "PAN", "--format", "json"]) == 0
+    only_censored = json.loads(capsys.readouterr().out)["counts"]
+    assert [(c["value"], c["censored"], c["censored_cells"]) for c in only_censored] == [(None, "<5", 1)]
+
+
+def test_reference_regions_stay_apart_and_a_one_dimension_source_is_said(reference_db, capsys):
+    assert main(["reference", "--db", reference_db, "--areas", "regions", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    counts = json.loads(captured.out)["counts"]
+    assert [(c["region"], c["value"]) for c in counts] == [("Caribbean", 300)]
+    assert json.loads(captured.out)["not_in_dimension"] == [
+        {"source": "CBP", "indicator": "encounters", "dimensions": ["citizenship"]}
+    ]
+    assert main(["reference", "--db", reference_db]) == 0
+    assert "turquesa: CBP encounters: nothing in the dimension total; it stores citizenship (see --dimension)" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--source", "iom"], "--source: source 'iom' is not a stored reference source; expected one of CBP (profile"),
+        (["--indicator", "deaths"], "--indicator: 'deaths' is not stored for these sources; expected one of"),
+        (["--by", "colour"], "--by: cannot group by 'colour'; expected some of year, country, citizenship"),
+        (["--dimension", "exploitation_form"], "--dimension: 'exploitation_form' is not stored for these sources"),
+    ],
+)
+def test_reference_refuses_what_the_store_does_not_hold_naming_it(reference_db, capsys, options, message):
+    assert main(["reference", "--db", reference_db, *options]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("turquesa: error: ") and message in err and err.count("\n") == 1
+
+
+def test_reference_on_a_store_without_reference_data_says_how_to_import_some(tmp_path, capsys):
+    db = tmp_path / "none.duckdb"
+    connect(db).close()
+    assert main(["reference", "--db", str(db)]) == 1
+    assert (
+        "the store holds no reference data (aggregate counts); import some with turquesa import --profile glotip"
+        in (capsys.readouterr().err)
+    )
+
+
+def test_reference_help_says_the_values_are_shown_as_published():
+    text = cli.build_parser()._subparsers._group_actions[0].choices["reference"].format_help()
+    assert "shown as the source published them" in " ".join(text.split())
+    assert "never a number" in text
+
+
+def test_status_lists_reference_counts_by_source_indicator_and_year(reference_db, capsys):
+    assert main(["status", "--db", reference_db, "--format", "json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["reference_counts"] == [
+        {
+            "source": "CBP",
+            "indicator": "encounters",
+            "first_year": 2023,
+            "last_year": 2023,
+            "rows": 2,
+            "censored": 0,
+            "known_total": None,
+            "total_censored": 0,
+        },
+        {
+            "source": "GLOTIP",
+            "indicator": "detected_victims",
+            "first_year": 2021,
+            "last_year": 2022,
+            "rows": 12,
+            "censored": 4,
+            "known_total": 322,
+            "total_censored": 1,
+        },
+        {
+            "source": "GLOTIP",
+            "indicator": "offences",
+            "first_year": 2021,
+            "last_year": 2021,
+            "rows": 1,
+            "censored": 0,
+            "known_total": 57,
+            "total_censored": 0,
+        },
+    ]
+    assert [(r["year"], r["rows"], r["known_total"]) for r in status["reference_counts_by_year"]] == [
+        (2023, 2, None),
+        (2021, 11, 172),
+        (2022, 1, 150),
+        (2021, 1, 57),
+    ]
+    assert main(["status", "--db", reference_db]) == 0
+    out = capsys.readouterr().out
+    assert "Reference counts by source, indicator and year:\n" in out
+    assert "GLOTIP  detected_victims  2021  11    4         172          1" in out
+    assert "CBP     encounters        2023  2     0         –            0" in out
+
+
+def test_export_and_signals_on_a_store_of_reference_data_say_what_it_holds(reference_db, tmp_path, capsys):
+    assert main(["signals", "--db", reference_db]) == 1
+    err = capsys.readouterr().err
+    assert "This store holds no cases; it holds reference data: CBP, 2023, 2 rows; GLOTIP, 2021–2022, 13 rows." in err
+    assert "No signal: signals compare cases with a known date." in err
+    assert main(["export", "extract", "--out", str(tmp_path / "x.csv"), "--db", reference_db]) == 1
+    err = capsys.readouterr().err
+    assert "it holds reference data: CBP" in err and "Nothing to export: exports are of cases with a known date." in err
+    assert not (tmp_path / "x.csv").exists()

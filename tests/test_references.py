@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from reference_store import reference_store
 from tiny_store import tiny_store
 
 from turquesa_geo import references
@@ -170,3 +171,124 @@ def test_offences_are_read_only_as_offences(regional):
 def test_an_unknown_kind_of_area_is_refused_naming_the_known_ones(regional):
     with pytest.raises(ValueError, match="areas 'world' is not one of countries, regions"):
         references.reference_counts(regional, Filters(), areas="world")
+
+
+# --- one table of the stored counts (turquesa reference), on tests/reference_store.py ---------------
+
+
+@pytest.fixture(scope="module")
+def published():
+    con = reference_store()
+    yield con
+    con.close()
+
+
+def _rows(frame: pd.DataFrame) -> list[list]:
+    """A frame's rows as plain lists (``<NA>`` reads None), to compare with literal answers."""
+    return [[None if pd.isna(v) else v for v in row] for row in frame.astype(object).values.tolist()]
+
+
+def test_one_total_per_source_and_indicator_keeps_censored_cells_apart(published):
+    table = references.reference_table(published, Filters())
+    assert list(table.columns) == [
+        "source",
+        "indicator",
+        "first_year",
+        "last_year",
+        "value",
+        "censored",
+        "censored_cells",
+    ]
+    # 172 + 150 of Colombia; Panama's <5 counted apart; the Caribbean's 300 (a region) and the rate 3 never added.
+    assert _rows(table) == [
+        ["GLOTIP", "detected_victims", 2021, 2022, 322, "<5", 1],
+        ["GLOTIP", "offences", 2021, 2021, 57, None, 0],
+    ]
+
+
+def test_by_country_and_year_a_censored_cell_has_no_number(published):
+    table = references.reference_table(published, Filters(), ("country", "year"), indicators=("detected_victims",))
+    assert _rows(table) == [
+        ["GLOTIP", "detected_victims", "COL", 2021, 172, None, 0],
+        ["GLOTIP", "detected_victims", "COL", 2022, 150, None, 0],
+        ["GLOTIP", "detected_victims", "PAN", 2021, None, "<5", 1],
+    ]
+
+
+def test_sex_and_age_read_the_published_groups_never_the_total_beside_them(published):
+    by_sex = references.reference_table(published, Filters(), ("sex",), indicators=("detected_victims",))
+    # Male has no row of all ages: it is not built from its parts.
+    assert _rows(by_sex) == [
+        ["GLOTIP", "detected_victims", "female", 2021, 2021, 134, None, 0],
+        ["GLOTIP", "detected_victims", "unknown", 2021, 2021, None, "<5", 1],
+    ]
+    by_sex_age = references.reference_table(published, Filters(), ("sex", "age"))
+    assert _rows(by_sex_age) == [
+        ["GLOTIP", "detected_victims", "female", "minor", 2021, 2021, 14, None, 0],
+        ["GLOTIP", "detected_victims", "male", "minor", 2021, 2021, None, "<5", 1],
+    ]
+    boys = references.reference_table(published, Filters(genders=("male",)), ("age",))
+    assert _rows(boys) == [["GLOTIP", "detected_victims", "minor", 2021, 2021, None, "<5", 1]]
+
+
+def test_citizenship_reads_its_own_dimension_and_each_source_apart(published):
+    table = references.reference_table(published, Filters(), ("citizenship",))
+    assert _rows(table) == [
+        ["CBP", "encounters", "HTI", 2023, 2023, 3, None, 0],  # published exact: shown as published
+        ["CBP", "encounters", "VEN", 2023, 2023, 1200, None, 0],
+        ["GLOTIP", "detected_victims", "COL", 2021, 2021, 60, None, 0],
+        ["GLOTIP", "detected_victims", "VEN", 2021, 2021, 48, "<5", 1],
+    ]
+    venezuelans = references.reference_table(published, Filters(nationalities=("VEN",), destination=("PAN",)), ())
+    assert _rows(venezuelans) == [["GLOTIP", "detected_victims", "VEN", 2021, 2021, None, "<5", 1]]
+
+
+def test_a_source_of_one_dimension_is_read_in_it(published):
+    table = references.reference_table(published, Filters(sources=("CBP",)))
+    assert _rows(table)[1] == ["CBP", "encounters", "VEN", 2023, 2023, 1200, None, 0]
+    assert references.reference_dimension((), None, ("citizenship",)) == "citizenship"
+    assert references.reference_dimension((), None, ("citizenship", "total")) == "total"
+    assert references.reference_dimension(("citizenship",), None, ("total",)) == "citizenship"
+    with pytest.raises(ValueError, match="grouping by citizenship reads the citizenship dimension, not 'total'"):
+        references.reference_dimension(("citizenship",), "total", ("total",))
+
+
+def test_regions_are_their_own_rows_never_countries(published):
+    table = references.reference_table(published, Filters(), ("country",), areas="regions")
+    assert list(table.columns)[:3] == ["source", "indicator", "region"]
+    assert _rows(table) == [["GLOTIP", "detected_victims", "Caribbean", 2021, 2021, 300, None, 0]]
+
+
+def test_an_unknown_key_names_the_known_ones(published):
+    with pytest.raises(ValueError, match="cannot group by 'colour'; expected some of year, country, citizenship"):
+        references.reference_table(published, Filters(), ("colour",))
+
+
+def test_nothing_selected_keeps_the_columns(published):
+    table = references.reference_table(published, Filters(sources=("nobody",)), ("year",))
+    assert table.empty and list(table.columns) == [
+        "source",
+        "indicator",
+        "year",
+        "value",
+        "censored",
+        "censored_cells",
+    ]
+
+
+def test_sources_are_named_by_name_or_profile(published):
+    names = references.reference_names(published)
+    assert references.resolve_reference_sources(names, ()) == ("CBP", "GLOTIP")
+    assert references.resolve_reference_sources(names, ("glotip", "cbp")) == ("GLOTIP", "CBP")
+    with pytest.raises(
+        ValueError, match=r"'iom' is not a stored reference source; expected one of CBP \(profile cbp\)"
+    ):
+        references.resolve_reference_sources(names, ("iom",))
+
+
+def test_a_value_as_a_table_shows_it_is_never_a_number_when_censored():
+    assert references.reference_value_text(12345, None, 0) == "12,345"
+    assert references.reference_value_text(12345, None, 0, "es") == "12.345"
+    assert references.reference_value_text(pd.NA, "<5", 1) == "<5"
+    assert references.reference_value_text(48, "<5", 1) == "48 + <5"
+    assert references.reference_value_text(pd.NA, "<5", 2) == "2 × <5"

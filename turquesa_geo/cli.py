@@ -1,4 +1,4 @@
-"""The ``turquesa`` command line: demo, import, status, quarantine, terms, duplicates, serve, bench.
+"""The ``turquesa`` command line: demo, import, status, quarantine, terms, duplicates, reference, serve, bench.
 
 Every command takes ``--db``; reports take ``--format table|json``. Errors print one
 line and exit non-zero, never a traceback. ``--lang en|es|pt|fr`` (before or after the
@@ -17,7 +17,7 @@ import sys
 import tempfile
 import tomllib
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +40,16 @@ from turquesa_geo.exports.log import current_user, export_log
 from turquesa_geo.exports.marking import Marking
 from turquesa_geo.exports.tables import csv_bytes, write_quarantine_csv
 from turquesa_geo.filters import FILTER_FIELDS, describe, from_query_params, to_query_params
-from turquesa_geo.i18n import LANG_ENV, LANGUAGES, N_, LocalizedError, check_lang, default_lang, translator
+from turquesa_geo.i18n import (
+    LANG_ENV,
+    LANGUAGES,
+    N_,
+    LocalizedError,
+    check_lang,
+    default_lang,
+    format_number,
+    translator,
+)
 from turquesa_geo.ingest.flat import FLAG_RULES, PROFILES, ImportResult, import_file
 from turquesa_geo.ingest.htcds import import_htcds
 from turquesa_geo.ingest.ledger import quarantine_entries
@@ -71,9 +80,19 @@ from turquesa_geo.ingest.terms import (
     unmapped_terms,
 )
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
+from turquesa_geo.references import (
+    INDICATOR_LABELS,
+    REFERENCE_KEYS,
+    reference_dimension,
+    reference_names,
+    reference_table,
+    reference_value_text,
+    resolve_reference_sources,
+)
 from turquesa_geo.signals import emerging_signals, signal_baseline, signal_table
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import DB_ENV, StoreBusy, connect, resolve_db_path
+from turquesa_geo.store.inventory import holdings_text, reference_inventory, reference_summary, store_holdings
 from turquesa_geo.trends import modus_series
 
 __all__ = ["build_parser", "format_table", "main"]
@@ -177,6 +196,18 @@ HEADINGS = {
     "status": N_("Status"),
     "score": N_("Score"),
     "method": N_("Method"),
+    "indicator": N_("Indicator"),
+    "first_year": N_("From"),
+    "last_year": N_("To"),
+    "censored": N_("Censored"),
+    "known_total": N_("Known total"),
+    "total_censored": N_("Totals censored"),
+    "country": N_("Country"),
+    "region": N_("Region"),
+    "citizenship": N_("Citizenship"),
+    "category": N_("Category"),
+    "sex": N_("Sex"),
+    "age": N_("Age"),
 }
 SECTION_TITLES = {
     "cases_by_crime_type_and_year": N_("Cases by crime type and year"),
@@ -185,6 +216,8 @@ SECTION_TITLES = {
     "quarantine_by_rule": N_("Quarantine by rule"),
     "open_quarantine": N_("Open quarantine by import"),
     "flagged_cases_by_rule": N_("Flagged cases by rule (per import)"),
+    "reference_counts": N_("Reference counts (published aggregate data) by source and indicator"),
+    "reference_counts_by_year": N_("Reference counts by source, indicator and year"),
 }
 
 
@@ -436,8 +469,36 @@ def cmd_status(args: argparse.Namespace) -> int:
         text.append(
             f"{_(SECTION_TITLES[title])}:\n" + (format_table(rows, _headings(headers)) if rows else _("(none)"))
         )
+    data, text = _reference_status(con, data, text)
     _emit(data, "\n\n".join(text), args.format)
     return 0
+
+
+def _reference_status(con, data: dict, text: list[str]) -> tuple[dict, list[str]]:
+    """The status sections of the reference (aggregate) counts: per source and indicator, and per year.
+
+    Published values, shown as stored: the known total leaves out the totals published as ``<5``
+    and says how many (``total_censored``); it is never given as exact when it is not.
+    """
+    by_year = reference_inventory(con)
+    for title, frame in (("reference_counts", reference_summary(by_year)), ("reference_counts_by_year", by_year)):
+        records = _plain_records(frame)
+        data[title] = records
+        rows = [
+            [("–" if v is None else format_number(v, _lang)) if k == "known_total" else v for k, v in r.items()]
+            for r in records
+        ]
+        table = format_table(rows, _headings(list(frame.columns))) if rows else _("(none)")
+        text.append(f"{_(SECTION_TITLES[title])}:\n{table}")
+    return data, text
+
+
+def _plain_records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as dicts of plain Python values: numbers as int, missing values as None (JSON null)."""
+    return [
+        {k: None if pd.isna(v) else int(v) if isinstance(v, (int, np.integer)) else v for k, v in row.items()}
+        for row in frame.astype(object).to_dict("records")
+    ]
 
 
 def _protected_rows(headers: list[str], rows: list[tuple], columns: Sequence[str], keys: Sequence[str]) -> list[tuple]:
@@ -658,6 +719,115 @@ def cmd_corridors(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Where ``turquesa reference`` comes from and what it never does (its --help, and the JSON's ``note``).
+REFERENCE_NOTE = (
+    "Published aggregate statistics of a public source (e.g. UNODC GLOTIP), not cases: shown as the source "
+    "published them, with no small-cell rule beyond the source's own. A value the source censored (<5) stays "
+    "censored: never a number; a sum over cells that include censored ones is the sum of the known values with "
+    "the censored cells counted apart (censored_cells), never an exact figure. Sources, indicators, categories "
+    "and regions are never added to one another; regions are read apart from countries (--areas regions)."
+)
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    con = connect(args.db, read_only=True)
+    filters = _filters_from_args(args)
+    names = reference_names(con)
+    if names.empty:
+        raise CliError(
+            _("the store holds no reference data (aggregate counts); import some with {command}").format(
+                command="turquesa import --profile glotip FILE"
+            )
+        )
+    try:
+        sources = resolve_reference_sources(names, _listed(args.source))
+    except ValueError as exc:
+        raise CliError(f"--source: {exc}") from None
+    stored = names[names["source"].isin(sources)]
+    indicators = _stored_choice("--indicator", _listed(args.indicator), stored["indicator"])
+    stored = stored[stored["indicator"].isin(indicators)] if indicators else stored
+    dimension = (_stored_choice("--dimension", _listed(args.dimension), stored["dimension"]) or (None,))[0]
+    if args.source:  # the sources named, within the --src filter when both are given
+        filters = replace(filters, sources=tuple(s for s in sources if not filters.sources or s in filters.sources))
+    by = _listed(args.by)
+    try:
+        dimensions = tuple(stored["dimension"].unique())
+        dimension = reference_dimension(by, dimension, dimensions, bool(filters.nationalities or filters.origin))
+    except ValueError as exc:
+        raise CliError(f"--by: {exc}") from None
+    table = reference_table(con, filters, by, indicators=indicators, dimension=dimension, areas=args.areas)
+    _print_reference(table, filters, by, dimension, _not_in_dimension(stored, dimension), args)
+    return 0
+
+
+def _not_in_dimension(stored: pd.DataFrame, dimension: str) -> list[dict[str, object]]:
+    """The selected (source, indicator) pairs that store nothing in ``dimension``, with the dimensions they store."""
+    has = set(stored.loc[stored["dimension"] == dimension, ["source", "indicator"]].itertuples(index=False, name=None))
+    return [
+        {"source": source, "indicator": indicator, "dimensions": sorted(group["dimension"].unique())}
+        for (source, indicator), group in stored.groupby(["source", "indicator"], sort=True)
+        if (source, indicator) not in has
+    ]
+
+
+def _listed(text: str | None) -> tuple[str, ...]:
+    """``a,b`` (or None) as a tuple of its non-blank parts."""
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+def _stored_choice(option: str, wanted: tuple[str, ...], stored: pd.Series) -> tuple[str, ...]:
+    """``wanted`` if each is stored (in any case), as stored; else an error naming it and the stored ones."""
+    known = {v.casefold(): v for v in stored.dropna().unique()}
+    missing = [w for w in wanted if w.casefold() not in known]
+    if missing:
+        raise CliError(
+            _("{option}: {value} is not stored for these sources; expected one of {choices}").format(
+                option=option, value=repr(missing[0]), choices=", ".join(sorted(known.values()))
+            )
+        )
+    return tuple(known[w.casefold()] for w in wanted)
+
+
+def _print_reference(
+    table: pd.DataFrame, filters, by: tuple[str, ...], dimension: str, elsewhere: list[dict], args: argparse.Namespace
+) -> None:
+    """The table of :func:`reference_table` as a text table, CSV or JSON (numbers, censored values as null).
+
+    ``elsewhere``: the sources' indicators not in the dimension read, said on stderr (in JSON, listed).
+    """
+    records = _plain_records(table)
+    columns = list(table.columns)
+    if args.format == "json":
+        data = {"note": REFERENCE_NOTE, "filters": filters_to_text(filters), "by": list(by), "dimension": dimension}
+        _emit({**data, "areas": args.areas, "not_in_dimension": elsewhere, "counts": records}, "", "json")
+        return
+    for pair in elsewhere:
+        note = _("{source} {indicator}: nothing in the dimension {dimension}; it stores {dimensions} (see --dimension)")
+        text = note.format(
+            source=pair["source"],
+            indicator=pair["indicator"],
+            dimension=dimension,
+            dimensions=", ".join(pair["dimensions"]),
+        )
+        print(f"turquesa: {text}", file=sys.stderr)
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes([list(r.values()) for r in records], columns).decode("utf-8-sig"))
+        return
+    shown = [c for c in columns if c not in ("censored", "censored_cells")]
+    rows = [
+        [
+            reference_value_text(r["value"], r["censored"], r["censored_cells"], _lang)
+            if c == "value"
+            else _(INDICATOR_LABELS[r[c]])
+            if c == "indicator" and r[c] in INDICATOR_LABELS
+            else r[c]
+            for c in shown
+        ]
+        for r in records
+    ]
+    print(format_table(rows, _headings(shown)) if rows else _("(no reference count matches)"))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.as_format or _format_from_suffix(args.out, args.kind)
     if fmt not in EXPORT_KINDS[args.kind]:
@@ -674,7 +844,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = _filters_from_args(args)
     whole = store_period(con)
     if whole is None:
-        raise CliError(_("the store is empty: nothing to export"))
+        raise CliError(_without_cases(con, _("Nothing to export: exports are of cases with a known date.")))
     period = (filters.start or whole[0], filters.end or whole[1])
     query = "&".join(f"{k}={v}" for k, v in to_query_params(filters).items())
     context = export_context(
@@ -823,7 +993,7 @@ def cmd_signals(args: argparse.Namespace) -> int:
     filters = _filters_from_args(args)
     whole = store_period(con)
     if whole is None:
-        raise CliError(_("the store is empty"))
+        raise CliError(_without_cases(con, _("No signal: signals compare cases with a known date.")))
     end = filters.end or whole[1]
     latest = (filters.start or (end - dt.timedelta(days=364)), end)
     baseline = signal_baseline(latest, args.baseline_months)
@@ -837,6 +1007,11 @@ def cmd_signals(args: argparse.Namespace) -> int:
     text = format_table([r[:4] for r in rows], _headings(table.columns[:4])) if rows else _("(no emerging signal)")
     _emit({"latest": list(latest), "baseline": list(baseline), "signals": table.to_dict("records")}, text, args.format)
     return 0
+
+
+def _without_cases(con, consequence: str) -> str:
+    """What a store without dated cases holds (it may hold reference data: not empty), then what follows."""
+    return f"{holdings_text(store_holdings(con), _lang)} {consequence}"
 
 
 def filters_to_text(filters) -> str:
@@ -1119,6 +1294,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
     _add_lang(p)
     p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser(
+        "reference",
+        help="published aggregate counts (UNODC GLOTIP...) by year, sex, age, citizenship or country",
+        description=REFERENCE_NOTE,
+    )
+    _add_filter_options(p)
+    p.add_argument(
+        "--source",
+        metavar="NAME",
+        help="stored reference sources, by name or import profile, comma-separated (e.g. glotip; default: all, "
+        "each apart)",
+    )
+    p.add_argument(
+        "--indicator",
+        metavar="NAME",
+        help="stored indicators, comma-separated (e.g. detected_victims; default: all, each apart)",
+    )
+    p.add_argument(
+        "--by",
+        metavar="KEYS",
+        help=f"group by some of {', '.join(REFERENCE_KEYS)}, comma-separated (default: one total per source "
+        "and indicator); a sex or age not grouped by reads the source's own total",
+    )
+    p.add_argument(
+        "--dimension",
+        metavar="NAME",
+        help="a stored dimension such as exploitation_form (default: total, citizenship with --by citizenship, or "
+        "the only one the sources store); its categories are never added to one another",
+    )
+    p.add_argument(
+        "--areas",
+        choices=sql.AREAS,
+        default="countries",
+        help="countries (default; --dest is the country that published the count) or regions and sub-regions "
+        "(each its own row, never added to countries)",
+    )
+    _add_lang(p)
+    p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    p.set_defaults(func=cmd_reference)
 
     p = sub.add_parser("signals", help="emerging signals of the period against the months before")
     _add_filter_options(p)

@@ -240,6 +240,26 @@ def outcomes(filters: Filters):
     return _outcomes(current_data_version(), _key(filters))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _holdings(version: str) -> inventory.Holdings:
+    return inventory.store_holdings(store_cursor())
+
+
+def store_holdings() -> inventory.Holdings:
+    """What the store holds: cases, their period, and its reference data by source (cached per data version)."""
+    return _holdings(current_data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _reference_inventory(version: str):
+    return inventory.reference_inventory(store_cursor())
+
+
+def reference_inventory():
+    """The stored reference counts per source, indicator and year (cached per data version)."""
+    return _reference_inventory(current_data_version())
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _series_dating(version: str, key):
     return trends.series_dating(store_cursor(), _filters(key))

@@ -19,9 +19,10 @@ from turquesa_geo.filters import (
 from turquesa_geo.i18n import N_, format_date, gettext
 from turquesa_geo.ingest.flat import FLAG_RULES
 from turquesa_geo.privacy import SMALL_CELL_K
+from turquesa_geo.store.inventory import holdings_text
 from turquesa_geo.store.rollups import whole_months
 from turquesa_geo.vocab import codes, dimension_name, label
-from turquesa_ui.data import filter_choices, store_period
+from turquesa_ui.data import filter_choices, store_holdings, store_period
 from turquesa_ui.lang import URL_KEY, current_lang, tr
 from turquesa_ui.text import md
 
@@ -159,19 +160,49 @@ SLOWER_BY_RULE = N_(
 )
 
 EMPTY_STORE = N_("The store is empty. Import files on the **Import files** page, or run `turquesa demo`.")
+#: After what a store without dated cases holds, on a page that shows reference data.
+REFERENCE_SHOWN = N_(
+    "This page shows the reference data it can (published counts, never added to cases); it has no case with a "
+    "known date to show: import case files on the **Import files** page."
+)
+#: After what a store without dated cases holds, on a page of cases only.
+REFERENCE_ELSEWHERE = N_(
+    "This page counts cases only. The reference data are shown on the **Corridor map**, **Modus-operandi "
+    "trends**, **Gender and age** and **Store and imports** pages; import case files on the **Import files** page."
+)
 
 
-def analysis_filters(page: str) -> tuple[Filters, tuple[dt.date, dt.date]]:
-    """The guard and sidebar every analysis page starts with: stops on an empty store.
+def analysis_filters(page: str, reference: bool = False) -> tuple[Filters, tuple[dt.date, dt.date]]:
+    """The guard and sidebar every analysis page starts with.
 
-    Returns the filters and the store's first and last case date.
+    Returns the filters and the store's first and last case date. A store with no dated case
+    is not shown as empty when it holds reference data (published aggregate counts): the page
+    says what the store holds, and a page that shows reference data (``reference``) goes on
+    with the years of the reference data as its period; any other page stops there.
     """
     lang = current_lang()
     period = store_period()
     if period is None:
+        period = _without_cases(lang, reference)
+    return filter_sidebar(filter_choices(), period, page=page, lang=lang), period
+
+
+def _without_cases(lang: str, reference: bool) -> tuple[dt.date, dt.date]:
+    """Say what a store with no dated case holds; the reference data's years for a page that shows them, else stop."""
+    holdings = store_holdings()
+    if holdings.empty:
         st.info(gettext(lang, EMPTY_STORE))
         st.stop()
-    return filter_sidebar(filter_choices(), period, page=page, lang=lang), period
+    years = holdings.reference_period()
+    if years is None:  # cases, none with a known date, and no reference data: the sentence says it all
+        st.info(holdings_text(holdings, lang, md))
+        st.stop()
+    st.info(
+        holdings_text(holdings, lang, md) + " " + gettext(lang, REFERENCE_SHOWN if reference else REFERENCE_ELSEWHERE)
+    )
+    if not reference:
+        st.stop()
+    return years
 
 
 def period_caption(filters: Filters, view_period, previous) -> str:

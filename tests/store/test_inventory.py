@@ -6,6 +6,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import run_import
+from profile_files import GLOTIP_CSV
+from reference_store import reference_store
 from tiny_store import tiny_store
 
 from turquesa_geo.store import inventory
@@ -195,3 +198,85 @@ def test_the_tiny_store_dates():
         (dt.date(2023, 6, 10), dt.date(2024, 8, 15))
     ]
     con.close()
+
+
+# --- reference (aggregate) data: tests/reference_store.py and the GLOTIP fixture -------------------
+
+
+def test_reference_inventory_by_source_indicator_and_year():
+    con = reference_store()
+    by_year = inventory.reference_inventory(con)
+    assert _plain(by_year) == {
+        "source": ["CBP", "GLOTIP", "GLOTIP", "GLOTIP"],
+        "indicator": ["encounters", "detected_victims", "detected_victims", "offences"],
+        "year": [2023, 2021, 2022, 2021],
+        "rows": [2, 11, 1, 1],
+        "censored": [0, 4, 0, 0],
+        "known_total": [None, 172, 150, 57],  # CBP publishes no total; Panama's <5 is left out of 172
+        "total_censored": [0, 1, 0, 0],
+    }
+    assert _plain(inventory.reference_summary(by_year)) == {
+        "source": ["CBP", "GLOTIP", "GLOTIP"],
+        "indicator": ["encounters", "detected_victims", "offences"],
+        "first_year": [2023, 2021, 2021],
+        "last_year": [2023, 2022, 2021],
+        "rows": [2, 12, 1],
+        "censored": [0, 4, 0],
+        "known_total": [None, 322, 57],
+        "total_censored": [0, 1, 0],
+    }
+    con.close()
+
+
+def test_a_store_of_reference_data_only_is_not_empty():
+    con = reference_store()
+    holdings = inventory.store_holdings(con)
+    assert holdings == inventory.Holdings(
+        0,
+        None,
+        (inventory.ReferenceHolding("CBP", 2023, 2023, 2), inventory.ReferenceHolding("GLOTIP", 2021, 2022, 13)),
+    )
+    assert not holdings.empty
+    assert holdings.reference_period() == (dt.date(2021, 1, 1), dt.date(2023, 12, 31))
+    assert inventory.holdings_text(holdings) == (
+        "This store holds no cases; it holds reference data: CBP, 2023, 2 rows; GLOTIP, 2021–2022, 13 rows."
+    )
+    assert inventory.holdings_text(holdings, quote=lambda name: f"*{name}*").startswith(
+        "This store holds no cases; it holds reference data: *CBP*, 2023"
+    )
+    con.close()
+
+
+def test_the_holdings_of_an_empty_store_and_of_a_store_of_cases(tiny):
+    empty = connect(":memory:")
+    assert inventory.store_holdings(empty) == inventory.Holdings(0, None, ())
+    assert inventory.holdings_text(inventory.store_holdings(empty)) == "The store is empty."
+    empty.close()
+    holdings = inventory.store_holdings(tiny)
+    assert holdings == inventory.Holdings(
+        4, (dt.date(2023, 6, 10), dt.date(2024, 8, 15)), (inventory.ReferenceHolding("GLOTIP", 2021, 2022, 5),)
+    )
+    assert inventory.holdings_text(holdings) == (
+        "This store holds <5 cases, from 10 Jun 2023 to 15 Aug 2024. Beside them, reference data: GLOTIP, "
+        "2021–2022, 5 rows."
+    )
+
+
+def test_a_store_of_the_glotip_export_only_says_what_it_holds(store):
+    run_import(store, GLOTIP_CSV.parent / "glotip_dataunodc.csv", profile="glotip")
+    holdings = inventory.store_holdings(store)
+    assert (holdings.cases, holdings.period) == (0, None)
+    assert inventory.holdings_text(holdings) == (
+        "This store holds no cases; it holds reference data: UNODC GLOTIP, 2020–2021, 19 rows."
+    )
+    assert inventory.holdings_text(holdings, "es").startswith("Los datos no contienen casos")
+    assert _plain(inventory.reference_summary(inventory.reference_inventory(store))) == {
+        "source": ["UNODC GLOTIP"] * 3,
+        "indicator": ["convicted", "detected_victims", "offences"],
+        "first_year": [2021, 2020, 2021],
+        "last_year": [2021, 2021, 2021],
+        "rows": [1, 17, 1],
+        "censored": [0, 3, 0],  # Colombia's boys and unknown sex; Micronesia (a sub-region)
+        "known_total": [12, 172, 57],  # Colombia's 172 of 2021: regions and parts are not in it
+        "total_censored": [0, 0, 0],
+    }

@@ -293,6 +293,8 @@ CALLS: dict[str, Callable[[Callable], list]] = {
     "set_link_status_sql": lambda m: [m(1, 2, "kept", "ana")],
     "unsettled_cases_sql": lambda m: [m()],
     # inventory
+    "aggregate_by_year": lambda m: [m()],
+    "aggregate_names": lambda m: [m()],
     "coarse_dates": lambda m: [m()],
     "undated_cases": lambda m: [m()],
     "date_range": lambda m: [m()],

@@ -55,6 +55,8 @@ EVERY_BUILDER = {
     "import_exists": lambda: sql.import_exists(1),
     "coarse_dates": sql.coarse_dates,
     "undated_cases": sql.undated_cases,
+    "aggregate_by_year": sql.aggregate_by_year,
+    "aggregate_names": sql.aggregate_names,
     "date_range": sql.date_range,
     "store_countries": sql.store_countries,
     "data_version": sql.data_version,

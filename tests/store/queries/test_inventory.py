@@ -4,6 +4,7 @@ as strings, then bound on the tiny store (tests/tiny_store.py)."""
 from __future__ import annotations
 
 from builder_values import D
+from reference_store import reference_store
 
 from turquesa_geo.filters import Filters
 from turquesa_geo.store import queries as sql
@@ -136,3 +137,40 @@ def test_flags_bind_on_the_flagged_tiny_store(flagged, tiny):
     ]
     assert tiny.execute(*sql.flags_by_rule()).fetchall() == []
     assert [r[11] for r in flagged.execute(*sql.recent_imports(2)).fetchall()] == [1, None]  # rows_flagged
+
+
+def test_the_reference_inventory_queries_as_strings():
+    headline = (
+        "dimension = $total AND category = $total AND sex = $total AND age_group = $total AND country IS NOT NULL "
+        "AND lower(unit) LIKE $count_unit"
+    )
+    assert sql.aggregate_by_year() == (
+        "SELECT source, indicator, year, CAST(count(*) AS BIGINT) AS rows, "
+        "CAST(count(censored) AS BIGINT) AS censored, "
+        f"CAST(sum(value) FILTER (WHERE {headline}) AS BIGINT) AS known_total, "
+        f"CAST(count(censored) FILTER (WHERE {headline}) AS BIGINT) AS total_censored "
+        "FROM aggregate_counts GROUP BY source, indicator, year ORDER BY source, indicator, year",
+        {"total": "total", "count_unit": "count%"},
+    )
+    assert sql.aggregate_names() == (
+        "SELECT DISTINCT a.source, i.profile, a.indicator, a.dimension FROM aggregate_counts a "
+        "LEFT JOIN imports i USING (import_id) ORDER BY a.source, i.profile, a.indicator, a.dimension",
+        {},
+    )
+
+
+def test_the_reference_inventory_queries_bind_on_the_reference_store():
+    con = reference_store()
+    assert con.execute(*sql.aggregate_by_year()).fetchall() == [
+        ("CBP", "encounters", 2023, 2, 0, None, 0),
+        ("GLOTIP", "detected_victims", 2021, 11, 4, 172, 1),  # Panama's <5 left out of 172, counted
+        ("GLOTIP", "detected_victims", 2022, 1, 0, 150, 0),
+        ("GLOTIP", "offences", 2021, 1, 0, 57, 0),
+    ]
+    assert con.execute(*sql.aggregate_names()).fetchall() == [
+        ("CBP", "cbp", "encounters", "citizenship"),
+        ("GLOTIP", "glotip", "detected_victims", "citizenship"),
+        ("GLOTIP", "glotip", "detected_victims", "total"),
+        ("GLOTIP", "glotip", "offences", "total"),
+    ]
+    con.close()

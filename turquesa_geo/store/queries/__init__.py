@@ -56,6 +56,9 @@ from turquesa_geo.store.queries.conditions import (
 )
 from turquesa_geo.store.queries.exports import EXPORT_LOG_COLUMNS, export_log, insert_export, next_export_id
 from turquesa_geo.store.queries.inventory import (
+    COUNT_UNIT_PREFIX,
+    aggregate_by_year,
+    aggregate_names,
     coarse_dates,
     date_range,
     default_source_sql,
@@ -138,6 +141,7 @@ __all__ = [
     "AREAS",
     "BEGIN",
     "COMMIT",
+    "COUNT_UNIT_PREFIX",
     "DEFAULT_PERSON_ROLES",
     "EXPORT_LOG_COLUMNS",
     "FLAGGED_KEY",
@@ -155,7 +159,9 @@ __all__ = [
     "SIGNATURE_SOURCES",
     "Params",
     "Query",
+    "aggregate_by_year",
     "aggregate_counts",
+    "aggregate_names",
     "aggregate_sources",
     "allowed_directories",
     "applied_version",

@@ -9,6 +9,9 @@ from turquesa_geo.store.queries.base import Params, Query, plain_ident
 from turquesa_geo.store.queries.conditions import dated, period_filter
 
 __all__ = [
+    "COUNT_UNIT_PREFIX",
+    "aggregate_by_year",
+    "aggregate_names",
     "coarse_dates",
     "date_range",
     "default_source_sql",
@@ -28,6 +31,10 @@ __all__ = [
     "undated_cases",
     "view_sources",
 ]
+
+#: How the unit of a stored aggregate count begins when the values are counts ("Counts"), which may be summed;
+#: any other unit (a rate, a share) is never added up.
+COUNT_UNIT_PREFIX = "count"
 
 #: Condition on a row of a case's table (persons, attributes): its case is counted (see the view counted_cases).
 _COUNTED = "case_uid IN (SELECT case_uid FROM counted_cases)"
@@ -213,10 +220,11 @@ def date_range() -> Query:
     cases and the incidents of deaths and disappearances, which pages show beside them.
 
     >>> date_range()
-    ('SELECT min(c.case_date), max(c.case_date) FROM cases c WHERE c.counted AND c.case_date <> $undated', {'undated': datetime.date(1900, 1, 1)})
+    ('SELECT min(c.case_date), max(c.case_date) FROM (SELECT case_date FROM counted_cases UNION ALL SELECT case_date FROM outcome_incidents) c WHERE c.case_date <> $undated', {'undated': datetime.date(1900, 1, 1)})
     """
     params = Params()
-    return f"SELECT min(c.case_date), max(c.case_date) FROM cases c WHERE c.counted AND {dated(params)}", dict(params)
+    both = "SELECT case_date FROM counted_cases UNION ALL SELECT case_date FROM outcome_incidents"
+    return f"SELECT min(c.case_date), max(c.case_date) FROM ({both}) c WHERE {dated(params)}", dict(params)
 
 
 def undated_cases() -> Query:
@@ -276,4 +284,48 @@ def view_sources(filters) -> Query:
         f"SELECT c.source, CAST(count(*) AS BIGINT) AS cases FROM counted_cases c WHERE {where} "
         "GROUP BY c.source ORDER BY cases DESC, c.source",
         dict(params),
+    )
+
+
+def _headline(params: Params) -> str:
+    """Condition on an aggregate count: a country's published total of its indicator (dimension and category
+    total, both sexes, all ages, a count), the only rows whose sum over countries counts nobody twice."""
+    total = params.bind("total", "total")
+    return (
+        f"dimension = {total} AND category = {total} AND sex = {total} AND age_group = {total} "
+        f"AND country IS NOT NULL AND lower(unit) LIKE {params.bind('count_unit', COUNT_UNIT_PREFIX + '%')}"
+    )
+
+
+def aggregate_by_year() -> Query:
+    """Stored aggregate counts per source, indicator and year: rows, censored rows, and the known total.
+
+    ``known_total`` sums the known values of the countries' published totals (see
+    :func:`_headline`; NULL when none is known), ``total_censored`` counts the censored
+    ones it leaves out (a ``<5`` is never a number).
+
+    >>> aggregate_by_year()[1]
+    {'total': 'total', 'count_unit': 'count%'}
+    """
+    params = Params()
+    headline = _headline(params)
+    return (
+        "SELECT source, indicator, year, CAST(count(*) AS BIGINT) AS rows, "
+        "CAST(count(censored) AS BIGINT) AS censored, "
+        f"CAST(sum(value) FILTER (WHERE {headline}) AS BIGINT) AS known_total, "
+        f"CAST(count(censored) FILTER (WHERE {headline}) AS BIGINT) AS total_censored "
+        "FROM aggregate_counts GROUP BY source, indicator, year ORDER BY source, indicator, year",
+        dict(params),
+    )
+
+
+def aggregate_names() -> Query:
+    """Query of (source, profile, indicator, dimension) of the stored aggregate counts: what a reader may name.
+
+    The profile is the one of the import that wrote the counts (``glotip``), NULL when the import is gone.
+    """
+    return (
+        "SELECT DISTINCT a.source, i.profile, a.indicator, a.dimension FROM aggregate_counts a "
+        "LEFT JOIN imports i USING (import_id) ORDER BY a.source, i.profile, a.indicator, a.dimension",
+        {},
     )
