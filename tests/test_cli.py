@@ -701,3 +701,52 @@ def test_export_and_signals_on_a_store_of_reference_data_say_what_it_holds(refer
     err = capsys.readouterr().err
     assert "it holds reference data: CBP" in err and "Nothing to export: exports are of cases with a known date." in err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_outcomes_list_deaths_and_disappearances_apart_from_cases_with_small_counts_suppressed(tmp_path, capsys):
+    from profile_files import MMP_CSV, MMP_JSON
+
+    db = str(tmp_path / "s.duckdb")
+    assert main(["import", str(MMP_CSV), str(MMP_JSON), "--profile", "mmp", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["outcomes", "--by", "year", "--db", db, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "year,incidents,dead,missing,survivors,women_girls,men_boys,children,suppressed",
+        "2020,,,0,0,,,0,incidents;dead;women_girls;men_boys",
+        "2021,,,0,0,,,,incidents;dead;women_girls;men_boys;children",
+        "2022,6,9,6,12,6,9,,children",
+        "2023,,,0,0,0,,0,incidents;dead;men_boys",
+    ]
+    # JSON: numbers, or null with the column named; never a formatted string.
+    assert main(["outcomes", "--by", "country", "--via", "PAN", "--db", db, "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["measure"] == "deaths_and_disappearances" and report["k"] == 5
+    assert report["rows"] == [
+        {
+            "country": "PAN",
+            "incidents": None,
+            "dead": 6,
+            "missing": None,
+            "survivors": 0,
+            "women_girls": None,
+            "men_boys": None,
+            "children": 0,
+            "suppressed": ["incidents", "missing", "women_girls", "men_boys"],
+        }
+    ]
+    # They are no case: the crime-type filter leaves them be, and no case count holds them.
+    assert main(["outcomes", "--by", "cause", "--crime", "smuggling", "--db", db]) == 0
+    table = capsys.readouterr().out
+    assert table.startswith("Deaths and disappearances during migration (IOM Missing Migrants Project)\n")
+    assert "Drowning (P)" in table
+    assert main(["status", "--db", db, "--format", "json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["cases_by_crime_type_and_year"] == [] and status["sources"] == []
+    assert [r["year"] for r in status["deaths_and_disappearances_by_year"]] == [2020, 2021, 2022, 2023]
+    assert status["deaths_and_disappearances_by_year"][2]["dead"] == "9"
+
+
+def test_outcomes_refuse_an_unknown_grouping(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["outcomes", "--by", "sex", "--db", str(tmp_path / "s.duckdb")])
+    assert "invalid choice: 'sex'" in capsys.readouterr().err

@@ -39,7 +39,7 @@ from turquesa_geo.exports.dispatch import EXPORT_KINDS, export_context, export_f
 from turquesa_geo.exports.log import current_user, export_log
 from turquesa_geo.exports.marking import Marking
 from turquesa_geo.exports.tables import csv_bytes, write_quarantine_csv
-from turquesa_geo.filters import FILTER_FIELDS, describe, from_query_params, to_query_params
+from turquesa_geo.filters import FILTER_FIELDS, Filters, describe, from_query_params, to_query_params
 from turquesa_geo.i18n import (
     LANG_ENV,
     LANGUAGES,
@@ -79,6 +79,9 @@ from turquesa_geo.ingest.terms import (
     unmap_term,
     unmapped_terms,
 )
+from turquesa_geo.outcomes import COUNT_COLUMNS as OUTCOME_COUNTS
+from turquesa_geo.outcomes import GROUPINGS, OUTCOME_SOURCE, outcome_records, outcome_table
+from turquesa_geo.outcomes import outcomes as outcomes_of
 from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total, protect_long
 from turquesa_geo.references import (
     INDICATOR_LABELS,
@@ -131,6 +134,13 @@ _lang = "en"
 #: Column headings of the table output (JSON and CSV keep the column names).
 HEADINGS = {
     "rank": N_("Rank"),
+    "incidents": N_("Incidents"),
+    "dead": N_("Dead"),
+    "missing": N_("Missing"),
+    "survivors": N_("Survivors"),
+    "women_girls": N_("Women and girls"),
+    "men_boys": N_("Men and boys"),
+    "children": N_("Children"),
     "route": N_("Route"),
     "cases": N_("Cases"),
     "persons": N_("Persons"),
@@ -216,6 +226,9 @@ SECTION_TITLES = {
     "quarantine_by_rule": N_("Quarantine by rule"),
     "open_quarantine": N_("Open quarantine by import"),
     "flagged_cases_by_rule": N_("Flagged cases by rule (per import)"),
+    "deaths_and_disappearances_by_year": N_(
+        "Deaths and disappearances during migration (IOM Missing Migrants Project; no cases) by year"
+    ),
     "reference_counts": N_("Reference counts (published aggregate data) by source and indicator"),
     "reference_counts_by_year": N_("Reference counts by source, indicator and year"),
 }
@@ -457,6 +470,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "open_quarantine": (sql.open_quarantine_by_import(), (), ()),
         # Like the quarantine, a data-quality count of each import's rows, shown exact.
         "flagged_cases_by_rule": (sql.flags_by_rule(), (), ()),
+        # Their own measure, apart from the cases: each count protected on its own (no total is shown).
+        "deaths_and_disappearances_by_year": (sql.outcomes(Filters(), ("year",)), OUTCOME_COUNTS, ()),
     }
     data, text = {}, []
     for title, (query, protected, keys) in sections.items():
@@ -716,6 +731,45 @@ def cmd_corridors(args: argparse.Namespace) -> int:
         "corridors": [dict(zip(table.columns, r)) for r in rows],
     }
     _emit(data, format_table(rows, _headings(table.columns)) if rows else _("(no corridor matches)"), args.format)
+    return 0
+
+
+#: What ``turquesa outcomes`` counts (its --help, and the JSON's ``note``).
+OUTCOMES_NOTE = (
+    "Deaths and disappearances during migration (IOM Missing Migrants Project): incidents with their dead, missing "
+    "and survivors, and the women and girls, men and boys and children among the dead and missing. They are "
+    "neither trafficking nor smuggling cases and are in no case count. A count from 1 to k-1 is suppressed: "
+    "'<k' in the table, empty in CSV and null in JSON, its column named in 'suppressed'."
+)
+
+
+def cmd_outcomes(args: argparse.Namespace) -> int:
+    con = connect(args.db, read_only=True)
+    filters = _filters_from_args(args)
+    frame = outcomes_of(con, filters, (args.by,))
+    records = outcome_records(frame, args.by)
+    columns = [args.by, *OUTCOME_COUNTS, "suppressed"]
+    if args.format == "csv":
+        rows = [[*(r[c] for c in columns[:-1]), ";".join(r["suppressed"])] for r in records]
+        sys.stdout.write(csv_bytes(rows, columns).decode("utf-8-sig"))
+        return 0
+    shown = outcome_table(frame, args.by, _lang)
+    text = (
+        _(OUTCOME_SOURCE)
+        + "\n"
+        + format_table(shown.values.tolist(), _headings([_(GROUPINGS[args.by]), *OUTCOME_COUNTS]))
+        if len(shown)
+        else _("(no incident of deaths or disappearances matches)")
+    )
+    data = {
+        "measure": "deaths_and_disappearances",
+        "note": OUTCOMES_NOTE,
+        "filters": filters_to_text(filters),
+        "k": SMALL_CELL_K,
+        "by": args.by,
+        "rows": records,
+    }
+    _emit(data, text, args.format)
     return 0
 
 
@@ -1284,6 +1338,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     p.set_defaults(func=cmd_corridors)
+
+    p = sub.add_parser(
+        "outcomes",
+        help="deaths and disappearances during migration (IOM), by year, country, route, cause or origin",
+        description=OUTCOMES_NOTE,
+    )
+    _add_filter_options(p)
+    p.add_argument("--by", choices=tuple(GROUPINGS), default="year", help="what to list them by (default year)")
+    _add_lang(p)
+    p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    p.set_defaults(func=cmd_outcomes)
 
     p = sub.add_parser("trends", help="a modus-operandi series (small cells protected)")
     _add_filter_options(p)
