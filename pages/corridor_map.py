@@ -16,6 +16,7 @@ from turquesa_ui.data import (
     corridor_view,
     map_reference_flows,
     modus_series_by_corridor,
+    outcome_places,
     outcomes,
     reference_counts,
     reference_sources,
@@ -73,6 +74,13 @@ show_reference = has_reference and st.toggle(
     value=True,
 )
 reference = citizenship_flows(reference_counts(filters, "detected_victims", "citizenship")) if show_reference else None
+deaths = outcomes(filters)
+show_deaths = not deaths.empty and st.toggle(
+    _("Show where migrants died or went missing (IOM Missing Migrants Project; not cases)"),
+    key="show_deaths",
+    value=True,
+)
+places = outcome_places(filters)[0] if show_deaths else None
 st.pydeck_chart(
     corridor_deck(
         view.legs,
@@ -80,12 +88,14 @@ st.pydeck_chart(
         lang=lang,
         linked_legs=linked_view.legs if linked_view else None,
         reference_flows=map_reference_flows(filters) if show_reference else None,
+        outcome_places=places,
     ),
     height=640,
     width="stretch",
     key="corridor_map",
 )
-st.markdown("  \n".join(f"- {text}" for key, text in map_legend(lang).items() if key != "reference" or show_reference))
+shown_keys = {"reference": show_reference, "outcomes": show_deaths}
+st.markdown("  \n".join(f"- {text}" for key, text in map_legend(lang).items() if shown_keys.get(key, True)))
 if view.hidden_flows:
     # Guarded: an exact sum would pin the legs when they are all 1 or all 4 (3 legs, 12 cases).
     hidden = format_guarded_total(view.hidden_cases, lang=lang)
@@ -181,7 +191,6 @@ if show_reference and "detected_victims" in set(reference_sources()["indicator"]
 if show_reference:
     reference_flow_tables(filters, lang)
 
-deaths = outcomes(filters)
 if not deaths.empty:
     st.subheader(_("Deaths and disappearances on these routes"))
     st.caption(

@@ -7,6 +7,7 @@ from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name
 from turquesa_geo.filters import history_until
 from turquesa_geo.i18n import N_, format_date
+from turquesa_geo.outcomes import OUTCOME_SOURCE
 from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.references import as_trend_series, series_table, yearly_series
 from turquesa_geo.trends import TREND_DIMENSIONS, band_table, dating_notes, yearly_change
@@ -15,6 +16,7 @@ from turquesa_ui.data import (
     modus_bands,
     modus_series,
     modus_series_by_corridor,
+    outcome_series,
     reference_counts,
     reference_sources,
     series_dating,
@@ -234,3 +236,28 @@ if "detected_victims" in set(reference_sources()["indicator"]):
         )
 
 encounter_trends(history_until(filters), lang)
+
+# Deaths and disappearances: their own measure, beside the cases' series, never in them.
+deaths = outcome_series(history_until(filters), "M" if freq == "M" else "Y")
+if not deaths.empty:
+    st.subheader(_(OUTCOME_SOURCE))
+    st.plotly_chart(
+        trend_figure(
+            deaths,
+            measure="cases",
+            vocabulary="crime_type",
+            unit=_("persons"),
+            lang=lang,
+            k=SMALL_CELL_K,
+            category_labels={"dead": _("Dead"), "missing": _("Missing")},
+            title=_("Dead and missing migrants per period (IOM Missing Migrants Project)"),
+            y_title=_("Persons"),
+            how_to_read=_(
+                "Two lines: the dead and the missing in incidents during migration; they are not cases of "
+                "trafficking or smuggling and are in no other series. A period of fewer than {k} incidents is not drawn."
+            ).format(k=SMALL_CELL_K),
+        ),
+        width="stretch",
+        config={"displaylogo": False},
+        key="trend_outcomes",
+    )

@@ -87,3 +87,88 @@ def test_shares_are_blank_under_k_incidents(tiny):
 def test_nothing_selected():
     empty = outcomes.outcomes_by_country(outcomes.pd.DataFrame())
     assert list(empty.columns) == ["country", "incidents", *outcomes.PERSON_COLUMNS] and empty.empty
+
+
+# --- the map's places and the trend series: a hand-made store of IOM-like incidents ----------------------------
+
+
+@pytest.fixture
+def incidents(tmp_path):
+    """Seven incidents: five in the 2° cell of the Darién (8–10° N, 78–76° W: 11 dead, 3 missing), one in the
+    Sonoran desert, one in Mexico with no point (placed at Mexico's centre); 2022 and 2023."""
+    from turquesa_geo.store.connection import connect
+
+    con = connect(tmp_path / "incidents.duckdb")
+    rows = [
+        (1, "D1", "2022-03-01", 8.4, -77.6, "PAN", 2, 0),
+        (2, "D2", "2022-03-09", 8.9, -77.1, "PAN", 3, 1),
+        (3, "D3", "2022-07-20", 9.1, -77.9, "PAN", 1, 2),
+        (4, "D4", "2023-01-05", 8.2, -76.9, "COL", 4, 0),
+        (5, "D5", "2023-02-11", 9.6, -76.2, "COL", 1, 0),
+        (6, "S1", "2023-05-02", 31.9, -111.4, "USA", 2, 0),
+        (7, "X1", "2023-06-30", None, None, "MEX", 0, 1),
+    ]
+    for uid, incident, day, lat, lon, country, dead, missing in rows:
+        con.execute(
+            "INSERT INTO cases (case_uid, source, incident_id, crime_type, case_date, lat, lon, detection_country, "
+            "import_id, row_hash, dead, missing) VALUES (?, 'IOM', ?, 'migration_deaths', CAST(? AS DATE), ?, ?, ?, "
+            "1, ?, ?, ?)",
+            [uid, incident, day, lat, lon, country, incident, dead, missing],
+        )
+    yield con
+    con.close()
+
+
+def test_the_map_draws_only_places_of_at_least_k_incidents(incidents):
+    places, hidden = outcomes.outcome_places(incidents, Filters())
+    # The Darién cell's centre (9° N, 77° W): 5 incidents, 11 dead, 3 missing. The desert point and the
+    # Mexican incident without a point are places of one incident each: not drawn.
+    assert places.values.tolist() == [[-77.0, 9.0, 5, 11, 3]]
+    assert hidden == 2
+    # West to east: the desert point, Mexico's centre, the Darién.
+    assert outcomes.outcome_places(incidents, Filters(), k=1)[0]["incidents"].tolist() == [1, 1, 5]
+
+
+def test_the_deck_rings_say_incidents_dead_and_missing_protected(incidents):
+    from turquesa_geo.maps.deck import corridor_deck, outcome_records
+
+    places, _ = outcomes.outcome_places(incidents, Filters())
+    assert outcome_records(places) == [
+        {
+            "position": [-77.0, 9.0],
+            "radius": 19.0,
+            "tooltip": "Deaths and disappearances during migration (IOM)\nincidents: 5\ndead: 11\nmissing: <5",
+        }
+    ]
+    import pandas as pd
+
+    empty = pd.DataFrame(columns=["from_iso3", "to_iso3", "cases", "persons", "inferred"])
+    deck = corridor_deck(empty, pd.DataFrame(columns=["iso3", "throughput"]), outcome_places=places)
+    assert [layer.id for layer in deck.layers][-1] == "deaths_and_disappearances"
+
+
+def test_the_series_gives_dead_and_missing_per_year_with_the_incidents_as_base(incidents):
+    series = outcomes.outcome_series(incidents, Filters(), "Y")
+    assert [(p.year, c, n, r) for p, c, n, r in series.itertuples(index=False)] == [
+        (2022, "dead", 6, 3),
+        (2023, "dead", 7, 4),
+        (2022, "missing", 3, 3),
+        (2023, "missing", 1, 4),
+    ]
+    with pytest.raises(ValueError, match="expected 'M' \\(month\\) or 'Y' \\(year\\)"):
+        outcomes.outcome_series(incidents, Filters(), "Q")
+
+
+def test_outcome_totals_and_their_guarded_text(incidents):
+    totals = outcomes.outcome_totals(incidents, Filters())
+    assert (totals["incidents"], totals["dead"], totals["missing"]) == (7, 13, 4)
+    assert outcomes.outcome_totals_text(totals)["dead"] == "15"  # rounded to a multiple of 5
+    assert outcomes.outcome_totals_text(totals)["missing"] == "<5"
+
+
+def test_outcome_table_by_year_names_and_protects(incidents):
+    table = outcomes.outcome_table(outcomes.outcomes(incidents, Filters(), ("year",)), "year")
+    assert table[["year", "incidents", "dead", "missing"]].values.tolist() == [
+        ["2022", "<5", "6", "<5"],
+        ["2023", "<5", "7", "<5"],
+    ]

@@ -240,6 +240,26 @@ def outcomes(filters: Filters):
     return _outcomes(current_data_version(), _key(filters))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _outcome_places(version: str, key):
+    return outcome_tables.outcome_places(store_cursor(), _filters(key))
+
+
+def outcome_places(filters: Filters):
+    """Places of deaths and disappearances for the map, and how many are too small to draw (cached)."""
+    return _outcome_places(current_data_version(), _key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _outcome_series(version: str, key, freq: str):
+    return outcome_tables.outcome_series(store_cursor(), _filters(key), freq)
+
+
+def outcome_series(filters: Filters, freq: str = "Y"):
+    """Dead and missing per month or year (cached)."""
+    return _outcome_series(current_data_version(), _key(filters), freq)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _holdings(version: str) -> inventory.Holdings:
     return inventory.store_holdings(store_cursor())

@@ -32,6 +32,7 @@ __all__ = [
     "flow_records",
     "hub_records",
     "map_legend",
+    "outcome_records",
     "reference_records",
 ]
 
@@ -39,6 +40,7 @@ OBSERVED_COLOUR = [0, 90, 160, 230]  # Okabe-Ito blue, darkened: observed legs
 INFERRED_COLOUR = [230, 159, 0, 210]  # Okabe-Ito orange: legs inferred from the corridor graph
 HUB_COLOUR = [204, 121, 167, 170]  # Okabe-Ito reddish purple
 LINKED_COLOUR = [213, 94, 0, 235]  # Okabe-Ito vermillion, dotted: legs of cases with linked crimes
+OUTCOME_COLOUR = [20, 20, 20, 235]  # near black rings: where migrants died or went missing (not cases)
 REFERENCE_COLOUR = [0, 158, 115, 200]  # Okabe-Ito bluish green, long dashes: aggregate reference flows
 ARROW_COLOUR = [35, 35, 35, 230]  # near black: arrowheads read on both line colours
 BASE_FILL = [232, 232, 228, 255]
@@ -62,6 +64,10 @@ MAP_LEGEND = {
         "and never added to the cases: detected victims by citizenship (UNODC GLOTIP), from the country of "
         "citizenship to the detecting country; encounters at the US border by citizenship (US CBP); the legs "
         "of the routes the US TIP report names, through their transit countries"
+    ),
+    "outcomes": N_(
+        "Black rings (when shown): where migrants died or went missing (IOM Missing Migrants Project), sized by "
+        "the dead and missing; they are not cases, and a place of too few incidents to be shown safely is not drawn"
     ),
 }
 
@@ -250,6 +256,30 @@ def _reference_tooltip(flow, indicator: str, k: int, lang: str) -> str:
     )
 
 
+def outcome_records(places: pd.DataFrame, lang: str = "en", k: int = SMALL_CELL_K) -> list[dict]:
+    """One ring per place of deaths and disappearances (:func:`turquesa_geo.outcomes.outcome_places`):
+    position, radius by the dead and missing (square root), and its counts, protected, as the tooltip."""
+    if places.empty:
+        return []
+    people = (places["dead"] + places["missing"]).clip(lower=0)
+    top = max(float(people.max()), 1.0)
+    _ = translator(lang).gettext
+    return [
+        {
+            "position": [round(float(place.lon), 2), round(float(place.lat), 2)],
+            "radius": float(round(5 + 14 * np.sqrt(n / top), 1)),
+            "tooltip": _("Deaths and disappearances during migration (IOM)")
+            + "\n"
+            + _("incidents: {incidents}\ndead: {dead}\nmissing: {missing}").format(
+                incidents=format_count(int(place.incidents), k, lang=lang),
+                dead=format_count(int(place.dead), k, lang=lang),
+                missing=format_count(int(place.missing), k, lang=lang),
+            ),
+        }
+        for place, n in zip(places.itertuples(index=False), people)
+    ]
+
+
 def corridor_deck(
     legs: pd.DataFrame,
     hubs: pd.DataFrame,
@@ -259,6 +289,7 @@ def corridor_deck(
     view: tuple[float, float, float] = (-75.0, -2.0, 2.15),
     linked_legs: pd.DataFrame | None = None,
     reference_flows: pd.DataFrame | None = None,
+    outcome_places: pd.DataFrame | None = None,
 ) -> pdk.Deck:
     """The corridor map: base polygons, legs (observed solid, inferred dashed), arrowheads and hubs.
 
@@ -358,6 +389,22 @@ def corridor_deck(
                 extensions=[{"@@type": "PathStyleExtension", "dash": True, "offset": True}],
                 **path_style,
             ),
+        )
+    if outcome_places is not None and len(outcome_places):
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                outcome_records(outcome_places, lang, k),
+                id="deaths_and_disappearances",
+                get_position="position",
+                get_radius="radius",
+                radius_units=PIXELS,
+                filled=False,
+                stroked=True,
+                get_line_color=OUTCOME_COLOUR,
+                line_width_min_pixels=2.5,
+                pickable=True,
+            )
         )
     return CompactDeck(
         # map_provider=None with the default map_style sentinel: Streamlit then draws no
