@@ -112,6 +112,7 @@ def shapes():
         ("Islas Vírgenes de los Estados Unidos", "VIR"),
         # As UN and UNODC files write them (GLOTIP, the M49 list), and the World Bank.
         ("United States Virgin Islands", "VIR"),
+        ("Puerto Rico (United States of America)", "PRI"),
         ("Îles Vierges américaines", "VIR"),
         ("Hong Kong SAR", "HKG"),
         ("China, Hong Kong Special Administrative Region", "HKG"),

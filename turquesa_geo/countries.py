@@ -182,7 +182,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "ATG": ("Antigua and Barbuda", "Antigua y Barbuda", "Antigua & Barbuda", "Antigua and Barb."),
     "GUF": ("Guayana Francesa", "Guyane", "Guyane française", "Guiana Francesa"),
-    "PRI": ("Porto Rico",),
+    "PRI": ("Porto Rico", "Puerto Rico (United States of America)", "Puerto Rico (USA)"),
     "BES": ("Bonaire", "Saba", "Sint Eustatius", "San Eustaquio", "Caribbean Netherlands", "Caribe Neerlandés"),
     "BLM": ("St. Barts", "St. Barths", "Saint-Barth", "San Bartolomé"),
     "SXM": ("St. Maarten", "Sint Maarten (Dutch part)"),
