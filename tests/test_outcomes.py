@@ -37,6 +37,7 @@ def test_only_incidents_with_dead_or_missing_are_read(tiny):
         "children": [1],
         "women_girls": [2],
         "men_boys": [0],
+        "dead_and_missing": [2],  # the persons stored: this hand-made incident holds two
     }
 
 

@@ -141,6 +141,7 @@ HEADINGS = {
     "women_girls": N_("Women and girls"),
     "men_boys": N_("Men and boys"),
     "children": N_("Children"),
+    "dead_and_missing": N_("Dead and missing"),
     "route": N_("Route"),
     "cases": N_("Cases"),
     "persons": N_("Persons"),

@@ -20,7 +20,7 @@ import pandas as pd
 from turquesa_geo.countries import country_name, country_table
 from turquesa_geo.filters import Filters
 from turquesa_geo.i18n import N_, format_number, gettext
-from turquesa_geo.privacy import SMALL_CELL_K, format_count, format_guarded_total
+from turquesa_geo.privacy import SECONDARY_MARK, SMALL_CELL_K, format_count, format_guarded_total
 from turquesa_geo.store import queries as sql
 from turquesa_geo.vocab import label
 
@@ -35,6 +35,7 @@ __all__ = [
     "outcome_table",
     "outcome_totals",
     "outcome_totals_text",
+    "suppressed",
     "outcomes",
     "outcomes_by_country",
     "precision_shares",
@@ -44,8 +45,9 @@ __all__ = [
 #: Person counts of the outcome table, in the order shown.
 PERSON_COLUMNS = ("dead", "missing", "survivors", "women_girls", "men_boys", "children")
 
-#: Every count of the outcome table: the incidents, then the persons.
-COUNT_COLUMNS = ("incidents", *PERSON_COLUMNS)
+#: Every count of the outcome table: the incidents, then the persons, and the dead and missing in all
+#: (an incident whose source gives only "total dead and missing" is in that sum, in neither of the two).
+COUNT_COLUMNS = ("incidents", *PERSON_COLUMNS, "dead_and_missing")
 
 #: What the outcomes can be listed by (``turquesa outcomes --by``), with the heading of the key.
 GROUPINGS: dict[str, str] = {
@@ -89,20 +91,35 @@ def _sorted(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     )
 
 
+def suppressed(row: dict, k: int = SMALL_CELL_K) -> list[str]:
+    """The counts of one outcome row to hide: every count from 1 to k-1, and the dead and missing in all when
+    it would give a hidden one of the two back (dead_and_missing - dead = missing).
+
+    >>> suppressed({"incidents": 6, "dead": 6, "missing": 1, "survivors": 0, "women_girls": 0, "men_boys": 7,
+    ...             "children": 0, "dead_and_missing": 7})
+    ['missing', 'dead_and_missing']
+    """
+    small = [c for c in COUNT_COLUMNS if 1 <= int(row[c]) < k]
+    parts = int(row["dead"]) + int(row["missing"])
+    if len({"dead", "missing"} & set(small)) == 1 and int(row["dead_and_missing"]) == parts:
+        small = [*small, "dead_and_missing"] if "dead_and_missing" not in small else small
+    return [c for c in COUNT_COLUMNS if c in small]
+
+
 def outcome_records(frame: pd.DataFrame, by: str, k: int = SMALL_CELL_K) -> list[dict]:
     """Rows for machine-readable output (JSON, CSV): counts as numbers; a count from 1 to k-1 is ``None``
     and named in the row's ``suppressed`` list, never a formatted string.
 
     >>> frame = pd.DataFrame({"year": [2023], "incidents": [7], "dead": [3], "missing": [0], "survivors": [12],
-    ...                       "women_girls": [0], "men_boys": [2], "children": [0]})
+    ...                       "women_girls": [0], "men_boys": [2], "children": [0], "dead_and_missing": [3]})
     >>> outcome_records(frame, "year")[0]["dead"], outcome_records(frame, "year")[0]["suppressed"]
-    (None, ['dead', 'men_boys'])
+    (None, ['dead', 'men_boys', 'dead_and_missing'])
     """
     records = []
     for row in _sorted(frame, by).to_dict("records"):
         key = row[by]
         record: dict = {by: None if pd.isna(key) else (int(key) if by == "year" else key)}
-        small = [c for c in COUNT_COLUMNS if 1 <= int(row[c]) < k]
+        small = suppressed(row, k)
         record.update({c: None if c in small else int(row[c]) for c in COUNT_COLUMNS})
         record["suppressed"] = small
         records.append(record)
@@ -121,8 +138,13 @@ def outcome_table(frame: pd.DataFrame, by: str, lang: str = "en", k: int = SMALL
     else:
         keys = [not_given if pd.isna(v) else str(int(v)) if by == "year" else str(v) for v in ordered[by]]
     shown = pd.DataFrame({by: keys})
+    hidden = [suppressed(row, k) for row in ordered.to_dict("records")]
     for column in COUNT_COLUMNS:
-        shown[column] = [format_count(int(v), k, lang=lang) for v in ordered[column]]
+        # A count hidden so that it does not give a small one back reads the secondary mark, not "<k".
+        shown[column] = [
+            SECONDARY_MARK if column in h and int(v) >= k else format_count(int(v), k, lang=lang)
+            for v, h in zip(ordered[column], hidden)
+        ]
     return shown
 
 

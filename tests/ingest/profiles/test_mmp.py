@@ -498,3 +498,22 @@ def test_darien_incidents_on_both_sides_rebuild_one_northward_corridor_that_pass
         ["PAN", "VEN>COL>PAN>CRI"],
     ]
     assert routes_of(signatures, filters=Filters(transit=("MEX",)))["route"].tolist() == ["GTM>MEX>USA"]
+
+
+def test_the_dead_and_missing_stored_equal_the_sources_own_sum_of_the_rows_kept(store):
+    """IOM's own "Total Number of Dead and Missing", summed over the file's rows with a usable date (the one
+    without date or year is quarantined, and IOM's sum with it is 12), equals what Turquesa counts: incidents
+    whose source gives only the total (MMP0206: 4) and adjustment rows (MMP0203: -1) included."""
+    import csv
+
+    with MMP_AMERICAS_CSV.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sum(int(r["Total Number of Dead and Missing"]) for r in rows) == 12
+    kept = [r for r in rows if r["Incident year"] or r["Incident Date"]]
+    result = run_import(store, MMP_AMERICAS_CSV, profile="mmp")
+    assert (result.rows_read, result.rows_accepted, result.rows_quarantined) == (7, 6, 1)
+    totals = outcomes.outcome_totals(store, Filters())
+    assert totals["dead_and_missing"] == sum(int(r["Total Number of Dead and Missing"]) for r in kept) == 11
+    assert (totals["incidents"], totals["dead"], totals["missing"]) == (6, 4, 3)
+    # None of it is a case.
+    assert store.execute("SELECT count(*) FROM counted_cases").fetchall() == [(0,)]

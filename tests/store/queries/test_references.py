@@ -95,7 +95,7 @@ def test_outcomes_bind_on_the_tiny_store(tiny):
     assert tiny.execute(*sql.outcomes(Filters(transit=("CRI",)))).fetchall() == []
     tiny.execute("UPDATE cases SET crime_type = 'migration_deaths' WHERE incident_id = 'M1'")
     rows = tiny.execute(*sql.outcomes(Filters(transit=("CRI",)))).fetchall()
-    assert rows == [("MEX", "exact", "verified", 1, 2, 1, 5, 1, 2, 0)]
+    assert rows == [("MEX", "exact", "verified", 1, 2, 1, 5, 1, 2, 0, 2)]
     assert tiny.execute(*sql.outcomes(Filters(transit=("COL",)))).fetchall() == []
     tiny.execute("UPDATE cases SET crime_type = 'smuggling' WHERE incident_id = 'M1'")
 

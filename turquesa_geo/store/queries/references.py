@@ -143,7 +143,8 @@ def outcomes(filters, by: tuple[str, ...] = ("country", "location_precision", "s
     Read from the view ``outcome_incidents``, never from the cases: they are their own
     measure. Grouped by the keys of :data:`OUTCOME_KEYS` named in ``by``, with the
     incidents, dead, missing, survivors and children, and the dead and missing migrants by
-    sex from ``case_persons``. The crime-type filter does not apply (they are no crime
+    sex and in all (``dead_and_missing``: also when the source gives only their total) from
+    ``case_persons``. The crime-type filter does not apply (they are no crime
     case); route filters read the reported route: origin, a transit country, the
     destination or place of detection.
 
@@ -169,8 +170,9 @@ def outcomes(filters, by: tuple[str, ...] = ("country", "location_precision", "s
         "CAST(coalesce(sum(c.missing), 0) AS BIGINT) AS missing, "
         "CAST(coalesce(sum(c.survivors), 0) AS BIGINT) AS survivors, "
         "CAST(coalesce(sum(c.children), 0) AS BIGINT) AS children, "
-        "CAST(coalesce(sum(p.female), 0) AS BIGINT) AS women_girls, CAST(coalesce(sum(p.male), 0) AS BIGINT) AS men_boys "
-        "FROM outcome_incidents c LEFT JOIN (SELECT case_uid, "
+        "CAST(coalesce(sum(p.female), 0) AS BIGINT) AS women_girls, CAST(coalesce(sum(p.male), 0) AS BIGINT) AS men_boys, "
+        "CAST(coalesce(sum(p.persons), 0) AS BIGINT) AS dead_and_missing "
+        "FROM outcome_incidents c LEFT JOIN (SELECT case_uid, sum(persons) AS persons, "
         f"sum(CASE WHEN gender = {params.bind('female', 'female')} THEN persons ELSE 0 END) AS female, "
         f"sum(CASE WHEN gender = {params.bind('male', 'male')} THEN persons ELSE 0 END) AS male FROM case_persons "
         f"WHERE role = {params.bind('migrant', 'migrant')} GROUP BY case_uid) p ON p.case_uid = c.case_uid "
