@@ -35,11 +35,11 @@ __all__ = [
     "outcome_table",
     "outcome_totals",
     "outcome_totals_text",
-    "suppressed",
     "outcomes",
     "outcomes_by_country",
     "precision_shares",
     "quality_shares",
+    "suppressed",
 ]
 
 #: Person counts of the outcome table, in the order shown.
