@@ -26,6 +26,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "test-artifacts")
     parser.add_argument("--query", default="", help="URL query string (filters) for every page")
     parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=1800, help="viewport height: the page scrolls inside it")
     parser.add_argument("--lang", choices=("en", "es", "pt", "fr"), help="interface language (default: the app's)")
     args = parser.parse_args()
     query = "&".join(q for q in (args.query, f"lang={args.lang}" if args.lang else "") if q)
@@ -37,7 +38,7 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = launch(p)
-            context = browser.new_context(viewport={"width": args.width, "height": 1800})
+            context = browser.new_context(viewport={"width": args.width, "height": args.height})
             egress.watch(context)
             page = context.new_page()
             for name, path in PAGES.items():
