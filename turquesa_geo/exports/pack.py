@@ -243,8 +243,10 @@ def _outcome_figures(fig: Figure, outcomes: pd.DataFrame, context: ExportContext
     """The period's incidents, dead and missing under their own heading, below the case figures (guarded
     totals, as the case figures are)."""
     lang = context.langs[0]
-    fig.text(0.04, 0.32, bilingual(OUTCOME_SOURCE, context.langs), fontsize=11, fontweight="bold", va="top")
-    _guide(fig, bilingual(_OUTCOMES_APART, context.langs), y=0.29)
+    heading = textwrap.fill(bilingual(OUTCOME_SOURCE, context.langs), 100)
+    fig.text(0.04, 0.34, heading, fontsize=11, fontweight="bold", va="top", linespacing=1.3)
+    guide_y = 0.34 - 0.028 * (heading.count("\n") + 1)
+    _guide(fig, bilingual(_OUTCOMES_APART, context.langs), y=guide_y)
     frame = pd.DataFrame(
         {
             _h(context, N_("Figure")): [bilingual(name, context.langs) for _, name in _OUTCOME_FIGURES],
@@ -254,7 +256,8 @@ def _outcome_figures(fig: Figure, outcomes: pd.DataFrame, context: ExportContext
             ],
         }
     )
-    _table(fig, (0.04, 0.10, 0.5, 0.16), frame, [0.6, 0.4])
+    top = guide_y - 0.035
+    _table(fig, (0.04, 0.09, 0.5, top - 0.09), frame, [0.6, 0.4])
 
 
 def _outcomes_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
@@ -290,7 +293,7 @@ def _outcomes_page(context: ExportContext, data: PackData, number: int, total: i
         ("children", N_("Children")),
     ):
         columns[_h(context, heading)] = [regroup(audience.format(int(v)), lang) for v in rows[column]]
-    _table(fig, (0.04, 0.12, 0.92, 0.70), pd.DataFrame(columns), [0.3, *[0.1] * 7])
+    _table(fig, (0.04, 0.12, 0.92, 0.70), pd.DataFrame(columns), [0.22, 0.1, 0.1, 0.11, 0.12, 0.12, 0.12, 0.11])
     return fig
 
 
