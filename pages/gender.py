@@ -1,5 +1,7 @@
 """Gender and age: who the victims, smuggled migrants and suspects are, and how that changes."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from turquesa_geo.charts import sex_age_figure, trend_figure
@@ -11,6 +13,7 @@ from turquesa_geo.references import SEX_AGE_GROUPS, as_sex_age_frame, sex_age_se
 from turquesa_geo.trends import dating_notes
 from turquesa_geo.vocab import codes, label
 from turquesa_ui.data import (
+    outcome_totals,
     persons_by,
     persons_by_corridor,
     reference_counts,
@@ -63,7 +66,15 @@ SPLIT_TITLES = {
 st.title(_("Gender and age"))
 glossary_links("trafficking", "smuggling", "victim_rights", "migrant_rights", "small_cells", lang=lang)
 filters, period = analysis_filters("gender", reference=True)
-export_panel(filters, (filters.start or period[0], filters.end or period[1]), "gender")
+shown_period = (filters.start or period[0], filters.end or period[1])
+export_panel(filters, shown_period, "gender")
+if outcome_totals(replace(filters, start=shown_period[0], end=shown_period[1]))["incidents"]:
+    st.caption(
+        _(
+            "Deaths and disappearances during migration (IOM) are not in these counts; the corridor map lists the "
+            "dead and missing by sex."
+        )
+    )
 c1, c2 = st.columns(2)
 split = (
     c1.segmented_control(

@@ -1,8 +1,10 @@
-"""Landing page: what the store holds (cases by crime type and year, sources, imports, flagged cases)."""
+"""Landing page: what the store holds (cases by crime type and year, sources, imports, flagged cases), and beside
+the cases, never in them, the deaths and disappearances during migration."""
 
 import streamlit as st
 
 from turquesa_geo.charts import cases_by_year_figure
+from turquesa_geo.filters import Filters
 from turquesa_geo.i18n import format_number, gettext, regroup
 from turquesa_geo.ingest.report import rule_meaning
 from turquesa_geo.privacy import (
@@ -17,6 +19,7 @@ from turquesa_geo.store import inventory
 from turquesa_geo.vocab import label
 from turquesa_ui.holdings import holdings_notice
 from turquesa_ui.lang import current_lang, tr
+from turquesa_ui.outcome_panels import outcome_figures
 from turquesa_ui.state import run_inside_app
 from turquesa_ui.store import current_data_version, store_cursor
 
@@ -48,7 +51,9 @@ st.caption(
 )
 totals, by_year, sources, imports, references, flags = load(current_data_version())
 if totals["cases"] == 0:
-    holdings_notice(lang)  # what the store holds instead: its reference counts, or the empty-store hint
+    # What the store holds instead: its deaths and disappearances, its reference counts, or the empty-store hint.
+    holdings_notice(lang)
+    outcome_figures(Filters(), lang)
     st.stop()
 
 # The cases total sits beside two breakdowns of it (crime type and year, sources): each is protected
@@ -70,6 +75,9 @@ cols[4].metric(
         n=format_number(totals["quarantined"], lang), open=format_number(totals["quarantine_open"], lang)
     ),
 )
+
+# Deaths and disappearances during migration: their own row, under their own name, never in the case totals.
+outcome_figures(Filters(), lang)
 
 st.plotly_chart(
     cases_by_year_figure(

@@ -1,4 +1,7 @@
-"""Overview for managers: key figures and their change, the top corridors, the gender picture."""
+"""Overview for managers: key figures and their change, deaths and disappearances apart, the top corridors, the
+gender picture."""
+
+from dataclasses import replace
 
 import streamlit as st
 
@@ -15,6 +18,7 @@ from turquesa_ui.data import corridor_view, emerging_signals, key_figures, undat
 from turquesa_ui.filters import analysis_filters, period_caption
 from turquesa_ui.glossary_links import glossary_links
 from turquesa_ui.lang import current_lang, tr
+from turquesa_ui.outcome_panels import outcome_figures
 from turquesa_ui.state import run_inside_app
 
 run_inside_app()
@@ -56,6 +60,8 @@ cols[4].metric(
     "—" if share is None or figures.women_girls < SMALL_CELL_K else f"{share:.0f}%",
     help=_("Share of victims and smuggled migrants of known sex who are women or girls"),
 )
+# The period's deaths and disappearances during migration: a row of their own, never in the key figures.
+outcome_figures(replace(filters, start=view.period[0], end=view.period[1]), lang)
 
 st.subheader(_("Top corridors"))
 st.caption(

@@ -752,3 +752,16 @@ def test_outcomes_refuse_an_unknown_grouping(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["outcomes", "--by", "sex", "--db", str(tmp_path / "s.duckdb")])
     assert "invalid choice: 'sex'" in capsys.readouterr().err
+
+
+def test_export_extract_offers_the_outcomes_table_and_keeps_small_rows_out(tmp_path, capsys):
+    from profile_files import MMP_CSV
+
+    db, out = str(tmp_path / "s.duckdb"), tmp_path / "o.csv"
+    assert main(["import", str(MMP_CSV), "--profile", "mmp", "--db", db]) == 0
+    args = ["export", "extract", "--table", "outcomes", "--as", "csv", "--out", str(out), "--db", db]
+    assert main([*args, "--from", "2020-01-01", "--to", "2023-12-31"]) == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == "iso3,country,year,incidents,dead,missing,survivors,women_girls,men_boys,children"
+    # Every country and year of this file holds fewer than 5 incidents: no row leaves.
+    assert [line for line in lines if not line.startswith("#")] == [lines[1]]

@@ -82,6 +82,7 @@ SAME_IN = {
         "Format",
         "Incident",
         "Incidents",
+        ("{n} incident", "{n} incidents"),
         "Interception",
         "Message",
         "Protection",

@@ -1436,7 +1436,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="caption language(s): one or two of en, es, pt, fr, e.g. es,en (default: the language of the messages)",
     )
-    p.add_argument("--table", choices=("corridors", "legs", "hubs"), default="corridors", help="table of a CSV extract")
+    p.add_argument(
+        "--table", choices=("corridors", "legs", "hubs", "outcomes"), default="corridors", help="table of a CSV extract"
+    )
     p.add_argument("--db", help=f"store file (default: ${DB_ENV} or data/turquesa.duckdb)")
     p.set_defaults(func=cmd_export)
 

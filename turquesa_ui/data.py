@@ -260,6 +260,16 @@ def outcome_series(filters: Filters, freq: str = "Y"):
     return _outcome_series(current_data_version(), _key(filters), freq)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _outcome_totals(version: str, key):
+    return outcome_tables.outcome_totals(store_cursor(), _filters(key))
+
+
+def outcome_totals(filters: Filters) -> dict[str, int]:
+    """The selected incidents of deaths and disappearances, dead, missing, survivors... (exact; cached)."""
+    return _outcome_totals(current_data_version(), _key(filters))
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _holdings(version: str) -> inventory.Holdings:
     return inventory.store_holdings(store_cursor())

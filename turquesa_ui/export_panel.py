@@ -32,7 +32,12 @@ AUDIENCE_LABELS = {
     "internal": N_("Internal (counts under {k} hidden)"),
     "external": N_("External (counts under {k} hidden)"),
 }
-TABLE_LABELS = {"corridors": N_("Corridors"), "legs": N_("Legs"), "hubs": N_("Hubs")}
+TABLE_LABELS = {
+    "corridors": N_("Corridors"),
+    "legs": N_("Legs"),
+    "hubs": N_("Hubs"),
+    "outcomes": N_("Deaths and disappearances during migration (IOM)"),
+}
 
 
 def caption_languages(lang: str) -> list[str]:

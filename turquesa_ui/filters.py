@@ -178,12 +178,17 @@ def analysis_filters(page: str, reference: bool = False) -> tuple[Filters, tuple
     Returns the filters and the store's first and last case date. A store with no dated case
     is not shown as empty when it holds reference data (published aggregate counts): the page
     says what the store holds, and a page that shows reference data (``reference``) goes on
-    with the years of the reference data as its period; any other page stops there.
+    with the years of the reference data as its period; any other page stops there. A store of
+    dated incidents of deaths and disappearances and no case says so, and goes on.
     """
     lang = current_lang()
     period = store_period()
     if period is None:
         period = _without_cases(lang, reference)
+    elif not (holdings := store_holdings()).cases:
+        # Dated incidents of deaths and disappearances, no case: the page goes on (it shows them where it can),
+        # saying first that they are what the store holds.
+        st.info(holdings_text(holdings, lang, md))
     return filter_sidebar(filter_choices(), period, page=page, lang=lang), period
 
 

@@ -1,4 +1,5 @@
-"""The briefing pack: eight marked, numbered pages built from the view, protected for its audience."""
+"""The briefing pack: eight marked, numbered pages built from the view, protected for its audience; a ninth of
+deaths and disappearances during migration when the period holds any, never in the case figures."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pypdf
 import pytest
 from conftest import GOOD_ROWS, csv_text, run_import
 from matplotlib.text import Text
+from outcome_rows import darien_incident, mmp_csv_text, sea_incident
 
 from turquesa_geo.corridors import corridor_view
 from turquesa_geo.exports.dispatch import export_context, export_file, pack_data
@@ -105,3 +107,54 @@ def test_pack_pdf_opens_with_metadata_and_eight_pages(pack_store):
     assert reader.metadata.title == "Turquesa corridor briefing"
     assert "TLP:AMBER" in reader.pages[2].extract_text()
     assert name.endswith(".pdf")
+
+
+@pytest.fixture
+def deaths_store(pack_store, write):
+    # Beside the cases: 5 incidents in the Darién (6 dead, 3 missing, 2 women or girls, 4 men or boys, 1 child
+    # each) and 1 off the Florida Keys (12 missing, 4 survivors), all in the period.
+    rows = [darien_incident(f"2024.MMP90{i}") for i in range(5)] + [sea_incident("2024.MMP950")]
+    run_import(pack_store, write("mmp.csv", mmp_csv_text(*rows)), profile="mmp")
+    return pack_store
+
+
+def test_deaths_and_disappearances_are_printed_apart_from_the_key_figures(deaths_store):
+    pages, _ = _pages(deaths_store, "internal")
+    assert len(pages) == 9
+    for number, page in enumerate(pages, start=1):
+        assert any(t.strip() == f"{number} / 9" for t in _texts(page)), number
+    figures = _texts(pages[3])
+    # The cases' figures are those of the store without the incidents: 14 cases, 144 smuggled migrants.
+    assert {"15", "145"} <= set(figures)
+    assert "Deaths and disappearances during migration (IOM Missing Migrants Project)" in figures
+    # 6 incidents, 30 dead, 27 missing: guarded totals, as the case figures are.
+    assert ["Incidents", "5", "Dead", "30", "Missing", "25"] == [
+        t for t in figures if t in {"Incidents", "Dead", "Missing", "5", "30", "25"}
+    ][-6:]
+    assert not {"6", "27", "174", "171"} & set(figures)  # 144 + 30 or + 27: nothing added to the migrants
+
+
+def test_the_page_of_deaths_and_disappearances_lists_them_by_country(deaths_store):
+    pages, _ = _pages(deaths_store, "internal")
+    page = _texts(pages[4])
+    assert "Deaths and disappearances during migration" in page
+    table = pages[4].axes[0].tables[0]
+    rows = {}
+    for (row, column), cell in table.get_celld().items():
+        rows.setdefault(row, {})[column] = cell.get_text().get_text()
+    assert [list(rows[r].values()) for r in sorted(rows)][1:] == [
+        ["Panama", "5", "30", "15", "0", "10", "20", "5"],
+        ["At sea or unknown", "<5", "0", "12", "<5", "0", "0", "0"],
+    ]
+    external, _ = _pages(deaths_store, "external")
+    cells = [c.get_text().get_text() for c in external[4].axes[0].tables[0].get_celld().values()]
+    assert {"30", "15", "20", "10", "<11"} <= set(cells) and not {"5", "12", "<5"} & set(cells)
+
+
+def test_a_period_without_incidents_has_no_such_page_nor_row(deaths_store):
+    march = Filters(start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 31))
+    context = export_context(deaths_store, march, (march.start, march.end), audience="internal")
+    view = corridor_view(deaths_store, march)
+    pages = pack_pages(pack_data(deaths_store, march, view), context)
+    assert len(pages) == 8
+    assert not any("Deaths and disappearances" in t for page in pages for t in _texts(page))

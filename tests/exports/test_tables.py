@@ -14,6 +14,7 @@ import pytest
 from conftest import GOOD_ROWS, csv_text, run_import
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from outcome_rows import darien_incident, mmp_csv_text, sea_incident
 
 from turquesa_geo import cli
 from turquesa_geo.columns import FORMULA_PREFIXES
@@ -248,6 +249,62 @@ def test_an_extract_of_a_store_with_flags_counts_them_per_corridor(small_store):
     assert [(r[2], r[3], r[-1]) for r in rows[1:]] == [("VEN>COL>PAN>USA", "7", "7")]
     _, data = export_file(small_store, Filters(exclude_flagged=True), "extract", "csv", context, table="corridors")
     assert data.decode("utf-8-sig").splitlines()[2:-1] == []  # what is left (A2, A3) are small cells
+
+
+OUTCOME_HEADER = "iso3,country,year,incidents,dead,missing,survivors,women_girls,men_boys,children"
+
+
+@pytest.fixture
+def deaths_store(small_store, write):
+    # Beside the cases: 5 incidents in the Darién in January 2024 (6 dead, 3 missing, 2 women or girls, 4 men or
+    # boys, 1 child each) and 1 off the Florida Keys in February (12 missing, 4 survivors).
+    rows = [darien_incident(f"2024.MMP90{i}") for i in range(5)] + [sea_incident("2024.MMP950")]
+    run_import(small_store, write("mmp.csv", mmp_csv_text(*rows)), profile="mmp")
+    return small_store
+
+
+def _csv_lines(data: bytes) -> list[str]:
+    """The lines of an extract between its marking lines."""
+    return data.decode("utf-8-sig").splitlines()[1:-1]
+
+
+def test_the_outcomes_extract_lists_deaths_and_disappearances_by_country_and_year_protected(deaths_store):
+    period = (dt.date(2023, 12, 1), dt.date(2024, 3, 31))
+    internal = export_context(deaths_store, Filters(), period, audience="internal")
+    _, data = export_file(deaths_store, Filters(), "extract", "csv", internal, table="outcomes")
+    # The incident at sea is one: under the threshold, its row is left out, as a leg of one case is.
+    assert _csv_lines(data) == [OUTCOME_HEADER, "PAN,Panama,2024,5,30,15,0,10,20,5"]
+    external = export_context(deaths_store, Filters(), period, audience="external")
+    _, data = export_file(deaths_store, Filters(), "extract", "csv", external, table="outcomes")
+    assert _csv_lines(data) == [OUTCOME_HEADER]  # 5 incidents: under 11
+    # No case table holds them: the corridors are the cases' own (7 smuggling cases of 12 migrants each).
+    _, data = export_file(deaths_store, Filters(), "extract", "csv", internal, table="corridors")
+    assert [(r.split(",")[2], r.split(",")[3], r.split(",")[6]) for r in _csv_lines(data)[1:]] == [
+        ("VEN>COL>PAN>USA", "7", "84")
+    ]
+
+
+def test_the_workbook_has_an_outcomes_sheet_only_when_there_are_incidents(small_store, write):
+    period = (dt.date(2023, 12, 1), dt.date(2024, 3, 31))
+    context = export_context(small_store, Filters(), period, audience="internal")
+    _, data = export_file(small_store, Filters(), "extract", "xlsx", context)
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["about", "corridors", "legs", "hubs"]
+    _, data = export_file(small_store, Filters(), "extract", "csv", context, table="outcomes")
+    assert _csv_lines(data) == [OUTCOME_HEADER]
+    run_import(
+        small_store, write("mmp.csv", mmp_csv_text(*[darien_incident(f"M{i}") for i in range(5)])), profile="mmp"
+    )
+    _, data = export_file(small_store, Filters(), "extract", "xlsx", context)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["about", "corridors", "legs", "hubs", "outcomes"]
+    assert [list(r) for r in book["outcomes"].iter_rows(values_only=True)] == [
+        OUTCOME_HEADER.split(","),
+        ["PAN", "Panama", 2024, 5, 30, 15, 0, 10, 20, 5],
+    ]
+    about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["outcomes"].startswith(
+        "Sheet outcomes: deaths and disappearances during migration (IOM Missing Migrants Project)"
+    )
 
 
 def test_no_file_without_its_log_row(small_store):

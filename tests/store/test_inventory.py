@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import run_import
-from profile_files import GLOTIP_CSV
+from conftest import GOOD_ROWS, csv_text, run_import
+from profile_files import GLOTIP_CSV, MMP_CSV
 from reference_store import reference_store
 from tiny_store import tiny_store
 
@@ -280,3 +280,28 @@ def test_a_store_of_the_glotip_export_only_says_what_it_holds(store):
         "known_total": [12, 172, 57],  # Colombia's 172 of 2021: regions and parts are not in it
         "total_censored": [0, 0, 0],
     }
+
+
+def test_a_store_of_iom_incidents_only_is_not_empty_and_holds_no_case(store):
+    run_import(store, MMP_CSV, profile="mmp")  # 8 incidents (a split one in two parts) of 2020 to 2022
+    holdings = inventory.store_holdings(store)
+    assert holdings == inventory.Holdings(
+        0, None, (), (inventory.OutcomeHolding("IOM Missing Migrants Project", 2020, 2022, 8),)
+    )
+    assert not holdings.empty and holdings.reference_period() is None
+    assert inventory.holdings_text(holdings) == (
+        "This store holds no cases; it holds deaths and disappearances during migration: IOM Missing Migrants "
+        "Project, 2020–2022, 8 incidents."
+    )
+    assert inventory.holdings_text(holdings, quote=lambda name: f"*{name}*").endswith("*, 2020–2022, 8 incidents.")
+
+
+def test_beside_cases_the_incidents_are_named_apart_and_the_period_is_the_cases_own(store, write):
+    run_import(store, write("cases.csv", csv_text(GOOD_ROWS[0])))  # one case, 5 March 2024
+    run_import(store, MMP_CSV, profile="mmp")
+    holdings = inventory.store_holdings(store)
+    assert (holdings.cases, holdings.period) == (1, (dt.date(2024, 3, 5), dt.date(2024, 3, 5)))
+    assert inventory.holdings_text(holdings) == (
+        "This store holds <5 cases, from 05 Mar 2024 to 05 Mar 2024. Apart from them, deaths and disappearances "
+        "during migration (not cases): IOM Missing Migrants Project, 2020–2022, 8 incidents."
+    )

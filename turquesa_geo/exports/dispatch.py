@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import duckdb
 
-from turquesa_geo import gender, signals, trends
+from turquesa_geo import gender, outcomes, signals, trends
 from turquesa_geo.corridors import CorridorView, corridor_view
 from turquesa_geo.exports.log import current_user, log_export
 from turquesa_geo.exports.marking import AUDIENCES, ExportContext, Marking
@@ -25,7 +25,7 @@ from turquesa_geo.privacy import SMALL_CELL_K
 from turquesa_geo.store import queries as sql
 from turquesa_geo.store.connection import data_version
 
-__all__ = ["EXPORT_KINDS", "export_context", "export_file", "file_name_for", "pack_data"]
+__all__ = ["EXPORT_KINDS", "export_context", "export_file", "file_name_for", "pack_data", "view_outcomes"]
 
 #: kind -> the formats it comes in.
 EXPORT_KINDS = {
@@ -74,6 +74,12 @@ def export_context(
     )
 
 
+def view_outcomes(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorView, by: tuple[str, ...]):
+    """The deaths and disappearances during migration of the view's period and filters, by ``by`` (keys of
+    :data:`turquesa_geo.store.queries.OUTCOME_KEYS`): their own measure, never in the view's cases."""
+    return outcomes.outcomes(con, replace(filters, start=view.period[0], end=view.period[1]), by)
+
+
 def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorView, graph=None, lang: str = "en"):
     """Everything the briefing pack draws for the view, aggregated in the store (signals worded in ``lang``)."""
     latest = view.period
@@ -87,6 +93,7 @@ def pack_data(con: duckdb.DuckDBPyConnection, filters: Filters, view: CorridorVi
         signals=signals.signal_table(
             signals.emerging_signals(con, filters, latest, baseline, graph=graph), latest, baseline, lang=lang
         ),
+        outcomes=view_outcomes(con, filters, view, ("country",)),
     )
 
 
@@ -127,7 +134,12 @@ def export_file(
     elif kind == "pack":
         data = pack_pdf(pack_data(con, filters, view, graph, context.langs[0]), context)
     else:
-        data = extract_bytes(view, context, fmt, table)
+        deaths = (
+            view_outcomes(con, filters, view, ("country", "year"))
+            if fmt == "xlsx" or (fmt, table) == ("csv", "outcomes")
+            else None
+        )
+        data = extract_bytes(view, context, fmt, table, deaths)
     name = file_name_for(kind, fmt, context)
     log_export(con, context, f"{kind}:{fmt}" + (f":{table}" if kind == "extract" and fmt == "csv" else ""), name, data)
     return name, data

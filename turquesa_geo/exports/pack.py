@@ -1,8 +1,10 @@
 """The briefing pack: a marked, multi-page PDF built from the current view, drawn offline with matplotlib.
 
 Pages: cover; the corridor map (:mod:`turquesa_geo.maps.static`); the top corridors;
-key figures with change; modus-operandi trends; gender and age; emerging signals;
-data notes. Every page carries the handling marking at top and bottom, the page
+key figures with change, and apart from them the period's deaths and disappearances during
+migration (IOM Missing Migrants Project incidents: neither trafficking nor smuggling cases);
+when there are any, a page of those by country; modus-operandi trends; gender and age;
+emerging signals; data notes. Every page carries the handling marking at top and bottom, the page
 number and the link that reopens the view; the PDF's metadata carry title, marking
 and data version. Every count goes through the export's audience
 (:class:`~turquesa_geo.exports.marking.Audience`): under its threshold nothing is drawn or
@@ -22,10 +24,12 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from turquesa_geo.charts import OKABE_ITO
+from turquesa_geo.countries import country_name
 from turquesa_geo.exports.marking import TLP_MEANING, ExportContext
 from turquesa_geo.exports.tables import corridor_extract
-from turquesa_geo.i18n import N_, bilingual, regroup
+from turquesa_geo.i18n import N_, bilingual, gettext, regroup
 from turquesa_geo.maps.static import map_figure
+from turquesa_geo.outcomes import OUTCOME_SOURCE
 from turquesa_geo.vocab import label
 
 __all__ = ["A4_LANDSCAPE", "PACK_TREND_DIMENSIONS", "PackData", "pack_pages", "pack_pdf"]
@@ -59,6 +63,14 @@ class PackData:
     trends: dict[str, pd.DataFrame]  # dimension -> modus_series (period, code, cases, reporting, share)
     persons: pd.DataFrame  # gender.persons_by(..., "none"): role, gender, age_group, persons
     signals: pd.DataFrame  # signals.signal_table: kind, what, direction, reason, q_value
+    #: The period's deaths and disappearances during migration by country (outcomes.outcomes(..., ("country",))):
+    #: their own measure, printed apart from the case figures; None or no row: none.
+    outcomes: pd.DataFrame | None = None
+
+    @property
+    def has_outcomes(self) -> bool:
+        """True when the period holds any incident of deaths and disappearances."""
+        return self.outcomes is not None and int(self.outcomes["incidents"].sum()) > 0
 
 
 def _guide(fig: Figure, text: str, y: float = 0.885) -> None:
@@ -213,6 +225,75 @@ def _figures_page(context: ExportContext, data: PackData, number: int, total: in
         + f": {'—' if share is None else f'{share:.0f}%'}",
         fontsize=11,
     )
+    if data.has_outcomes:
+        _outcome_figures(fig, data.outcomes, context)
+    return fig
+
+
+#: Under the heading of the deaths and disappearances: what they are, and that no case figure holds them.
+_OUTCOMES_APART = N_(
+    "Incidents in which migrants died or went missing: neither trafficking nor smuggling cases, and in none of "
+    "the figures above."
+)
+#: The figures of the deaths and disappearances, in order: (column of outcomes.outcomes, heading).
+_OUTCOME_FIGURES = (("incidents", N_("Incidents")), ("dead", N_("Dead")), ("missing", N_("Missing")))
+
+
+def _outcome_figures(fig: Figure, outcomes: pd.DataFrame, context: ExportContext) -> None:
+    """The period's incidents, dead and missing under their own heading, below the case figures (guarded
+    totals, as the case figures are)."""
+    lang = context.langs[0]
+    heading = textwrap.fill(bilingual(OUTCOME_SOURCE, context.langs), 100)
+    fig.text(0.04, 0.34, heading, fontsize=11, fontweight="bold", va="top", linespacing=1.3)
+    guide_y = 0.34 - 0.028 * (heading.count("\n") + 1)
+    _guide(fig, bilingual(_OUTCOMES_APART, context.langs), y=guide_y)
+    frame = pd.DataFrame(
+        {
+            _h(context, N_("Figure")): [bilingual(name, context.langs) for _, name in _OUTCOME_FIGURES],
+            _h(context, N_("This period")): [
+                regroup(context.audience.format_total(int(outcomes[column].sum())), lang)
+                for column, _ in _OUTCOME_FIGURES
+            ],
+        }
+    )
+    top = guide_y - 0.035
+    _table(fig, (0.04, 0.09, 0.5, top - 0.09), frame, [0.6, 0.4])
+
+
+def _outcomes_page(context: ExportContext, data: PackData, number: int, total: int) -> Figure:
+    """Deaths and disappearances during migration by country of the incident, most dead first."""
+    fig = _page(
+        context,
+        number,
+        total,
+        N_("Deaths and disappearances during migration"),
+        N_(
+            "How to read: incidents in which migrants died or went missing (IOM Missing Migrants Project), by "
+            "country of the incident; neither trafficking nor smuggling cases, never added to the case figures; "
+            "women and girls, men and boys and children are among the dead and missing."
+        ),
+    )
+    lang, audience = context.langs[0], context.audience
+    rows = data.outcomes.sort_values(
+        ["dead", "missing", "incidents", "country"], ascending=[False, False, False, True], na_position="last"
+    ).head(18)
+    at_sea = gettext(lang, "At sea or unknown")
+    columns = {
+        _h(context, N_("Country of the incident")): [
+            at_sea if pd.isna(c) else _short(country_name(c, lang), 60) for c in rows["country"]
+        ]
+    }
+    for column, heading in (
+        ("incidents", N_("Incidents")),
+        ("dead", N_("Dead")),
+        ("missing", N_("Missing")),
+        ("survivors", N_("Survivors")),
+        ("women_girls", N_("Women and girls")),
+        ("men_boys", N_("Men and boys")),
+        ("children", N_("Children")),
+    ):
+        columns[_h(context, heading)] = [regroup(audience.format(int(v)), lang) for v in rows[column]]
+    _table(fig, (0.04, 0.12, 0.92, 0.70), pd.DataFrame(columns), [0.22, 0.1, 0.1, 0.11, 0.12, 0.12, 0.12, 0.11])
     return fig
 
 
@@ -375,20 +456,27 @@ def _notes_page(context: ExportContext, number: int, total: int) -> Figure:
 
 
 def pack_pages(data: PackData, context: ExportContext) -> list[Figure]:
-    """The pack's pages as matplotlib figures, in order."""
-    total = 8
+    """The pack's pages as matplotlib figures, in order (a page of deaths and disappearances after the key
+    figures when the period holds any)."""
+    extra = 1 if data.has_outcomes else 0
+    total = 8 + extra
     map_page = map_figure(data.view.legs, data.view.hubs, context, size="print", hidden_legs=data.view.hidden_flows)
     # Inside the bottom banner (white on black), clear of the footer lines.
     map_page.text(0.985, 0.006, f"2 / {total}", ha="right", va="bottom", fontsize=8, color="#FFFFFF", gid="page-number")
-    return [
+    pages = [
         _cover(context, total),
         map_page,
         _corridor_page(context, data, 3, total),
         _figures_page(context, data, 4, total),
-        _trends_page(context, data, 5, total),
-        _gender_page(context, data, 6, total),
-        _signals_page(context, data, 7, total),
-        _notes_page(context, 8, total),
+    ]
+    if extra:
+        pages.append(_outcomes_page(context, data, 5, total))
+    return [
+        *pages,
+        _trends_page(context, data, 5 + extra, total),
+        _gender_page(context, data, 6 + extra, total),
+        _signals_page(context, data, 7 + extra, total),
+        _notes_page(context, 8 + extra, total),
     ]
 
 

@@ -14,6 +14,9 @@ export's audience (:mod:`turquesa_geo.exports.marking`):
   blank when the cases without a flag would be a small cell (cases minus flagged);
 - every text cell a spreadsheet would run as a formula is neutralised, numbers never
   (:func:`neutralise_cell`; also used for the CLI's and the import page's CSV files);
+- deaths and disappearances during migration (IOM Missing Migrants Project incidents)
+  are in no table of cases: they have their own table, ``outcomes`` (incidents, dead,
+  missing... by country and year), protected like the others;
 - every file carries its handling marking and the facts of the view.
 """
 
@@ -40,7 +43,7 @@ from turquesa_geo.columns import FORMULA_GUARD, FORMULA_PREFIXES, is_number_text
 from turquesa_geo.corridors import corridor_name
 from turquesa_geo.countries import country_name, country_table
 from turquesa_geo.exports.marking import Audience, ExportContext
-from turquesa_geo.i18n import N_, bilingual
+from turquesa_geo.i18n import N_, bilingual, gettext
 from turquesa_geo.maps.legs import leg_geometries
 from turquesa_geo.store.queries.ingest_ledger import RAGGED_TEXT_KEY
 from turquesa_geo.store.queries.ingest_stage import LINE_COLUMN
@@ -50,6 +53,7 @@ __all__ = [
     "EXTRACT_COLUMNS",
     "EXTRACT_FORMATS",
     "FORMULA_PREFIXES",
+    "OUTCOMES_NOTE",
     "about_rows",
     "corridor_extract",
     "csv_bytes",
@@ -60,6 +64,7 @@ __all__ = [
     "layers_gpkg",
     "leg_extract",
     "neutralise_cell",
+    "outcome_extract",
     "quarantine_csv_bytes",
     "quarantine_for_correction",
     "tables_csv",
@@ -211,13 +216,32 @@ EXTRACT_COLUMNS = {
     ),
     "legs": ("from_iso3", "from_country", "to_iso3", "to_country", "inferred", "cases", "persons", "cases_flagged"),
     "hubs": ("iso3", "country", "cases_start", "cases_end", "cases_through", "throughput"),
+    "outcomes": (
+        "iso3",
+        "country",
+        "year",
+        "incidents",
+        "dead",
+        "missing",
+        "survivors",
+        "women_girls",
+        "men_boys",
+        "children",
+    ),
 }
 #: Count columns of each table: protected for the audience; the first decides if a row is shown.
 COUNT_COLUMNS = {
     "corridors": ("cases", "cases_previous_period", "persons"),
     "legs": ("cases", "persons"),
     "hubs": ("throughput", "cases_start", "cases_end", "cases_through"),
+    "outcomes": ("incidents", "dead", "missing", "survivors", "women_girls", "men_boys", "children"),
 }
+#: What the ``outcomes`` table holds, said where the file says what it is (the workbook's "about" sheet).
+OUTCOMES_NOTE = N_(
+    "Sheet outcomes: deaths and disappearances during migration (IOM Missing Migrants Project), incidents with "
+    "their dead and missing by country of the incident and year; neither trafficking nor smuggling cases, in no "
+    "other table."
+)
 EXTRACT_FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 
 
@@ -322,13 +346,46 @@ def hub_extract(hubs: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.
     return _protect(frame, "hubs", audience)[list(EXTRACT_COLUMNS["hubs"])]
 
 
-def view_tables(view, audience: Audience, lang: str = "en") -> dict[str, pd.DataFrame]:
-    """The three tables of a corridor view, protected for the audience."""
-    return {
+def outcome_extract(outcomes: pd.DataFrame, audience: Audience, lang: str = "en") -> pd.DataFrame:
+    """Deaths and disappearances during migration by country of the incident and year, protected (a row of
+    fewer incidents than the audience may see is left out); ``iso3`` blank for incidents at sea or in no country.
+
+    ``outcomes`` is :func:`turquesa_geo.outcomes.outcomes` by ``("country", "year")``.
+
+    >>> from turquesa_geo.exports.marking import AUDIENCES
+    >>> frame = pd.DataFrame({"country": ["PAN", None, "USA"], "year": [2022, 2022, 2021], "incidents": [6, 5, 2],
+    ...     "dead": [9, 3, 2], "missing": [0, 12, 0], "survivors": [0, 0, 0], "women_girls": [2, 0, 1],
+    ...     "men_boys": [7, 3, 1], "children": [0, 0, 0]})
+    >>> shown = outcome_extract(frame, AUDIENCES["internal"])
+    >>> shown[["country", "year", "incidents", "dead", "missing"]].values.tolist(), shown["iso3"].isna().tolist()
+    ([['Panama', 2022, 6, 9, 0], ['At sea or unknown', 2022, 5, '<5', 12]], [False, True])
+    """
+    at_sea = gettext(lang, "At sea or unknown")
+    o = outcomes.assign(_none=outcomes["country"].isna()).sort_values(["_none", "country", "year"], kind="stable")
+    frame = pd.DataFrame(
+        {
+            "iso3": o["country"].to_numpy(),
+            "country": [at_sea if pd.isna(c) else country_name(c, lang) for c in o["country"]],
+            "year": pd.array([None if pd.isna(y) else int(y) for y in o["year"]], dtype=object),
+            **{column: o[column].astype("int64").to_numpy() for column in COUNT_COLUMNS["outcomes"]},
+        }
+    )
+    return _protect(frame, "outcomes", audience)[list(EXTRACT_COLUMNS["outcomes"])]
+
+
+def view_tables(
+    view, audience: Audience, lang: str = "en", outcomes: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """The three tables of a corridor view, protected for the audience; with ``outcomes`` (the view's deaths and
+    disappearances by country and year), their table too."""
+    tables = {
         "corridors": corridor_extract(view.corridors, audience, lang),
         "legs": leg_extract(view.legs, audience, lang),
         "hubs": hub_extract(view.hubs, audience, lang),
     }
+    if outcomes is not None:
+        tables["outcomes"] = outcome_extract(outcomes, audience, lang)
+    return tables
 
 
 def about_rows(context: ExportContext) -> list[tuple[str, str]]:
@@ -392,6 +449,8 @@ def tables_xlsx(tables: dict[str, pd.DataFrame], context: ExportContext) -> byte
     about["A1"].fill = PatternFill("solid", fgColor=bg.lstrip("#"))
     for field_name, value in about_rows(context):
         about.append([neutralise_cell(field_name), neutralise_cell(value)])
+    if "outcomes" in tables:
+        about.append(["outcomes", neutralise_cell(bilingual(OUTCOMES_NOTE, context.langs))])
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 28, 100
     for table, frame in tables.items():
         sheet = book.create_sheet(table)
@@ -475,13 +534,27 @@ def layers_gpkg(layers: dict[str, gpd.GeoDataFrame], context: ExportContext) -> 
         return path.read_bytes()
 
 
-def extract_bytes(view, context: ExportContext, fmt: str, table: str = "corridors") -> bytes:
-    """The extract of a corridor view in ``fmt`` (csv: one ``table``; xlsx: all three; geojson/gpkg: legs and hubs)."""
+def extract_bytes(
+    view, context: ExportContext, fmt: str, table: str = "corridors", outcomes: pd.DataFrame | None = None
+) -> bytes:
+    """The extract of a corridor view in ``fmt`` (csv: one ``table``; xlsx: all three, and the ``outcomes`` sheet
+    when ``outcomes`` holds any; geojson/gpkg: legs and hubs).
+
+    ``outcomes`` are the view's deaths and disappearances by country and year
+    (:func:`turquesa_geo.outcomes.outcomes` by ``("country", "year")``); the csv ``outcomes``
+    table is empty without them.
+    """
     lang = context.langs[0]
     if fmt == "csv":
-        return tables_csv(table, view_tables(view, context.audience, lang)[table], context)
+        if table == "outcomes" and outcomes is None:
+            outcomes = pd.DataFrame(columns=["country", "year", *COUNT_COLUMNS["outcomes"]])
+        tables = view_tables(view, context.audience, lang, outcomes if table == "outcomes" else None)
+        if table not in tables:
+            raise ValueError(f"unknown extract table {table!r}; expected one of {', '.join(EXTRACT_COLUMNS)}")
+        return tables_csv(table, tables[table], context)
     if fmt == "xlsx":
-        return tables_xlsx(view_tables(view, context.audience, lang), context)
+        shown = outcomes if outcomes is not None and not outcomes.empty else None
+        return tables_xlsx(view_tables(view, context.audience, lang, shown), context)
     if fmt == "geojson":
         return layers_geojson(geo_layers(view, context.audience, lang), context)
     if fmt == "gpkg":

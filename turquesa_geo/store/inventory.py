@@ -1,5 +1,6 @@
 """What the store holds: counts by crime type and year, sources, imports, quarantine, flagged cases,
-and the aggregate reference data (published counts such as UNODC GLOTIP) beside or instead of cases.
+and, beside or instead of cases, the aggregate reference data (published counts such as UNODC GLOTIP)
+and the incidents of deaths and disappearances during migration (IOM Missing Migrants Project).
 
 The landing page and ``turquesa status`` read these; counts of cases are small-cell protected
 by the caller's display step. Quarantine is *open* until a later import answers its row
@@ -23,6 +24,7 @@ from turquesa_geo.store import queries as sql
 __all__ = [
     "REFERENCE_INVENTORY_COLUMNS",
     "Holdings",
+    "OutcomeHolding",
     "ReferenceHolding",
     "cases_by_crime_year",
     "coarse_dates",
@@ -173,18 +175,35 @@ class ReferenceHolding:
 
 
 @dataclass(frozen=True)
+class OutcomeHolding:
+    """One source of incidents of deaths and disappearances during migration in the store: its years (of the
+    incidents with a known date; None when none has one) and its incidents."""
+
+    source: str
+    first_year: int | None
+    last_year: int | None
+    incidents: int
+
+
+@dataclass(frozen=True)
 class Holdings:
-    """What the store holds: its cases, the period of those with a known date, and its reference data."""
+    """What the store holds: its cases, the period of those with a known date, its reference data and its
+    incidents of deaths and disappearances during migration (never cases)."""
 
     cases: int
     #: First and last date of the cases with a known date; None when no case has one.
     period: tuple[dt.date, dt.date] | None
     references: tuple[ReferenceHolding, ...] = ()
+    outcomes: tuple[OutcomeHolding, ...] = ()
 
     @property
     def empty(self) -> bool:
-        """True when the store holds neither cases nor reference data."""
-        return not self.cases and not self.references
+        """True when the store holds neither cases, nor reference data, nor deaths and disappearances.
+
+        >>> Holdings(0, None).empty, Holdings(0, None, (), (OutcomeHolding("IOM", 2020, 2023, 10),)).empty
+        (True, False)
+        """
+        return not self.cases and not self.references and not self.outcomes
 
     def reference_period(self) -> tuple[dt.date, dt.date] | None:
         """1 January of the reference data's first year to 31 December of its last; None without any.
@@ -203,21 +222,44 @@ class Holdings:
 
 
 def store_holdings(con: duckdb.DuckDBPyConnection) -> Holdings:
-    """What the store holds: cases (every counted case, dated or not), their period, and each reference source."""
+    """What the store holds: cases (every counted case, dated or not), their period, each reference source and
+    each source of incidents of deaths and disappearances."""
     cases = int(con.execute(*sql.case_count()).fetchall()[0][0])
-    first, last = con.execute(*sql.date_range()).fetchall()[0]
+    first, last = con.execute(*sql.date_range(with_outcomes=False)).fetchall()[0]
     per_indicator = con.execute(*sql.aggregate_sources()).fetchall()
     by_source: dict[str, list[int]] = {}
     for source, _indicator, first_year, last_year, rows in per_indicator:
         years = by_source.setdefault(source, [first_year, last_year, 0])
         years[0], years[1], years[2] = min(years[0], first_year), max(years[1], last_year), years[2] + rows
     references = tuple(ReferenceHolding(s, int(a), int(b), int(n)) for s, (a, b, n) in by_source.items())
-    return Holdings(cases, None if first is None else (first, last), references)
+    outcomes = tuple(OutcomeHolding(s, a, b, int(n)) for s, a, b, n in con.execute(*sql.outcome_sources()).fetchall())
+    return Holdings(cases, None if first is None else (first, last), references, outcomes)
 
 
 _HOLDS_NOTHING = N_("The store is empty.")
 _HOLDS_REFERENCES_ONLY = N_("This store holds no cases; it holds reference data: {sources}.")
 _AND_REFERENCES = N_("Beside them, reference data: {sources}.")
+_HOLDS_OUTCOMES_ONLY = N_("This store holds no cases; it holds deaths and disappearances during migration: {outcomes}.")
+_HOLDS_OUTCOMES_AND_REFERENCES = N_(
+    "This store holds no cases; it holds deaths and disappearances during migration: {outcomes}; and reference "
+    "data: {sources}."
+)
+_AND_OUTCOMES = N_("Apart from them, deaths and disappearances during migration (not cases): {outcomes}.")
+
+
+def _outcome_text(outcomes: tuple[OutcomeHolding, ...], lang: str, quote: Callable[[str], str]) -> str:
+    """``IOM Missing Migrants Project, 2020–2023, 10 incidents; …``: each source with its years and incidents
+    (``<5`` under the small-cell threshold)."""
+    parts = []
+    for o in outcomes:
+        n = max(o.incidents, SMALL_CELL_K)  # "<5 incidents": the plural, as for cases
+        incidents = ngettext(lang, "{n} incident", "{n} incidents", n).format(n=format_count(o.incidents, lang=lang))
+        if o.first_year is None:
+            parts.append(f"{quote(o.source)}, {incidents}")
+            continue
+        years = str(o.first_year) if o.first_year == o.last_year else f"{o.first_year}–{o.last_year}"
+        parts.append(f"{quote(o.source)}, {years}, {incidents}")
+    return "; ".join(parts)
 
 
 def _reference_text(references: tuple[ReferenceHolding, ...], lang: str, quote: Callable[[str], str]) -> str:
@@ -254,8 +296,9 @@ def _cases_text(holdings: Holdings, lang: str) -> str:
 def holdings_text(holdings: Holdings, lang: str = "en", quote: Callable[[str], str] = str) -> str:
     """What the store holds, in a sentence or two of ``lang`` (what a page says before it shows what it can).
 
-    A count of cases under the small-cell threshold reads ``<5``. Each source's name goes
-    through ``quote`` (a page escapes it for markdown).
+    A count of cases or incidents under the small-cell threshold reads ``<5``. Each source's
+    name goes through ``quote`` (a page escapes it for markdown). Deaths and disappearances
+    during migration are named apart from the cases, never as cases.
 
     >>> glotip = ReferenceHolding("UNODC GLOTIP", 2003, 2022, 12345)
     >>> holdings_text(Holdings(0, None, (glotip,)))
@@ -267,11 +310,28 @@ def holdings_text(holdings: Holdings, lang: str = "en", quote: Callable[[str], s
 2003–2022, 12,345 rows.'
     >>> holdings_text(Holdings(3, None))
     "This store holds <5 cases, none with a known date: they count in the store's totals, in no period or series."
+    >>> iom = OutcomeHolding("IOM Missing Migrants Project", 2020, 2023, 10)
+    >>> holdings_text(Holdings(0, None, (), (iom,)))
+    'This store holds no cases; it holds deaths and disappearances during migration: IOM Missing Migrants \
+Project, 2020–2023, 10 incidents.'
+    >>> holdings_text(Holdings(0, None, (glotip,), (OutcomeHolding("IOM", 2021, 2021, 1),)))
+    'This store holds no cases; it holds deaths and disappearances during migration: IOM, 2021, <5 incidents; \
+and reference data: UNODC GLOTIP, 2003–2022, 12,345 rows.'
+    >>> holdings_text(Holdings(8, (dt.date(2024, 1, 5), dt.date(2024, 3, 1)), (), (iom,)))
+    'This store holds 8 cases, from 05 Jan 2024 to 01 Mar 2024. Apart from them, deaths and disappearances \
+during migration (not cases): IOM Missing Migrants Project, 2020–2023, 10 incidents.'
     """
     if holdings.empty:
         return gettext(lang, _HOLDS_NOTHING)
     sources = _reference_text(holdings.references, lang, quote)
+    outcomes = _outcome_text(holdings.outcomes, lang, quote)
     if not holdings.cases:
+        if outcomes and sources:
+            return gettext(lang, _HOLDS_OUTCOMES_AND_REFERENCES).format(outcomes=outcomes, sources=sources)
+        if outcomes:
+            return gettext(lang, _HOLDS_OUTCOMES_ONLY).format(outcomes=outcomes)
         return gettext(lang, _HOLDS_REFERENCES_ONLY).format(sources=sources)
     text = _cases_text(holdings, lang)
+    if outcomes:
+        text += " " + gettext(lang, _AND_OUTCOMES).format(outcomes=outcomes)
     return text + (" " + gettext(lang, _AND_REFERENCES).format(sources=sources) if sources else "")

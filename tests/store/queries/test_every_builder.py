@@ -58,6 +58,8 @@ EVERY_BUILDER = {
     "aggregate_by_year": sql.aggregate_by_year,
     "aggregate_names": sql.aggregate_names,
     "date_range": sql.date_range,
+    "date_range_cases": lambda: sql.date_range(with_outcomes=False),
+    "outcome_sources": sql.outcome_sources,
     "store_countries": sql.store_countries,
     "data_version": sql.data_version,
     "record_migration": lambda: sql.record_migration(5),

@@ -18,6 +18,7 @@ __all__ = [
     "flags_by_rule",
     "import_exists",
     "open_quarantine_by_import",
+    "outcome_sources",
     "quarantine_by_rule",
     "quarantine_rows",
     "recent_imports",
@@ -215,16 +216,39 @@ def store_totals() -> Query:
     )
 
 
-def date_range() -> Query:
+def date_range(with_outcomes: bool = True) -> Query:
     """First and last date in the store of the counted records with a known date (the store's period): the
-    cases and the incidents of deaths and disappearances, which pages show beside them.
+    cases and the incidents of deaths and disappearances, which pages show beside them (``with_outcomes``
+    False: the cases only).
 
     >>> date_range()
     ('SELECT min(c.case_date), max(c.case_date) FROM (SELECT case_date FROM counted_cases UNION ALL SELECT case_date FROM outcome_incidents) c WHERE c.case_date <> $undated', {'undated': datetime.date(1900, 1, 1)})
+    >>> date_range(with_outcomes=False)[0]
+    'SELECT min(c.case_date), max(c.case_date) FROM (SELECT case_date FROM counted_cases) c WHERE c.case_date <> $undated'
     """
     params = Params()
-    both = "SELECT case_date FROM counted_cases UNION ALL SELECT case_date FROM outcome_incidents"
+    both = "SELECT case_date FROM counted_cases" + (
+        " UNION ALL SELECT case_date FROM outcome_incidents" if with_outcomes else ""
+    )
     return f"SELECT min(c.case_date), max(c.case_date) FROM ({both}) c WHERE {dated(params)}", dict(params)
+
+
+def outcome_sources() -> Query:
+    """Query of (source, first year, last year, incidents) of the stored incidents of deaths and disappearances
+    during migration (the view ``outcome_incidents``): the years of those with a known date (NULL when none has
+    one), every incident counted.
+
+    >>> outcome_sources()[1]
+    {'undated': datetime.date(1900, 1, 1)}
+    """
+    params = Params()
+    known = f"FILTER (WHERE {dated(params)})"
+    return (
+        f"SELECT c.source, CAST(min(year(c.case_date)) {known} AS INTEGER), "
+        f"CAST(max(year(coalesce(c.period_end, c.case_date))) {known} AS INTEGER), CAST(count(*) AS BIGINT) "
+        "FROM outcome_incidents c GROUP BY c.source ORDER BY c.source",
+        dict(params),
+    )
 
 
 def undated_cases() -> Query:
