@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from app_pages import open_page
 from conftest import GOOD_ROWS, csv_text, run_import
 from outcome_rows import darien_incident, mmp_csv_text
 from profile_files import MMP_CSV
@@ -54,16 +55,6 @@ def case_and_incident_store(tmp_path, app_on, write):
     app_on(db)
 
 
-def _page(name: str, **params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"pages/{name}.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -91,7 +82,7 @@ def test_the_key_figures_count_the_case_and_none_of_the_incident(store, write):
 
 
 def test_home_of_a_store_of_iom_incidents_only_says_what_it_holds_and_shows_them(mmp_only_store):
-    at = _page("home")
+    at = open_page("home")
     assert at.info[0].value == MMP_HOLDINGS
     assert not any("The store is empty" in i.value for i in at.info)
     assert [h.value for h in at.subheader] == [TITLE]
@@ -101,7 +92,7 @@ def test_home_of_a_store_of_iom_incidents_only_says_what_it_holds_and_shows_them
 
 
 def test_the_analysis_pages_of_that_store_say_what_it_holds_and_the_corridor_map_lists_the_deaths(mmp_only_store):
-    at = _page("corridor_map", **{"from": "2020-01-01", "to": "2022-12-31"})
+    at = open_page("corridor_map", **{"from": "2020-01-01", "to": "2022-12-31"})
     assert at.info[0].value == MMP_HOLDINGS
     deaths = next(d.value for d in at.dataframe if {"incidents", "dead", "missing"} <= set(d.value.columns))
     assert deaths["country"].tolist() == [
@@ -113,14 +104,14 @@ def test_the_analysis_pages_of_that_store_say_what_it_holds_and_the_corridor_map
         "Colombia",
     ]
     assert deaths.iloc[3].tolist()[:5] == ["At sea or unknown", "<5", "<5", "5", "12"]  # off the Florida Keys
-    overview = _page("overview", **{"from": "2020-01-01", "to": "2022-12-31"})
+    overview = open_page("overview", **{"from": "2020-01-01", "to": "2022-12-31"})
     assert overview.info[0].value == MMP_HOLDINGS
     assert _metrics(overview)["Cases"] == "0"
     assert (_metrics(overview)["Incidents"], _metrics(overview)["Dead"]) == ("10", "10")
 
 
 def test_home_shows_the_incidents_beside_the_case_totals_never_in_them(case_and_incident_store):
-    at = _page("home")
+    at = open_page("home")
     metrics = _metrics(at)
     assert metrics["Smuggled migrants"] == "12"  # 21 if the incident's dead and missing were migrants
     assert metrics["Suspects"] == "<5"
@@ -130,13 +121,13 @@ def test_home_shows_the_incidents_beside_the_case_totals_never_in_them(case_and_
 
 
 def test_overview_shows_the_period_s_incidents_in_a_row_of_their_own(case_and_incident_store):
-    at = _page("overview", **FIRST_QUARTER)
+    at = open_page("overview", **FIRST_QUARTER)
     metrics = _metrics(at)
     assert (metrics["Cases"], metrics["Smuggled migrants"]) == ("<5", "10")  # 1 case, 12 migrants: none of IOM's
     assert (metrics["Incidents"], metrics["Dead"], metrics["Missing"]) == ("<5", "5", "<5")
     assert TITLE in [h.value for h in at.subheader]
     assert _says_not_cases(at)
-    march = _page("overview", **{"from": "2024-03-01", "to": "2024-03-31"})  # the incident is of January
+    march = open_page("overview", **{"from": "2024-03-01", "to": "2024-03-31"})  # the incident is of January
     assert "Incidents" not in _metrics(march)
     assert TITLE not in [h.value for h in march.subheader]
     assert not _says_not_cases(march)
@@ -147,7 +138,7 @@ def test_gender_says_the_incidents_of_the_period_are_not_in_its_counts(case_and_
         "Deaths and disappearances during migration (IOM) are not in these counts; the corridor map lists the "
         "dead and missing by sex."
     )
-    at = _page("gender", **FIRST_QUARTER)
+    at = open_page("gender", **FIRST_QUARTER)
     assert note in [c.value for c in at.caption]
-    march = _page("gender", **{"from": "2024-03-01", "to": "2024-03-31"})
+    march = open_page("gender", **{"from": "2024-03-01", "to": "2024-03-31"})
     assert note not in [c.value for c in march.caption]

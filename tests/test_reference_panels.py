@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_pages import open_page
 from conftest import GOOD_ROWS, csv_text, run_import
 from profile_files import CBP_AOR, GLOTIP_CSV, TIPDIR_ROUTES
 from streamlit.testing.v1 import AppTest
@@ -33,22 +34,12 @@ def reference_store(tmp_path, app_on, write):
     return db
 
 
-def _page(name: str, **params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"pages/{name}.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _table(at: AppTest, columns: set[str]) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if columns <= set(d.value.columns))
 
 
 def test_the_corridor_map_draws_and_lists_every_reference_source_apart(reference_store):
-    at = _page("corridor_map", **PERIOD)
+    at = open_page("corridor_map", **PERIOD)
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     reference = next(layer for layer in deck["layers"] if layer["id"] == "reference_flows")
     tooltips = [r["tooltip"] for r in reference["data"]]
@@ -73,7 +64,7 @@ def test_the_corridor_map_draws_and_lists_every_reference_source_apart(reference
 
 
 def test_a_source_filter_leaves_the_other_sources_out(reference_store):
-    at = _page("corridor_map", **PERIOD, src="US CBP")
+    at = open_page("corridor_map", **PERIOD, src="US CBP")
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     reference = next(layer for layer in deck["layers"] if layer["id"] == "reference_flows")
     assert {r["tooltip"].split(" · ")[0] for r in reference["data"]} == {"Reference (US CBP)"}
@@ -82,7 +73,7 @@ def test_a_source_filter_leaves_the_other_sources_out(reference_store):
 
 
 def test_the_trends_page_draws_encounters_per_month_and_splits_them(reference_store):
-    at = _page("trends", **PERIOD)
+    at = open_page("trends", **PERIOD)
     monthly = _table(at, {"month", "encounters"})
     assert monthly.values.tolist() == [
         ["2022-10", "Encounters", "4,117"],

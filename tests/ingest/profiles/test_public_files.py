@@ -7,10 +7,10 @@ The per-profile mappings are tested in test_mmp.py, test_glotip.py and test_ctdc
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_pages import open_page
 from conftest import run_import
 from profile_files import CTDC_GLOBAL, CTDC_SYNTHETIC, GLOTIP_CSV, MMP_CSV, MMP_JSON
 
@@ -91,25 +91,12 @@ def public_store(tmp_path, app_on):
     return db
 
 
-def _page(name: str, **params):
-    from streamlit.testing.v1 import AppTest
-
-    app = Path(__file__).resolve().parents[3] / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"pages/{name}.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _table(at, columns: set[str]) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if columns <= set(d.value.columns))
 
 
 def test_corridor_map_draws_reference_flows_and_deaths_under_their_source(public_store):
-    at = _page("corridor_map", **{"from": "2019-01-01", "to": "2023-12-31"})
+    at = open_page("corridor_map", **{"from": "2019-01-01", "to": "2023-12-31"})
     flows = _table(at, {"citizenship", "detected_in"})
     assert flows.values.tolist() == [
         ["Colombia", "Spain", "2021", "60"],
@@ -130,7 +117,7 @@ def test_corridor_map_draws_reference_flows_and_deaths_under_their_source(public
 
 
 def test_trends_and_gender_pages_show_reference_series(public_store):
-    trends = _page("trends", **{"from": "2019-01-01", "to": "2023-12-31"})
+    trends = open_page("trends", **{"from": "2019-01-01", "to": "2023-12-31"})
     forms = _table(trends, {"year", "category", "value"})
     assert forms.values.tolist() == [
         [2021, "Exploitation for mixed purposes", "6"],
@@ -150,7 +137,7 @@ def test_trends_and_gender_pages_show_reference_series(public_store):
         return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist() if isinstance(y, dict) else y
 
     assert {t["name"]: values(t["y"]) for t in citizenship["data"]} == {"Colombia": [150.0], "Venezuela": [48.0]}
-    gender = _page("gender", **{"from": "2019-01-01", "to": "2023-12-31"})
+    gender = open_page("gender", **{"from": "2019-01-01", "to": "2023-12-31"})
     table = _table(gender, {"Women", "Girls"})
     assert table.to_dict("records") == [
         {"year": 2020, "Women": "100", "Girls": "8", "Men": "–"},
@@ -159,10 +146,10 @@ def test_trends_and_gender_pages_show_reference_series(public_store):
 
 
 def test_a_source_filter_shows_only_that_source(public_store):
-    at = _page("corridor_map", **{"from": "2019-01-01", "to": "2023-12-31", "src": "UNODC GLOTIP"})
+    at = open_page("corridor_map", **{"from": "2019-01-01", "to": "2023-12-31", "src": "UNODC GLOTIP"})
     assert not [d for d in at.dataframe if {"incidents", "dead"} <= set(d.value.columns)]  # no MMP incident
     assert len(_table(at, {"citizenship", "detected_in"})) == 3
-    at = _page("corridor_map", **{"from": "2019-01-01", "to": "2023-12-31", "src": "IOM Missing Migrants Project"})
+    at = open_page("corridor_map", **{"from": "2019-01-01", "to": "2023-12-31", "src": "IOM Missing Migrants Project"})
     assert not [d for d in at.dataframe if {"citizenship", "detected_in"} <= set(d.value.columns)]
     assert len(_table(at, {"incidents", "dead"})) == 7  # PAN, USA, DOM, ECU, MEX, COL and at sea
 
@@ -191,7 +178,7 @@ _COUNTS = {
 
 @pytest.mark.parametrize("page", ["corridor_map", "trends", "gender", "home", "overview"])
 def test_public_data_sections_show_no_count_from_1_to_4(public_store, page):
-    at = _page(page, **{"from": "2014-01-01", "to": "2023-12-31"})
+    at = open_page(page, **{"from": "2014-01-01", "to": "2023-12-31"})
     seen = 0
     for frame in (d.value for d in at.dataframe):
         for column in _COUNTS & set(frame.columns):
@@ -207,17 +194,17 @@ def test_public_data_sections_show_no_count_from_1_to_4(public_store, page):
 
 
 def test_cases_that_name_no_country_count_but_sit_on_no_corridor(public_store):
-    at = _page(
+    at = open_page(
         "corridor_map",
         **{"from": "2014-01-01", "to": "2023-12-31", "src": "CTDC (IOM Counter Trafficking Data Collaborative)"},
     )
     assert any("name no country" in c.value for c in at.caption)
     routes = _table(at, {"route", "cases"})["route"].tolist()
     assert "" not in routes and "COL>USA" in routes
-    gender = _page("gender", **{"from": "2014-01-01", "to": "2023-12-31"})
+    gender = open_page("gender", **{"from": "2014-01-01", "to": "2023-12-31"})
     gender.segmented_control(key="gender_split").set_value("corridor").run()
     assert not gender.exception
-    trends = _page("trends", **{"from": "2014-01-01", "to": "2023-12-31"})
+    trends = open_page("trends", **{"from": "2014-01-01", "to": "2023-12-31"})
     trends.segmented_control(key="trend_split").set_value("corridor").run()
     assert not trends.exception
 
@@ -231,7 +218,7 @@ def test_import_page_offers_the_profiles_and_shows_what_was_not_mapped(tmp_path,
     result = run_import(con, MMP_CSV, profile="mmp")
     con.close()
     app_on(db)
-    at = _page("import_files")
+    at = open_page("import_files")
     assert {"mmp", "glotip", "ctdc"} <= {o.split(":")[0] for o in at.selectbox(key="import_profile").options}
     at.session_state[LAST_IMPORTS] = [result.to_dict()]
     at.run()
@@ -303,7 +290,7 @@ def test_public_data_sections_speak_spanish_portuguese_and_french(public_store, 
     )
 
     def visit(lang: str) -> set[str]:
-        at = _page(page, lang=lang, **period)
+        at = open_page(page, lang=lang, **period)
         if page == "import_files":
             at.session_state[LAST_IMPORTS] = [result.to_dict()]
             at.run()
